@@ -1,0 +1,14 @@
+import type { Client } from '@temporalio/client';
+import type { Connection } from 'mongoose';
+import type { Config } from '../config';
+import type { Logger } from '../infra/logger';
+import type { Models } from '../models';
+
+/** What the API needs from the process that hosts it; tests pass their own. */
+export interface ApiDeps {
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NAMESPACE'>;
+  temporal: Client;
+  mongo: Connection;
+  models: Models;
+  logger: Logger;
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import { roundTripWorkflow } from '../../workflows/diagnostics';
+import type { ApiDeps } from '../deps';
+import { NotFoundError } from '../errors';
+import { validated } from '../validate';
+
+const checkIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 letters, digits, or _ . : -');
+
+/**
+ * A round trip through every layer (API → workflow → activity → MongoDB → API),
+ * for operators checking a deployment end to end.
+ */
+export function diagnosticsRoutes(deps: ApiDeps): Router {
+  const router = Router();
+
+  router.post(
+    '/v1/diagnostics/round-trips',
+    validated(
+      { body: z.object({ checkId: checkIdSchema.optional() }).strict() },
+      async ({ body }, _req, res) => {
+        const checkId = body.checkId ?? randomUUID();
+        const result = await deps.temporal.workflow.execute(roundTripWorkflow, {
+          taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+          workflowId: `diagnostics-round-trip-${checkId}`,
+          args: [{ checkId, requestedAt: new Date().toISOString() }],
+          workflowExecutionTimeout: '1 minute',
+        });
+        res.status(201).json(result);
+      },
+    ),
+  );
+
+  router.get(
+    '/v1/diagnostics/round-trips/:checkId',
+    validated({ params: z.object({ checkId: checkIdSchema }) }, async ({ params }, _req, res) => {
+      const check = await deps.models.RoundTripCheck.findById(params.checkId).lean();
+      if (!check) throw new NotFoundError(`No round-trip check ${params.checkId}`);
+      res.json({
+        checkId: check._id,
+        workflowId: check.workflowId,
+        requestedAt: check.requestedAt.toISOString(),
+        recordedAt: check.recordedAt.toISOString(),
+      });
+    }),
+  );
+
+  return router;
+}

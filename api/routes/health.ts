@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import { pingMongo } from '../../infra/mongo';
+import type { ApiDeps } from '../deps';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+async function withTimeout<T>(what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function healthRoutes(deps: ApiDeps): Router {
+  const router = Router();
+
+  /** Liveness: the process serves HTTP. */
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  /** Readiness: Temporal and MongoDB both answer; 503 naming what does not. */
+  router.get('/readyz', async (_req, res) => {
+    const checks = await Promise.allSettled([
+      withTimeout(
+        'Temporal',
+        deps.temporal.workflowService.describeNamespace({ namespace: deps.config.TEMPORAL_NAMESPACE }),
+      ),
+      withTimeout('MongoDB', pingMongo(deps.mongo)),
+    ]);
+    const [temporal, mongo] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : errorMessage(c.reason)));
+    const ready = temporal === 'ok' && mongo === 'ok';
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not_ready', checks: { temporal, mongodb: mongo } });
+  });
+
+  return router;
+}
+
+function errorMessage(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * Every setting Fireline reads from the environment, in one place. Parsed once
+ * at boot; a bad value stops the process with a message naming the variable.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Port the HTTP API listens on. */
+  PORT: port.default(3000),
+  /** Base URL used in links to incidents (notifications, post-mortems). */
+  PUBLIC_URL: z.url().optional(),
+  /** host:port of an existing Temporal frontend; unset = the local dev server is started. */
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('fireline'),
+  /** Temporal Cloud API key; implies TLS. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** Use TLS to reach Temporal (on by default with an API key or client certificate). */
+  TEMPORAL_TLS: booleanFromEnv.optional(),
+  /** mTLS client certificate and key (PEM file paths) for Temporal Cloud or a secured cluster. */
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  /** Web UI of the Temporal cluster, for links printed at start. */
+  TEMPORAL_UI_URL: z.url().optional(),
+  /** Connection string of an existing MongoDB; unset = a local server is started. */
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where the local stack keeps built binaries and data (git-ignored). */
+  FIRELINE_CACHE_DIR: z.string().min(1).optional(),
+  /** Path to a `temporal` CLI binary to use instead of searching PATH or building one. */
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  /** Ports for the local Temporal dev server (frontend and Web UI). */
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Treat empty strings as unset: `FOO= npm start` should mean "no FOO".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration in the environment:\n${lines.join('\n')}`);
+  }
+  const config = result.data;
+  if (Boolean(config.TEMPORAL_TLS_CERT_PATH) !== Boolean(config.TEMPORAL_TLS_KEY_PATH)) {
+    throw new ConfigError(
+      'Invalid configuration in the environment:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together',
+    );
+  }
+  return config;
+}
+
+/** loadConfig for a process entry point: prints the problem and exits instead of throwing. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`fireline: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

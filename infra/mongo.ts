@@ -1,0 +1,23 @@
+import mongoose from 'mongoose';
+
+/**
+ * One mongoose connection per process. Fireline's mongoose code must run on
+ * MongoDB >= 6 and on FerretDB alike: no multi-document transactions and no
+ * change streams anywhere.
+ */
+export async function connectMongo(uri: string): Promise<mongoose.Connection> {
+  const connection = mongoose.createConnection(uri, {
+    serverSelectionTimeoutMS: 5_000,
+    // Indexes are created explicitly at boot (ensureIndexes), not lazily per model.
+    autoIndex: false,
+  });
+  await connection.asPromise();
+  return connection;
+}
+
+export async function pingMongo(connection: mongoose.Connection): Promise<void> {
+  if (connection.readyState !== mongoose.ConnectionStates.connected || !connection.db) {
+    throw new Error(`MongoDB connection is ${mongoose.ConnectionStates[connection.readyState]}`);
+  }
+  await connection.db.admin().command({ ping: 1 });
+}

@@ -1,0 +1,103 @@
+import { Runtime } from '@temporalio/worker';
+import { createApp } from '../api/app';
+import { close, listen } from '../api/server';
+import { loadConfigOrExit } from '../config';
+import { createLogger } from '../infra/logger';
+import { connectMongo } from '../infra/mongo';
+import { createTemporalClient } from '../infra/temporal';
+import { temporalLoggerFrom } from '../infra/temporal-logger';
+import { createModels, ensureIndexes } from '../models';
+import { defaultBundlePath } from '../worker/bundle';
+import { createFirelineWorker } from '../worker';
+import { startLocalStack, MissingPrerequisiteError, type LocalStack } from './index';
+import { preferredOrFreePort } from './ports';
+import { printProgress } from './progress';
+
+/**
+ * `npm start`: the local stack (unless external servers are configured), the
+ * worker and the API in one process. Ctrl-C stops all of it.
+ */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  // This process owns shutdown order (worker, API, then servers), so the SDK installs no signal handlers.
+  Runtime.install({
+    logger: temporalLoggerFrom(logger.child({ component: 'temporal-sdk' })),
+    shutdownSignals: [],
+  });
+
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({ config, mode: 'persistent' });
+  } catch (err) {
+    printProgress(
+      err instanceof MissingPrerequisiteError
+        ? err.message
+        : `could not start the local stack: ${String(err)}`,
+    );
+    process.exit(1);
+  }
+
+  const cleanups: Array<() => Promise<void>> = [() => stack.stop()];
+  const runCleanups = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((err: unknown) => logger.error({ err }, 'error during shutdown'));
+    }
+  };
+
+  try {
+    const effective = { ...config, TEMPORAL_ADDRESS: stack.temporalAddress, MONGODB_URI: stack.mongoUri };
+    const mongo = await connectMongo(effective.MONGODB_URI);
+    cleanups.push(() => mongo.close());
+    const models = createModels(mongo);
+    await ensureIndexes(models);
+
+    const { worker, connection } = await createFirelineWorker({
+      config: effective,
+      models,
+      bundlePath: defaultBundlePath(),
+    });
+    const workerRun = worker.run();
+    cleanups.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun;
+      await connection.close();
+    });
+
+    const temporal = await createTemporalClient(effective);
+    cleanups.push(() => temporal.connection.close());
+
+    const port = process.env.PORT ? config.PORT : await preferredOrFreePort(config.PORT);
+    const server = await listen(createApp({ config: effective, temporal, mongo, models, logger }), port);
+    cleanups.push(() => close(server));
+
+    printProgress('Fireline is running');
+    printProgress(`  API:          http://localhost:${port}  (readiness: http://localhost:${port}/readyz)`);
+    printProgress(`  Temporal UI:  ${stack.temporalUiUrl ?? '(external cluster: see its Web UI)'}`);
+    printProgress(
+      `  Temporal:     ${stack.temporalAddress} namespace ${stack.namespace}, task queue ${config.TEMPORAL_TASK_QUEUE}`,
+    );
+    printProgress(
+      `  MongoDB:      ${stack.started.some((s) => s.includes('mongodb://')) ? stack.mongoUri : 'MONGODB_URI'}`,
+    );
+    printProgress('Press Ctrl-C to stop everything.');
+
+    await new Promise<void>((resolve, reject) => {
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
+      // A worker that stops on its own (fatal error) takes the whole process down.
+      workerRun.then(
+        () => reject(new Error('the worker stopped unexpectedly')),
+        (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))),
+      );
+    });
+    printProgress('stopping…');
+  } catch (err) {
+    logger.error({ err }, 'Fireline failed');
+    process.exitCode = 1;
+  }
+  await runCleanups();
+  printProgress('stopped');
+  process.exit();
+}
+
+void main();

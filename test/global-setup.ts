@@ -1,0 +1,34 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../config';
+import { startLocalStack } from '../stack';
+import { printProgress } from '../stack/progress';
+import { buildWorkflowBundle } from '../worker/build-bundle';
+
+/**
+ * Starts a throw-away Temporal dev server and MongoDB-wire server (or uses
+ * TEMPORAL_ADDRESS / MONGODB_URI when set) and builds the workflow bundle once
+ * for every test file. Test processes inherit the addresses through the environment.
+ */
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig();
+  const [stack] = await Promise.all([
+    startLocalStack({ config, mode: 'ephemeral', progress: printProgress }),
+    (async () => {
+      const bundlePath = path.join(
+        mkdtempSync(path.join(os.tmpdir(), 'fireline-bundle-')),
+        'workflow-bundle.js',
+      );
+      await buildWorkflowBundle(bundlePath);
+      process.env.FIRELINE_TEST_WORKFLOW_BUNDLE = bundlePath;
+    })(),
+  ]);
+  process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
+  process.env.MONGODB_URI = stack.mongoUri;
+  (globalThis as { __firelineStack?: typeof stack }).__firelineStack = stack;
+  printProgress(
+    `test stack ready in ${((Date.now() - started) / 1000).toFixed(1)}s: ${stack.started.join(', ') || 'external servers'}`,
+  );
+}

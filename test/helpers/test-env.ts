@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import type mongoose from 'mongoose';
+import { createActivities } from '../../activities';
+import { createApp } from '../../api/app';
+import { loadConfig, type Config } from '../../config';
+import { createLogger } from '../../infra/logger';
+import { connectMongo } from '../../infra/mongo';
+import { createModels, ensureIndexes, type Models } from '../../models';
+
+let runtimeInstalled = false;
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by an earlier test file in this process.
+  }
+  runtimeInstalled = true;
+}
+
+export interface TestEnv {
+  config: Config;
+  client: Client;
+  mongo: mongoose.Connection;
+  models: Models;
+  app: Express;
+  taskQueue: string;
+  /** Starts a worker on this env's task queue; returns a function that stops it. */
+  startWorker(): Promise<() => Promise<void>>;
+  teardown(): Promise<void>;
+}
+
+/**
+ * Connects to the servers the global setup started, with a task queue and a
+ * MongoDB database of this test file's own so test files do not see each other.
+ */
+export async function createTestEnv(): Promise<TestEnv> {
+  installQuietRuntime();
+  const suffix = randomUUID().slice(0, 8);
+  const baseConfig = loadConfig();
+  const mongoUri = new URL(baseConfig.MONGODB_URI!);
+  mongoUri.pathname = `/fireline_test_${suffix}`;
+  const config: Config = {
+    ...baseConfig,
+    TEMPORAL_TASK_QUEUE: `fireline-test-${suffix}`,
+    MONGODB_URI: mongoUri.toString(),
+  };
+
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const mongo = await connectMongo(config.MONGODB_URI!);
+  const models = createModels(mongo);
+  await ensureIndexes(models);
+  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const app = createApp({ config, temporal: client, mongo, models, logger });
+
+  const stoppers = new Set<() => Promise<void>>();
+  const startWorker = async () => {
+    const workerConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS! });
+    const worker = await Worker.create({
+      connection: workerConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowBundle: { codePath: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE! },
+      activities: createActivities({ models }),
+    });
+    const running = worker.run();
+    const stop = async () => {
+      stoppers.delete(stop);
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await workerConnection.close();
+    };
+    stoppers.add(stop);
+    return stop;
+  };
+
+  return {
+    config,
+    client,
+    mongo,
+    models,
+    app,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    startWorker,
+    async teardown() {
+      for (const stop of [...stoppers]) await stop();
+      await mongo.dropDatabase().catch(() => undefined);
+      await mongo.close();
+      await connection.close();
+    },
+  };
+}

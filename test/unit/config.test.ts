@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig } from '../../config';
+
+describe('loadConfig', () => {
+  it('applies defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'fireline',
+      LOG_LEVEL: 'info',
+      TEMPORAL_DEV_PORT: 7233,
+      TEMPORAL_UI_PORT: 8233,
+    });
+    expect(config.TEMPORAL_ADDRESS).toBeUndefined();
+    expect(config.MONGODB_URI).toBeUndefined();
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ MONGODB_URI: '', PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('names every bad variable in one error', () => {
+    expect(() => loadConfig({ PORT: 'eighty', MONGODB_URI: 'postgres://x', LOG_LEVEL: 'loud' })).toThrow(
+      ConfigError,
+    );
+    try {
+      loadConfig({ PORT: 'eighty', MONGODB_URI: 'postgres://x', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      const message = (err as Error).message;
+      expect(message).toMatch(/PORT:/);
+      expect(message).toMatch(/MONGODB_URI: must start with mongodb:\/\//);
+      expect(message).toMatch(/LOG_LEVEL:/);
+    }
+  });
+
+  it('requires a TLS certificate and key together', () => {
+    expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/tmp/cert.pem' })).toThrow(/must be set together/);
+  });
+
+  it('parses booleans the way people write them', () => {
+    expect(loadConfig({ TEMPORAL_TLS: 'true' }).TEMPORAL_TLS).toBe(true);
+    expect(loadConfig({ TEMPORAL_TLS: '0' }).TEMPORAL_TLS).toBe(false);
+    expect(() => loadConfig({ TEMPORAL_TLS: 'maybe' })).toThrow(/TEMPORAL_TLS/);
+  });
+});

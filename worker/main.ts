@@ -1,0 +1,48 @@
+import { Runtime } from '@temporalio/worker';
+import { loadConfigOrExit } from '../config';
+import { createLogger } from '../infra/logger';
+import { connectMongo } from '../infra/mongo';
+import { temporalLoggerFrom } from '../infra/temporal-logger';
+import { createModels, ensureIndexes } from '../models';
+import { defaultBundlePath } from './bundle';
+import { createFirelineWorker } from './index';
+
+/** Worker process entry point (`npm run worker`): needs TEMPORAL_ADDRESS and MONGODB_URI. */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'fireline-worker' });
+  if (!config.TEMPORAL_ADDRESS || !config.MONGODB_URI) {
+    logger.fatal(
+      'TEMPORAL_ADDRESS and MONGODB_URI must be set for a standalone worker (npm start sets them itself)',
+    );
+    process.exit(1);
+  }
+  // The runtime's default signal handling shuts the worker down on SIGINT/SIGTERM.
+  Runtime.install({ logger: temporalLoggerFrom(logger) });
+  const mongo = await connectMongo(config.MONGODB_URI);
+  const models = createModels(mongo);
+  await ensureIndexes(models);
+  const { worker, connection } = await createFirelineWorker({
+    config,
+    models,
+    bundlePath: defaultBundlePath(),
+  });
+  logger.info(
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
+    'worker started',
+  );
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await mongo.close();
+    logger.info('worker stopped');
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `fireline worker: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});
