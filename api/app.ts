@@ -3,8 +3,10 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './errors';
+import { alertRoutes } from './routes/alerts';
 import { diagnosticsRoutes } from './routes/diagnostics';
 import { healthRoutes } from './routes/health';
+import { incidentRoutes } from './routes/incidents';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -30,6 +32,8 @@ export function createApp(deps: ApiDeps): Express {
 
   app.use(healthRoutes(deps));
   app.use(diagnosticsRoutes(deps));
+  app.use(alertRoutes(deps));
+  app.use(incidentRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -7,6 +7,8 @@ import type { Models } from '../models';
 /** What the API needs from the process that hosts it; tests pass their own. */
 export interface ApiDeps {
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NAMESPACE'>;
+  /** PagerDuty-compatible integration keys → service. */
+  routingKeys?: Map<string, string>;
   temporal: Client;
   mongo: Connection;
   models: Models;

@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   const mongo = await connectMongo(config.MONGODB_URI);
   const models = createModels(mongo);
   await ensureIndexes(models);
-  const server = await listen(createApp({ config, temporal, mongo, models, logger }), config.PORT);
+  const server = await listen(
+    createApp({ config, temporal, mongo, models, logger, routingKeys: config.FIRELINE_ROUTING_KEYS }),
+    config.PORT,
+  );
   logger.info({ port: config.PORT }, 'API listening');
 
   const shutdown = async (signal: string) => {

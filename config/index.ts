@@ -34,6 +34,21 @@ export const configSchema = z.object({
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
     .optional(),
+  /** SMTP server for email notifications, e.g. smtp://user:pass@mail.example.com:587 (a secret). */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  SMTP_FROM: z.string().min(3).default('Fireline <fireline@localhost>'),
+  /**
+   * PagerDuty-compatible integration keys and the service each one feeds:
+   * `key1=payments,key2=search`. Events with another routing_key are refused.
+   */
+  FIRELINE_ROUTING_KEYS: z
+    .string()
+    .regex(/^[^=,\s]+=[^=,\s]+(,[^=,\s]+=[^=,\s]+)*$/, 'must look like key1=service1,key2=service2')
+    .transform((v) => new Map(v.split(',').map((pair) => pair.split('=') as [string, string])))
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the local stack keeps built binaries and data (git-ignored). */
   FIRELINE_CACHE_DIR: z.string().min(1).optional(),

@@ -1,12 +1,18 @@
 import type { Connection } from 'mongoose';
+import { incidentModel } from './incident';
 import { roundTripCheckModel } from './round-trip-check';
+import { timelineEntryModel } from './timeline-entry';
 
 export type { RoundTripCheck } from './round-trip-check';
+export { fromIncidentDocument, toIncidentDocument, type IncidentDocument } from './incident';
+export { timelineEntryId, type TimelineEntryDocument } from './timeline-entry';
 
 /** All mongoose models of Fireline, bound to one connection. */
 export function createModels(connection: Connection) {
   return {
     RoundTripCheck: roundTripCheckModel(connection),
+    Incident: incidentModel(connection),
+    TimelineEntry: timelineEntryModel(connection),
   };
 }
 

@@ -68,7 +68,17 @@ async function main(): Promise<void> {
     cleanups.push(() => temporal.connection.close());
 
     const port = process.env.PORT ? config.PORT : await preferredOrFreePort(config.PORT);
-    const server = await listen(createApp({ config: effective, temporal, mongo, models, logger }), port);
+    const server = await listen(
+      createApp({
+        config: effective,
+        temporal,
+        mongo,
+        models,
+        logger,
+        routingKeys: config.FIRELINE_ROUTING_KEYS,
+      }),
+      port,
+    );
     cleanups.push(() => close(server));
 
     printProgress('Fireline is running');

@@ -1,24 +1,47 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import nodemailer from 'nodemailer';
+import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../config';
 import { temporalConnectionOptions } from '../infra/temporal';
 import type { Models } from '../models';
+import { onCallCatalog } from '../oncall/catalog';
+import { triageRules } from '../triage/rules';
 import { assertBundleExists } from './bundle';
 
+export type WorkerConfig = Pick<
+  Config,
+  | 'TEMPORAL_ADDRESS'
+  | 'TEMPORAL_NAMESPACE'
+  | 'TEMPORAL_TASK_QUEUE'
+  | 'TEMPORAL_API_KEY'
+  | 'TEMPORAL_TLS'
+  | 'TEMPORAL_TLS_CERT_PATH'
+  | 'TEMPORAL_TLS_KEY_PATH'
+  | 'PUBLIC_URL'
+  | 'SMTP_URL'
+  | 'SMTP_FROM'
+>;
+
 export interface FirelineWorkerDeps {
-  config: Pick<
-    Config,
-    | 'TEMPORAL_ADDRESS'
-    | 'TEMPORAL_NAMESPACE'
-    | 'TEMPORAL_TASK_QUEUE'
-    | 'TEMPORAL_API_KEY'
-    | 'TEMPORAL_TLS'
-    | 'TEMPORAL_TLS_CERT_PATH'
-    | 'TEMPORAL_TLS_KEY_PATH'
-  >;
+  config: WorkerConfig;
   models: Models;
   /** Path of the pre-built workflow bundle. */
   bundlePath: string;
+  /** Replaces parts of the activities' dependencies (tests use their own catalog and rules). */
+  activityOverrides?: Partial<ActivityDeps>;
+}
+
+/** The activities' dependencies as production wires them: the rules and catalog in the repo, secrets from the environment. */
+export function defaultActivityDeps(config: WorkerConfig, models: Models): ActivityDeps {
+  return {
+    models,
+    triageRules,
+    catalog: onCallCatalog,
+    secrets: process.env,
+    publicUrl: config.PUBLIC_URL,
+    mailer: config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined,
+    mailFrom: config.SMTP_FROM,
+  };
 }
 
 /** A worker for Fireline's task queue with the pre-built workflows and injected activities. */
@@ -33,7 +56,10 @@ export async function createFirelineWorker(
       namespace: deps.config.TEMPORAL_NAMESPACE,
       taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
       workflowBundle: { codePath: deps.bundlePath },
-      activities: createActivities({ models: deps.models }),
+      activities: createActivities({
+        ...defaultActivityDeps(deps.config, deps.models),
+        ...deps.activityOverrides,
+      }),
     });
     return { worker, connection };
   } catch (err) {

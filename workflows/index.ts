@@ -1,2 +1,3 @@
 // Every workflow the worker registers. The bundle is built from this file.
 export { roundTripWorkflow } from './diagnostics';
+export { incidentWorkflow } from './incident';

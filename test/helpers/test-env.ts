@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Express } from 'express';
 import type mongoose from 'mongoose';
-import { createActivities } from '../../activities';
+import type { ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../infra/logger';
 import { connectMongo } from '../../infra/mongo';
 import { createModels, ensureIndexes, type Models } from '../../models';
+import { createFirelineWorker } from '../../worker';
 
 let runtimeInstalled = false;
 function installQuietRuntime(): void {
@@ -29,7 +30,7 @@ export interface TestEnv {
   app: Express;
   taskQueue: string;
   /** Starts a worker on this env's task queue; returns a function that stops it. */
-  startWorker(): Promise<() => Promise<void>>;
+  startWorker(activityOverrides?: Partial<ActivityDeps>): Promise<() => Promise<void>>;
   teardown(): Promise<void>;
 }
 
@@ -55,17 +56,16 @@ export async function createTestEnv(): Promise<TestEnv> {
   const models = createModels(mongo);
   await ensureIndexes(models);
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const app = createApp({ config, temporal: client, mongo, models, logger });
+  const routingKeys = new Map([['test-routing-key', 'payments']]);
+  const app = createApp({ config, temporal: client, mongo, models, logger, routingKeys });
 
   const stoppers = new Set<() => Promise<void>>();
-  const startWorker = async () => {
-    const workerConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS! });
-    const worker = await Worker.create({
-      connection: workerConnection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      workflowBundle: { codePath: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE! },
-      activities: createActivities({ models }),
+  const startWorker = async (activityOverrides?: Partial<ActivityDeps>) => {
+    const { worker, connection: workerConnection } = await createFirelineWorker({
+      config,
+      models,
+      bundlePath: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE!,
+      activityOverrides,
     });
     const running = worker.run();
     const stop = async () => {

@@ -1,0 +1,180 @@
+import type {
+  AlertEvent,
+  EscalationPolicySnapshot,
+  Incident,
+  PlannedDelivery,
+  TargetRef,
+  TimelineEntry,
+  TriageResult,
+  UnreachableTarget,
+} from '../domain/incident';
+import { timelineEntryId, toIncidentDocument, type Models } from '../models';
+import { whoIsOnCall } from '../oncall/schedule';
+import type { OnCallCatalog } from '../oncall/types';
+import { triage } from '../triage/engine';
+import type { TriageRules } from '../triage/types';
+
+export interface IncidentActivityDeps {
+  models: Pick<Models, 'Incident' | 'TimelineEntry'>;
+  triageRules: TriageRules;
+  catalog: OnCallCatalog;
+}
+
+function isDuplicateKeyError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
+}
+
+export function policySnapshot(
+  catalog: OnCallCatalog,
+  policyId: string,
+): EscalationPolicySnapshot | undefined {
+  const policy = catalog.policies.find((p) => p.id === policyId);
+  if (!policy) return undefined;
+  return {
+    id: policy.id,
+    name: policy.name,
+    levels: policy.levels.map((level) => ({ delaySeconds: level.delaySeconds, targets: [...level.targets] })),
+    repeat: policy.repeat ?? 0,
+    fallback: [...(policy.fallback ?? [])],
+  };
+}
+
+export function createIncidentActivities(deps: IncidentActivityDeps) {
+  return {
+    /**
+     * Applies the triage rules and snapshots the escalation policy. Done in an
+     * activity so that editing rules never changes a running incident's replay.
+     */
+    async triageAlert(
+      event: AlertEvent,
+    ): Promise<{ triage: TriageResult; policy: EscalationPolicySnapshot }> {
+      const result = triage(event, deps.triageRules);
+      const policy = policySnapshot(deps.catalog, result.escalationPolicyId);
+      if (!policy) {
+        throw new Error(
+          `triage rule ${result.ruleId} names escalation policy ${result.escalationPolicyId}, which does not exist`,
+        );
+      }
+      return { triage: result, policy };
+    },
+
+    /**
+     * Saves the incident and its new timeline entries. Idempotent: entries are
+     * keyed by incident and sequence, and an older version never overwrites a newer one.
+     */
+    async saveIncident(input: { incident: Incident; timeline: TimelineEntry[] }): Promise<void> {
+      const { incident, timeline } = input;
+      if (timeline.length > 0) {
+        await deps.models.TimelineEntry.bulkWrite(
+          timeline.map((entry) => ({
+            updateOne: {
+              filter: { _id: timelineEntryId(incident.incidentId, entry.seq) },
+              update: { $setOnInsert: { ...entry, incidentId: incident.incidentId, at: new Date(entry.at) } },
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        );
+      }
+      const { _id, ...fields } = toIncidentDocument(incident);
+      try {
+        await deps.models.Incident.updateOne(
+          { _id, version: { $lt: incident.version } },
+          { $set: fields, ...unsetMissing(fields) },
+          { upsert: true },
+        );
+      } catch (err) {
+        // A newer version is already stored: this save is stale, and that is fine.
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+    },
+
+    /** Turns escalation targets into deliveries: schedules to whoever is on call at `at`, people to their contacts. */
+    async planNotifications(input: {
+      targets: TargetRef[];
+      at: string;
+      key: string;
+    }): Promise<{ deliveries: PlannedDelivery[]; unreachable: UnreachableTarget[] }> {
+      return planDeliveries(deps.catalog, input.targets, new Date(input.at), input.key);
+    },
+  };
+}
+
+const optionalFields = [
+  'commander',
+  'acknowledgedAt',
+  'acknowledgedBy',
+  'snoozedUntil',
+  'resolvedAt',
+  'resolvedBy',
+  'resolutionNote',
+];
+
+/** `$unset` for optional fields that were cleared (snoozedUntil after a snooze ends), if any. */
+function unsetMissing(fields: Record<string, unknown>): { $unset?: Record<string, ''> } {
+  const missing = optionalFields.filter((f) => fields[f] === undefined);
+  return missing.length > 0 ? { $unset: Object.fromEntries(missing.map((f) => [f, ''])) } : {};
+}
+
+/** Pure: the deliveries for a set of targets at an instant. */
+export function planDeliveries(
+  catalog: OnCallCatalog,
+  targets: TargetRef[],
+  at: Date,
+  key: string,
+): { deliveries: PlannedDelivery[]; unreachable: UnreachableTarget[] } {
+  const deliveries = new Map<string, PlannedDelivery>();
+  const unreachable: UnreachableTarget[] = [];
+  const add = (delivery: Omit<PlannedDelivery, 'deliveryId'>) => {
+    const deliveryId = `${key}:${delivery.channelType}:${delivery.destination}`;
+    // The same person reached through two targets gets one message.
+    if (!deliveries.has(deliveryId)) deliveries.set(deliveryId, { ...delivery, deliveryId });
+  };
+  const addChannel = (channelId: string, via: string, target: TargetRef) => {
+    const channel = catalog.channels.find((c) => c.id === channelId);
+    if (!channel) unreachable.push({ target, reason: `channel ${channelId} is not in the catalog` });
+    else
+      add({
+        channelType: channel.type,
+        destination: channel.id,
+        label: `${via}${channel.id} (${channel.type})`,
+      });
+  };
+  const addPerson = (personId: string, via: string, target: TargetRef) => {
+    const person = catalog.people.find((p) => p.id === personId);
+    if (!person) {
+      unreachable.push({ target, reason: `person ${personId} is not in the catalog` });
+      return;
+    }
+    if (!person.email && !person.channels?.length) {
+      unreachable.push({ target, reason: `${person.name} has no email and no channels` });
+      return;
+    }
+    if (person.email)
+      add({ channelType: 'email', destination: `person:${person.id}`, label: `${via}${person.id} (email)` });
+    for (const channelId of person.channels ?? []) addChannel(channelId, `${via}${person.id} via `, target);
+  };
+
+  for (const target of targets) {
+    switch (target.type) {
+      case 'channel':
+        addChannel(target.id, '', target);
+        break;
+      case 'person':
+        addPerson(target.id, '', target);
+        break;
+      case 'schedule': {
+        const schedule = catalog.schedules.find((s) => s.id === target.id);
+        if (!schedule) {
+          unreachable.push({ target, reason: `schedule ${target.id} is not in the catalog` });
+          break;
+        }
+        const personId = whoIsOnCall(schedule, at);
+        if (!personId) unreachable.push({ target, reason: `nobody is on call for ${schedule.name}` });
+        else addPerson(personId, `schedule ${schedule.id} → `, target);
+        break;
+      }
+    }
+  }
+  return { deliveries: [...deliveries.values()], unreachable };
+}

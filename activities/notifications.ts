@@ -1,0 +1,207 @@
+import { createHmac } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Transporter } from 'nodemailer';
+import type { NotificationContext, PlannedDelivery } from '../domain/incident';
+import type { Channel, OnCallCatalog } from '../oncall/types';
+
+export interface NotificationDeps {
+  catalog: OnCallCatalog;
+  /** Where channel URLs and secrets are looked up by name (process.env in production). */
+  secrets: Record<string, string | undefined>;
+  /** Base URL of the API, for links to the incident. */
+  publicUrl?: string;
+  /** SMTP transport for email; email deliveries fail clearly without one. */
+  mailer?: Transporter;
+  mailFrom: string;
+  /** Per-request timeout for webhooks. */
+  httpTimeoutMs?: number;
+}
+
+export interface DeliverInput {
+  delivery: PlannedDelivery;
+  context: NotificationContext;
+  /** Same for every attempt of one delivery: receivers can drop repeats. */
+  idempotencyKey: string;
+}
+
+const severityEmoji: Record<string, string> = {
+  SEV1: ':red_circle:',
+  SEV2: ':large_orange_circle:',
+  SEV3: ':large_yellow_circle:',
+  SEV4: ':white_circle:',
+};
+
+export function incidentUrl(publicUrl: string | undefined, incidentId: string): string | undefined {
+  return publicUrl
+    ? `${publicUrl.replace(/\/$/, '')}/v1/incidents/${encodeURIComponent(incidentId)}`
+    : undefined;
+}
+
+/** Slack Block Kit message for an incident notification. */
+export function slackMessage(context: NotificationContext, url: string | undefined): Record<string, unknown> {
+  const headline =
+    `${severityEmoji[context.severity] ?? ''} ${context.severity} ${context.priority}${context.major ? ' MAJOR' : ''}: ${context.title}`.trim();
+  const links = [...(url ? [{ href: url, text: 'Open incident' }] : []), ...context.links];
+  return {
+    text: headline,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: headline.slice(0, 150), emoji: true } },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: `*Incident*\n${context.incidentId}` },
+          { type: 'mrkdwn', text: `*Service*\n${context.service}` },
+          { type: 'mrkdwn', text: `*Status*\n${context.status}` },
+          { type: 'mrkdwn', text: `*Team*\n${context.team}` },
+          { type: 'mrkdwn', text: `*Alerts*\n${context.alertCount}` },
+          { type: 'mrkdwn', text: `*Why*\n${context.reason}` },
+        ],
+      },
+      ...(links.length > 0
+        ? [
+            {
+              type: 'context',
+              elements: [
+                { type: 'mrkdwn', text: links.map((l) => `<${l.href}|${l.text ?? l.href}>`).join(' · ') },
+              ],
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+function requireSecret(secrets: NotificationDeps['secrets'], name: string, channel: Channel): string {
+  const value = secrets[name];
+  if (!value) {
+    throw ApplicationFailure.nonRetryable(
+      `channel ${channel.id}: environment variable ${name} is not set`,
+      'ChannelNotConfigured',
+    );
+  }
+  return value;
+}
+
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    // Network errors are retried; the message never includes the URL (it may carry a token).
+    throw new Error(`request failed: ${err instanceof Error ? err.name : 'error'}`);
+  }
+  const text = (await response.text()).slice(0, 200);
+  if (response.ok) return `HTTP ${response.status}`;
+  const message = `HTTP ${response.status}${text ? `: ${text}` : ''}`;
+  // 4xx other than 408/429 will not get better by retrying.
+  if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+    throw ApplicationFailure.nonRetryable(message, 'NotificationRejected');
+  }
+  throw new Error(message);
+}
+
+export function createNotificationActivities(deps: NotificationDeps) {
+  const timeoutMs = deps.httpTimeoutMs ?? 10_000;
+  return {
+    /** Sends one planned notification. Retried by the workflow; the idempotency key is the same on every attempt. */
+    async deliverNotification(input: DeliverInput): Promise<{ detail: string }> {
+      const { delivery, context, idempotencyKey } = input;
+      const url = incidentUrl(deps.publicUrl, context.incidentId);
+
+      if (delivery.channelType === 'email') {
+        const recipients = emailRecipients(deps.catalog, delivery.destination);
+        if (!deps.mailer) {
+          throw ApplicationFailure.nonRetryable(
+            'email is not configured: set SMTP_URL',
+            'ChannelNotConfigured',
+          );
+        }
+        const info = (await deps.mailer.sendMail({
+          from: deps.mailFrom,
+          to: recipients,
+          subject: `[${context.severity}/${context.priority}] ${context.title}`,
+          // Receivers that see the same Message-ID twice show one message.
+          messageId: `<${idempotencyKey.replace(/[^A-Za-z0-9.:-]/g, '-')}@fireline>`,
+          text: [
+            `${context.title}`,
+            ``,
+            `Incident: ${context.incidentId}${url ? ` (${url})` : ''}`,
+            `Service: ${context.service}  Team: ${context.team}  Status: ${context.status}`,
+            `Severity: ${context.severity}  Priority: ${context.priority}${context.major ? '  MAJOR INCIDENT' : ''}`,
+            `Alerts: ${context.alertCount}  Why you: ${context.reason}`,
+            ...context.links.map((l) => `${l.text ?? 'Link'}: ${l.href}`),
+          ].join('\n'),
+          headers: { 'X-Fireline-Incident': context.incidentId, 'Idempotency-Key': idempotencyKey },
+        })) as { accepted?: unknown[] };
+        return { detail: `email accepted for ${info.accepted?.length ?? recipients.length} recipient(s)` };
+      }
+
+      const channel = deps.catalog.channels.find((c) => c.id === delivery.destination);
+      if (!channel || channel.type !== delivery.channelType) {
+        throw ApplicationFailure.nonRetryable(
+          `channel ${delivery.destination} is not in the catalog`,
+          'ChannelNotConfigured',
+        );
+      }
+      if (channel.type === 'slack') {
+        const webhookUrl = requireSecret(deps.secrets, channel.webhookUrlEnv, channel);
+        const body = JSON.stringify(slackMessage(context, url));
+        return { detail: await post(webhookUrl, body, { 'Idempotency-Key': idempotencyKey }, timeoutMs) };
+      }
+      if (channel.type === 'webhook') {
+        const target = requireSecret(deps.secrets, channel.urlEnv, channel);
+        const timestamp = new Date().toISOString();
+        const body = JSON.stringify({
+          type: 'incident.notification',
+          idempotencyKey,
+          sentAt: timestamp,
+          incidentUrl: url,
+          incident: context,
+        });
+        const headers: Record<string, string> = {
+          'Idempotency-Key': idempotencyKey,
+          'X-Fireline-Timestamp': timestamp,
+        };
+        if (channel.secretEnv) {
+          headers['X-Fireline-Signature'] = signWebhook(
+            requireSecret(deps.secrets, channel.secretEnv, channel),
+            timestamp,
+            body,
+          );
+        }
+        return { detail: await post(target, body, headers, timeoutMs) };
+      }
+      throw ApplicationFailure.nonRetryable(
+        `channel ${delivery.destination} cannot take ${delivery.channelType}`,
+      );
+    },
+  };
+}
+
+function emailRecipients(catalog: OnCallCatalog, destination: string): string[] {
+  if (destination.startsWith('person:')) {
+    const person = catalog.people.find((p) => `person:${p.id}` === destination);
+    if (person?.email) return [person.email];
+    throw ApplicationFailure.nonRetryable(`${destination} has no email address`, 'ChannelNotConfigured');
+  }
+  const channel = catalog.channels.find((c) => c.id === destination);
+  if (channel?.type === 'email') return channel.to;
+  throw ApplicationFailure.nonRetryable(
+    `email channel ${destination} is not in the catalog`,
+    'ChannelNotConfigured',
+  );
+}

@@ -1,0 +1,102 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { incidentWorkflowId } from '../domain/incident-keys';
+import type { AlertEvent, Incident } from '../domain/incident';
+import { fromIncidentDocument } from '../models';
+import { incidentWorkflow } from '../workflows/incident';
+import { alertSignal, incidentQuery } from '../workflows/incident-messages';
+import { searchAttributes } from '../workflows/search-attributes';
+import type { ApiDeps } from './deps';
+import { ConflictError, NotFoundError } from './errors';
+
+export interface DeliveryResult {
+  workflowId: string;
+  /** `dropped`: an acknowledge/resolve for a key with no open incident (accepted, as PagerDuty does). */
+  outcome: 'accepted' | 'dropped';
+}
+
+/**
+ * Hands an alert event to its incident's workflow and returns once Temporal
+ * has durably recorded it. A trigger uses signal-with-start, so concurrent
+ * duplicates land in one incident and a trigger after resolution opens a new one.
+ */
+export async function deliverAlertEvent(deps: ApiDeps, event: AlertEvent): Promise<DeliveryResult> {
+  const workflowId = incidentWorkflowId(event.service, event.dedupKey);
+  if (event.action === 'trigger') {
+    await deps.temporal.workflow.signalWithStart(incidentWorkflow, {
+      workflowId,
+      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+      args: [{ service: event.service, dedupKey: event.dedupKey, integration: event.integration }],
+      signal: alertSignal,
+      signalArgs: [event],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      staticSummary: `${event.service}: ${event.summary}`.slice(0, 200),
+      memo: { title: event.summary },
+      typedSearchAttributes: [
+        { key: searchAttributes.service, value: event.service },
+        { key: searchAttributes.status, value: 'triggered' },
+      ],
+    });
+    return { workflowId, outcome: 'accepted' };
+  }
+  try {
+    await deps.temporal.workflow.getHandle(workflowId).signal(alertSignal, event);
+    return { workflowId, outcome: 'accepted' };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { workflowId, outcome: 'dropped' };
+    throw err;
+  }
+}
+
+/** The stored incident, or a 404. */
+export async function loadStoredIncident(deps: ApiDeps, incidentId: string): Promise<Incident> {
+  const doc = await deps.models.Incident.findById(incidentId).lean();
+  if (!doc) throw new NotFoundError(`No incident ${incidentId}`);
+  return fromIncidentDocument(doc);
+}
+
+function handleFor(deps: ApiDeps, incident: Incident): WorkflowHandle {
+  // The latest run of the business key; checked against the incident id by the caller.
+  return deps.temporal.workflow.getHandle(incident.workflowId);
+}
+
+/** The incident's live state from its workflow while it is open, else what MongoDB holds. */
+export async function readIncident(deps: ApiDeps, incidentId: string): Promise<Incident> {
+  const stored = await loadStoredIncident(deps, incidentId);
+  if (stored.status === 'resolved') return stored;
+  try {
+    const live = await handleFor(deps, stored).query(incidentQuery);
+    if (live?.incidentId === incidentId) return live;
+  } catch (err) {
+    // The run may have just completed; the stored copy is the truth then.
+    if (!(err instanceof WorkflowNotFoundError))
+      deps.logger.warn({ err, incidentId }, 'live query failed; serving stored incident');
+  }
+  return stored;
+}
+
+/** Runs an Update on the incident's workflow; a refusal by its validator becomes a 409 with the reason. */
+export async function updateIncident<Ret, Arg>(
+  deps: ApiDeps,
+  incidentId: string,
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+): Promise<Ret> {
+  const stored = await loadStoredIncident(deps, incidentId);
+  if (stored.status === 'resolved') throw new ConflictError(`Incident ${incidentId} is already resolved`);
+  const handle = handleFor(deps, stored);
+  const live = await handle.query(incidentQuery).catch(() => undefined);
+  if (live && live.incidentId !== incidentId)
+    throw new ConflictError(`Incident ${incidentId} is already resolved`);
+  try {
+    return await handle.executeUpdate(update, { args: [arg] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const reason = err.cause instanceof Error ? err.cause.message : err.message;
+      throw new ConflictError(reason);
+    }
+    if (err instanceof WorkflowNotFoundError)
+      throw new ConflictError(`Incident ${incidentId} is already resolved`);
+    throw err;
+  }
+}

@@ -1,0 +1,144 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { AlertEvent, AlertLink, AlertSeverity } from '../../domain/incident';
+import type { AlertmanagerWebhook, GrafanaWebhook, NativeAlert, PagerDutyEvent } from './schemas';
+
+function hashKey(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+}
+
+/** Native alerts without a dedupKey dedupe on service and summary: the same alert twice is one incident. */
+export function nativeDedupKey(alert: Pick<NativeAlert, 'service' | 'summary'>): string {
+  return hashKey(alert.service, alert.summary);
+}
+
+export function fromNative(alert: NativeAlert, receivedAt: Date): AlertEvent {
+  return {
+    eventId: randomUUID(),
+    integration: 'native',
+    service: alert.service,
+    dedupKey: alert.dedupKey ?? nativeDedupKey(alert),
+    action: alert.action,
+    summary: alert.summary,
+    severity: alert.severity,
+    ...(alert.source ? { source: alert.source } : {}),
+    labels: alert.labels,
+    annotations: alert.annotations,
+    links: alert.links,
+    occurredAt: alert.timestamp ? new Date(alert.timestamp).toISOString() : receivedAt.toISOString(),
+    receivedAt: receivedAt.toISOString(),
+  };
+}
+
+/** PagerDuty generates a dedup key for a trigger without one; so does Fireline (32 hex characters). */
+export function generatedDedupKey(): string {
+  return randomUUID().replace(/-/g, '');
+}
+
+export function fromPagerDuty(
+  event: PagerDutyEvent,
+  service: string,
+  dedupKey: string,
+  receivedAt: Date,
+): AlertEvent {
+  const payload = event.payload;
+  const links: AlertLink[] = [
+    ...(event.links ?? []),
+    ...(event.client_url ? [{ href: event.client_url, text: event.client ?? 'Source' }] : []),
+  ];
+  return {
+    eventId: randomUUID(),
+    integration: 'pagerduty',
+    service,
+    dedupKey,
+    action: event.event_action,
+    summary: payload?.summary ?? `${event.event_action} ${dedupKey}`,
+    severity: payload?.severity ?? 'info',
+    ...(payload?.source ? { source: payload.source } : {}),
+    ...(payload?.component ? { component: payload.component } : {}),
+    ...(payload?.group ? { group: payload.group } : {}),
+    ...(payload?.class ? { class: payload.class } : {}),
+    labels: {},
+    annotations: {},
+    links,
+    ...(payload?.custom_details ? { details: payload.custom_details } : {}),
+    occurredAt: payload?.timestamp ? new Date(payload.timestamp).toISOString() : receivedAt.toISOString(),
+    receivedAt: receivedAt.toISOString(),
+  };
+}
+
+/** Alertmanager severities vary by team; map the common spellings. */
+export function severityFromLabel(value: string | undefined): AlertSeverity {
+  switch ((value ?? '').toLowerCase()) {
+    case 'critical':
+    case 'page':
+    case 'p1':
+    case 'fatal':
+      return 'critical';
+    case 'error':
+    case 'high':
+    case 'major':
+    case 'p2':
+      return 'error';
+    case 'info':
+    case 'low':
+    case 'none':
+    case 'p4':
+    case 'p5':
+      return 'info';
+    default:
+      return 'warning';
+  }
+}
+
+const serviceLabels = ['service', 'app', 'job', 'namespace'];
+
+/** The service an Alertmanager/Grafana alert belongs to: a `service` label, else app/job/namespace, else the receiver. */
+export function serviceOf(labels: Record<string, string>, receiver: string): string {
+  for (const name of serviceLabels) {
+    const value = labels[name]?.trim();
+    if (value) return value.slice(0, 100);
+  }
+  return receiver.slice(0, 100);
+}
+
+export function fromAlertmanager(
+  webhook: AlertmanagerWebhook | GrafanaWebhook,
+  integration: 'alertmanager' | 'grafana',
+  receivedAt: Date,
+): AlertEvent[] {
+  return webhook.alerts.map((alert) => {
+    const labels = { ...webhook.commonLabels, ...alert.labels };
+    const annotations = { ...webhook.commonAnnotations, ...alert.annotations };
+    const sortedLabels = Object.entries(alert.labels).sort(([a], [b]) => a.localeCompare(b));
+    const links: AlertLink[] = [];
+    if (alert.generatorURL) links.push({ href: alert.generatorURL, text: 'Source' });
+    const grafana = alert as Partial<GrafanaWebhook['alerts'][number]>;
+    if (grafana.dashboardURL) links.push({ href: grafana.dashboardURL, text: 'Dashboard' });
+    if (grafana.panelURL) links.push({ href: grafana.panelURL, text: 'Panel' });
+    if (grafana.silenceURL) links.push({ href: grafana.silenceURL, text: 'Silence' });
+    if (annotations.runbook_url) links.push({ href: annotations.runbook_url, text: 'Runbook' });
+    return {
+      eventId: randomUUID(),
+      integration,
+      service: serviceOf(labels, webhook.receiver),
+      // The fingerprint identifies the alert across notifications; without one, its sorted labels do.
+      dedupKey: alert.fingerprint ?? hashKey(...sortedLabels.map(([k, v]) => `${k}=${v}`)),
+      action: alert.status === 'resolved' ? 'resolve' : 'trigger',
+      summary: (
+        annotations.summary ??
+        annotations.description ??
+        labels.alertname ??
+        webhook.groupKey ??
+        'alert'
+      ).slice(0, 1024),
+      severity: severityFromLabel(labels.severity),
+      source: labels.instance ?? webhook.externalURL ?? integration,
+      labels,
+      annotations,
+      links,
+      ...(grafana.values ? { details: { values: grafana.values } } : {}),
+      occurredAt: alert.startsAt ? new Date(alert.startsAt).toISOString() : receivedAt.toISOString(),
+      receivedAt: receivedAt.toISOString(),
+    };
+  });
+}

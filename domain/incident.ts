@@ -1,0 +1,203 @@
+// Types shared by the incident workflow, its activities and the API.
+// Everything here is JSON-safe: timestamps are ISO-8601 strings.
+
+export const alertSeverities = ['critical', 'error', 'warning', 'info'] as const;
+export type AlertSeverity = (typeof alertSeverities)[number];
+
+export const eventActions = ['trigger', 'acknowledge', 'resolve'] as const;
+export type EventAction = (typeof eventActions)[number];
+
+export const incidentSeverities = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+export type IncidentSeverity = (typeof incidentSeverities)[number];
+
+export const priorities = ['P1', 'P2', 'P3', 'P4', 'P5'] as const;
+export type Priority = (typeof priorities)[number];
+
+export const incidentStatuses = ['triggered', 'acknowledged', 'snoozed', 'resolved'] as const;
+export type IncidentStatus = (typeof incidentStatuses)[number];
+
+export type Integration = 'native' | 'pagerduty' | 'alertmanager' | 'grafana';
+
+export interface AlertLink {
+  href: string;
+  text?: string;
+}
+
+/** One alert event from any integration, normalized by the API before it reaches the workflow. */
+export interface AlertEvent {
+  /** Unique per received event; keys idempotent writes. */
+  eventId: string;
+  integration: Integration;
+  service: string;
+  dedupKey: string;
+  action: EventAction;
+  summary: string;
+  severity: AlertSeverity;
+  source?: string;
+  component?: string;
+  group?: string;
+  class?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  links: AlertLink[];
+  details?: Record<string, unknown>;
+  /** When the monitoring system says it happened. */
+  occurredAt: string;
+  /** When Fireline received it. */
+  receivedAt: string;
+}
+
+export type Impact = 'high' | 'medium' | 'low';
+export type Urgency = 'high' | 'medium' | 'low';
+
+/** What triage decided, and by which rule. */
+export interface TriageResult {
+  ruleId: string;
+  ruleDescription?: string;
+  impact: Impact;
+  urgency: Urgency;
+  severity: IncidentSeverity;
+  priority: Priority;
+  major: boolean;
+  team: string;
+  escalationPolicyId: string;
+  runbooks: string[];
+}
+
+export type TargetRef =
+  { type: 'person'; id: string } | { type: 'schedule'; id: string } | { type: 'channel'; id: string };
+
+export interface EscalationLevel {
+  /** Wait this long for an acknowledgement before notifying the next level. */
+  delaySeconds: number;
+  targets: TargetRef[];
+}
+
+/** The escalation policy as it was when the incident was triaged; later edits do not change a running incident. */
+export interface EscalationPolicySnapshot {
+  id: string;
+  name: string;
+  levels: EscalationLevel[];
+  /** How many more times the whole policy runs after the first pass. */
+  repeat: number;
+  /** Notified once when every level of every pass went unacknowledged. */
+  fallback: TargetRef[];
+}
+
+export interface EscalationState {
+  policy: EscalationPolicySnapshot;
+  /** 0-based pass through the policy. */
+  round: number;
+  /** 0-based level within the pass. */
+  level: number;
+  /** Whether the current level has been notified. */
+  levelNotified: boolean;
+  /** When the current level times out and the next one is notified. */
+  nextEscalationAt?: string;
+  exhausted: boolean;
+  /** Whether the fallback targets were notified after the policy was exhausted. */
+  fallbackNotified: boolean;
+}
+
+export type TimelineType =
+  | 'alert'
+  | 'incident.opened'
+  | 'triage'
+  | 'notification.sent'
+  | 'notification.failed'
+  | 'escalation.level'
+  | 'escalation.exhausted'
+  | 'acknowledged'
+  | 'snoozed'
+  | 'snooze.expired'
+  | 'escalated'
+  | 'resolved'
+  | 'note'
+  | 'updated';
+
+export interface TimelineEntry {
+  /** Position in the incident's timeline, from 1. */
+  seq: number;
+  at: string;
+  type: TimelineType;
+  /** Who or what did it: `user:alice`, `integration:pagerduty`, `fireline`. */
+  actor: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** The incident as the workflow holds it, queried live and saved to MongoDB at every change. */
+export interface Incident {
+  incidentId: string;
+  workflowId: string;
+  runId: string;
+  service: string;
+  dedupKey: string;
+  integration: Integration;
+  title: string;
+  status: IncidentStatus;
+  severity: IncidentSeverity;
+  priority: Priority;
+  major: boolean;
+  team: string;
+  commander?: string;
+  triage: TriageResult;
+  escalation: EscalationState;
+  alertCount: number;
+  firstAlertAt: string;
+  lastAlertAt: string;
+  openedAt: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  snoozedUntil?: string;
+  resolvedAt?: string;
+  resolvedBy?: string;
+  resolutionNote?: string;
+  labels: Record<string, string>;
+  links: AlertLink[];
+  /** Incremented at every change; saves with a lower version are ignored. */
+  version: number;
+  /** Number of timeline entries so far. */
+  timelineLength: number;
+}
+
+/** Everything a notification needs to say about the incident. */
+export interface NotificationContext {
+  incidentId: string;
+  title: string;
+  service: string;
+  severity: IncidentSeverity;
+  priority: Priority;
+  status: IncidentStatus;
+  major: boolean;
+  team: string;
+  alertCount: number;
+  links: AlertLink[];
+  /** Why it is sent: `level 1 (pass 1 of 2)`, `fallback`. */
+  reason: string;
+}
+
+export type ChannelType = 'slack' | 'webhook' | 'email';
+
+/** One message to one destination, planned from the escalation targets. */
+export interface PlannedDelivery {
+  /** Stable within an incident and level: keys the idempotency of the send. */
+  deliveryId: string;
+  channelType: ChannelType;
+  /** Directory id of the channel, or of the person for email. */
+  destination: string;
+  /** Human-readable: `schedule primary → alice (email)`. */
+  label: string;
+}
+
+export interface DeliveryOutcome {
+  deliveryId: string;
+  status: 'sent';
+  detail: string;
+}
+
+/** A target that could not be turned into a delivery (for example nobody on call). */
+export interface UnreachableTarget {
+  target: TargetRef;
+  reason: string;
+}

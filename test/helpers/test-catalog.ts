@@ -1,0 +1,95 @@
+import type { OnCallCatalog } from '../../oncall/types';
+import type { TriageRules } from '../../triage/types';
+import type { HttpReceiver } from './http-receiver';
+
+export const WEBHOOK_SECRET = 'test-signing-secret';
+
+/**
+ * Rules and an on-call catalog with delays of seconds, every channel a path
+ * on the local receiver. Services pick the policy: `esc-*` two levels,
+ * `exhaust-*` one short level repeated then the fallback.
+ */
+export function testRules(): TriageRules {
+  return {
+    rules: [
+      {
+        id: 'exhaust',
+        match: { service: /^exhaust-/ },
+        impact: 'medium',
+        team: 'sre',
+        escalationPolicy: 'short-repeat',
+      },
+      {
+        id: 'payments-critical',
+        match: { service: 'payments', severity: 'critical' },
+        impact: 'high',
+        team: 'payments',
+        escalationPolicy: 'two-levels',
+        runbooks: ['restart-service'],
+      },
+    ],
+    defaultRule: { id: 'default', impact: 'medium', team: 'sre', escalationPolicy: 'two-levels' },
+  };
+}
+
+export function testCatalog(levelDelaySeconds = 2): OnCallCatalog {
+  return {
+    people: [{ id: 'dave', name: 'Dave Test', channels: ['dave-pager'] }],
+    channels: [
+      { id: 'level1-hook', type: 'webhook', urlEnv: 'TEST_LEVEL1_URL', secretEnv: 'TEST_WEBHOOK_SECRET' },
+      { id: 'dave-pager', type: 'webhook', urlEnv: 'TEST_LEVEL2_URL' },
+      { id: 'team-slack', type: 'slack', webhookUrlEnv: 'TEST_SLACK_URL' },
+      { id: 'fallback-hook', type: 'webhook', urlEnv: 'TEST_FALLBACK_URL' },
+    ],
+    schedules: [
+      {
+        id: 'always-dave',
+        name: 'Always Dave',
+        timeZone: 'UTC',
+        layers: [
+          {
+            participants: ['dave'],
+            rotation: { every: 1, unit: 'week' },
+            start: '2020-01-06',
+            handoffTime: '09:00',
+          },
+        ],
+      },
+    ],
+    policies: [
+      {
+        id: 'two-levels',
+        name: 'Two levels',
+        levels: [
+          {
+            delaySeconds: levelDelaySeconds,
+            targets: [
+              { type: 'channel', id: 'level1-hook' },
+              { type: 'channel', id: 'team-slack' },
+            ],
+          },
+          { delaySeconds: levelDelaySeconds, targets: [{ type: 'schedule', id: 'always-dave' }] },
+        ],
+        repeat: 0,
+        fallback: [{ type: 'channel', id: 'fallback-hook' }],
+      },
+      {
+        id: 'short-repeat',
+        name: 'Short, repeated once',
+        levels: [{ delaySeconds: 1, targets: [{ type: 'channel', id: 'level1-hook' }] }],
+        repeat: 1,
+        fallback: [{ type: 'channel', id: 'fallback-hook' }],
+      },
+    ],
+  };
+}
+
+export function testSecrets(receiver: HttpReceiver): Record<string, string> {
+  return {
+    TEST_LEVEL1_URL: receiver.url('/level1'),
+    TEST_LEVEL2_URL: receiver.url('/level2'),
+    TEST_SLACK_URL: receiver.url('/slack'),
+    TEST_FALLBACK_URL: receiver.url('/fallback'),
+    TEST_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  };
+}

@@ -1,0 +1,303 @@
+import request from 'supertest';
+import { signWebhook } from '../../activities/notifications';
+import type { Incident, TimelineEntry } from '../../domain/incident';
+import { incidentWorkflowId } from '../../domain/incident-keys';
+import { eventually, HttpReceiver } from '../helpers/http-receiver';
+import { testCatalog, testRules, testSecrets, WEBHOOK_SECRET } from '../helpers/test-catalog';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+
+// Alert → level 1 notified → no ack → level 2 notified → acknowledge → resolve,
+// against the real Temporal dev server and MongoDB-wire server, with the
+// notifications captured by a local HTTP receiver.
+describe('incident lifecycle end to end', () => {
+  let env: TestEnv;
+  let receiver: HttpReceiver;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    receiver = await new HttpReceiver().start();
+    await env.startWorker({
+      triageRules: testRules(),
+      catalog: testCatalog(2),
+      secrets: testSecrets(receiver),
+    });
+  });
+  afterAll(async () => {
+    await env.teardown();
+    await receiver.stop();
+  });
+
+  async function openIncident(service: string, dedupKey: string): Promise<Incident> {
+    const workflowId = incidentWorkflowId(service, dedupKey);
+    return eventually(async () => {
+      const doc = await env.models.Incident.findOne({ workflowId }).sort({ openedAt: -1 }).lean();
+      if (!doc) throw new Error(`no incident for ${workflowId} yet`);
+      const res = await request(env.app).get(`/v1/incidents/${doc._id}`).expect(200);
+      return res.body as Incident;
+    });
+  }
+
+  async function timeline(incidentId: string): Promise<TimelineEntry[]> {
+    const res = await request(env.app).get(`/v1/incidents/${incidentId}/timeline`).expect(200);
+    return (res.body as { entries: TimelineEntry[] }).entries;
+  }
+
+  it('escalates level by level until acknowledged, then resolves', async () => {
+    const posted = await request(env.app)
+      .post('/v1/alerts')
+      .send({
+        service: 'payments',
+        summary: 'Card authorisations failing',
+        severity: 'critical',
+        dedupKey: 'auth-failures',
+        labels: { env: 'prod' },
+        links: [{ href: 'https://grafana.example.com/d/payments', text: 'Dashboard' }],
+      })
+      .expect(202);
+    expect(posted.body).toEqual({
+      status: 'accepted',
+      action: 'trigger',
+      dedupKey: 'auth-failures',
+      workflowId: 'incident:payments:auth-failures',
+    });
+
+    const opened = await openIncident('payments', 'auth-failures');
+    expect(opened).toMatchObject({
+      status: 'triggered',
+      severity: 'SEV1',
+      priority: 'P1',
+      major: true,
+      team: 'payments',
+      triage: { ruleId: 'payments-critical', runbooks: ['restart-service'] },
+    });
+
+    // Level 1: the signed webhook and the Slack channel.
+    const level1 = await eventually(() => {
+      const [hit] = receiver.to('/level1');
+      if (!hit) throw new Error('level 1 not notified yet');
+      return hit;
+    });
+    const timestamp = level1.headers['x-fireline-timestamp'] as string;
+    expect(level1.headers['x-fireline-signature']).toBe(
+      signWebhook(WEBHOOK_SECRET, timestamp, level1.rawBody),
+    );
+    expect(level1.headers['idempotency-key']).toMatch(new RegExp(`^${opened.incidentId}:`));
+    expect(level1.body).toMatchObject({
+      type: 'incident.notification',
+      incident: { incidentId: opened.incidentId, reason: 'level 1' },
+    });
+    const slack = await eventually(() => {
+      const [hit] = receiver.to('/slack');
+      if (!hit) throw new Error('slack not notified yet');
+      return hit;
+    });
+    expect(JSON.stringify(slack.body)).toContain('Card authorisations failing');
+    expect((slack.body as { blocks: unknown[] }).blocks.length).toBeGreaterThanOrEqual(2);
+    expect(receiver.to('/level2')).toHaveLength(0);
+
+    // Nobody acknowledges: after the 2 s level delay, level 2 (the on-call schedule) is notified.
+    const level2 = await eventually(() => {
+      const [hit] = receiver.to('/level2');
+      if (!hit) throw new Error('level 2 not notified yet');
+      return hit;
+    });
+    expect(level2.at - level1.at).toBeGreaterThanOrEqual(1_900);
+    expect(level2.body).toMatchObject({ incident: { reason: 'level 2' } });
+
+    const acked = await request(env.app)
+      .post(`/v1/incidents/${opened.incidentId}/acknowledge`)
+      .send({ actor: 'alice' })
+      .expect(200);
+    expect(acked.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'user:alice' });
+
+    // Acknowledged twice is a conflict with the reason.
+    const again = await request(env.app)
+      .post(`/v1/incidents/${opened.incidentId}/acknowledge`)
+      .send({})
+      .expect(409);
+    expect(again.body.error).toMatchObject({
+      code: 'conflict',
+      message: 'The incident is already acknowledged',
+    });
+
+    await request(env.app)
+      .post(`/v1/incidents/${opened.incidentId}/notes`)
+      .send({ actor: 'alice', text: 'Rolling back the deploy' })
+      .expect(201);
+    const patched = await request(env.app)
+      .patch(`/v1/incidents/${opened.incidentId}`)
+      .send({ actor: 'alice', severity: 'SEV2', commander: 'alice' })
+      .expect(200);
+    expect(patched.body).toMatchObject({ severity: 'SEV2', commander: 'alice' });
+
+    const resolved = await request(env.app)
+      .post(`/v1/incidents/${opened.incidentId}/resolve`)
+      .send({ actor: 'alice', note: 'Rolled back' })
+      .expect(200);
+    expect(resolved.body).toMatchObject({
+      status: 'resolved',
+      resolvedBy: 'user:alice',
+      resolutionNote: 'Rolled back',
+    });
+
+    // The workflow completes and the stored incident says resolved.
+    await eventually(async () => {
+      const { status } = await env.client.workflow.getHandle(opened.workflowId, opened.runId).describe();
+      expect(status.name).toBe('COMPLETED');
+    });
+    const stored = await request(env.app).get(`/v1/incidents/${opened.incidentId}`).expect(200);
+    expect(stored.body).toMatchObject({ status: 'resolved', severity: 'SEV2' });
+    await request(env.app).post(`/v1/incidents/${opened.incidentId}/resolve`).send({}).expect(409);
+
+    // No more notifications after the acknowledgement.
+    expect(receiver.to('/fallback')).toHaveLength(0);
+    expect(receiver.to('/level2')).toHaveLength(1);
+
+    const entries = await timeline(opened.incidentId);
+    expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
+    expect(entries.map((e) => e.type)).toEqual([
+      'incident.opened',
+      'triage',
+      'alert',
+      'escalation.level',
+      'notification.sent',
+      'notification.sent',
+      'escalation.level',
+      'notification.sent',
+      'acknowledged',
+      'note',
+      'updated',
+      'resolved',
+    ]);
+    expect(entries.find((e) => e.type === 'triage')?.message).toContain('Rule "payments-critical" matched');
+    expect(entries.find((e) => e.type === 'note')).toMatchObject({
+      actor: 'user:alice',
+      message: 'Rolling back the deploy',
+    });
+    // No secret reaches the timeline.
+    expect(JSON.stringify(entries)).not.toContain(WEBHOOK_SECRET);
+    expect(JSON.stringify(entries)).not.toContain(receiver.url('/'));
+  });
+
+  it('folds 50 concurrent duplicates into one incident with 50 alerts', async () => {
+    const alert = { service: 'search', summary: 'Index lag', severity: 'warning', dedupKey: 'index-lag' };
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => request(env.app).post('/v1/alerts').send(alert)),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
+
+    const workflowId = incidentWorkflowId('search', 'index-lag');
+    const incident = await eventually(async () => {
+      const found = await openIncident('search', 'index-lag');
+      expect(found.alertCount).toBe(50);
+      return found;
+    });
+    expect(await env.models.Incident.countDocuments({ workflowId })).toBe(1);
+    let runs = 0;
+    for await (const _ of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs += 1;
+    expect(runs).toBe(1);
+    await request(env.app).post(`/v1/incidents/${incident.incidentId}/resolve`).send({}).expect(200);
+  });
+
+  it('notifies the fallback and marks the incident exhausted when nobody acknowledges', async () => {
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'exhaust-test', summary: 'Nobody home', severity: 'error', dedupKey: 'nobody' })
+      .expect(202);
+    const incident = await openIncident('exhaust-test', 'nobody');
+    await eventually(() => {
+      expect(
+        receiver.to('/fallback').filter((r) => JSON.stringify(r.body).includes(incident.incidentId)),
+      ).toHaveLength(1);
+    });
+    const current = await openIncident('exhaust-test', 'nobody');
+    expect(current.escalation).toMatchObject({ exhausted: true, fallbackNotified: true, round: 2 });
+    const types = (
+      await eventually(async () => {
+        const entries = await timeline(incident.incidentId);
+        if (!entries.some((e) => e.type === 'escalation.exhausted')) throw new Error('not saved yet');
+        return entries;
+      })
+    ).map((e) => e.type);
+    // One level, repeated once: notified twice, then the fallback.
+    expect(types.filter((t) => t === 'escalation.level')).toHaveLength(2);
+    await request(env.app).post(`/v1/incidents/${incident.incidentId}/resolve`).send({}).expect(200);
+  });
+
+  it('escalates on demand, and re-triggers after a snooze expires', async () => {
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'billing', summary: 'Invoices stuck', severity: 'error', dedupKey: 'stuck' })
+      .expect(202);
+    const incident = await openIncident('billing', 'stuck');
+    const mine = (path: string) =>
+      receiver.to(path).filter((r) => JSON.stringify(r.body).includes(incident.incidentId));
+    await eventually(() => expect(mine('/level1')).toHaveLength(1));
+
+    const escalated = await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/escalate`)
+      .send({ actor: 'bob', reason: 'need the on-call now' })
+      .expect(200);
+    expect(escalated.body.escalation).toMatchObject({ level: 1 });
+    await eventually(() => expect(mine('/level2')).toHaveLength(1));
+
+    const snoozed = await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/snooze`)
+      .send({ actor: 'bob', durationSeconds: 1 })
+      .expect(200);
+    expect(snoozed.body.status).toBe('snoozed');
+    // After the snooze the incident is triggered again and escalation restarts at level 1.
+    await eventually(() => expect(mine('/level1')).toHaveLength(2));
+    const after = await openIncident('billing', 'stuck');
+    expect(after.status).toBe('triggered');
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/resolve`)
+      .send({ actor: 'bob' })
+      .expect(200);
+  });
+
+  it('rejects bad input with 400 naming the field', async () => {
+    const res = await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'pay ments', summary: '', severity: 'urgent' })
+      .expect(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'body.service',
+      'body.severity',
+      'body.summary',
+    ]);
+    await request(env.app).post('/v1/incidents/INC-NOTANINCIDNT/acknowledge').send({}).expect(404);
+    const bad = await request(env.app).post('/v1/incidents/not-an-id/acknowledge').send({}).expect(400);
+    expect(bad.body.error.details[0].field).toBe('params.id');
+    const snooze = await request(env.app)
+      .post('/v1/incidents/INC-NOTANINCIDNT/snooze')
+      .send({ durationSeconds: -5 })
+      .expect(400);
+    expect(snooze.body.error.details[0].field).toBe('body.durationSeconds');
+  });
+
+  it('lists incidents with filters and pagination', async () => {
+    for (const key of ['list-a', 'list-b', 'list-c']) {
+      await request(env.app)
+        .post('/v1/alerts')
+        .send({ service: 'listing', summary: `Alert ${key}`, severity: 'info', dedupKey: key })
+        .expect(202);
+      await openIncident('listing', key);
+    }
+    const first = await request(env.app).get('/v1/incidents?service=listing&limit=2').expect(200);
+    expect(first.body.incidents).toHaveLength(2);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await request(env.app)
+      .get(`/v1/incidents?service=listing&limit=2&cursor=${first.body.nextCursor}`)
+      .expect(200);
+    expect(second.body.incidents).toHaveLength(1);
+    expect(second.body.nextCursor).toBeNull();
+    const ids = [...first.body.incidents, ...second.body.incidents].map((i: Incident) => i.dedupKey).sort();
+    expect(ids).toEqual(['list-a', 'list-b', 'list-c']);
+    const sev = await request(env.app).get('/v1/incidents?service=listing&severity=SEV1').expect(200);
+    expect(sev.body.incidents).toHaveLength(0);
+    const bad = await request(env.app).get('/v1/incidents?status=open').expect(400);
+    expect(bad.body.error.details[0].field).toBe('query.status');
+  });
+});

@@ -1,0 +1,505 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type {
+  AlertEvent,
+  Incident,
+  Integration,
+  NotificationContext,
+  TargetRef,
+  TimelineEntry,
+  TimelineType,
+} from '../domain/incident';
+import {
+  type AcknowledgeInput,
+  type EscalateInput,
+  type NoteInput,
+  type ResolveInput,
+  acknowledgeUpdate,
+  addNoteUpdate,
+  alertSignal,
+  escalateUpdate,
+  incidentQuery,
+  patchIncidentUpdate,
+  resolveUpdate,
+  snoozeUpdate,
+} from './incident-messages';
+import { searchAttributes } from './search-attributes';
+
+const { triageAlert, planNotifications } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
+});
+
+// Saving must eventually succeed, however long MongoDB is away: no attempt limit.
+const { saveIncident } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+// A channel that keeps failing must not hold the escalation up for long.
+const { deliverNotification } = proxyActivities<Activities>({
+  startToCloseTimeout: '20 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+  },
+});
+
+export interface IncidentWorkflowInput {
+  service: string;
+  dedupKey: string;
+  integration: Integration;
+  /** Set when the workflow continued as new: the incident so far and what was not yet saved. */
+  carried?: { incident: Incident; unsavedTimeline: TimelineEntry[] };
+  /** Events that arrived for the next incident (after this one resolved), or were pending at continue-as-new. */
+  pendingEvents?: AlertEvent[];
+}
+
+export interface IncidentWorkflowResult {
+  incidentId: string;
+  status: Incident['status'];
+  /** Set when a new trigger arrived after resolution and a new incident continued in a new run. */
+  nextIncident?: boolean;
+}
+
+/**
+ * One incident, from the first alert to resolution: triage, timed escalation
+ * until someone acknowledges, and the state saved to MongoDB at every change.
+ */
+export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentWorkflowResult> {
+  let incident: Incident | undefined = input.carried?.incident;
+  const unsaved: TimelineEntry[] = [...(input.carried?.unsavedTimeline ?? [])];
+  /** Events that came before triage finished. */
+  const inbox: AlertEvent[] = [...(input.pendingEvents ?? [])];
+  /** Triggers that came after resolution: they open the next incident. */
+  const nextIncidentEvents: AlertEvent[] = [];
+  /** Wakes the main loop after any change made by a handler. */
+  let changed = false;
+  let savedVersion = incident?.version ?? -1;
+
+  const now = () => new Date(Date.now()).toISOString();
+
+  function record(
+    type: TimelineType,
+    actor: string,
+    message: string,
+    data?: Record<string, unknown>,
+  ): TimelineEntry {
+    const current = requireIncident();
+    current.timelineLength += 1;
+    const entry: TimelineEntry = {
+      seq: current.timelineLength,
+      at: now(),
+      type,
+      actor,
+      message,
+      ...(data ? { data } : {}),
+    };
+    unsaved.push(entry);
+    touch();
+    return entry;
+  }
+
+  function touch(): void {
+    requireIncident().version += 1;
+    changed = true;
+  }
+
+  function requireIncident(): Incident {
+    if (!incident)
+      throw ApplicationFailure.nonRetryable('The incident is still being opened; try again in a moment');
+    return incident;
+  }
+
+  function requireOpen(): Incident {
+    const current = requireIncident();
+    if (current.status === 'resolved')
+      throw ApplicationFailure.nonRetryable('The incident is already resolved');
+    return current;
+  }
+
+  function syncSearchAttributes(current: Incident): void {
+    upsertSearchAttributes([
+      { key: searchAttributes.service, value: current.service },
+      { key: searchAttributes.severity, value: current.severity },
+      { key: searchAttributes.priority, value: current.priority },
+      { key: searchAttributes.status, value: current.status },
+      { key: searchAttributes.team, value: current.team },
+    ]);
+    upsertMemo({ title: current.title, incidentId: current.incidentId });
+  }
+
+  function acknowledge(actor: string): void {
+    const current = requireOpen();
+    current.status = 'acknowledged';
+    current.acknowledgedAt = now();
+    current.acknowledgedBy = actor;
+    current.snoozedUntil = undefined;
+    current.escalation.nextEscalationAt = undefined;
+    record('acknowledged', actor, `Acknowledged by ${actor}; escalation stopped`);
+    syncSearchAttributes(current);
+  }
+
+  function resolve(actor: string, note?: string): void {
+    const current = requireOpen();
+    current.status = 'resolved';
+    current.resolvedAt = now();
+    current.resolvedBy = actor;
+    current.resolutionNote = note;
+    current.snoozedUntil = undefined;
+    current.escalation.nextEscalationAt = undefined;
+    record('resolved', actor, note ? `Resolved by ${actor}: ${note}` : `Resolved by ${actor}`);
+    syncSearchAttributes(current);
+  }
+
+  /** Moves to the next level (or pass); the main loop notifies it. */
+  function advanceEscalation(): void {
+    const current = requireIncident();
+    const esc = current.escalation;
+    esc.level += 1;
+    if (esc.level >= esc.policy.levels.length) {
+      esc.level = 0;
+      esc.round += 1;
+    }
+    if (esc.round > esc.policy.repeat) esc.exhausted = true;
+    esc.levelNotified = false;
+    esc.nextEscalationAt = undefined;
+    touch();
+  }
+
+  function applyEvent(event: AlertEvent): void {
+    const current = requireIncident();
+    const actor = `integration:${event.integration}`;
+    if (current.status === 'resolved') {
+      // PagerDuty semantics: a new trigger after resolve opens a new incident; acknowledge/resolve are dropped.
+      if (event.action === 'trigger') nextIncidentEvents.push(event);
+      return;
+    }
+    switch (event.action) {
+      case 'trigger':
+        current.alertCount += 1;
+        current.lastAlertAt = event.occurredAt;
+        record('alert', actor, `Alert ${current.alertCount}: ${event.summary}`, {
+          eventId: event.eventId,
+          severity: event.severity,
+          ...(event.source ? { source: event.source } : {}),
+        });
+        break;
+      case 'acknowledge':
+        if (current.status === 'acknowledged') return;
+        acknowledge(actor);
+        break;
+      case 'resolve':
+        resolve(actor, `resolve event from ${event.integration}`);
+        break;
+    }
+  }
+
+  setHandler(alertSignal, (event) => {
+    if (incident) applyEvent(event);
+    else inbox.push(event);
+  });
+
+  setHandler(incidentQuery, () => incident);
+
+  setHandler(acknowledgeUpdate, ({ actor }) => (acknowledge(actor), requireIncident()), {
+    validator: (_input: AcknowledgeInput) => {
+      if (requireOpen().status === 'acknowledged') throw new Error('The incident is already acknowledged');
+    },
+  });
+
+  setHandler(resolveUpdate, ({ actor, note }) => (resolve(actor, note), requireIncident()), {
+    validator: (_input: ResolveInput) => void requireOpen(),
+  });
+
+  setHandler(
+    snoozeUpdate,
+    ({ actor, durationSeconds }) => {
+      const current = requireOpen();
+      current.status = 'snoozed';
+      current.snoozedUntil = new Date(Date.now() + durationSeconds * 1000).toISOString();
+      current.escalation.nextEscalationAt = undefined;
+      record('snoozed', actor, `Snoozed by ${actor} until ${current.snoozedUntil}`, { durationSeconds });
+      syncSearchAttributes(current);
+      return current;
+    },
+    {
+      validator: ({ durationSeconds }) => {
+        requireOpen();
+        if (!(durationSeconds > 0)) throw new Error('durationSeconds must be positive');
+      },
+    },
+  );
+
+  setHandler(
+    escalateUpdate,
+    ({ actor, reason }) => {
+      const current = requireOpen();
+      const from = current.escalation.level;
+      current.status = 'triggered';
+      current.snoozedUntil = undefined;
+      advanceEscalation();
+      record(
+        'escalated',
+        actor,
+        `Escalated by ${actor} from level ${from + 1}${reason ? `: ${reason}` : ''}`,
+      );
+      syncSearchAttributes(current);
+      return current;
+    },
+    { validator: (_input: EscalateInput) => void requireOpen() },
+  );
+
+  setHandler(addNoteUpdate, ({ actor, text }) => record('note', actor, text), {
+    validator: (_input: NoteInput) => void requireIncident(),
+  });
+
+  setHandler(
+    patchIncidentUpdate,
+    ({ actor, severity, title, commander }) => {
+      const current = requireIncident();
+      const changes: Record<string, unknown> = {};
+      if (severity !== undefined && severity !== current.severity)
+        changes.severity = current.severity = severity;
+      if (title !== undefined && title !== current.title) changes.title = current.title = title;
+      if (commander !== undefined && commander !== current.commander)
+        changes.commander = current.commander = commander;
+      if (Object.keys(changes).length > 0) {
+        record('updated', actor, `Updated by ${actor}: ${Object.keys(changes).join(', ')}`, changes);
+        syncSearchAttributes(current);
+      }
+      return current;
+    },
+    {
+      validator: ({ severity, title, commander }) => {
+        requireIncident();
+        if (severity === undefined && title === undefined && commander === undefined) {
+          throw new Error('Nothing to change: give severity, title or commander');
+        }
+      },
+    },
+  );
+
+  async function save(): Promise<void> {
+    const current = requireIncident();
+    if (current.version === savedVersion && unsaved.length === 0) return;
+    const timeline = unsaved.splice(0);
+    const snapshot = JSON.parse(JSON.stringify(current)) as Incident;
+    try {
+      await saveIncident.executeWithOptions(
+        { startToCloseTimeout: '15 seconds', summary: `save ${snapshot.status} v${snapshot.version}` },
+        [{ incident: snapshot, timeline }],
+      );
+      savedVersion = snapshot.version;
+    } catch (err) {
+      unsaved.unshift(...timeline);
+      throw err;
+    }
+  }
+
+  function notificationContext(reason: string): NotificationContext {
+    const current = requireIncident();
+    return {
+      incidentId: current.incidentId,
+      title: current.title,
+      service: current.service,
+      severity: current.severity,
+      priority: current.priority,
+      status: current.status,
+      major: current.major,
+      team: current.team,
+      alertCount: current.alertCount,
+      links: current.links,
+      reason,
+    };
+  }
+
+  /** Resolves the targets to deliveries and sends each; every outcome goes in the timeline. */
+  async function notify(targets: TargetRef[], key: string, reason: string): Promise<void> {
+    const current = requireIncident();
+    const plan = await planNotifications({ targets, at: now(), key });
+    for (const skipped of plan.unreachable) {
+      record(
+        'notification.failed',
+        'fireline',
+        `Cannot notify ${skipped.target.type} ${skipped.target.id}: ${skipped.reason}`,
+      );
+    }
+    const context = notificationContext(reason);
+    await Promise.all(
+      plan.deliveries.map(async (delivery) => {
+        try {
+          const outcome = await deliverNotification.executeWithOptions(
+            {
+              startToCloseTimeout: '20 seconds',
+              retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 5 },
+              summary: `notify ${delivery.label}`,
+            },
+            [{ delivery, context, idempotencyKey: `${current.incidentId}:${delivery.deliveryId}` }],
+          );
+          record('notification.sent', 'fireline', `Notified ${delivery.label} (${reason})`, {
+            channelType: delivery.channelType,
+            destination: delivery.destination,
+            detail: outcome.detail,
+          });
+        } catch (err) {
+          const message =
+            err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+          record('notification.failed', 'fireline', `Could not notify ${delivery.label}: ${message}`, {
+            channelType: delivery.channelType,
+            destination: delivery.destination,
+          });
+        }
+      }),
+    );
+  }
+
+  // Identification and triage: wait for the first trigger (signal-with-start delivers it).
+  if (!incident) {
+    await condition(() => inbox.some((event) => event.action === 'trigger'));
+    const first = inbox.find((event) => event.action === 'trigger')!;
+    const { triage, policy } = await triageAlert(first);
+    const info = workflowInfo();
+    incident = {
+      incidentId: `INC-${uuid4().replace(/-/g, '').slice(0, 12).toUpperCase()}`,
+      workflowId: info.workflowId,
+      runId: info.runId,
+      service: first.service,
+      dedupKey: first.dedupKey,
+      integration: first.integration,
+      title: first.summary,
+      status: 'triggered',
+      severity: triage.severity,
+      priority: triage.priority,
+      major: triage.major,
+      team: triage.team,
+      triage,
+      escalation: {
+        policy,
+        round: 0,
+        level: 0,
+        levelNotified: false,
+        exhausted: policy.levels.length === 0,
+        fallbackNotified: false,
+      },
+      alertCount: 0,
+      firstAlertAt: first.occurredAt,
+      lastAlertAt: first.occurredAt,
+      openedAt: now(),
+      labels: first.labels,
+      links: first.links,
+      version: 0,
+      timelineLength: 0,
+    };
+    record('incident.opened', `integration:${first.integration}`, `Incident opened: ${first.summary}`, {
+      service: first.service,
+      dedupKey: first.dedupKey,
+    });
+    record(
+      'triage',
+      'fireline',
+      `Rule "${triage.ruleId}" matched: ${triage.severity} ${triage.priority}${triage.major ? ' major incident' : ''}, ` +
+        `team ${triage.team}, escalation policy ${policy.id}`,
+      { ...triage },
+    );
+    syncSearchAttributes(incident);
+    for (const event of inbox.splice(0)) applyEvent(event);
+  } else {
+    // Continued as new: the incident's run id changes; keep saving under the same incident id.
+    incident.runId = workflowInfo().runId;
+    for (const event of inbox.splice(0)) applyEvent(event);
+  }
+
+  // Timed escalation until resolution.
+  while (incident.status !== 'resolved') {
+    await save();
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await save();
+      await continueAsNew<typeof incidentWorkflow>({
+        service: input.service,
+        dedupKey: input.dedupKey,
+        integration: input.integration,
+        carried: { incident, unsavedTimeline: unsaved.splice(0) },
+        pendingEvents: nextIncidentEvents,
+      });
+    }
+    const esc = incident.escalation;
+
+    if (incident.status === 'triggered' && esc.exhausted && !esc.fallbackNotified) {
+      esc.fallbackNotified = true;
+      record(
+        'escalation.exhausted',
+        'fireline',
+        'Nobody acknowledged: escalation policy exhausted, notifying the fallback',
+      );
+      await notify(esc.policy.fallback, `fallback`, 'escalation exhausted');
+      continue;
+    }
+
+    if (incident.status === 'triggered' && !esc.exhausted && !esc.levelNotified) {
+      const { round, level } = esc;
+      const levelDef = esc.policy.levels[level]!;
+      const passes = esc.policy.repeat + 1;
+      const reason = `level ${level + 1}${passes > 1 ? ` (pass ${round + 1} of ${passes})` : ''}`;
+      record('escalation.level', 'fireline', `Escalating to ${reason}`, { round, level });
+      esc.levelNotified = true;
+      esc.nextEscalationAt = new Date(Date.now() + levelDef.delaySeconds * 1000).toISOString();
+      await notify(levelDef.targets, `r${round}-l${level}`, reason);
+      continue;
+    }
+
+    changed = false;
+    let deadline: string | undefined;
+    if (incident.status === 'triggered' && !esc.exhausted) deadline = esc.nextEscalationAt;
+    if (incident.status === 'snoozed') deadline = incident.snoozedUntil;
+    if (deadline === undefined) {
+      await condition(() => changed);
+      continue;
+    }
+    const status = incident.status;
+    const woke = await condition(() => changed, Math.max(0, Date.parse(deadline) - Date.now()), {
+      summary: status === 'snoozed' ? 'snoozed until' : `wait for acknowledgement of level ${esc.level + 1}`,
+    });
+    if (woke) continue;
+    if (incident.status === 'snoozed') {
+      incident.status = 'triggered';
+      incident.snoozedUntil = undefined;
+      esc.round = 0;
+      esc.level = 0;
+      esc.levelNotified = false;
+      esc.exhausted = esc.policy.levels.length === 0;
+      esc.fallbackNotified = false;
+      record('snooze.expired', 'fireline', 'Snooze expired: the incident is triggered again');
+      syncSearchAttributes(incident);
+    } else if (incident.status === 'triggered') {
+      advanceEscalation();
+    }
+  }
+
+  await condition(allHandlersFinished);
+  await save();
+  // Checked after the last await, so a trigger that raced the resolution is not lost.
+  if (nextIncidentEvents.length > 0) {
+    await continueAsNew<typeof incidentWorkflow>({
+      service: input.service,
+      dedupKey: input.dedupKey,
+      integration: input.integration,
+      pendingEvents: nextIncidentEvents,
+    });
+  }
+  return { incidentId: incident.incidentId, status: incident.status };
+}
