@@ -1,0 +1,244 @@
+import request from 'supertest';
+import type { Incident } from '../../domain/incident';
+import { incidentWorkflowId } from '../../domain/incident-keys';
+import { eventually, HttpReceiver } from '../helpers/http-receiver';
+import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+
+// PagerDuty Events API v2, Alertmanager and Grafana webhooks, end to end.
+describe('alert integrations', () => {
+  let env: TestEnv;
+  let receiver: HttpReceiver;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    receiver = await new HttpReceiver().start();
+    // Long level delays: these tests are about ingestion, not escalation.
+    await env.startWorker({
+      triageRules: testRules(),
+      catalog: testCatalog(600),
+      secrets: testSecrets(receiver),
+    });
+  });
+  afterAll(async () => {
+    await env.teardown();
+    await receiver.stop();
+  });
+
+  async function incidentsFor(service: string, dedupKey: string) {
+    return env.models.Incident.find({ workflowId: incidentWorkflowId(service, dedupKey) })
+      .sort({ openedAt: 1 })
+      .lean();
+  }
+
+  async function waitForStatus(service: string, dedupKey: string, count: number, status: Incident['status']) {
+    return eventually(async () => {
+      const docs = await incidentsFor(service, dedupKey);
+      expect(docs).toHaveLength(count);
+      expect(docs[count - 1]!.status).toBe(status);
+      return docs;
+    });
+  }
+
+  describe('PagerDuty Events API v2 (POST /v2/enqueue)', () => {
+    const trigger = (extra: Record<string, unknown> = {}) => ({
+      routing_key: 'test-routing-key',
+      event_action: 'trigger',
+      payload: {
+        summary: 'DB connections exhausted',
+        source: 'db-1',
+        severity: 'critical',
+        component: 'postgres',
+      },
+      ...extra,
+    });
+
+    it('answers a trigger as PagerDuty does, generating a dedup_key when none is given', async () => {
+      const res = await request(env.app).post('/v2/enqueue').send(trigger()).expect(202);
+      expect(res.body).toEqual({
+        status: 'success',
+        message: 'Event processed',
+        dedup_key: expect.stringMatching(/^[0-9a-f]{32}$/),
+      });
+      const [incident] = await waitForStatus('payments', res.body.dedup_key, 1, 'triggered');
+      expect(incident).toMatchObject({ integration: 'pagerduty', service: 'payments', severity: 'SEV1' });
+    });
+
+    it('acknowledges, resolves, and opens a new incident for a trigger after resolve', async () => {
+      await request(env.app)
+        .post('/v2/enqueue')
+        .send(trigger({ dedup_key: 'pd-cycle' }))
+        .expect(202);
+      await waitForStatus('payments', 'pd-cycle', 1, 'triggered');
+
+      await request(env.app)
+        .post('/v2/enqueue')
+        .send({ routing_key: 'test-routing-key', event_action: 'acknowledge', dedup_key: 'pd-cycle' })
+        .expect(202);
+      const [acked] = await waitForStatus('payments', 'pd-cycle', 1, 'acknowledged');
+      expect(acked!.acknowledgedBy).toBe('integration:pagerduty');
+
+      await request(env.app)
+        .post('/v2/enqueue')
+        .send({ routing_key: 'test-routing-key', event_action: 'resolve', dedup_key: 'pd-cycle' })
+        .expect(202);
+      await waitForStatus('payments', 'pd-cycle', 1, 'resolved');
+      await eventually(async () => {
+        const { status } = await env.client.workflow
+          .getHandle(incidentWorkflowId('payments', 'pd-cycle'))
+          .describe();
+        expect(status.name).toBe('COMPLETED');
+      });
+
+      // Same key again: a new incident, not the old one re-opened.
+      await request(env.app)
+        .post('/v2/enqueue')
+        .send(trigger({ dedup_key: 'pd-cycle' }))
+        .expect(202);
+      const docs = await waitForStatus('payments', 'pd-cycle', 2, 'triggered');
+      expect(docs[0]!._id).not.toBe(docs[1]!._id);
+      expect(docs[0]!.status).toBe('resolved');
+    });
+
+    it('accepts and drops acknowledge/resolve for an unknown key', async () => {
+      const res = await request(env.app)
+        .post('/v2/enqueue')
+        .send({ routing_key: 'test-routing-key', event_action: 'resolve', dedup_key: 'never-triggered' })
+        .expect(202);
+      expect(res.body).toEqual({
+        status: 'success',
+        message: 'Event processed',
+        dedup_key: 'never-triggered',
+      });
+      expect(await incidentsFor('payments', 'never-triggered')).toHaveLength(0);
+    });
+
+    it('refuses invalid events in PagerDuty’s error shape, naming the field', async () => {
+      const missing = await request(env.app)
+        .post('/v2/enqueue')
+        .send({ routing_key: 'test-routing-key', event_action: 'acknowledge' })
+        .expect(400);
+      expect(missing.body).toEqual({
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: ['dedup_key: dedup_key is required for acknowledge events'],
+      });
+      const long = await request(env.app)
+        .post('/v2/enqueue')
+        .send(trigger({ dedup_key: 'x'.repeat(256) }))
+        .expect(400);
+      expect(long.body.errors[0]).toMatch(/^dedup_key:/);
+      const summary = await request(env.app)
+        .post('/v2/enqueue')
+        .send(trigger({ payload: { summary: 's'.repeat(1025), source: 'a', severity: 'critical' } }))
+        .expect(400);
+      expect(summary.body.errors[0]).toMatch(/^payload\.summary:/);
+      const unknown = await request(env.app)
+        .post('/v2/enqueue')
+        .send(trigger({ routing_key: 'nope' }))
+        .expect(400);
+      expect(unknown.body.errors[0]).toMatch(/^routing_key:/);
+      const json = await request(env.app)
+        .post('/v2/enqueue')
+        .set('content-type', 'application/json')
+        .send('{')
+        .expect(400);
+      expect(json.body.error.code).toBe('invalid_json');
+    });
+  });
+
+  describe('Alertmanager and Grafana webhooks', () => {
+    const alertmanagerPayload = (status: 'firing' | 'resolved') => ({
+      version: '4',
+      groupKey: '{}:{alertname="HighLatency"}',
+      truncatedAlerts: 0,
+      status,
+      receiver: 'fireline',
+      groupLabels: { alertname: 'HighLatency' },
+      commonLabels: { alertname: 'HighLatency', severity: 'critical', service: 'checkout' },
+      commonAnnotations: { summary: 'p99 latency above 2s' },
+      externalURL: 'http://alertmanager.local:9093',
+      alerts: [
+        {
+          status,
+          labels: { alertname: 'HighLatency', severity: 'critical', service: 'checkout', instance: 'web-1' },
+          annotations: { summary: 'p99 latency above 2s on web-1' },
+          startsAt: '2026-11-26T10:00:00Z',
+          endsAt: '0001-01-01T00:00:00Z',
+          generatorURL: 'http://prometheus.local/graph?g0.expr=latency',
+          fingerprint: 'am-fp-web-1',
+        },
+        {
+          status,
+          labels: { alertname: 'HighLatency', severity: 'critical', service: 'checkout', instance: 'web-2' },
+          annotations: {},
+          startsAt: '2026-11-26T10:00:00Z',
+          endsAt: '0001-01-01T00:00:00Z',
+          generatorURL: 'http://prometheus.local/graph?g0.expr=latency',
+          fingerprint: 'am-fp-web-2',
+        },
+      ],
+    });
+
+    it('opens one incident per alert fingerprint and resolves them with the resolved notification', async () => {
+      const res = await request(env.app)
+        .post('/v1/integrations/alertmanager')
+        .send(alertmanagerPayload('firing'))
+        .expect(200);
+      expect(res.body).toMatchObject({ status: 'success', processed: 2 });
+      const [web1] = await waitForStatus('checkout', 'am-fp-web-1', 1, 'triggered');
+      await waitForStatus('checkout', 'am-fp-web-2', 1, 'triggered');
+      expect(web1).toMatchObject({
+        integration: 'alertmanager',
+        title: 'p99 latency above 2s on web-1',
+        severity: 'SEV2',
+      });
+      expect(web1!.links).toEqual([
+        { href: 'http://prometheus.local/graph?g0.expr=latency', text: 'Source' },
+      ]);
+
+      await request(env.app)
+        .post('/v1/integrations/alertmanager')
+        .send(alertmanagerPayload('resolved'))
+        .expect(200);
+      await waitForStatus('checkout', 'am-fp-web-1', 1, 'resolved');
+      const [web2] = await waitForStatus('checkout', 'am-fp-web-2', 1, 'resolved');
+      expect(web2!.resolvedBy).toBe('integration:alertmanager');
+    });
+
+    it('takes Grafana’s webhook with its extra fields', async () => {
+      const payload = {
+        ...alertmanagerPayload('firing'),
+        orgId: 1,
+        title: '[FIRING:1] DiskFull',
+        state: 'alerting',
+        message: 'Disk almost full',
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'DiskFull', service: 'storage', severity: 'warning' },
+            annotations: { summary: 'Disk 95% full' },
+            startsAt: '2026-11-26T10:00:00Z',
+            fingerprint: 'gf-disk',
+            values: { B: 95.2 },
+            dashboardURL: 'http://grafana.local/d/disk',
+            panelURL: 'http://grafana.local/d/disk?viewPanel=2',
+            silenceURL: 'http://grafana.local/alerting/silence/new',
+          },
+        ],
+      };
+      await request(env.app).post('/v1/integrations/grafana').send(payload).expect(200);
+      const [incident] = await waitForStatus('storage', 'gf-disk', 1, 'triggered');
+      expect(incident).toMatchObject({ integration: 'grafana', severity: 'SEV3', title: 'Disk 95% full' });
+      expect(incident!.links.map((l) => l.text)).toEqual(['Dashboard', 'Panel', 'Silence']);
+    });
+
+    it('refuses a malformed webhook with 400 naming the field', async () => {
+      const res = await request(env.app)
+        .post('/v1/integrations/alertmanager')
+        .send({ ...alertmanagerPayload('firing'), alerts: [{ status: 'burning', labels: {} }] })
+        .expect(400);
+      expect(res.body.error.details[0].field).toBe('body.alerts.0.status');
+    });
+  });
+});
