@@ -86,8 +86,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const inbox: AlertEvent[] = [...(input.pendingEvents ?? [])];
   /** Triggers that came after resolution: they open the next incident. */
   const nextIncidentEvents: AlertEvent[] = [];
-  /** Wakes the main loop after any change made by a handler. */
-  let changed = false;
+  /** The version last saved to MongoDB; a higher incident.version wakes the main loop to save it. */
   let savedVersion = incident?.version ?? -1;
 
   const now = () => new Date(Date.now()).toISOString();
@@ -115,7 +114,6 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
 
   function touch(): void {
     requireIncident().version += 1;
-    changed = true;
   }
 
   function requireIncident(): Incident {
@@ -293,6 +291,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     },
   );
 
+  /** Wakes the main loop: a handler changed the incident and it is not saved yet. */
+  const unsavedChange = () => requireIncident().version !== savedVersion || unsaved.length > 0;
+
   async function save(): Promise<void> {
     const current = requireIncident();
     if (current.version === savedVersion && unsaved.length === 0) return;
@@ -462,16 +463,15 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       continue;
     }
 
-    changed = false;
     let deadline: string | undefined;
     if (incident.status === 'triggered' && !esc.exhausted) deadline = esc.nextEscalationAt;
     if (incident.status === 'snoozed') deadline = incident.snoozedUntil;
     if (deadline === undefined) {
-      await condition(() => changed);
+      await condition(unsavedChange);
       continue;
     }
     const status = incident.status;
-    const woke = await condition(() => changed, Math.max(0, Date.parse(deadline) - Date.now()), {
+    const woke = await condition(unsavedChange, Math.max(1, Date.parse(deadline) - Date.now()), {
       summary: status === 'snoozed' ? 'snoozed until' : `wait for acknowledgement of level ${esc.level + 1}`,
     });
     if (woke) continue;
