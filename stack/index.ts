@@ -77,6 +77,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dbFile: path.join(dataRoot, 'temporal.sqlite'),
       logFile: path.join(logDir, 'temporal.log'),
       cliPath: config.TEMPORAL_CLI,
+      // Tests see continue-as-new after hundreds of events instead of thousands.
+      dynamicConfig: mode === 'ephemeral' ? { 'limit.historyCount.suggestContinueAsNew': 300 } : undefined,
       progress,
     });
   };

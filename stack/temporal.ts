@@ -79,6 +79,8 @@ export interface DevServerOptions {
   dbFile: string;
   logFile: string;
   cliPath?: string;
+  /** Dynamic config overrides (`--dynamic-config-value key=value`), e.g. to make continue-as-new testable. */
+  dynamicConfig?: Record<string, string | number | boolean>;
   progress: Progress;
 }
 
@@ -124,6 +126,10 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     'warn',
     ...(options.namespace === 'default' ? [] : ['--namespace', options.namespace]),
     ...searchAttributeArgs(),
+    ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => [
+      '--dynamic-config-value',
+      `${key}=${JSON.stringify(value)}`,
+    ]),
   ];
   const server = spawnServer('temporal', cli.path, args, { logFile: options.logFile });
   try {

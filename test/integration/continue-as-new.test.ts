@@ -1,0 +1,74 @@
+import request from 'supertest';
+import type { Incident, TimelineEntry } from '../../domain/incident';
+import { incidentWorkflowId } from '../../domain/incident-keys';
+import { eventually, HttpReceiver } from '../helpers/http-receiver';
+import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+
+// A long, noisy incident outgrows one workflow history. The test server
+// suggests continue-as-new after 300 events (see stack/index.ts), so a few
+// hundred alerts are enough to see the incident carried across runs.
+describe('a long incident continues as new', () => {
+  let env: TestEnv;
+  let receiver: HttpReceiver;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    receiver = await new HttpReceiver().start();
+    await env.startWorker({
+      triageRules: testRules(),
+      catalog: testCatalog(600),
+      secrets: testSecrets(receiver),
+    });
+  });
+  afterAll(async () => {
+    await env.teardown();
+    await receiver.stop();
+  });
+
+  it('keeps its id, state, timeline and every alert across runs', async () => {
+    const alert = {
+      service: 'noisy',
+      summary: 'Flapping health check',
+      severity: 'warning',
+      dedupKey: 'flap',
+    };
+    const total = 600;
+    for (let batch = 0; batch < total / 50; batch++) {
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () => request(env.app).post('/v1/alerts').send(alert)),
+      );
+      expect(responses.every((r) => r.status === 202)).toBe(true);
+    }
+    const workflowId = incidentWorkflowId('noisy', 'flap');
+    const doc = await eventually(async () => {
+      const found = await env.models.Incident.findOne({ workflowId }).lean();
+      expect(found?.alertCount).toBe(total);
+      return found!;
+    }, 60_000);
+
+    let runs = 0;
+    for await (const _ of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs += 1;
+    expect(runs).toBeGreaterThan(1);
+    expect(await env.models.Incident.countDocuments({ workflowId })).toBe(1);
+
+    // The live state comes from the newest run and is the same incident.
+    const live = (await request(env.app).get(`/v1/incidents/${doc._id}`).expect(200)).body as Incident;
+    expect(live).toMatchObject({ incidentId: doc._id, alertCount: total, status: 'triggered' });
+    const acked = await request(env.app)
+      .post(`/v1/incidents/${doc._id}/acknowledge`)
+      .send({ actor: 'carol' })
+      .expect(200);
+    expect(acked.body.status).toBe('acknowledged');
+
+    const entries = await eventually(async () => {
+      const res = await request(env.app).get(`/v1/incidents/${doc._id}/timeline`).expect(200);
+      const list = (res.body as { entries: TimelineEntry[] }).entries;
+      expect(list.at(-1)?.type).toBe('acknowledged');
+      return list;
+    });
+    expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
+    expect(entries.filter((e) => e.type === 'alert')).toHaveLength(total);
+    await request(env.app).post(`/v1/incidents/${doc._id}/resolve`).send({}).expect(200);
+  }, 120_000);
+});
