@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Incident, TimelineEntry } from '../../domain/incident';
 import { incidentWorkflowId } from '../../domain/incident-keys';
+import { recordHistory } from '../helpers/histories';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
@@ -70,5 +71,14 @@ describe('a long incident continues as new', () => {
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
     expect(entries.filter((e) => e.type === 'alert')).toHaveLength(total);
     await request(env.app).post(`/v1/incidents/${doc._id}/resolve`).send({}).expect(200);
+    // A run that ended in continue-as-new with the incident carried over.
+    let continuedRunId: string | undefined;
+    for await (const run of env.client.workflow.list({
+      query: `WorkflowId = '${workflowId}' AND ExecutionStatus = 'ContinuedAsNew'`,
+    })) {
+      continuedRunId ??= run.runId;
+    }
+    expect(continuedRunId).toBeDefined();
+    await recordHistory(env.client, 'continued-as-new', workflowId, continuedRunId);
   }, 120_000);
 });

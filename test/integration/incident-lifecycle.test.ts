@@ -2,6 +2,7 @@ import request from 'supertest';
 import { signWebhook } from '../../activities/notifications';
 import type { Incident, TimelineEntry } from '../../domain/incident';
 import { incidentWorkflowId } from '../../domain/incident-keys';
+import { recordHistory } from '../helpers/histories';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { testCatalog, testRules, testSecrets, WEBHOOK_SECRET } from '../helpers/test-catalog';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
@@ -177,6 +178,7 @@ describe('incident lifecycle end to end', () => {
     // No secret reaches the timeline.
     expect(JSON.stringify(entries)).not.toContain(WEBHOOK_SECRET);
     expect(JSON.stringify(entries)).not.toContain(receiver.url('/'));
+    await recordHistory(env.client, 'escalate-ack-resolve', opened.workflowId, opened.runId);
   });
 
   it('folds 50 concurrent duplicates into one incident with 50 alerts', async () => {
@@ -222,6 +224,11 @@ describe('incident lifecycle end to end', () => {
     // One level, repeated once: notified twice, then the fallback.
     expect(types.filter((t) => t === 'escalation.level')).toHaveLength(2);
     await request(env.app).post(`/v1/incidents/${incident.incidentId}/resolve`).send({}).expect(200);
+    await eventually(async () => {
+      const { status } = await env.client.workflow.getHandle(incident.workflowId, incident.runId).describe();
+      expect(status.name).toBe('COMPLETED');
+    });
+    await recordHistory(env.client, 'exhausted', incident.workflowId, incident.runId);
   });
 
   it('escalates on demand, and re-triggers after a snooze expires', async () => {
@@ -254,6 +261,11 @@ describe('incident lifecycle end to end', () => {
       .post(`/v1/incidents/${incident.incidentId}/resolve`)
       .send({ actor: 'bob' })
       .expect(200);
+    await eventually(async () => {
+      const { status } = await env.client.workflow.getHandle(incident.workflowId, incident.runId).describe();
+      expect(status.name).toBe('COMPLETED');
+    });
+    await recordHistory(env.client, 'escalate-snooze-resolve', incident.workflowId, incident.runId);
   });
 
   it('rejects bad input with 400 naming the field', async () => {

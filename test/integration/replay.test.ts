@@ -1,0 +1,21 @@
+import { readdirSync } from 'node:fs';
+import { Worker } from '@temporalio/worker';
+import { historiesDir, loadHistory } from '../helpers/histories';
+
+// Every stored history must replay on today's workflow code. A failure here
+// means a change would break incidents in flight: guard it with patched().
+describe('replay of stored incident histories', () => {
+  const files = readdirSync(historiesDir).filter((f) => f.endsWith('.binpb'));
+
+  it('has histories to replay', () => {
+    expect(files.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(files)('%s replays without nondeterminism', async (file) => {
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE! } },
+      loadHistory(file),
+      `replay-${file}`,
+    );
+  });
+});
