@@ -47,15 +47,26 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
      */
     async triageAlert(
       event: AlertEvent,
-    ): Promise<{ triage: TriageResult; policy: EscalationPolicySnapshot }> {
+    ): Promise<{ triage: TriageResult; policy: EscalationPolicySnapshot; warnings: string[] }> {
       const result = triage(event, deps.triageRules);
-      const policy = policySnapshot(deps.catalog, result.escalationPolicyId);
+      const warnings: string[] = [];
+      // A rule naming a missing policy must not lose the incident: use the default rule's policy, else none.
+      let policy = policySnapshot(deps.catalog, result.escalationPolicyId);
       if (!policy) {
-        throw new Error(
-          `triage rule ${result.ruleId} names escalation policy ${result.escalationPolicyId}, which does not exist`,
+        warnings.push(
+          `escalation policy ${result.escalationPolicyId} (rule ${result.ruleId}) does not exist`,
         );
+        const fallbackId = deps.triageRules.defaultRule.escalationPolicy;
+        policy = policySnapshot(deps.catalog, fallbackId) ?? {
+          id: 'none',
+          name: 'No escalation policy',
+          levels: [],
+          repeat: 0,
+          fallback: [],
+        };
+        warnings.push(`using escalation policy ${policy.id} instead`);
       }
-      return { triage: result, policy };
+      return { triage: { ...result, escalationPolicyId: policy.id }, policy, warnings };
     },
 
     /**

@@ -75,28 +75,28 @@ export async function readIncident(deps: ApiDeps, incidentId: string): Promise<I
   return stored;
 }
 
-/** Runs an Update on the incident's workflow; a refusal by its validator becomes a 409 with the reason. */
-export async function updateIncident<Ret, Arg>(
+/**
+ * Runs an Update on the incident's workflow; a refusal by its validator becomes
+ * a 409 with the reason. The input names the incident, so an action meant for
+ * a resolved incident is refused by a newer incident of the same key.
+ */
+export async function updateIncident<Ret, Arg extends { incidentId: string }>(
   deps: ApiDeps,
-  incidentId: string,
   update: UpdateDefinition<Ret, [Arg]>,
   arg: Arg,
 ): Promise<Ret> {
-  const stored = await loadStoredIncident(deps, incidentId);
-  if (stored.status === 'resolved') throw new ConflictError(`Incident ${incidentId} is already resolved`);
-  const handle = handleFor(deps, stored);
-  const live = await handle.query(incidentQuery).catch(() => undefined);
-  if (live && live.incidentId !== incidentId)
-    throw new ConflictError(`Incident ${incidentId} is already resolved`);
+  const stored = await loadStoredIncident(deps, arg.incidentId);
+  if (stored.status === 'resolved') throw new ConflictError(`Incident ${arg.incidentId} is already resolved`);
   try {
-    return await handle.executeUpdate(update, { args: [arg] });
+    return await handleFor(deps, stored).executeUpdate(update, { args: [arg] });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       const reason = err.cause instanceof Error ? err.cause.message : err.message;
       throw new ConflictError(reason);
     }
-    if (err instanceof WorkflowNotFoundError)
-      throw new ConflictError(`Incident ${incidentId} is already resolved`);
+    if (err instanceof WorkflowNotFoundError) {
+      throw new ConflictError(`Incident ${arg.incidentId} is already resolved`);
+    }
     throw err;
   }
 }

@@ -6,27 +6,29 @@ import type { AlertEvent, Incident, IncidentSeverity, TimelineEntry } from '../d
 /** An alert event (trigger, acknowledge or resolve) from an integration: fire-and-forget. */
 export const alertSignal = defineSignal<[AlertEvent]>('alert');
 
-export interface AcknowledgeInput {
+/**
+ * Every action names the incident it means: one workflow id serves successive
+ * incidents of a key, so an action for a resolved incident must not land on the next one.
+ */
+export interface IncidentActionInput {
+  incidentId: string;
   actor: string;
 }
-export interface ResolveInput {
-  actor: string;
+
+export type AcknowledgeInput = IncidentActionInput;
+export interface ResolveInput extends IncidentActionInput {
   note?: string;
 }
-export interface SnoozeInput {
-  actor: string;
+export interface SnoozeInput extends IncidentActionInput {
   durationSeconds: number;
 }
-export interface EscalateInput {
-  actor: string;
+export interface EscalateInput extends IncidentActionInput {
   reason?: string;
 }
-export interface NoteInput {
-  actor: string;
+export interface NoteInput extends IncidentActionInput {
   text: string;
 }
-export interface PatchIncidentInput {
-  actor: string;
+export interface PatchIncidentInput extends IncidentActionInput {
   severity?: IncidentSeverity;
   title?: string;
   commander?: string;

@@ -13,17 +13,22 @@ import {
 import type { Activities } from '../activities';
 import type {
   AlertEvent,
+  EscalationPolicySnapshot,
   Incident,
   Integration,
   NotificationContext,
   TargetRef,
   TimelineEntry,
   TimelineType,
+  TriageResult,
 } from '../domain/incident';
 import {
   type AcknowledgeInput,
+  type IncidentActionInput,
   type EscalateInput,
   type NoteInput,
+  type PatchIncidentInput,
+  type SnoozeInput,
   type ResolveInput,
   acknowledgeUpdate,
   addNoteUpdate,
@@ -66,6 +71,41 @@ export interface IncidentWorkflowInput {
   carried?: { incident: Incident; unsavedTimeline: TimelineEntry[] };
   /** Events that arrived for the next incident (after this one resolved), or were pending at continue-as-new. */
   pendingEvents?: AlertEvent[];
+}
+
+/** The activity failure's cause is the useful part ("HTTP 503", "environment variable … is not set"). */
+function failureMessage(err: unknown): string {
+  if (err instanceof Error && err.cause instanceof Error) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * When triage itself keeps failing, the incident still opens: severity from
+ * the alert, no team and no escalation policy, and the problem on the timeline.
+ */
+function emergencyTriage(
+  event: AlertEvent,
+  err: unknown,
+): { triage: TriageResult; policy: EscalationPolicySnapshot; warnings: string[] } {
+  const severity = ({ critical: 'SEV1', error: 'SEV2', warning: 'SEV3', info: 'SEV4' } as const)[
+    event.severity
+  ];
+  const priority = ({ SEV1: 'P1', SEV2: 'P2', SEV3: 'P3', SEV4: 'P4' } as const)[severity];
+  return {
+    triage: {
+      ruleId: 'triage-failed',
+      impact: 'medium',
+      urgency: 'high',
+      severity,
+      priority,
+      major: severity === 'SEV1',
+      team: 'unassigned',
+      escalationPolicyId: 'none',
+      runbooks: [],
+    },
+    policy: { id: 'none', name: 'No escalation policy', levels: [], repeat: 0, fallback: [] },
+    warnings: [`triage failed (${failureMessage(err)}); nobody is being notified`],
+  };
 }
 
 export interface IncidentWorkflowResult {
@@ -127,6 +167,21 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     if (current.status === 'resolved')
       throw ApplicationFailure.nonRetryable('The incident is already resolved');
     return current;
+  }
+
+  /** For update validators: the incident the caller named, which must be this run's. */
+  function requireIncidentFor(input: IncidentActionInput): Incident {
+    const current = requireIncident();
+    if (input.incidentId !== current.incidentId) {
+      // An earlier incident of this key: it was resolved, and this run is a newer one.
+      throw new Error(`Incident ${input.incidentId} is already resolved`);
+    }
+    return current;
+  }
+
+  function requireOpenFor(input: IncidentActionInput): Incident {
+    requireIncidentFor(input);
+    return requireOpen();
   }
 
   function syncSearchAttributes(current: Incident): void {
@@ -214,13 +269,14 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   setHandler(incidentQuery, () => incident);
 
   setHandler(acknowledgeUpdate, ({ actor }) => (acknowledge(actor), requireIncident()), {
-    validator: (_input: AcknowledgeInput) => {
-      if (requireOpen().status === 'acknowledged') throw new Error('The incident is already acknowledged');
+    validator: (input: AcknowledgeInput) => {
+      if (requireOpenFor(input).status === 'acknowledged')
+        throw new Error('The incident is already acknowledged');
     },
   });
 
   setHandler(resolveUpdate, ({ actor, note }) => (resolve(actor, note), requireIncident()), {
-    validator: (_input: ResolveInput) => void requireOpen(),
+    validator: (input: ResolveInput) => void requireOpenFor(input),
   });
 
   setHandler(
@@ -235,9 +291,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       return current;
     },
     {
-      validator: ({ durationSeconds }) => {
-        requireOpen();
-        if (!(durationSeconds > 0)) throw new Error('durationSeconds must be positive');
+      validator: (input: SnoozeInput) => {
+        requireOpenFor(input);
+        if (!(input.durationSeconds > 0)) throw new Error('durationSeconds must be positive');
       },
     },
   );
@@ -258,11 +314,11 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       syncSearchAttributes(current);
       return current;
     },
-    { validator: (_input: EscalateInput) => void requireOpen() },
+    { validator: (input: EscalateInput) => void requireOpenFor(input) },
   );
 
   setHandler(addNoteUpdate, ({ actor, text }) => record('note', actor, text), {
-    validator: (_input: NoteInput) => void requireIncident(),
+    validator: (input: NoteInput) => void requireIncidentFor(input),
   });
 
   setHandler(
@@ -282,9 +338,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       return current;
     },
     {
-      validator: ({ severity, title, commander }) => {
-        requireIncident();
-        if (severity === undefined && title === undefined && commander === undefined) {
+      validator: (input: PatchIncidentInput) => {
+        requireIncidentFor(input);
+        if (input.severity === undefined && input.title === undefined && input.commander === undefined) {
           throw new Error('Nothing to change: give severity, title or commander');
         }
       },
@@ -331,7 +387,17 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   /** Resolves the targets to deliveries and sends each; every outcome goes in the timeline. */
   async function notify(targets: TargetRef[], key: string, reason: string): Promise<void> {
     const current = requireIncident();
-    const plan = await planNotifications({ targets, at: now(), key });
+    let plan: Awaited<ReturnType<typeof planNotifications>>;
+    try {
+      plan = await planNotifications({ targets, at: now(), key });
+    } catch (err) {
+      record(
+        'notification.failed',
+        'fireline',
+        `Could not plan notifications (${reason}): ${failureMessage(err)}`,
+      );
+      return;
+    }
     for (const skipped of plan.unreachable) {
       record(
         'notification.failed',
@@ -357,12 +423,15 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
             detail: outcome.detail,
           });
         } catch (err) {
-          const message =
-            err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-          record('notification.failed', 'fireline', `Could not notify ${delivery.label}: ${message}`, {
-            channelType: delivery.channelType,
-            destination: delivery.destination,
-          });
+          record(
+            'notification.failed',
+            'fireline',
+            `Could not notify ${delivery.label}: ${failureMessage(err)}`,
+            {
+              channelType: delivery.channelType,
+              destination: delivery.destination,
+            },
+          );
         }
       }),
     );
@@ -372,7 +441,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   if (!incident) {
     await condition(() => inbox.some((event) => event.action === 'trigger'));
     const first = inbox.find((event) => event.action === 'trigger')!;
-    const { triage, policy } = await triageAlert(first);
+    const { triage, policy, warnings } = await triageAlert(first).catch((err: unknown) =>
+      emergencyTriage(first, err),
+    );
     const info = workflowInfo();
     incident = {
       incidentId: `INC-${uuid4().replace(/-/g, '').slice(0, 12).toUpperCase()}`,
@@ -416,6 +487,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         `team ${triage.team}, escalation policy ${policy.id}`,
       { ...triage },
     );
+    for (const warning of warnings ?? []) record('triage', 'fireline', `Triage problem: ${warning}`);
     syncSearchAttributes(incident);
     for (const event of inbox.splice(0)) applyEvent(event);
   } else {

@@ -122,7 +122,12 @@ export function incidentRoutes(deps: ApiDeps): Router {
     validated(
       { params: idParams, body: z.object({ actor }).strict() },
       async ({ params, body }, _req, res) => {
-        res.json(await updateIncident(deps, params.id, acknowledgeUpdate, { actor: actorOf(body.actor) }));
+        res.json(
+          await updateIncident(deps, acknowledgeUpdate, {
+            incidentId: params.id,
+            actor: actorOf(body.actor),
+          }),
+        );
       },
     ),
   );
@@ -133,7 +138,8 @@ export function incidentRoutes(deps: ApiDeps): Router {
       { params: idParams, body: z.object({ actor, note: z.string().min(1).max(4000).optional() }).strict() },
       async ({ params, body }, _req, res) => {
         res.json(
-          await updateIncident(deps, params.id, resolveUpdate, {
+          await updateIncident(deps, resolveUpdate, {
+            incidentId: params.id,
             actor: actorOf(body.actor),
             note: body.note,
           }),
@@ -160,7 +166,8 @@ export function incidentRoutes(deps: ApiDeps): Router {
       },
       async ({ params, body }, _req, res) => {
         res.json(
-          await updateIncident(deps, params.id, snoozeUpdate, {
+          await updateIncident(deps, snoozeUpdate, {
+            incidentId: params.id,
             actor: actorOf(body.actor),
             durationSeconds: body.durationSeconds,
           }),
@@ -178,7 +185,8 @@ export function incidentRoutes(deps: ApiDeps): Router {
       },
       async ({ params, body }, _req, res) => {
         res.json(
-          await updateIncident(deps, params.id, escalateUpdate, {
+          await updateIncident(deps, escalateUpdate, {
+            incidentId: params.id,
             actor: actorOf(body.actor),
             reason: body.reason,
           }),
@@ -193,7 +201,8 @@ export function incidentRoutes(deps: ApiDeps): Router {
       { params: idParams, body: z.object({ actor, text: z.string().min(1).max(10_000) }).strict() },
       async ({ params, body }, _req, res) => {
         res.status(201).json(
-          await updateIncident(deps, params.id, addNoteUpdate, {
+          await updateIncident(deps, addNoteUpdate, {
+            incidentId: params.id,
             actor: actorOf(body.actor),
             text: body.text,
           }),
@@ -222,7 +231,11 @@ export function incidentRoutes(deps: ApiDeps): Router {
       async ({ params, body }, _req, res) => {
         const { actor: who, ...changes } = body;
         res.json(
-          await updateIncident(deps, params.id, patchIncidentUpdate, { actor: actorOf(who), ...changes }),
+          await updateIncident(deps, patchIncidentUpdate, {
+            incidentId: params.id,
+            actor: actorOf(who),
+            ...changes,
+          }),
         );
       },
     ),

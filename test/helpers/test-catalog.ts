@@ -20,6 +20,13 @@ export function testRules(): TriageRules {
         escalationPolicy: 'short-repeat',
       },
       {
+        id: 'misconfigured',
+        match: { service: 'misconfigured' },
+        impact: 'low',
+        team: 'sre',
+        escalationPolicy: 'does-not-exist',
+      },
+      {
         id: 'payments-critical',
         match: { service: 'payments', severity: 'critical' },
         impact: 'high',

@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Incident } from '../../domain/incident';
+import { acknowledgeUpdate, incidentQuery } from '../../workflows/incident-messages';
 import { incidentWorkflowId } from '../../domain/incident-keys';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
@@ -98,6 +100,18 @@ describe('alert integrations', () => {
       const docs = await waitForStatus('payments', 'pd-cycle', 2, 'triggered');
       expect(docs[0]!._id).not.toBe(docs[1]!._id);
       expect(docs[0]!.status).toBe('resolved');
+
+      // Acting on the old incident never touches the new one.
+      const old = await request(env.app)
+        .post(`/v1/incidents/${docs[0]!._id}/acknowledge`)
+        .send({})
+        .expect(409);
+      expect(old.body.error.message).toBe(`Incident ${docs[0]!._id} is already resolved`);
+      const handle = env.client.workflow.getHandle(incidentWorkflowId('payments', 'pd-cycle'));
+      await expect(
+        handle.executeUpdate(acknowledgeUpdate, { args: [{ incidentId: docs[0]!._id, actor: 'user:test' }] }),
+      ).rejects.toThrow(WorkflowUpdateFailedError);
+      expect((await handle.query(incidentQuery))?.status).toBe('triggered');
     });
 
     it('accepts and drops acknowledge/resolve for an unknown key', async () => {
@@ -145,6 +159,24 @@ describe('alert integrations', () => {
         .expect(400);
       expect(json.body.error.code).toBe('invalid_json');
     });
+  });
+
+  it('opens the incident with the default policy when a rule names a missing one, and says so', async () => {
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'misconfigured', summary: 'Rule points nowhere', severity: 'error', dedupKey: 'm1' })
+      .expect(202);
+    const [incident] = await waitForStatus('misconfigured', 'm1', 1, 'triggered');
+    expect(incident!.escalation.policy.id).toBe('two-levels');
+    const entries = await eventually(async () => {
+      const res = await request(env.app).get(`/v1/incidents/${incident!._id}/timeline`).expect(200);
+      const list = res.body.entries as Array<{ type: string; message: string }>;
+      expect(list.some((e) => e.message.startsWith('Triage problem'))).toBe(true);
+      return list;
+    });
+    expect(entries.map((e) => e.message)).toContain(
+      'Triage problem: escalation policy does-not-exist (rule misconfigured) does not exist',
+    );
   });
 
   describe('Alertmanager and Grafana webhooks', () => {
