@@ -1,8 +1,11 @@
+import type { RunbookMeta } from '../domain/runbook';
+import { checkRunbookParams, paramsFromAlert } from '../infra/runbook-params';
 import type {
   AlertEvent,
   EscalationPolicySnapshot,
   Incident,
   PlannedDelivery,
+  RunbookInvocation,
   TargetRef,
   TimelineEntry,
   TriageResult,
@@ -18,6 +21,55 @@ export interface IncidentActivityDeps {
   models: Pick<Models, 'Incident' | 'TimelineEntry'>;
   triageRules: TriageRules;
   catalog: OnCallCatalog;
+  /** Metadata of the runbooks in the workflow bundle. */
+  runbookMetas: RunbookMeta[];
+}
+
+function appliesTo(meta: RunbookMeta, event: AlertEvent): boolean {
+  const when = meta.appliesTo;
+  if (!when) return false;
+  if (when.service && !when.service.includes(event.service)) return false;
+  if (when.severity && !when.severity.includes(event.severity)) return false;
+  for (const [label, value] of Object.entries(when.labels ?? {})) {
+    if (event.labels[label] !== value) return false;
+  }
+  return Boolean(when.service ?? when.severity ?? when.labels);
+}
+
+/**
+ * The runbooks to run automatically: the rule's first, in its order, then those
+ * whose `appliesTo` matches, in registry order; each once, with parameters
+ * filled from the alert and checked against the runbook's schema.
+ */
+export function resolveRunbooks(
+  fromRule: RunbookInvocation[],
+  event: AlertEvent,
+  metas: RunbookMeta[],
+): { runbooks: RunbookInvocation[]; warnings: string[] } {
+  const wanted = [
+    ...fromRule,
+    ...metas.filter((m) => appliesTo(m, event)).map((m) => ({ id: m.id, params: {} })),
+  ];
+  const runbooks: RunbookInvocation[] = [];
+  const warnings: string[] = [];
+  for (const invocation of wanted) {
+    if (runbooks.some((r) => r.id === invocation.id)) continue;
+    const meta = metas.find((m) => m.id === invocation.id);
+    if (!meta) {
+      warnings.push(`runbook ${invocation.id} does not exist`);
+      continue;
+    }
+    const params = paramsFromAlert(meta, invocation.params, event);
+    const problems = checkRunbookParams(meta, params);
+    if (problems.length > 0) {
+      warnings.push(
+        `runbook ${meta.id} not started: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+      );
+      continue;
+    }
+    runbooks.push({ id: meta.id, params });
+  }
+  return { runbooks, warnings };
 }
 
 function isDuplicateKeyError(err: unknown): boolean {
@@ -48,8 +100,9 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
     async triageAlert(
       event: AlertEvent,
     ): Promise<{ triage: TriageResult; policy: EscalationPolicySnapshot; warnings: string[] }> {
-      const result = triage(event, deps.triageRules);
-      const warnings: string[] = [];
+      const matched = triage(event, deps.triageRules);
+      const { runbooks, warnings } = resolveRunbooks(matched.runbooks, event, deps.runbookMetas);
+      const result = { ...matched, runbooks };
       // A rule naming a missing policy must not lose the incident: use the default rule's policy, else none.
       let policy = policySnapshot(deps.catalog, result.escalationPolicyId);
       if (!policy) {
@@ -112,6 +165,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
 }
 
 const optionalFields = [
+  'mitigatedAt',
   'commander',
   'acknowledgedAt',
   'acknowledgedBy',

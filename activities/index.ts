@@ -1,10 +1,13 @@
 import type { Transporter } from 'nodemailer';
+import type { ActionImpl } from '../actions';
+import type { RunbookMeta } from '../domain/runbook';
 import type { Models } from '../models';
 import type { OnCallCatalog } from '../oncall/types';
 import type { TriageRules } from '../triage/types';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createIncidentActivities } from './incident';
 import { createNotificationActivities } from './notifications';
+import { createRunbookActivities } from './runbooks';
 
 export interface ActivityDeps {
   models: Models;
@@ -15,6 +18,9 @@ export interface ActivityDeps {
   publicUrl?: string;
   mailer?: Transporter;
   mailFrom: string;
+  runbookMetas: RunbookMeta[];
+  /** Remediation actions runbooks can call (actions/index.ts). */
+  actions: Record<string, ActionImpl>;
 }
 
 /** Every activity the worker registers, built from injected dependencies. */
@@ -23,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiagnosticsActivities(deps),
     ...createIncidentActivities(deps),
     ...createNotificationActivities(deps),
+    ...createRunbookActivities(deps),
   };
 }
 

@@ -1,5 +1,6 @@
 // Types shared by the incident workflow, its activities and the API.
 // Everything here is JSON-safe: timestamps are ISO-8601 strings.
+import type { ApprovalRequest, RunbookStatus } from './runbook';
 
 export const alertSeverities = ['critical', 'error', 'warning', 'info'] as const;
 export type AlertSeverity = (typeof alertSeverities)[number];
@@ -61,7 +62,13 @@ export interface TriageResult {
   major: boolean;
   team: string;
   escalationPolicyId: string;
-  runbooks: string[];
+  /** Runbooks to run automatically, in order, with their parameters. */
+  runbooks: RunbookInvocation[];
+}
+
+export interface RunbookInvocation {
+  id: string;
+  params: Record<string, unknown>;
 }
 
 export type TargetRef =
@@ -113,7 +120,14 @@ export type TimelineType =
   | 'escalated'
   | 'resolved'
   | 'note'
-  | 'updated';
+  | 'updated'
+  | 'runbook.started'
+  | 'runbook.step'
+  | 'runbook.succeeded'
+  | 'runbook.failed'
+  | 'approval.requested'
+  | 'approval.decided'
+  | 'mitigated';
 
 export interface TimelineEntry {
   /** Position in the incident's timeline, from 1. */
@@ -155,6 +169,11 @@ export interface Incident {
   resolutionNote?: string;
   labels: Record<string, string>;
   links: AlertLink[];
+  /** Set when a runbook remediated and verified the fix. */
+  mitigatedAt?: string;
+  runbookRuns: RunbookRunSummary[];
+  /** Approvals runbooks asked for, pending and decided. */
+  approvals: ApprovalRequest[];
   /** Incremented at every change; saves with a lower version are ignored. */
   version: number;
   /** Number of timeline entries so far. */
@@ -200,4 +219,14 @@ export interface DeliveryOutcome {
 export interface UnreachableTarget {
   target: TargetRef;
   reason: string;
+}
+
+export interface RunbookRunSummary {
+  runId: string;
+  runbookId: string;
+  status: RunbookStatus;
+  requestedBy: string;
+  startedAt: string;
+  endedAt?: string;
+  reason?: string;
 }

@@ -20,6 +20,7 @@ export type IncidentDocument = Omit<Incident, DateField | 'incidentId'> & {
   acknowledgedAt?: Date;
   snoozedUntil?: Date;
   resolvedAt?: Date;
+  mitigatedAt?: Date;
   updatedAt: Date;
 };
 
@@ -52,6 +53,9 @@ const incidentSchema = new Schema<IncidentDocument>(
     resolutionNote: String,
     labels: { type: Schema.Types.Mixed, default: {} },
     links: { type: Schema.Types.Mixed, default: [] },
+    mitigatedAt: Date,
+    runbookRuns: { type: Schema.Types.Mixed, default: [] },
+    approvals: { type: Schema.Types.Mixed, default: [] },
     version: { type: Number, required: true },
     timelineLength: { type: Number, required: true },
     updatedAt: { type: Date, required: true },

@@ -1,10 +1,12 @@
 import type { Connection } from 'mongoose';
 import { incidentModel } from './incident';
 import { roundTripCheckModel } from './round-trip-check';
+import { actionLedgerModel, drillReportModel } from './runbook';
 import { timelineEntryModel } from './timeline-entry';
 
 export type { RoundTripCheck } from './round-trip-check';
 export { fromIncidentDocument, toIncidentDocument, type IncidentDocument } from './incident';
+export type { ActionLedgerEntry, DrillReportDocument } from './runbook';
 export { timelineEntryId, type TimelineEntryDocument } from './timeline-entry';
 
 /** All mongoose models of Fireline, bound to one connection. */
@@ -13,6 +15,8 @@ export function createModels(connection: Connection) {
     RoundTripCheck: roundTripCheckModel(connection),
     Incident: incidentModel(connection),
     TimelineEntry: timelineEntryModel(connection),
+    ActionLedger: actionLedgerModel(connection),
+    DrillReport: drillReportModel(connection),
   };
 }
 

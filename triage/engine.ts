@@ -69,6 +69,6 @@ export function triage(event: AlertEvent, rules: TriageRules): TriageResult {
     major: rule.major ?? severity === 'SEV1',
     team: rule.team,
     escalationPolicyId: rule.escalationPolicy,
-    runbooks: rule.runbooks ?? [],
+    runbooks: (rule.runbooks ?? []).map((r) => (typeof r === 'string' ? { id: r, params: {} } : r)),
   };
 }

@@ -1,4 +1,4 @@
-import type { AlertSeverity, Impact, IncidentSeverity, Urgency } from '../domain/incident';
+import type { AlertSeverity, Impact, IncidentSeverity, RunbookInvocation, Urgency } from '../domain/incident';
 
 /** A string to match exactly, one of several, or a pattern. */
 export type Matcher = string | string[] | RegExp;
@@ -24,7 +24,8 @@ export interface TriageRule {
   major?: boolean;
   team: string;
   escalationPolicy: string;
-  runbooks?: string[];
+  /** Runbooks to run automatically, in this order: an id, or an id with parameters. */
+  runbooks?: Array<string | RunbookInvocation>;
 }
 
 export interface TriageRules {

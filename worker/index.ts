@@ -1,10 +1,12 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
+import { defaultActions } from '../actions';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../config';
 import { temporalConnectionOptions } from '../infra/temporal';
 import type { Models } from '../models';
 import { onCallCatalog } from '../oncall/catalog';
+import { runbookMetas } from '../runbooks';
 import { triageRules } from '../triage/rules';
 import { assertBundleExists } from './bundle';
 
@@ -41,6 +43,8 @@ export function defaultActivityDeps(config: WorkerConfig, models: Models): Activ
     publicUrl: config.PUBLIC_URL,
     mailer: config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined,
     mailFrom: config.SMTP_FROM,
+    actions: defaultActions(),
+    runbookMetas: runbookMetas(),
   };
 }
 

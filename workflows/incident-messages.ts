@@ -34,6 +34,12 @@ export interface PatchIncidentInput extends IncidentActionInput {
   commander?: string;
 }
 
+export interface StartRunbookInput extends IncidentActionInput {
+  runbookId: string;
+  /** Already checked against the runbook's schema by the API. */
+  params: Record<string, unknown>;
+}
+
 // Updates: the caller needs the new state, or a clear refusal ("already resolved").
 export const acknowledgeUpdate = defineUpdate<Incident, [AcknowledgeInput]>('acknowledge');
 export const resolveUpdate = defineUpdate<Incident, [ResolveInput]>('resolve');
@@ -41,6 +47,8 @@ export const snoozeUpdate = defineUpdate<Incident, [SnoozeInput]>('snooze');
 export const escalateUpdate = defineUpdate<Incident, [EscalateInput]>('escalate');
 export const addNoteUpdate = defineUpdate<TimelineEntry, [NoteInput]>('addNote');
 export const patchIncidentUpdate = defineUpdate<Incident, [PatchIncidentInput]>('patchIncident');
+/** Starts a runbook as a child workflow; answers with its run id once it started. */
+export const startRunbookUpdate = defineUpdate<{ runId: string }, [StartRunbookInput]>('startRunbook');
 
 /** The incident's current state; undefined while the first alert is still being triaged. */
 export const incidentQuery = defineQuery<Incident | undefined>('incident');

@@ -1,9 +1,12 @@
 import {
   ApplicationFailure,
+  ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
+  startChild,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -19,9 +22,14 @@ import type {
   NotificationContext,
   TargetRef,
   TimelineEntry,
+  RunbookInvocation,
+  RunbookRunSummary,
   TimelineType,
   TriageResult,
 } from '../domain/incident';
+import type { RunbookStatus } from '../domain/runbook';
+import type { runbookWorkflow } from './runbook';
+import { runbookEventSignal } from './runbook-messages';
 import {
   type AcknowledgeInput,
   type IncidentActionInput,
@@ -38,6 +46,8 @@ import {
   patchIncidentUpdate,
   resolveUpdate,
   snoozeUpdate,
+  startRunbookUpdate,
+  type StartRunbookInput,
 } from './incident-messages';
 import { searchAttributes } from './search-attributes';
 
@@ -437,6 +447,196 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     );
   }
 
+  /** Starts a runbook as a child workflow; `done` settles with its outcome applied to the incident. */
+  async function beginRunbook(
+    invocation: RunbookInvocation,
+    requestedBy: string,
+  ): Promise<{ runId: string; done: Promise<RunbookStatus> }> {
+    const current = requireOpen();
+    const runId = `${current.incidentId}.rb${current.runbookRuns.length + 1}`;
+    const summary: RunbookRunSummary = {
+      runId,
+      runbookId: invocation.id,
+      status: 'running',
+      requestedBy,
+      startedAt: now(),
+    };
+    current.runbookRuns.push(summary);
+    record('runbook.started', requestedBy, `Runbook ${invocation.id} started (${runId})`, {
+      runId,
+      runbookId: invocation.id,
+      params: Object.keys(invocation.params),
+    });
+    const child = await startChild<typeof runbookWorkflow>('runbookWorkflow', {
+      workflowId: `runbook:${runId}`,
+      args: [
+        {
+          runbookId: invocation.id,
+          runId,
+          incident: {
+            incidentId: current.incidentId,
+            service: current.service,
+            severity: current.severity,
+            title: current.title,
+            labels: current.labels,
+          },
+          params: invocation.params,
+          dryRun: false,
+          realHttpInDryRun: false,
+          parentWorkflowId: workflowInfo().workflowId,
+          requestedBy,
+        },
+      ],
+      // Resolving the incident cancels its runbooks, which runs their compensations.
+      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      staticSummary: `runbook ${invocation.id} for ${current.incidentId}`,
+    });
+    const done = child.result().then(
+      (result) =>
+        finishRunbook(summary, result.status, result.reason, result.verified, result.resolveIncident),
+      (err: unknown) => finishRunbook(summary, 'failed', failureMessage(err), false, false),
+    );
+    return { runId, done };
+  }
+
+  /** A runbook's outcome feeds the incident: mitigated (maybe resolved), or escalated with the reason. */
+  function finishRunbook(
+    summary: RunbookRunSummary,
+    status: RunbookStatus,
+    reason: string | undefined,
+    verified: boolean,
+    resolveIncident: boolean,
+  ): RunbookStatus {
+    const current = requireIncident();
+    summary.status = status;
+    summary.endedAt = now();
+    if (reason) summary.reason = reason;
+    const actor = `runbook:${summary.runbookId}`;
+    if (status === 'succeeded') {
+      record(
+        'runbook.succeeded',
+        actor,
+        `Runbook ${summary.runbookId} succeeded${verified ? ' and verified the fix' : ''}`,
+        {
+          runId: summary.runId,
+        },
+      );
+      if (verified && !current.mitigatedAt && current.status !== 'resolved') {
+        current.mitigatedAt = now();
+        record('mitigated', actor, `Mitigated by runbook ${summary.runbookId}`);
+      }
+      if (resolveIncident && current.status !== 'resolved')
+        resolve(actor, `remediated by runbook ${summary.runbookId}`);
+      return status;
+    }
+    record(
+      'runbook.failed',
+      actor,
+      `Runbook ${summary.runbookId} ${status}: ${reason ?? 'no reason given'}`,
+      {
+        runId: summary.runId,
+        status,
+      },
+    );
+    if (current.status !== 'resolved') {
+      const from = current.escalation.level;
+      current.status = 'triggered';
+      current.snoozedUntil = undefined;
+      advanceEscalation();
+      record('escalated', actor, `Escalated from level ${from + 1}: runbook ${summary.runbookId} ${status}`);
+      syncSearchAttributes(current);
+    }
+    return status;
+  }
+
+  async function runAutomaticRunbooks(list: RunbookInvocation[]): Promise<void> {
+    for (const invocation of list) {
+      if (requireIncident().status === 'resolved') return;
+      try {
+        const { done } = await beginRunbook(invocation, 'fireline');
+        if ((await done) !== 'succeeded') return;
+      } catch (err) {
+        record(
+          'runbook.failed',
+          'fireline',
+          `Runbook ${invocation.id} could not start: ${failureMessage(err)}`,
+        );
+        return;
+      }
+    }
+  }
+
+  setHandler(
+    startRunbookUpdate,
+    async ({ actor, runbookId, params }) => {
+      const { runId, done } = await beginRunbook({ id: runbookId, params }, actor);
+      void done;
+      return { runId };
+    },
+    { validator: (input: StartRunbookInput) => void requireOpenFor(input) },
+  );
+
+  setHandler(runbookEventSignal, async (event) => {
+    if (!incident) return;
+    const actor = `runbook:${event.runbookId}`;
+    switch (event.type) {
+      case 'step': {
+        const { step } = event;
+        const message =
+          step.outcome === 'running'
+            ? `${event.runbookId}: ${step.name} started`
+            : `${event.runbookId}: ${step.name} ${step.outcome}: ${step.summary}`;
+        record('runbook.step', actor, message, { runId: event.runId, ...step });
+        break;
+      }
+      case 'approval': {
+        const { approval } = event;
+        const index = incident.approvals.findIndex((a) => a.approvalId === approval.approvalId);
+        if (index >= 0) incident.approvals[index] = approval;
+        else incident.approvals.push(approval);
+        if (approval.status === 'pending') {
+          record(
+            'approval.requested',
+            actor,
+            `Approval needed (${approval.approvalId}): ${approval.prompt}`,
+            {
+              approvalId: approval.approvalId,
+              approvers: approval.approvers,
+              expiresAt: approval.expiresAt,
+            },
+          );
+          await notifyCurrentLevel(`approval-${approval.approvalId}`, `approval needed: ${approval.prompt}`);
+        } else {
+          record(
+            'approval.decided',
+            approval.decidedBy ?? 'fireline',
+            `Approval ${approval.approvalId} ${approval.status}${approval.comment ? `: ${approval.comment}` : ''}`,
+            { approvalId: approval.approvalId, status: approval.status },
+          );
+        }
+        break;
+      }
+      case 'notify': {
+        const entry = record('note', actor, `Runbook notification: ${event.message}`);
+        await notifyCurrentLevel(
+          `rb-${event.runId}-${entry.seq}`,
+          `runbook ${event.runbookId}: ${event.message}`,
+        );
+        break;
+      }
+      case 'note':
+        record('note', actor, event.text);
+        break;
+    }
+  });
+
+  /** Runbook announcements go to whoever the escalation currently reaches. */
+  async function notifyCurrentLevel(key: string, reason: string): Promise<void> {
+    const esc = requireIncident().escalation;
+    const targets = esc.exhausted ? esc.policy.fallback : (esc.policy.levels[esc.level]?.targets ?? []);
+    if (targets.length > 0) await notify(targets, key, reason);
+  }
+
   // Identification and triage: wait for the first trigger (signal-with-start delivers it).
   if (!incident) {
     await condition(() => inbox.some((event) => event.action === 'trigger'));
@@ -473,6 +673,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       openedAt: now(),
       labels: first.labels,
       links: first.links,
+      runbookRuns: [],
+      approvals: [],
       version: 0,
       timelineLength: 0,
     };
@@ -490,16 +692,21 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     for (const warning of warnings ?? []) record('triage', 'fireline', `Triage problem: ${warning}`);
     syncSearchAttributes(incident);
     for (const event of inbox.splice(0)) applyEvent(event);
+    // Runbooks the triage chose run one after another, in order, until one does not succeed.
+    if (patched('runbooks-v1') && triage.runbooks.length > 0) void runAutomaticRunbooks(triage.runbooks);
   } else {
     // Continued as new: the incident's run id changes; keep saving under the same incident id.
     incident.runId = workflowInfo().runId;
+    incident.runbookRuns ??= [];
+    incident.approvals ??= [];
     for (const event of inbox.splice(0)) applyEvent(event);
   }
 
   // Timed escalation until resolution.
   while (incident.status !== 'resolved') {
     await save();
-    if (workflowInfo().continueAsNewSuggested) {
+    // A running runbook's result would be lost to a new run: continue as new only between runbooks.
+    if (workflowInfo().continueAsNewSuggested && incident.runbookRuns.every((r) => r.status !== 'running')) {
       await condition(allHandlersFinished);
       await save();
       await continueAsNew<typeof incidentWorkflow>({

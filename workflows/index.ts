@@ -1,3 +1,4 @@
 // Every workflow the worker registers. The bundle is built from this file.
 export { roundTripWorkflow } from './diagnostics';
 export { incidentWorkflow } from './incident';
+export { runbookWorkflow } from './runbook';

@@ -32,7 +32,6 @@ export function testRules(): TriageRules {
         impact: 'high',
         team: 'payments',
         escalationPolicy: 'two-levels',
-        runbooks: ['restart-service'],
       },
     ],
     defaultRule: { id: 'default', impact: 'medium', team: 'sre', escalationPolicy: 'two-levels' },

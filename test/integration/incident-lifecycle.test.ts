@@ -69,7 +69,7 @@ describe('incident lifecycle end to end', () => {
       priority: 'P1',
       major: true,
       team: 'payments',
-      triage: { ruleId: 'payments-critical', runbooks: ['restart-service'] },
+      triage: { ruleId: 'payments-critical', runbooks: [] },
     });
 
     // Level 1: the signed webhook and the Slack channel.

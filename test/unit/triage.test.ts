@@ -90,7 +90,7 @@ describe('triage', () => {
       priority: 'P2',
       severity: 'SEV4',
       major: false,
-      runbooks: ['flush-cache'],
+      runbooks: [{ id: 'flush-cache', params: {} }],
     });
   });
 

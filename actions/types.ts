@@ -1,0 +1,23 @@
+/** What an action implementation gets besides its input. */
+export interface ActionContext {
+  /** Same on every attempt: pass it to external systems so they can drop repeats. */
+  idempotencyKey: string;
+  /** Secrets and URLs, looked up by name. */
+  secrets: Record<string, string | undefined>;
+  signal: AbortSignal;
+}
+
+/** A remediation action a runbook can run with `rb.action(...)`. */
+export type ActionImpl = (
+  input: Record<string, unknown>,
+  context: ActionContext,
+) => Promise<{ summary: string; output?: Record<string, unknown> }>;
+
+/** An operator-approved command: fixed argv, plus extra arguments only if each matches `argPattern`. */
+export interface AllowedCommand {
+  id: string;
+  argv: [string, ...string[]];
+  argPattern?: RegExp;
+  maxArgs?: number;
+  timeoutMs?: number;
+}

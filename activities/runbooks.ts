@@ -1,0 +1,129 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActionImpl } from '../actions';
+import type {
+  ActionRequest,
+  ActionResponse,
+  HttpStepRequest,
+  HttpStepResponse,
+  RunbookResult,
+} from '../domain/runbook';
+import type { Models } from '../models';
+
+export interface RunbookActivityDeps {
+  models: Pick<Models, 'ActionLedger' | 'DrillReport'>;
+  actions: Record<string, ActionImpl>;
+  secrets: Record<string, string | undefined>;
+}
+
+function isDuplicateKeyError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
+}
+
+/** The activity's attempt number and cancellation signal (1 and a fresh signal outside an activity, for tests). */
+function activityInfo(): { attempt: number; signal: AbortSignal } {
+  try {
+    const ctx = Context.current();
+    return { attempt: ctx.info.attempt, signal: ctx.cancellationSignal };
+  } catch {
+    return { attempt: 1, signal: new AbortController().signal };
+  }
+}
+
+export function createRunbookActivities(deps: RunbookActivityDeps) {
+  return {
+    /** One HTTP request of a runbook step; throws (so it is retried) unless the expectation holds. */
+    async runbookHttp(request: HttpStepRequest): Promise<HttpStepResponse> {
+      const { attempt, signal } = activityInfo();
+      const method = request.method ?? 'GET';
+      let response: Response;
+      try {
+        response = await fetch(request.url, {
+          method,
+          headers: {
+            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...request.headers,
+          },
+          body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
+          signal: AbortSignal.any([signal, AbortSignal.timeout(request.timeoutMs ?? 10_000)]),
+        });
+      } catch (err) {
+        throw new Error(
+          `${method} ${request.url}: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
+        );
+      }
+      const body = (await response.text()).slice(0, 500);
+      const statusOk = request.expectStatus ? request.expectStatus.includes(response.status) : response.ok;
+      const bodyOk = request.expectBodyContains === undefined || body.includes(request.expectBodyContains);
+      if (!statusOk || !bodyOk) {
+        const problem = !statusOk
+          ? `status ${response.status}, expected ${request.expectStatus?.join('/') ?? '2xx'}`
+          : `body does not contain ${JSON.stringify(request.expectBodyContains)}`;
+        throw new Error(`${method} ${request.url}: ${problem}`);
+      }
+      return { ok: true, status: response.status, body, attempt };
+    },
+
+    /**
+     * Runs a registered action at most once per idempotency key: the ledger in
+     * MongoDB remembers completed actions, so a retry after a crash returns the
+     * earlier result instead of acting again.
+     */
+    async runAction(request: ActionRequest): Promise<ActionResponse> {
+      const { attempt, signal } = activityInfo();
+      const impl = deps.actions[request.action];
+      if (!impl)
+        throw ApplicationFailure.nonRetryable(`no action ${request.action} is registered`, 'UnknownAction');
+      const done = await deps.models.ActionLedger.findById(request.idempotencyKey).lean();
+      if (done?.state === 'completed') {
+        return { summary: done.summary ?? 'done', output: done.output, attempt, replayed: true };
+      }
+      if (!done) {
+        try {
+          await deps.models.ActionLedger.create({
+            _id: request.idempotencyKey,
+            action: request.action,
+            state: 'started',
+            startedAt: new Date(),
+          });
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err;
+        }
+      }
+      const result = await impl(request.input, {
+        idempotencyKey: request.idempotencyKey,
+        secrets: deps.secrets,
+        signal,
+      });
+      await deps.models.ActionLedger.updateOne(
+        { _id: request.idempotencyKey },
+        {
+          $set: {
+            state: 'completed',
+            summary: result.summary,
+            output: result.output ?? {},
+            completedAt: new Date(),
+          },
+        },
+      );
+      return { summary: result.summary, output: result.output, attempt, replayed: false };
+    },
+
+    /** Stores a drill's report (keyed by its run id). */
+    async saveDrillReport(report: RunbookResult): Promise<void> {
+      const { runId, startedAt, endedAt, ...rest } = report;
+      await deps.models.DrillReport.updateOne(
+        { _id: runId },
+        {
+          $set: {
+            ...rest,
+            startedAt: new Date(startedAt),
+            endedAt: new Date(endedAt),
+            durationMs: Date.parse(endedAt) - Date.parse(startedAt),
+          },
+        },
+        { upsert: true },
+      );
+    },
+  };
+}

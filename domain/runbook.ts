@@ -1,0 +1,142 @@
+// Types shared by runbooks, the runbook workflow, its activities and the API (JSON-safe).
+import type { AlertSeverity, IncidentSeverity } from './incident';
+
+/** A JSON Schema object describing a runbook's parameters. */
+export type JsonSchema = Record<string, unknown>;
+
+export interface RunbookMeta {
+  id: string;
+  title: string;
+  description: string;
+  version: string;
+  owner: string;
+  /** Incidents it applies to; triage adds matching runbooks to the incident's list. */
+  appliesTo?: {
+    service?: string[];
+    severity?: AlertSeverity[];
+    labels?: Record<string, string>;
+  };
+  /** JSON Schema of the parameters (checked by the API before a run starts). */
+  parameters: JsonSchema;
+  /** `automatic` runs straight away; `approval` waits for a human before its first side effect. */
+  mode: 'automatic' | 'approval';
+  /** Resolve the incident when the runbook succeeds and verified the fix. */
+  resolveOnSuccess?: boolean;
+  /** Deadline for the whole run, in seconds (default 1 hour). */
+  deadlineSeconds?: number;
+}
+
+/** What a runbook sees of its incident. */
+export interface RunbookIncident {
+  incidentId: string;
+  service: string;
+  severity: IncidentSeverity;
+  title: string;
+  labels: Record<string, string>;
+}
+
+export interface RunbookRunInput {
+  runbookId: string;
+  runId: string;
+  incident: RunbookIncident;
+  params: Record<string, unknown>;
+  /** Drill: side effects replaced by recorded no-ops. */
+  dryRun: boolean;
+  /** In a drill, whether HTTP checks really run (else they are simulated as healthy). */
+  realHttpInDryRun: boolean;
+  /** The incident workflow to report steps to (absent for drills). */
+  parentWorkflowId?: string;
+  requestedBy: string;
+}
+
+export type StepKind =
+  'http' | 'action' | 'approval' | 'verify' | 'wait' | 'notify' | 'note' | 'compensation';
+
+export interface StepRecord {
+  name: string;
+  kind: StepKind;
+  startedAt: string;
+  endedAt?: string;
+  attempts?: number;
+  outcome: 'running' | 'succeeded' | 'failed' | 'skipped' | 'simulated';
+  /** Short, secret-free description of what happened (or would have, in a drill). */
+  summary: string;
+}
+
+export type RunbookStatus = 'running' | 'succeeded' | 'failed' | 'rejected' | 'timed_out' | 'cancelled';
+
+export interface RunbookResult {
+  runId: string;
+  runbookId: string;
+  status: RunbookStatus;
+  reason?: string;
+  /** The runbook verified its fix (a passing `verify` step). */
+  verified: boolean;
+  resolveIncident: boolean;
+  dryRun: boolean;
+  steps: StepRecord[];
+  startedAt: string;
+  endedAt: string;
+}
+
+export interface ApprovalRequest {
+  approvalId: string;
+  runId: string;
+  runbookId: string;
+  step: string;
+  prompt: string;
+  /** Actors allowed to decide (`user:alice`); empty = anyone. */
+  approvers: string[];
+  requestedAt: string;
+  expiresAt: string;
+  onTimeout: 'reject' | 'escalate';
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
+  decidedBy?: string;
+  decidedAt?: string;
+  comment?: string;
+}
+
+/** What a runbook run tells its incident as it goes. */
+export type RunbookEvent =
+  | { type: 'step'; runId: string; runbookId: string; step: StepRecord }
+  | { type: 'approval'; runId: string; runbookId: string; approval: ApprovalRequest }
+  | { type: 'notify'; runId: string; runbookId: string; message: string }
+  | { type: 'note'; runId: string; runbookId: string; text: string };
+
+export interface HttpStepRequest {
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Accepted statuses (default: any 2xx). */
+  expectStatus?: number[];
+  /** The response body must contain this text. */
+  expectBodyContains?: string;
+  timeoutMs?: number;
+}
+
+export interface HttpStepResponse {
+  ok: boolean;
+  status: number;
+  /** First 500 characters of the body. */
+  body: string;
+  /** Why it is not ok. */
+  problem?: string;
+  attempt: number;
+}
+
+export interface ActionRequest {
+  /** Registered action id: `webhook`, `command`, or one of your own. */
+  action: string;
+  input: Record<string, unknown>;
+  /** Same on every attempt, and per runbook run and step. */
+  idempotencyKey: string;
+}
+
+export interface ActionResponse {
+  summary: string;
+  output?: Record<string, unknown>;
+  attempt: number;
+  /** True when an earlier attempt already did it (the action ledger answered). */
+  replayed: boolean;
+}

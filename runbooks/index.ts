@@ -1,0 +1,14 @@
+// Every runbook Fireline knows: add yours here. Runbooks are workflow code
+// (they run in Temporal's sandbox); their metadata is also read by the API.
+import type { RunbookMeta } from '../domain/runbook';
+import restartService from './restart-service';
+import rollbackDeploy from './rollback-deploy';
+import type { Runbook } from './sdk';
+
+const all: Runbook<never>[] = [restartService, rollbackDeploy];
+
+export const runbooks: ReadonlyMap<string, Runbook<never>> = new Map(all.map((r) => [r.meta.id, r]));
+
+export function runbookMetas(): RunbookMeta[] {
+  return all.map((r) => r.meta);
+}

@@ -1,0 +1,52 @@
+import { defineRunbook } from './sdk';
+
+interface Params extends Record<string, unknown> {
+  /** Health endpoint of the service. */
+  healthUrl: string;
+  /** Environment variable holding the restart webhook's URL (it may carry a token). */
+  restartUrlEnv: string;
+}
+
+/** Service down: health check → restart through a webhook → verify healthy → resolve. */
+export default defineRunbook<Params>({
+  meta: {
+    id: 'restart-service',
+    title: 'Restart a service that is down',
+    description:
+      'Checks the health endpoint; if it fails, restarts the service through its restart webhook and waits until healthy.',
+    version: '1.0.0',
+    owner: 'sre',
+    appliesTo: { labels: { alertname: 'ServiceDown' } },
+    parameters: {
+      type: 'object',
+      properties: {
+        healthUrl: { type: 'string', format: 'uri', description: 'Health endpoint of the service' },
+        restartUrlEnv: {
+          type: 'string',
+          pattern: '^[A-Z][A-Z0-9_]*$',
+          description: 'Env var with the restart webhook URL',
+        },
+      },
+      required: ['healthUrl', 'restartUrlEnv'],
+      additionalProperties: false,
+    },
+    mode: 'automatic',
+    resolveOnSuccess: true,
+    deadlineSeconds: 15 * 60,
+  },
+  async run(rb) {
+    const health = { url: rb.params.healthUrl, expectStatus: [200] };
+    try {
+      await rb.http('health check', health, { retry: { maximumAttempts: 2, initialInterval: '1 second' } });
+      await rb.note('Service answers its health check: nothing to restart');
+      return;
+    } catch {
+      // Down, as the alert said: restart it.
+    }
+    await rb.action('restart', {
+      action: 'webhook',
+      input: { urlEnv: rb.params.restartUrlEnv, body: { service: rb.incident.service } },
+    });
+    await rb.verify('verify healthy', { check: health, interval: '2 seconds', deadline: '2 minutes' });
+  },
+});

@@ -1,0 +1,69 @@
+import { defineRunbook } from './sdk';
+
+interface Params extends Record<string, unknown> {
+  /** Environment variable holding the deploy system's webhook URL. */
+  deployUrlEnv: string;
+  /** Release to roll back from, and back to. */
+  badRelease: string;
+  goodRelease: string;
+  /** Error-rate check that passes (2xx) once errors are back to normal. */
+  errorRateCheckUrl: string;
+}
+
+/** Error rate after a deploy: approval → roll back through the deploy webhook; re-deploy if verification fails. */
+export default defineRunbook<Params>({
+  meta: {
+    id: 'rollback-deploy',
+    title: 'Roll back a bad deploy',
+    description:
+      'After approval, rolls back to the previous release through the deploy webhook and verifies the error rate; if it does not recover, re-deploys the release it rolled back.',
+    version: '1.0.0',
+    owner: 'platform',
+    appliesTo: { labels: { alertname: 'ErrorRateAfterDeploy' } },
+    parameters: {
+      type: 'object',
+      properties: {
+        deployUrlEnv: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' },
+        badRelease: { type: 'string', minLength: 1 },
+        goodRelease: { type: 'string', minLength: 1 },
+        errorRateCheckUrl: { type: 'string', format: 'uri' },
+      },
+      required: ['deployUrlEnv', 'badRelease', 'goodRelease', 'errorRateCheckUrl'],
+      additionalProperties: false,
+    },
+    mode: 'approval',
+    resolveOnSuccess: false,
+    deadlineSeconds: 60 * 60,
+  },
+  async run(rb) {
+    const { deployUrlEnv, badRelease, goodRelease } = rb.params;
+    await rb.approval('approve rollback', {
+      prompt: `Roll ${rb.incident.service} back from ${badRelease} to ${goodRelease}?`,
+      timeout: '30 minutes',
+      onTimeout: 'escalate',
+    });
+    await rb.action(
+      'roll back',
+      {
+        action: 'webhook',
+        input: {
+          urlEnv: deployUrlEnv,
+          body: { service: rb.incident.service, release: goodRelease, reason: 'rollback' },
+        },
+        compensate: {
+          action: 'webhook',
+          input: {
+            urlEnv: deployUrlEnv,
+            body: { service: rb.incident.service, release: badRelease, reason: 'rollback did not help' },
+          },
+        },
+      },
+      { timeout: '2 minutes' },
+    );
+    await rb.verify('verify error rate', {
+      check: { url: rb.params.errorRateCheckUrl },
+      interval: '5 seconds',
+      deadline: '5 minutes',
+    });
+  },
+});

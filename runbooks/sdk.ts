@@ -1,0 +1,460 @@
+// The runbook SDK: what a runbook's body uses. Workflow code — it runs in
+// Temporal's sandbox, so a runbook resumes at the step it was on after a crash.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  sleep,
+  type RetryPolicy,
+} from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { Activities } from '../activities';
+import type {
+  ApprovalRequest,
+  HttpStepRequest,
+  RunbookEvent,
+  RunbookIncident,
+  RunbookMeta,
+  RunbookRunInput,
+  StepKind,
+  StepRecord,
+} from '../domain/runbook';
+
+import { runbookEventSignal } from '../workflows/runbook-messages';
+
+export type { HttpStepRequest, RunbookIncident, RunbookMeta } from '../domain/runbook';
+
+/** Per-step timeout and retries; defaults: 30 seconds, 3 attempts. */
+export interface StepOptions {
+  timeout?: Duration;
+  retry?: RetryPolicy;
+}
+
+export interface ActionStep {
+  /** Registered action: `webhook`, `command`, or one registered in actions/index.ts. */
+  action: string;
+  input: Record<string, unknown>;
+  /** Undoes this step if a later step fails or the run is cancelled (saga, newest first). */
+  compensate?: { action: string; input: Record<string, unknown> };
+}
+
+export interface ApprovalStep {
+  prompt: string;
+  /** Actors allowed to decide, e.g. `user:alice`; empty = anyone. */
+  approvers?: string[];
+  /** How long to wait; default 30 minutes. */
+  timeout?: Duration;
+  /** On timeout: `reject` fails the run; `escalate` also fails it, and the incident escalates. Default reject. */
+  onTimeout?: 'reject' | 'escalate';
+}
+
+export interface VerifyStep {
+  check: HttpStepRequest;
+  /** Time between checks; default 5 seconds. */
+  interval?: Duration;
+  /** Give up after this long; default 2 minutes. */
+  deadline?: Duration;
+}
+
+export interface Runbook<P extends Record<string, unknown> = Record<string, unknown>> {
+  meta: RunbookMeta;
+  run(rb: RunbookContext<P>): Promise<void>;
+}
+
+/** Declares a runbook: metadata plus a body that uses the context's steps. */
+export function defineRunbook<P extends Record<string, unknown>>(runbook: Runbook<P>): Runbook<P> {
+  return runbook;
+}
+
+/** Failure types a runbook run ends with. */
+export const RunbookFailure = {
+  stepFailed: 'RunbookStepFailed',
+  rejected: 'ApprovalRejected',
+  approvalTimedOut: 'ApprovalTimedOut',
+} as const;
+
+const { runbookHttp, runAction } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 3 },
+});
+
+function toMs(duration: Duration): number {
+  if (typeof duration === 'number') return duration;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?)\s*$/i.exec(duration);
+  if (!m) throw new Error(`cannot read duration ${duration}`);
+  const unit = m[2]!.toLowerCase();
+  const factor =
+    unit.startsWith('ms') || unit.startsWith('milli')
+      ? 1
+      : unit.startsWith('s')
+        ? 1000
+        : unit.startsWith('m')
+          ? 60_000
+          : 3_600_000;
+  return Number(m[1]) * factor;
+}
+
+function failureMessage(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause instanceof Error) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Attempts an activity made before failing: all of them when retries ran out. */
+function attemptsOf(err: unknown, retry: RetryPolicy | undefined): number | undefined {
+  if (err instanceof ActivityFailure && err.retryState === 'MAXIMUM_ATTEMPTS_REACHED')
+    return retry?.maximumAttempts ?? 3;
+  return undefined;
+}
+
+const now = () => new Date(Date.now()).toISOString();
+
+/** The state of one run, shared by its context and its workflow. */
+export class RunbookRuntime {
+  readonly steps: StepRecord[] = [];
+  readonly approvals: ApprovalRequest[] = [];
+  private readonly compensations: Array<{ step: string; action: string; input: Record<string, unknown> }> =
+    [];
+  verified = false;
+  private runApproved = false;
+
+  constructor(
+    readonly input: RunbookRunInput,
+    readonly meta: RunbookMeta,
+  ) {}
+
+  async emit(event: RunbookEvent): Promise<void> {
+    if (!this.input.parentWorkflowId) return;
+    try {
+      await getExternalWorkflowHandle(this.input.parentWorkflowId).signal(runbookEventSignal, event);
+    } catch {
+      // The incident closed; the run's own record (query, result) still has it.
+    }
+  }
+
+  private report(step: StepRecord): Promise<void> {
+    return this.emit({ type: 'step', runId: this.input.runId, runbookId: this.meta.id, step: { ...step } });
+  }
+
+  /** Runs one step, recording its start, end, attempts, outcome and summary. */
+  async step<T>(
+    name: string,
+    kind: StepKind,
+    body: () => Promise<{ result: T; summary: string; attempts?: number; simulated?: boolean }>,
+    retry?: RetryPolicy,
+  ): Promise<T> {
+    const record: StepRecord = { name, kind, startedAt: now(), outcome: 'running', summary: '' };
+    this.steps.push(record);
+    await this.report(record);
+    try {
+      const done = await body();
+      Object.assign(record, {
+        outcome: done.simulated ? 'simulated' : 'succeeded',
+        summary: done.summary,
+        endedAt: now(),
+        ...(done.attempts !== undefined ? { attempts: done.attempts } : {}),
+      });
+      await this.report(record);
+      return done.result;
+    } catch (err) {
+      const attempts = attemptsOf(err, retry);
+      Object.assign(record, {
+        outcome: 'failed',
+        summary: failureMessage(err),
+        endedAt: now(),
+        ...(attempts ? { attempts } : {}),
+      });
+      await this.report(record);
+      if (err instanceof ApplicationFailure && Object.values(RunbookFailure).includes(err.type as never))
+        throw err;
+      throw ApplicationFailure.nonRetryable(
+        `step "${name}" failed: ${failureMessage(err)}`,
+        RunbookFailure.stepFailed,
+      );
+    }
+  }
+
+  /** In `approval` mode nothing with side effects runs before a human approved the run. */
+  async ensureRunApproved(): Promise<void> {
+    if (this.meta.mode !== 'approval' || this.runApproved) return;
+    this.runApproved = true;
+    await this.requestApproval('approve run', {
+      prompt: `Run "${this.meta.title}" on ${this.input.incident.incidentId}?`,
+    });
+  }
+
+  async requestApproval(name: string, step: ApprovalStep): Promise<void> {
+    this.runApproved = true;
+    await this.step(name, 'approval', async () => {
+      const timeoutMs = toMs(step.timeout ?? '30 minutes');
+      if (this.input.dryRun) {
+        return { result: undefined, summary: `would ask for approval: ${step.prompt}`, simulated: true };
+      }
+      const approval: ApprovalRequest = {
+        approvalId: `${this.input.runId}.a${this.approvals.length + 1}`,
+        runId: this.input.runId,
+        runbookId: this.meta.id,
+        step: name,
+        prompt: step.prompt,
+        approvers: step.approvers ?? [],
+        requestedAt: now(),
+        expiresAt: new Date(Date.now() + timeoutMs).toISOString(),
+        onTimeout: step.onTimeout ?? 'reject',
+        status: 'pending',
+      };
+      this.approvals.push(approval);
+      await this.emit({
+        type: 'approval',
+        runId: this.input.runId,
+        runbookId: this.meta.id,
+        approval: { ...approval },
+      });
+      const decided = await condition(() => approval.status !== 'pending', timeoutMs);
+      if (!decided) approval.status = 'expired';
+      await this.emit({
+        type: 'approval',
+        runId: this.input.runId,
+        runbookId: this.meta.id,
+        approval: { ...approval },
+      });
+      if (approval.status === 'approved') {
+        return {
+          result: undefined,
+          summary: `approved by ${approval.decidedBy}${approval.comment ? `: ${approval.comment}` : ''}`,
+        };
+      }
+      if (approval.status === 'expired') {
+        throw ApplicationFailure.nonRetryable(
+          `approval "${name}" expired after ${Math.round(timeoutMs / 1000)}s`,
+          approval.onTimeout === 'escalate' ? RunbookFailure.approvalTimedOut : RunbookFailure.rejected,
+        );
+      }
+      throw ApplicationFailure.nonRetryable(
+        `approval "${name}" rejected by ${approval.decidedBy}${approval.comment ? `: ${approval.comment}` : ''}`,
+        RunbookFailure.rejected,
+      );
+    });
+  }
+
+  pushCompensation(step: string, compensation: ActionStep['compensate']): void {
+    if (compensation) this.compensations.push({ step, ...compensation });
+  }
+
+  /** Runs the compensations of completed steps, newest first; each is recorded. */
+  async compensate(): Promise<void> {
+    while (this.compensations.length > 0) {
+      const { step, action, input } = this.compensations.pop()!;
+      try {
+        await this.step(`undo ${step}`, 'compensation', () =>
+          this.performAction(`undo:${step}`, action, input, {}),
+        );
+      } catch {
+        // Recorded as a failed step; the other compensations still run.
+      }
+    }
+  }
+
+  async performAction(
+    name: string,
+    action: string,
+    input: Record<string, unknown>,
+    options: StepOptions,
+  ): Promise<{
+    result: Record<string, unknown> | undefined;
+    summary: string;
+    attempts?: number;
+    simulated?: boolean;
+  }> {
+    if (this.input.dryRun) {
+      return {
+        result: undefined,
+        summary: `would run ${action} with ${describeInput(input)}`,
+        simulated: true,
+      };
+    }
+    const response = await runAction.executeWithOptions(
+      {
+        startToCloseTimeout: options.timeout ?? '30 seconds',
+        retry: options.retry ?? { maximumAttempts: 3 },
+        summary: `${this.meta.id}: ${name} (${action})`,
+      },
+      [{ action, input, idempotencyKey: `${this.input.runId}:${name}` }],
+    );
+    return {
+      result: response.output,
+      summary: response.replayed ? `${response.summary} (already done, not repeated)` : response.summary,
+      attempts: response.attempt,
+    };
+  }
+
+  async httpOnce(request: HttpStepRequest, options: StepOptions, summary: string) {
+    return runbookHttp.executeWithOptions(
+      {
+        startToCloseTimeout: options.timeout ?? '30 seconds',
+        retry: options.retry ?? { maximumAttempts: 3 },
+        summary,
+      },
+      [request],
+    );
+  }
+}
+
+/** Names the input's keys only: values may carry tokens. */
+function describeInput(input: Record<string, unknown>): string {
+  const keys = Object.keys(input);
+  return keys.length > 0 ? `input {${keys.join(', ')}}` : 'no input';
+}
+
+/** What a runbook body works with. Every step is recorded in the incident's timeline. */
+export class RunbookContext<P extends Record<string, unknown>> {
+  constructor(
+    private readonly runtime: RunbookRuntime,
+    readonly params: P,
+  ) {}
+
+  get incident(): RunbookIncident {
+    return this.runtime.input.incident;
+  }
+
+  /** True in a drill: side effects are replaced by recorded no-ops. */
+  get dryRun(): boolean {
+    return this.runtime.input.dryRun;
+  }
+
+  /** An HTTP check or call; fails the step unless the expectation holds (after retries). */
+  async http(
+    name: string,
+    request: HttpStepRequest,
+    options: StepOptions = {},
+  ): Promise<{ status: number; body: string }> {
+    const method = request.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') await this.runtime.ensureRunApproved();
+    return this.runtime.step(
+      name,
+      'http',
+      async () => {
+        const simulate =
+          this.dryRun && (!this.runtime.input.realHttpInDryRun || (method !== 'GET' && method !== 'HEAD'));
+        if (simulate) {
+          return {
+            result: { status: 200, body: '' },
+            summary: `would ${method} ${request.url} (simulated)`,
+            simulated: true,
+          };
+        }
+        const response = await this.runtime.httpOnce(request, options, `${this.runtime.meta.id}: ${name}`);
+        return {
+          result: { status: response.status, body: response.body },
+          summary: `${method} ${request.url} → ${response.status}`,
+          attempts: response.attempt,
+        };
+      },
+      options.retry,
+    );
+  }
+
+  /** A registered remediation action (an activity); its compensation runs if the run later fails. */
+  async action(
+    name: string,
+    step: ActionStep,
+    options: StepOptions = {},
+  ): Promise<Record<string, unknown> | undefined> {
+    await this.runtime.ensureRunApproved();
+    const output = await this.runtime.step(
+      name,
+      'action',
+      () => this.runtime.performAction(name, step.action, step.input, options),
+      options.retry,
+    );
+    this.runtime.pushCompensation(name, step.compensate);
+    return output;
+  }
+
+  /** A human gate: waits for approve or reject through the API. */
+  async approval(name: string, step: ApprovalStep): Promise<void> {
+    await this.runtime.requestApproval(name, step);
+  }
+
+  /** Polls a check until it passes or the deadline; a pass marks the run verified. */
+  async verify(name: string, step: VerifyStep): Promise<void> {
+    const intervalMs = toMs(step.interval ?? '5 seconds');
+    const deadlineMs = toMs(step.deadline ?? '2 minutes');
+    await this.runtime.step(name, 'verify', async () => {
+      const method = step.check.method ?? 'GET';
+      if (this.dryRun && !this.runtime.input.realHttpInDryRun) {
+        this.runtime.verified = true;
+        return {
+          result: undefined,
+          summary: `would poll ${method} ${step.check.url} until healthy (simulated)`,
+          simulated: true,
+        };
+      }
+      const started = Date.now();
+      let checks = 0;
+      let last = '';
+      for (;;) {
+        checks += 1;
+        try {
+          const response = await this.runtime.httpOnce(
+            step.check,
+            { retry: { maximumAttempts: 1 } },
+            `${this.runtime.meta.id}: ${name} check ${checks}`,
+          );
+          this.runtime.verified = true;
+          return {
+            result: undefined,
+            summary: `healthy after ${checks} check(s): ${method} ${step.check.url} → ${response.status}`,
+            attempts: checks,
+          };
+        } catch (err) {
+          last = failureMessage(err);
+        }
+        if (Date.now() - started + intervalMs > deadlineMs) {
+          throw ApplicationFailure.nonRetryable(
+            `not healthy after ${checks} check(s) in ${Math.round(deadlineMs / 1000)}s: ${last}`,
+          );
+        }
+        await sleep(intervalMs, { summary: `${name}: next check` });
+      }
+    });
+  }
+
+  /** Waits (a durable timer). */
+  async wait(name: string, duration: Duration): Promise<void> {
+    await this.runtime.step(name, 'wait', async () => {
+      await sleep(duration, { summary: `${this.runtime.meta.id}: ${name}` });
+      return {
+        result: undefined,
+        summary: `waited ${typeof duration === 'number' ? `${duration} ms` : duration}`,
+      };
+    });
+  }
+
+  /** Sends a message through the incident's notification channels (its current escalation level). */
+  async notify(name: string, message: string): Promise<void> {
+    await this.runtime.step(name, 'notify', async () => {
+      if (this.dryRun) return { result: undefined, summary: `would notify: ${message}`, simulated: true };
+      await this.runtime.emit({
+        type: 'notify',
+        runId: this.runtime.input.runId,
+        runbookId: this.runtime.meta.id,
+        message,
+      });
+      return { result: undefined, summary: `notified: ${message}` };
+    });
+  }
+
+  /** Adds a note to the incident's timeline. */
+  async note(text: string): Promise<void> {
+    await this.runtime.step('note', 'note', async () => {
+      await this.runtime.emit({
+        type: 'note',
+        runId: this.runtime.input.runId,
+        runbookId: this.runtime.meta.id,
+        text,
+      });
+      return { result: undefined, summary: text };
+    });
+  }
+}

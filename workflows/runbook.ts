@@ -1,0 +1,97 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { RunbookResult, RunbookRunInput, RunbookStatus } from '../domain/runbook';
+import { runbooks } from '../runbooks';
+import { RunbookContext, RunbookFailure, RunbookRuntime } from '../runbooks/sdk';
+import { type ApprovalDecision, decideApprovalUpdate, runbookProgressQuery } from './runbook-messages';
+
+const { saveDrillReport } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/**
+ * One run of one runbook: a child workflow of its incident (or, for a drill,
+ * a workflow of its own). A failure, rejection, timeout or cancellation runs
+ * the compensations of the steps that completed, newest first.
+ */
+export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookResult> {
+  const runbook = runbooks.get(input.runbookId);
+  if (!runbook) throw ApplicationFailure.nonRetryable(`no runbook ${input.runbookId}`, 'UnknownRunbook');
+  const runtime = new RunbookRuntime(input, runbook.meta);
+  const startedAt = new Date(Date.now()).toISOString();
+
+  setHandler(runbookProgressQuery, () => ({ steps: runtime.steps, approvals: runtime.approvals }));
+  setHandler(
+    decideApprovalUpdate,
+    ({ approvalId, decision, actor, comment }) => {
+      const approval = runtime.approvals.find((a) => a.approvalId === approvalId)!;
+      approval.status = decision === 'approve' ? 'approved' : 'rejected';
+      approval.decidedBy = actor;
+      approval.decidedAt = new Date(Date.now()).toISOString();
+      if (comment) approval.comment = comment;
+      return approval;
+    },
+    {
+      validator: ({ approvalId, actor }: ApprovalDecision) => {
+        const approval = runtime.approvals.find((a) => a.approvalId === approvalId);
+        if (!approval) throw ApplicationFailure.nonRetryable(`No approval ${approvalId}`, 'NotFound');
+        if (approval.status !== 'pending')
+          throw new Error(`Approval ${approvalId} is already ${approval.status}`);
+        if (approval.approvers.length > 0 && !approval.approvers.includes(actor)) {
+          throw ApplicationFailure.nonRetryable(
+            `${actor} may not decide approval ${approvalId}; approvers: ${approval.approvers.join(', ')}`,
+            'NotAllowed',
+          );
+        }
+      },
+    },
+  );
+
+  const deadlineMs = (runbook.meta.deadlineSeconds ?? 3600) * 1000;
+  const deadlineAt = Date.now() + deadlineMs;
+  let status: RunbookStatus = 'succeeded';
+  let reason: string | undefined;
+  try {
+    await CancellationScope.withTimeout(deadlineMs, () =>
+      runbook.run(new RunbookContext(runtime, input.params as never)),
+    );
+  } catch (err) {
+    if (isCancellation(err)) {
+      status = Date.now() >= deadlineAt ? 'timed_out' : 'cancelled';
+      reason = status === 'timed_out' ? `deadline of ${deadlineMs / 1000}s passed` : 'cancelled';
+    } else if (err instanceof ApplicationFailure && err.type === RunbookFailure.rejected) {
+      status = 'rejected';
+      reason = err.message;
+    } else if (err instanceof ApplicationFailure && err.type === RunbookFailure.approvalTimedOut) {
+      status = 'timed_out';
+      reason = err.message;
+    } else {
+      status = 'failed';
+      reason = err instanceof Error ? err.message : String(err);
+    }
+    // Compensations run even when the run itself was cancelled.
+    await CancellationScope.nonCancellable(() => runtime.compensate());
+  }
+
+  const result: RunbookResult = {
+    runId: input.runId,
+    runbookId: input.runbookId,
+    status,
+    ...(reason ? { reason } : {}),
+    verified: status === 'succeeded' && runtime.verified,
+    resolveIncident: status === 'succeeded' && runtime.verified && runbook.meta.resolveOnSuccess === true,
+    dryRun: input.dryRun,
+    steps: runtime.steps,
+    startedAt,
+    endedAt: new Date(Date.now()).toISOString(),
+  };
+  if (input.dryRun) await CancellationScope.nonCancellable(() => saveDrillReport(result));
+  return result;
+}
