@@ -7,6 +7,7 @@ import { alertRoutes } from './routes/alerts';
 import { diagnosticsRoutes } from './routes/diagnostics';
 import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
+import { runbookRoutes } from './routes/runbooks';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -34,6 +35,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(diagnosticsRoutes(deps));
   app.use(alertRoutes(deps));
   app.use(incidentRoutes(deps));
+  app.use(runbookRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { incidentWorkflowId } from '../domain/incident-keys';
 import type { AlertEvent, Incident } from '../domain/incident';
 import { fromIncidentDocument } from '../models';
@@ -7,7 +7,7 @@ import { incidentWorkflow } from '../workflows/incident';
 import { alertSignal, incidentQuery } from '../workflows/incident-messages';
 import { searchAttributes } from '../workflows/search-attributes';
 import type { ApiDeps } from './deps';
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError, HttpError, NotFoundError } from './errors';
 
 export interface DeliveryResult {
   workflowId: string;
@@ -90,13 +90,23 @@ export async function updateIncident<Ret, Arg extends { incidentId: string }>(
   try {
     return await handleFor(deps, stored).executeUpdate(update, { args: [arg] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      const reason = err.cause instanceof Error ? err.cause.message : err.message;
-      throw new ConflictError(reason);
-    }
-    if (err instanceof WorkflowNotFoundError) {
-      throw new ConflictError(`Incident ${arg.incidentId} is already resolved`);
-    }
-    throw err;
+    throw updateRefusal(err, `Incident ${arg.incidentId} is already resolved`);
   }
+}
+
+/**
+ * Maps an Update's refusal to an HTTP error: the validator's reason as 409
+ * (403 for `NotAllowed`, 404 for `NotFound`); a closed workflow as 409 with `whenClosed`.
+ */
+export function updateRefusal(err: unknown, whenClosed: string): unknown {
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    const reason = cause instanceof Error ? cause.message : err.message;
+    const type = cause instanceof ApplicationFailure ? cause.type : undefined;
+    if (type === 'NotAllowed') return new HttpError(403, 'forbidden', reason);
+    if (type === 'NotFound') return new NotFoundError(reason);
+    return new ConflictError(reason);
+  }
+  if (err instanceof WorkflowNotFoundError) return new ConflictError(whenClosed);
+  return err;
 }

@@ -8,6 +8,8 @@ interface Params extends Record<string, unknown> {
   goodRelease: string;
   /** Error-rate check that passes (2xx) once errors are back to normal. */
   errorRateCheckUrl: string;
+  /** How long to wait for the error rate to recover (default 300 s). */
+  verifySeconds?: number;
 }
 
 /** Error rate after a deploy: approval → roll back through the deploy webhook; re-deploy if verification fails. */
@@ -27,6 +29,7 @@ export default defineRunbook<Params>({
         badRelease: { type: 'string', minLength: 1 },
         goodRelease: { type: 'string', minLength: 1 },
         errorRateCheckUrl: { type: 'string', format: 'uri' },
+        verifySeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 300 },
       },
       required: ['deployUrlEnv', 'badRelease', 'goodRelease', 'errorRateCheckUrl'],
       additionalProperties: false,
@@ -62,8 +65,8 @@ export default defineRunbook<Params>({
     );
     await rb.verify('verify error rate', {
       check: { url: rb.params.errorRateCheckUrl },
-      interval: '5 seconds',
-      deadline: '5 minutes',
+      interval: '1 second',
+      deadline: (rb.params.verifySeconds ?? 300) * 1000,
     });
   },
 });

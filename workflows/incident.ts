@@ -538,7 +538,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         status,
       },
     );
-    if (current.status !== 'resolved') {
+    // A person cancelled it: recorded, but nobody needs paging for that.
+    if (current.status !== 'resolved' && status !== 'cancelled') {
       const from = current.escalation.level;
       current.status = 'triggered';
       current.snoozedUntil = undefined;

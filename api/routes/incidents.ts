@@ -10,10 +10,13 @@ import {
   patchIncidentUpdate,
   resolveUpdate,
   snoozeUpdate,
+  startRunbookUpdate,
 } from '../../workflows/incident-messages';
+import { decideApprovalUpdate } from '../../workflows/runbook-messages';
 import type { ApiDeps } from '../deps';
-import { HttpError } from '../errors';
-import { loadStoredIncident, readIncident, updateIncident } from '../incident-service';
+import { ConflictError, HttpError, NotFoundError } from '../errors';
+import { loadStoredIncident, readIncident, updateIncident, updateRefusal } from '../incident-service';
+import { requireRunbook, requireValidParams } from './runbooks';
 import { validated } from '../validate';
 
 const idParams = z.object({
@@ -240,6 +243,102 @@ export function incidentRoutes(deps: ApiDeps): Router {
       },
     ),
   );
+
+  router.post(
+    '/v1/incidents/:id/runbooks',
+    validated(
+      {
+        params: idParams,
+        body: z
+          .object({
+            actor,
+            runbookId: z.string().min(1).max(100),
+            params: z.record(z.string(), z.unknown()).default({}),
+          })
+          .strict(),
+      },
+      async ({ params, body }, _req, res) => {
+        const meta = requireRunbook(body.runbookId);
+        requireValidParams(meta, body.params);
+        const started = await updateIncident(deps, startRunbookUpdate, {
+          incidentId: params.id,
+          actor: actorOf(body.actor),
+          runbookId: meta.id,
+          params: body.params,
+        });
+        res.status(202).json(started);
+      },
+    ),
+  );
+
+  router.post(
+    '/v1/incidents/:id/runbooks/:runId/cancel',
+    validated(
+      {
+        params: idParams.extend({
+          runId: z.string().regex(/^INC-[A-Z0-9]{12}\.rb\d{1,4}$/, 'must be a runbook run id'),
+        }),
+        body: z.object({ actor }).strict(),
+      },
+      async ({ params }, _req, res) => {
+        const incident = await readIncident(deps, params.id);
+        const run = incident.runbookRuns?.find((r) => r.runId === params.runId);
+        if (!run) throw new NotFoundError(`No runbook run ${params.runId} on ${params.id}`);
+        if (run.status !== 'running')
+          throw new ConflictError(`Runbook run ${params.runId} is already ${run.status}`);
+        try {
+          await deps.temporal.workflow.getHandle(`runbook:${run.runId}`).cancel();
+        } catch (err) {
+          throw updateRefusal(err, `Runbook run ${params.runId} already finished`);
+        }
+        res.status(202).json({ runId: run.runId, status: 'cancelling' });
+      },
+    ),
+  );
+
+  router.get(
+    '/v1/incidents/:id/approvals',
+    validated({ params: idParams }, async ({ params }, _req, res) => {
+      const incident = await readIncident(deps, params.id);
+      res.json({ incidentId: params.id, approvals: incident.approvals ?? [] });
+    }),
+  );
+
+  const decide = (decision: 'approve' | 'reject') =>
+    validated(
+      {
+        params: idParams.extend({
+          approvalId: z.string().regex(/^INC-[A-Z0-9]{12}\.rb\d{1,4}\.a\d{1,4}$/, 'must be an approval id'),
+        }),
+        body: z.object({ actor, comment: z.string().min(1).max(2000).optional() }).strict(),
+      },
+      async ({ params, body }, _req, res) => {
+        const incident = await readIncident(deps, params.id);
+        const approval = incident.approvals?.find((a) => a.approvalId === params.approvalId);
+        if (!approval) throw new NotFoundError(`No approval ${params.approvalId} on ${params.id}`);
+        if (approval.status !== 'pending')
+          throw new ConflictError(`Approval ${params.approvalId} is already ${approval.status}`);
+        try {
+          const decided = await deps.temporal.workflow
+            .getHandle(`runbook:${approval.runId}`)
+            .executeUpdate(decideApprovalUpdate, {
+              args: [
+                {
+                  approvalId: approval.approvalId,
+                  decision,
+                  actor: actorOf(body.actor),
+                  comment: body.comment,
+                },
+              ],
+            });
+          res.json(decided);
+        } catch (err) {
+          throw updateRefusal(err, `Approval ${params.approvalId} expired: its runbook run has finished`);
+        }
+      },
+    );
+  router.post('/v1/incidents/:id/approvals/:approvalId/approve', decide('approve'));
+  router.post('/v1/incidents/:id/approvals/:approvalId/reject', decide('reject'));
 
   return router;
 }

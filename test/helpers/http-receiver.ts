@@ -15,6 +15,8 @@ export class HttpReceiver {
   private readonly server: http.Server;
   /** Paths that answer with this status instead of 200. */
   readonly failures = new Map<string, number>();
+  /** Called for every request before it is answered (tests flip `failures` here). */
+  onRequest?: (request: ReceivedRequest) => void;
 
   constructor() {
     this.server = http.createServer((req, res) => {
@@ -29,7 +31,9 @@ export class HttpReceiver {
           // keep the raw text
         }
         const path = req.url ?? '/';
-        this.requests.push({ path, headers: req.headers, rawBody, body, at: Date.now() });
+        const received = { path, headers: req.headers, rawBody, body, at: Date.now() };
+        this.requests.push(received);
+        this.onRequest?.(received);
         res.statusCode = this.failures.get(path) ?? 200;
         res.end('ok');
       });

@@ -1,0 +1,60 @@
+import { defineRunbook } from './sdk';
+
+interface Params extends Record<string, unknown> {
+  /** Environment variable holding the scaling webhook's URL. */
+  scaleUrlEnv: string;
+  queue: string;
+  /** Consumers to add. */
+  extraConsumers?: number;
+  /** How long to let the new consumers work before checking (default 120 s). */
+  settleSeconds?: number;
+  /** Check that passes (2xx) once the backlog is draining. */
+  backlogCheckUrl: string;
+  /** How long the backlog has to start draining (default 60 s). */
+  verifySeconds?: number;
+}
+
+/** Queue backlog: scale out through a webhook, wait, verify; scale back in if it did not help. */
+export default defineRunbook<Params>({
+  meta: {
+    id: 'scale-out-queue',
+    title: 'Scale out queue consumers',
+    description:
+      'Adds consumers through the scaling webhook, waits, and verifies the backlog drains; if not, scales back in.',
+    version: '1.0.0',
+    owner: 'platform',
+    appliesTo: { labels: { alertname: 'QueueBacklog' } },
+    parameters: {
+      type: 'object',
+      properties: {
+        scaleUrlEnv: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' },
+        queue: { type: 'string', minLength: 1 },
+        extraConsumers: { type: 'integer', minimum: 1, maximum: 100, default: 2 },
+        settleSeconds: { type: 'integer', minimum: 0, maximum: 3600, default: 120 },
+        backlogCheckUrl: { type: 'string', format: 'uri' },
+        verifySeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
+      },
+      required: ['scaleUrlEnv', 'queue', 'backlogCheckUrl'],
+      additionalProperties: false,
+    },
+    mode: 'automatic',
+    resolveOnSuccess: false,
+    deadlineSeconds: 30 * 60,
+  },
+  async run(rb) {
+    const { scaleUrlEnv, queue } = rb.params;
+    const extra = rb.params.extraConsumers ?? 2;
+    await rb.action('scale out', {
+      action: 'webhook',
+      input: { urlEnv: scaleUrlEnv, body: { queue, delta: extra } },
+      compensate: { action: 'webhook', input: { urlEnv: scaleUrlEnv, body: { queue, delta: -extra } } },
+    });
+    await rb.wait('let consumers settle', (rb.params.settleSeconds ?? 120) * 1000);
+    await rb.verify('verify backlog draining', {
+      check: { url: rb.params.backlogCheckUrl },
+      interval: '1 second',
+      deadline: (rb.params.verifySeconds ?? 60) * 1000,
+    });
+    await rb.notify('tell the team', `added ${extra} consumers to ${queue}; the backlog is draining`);
+  },
+});
