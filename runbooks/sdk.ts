@@ -5,6 +5,7 @@ import {
   ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
+  isCancellation,
   proxyActivities,
   sleep,
   type RetryPolicy,
@@ -166,6 +167,7 @@ export class RunbookRuntime {
         ...(attempts ? { attempts } : {}),
       });
       await this.report(record);
+      if (isCancellation(err)) throw err;
       if (err instanceof ApplicationFailure && Object.values(RunbookFailure).includes(err.type as never))
         throw err;
       throw ApplicationFailure.nonRetryable(

@@ -87,13 +87,11 @@ export function runbookRoutes(deps: ApiDeps): Router {
         staticSummary: `drill of ${meta.id}`,
         workflowExecutionTimeout: `${(meta.deadlineSeconds ?? 3600) + 60} seconds`,
       });
-      res
-        .status(201)
-        .json({
-          drillId: runId,
-          ...report,
-          durationMs: Date.parse(report.endedAt) - Date.parse(report.startedAt),
-        });
+      res.status(201).json({
+        drillId: runId,
+        ...report,
+        durationMs: Date.parse(report.endedAt) - Date.parse(report.startedAt),
+      });
     }),
   );
 

@@ -97,5 +97,8 @@ export function testSecrets(receiver: HttpReceiver): Record<string, string> {
     TEST_SLACK_URL: receiver.url('/slack'),
     TEST_FALLBACK_URL: receiver.url('/fallback'),
     TEST_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    TEST_RESTART_URL: receiver.url('/restart'),
+    TEST_DEPLOY_URL: receiver.url('/deploy'),
+    TEST_SCALE_URL: receiver.url('/scale'),
   };
 }

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { createRunbookActivities } from '../../activities/runbooks';
 import { incidentWorkflowId } from '../../domain/incident-keys';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
@@ -6,7 +7,7 @@ import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 // Escalation timers are durable: a worker that stops while a level's timer is
 // pending does not lose the escalation; the next worker fires it.
-describe('escalation across a worker restart', () => {
+describe('durability across a worker restart', () => {
   let env: TestEnv;
   let receiver: HttpReceiver;
 
@@ -50,5 +51,72 @@ describe('escalation across a worker restart', () => {
     }).lean();
     expect(doc?.escalation.level).toBe(1);
     await request(env.app).post(`/v1/incidents/${doc!._id}/resolve`).send({}).expect(200);
+  });
+
+  it('resumes a runbook at the step it was on, performing no action twice', async () => {
+    const deps = { triageRules: testRules(), catalog: testCatalog(600), secrets: testSecrets(receiver) };
+    const stopFirstWorker = await env.startWorker(deps);
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'restart-rb', summary: 'Backlog', severity: 'warning', dedupKey: 'rb' })
+      .expect(202);
+    const doc = await eventually(async () => {
+      const found = await env.models.Incident.findOne({
+        workflowId: incidentWorkflowId('restart-rb', 'rb'),
+      }).lean();
+      if (!found) throw new Error('not yet');
+      return found;
+    });
+    const { body } = await request(env.app)
+      .post(`/v1/incidents/${doc._id}/runbooks`)
+      .send({
+        runbookId: 'scale-out-queue',
+        params: {
+          scaleUrlEnv: 'TEST_SCALE_URL',
+          queue: 'rb',
+          settleSeconds: 3,
+          backlogCheckUrl: receiver.url('/backlog-ok'),
+        },
+      })
+      .expect(202);
+    await eventually(() => expect(receiver.to('/scale')).toHaveLength(1));
+
+    // The worker goes away during the 3 s wait step and comes back after it should have ended.
+    await stopFirstWorker();
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await env.startWorker(deps);
+
+    const done = await eventually(async () => {
+      const res = await request(env.app).get(`/v1/incidents/${doc._id}`).expect(200);
+      expect(res.body.runbookRuns[0].status).toBe('succeeded');
+      return res.body;
+    });
+    expect(done.runbookRuns[0].runId).toBe(body.runId);
+    expect(receiver.to('/scale').map((r) => (r.body as { delta: number }).delta)).toEqual([2]);
+    expect(receiver.to('/backlog-ok')).toHaveLength(1);
+    await request(env.app).post(`/v1/incidents/${doc._id}/resolve`).send({}).expect(200);
+  });
+
+  it('answers a repeated action from the ledger instead of acting again', async () => {
+    let calls = 0;
+    const activities = createRunbookActivities({
+      models: env.models,
+      secrets: {},
+      actions: {
+        count: async () => {
+          calls += 1;
+          return { summary: `call ${calls}` };
+        },
+      },
+    });
+    const first = await activities.runAction({ action: 'count', input: {}, idempotencyKey: 'ledger-test:1' });
+    const second = await activities.runAction({
+      action: 'count',
+      input: {},
+      idempotencyKey: 'ledger-test:1',
+    });
+    expect(calls).toBe(1);
+    expect(first).toMatchObject({ summary: 'call 1', replayed: false });
+    expect(second).toMatchObject({ summary: 'call 1', replayed: true });
   });
 });

@@ -1,0 +1,290 @@
+import request from 'supertest';
+import type { Incident, TimelineEntry } from '../../domain/incident';
+import { incidentWorkflowId } from '../../domain/incident-keys';
+import type { ApprovalRequest } from '../../domain/runbook';
+import { recordHistory } from '../helpers/histories';
+import { eventually, HttpReceiver } from '../helpers/http-receiver';
+import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+
+// Runbooks as child workflows of incidents, through the API, against the real
+// servers; webhooks land on a local receiver.
+describe('runbooks on incidents', () => {
+  let env: TestEnv;
+  let receiver: HttpReceiver;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    receiver = await new HttpReceiver().start();
+    await env.startWorker({
+      triageRules: testRules(),
+      catalog: testCatalog(600),
+      secrets: testSecrets(receiver),
+    });
+  });
+  afterAll(async () => {
+    await env.teardown();
+    await receiver.stop();
+  });
+
+  async function incidentFor(service: string, dedupKey: string): Promise<Incident> {
+    return eventually(async () => {
+      const doc = await env.models.Incident.findOne({
+        workflowId: incidentWorkflowId(service, dedupKey),
+      }).lean();
+      if (!doc) throw new Error('not opened yet');
+      return (await request(env.app).get(`/v1/incidents/${doc._id}`).expect(200)).body as Incident;
+    });
+  }
+
+  async function timeline(incidentId: string): Promise<TimelineEntry[]> {
+    return (await request(env.app).get(`/v1/incidents/${incidentId}/timeline`).expect(200)).body
+      .entries as TimelineEntry[];
+  }
+
+  it('lists runbooks with their parameter schemas', async () => {
+    const res = await request(env.app).get('/v1/runbooks').expect(200);
+    expect(res.body.runbooks.map((r: { id: string }) => r.id)).toEqual([
+      'restart-service',
+      'clean-disk',
+      'rollback-deploy',
+      'scale-out-queue',
+    ]);
+    const one = await request(env.app).get('/v1/runbooks/rollback-deploy').expect(200);
+    expect(one.body).toMatchObject({
+      mode: 'approval',
+      parameters: { type: 'object', required: expect.arrayContaining(['deployUrlEnv']) },
+    });
+    await request(env.app).get('/v1/runbooks/nope').expect(404);
+  });
+
+  it('runs a matching runbook automatically from the alert and resolves the incident', async () => {
+    receiver.failures.set('/web/health', 503);
+    receiver.onRequest = (req) => {
+      if (req.path === '/restart') receiver.failures.delete('/web/health');
+    };
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({
+        service: 'web',
+        summary: 'web is down',
+        severity: 'critical',
+        dedupKey: 'web-down',
+        labels: { alertname: 'ServiceDown' },
+        annotations: { healthUrl: receiver.url('/web/health'), restartUrlEnv: 'TEST_RESTART_URL' },
+      })
+      .expect(202);
+    const opened = await incidentFor('web', 'web-down');
+    expect(opened.triage.runbooks).toEqual([
+      {
+        id: 'restart-service',
+        params: { healthUrl: receiver.url('/web/health'), restartUrlEnv: 'TEST_RESTART_URL' },
+      },
+    ]);
+    const resolved = await eventually(async () => {
+      const current = await incidentFor('web', 'web-down');
+      expect(current.status).toBe('resolved');
+      return current;
+    });
+    expect(resolved).toMatchObject({
+      resolvedBy: 'runbook:restart-service',
+      runbookRuns: [{ runbookId: 'restart-service', status: 'succeeded' }],
+    });
+    expect(resolved.mitigatedAt).toEqual(expect.any(String));
+    const restarts = receiver.to('/restart');
+    expect(restarts).toHaveLength(1);
+    expect(restarts[0]!.headers['idempotency-key']).toBe(`${opened.incidentId}.rb1:restart`);
+
+    const entries = await eventually(async () => {
+      const list = await timeline(opened.incidentId);
+      expect(list.at(-1)?.type).toBe('resolved');
+      return list;
+    });
+    const runbookEntries = entries.filter(
+      (e) => e.type.startsWith('runbook') || e.type === 'mitigated' || e.type === 'resolved',
+    );
+    expect(runbookEntries.map((e) => e.message)).toEqual([
+      `Runbook restart-service started (${opened.incidentId}.rb1)`,
+      'restart-service: health check started',
+      expect.stringMatching(/^restart-service: health check failed: GET .* status 503/),
+      'restart-service: restart started',
+      'restart-service: restart succeeded: webhook TEST_RESTART_URL: HTTP 200',
+      'restart-service: verify healthy started',
+      expect.stringMatching(/^restart-service: verify healthy succeeded: healthy after 1 check/),
+      'Runbook restart-service succeeded and verified the fix',
+      'Mitigated by runbook restart-service',
+      'Resolved by runbook:restart-service: remediated by runbook restart-service',
+    ]);
+    const failedStep = entries.find((e) => e.message.startsWith('restart-service: health check failed'));
+    expect(failedStep?.data).toMatchObject({ attempts: 2, outcome: 'failed', kind: 'http' });
+    await eventually(async () => {
+      const { status } = await env.client.workflow.getHandle(opened.workflowId, opened.runId).describe();
+      expect(status.name).toBe('COMPLETED');
+    });
+    await recordHistory(env.client, 'incident-with-automatic-runbook', opened.workflowId, opened.runId);
+    await recordHistory(env.client, 'runbook-restart-service', `runbook:${opened.incidentId}.rb1`);
+  });
+
+  it('pauses for approval, announces it, rolls back, and escalates when verification fails', async () => {
+    receiver.failures.set('/api/errors', 500);
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'api', summary: 'error rate after deploy', severity: 'error', dedupKey: 'deploy-42' })
+      .expect(202);
+    const incident = await incidentFor('api', 'deploy-42');
+    const bad = await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/runbooks`)
+      .send({ runbookId: 'rollback-deploy', params: { deployUrlEnv: 'lowercase', badRelease: 'v42' } })
+      .expect(400);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'body.params.deployUrlEnv',
+      'body.params.errorRateCheckUrl',
+      'body.params.goodRelease',
+    ]);
+
+    const started = await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/runbooks`)
+      .send({
+        actor: 'alice',
+        runbookId: 'rollback-deploy',
+        params: {
+          deployUrlEnv: 'TEST_DEPLOY_URL',
+          badRelease: 'v42',
+          goodRelease: 'v41',
+          errorRateCheckUrl: receiver.url('/api/errors'),
+          verifySeconds: 2,
+        },
+      })
+      .expect(202);
+    expect(started.body).toEqual({ runId: `${incident.incidentId}.rb1` });
+
+    const approval = await eventually(async () => {
+      const res = await request(env.app).get(`/v1/incidents/${incident.incidentId}/approvals`).expect(200);
+      const [pending] = res.body.approvals as ApprovalRequest[];
+      expect(pending?.status).toBe('pending');
+      return pending!;
+    });
+    expect(approval.prompt).toBe('Roll api back from v42 to v41?');
+    // The request is announced through the incident's channels (level 1 here).
+    await eventually(() =>
+      expect(
+        receiver.to('/level1').some((r) => JSON.stringify(r.body).includes('approval needed: Roll api back')),
+      ).toBe(true),
+    );
+    expect(receiver.to('/deploy')).toHaveLength(0);
+
+    const approved = await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`)
+      .send({ actor: 'bob', comment: 'go' })
+      .expect(200);
+    expect(approved.body).toMatchObject({ status: 'approved', decidedBy: 'user:bob' });
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/reject`)
+      .send({})
+      .expect(409);
+
+    const after = await eventually(async () => {
+      const current = await incidentFor('api', 'deploy-42');
+      expect(current.runbookRuns[0]?.status).toBe('failed');
+      return current;
+    });
+    // Rolled back, then re-deployed by the compensation; the incident escalated to level 2.
+    expect(receiver.to('/deploy').map((r) => (r.body as { release: string }).release)).toEqual([
+      'v41',
+      'v42',
+    ]);
+    expect(after.escalation.level).toBe(1);
+    const entries = await eventually(async () => {
+      const list = await timeline(incident.incidentId);
+      expect(list.some((e) => e.type === 'escalated')).toBe(true);
+      return list;
+    });
+    expect(entries.find((e) => e.type === 'runbook.failed')?.message).toMatch(
+      /^Runbook rollback-deploy failed: step "verify error rate" failed/,
+    );
+    expect(entries.find((e) => e.type === 'approval.decided')).toMatchObject({
+      actor: 'user:bob',
+      message: `Approval ${approval.approvalId} approved: go`,
+    });
+    expect(
+      entries.some(
+        (e) => e.message === 'rollback-deploy: undo roll back succeeded: webhook TEST_DEPLOY_URL: HTTP 200',
+      ),
+    ).toBe(true);
+    await recordHistory(env.client, 'runbook-rollback-compensated', `runbook:${incident.incidentId}.rb1`);
+  });
+
+  it('cancels a running runbook, running its compensation, without escalating', async () => {
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'queue', summary: 'orders backlog', severity: 'warning', dedupKey: 'orders' })
+      .expect(202);
+    const incident = await incidentFor('queue', 'orders');
+    const { body } = await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/runbooks`)
+      .send({
+        runbookId: 'scale-out-queue',
+        params: {
+          scaleUrlEnv: 'TEST_SCALE_URL',
+          queue: 'orders',
+          settleSeconds: 600,
+          backlogCheckUrl: receiver.url('/backlog'),
+        },
+      })
+      .expect(202);
+    await eventually(() => expect(receiver.to('/scale')).toHaveLength(1));
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/runbooks/${body.runId}/cancel`)
+      .send({ actor: 'carol' })
+      .expect(202);
+    const after = await eventually(async () => {
+      const current = await incidentFor('queue', 'orders');
+      expect(current.runbookRuns[0]?.status).toBe('cancelled');
+      return current;
+    });
+    expect(receiver.to('/scale').map((r) => (r.body as { delta: number }).delta)).toEqual([2, -2]);
+    expect(after.escalation.level).toBe(0);
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/runbooks/${body.runId}/cancel`)
+      .send({})
+      .expect(409);
+  });
+
+  it('drills a runbook: same steps, no side effects, report stored', async () => {
+    const res = await request(env.app)
+      .post('/v1/runbooks/scale-out-queue/dry-run')
+      .send({
+        params: {
+          scaleUrlEnv: 'TEST_SCALE_URL',
+          queue: 'drill',
+          settleSeconds: 1,
+          backlogCheckUrl: receiver.url('/backlog'),
+        },
+        incident: { service: 'queue', severity: 'SEV2' },
+      })
+      .expect(201);
+    expect(res.body).toMatchObject({
+      status: 'succeeded',
+      dryRun: true,
+      drillId: expect.stringMatching(/^DRILL-/),
+    });
+    expect(res.body.steps.map((s: { name: string; outcome: string }) => [s.name, s.outcome])).toEqual([
+      ['scale out', 'simulated'],
+      ['let consumers settle', 'succeeded'],
+      ['verify backlog draining', 'simulated'],
+      ['tell the team', 'simulated'],
+    ]);
+    expect(receiver.to('/scale').some((r) => JSON.stringify(r.body).includes('drill'))).toBe(false);
+    const stored = await request(env.app).get(`/v1/drills/${res.body.drillId}`).expect(200);
+    expect(stored.body).toMatchObject({
+      runbookId: 'scale-out-queue',
+      status: 'succeeded',
+      durationMs: expect.any(Number),
+    });
+    const bad = await request(env.app)
+      .post('/v1/runbooks/scale-out-queue/dry-run')
+      .send({ params: {} })
+      .expect(400);
+    expect(bad.body.error.details[0].field).toMatch(/^body\.params\./);
+  });
+});
