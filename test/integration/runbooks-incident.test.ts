@@ -214,6 +214,56 @@ describe('runbooks on incidents', () => {
     await recordHistory(env.client, 'runbook-rollback-compensated', `runbook:${incident.incidentId}.rb1`);
   });
 
+  it('lets only the named approvers decide, and escalates when the approval expires', async () => {
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'api', summary: 'error rate again', severity: 'error', dedupKey: 'deploy-43' })
+      .expect(202);
+    const incident = await incidentFor('api', 'deploy-43');
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/runbooks`)
+      .send({
+        runbookId: 'rollback-deploy',
+        params: {
+          deployUrlEnv: 'TEST_DEPLOY_URL',
+          badRelease: 'v43',
+          goodRelease: 'v42',
+          errorRateCheckUrl: receiver.url('/api/errors'),
+          approvers: ['user:alice'],
+          approvalTimeoutSeconds: 2,
+        },
+      })
+      .expect(202);
+    const approval = await eventually(async () => {
+      const res = await request(env.app).get(`/v1/incidents/${incident.incidentId}/approvals`).expect(200);
+      expect(res.body.approvals[0]?.status).toBe('pending');
+      return res.body.approvals[0] as ApprovalRequest;
+    });
+    const forbidden = await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`)
+      .send({ actor: 'bob' })
+      .expect(403);
+    expect(forbidden.body.error.message).toMatch(/user:bob may not decide/);
+
+    const after = await eventually(async () => {
+      const current = await incidentFor('api', 'deploy-43');
+      expect(current.runbookRuns[0]?.status).toBe('timed_out');
+      return current;
+    });
+    expect(after.approvals[0]?.status).toBe('expired');
+    expect(after.escalation.level).toBe(1);
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`)
+      .send({ actor: 'alice' })
+      .expect(409);
+    // Nothing was deployed for this incident.
+    expect(
+      receiver
+        .to('/deploy')
+        .filter((r) => String(r.headers['idempotency-key']).startsWith(incident.incidentId)),
+    ).toHaveLength(0);
+  });
+
   it('cancels a running runbook, running its compensation, without escalating', async () => {
     await request(env.app)
       .post('/v1/alerts')
