@@ -1,4 +1,5 @@
 import {
+  type ActivityOptions,
   ApplicationFailure,
   ParentClosePolicy,
   allHandlersFinished,
@@ -51,19 +52,22 @@ import {
 } from './incident-messages';
 import { searchAttributes } from './search-attributes';
 
-const { triageAlert, planNotifications } = proxyActivities<Activities>({
+/** Triage and notification planning: quick, read-only lookups. */
+const lookupOptions: ActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
-});
+};
+const { triageAlert, planNotifications } = proxyActivities<Activities>(lookupOptions);
 
 // Saving must eventually succeed, however long MongoDB is away: no attempt limit.
-const { saveIncident } = proxyActivities<Activities>({
+const saveOptions: ActivityOptions = {
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+};
+const { saveIncident } = proxyActivities<Activities>(saveOptions);
 
 // A channel that keeps failing must not hold the escalation up for long.
-const { deliverNotification } = proxyActivities<Activities>({
+const deliveryOptions: ActivityOptions = {
   startToCloseTimeout: '20 seconds',
   retry: {
     initialInterval: '2 seconds',
@@ -71,7 +75,8 @@ const { deliverNotification } = proxyActivities<Activities>({
     maximumInterval: '30 seconds',
     maximumAttempts: 5,
   },
-});
+};
+const { deliverNotification } = proxyActivities<Activities>(deliveryOptions);
 
 export interface IncidentWorkflowInput {
   service: string;
@@ -367,7 +372,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     const snapshot = JSON.parse(JSON.stringify(current)) as Incident;
     try {
       await saveIncident.executeWithOptions(
-        { startToCloseTimeout: '15 seconds', summary: `save ${snapshot.status} v${snapshot.version}` },
+        { ...saveOptions, summary: `save ${snapshot.status} v${snapshot.version}` },
         [{ incident: snapshot, timeline }],
       );
       savedVersion = snapshot.version;
@@ -399,7 +404,10 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     const current = requireIncident();
     let plan: Awaited<ReturnType<typeof planNotifications>>;
     try {
-      plan = await planNotifications({ targets, at: now(), key });
+      plan = await planNotifications.executeWithOptions(
+        { ...lookupOptions, summary: `who to notify: ${reason}` },
+        [{ targets, at: now(), key }],
+      );
     } catch (err) {
       record(
         'notification.failed',
@@ -420,11 +428,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       plan.deliveries.map(async (delivery) => {
         try {
           const outcome = await deliverNotification.executeWithOptions(
-            {
-              startToCloseTimeout: '20 seconds',
-              retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 5 },
-              summary: `notify ${delivery.label}`,
-            },
+            { ...deliveryOptions, summary: `notify ${delivery.label}` },
             [{ delivery, context, idempotencyKey: `${current.incidentId}:${delivery.deliveryId}` }],
           );
           record('notification.sent', 'fireline', `Notified ${delivery.label} (${reason})`, {
@@ -642,9 +646,11 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   if (!incident) {
     await condition(() => inbox.some((event) => event.action === 'trigger'));
     const first = inbox.find((event) => event.action === 'trigger')!;
-    const { triage, policy, warnings } = await triageAlert(first).catch((err: unknown) =>
-      emergencyTriage(first, err),
-    );
+    const { triage, policy, warnings } = await triageAlert
+      .executeWithOptions({ ...lookupOptions, summary: `triage: ${first.service} ${first.severity}` }, [
+        first,
+      ])
+      .catch((err: unknown) => emergencyTriage(first, err));
     const info = workflowInfo();
     incident = {
       incidentId: `INC-${uuid4().replace(/-/g, '').slice(0, 12).toUpperCase()}`,
