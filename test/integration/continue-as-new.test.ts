@@ -2,30 +2,21 @@ import request from 'supertest';
 import type { Incident, TimelineEntry } from '../../domain/incident';
 import { incidentWorkflowId } from '../../domain/incident-keys';
 import { recordHistory } from '../helpers/histories';
-import { eventually, HttpReceiver } from '../helpers/http-receiver';
-import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
-import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { eventually } from '../helpers/http-receiver';
+import type { TestEnv } from '../helpers/test-env';
+import { createIncidentTestEnv } from '../helpers/incidents';
 
 // A long, noisy incident outgrows one workflow history. The test server
 // suggests continue-as-new after 300 events (see stack/index.ts), so a few
 // hundred alerts are enough to see the incident carried across runs.
 describe('a long incident continues as new', () => {
   let env: TestEnv;
-  let receiver: HttpReceiver;
+  let teardown: () => Promise<void>;
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    receiver = await new HttpReceiver().start();
-    await env.startWorker({
-      triageRules: testRules(),
-      catalog: testCatalog(600),
-      secrets: testSecrets(receiver),
-    });
+    ({ env, teardown } = await createIncidentTestEnv(600));
   });
-  afterAll(async () => {
-    await env.teardown();
-    await receiver.stop();
-  });
+  afterAll(async () => teardown());
 
   it('keeps its id, state, timeline and every alert across runs', async () => {
     const alert = {

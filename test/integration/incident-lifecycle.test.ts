@@ -1,11 +1,12 @@
 import request from 'supertest';
 import { signWebhook } from '../../activities/notifications';
-import type { Incident, TimelineEntry } from '../../domain/incident';
+import type { Incident } from '../../domain/incident';
 import { incidentWorkflowId } from '../../domain/incident-keys';
 import { recordHistory } from '../helpers/histories';
-import { eventually, HttpReceiver } from '../helpers/http-receiver';
-import { testCatalog, testRules, testSecrets, WEBHOOK_SECRET } from '../helpers/test-catalog';
-import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { eventually, type HttpReceiver } from '../helpers/http-receiver';
+import { WEBHOOK_SECRET } from '../helpers/test-catalog';
+import type { TestEnv } from '../helpers/test-env';
+import { createIncidentTestEnv, openIncident as openIncidentOf, timelineOf } from '../helpers/incidents';
 
 // Alert → level 1 notified → no ack → level 2 notified → acknowledge → resolve,
 // against the real Temporal dev server and MongoDB-wire server, with the
@@ -13,35 +14,12 @@ import { createTestEnv, type TestEnv } from '../helpers/test-env';
 describe('incident lifecycle end to end', () => {
   let env: TestEnv;
   let receiver: HttpReceiver;
+  let teardown: () => Promise<void>;
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    receiver = await new HttpReceiver().start();
-    await env.startWorker({
-      triageRules: testRules(),
-      catalog: testCatalog(2),
-      secrets: testSecrets(receiver),
-    });
+    ({ env, receiver, teardown } = await createIncidentTestEnv(2));
   });
-  afterAll(async () => {
-    await env.teardown();
-    await receiver.stop();
-  });
-
-  async function openIncident(service: string, dedupKey: string): Promise<Incident> {
-    const workflowId = incidentWorkflowId(service, dedupKey);
-    return eventually(async () => {
-      const doc = await env.models.Incident.findOne({ workflowId }).sort({ openedAt: -1 }).lean();
-      if (!doc) throw new Error(`no incident for ${workflowId} yet`);
-      const res = await request(env.app).get(`/v1/incidents/${doc._id}`).expect(200);
-      return res.body as Incident;
-    });
-  }
-
-  async function timeline(incidentId: string): Promise<TimelineEntry[]> {
-    const res = await request(env.app).get(`/v1/incidents/${incidentId}/timeline`).expect(200);
-    return (res.body as { entries: TimelineEntry[] }).entries;
-  }
+  afterAll(async () => teardown());
 
   it('escalates level by level until acknowledged, then resolves', async () => {
     const posted = await request(env.app)
@@ -62,7 +40,7 @@ describe('incident lifecycle end to end', () => {
       workflowId: 'incident:payments:auth-failures',
     });
 
-    const opened = await openIncident('payments', 'auth-failures');
+    const opened = await openIncidentOf(env, 'payments', 'auth-failures');
     expect(opened).toMatchObject({
       status: 'triggered',
       severity: 'SEV1',
@@ -154,7 +132,7 @@ describe('incident lifecycle end to end', () => {
     expect(receiver.to('/fallback')).toHaveLength(0);
     expect(receiver.to('/level2')).toHaveLength(1);
 
-    const entries = await timeline(opened.incidentId);
+    const entries = await timelineOf(env, opened.incidentId);
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
     expect(entries.map((e) => e.type)).toEqual([
       'incident.opened',
@@ -190,7 +168,7 @@ describe('incident lifecycle end to end', () => {
 
     const workflowId = incidentWorkflowId('search', 'index-lag');
     const incident = await eventually(async () => {
-      const found = await openIncident('search', 'index-lag');
+      const found = await openIncidentOf(env, 'search', 'index-lag');
       expect(found.alertCount).toBe(50);
       return found;
     });
@@ -206,17 +184,17 @@ describe('incident lifecycle end to end', () => {
       .post('/v1/alerts')
       .send({ service: 'exhaust-test', summary: 'Nobody home', severity: 'error', dedupKey: 'nobody' })
       .expect(202);
-    const incident = await openIncident('exhaust-test', 'nobody');
+    const incident = await openIncidentOf(env, 'exhaust-test', 'nobody');
     await eventually(() => {
       expect(
         receiver.to('/fallback').filter((r) => JSON.stringify(r.body).includes(incident.incidentId)),
       ).toHaveLength(1);
     });
-    const current = await openIncident('exhaust-test', 'nobody');
+    const current = await openIncidentOf(env, 'exhaust-test', 'nobody');
     expect(current.escalation).toMatchObject({ exhausted: true, fallbackNotified: true, round: 2 });
     const types = (
       await eventually(async () => {
-        const entries = await timeline(incident.incidentId);
+        const entries = await timelineOf(env, incident.incidentId);
         if (!entries.some((e) => e.type === 'escalation.exhausted')) throw new Error('not saved yet');
         return entries;
       })
@@ -236,7 +214,7 @@ describe('incident lifecycle end to end', () => {
       .post('/v1/alerts')
       .send({ service: 'billing', summary: 'Invoices stuck', severity: 'error', dedupKey: 'stuck' })
       .expect(202);
-    const incident = await openIncident('billing', 'stuck');
+    const incident = await openIncidentOf(env, 'billing', 'stuck');
     const mine = (path: string) =>
       receiver.to(path).filter((r) => JSON.stringify(r.body).includes(incident.incidentId));
     await eventually(() => expect(mine('/level1')).toHaveLength(1));
@@ -255,7 +233,7 @@ describe('incident lifecycle end to end', () => {
     expect(snoozed.body.status).toBe('snoozed');
     // After the snooze the incident is triggered again and escalation restarts at level 1.
     await eventually(() => expect(mine('/level1')).toHaveLength(2));
-    const after = await openIncident('billing', 'stuck');
+    const after = await openIncidentOf(env, 'billing', 'stuck');
     expect(after.status).toBe('triggered');
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/resolve`)
@@ -295,7 +273,7 @@ describe('incident lifecycle end to end', () => {
         .post('/v1/alerts')
         .send({ service: 'listing', summary: `Alert ${key}`, severity: 'info', dedupKey: key })
         .expect(202);
-      await openIncident('listing', key);
+      await openIncidentOf(env, 'listing', key);
     }
     const first = await request(env.app).get('/v1/incidents?service=listing&limit=2').expect(200);
     expect(first.body.incidents).toHaveLength(2);

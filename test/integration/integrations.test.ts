@@ -3,29 +3,19 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Incident } from '../../domain/incident';
 import { acknowledgeUpdate, incidentQuery } from '../../workflows/incident-messages';
 import { incidentWorkflowId } from '../../domain/incident-keys';
-import { eventually, HttpReceiver } from '../helpers/http-receiver';
-import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
-import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { eventually } from '../helpers/http-receiver';
+import type { TestEnv } from '../helpers/test-env';
+import { createIncidentTestEnv } from '../helpers/incidents';
 
 // PagerDuty Events API v2, Alertmanager and Grafana webhooks, end to end.
 describe('alert integrations', () => {
   let env: TestEnv;
-  let receiver: HttpReceiver;
+  let teardown: () => Promise<void>;
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    receiver = await new HttpReceiver().start();
-    // Long level delays: these tests are about ingestion, not escalation.
-    await env.startWorker({
-      triageRules: testRules(),
-      catalog: testCatalog(600),
-      secrets: testSecrets(receiver),
-    });
+    ({ env, teardown } = await createIncidentTestEnv(600));
   });
-  afterAll(async () => {
-    await env.teardown();
-    await receiver.stop();
-  });
+  afterAll(async () => teardown());
 
   async function incidentsFor(service: string, dedupKey: string) {
     return env.models.Incident.find({ workflowId: incidentWorkflowId(service, dedupKey) })

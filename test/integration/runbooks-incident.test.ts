@@ -1,46 +1,21 @@
 import request from 'supertest';
-import type { Incident, TimelineEntry } from '../../domain/incident';
-import { incidentWorkflowId } from '../../domain/incident-keys';
 import type { ApprovalRequest } from '../../domain/runbook';
 import { recordHistory } from '../helpers/histories';
-import { eventually, HttpReceiver } from '../helpers/http-receiver';
-import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
-import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { eventually, type HttpReceiver } from '../helpers/http-receiver';
+import type { TestEnv } from '../helpers/test-env';
+import { createIncidentTestEnv, openIncident as openIncidentOf, timelineOf } from '../helpers/incidents';
 
 // Runbooks as child workflows of incidents, through the API, against the real
 // servers; webhooks land on a local receiver.
 describe('runbooks on incidents', () => {
   let env: TestEnv;
   let receiver: HttpReceiver;
+  let teardown: () => Promise<void>;
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    receiver = await new HttpReceiver().start();
-    await env.startWorker({
-      triageRules: testRules(),
-      catalog: testCatalog(600),
-      secrets: testSecrets(receiver),
-    });
+    ({ env, receiver, teardown } = await createIncidentTestEnv(600));
   });
-  afterAll(async () => {
-    await env.teardown();
-    await receiver.stop();
-  });
-
-  async function incidentFor(service: string, dedupKey: string): Promise<Incident> {
-    return eventually(async () => {
-      const doc = await env.models.Incident.findOne({
-        workflowId: incidentWorkflowId(service, dedupKey),
-      }).lean();
-      if (!doc) throw new Error('not opened yet');
-      return (await request(env.app).get(`/v1/incidents/${doc._id}`).expect(200)).body as Incident;
-    });
-  }
-
-  async function timeline(incidentId: string): Promise<TimelineEntry[]> {
-    return (await request(env.app).get(`/v1/incidents/${incidentId}/timeline`).expect(200)).body
-      .entries as TimelineEntry[];
-  }
+  afterAll(async () => teardown());
 
   it('lists runbooks with their parameter schemas', async () => {
     const res = await request(env.app).get('/v1/runbooks').expect(200);
@@ -74,7 +49,7 @@ describe('runbooks on incidents', () => {
         annotations: { healthUrl: receiver.url('/web/health'), restartUrlEnv: 'TEST_RESTART_URL' },
       })
       .expect(202);
-    const opened = await incidentFor('web', 'web-down');
+    const opened = await openIncidentOf(env, 'web', 'web-down');
     expect(opened.triage.runbooks).toEqual([
       {
         id: 'restart-service',
@@ -82,7 +57,7 @@ describe('runbooks on incidents', () => {
       },
     ]);
     const resolved = await eventually(async () => {
-      const current = await incidentFor('web', 'web-down');
+      const current = await openIncidentOf(env, 'web', 'web-down');
       expect(current.status).toBe('resolved');
       return current;
     });
@@ -96,7 +71,7 @@ describe('runbooks on incidents', () => {
     expect(restarts[0]!.headers['idempotency-key']).toBe(`${opened.incidentId}.rb1:restart`);
 
     const entries = await eventually(async () => {
-      const list = await timeline(opened.incidentId);
+      const list = await timelineOf(env, opened.incidentId);
       expect(list.at(-1)?.type).toBe('resolved');
       return list;
     });
@@ -131,7 +106,7 @@ describe('runbooks on incidents', () => {
       .post('/v1/alerts')
       .send({ service: 'api', summary: 'error rate after deploy', severity: 'error', dedupKey: 'deploy-42' })
       .expect(202);
-    const incident = await incidentFor('api', 'deploy-42');
+    const incident = await openIncidentOf(env, 'api', 'deploy-42');
     const bad = await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/runbooks`)
       .send({ runbookId: 'rollback-deploy', params: { deployUrlEnv: 'lowercase', badRelease: 'v42' } })
@@ -184,7 +159,7 @@ describe('runbooks on incidents', () => {
       .expect(409);
 
     const after = await eventually(async () => {
-      const current = await incidentFor('api', 'deploy-42');
+      const current = await openIncidentOf(env, 'api', 'deploy-42');
       expect(current.runbookRuns[0]?.status).toBe('failed');
       return current;
     });
@@ -195,7 +170,7 @@ describe('runbooks on incidents', () => {
     ]);
     expect(after.escalation.level).toBe(1);
     const entries = await eventually(async () => {
-      const list = await timeline(incident.incidentId);
+      const list = await timelineOf(env, incident.incidentId);
       expect(list.some((e) => e.type === 'escalated')).toBe(true);
       return list;
     });
@@ -219,7 +194,7 @@ describe('runbooks on incidents', () => {
       .post('/v1/alerts')
       .send({ service: 'api', summary: 'error rate again', severity: 'error', dedupKey: 'deploy-43' })
       .expect(202);
-    const incident = await incidentFor('api', 'deploy-43');
+    const incident = await openIncidentOf(env, 'api', 'deploy-43');
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/runbooks`)
       .send({
@@ -246,7 +221,7 @@ describe('runbooks on incidents', () => {
     expect(forbidden.body.error.message).toMatch(/user:bob may not decide/);
 
     const after = await eventually(async () => {
-      const current = await incidentFor('api', 'deploy-43');
+      const current = await openIncidentOf(env, 'api', 'deploy-43');
       expect(current.runbookRuns[0]?.status).toBe('timed_out');
       return current;
     });
@@ -269,7 +244,7 @@ describe('runbooks on incidents', () => {
       .post('/v1/alerts')
       .send({ service: 'queue', summary: 'orders backlog', severity: 'warning', dedupKey: 'orders' })
       .expect(202);
-    const incident = await incidentFor('queue', 'orders');
+    const incident = await openIncidentOf(env, 'queue', 'orders');
     const { body } = await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/runbooks`)
       .send({
@@ -288,7 +263,7 @@ describe('runbooks on incidents', () => {
       .send({ actor: 'carol' })
       .expect(202);
     const after = await eventually(async () => {
-      const current = await incidentFor('queue', 'orders');
+      const current = await openIncidentOf(env, 'queue', 'orders');
       expect(current.runbookRuns[0]?.status).toBe('cancelled');
       return current;
     });

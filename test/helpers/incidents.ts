@@ -1,0 +1,45 @@
+import request from 'supertest';
+import type { Incident, TimelineEntry } from '../../domain/incident';
+import { incidentWorkflowId } from '../../domain/incident-keys';
+import { eventually, HttpReceiver } from './http-receiver';
+import { testCatalog, testRules, testSecrets } from './test-catalog';
+import { createTestEnv, type TestEnv } from './test-env';
+
+/**
+ * A test env with a worker on the test rules and catalog (escalation levels
+ * `levelDelaySeconds` apart) and a local receiver for every channel.
+ */
+export async function createIncidentTestEnv(
+  levelDelaySeconds: number,
+): Promise<{ env: TestEnv; receiver: HttpReceiver; teardown: () => Promise<void> }> {
+  const env = await createTestEnv();
+  const receiver = await new HttpReceiver().start();
+  await env.startWorker({
+    triageRules: testRules(),
+    catalog: testCatalog(levelDelaySeconds),
+    secrets: testSecrets(receiver),
+  });
+  return {
+    env,
+    receiver,
+    teardown: async () => {
+      await env.teardown();
+      await receiver.stop();
+    },
+  };
+}
+
+/** The newest incident of a service and dedup key, read through the API once it is saved. */
+export async function openIncident(env: TestEnv, service: string, dedupKey: string): Promise<Incident> {
+  const workflowId = incidentWorkflowId(service, dedupKey);
+  return eventually(async () => {
+    const doc = await env.models.Incident.findOne({ workflowId }).sort({ openedAt: -1 }).lean();
+    if (!doc) throw new Error(`no incident for ${workflowId} yet`);
+    return (await request(env.app).get(`/v1/incidents/${doc._id}`).expect(200)).body as Incident;
+  });
+}
+
+export async function timelineOf(env: TestEnv, incidentId: string): Promise<TimelineEntry[]> {
+  const res = await request(env.app).get(`/v1/incidents/${incidentId}/timeline`).expect(200);
+  return (res.body as { entries: TimelineEntry[] }).entries;
+}
