@@ -4,8 +4,10 @@ import type {
   AlertEvent,
   EscalationPolicySnapshot,
   Incident,
+  IncidentSeverity,
   PlannedDelivery,
   RunbookInvocation,
+  SlaTarget,
   TargetRef,
   TimelineEntry,
   TriageResult,
@@ -23,6 +25,7 @@ export interface IncidentActivityDeps {
   catalog: OnCallCatalog;
   /** Metadata of the runbooks in the workflow bundle. */
   runbookMetas: RunbookMeta[];
+  slaTargets: Record<IncidentSeverity, SlaTarget>;
 }
 
 function appliesTo(meta: RunbookMeta, event: AlertEvent): boolean {
@@ -102,7 +105,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
     ): Promise<{ triage: TriageResult; policy: EscalationPolicySnapshot; warnings: string[] }> {
       const matched = triage(event, deps.triageRules);
       const { runbooks, warnings } = resolveRunbooks(matched.runbooks, event, deps.runbookMetas);
-      const result = { ...matched, runbooks };
+      const result = { ...matched, runbooks, sla: deps.slaTargets[matched.severity] };
       // A rule naming a missing policy must not lose the incident: use the default rule's policy, else none.
       let policy = policySnapshot(deps.catalog, result.escalationPolicyId);
       if (!policy) {

@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import type { ActionImpl } from '../actions';
+import type { IncidentSeverity, SlaTarget } from '../domain/incident';
 import type { RunbookMeta } from '../domain/runbook';
 import type { Models } from '../models';
 import type { OnCallCatalog } from '../oncall/types';
@@ -7,6 +8,7 @@ import type { TriageRules } from '../triage/types';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createIncidentActivities } from './incident';
 import { createNotificationActivities } from './notifications';
+import { createPostmortemActivities } from './postmortems';
 import { createRunbookActivities } from './runbooks';
 
 export interface ActivityDeps {
@@ -19,17 +21,21 @@ export interface ActivityDeps {
   mailer?: Transporter;
   mailFrom: string;
   runbookMetas: RunbookMeta[];
+  slaTargets: Record<IncidentSeverity, SlaTarget>;
+  postmortemReview: { reminderIntervalSeconds: number; remindersBeforeEscalation: number };
   /** Remediation actions runbooks can call (actions/index.ts). */
   actions: Record<string, ActionImpl>;
 }
 
 /** Every activity the worker registers, built from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
+  const notifications = createNotificationActivities(deps);
   return {
     ...createDiagnosticsActivities(deps),
     ...createIncidentActivities(deps),
-    ...createNotificationActivities(deps),
+    ...notifications,
     ...createRunbookActivities(deps),
+    ...createPostmortemActivities({ ...deps, deliver: (input) => notifications.deliverNotification(input) }),
   };
 }
 

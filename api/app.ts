@@ -8,6 +8,8 @@ import { diagnosticsRoutes } from './routes/diagnostics';
 import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
 import { runbookRoutes } from './routes/runbooks';
+import { postmortemRoutes } from './routes/postmortems';
+import { analyticsRoutes } from './routes/analytics';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -36,6 +38,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(alertRoutes(deps));
   app.use(incidentRoutes(deps));
   app.use(runbookRoutes(deps));
+  app.use(postmortemRoutes(deps));
+  app.use(analyticsRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

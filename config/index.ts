@@ -49,6 +49,10 @@ export const configSchema = z.object({
     .regex(/^[^=,\s]+=[^=,\s]+(,[^=,\s]+=[^=,\s]+)*$/, 'must look like key1=service1,key2=service2')
     .transform((v) => new Map(v.split(',').map((pair) => pair.split('=') as [string, string])))
     .optional(),
+  /** Post-mortem review: remind every this many seconds until published (default a day)… */
+  POSTMORTEM_REMINDER_SECONDS: z.coerce.number().int().min(1).default(86_400),
+  /** …and after this many reminders, notify the escalation policy's fallback too. */
+  POSTMORTEM_REMINDERS_BEFORE_ESCALATION: z.coerce.number().int().min(0).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the local stack keeps built binaries and data (git-ignored). */
   FIRELINE_CACHE_DIR: z.string().min(1).optional(),

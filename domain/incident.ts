@@ -64,6 +64,20 @@ export interface TriageResult {
   escalationPolicyId: string;
   /** Runbooks to run automatically, in order, with their parameters. */
   runbooks: RunbookInvocation[];
+  /** Response targets for the incident's severity (absent on incidents triaged before SLAs existed). */
+  sla?: SlaTarget;
+}
+
+export interface SlaTarget {
+  acknowledgeWithinSeconds: number;
+  resolveWithinSeconds: number;
+}
+
+export interface SlaBreach {
+  kind: 'acknowledge' | 'resolve';
+  /** When the target passed. */
+  at: string;
+  targetSeconds: number;
 }
 
 export interface RunbookInvocation {
@@ -127,7 +141,9 @@ export type TimelineType =
   | 'runbook.failed'
   | 'approval.requested'
   | 'approval.decided'
-  | 'mitigated';
+  | 'mitigated'
+  | 'sla.breached'
+  | 'postmortem.started';
 
 export interface TimelineEntry {
   /** Position in the incident's timeline, from 1. */
@@ -172,6 +188,8 @@ export interface Incident {
   /** Set when a runbook remediated and verified the fix. */
   mitigatedAt?: string;
   runbookRuns: RunbookRunSummary[];
+  /** SLA targets missed, in order. */
+  slaBreaches?: SlaBreach[];
   /** Approvals runbooks asked for, pending and decided. */
   approvals: ApprovalRequest[];
   /** Incremented at every change; saves with a lower version are ignored. */

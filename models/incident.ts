@@ -55,6 +55,7 @@ const incidentSchema = new Schema<IncidentDocument>(
     links: { type: Schema.Types.Mixed, default: [] },
     mitigatedAt: Date,
     runbookRuns: { type: Schema.Types.Mixed, default: [] },
+    slaBreaches: { type: Schema.Types.Mixed, default: [] },
     approvals: { type: Schema.Types.Mixed, default: [] },
     version: { type: Number, required: true },
     timelineLength: { type: Number, required: true },

@@ -1,11 +1,13 @@
 import type { Connection } from 'mongoose';
 import { incidentModel } from './incident';
+import { postmortemModel } from './postmortem';
 import { roundTripCheckModel } from './round-trip-check';
 import { actionLedgerModel, drillReportModel } from './runbook';
 import { timelineEntryModel } from './timeline-entry';
 
 export type { RoundTripCheck } from './round-trip-check';
 export { fromIncidentDocument, toIncidentDocument, type IncidentDocument } from './incident';
+export { fromPostmortemDocument, type PostmortemDocument } from './postmortem';
 export type { ActionLedgerEntry, DrillReportDocument } from './runbook';
 export { timelineEntryId, type TimelineEntryDocument } from './timeline-entry';
 
@@ -17,6 +19,7 @@ export function createModels(connection: Connection) {
     TimelineEntry: timelineEntryModel(connection),
     ActionLedger: actionLedgerModel(connection),
     DrillReport: drillReportModel(connection),
+    Postmortem: postmortemModel(connection),
   };
 }
 

@@ -7,6 +7,7 @@ import type { ApprovalRequest, RunbookIncident, RunbookResult } from '../domain/
 import { connectMongo } from '../infra/mongo';
 import { createModels } from '../models';
 import { runbookMetas } from '../runbooks';
+import { slaTargets } from '../sla/targets';
 import { runbookWorkflow } from '../workflows/runbook';
 import { decideApprovalUpdate, runbookProgressQuery } from '../workflows/runbook-messages';
 
@@ -67,6 +68,8 @@ export async function runRunbookForTest(options: RunbookTestOptions): Promise<Ru
         mailFrom: 'test@localhost',
         actions: options.actions,
         runbookMetas: runbookMetas(),
+        slaTargets,
+        postmortemReview: { reminderIntervalSeconds: 86_400, remindersBeforeEscalation: 3 },
       }),
     });
     const client = new Client({ connection: clientConnection });

@@ -7,6 +7,7 @@ import { temporalConnectionOptions } from '../infra/temporal';
 import type { Models } from '../models';
 import { onCallCatalog } from '../oncall/catalog';
 import { runbookMetas } from '../runbooks';
+import { slaTargets } from '../sla/targets';
 import { triageRules } from '../triage/rules';
 import { assertBundleExists } from './bundle';
 
@@ -22,6 +23,8 @@ export type WorkerConfig = Pick<
   | 'PUBLIC_URL'
   | 'SMTP_URL'
   | 'SMTP_FROM'
+  | 'POSTMORTEM_REMINDER_SECONDS'
+  | 'POSTMORTEM_REMINDERS_BEFORE_ESCALATION'
 >;
 
 export interface FirelineWorkerDeps {
@@ -45,6 +48,11 @@ export function defaultActivityDeps(config: WorkerConfig, models: Models): Activ
     mailFrom: config.SMTP_FROM,
     actions: defaultActions(),
     runbookMetas: runbookMetas(),
+    slaTargets,
+    postmortemReview: {
+      reminderIntervalSeconds: config.POSTMORTEM_REMINDER_SECONDS,
+      remindersBeforeEscalation: config.POSTMORTEM_REMINDERS_BEFORE_ESCALATION,
+    },
   };
 }
 

@@ -25,10 +25,12 @@ import type {
   TimelineEntry,
   RunbookInvocation,
   RunbookRunSummary,
+  SlaBreach,
   TimelineType,
   TriageResult,
 } from '../domain/incident';
 import type { RunbookStatus } from '../domain/runbook';
+import type { postmortemWorkflow } from './postmortem';
 import type { runbookWorkflow } from './runbook';
 import { runbookEventSignal } from './runbook-messages';
 import {
@@ -86,6 +88,12 @@ export interface IncidentWorkflowInput {
   carried?: { incident: Incident; unsavedTimeline: TimelineEntry[] };
   /** Events that arrived for the next incident (after this one resolved), or were pending at continue-as-new. */
   pendingEvents?: AlertEvent[];
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
 }
 
 /** The activity failure's cause is the useful part ("HTTP 503", "environment variable … is not set"). */
@@ -642,6 +650,72 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     if (targets.length > 0) await notify(targets, key, reason);
   }
 
+  /** When the next unmet SLA target passes, if any. */
+  function nextSlaDeadline(): string | undefined {
+    return pendingSlaChecks()
+      .map((check) => check.due)
+      .sort()[0];
+  }
+
+  function pendingSlaChecks(): Array<{ kind: SlaBreach['kind']; targetSeconds: number; due: string }> {
+    const current = requireIncident();
+    const sla = current.triage.sla;
+    if (!sla || current.status === 'resolved') return [];
+    const opened = Date.parse(current.openedAt);
+    const breaches = current.slaBreaches ?? [];
+    const checks: Array<{ kind: SlaBreach['kind']; targetSeconds: number }> = [
+      ...(current.acknowledgedAt
+        ? []
+        : [{ kind: 'acknowledge' as const, targetSeconds: sla.acknowledgeWithinSeconds }]),
+      { kind: 'resolve', targetSeconds: sla.resolveWithinSeconds },
+    ];
+    return checks
+      .filter((check) => !breaches.some((b) => b.kind === check.kind))
+      .map((check) => ({ ...check, due: new Date(opened + check.targetSeconds * 1000).toISOString() }));
+  }
+
+  /** Records (and notifies) every SLA target that has passed; true if there was one. */
+  async function recordSlaBreaches(): Promise<boolean> {
+    const current = requireIncident();
+    const passed = pendingSlaChecks().filter((check) => Date.parse(check.due) <= Date.now());
+    for (const check of passed) {
+      current.slaBreaches = [
+        ...(current.slaBreaches ?? []),
+        { kind: check.kind, at: check.due, targetSeconds: check.targetSeconds },
+      ];
+      const what = `${check.kind === 'acknowledge' ? 'acknowledged' : 'resolved'} within ${formatSeconds(check.targetSeconds)}`;
+      record('sla.breached', 'fireline', `SLA breached: not ${what} (${current.severity})`, {
+        kind: check.kind,
+        targetSeconds: check.targetSeconds,
+      });
+      await notifyCurrentLevel(`sla-${check.kind}`, `SLA breached: not ${what}`);
+    }
+    return passed.length > 0;
+  }
+
+  async function startPostmortem(): Promise<void> {
+    const current = requireIncident();
+    try {
+      await startChild<typeof postmortemWorkflow>('postmortemWorkflow', {
+        workflowId: `postmortem:${current.incidentId}`,
+        args: [{ incidentId: current.incidentId }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: `post-mortem of ${current.incidentId}: ${current.title}`.slice(0, 200),
+      });
+      record(
+        'postmortem.started',
+        'fireline',
+        `Post-mortem drafting started (postmortem:${current.incidentId})`,
+      );
+    } catch (err) {
+      // Started before (a replayed resolution): one post-mortem per incident.
+      // (@temporalio/workflow does not export the error class; its name is stable.)
+      if (!(err instanceof Error && err.name === 'WorkflowExecutionAlreadyStartedError')) {
+        record('postmortem.started', 'fireline', `Post-mortem could not start: ${failureMessage(err)}`);
+      }
+    }
+  }
+
   // Identification and triage: wait for the first trigger (signal-with-start delivers it).
   if (!incident) {
     await condition(() => inbox.some((event) => event.action === 'trigger'));
@@ -749,18 +823,31 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       continue;
     }
 
+    // SLA targets are timers of their own: a breach is recorded the moment it happens.
+    const slaTimers = patched('sla-v1');
+    if (slaTimers && (await recordSlaBreaches())) continue;
+
     let deadline: string | undefined;
     if (incident.status === 'triggered' && !esc.exhausted) deadline = esc.nextEscalationAt;
     if (incident.status === 'snoozed') deadline = incident.snoozedUntil;
-    if (deadline === undefined) {
+    const slaDue = slaTimers ? nextSlaDeadline() : undefined;
+    const wakeAt = [deadline, slaDue].filter((d): d is string => d !== undefined).sort()[0];
+    if (wakeAt === undefined) {
       await condition(unsavedChange);
       continue;
     }
     const status = incident.status;
-    const woke = await condition(unsavedChange, Math.max(1, Date.parse(deadline) - Date.now()), {
-      summary: status === 'snoozed' ? 'snoozed until' : `wait for acknowledgement of level ${esc.level + 1}`,
+    const woke = await condition(unsavedChange, Math.max(1, Date.parse(wakeAt) - Date.now()), {
+      summary:
+        wakeAt !== deadline
+          ? 'SLA target'
+          : status === 'snoozed'
+            ? 'snoozed until'
+            : `wait for acknowledgement of level ${esc.level + 1}`,
     });
     if (woke) continue;
+    // An SLA timer fired first: the breach is recorded at the top of the loop.
+    if (deadline === undefined || Date.now() < Date.parse(deadline)) continue;
     if (incident.status === 'snoozed') {
       incident.status = 'triggered';
       incident.snoozedUntil = undefined;
@@ -775,6 +862,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       advanceEscalation();
     }
   }
+
+  // The post-mortem outlives the incident: a child workflow of its own, started once per incident.
+  if (patched('postmortem-v1')) await startPostmortem();
 
   await condition(allHandlersFinished);
   await save();

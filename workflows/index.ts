@@ -2,3 +2,4 @@
 export { roundTripWorkflow } from './diagnostics';
 export { incidentWorkflow } from './incident';
 export { runbookWorkflow } from './runbook';
+export { postmortemWorkflow } from './postmortem';

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { ActivityDeps } from '../../activities';
 import type { Incident, TimelineEntry } from '../../domain/incident';
 import { incidentWorkflowId } from '../../domain/incident-keys';
 import { eventually, HttpReceiver } from './http-receiver';
@@ -11,6 +12,7 @@ import { createTestEnv, type TestEnv } from './test-env';
  */
 export async function createIncidentTestEnv(
   levelDelaySeconds: number,
+  overrides: Partial<ActivityDeps> = {},
 ): Promise<{ env: TestEnv; receiver: HttpReceiver; teardown: () => Promise<void> }> {
   const env = await createTestEnv();
   const receiver = await new HttpReceiver().start();
@@ -18,6 +20,7 @@ export async function createIncidentTestEnv(
     triageRules: testRules(),
     catalog: testCatalog(levelDelaySeconds),
     secrets: testSecrets(receiver),
+    ...overrides,
   });
   return {
     env,

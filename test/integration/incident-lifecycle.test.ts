@@ -147,6 +147,7 @@ describe('incident lifecycle end to end', () => {
       'note',
       'updated',
       'resolved',
+      'postmortem.started',
     ]);
     expect(entries.find((e) => e.type === 'triage')?.message).toContain('Rule "payments-critical" matched');
     expect(entries.find((e) => e.type === 'note')).toMatchObject({

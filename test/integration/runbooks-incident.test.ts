@@ -72,7 +72,7 @@ describe('runbooks on incidents', () => {
 
     const entries = await eventually(async () => {
       const list = await timelineOf(env, opened.incidentId);
-      expect(list.at(-1)?.type).toBe('resolved');
+      expect(list.at(-1)?.type).toBe('postmortem.started');
       return list;
     });
     const runbookEntries = entries.filter(
