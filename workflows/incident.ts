@@ -598,7 +598,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         const message =
           step.outcome === 'running'
             ? `${event.runbookId}: ${step.name} started`
-            : `${event.runbookId}: ${step.name} ${step.outcome}: ${step.summary}`;
+            : `${event.runbookId}: ${step.name} ${step.outcome}` +
+              `${step.attempts ? ` after ${step.attempts} attempt${step.attempts === 1 ? '' : 's'}` : ''}: ${step.summary}`;
         record('runbook.step', actor, message, { runId: event.runId, ...step });
         break;
       }

@@ -81,11 +81,13 @@ describe('runbooks on incidents', () => {
     expect(runbookEntries.map((e) => e.message)).toEqual([
       `Runbook restart-service started (${opened.incidentId}.rb1)`,
       'restart-service: health check started',
-      expect.stringMatching(/^restart-service: health check failed: GET .* status 503/),
+      expect.stringMatching(/^restart-service: health check failed after 2 attempts: GET .* status 503/),
       'restart-service: restart started',
-      'restart-service: restart succeeded: webhook TEST_RESTART_URL: HTTP 200',
+      'restart-service: restart succeeded after 1 attempt: webhook TEST_RESTART_URL: HTTP 200',
       'restart-service: verify healthy started',
-      expect.stringMatching(/^restart-service: verify healthy succeeded: healthy after 1 check/),
+      expect.stringMatching(
+        /^restart-service: verify healthy succeeded after 1 attempt: healthy after 1 check/,
+      ),
       'Runbook restart-service succeeded and verified the fix',
       'Mitigated by runbook restart-service',
       'Resolved by runbook:restart-service: remediated by runbook restart-service',
@@ -183,7 +185,9 @@ describe('runbooks on incidents', () => {
     });
     expect(
       entries.some(
-        (e) => e.message === 'rollback-deploy: undo roll back succeeded: webhook TEST_DEPLOY_URL: HTTP 200',
+        (e) =>
+          e.message ===
+          'rollback-deploy: undo roll back succeeded after 1 attempt: webhook TEST_DEPLOY_URL: HTTP 200',
       ),
     ).toBe(true);
     await recordHistory(env.client, 'runbook-rollback-compensated', `runbook:${incident.incidentId}.rb1`);

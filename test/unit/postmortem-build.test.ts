@@ -1,0 +1,37 @@
+import type { TimelineEntry } from '../../domain/incident';
+import { foldTimeline } from '../../postmortems/build';
+import { escapeHtml } from '../../postmortems/render';
+
+const entry = (seq: number, type: TimelineEntry['type'], message = type): TimelineEntry => ({
+  seq,
+  at: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
+  type,
+  actor: 'fireline',
+  message,
+});
+
+describe('post-mortem timeline', () => {
+  it('keeps every entry in order and folds runs of alerts with their count', () => {
+    const lines = foldTimeline([
+      entry(1, 'incident.opened'),
+      entry(2, 'alert', 'Alert 1: disk'),
+      entry(3, 'alert', 'Alert 2: disk'),
+      entry(4, 'alert', 'Alert 3: disk'),
+      entry(5, 'acknowledged'),
+      entry(6, 'alert', 'Alert 4: disk'),
+    ]);
+    expect(lines.map((l) => [l.type, l.count, l.seqFrom, l.seqTo])).toEqual([
+      ['incident.opened', 1, 1, 1],
+      ['alert', 3, 2, 4],
+      ['acknowledged', 1, 5, 5],
+      ['alert', 1, 6, 6],
+    ]);
+    expect(lines[1]!.message).toBe('3 alerts, first: Alert 1: disk');
+  });
+
+  it('escapes every HTML-significant character', () => {
+    expect(escapeHtml(`<img src=x onerror="alert('x')">&`)).toBe(
+      '&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;&amp;',
+    );
+  });
+});
