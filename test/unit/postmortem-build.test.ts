@@ -2,7 +2,7 @@ import type { TimelineEntry } from '../../domain/incident';
 import { foldTimeline } from '../../postmortems/build';
 import { escapeHtml } from '../../postmortems/render';
 
-const entry = (seq: number, type: TimelineEntry['type'], message = type): TimelineEntry => ({
+const entry = (seq: number, type: TimelineEntry['type'], message: string = type): TimelineEntry => ({
   seq,
   at: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
   type,
