@@ -1,4 +1,5 @@
 import type { RunbookMeta } from '../domain/runbook';
+import { metrics, notificationKind } from '../infra/metrics';
 import { checkRunbookParams, paramsFromAlert } from '../infra/runbook-params';
 import type {
   AlertEvent,
@@ -162,6 +163,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
       at: string;
       key: string;
     }): Promise<{ deliveries: PlannedDelivery[]; unreachable: UnreachableTarget[] }> {
+      metrics.escalations.inc({ kind: notificationKind(input.key) });
       return planDeliveries(deps.catalog, input.targets, new Date(input.at), input.key);
     },
   };

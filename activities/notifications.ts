@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type { NotificationContext, PlannedDelivery } from '../domain/incident';
+import { metrics } from '../infra/metrics';
 import type { Channel, OnCallCatalog } from '../oncall/types';
 
 export interface NotificationDeps {
@@ -119,77 +120,88 @@ export function createNotificationActivities(deps: NotificationDeps) {
   return {
     /** Sends one planned notification. Retried by the workflow; the idempotency key is the same on every attempt. */
     async deliverNotification(input: DeliverInput): Promise<{ detail: string }> {
-      const { delivery, context, idempotencyKey } = input;
-      const url = incidentUrl(deps.publicUrl, context.incidentId);
-
-      if (delivery.channelType === 'email') {
-        const recipients = emailRecipients(deps.catalog, delivery.destination);
-        if (!deps.mailer) {
-          throw ApplicationFailure.nonRetryable(
-            'email is not configured: set SMTP_URL',
-            'ChannelNotConfigured',
-          );
-        }
-        const info = (await deps.mailer.sendMail({
-          from: deps.mailFrom,
-          to: recipients,
-          subject: `[${context.severity}/${context.priority}] ${context.title}`,
-          // Receivers that see the same Message-ID twice show one message.
-          messageId: `<${idempotencyKey.replace(/[^A-Za-z0-9.:-]/g, '-')}@fireline>`,
-          text: [
-            `${context.title}`,
-            ``,
-            `Incident: ${context.incidentId}${url ? ` (${url})` : ''}`,
-            `Service: ${context.service}  Team: ${context.team}  Status: ${context.status}`,
-            `Severity: ${context.severity}  Priority: ${context.priority}${context.major ? '  MAJOR INCIDENT' : ''}`,
-            `Alerts: ${context.alertCount}  Why you: ${context.reason}`,
-            ...context.links.map((l) => `${l.text ?? 'Link'}: ${l.href}`),
-          ].join('\n'),
-          headers: { 'X-Fireline-Incident': context.incidentId, 'Idempotency-Key': idempotencyKey },
-        })) as { accepted?: unknown[] };
-        return { detail: `email accepted for ${info.accepted?.length ?? recipients.length} recipient(s)` };
+      try {
+        const result = await deliver(input);
+        metrics.notifications.inc({ channel: input.delivery.channelType, outcome: 'sent' });
+        return result;
+      } catch (err) {
+        metrics.notifications.inc({ channel: input.delivery.channelType, outcome: 'failed' });
+        throw err;
       }
+    },
+  };
 
-      const channel = deps.catalog.channels.find((c) => c.id === delivery.destination);
-      if (!channel || channel.type !== delivery.channelType) {
+  async function deliver(input: DeliverInput): Promise<{ detail: string }> {
+    const { delivery, context, idempotencyKey } = input;
+    const url = incidentUrl(deps.publicUrl, context.incidentId);
+
+    if (delivery.channelType === 'email') {
+      const recipients = emailRecipients(deps.catalog, delivery.destination);
+      if (!deps.mailer) {
         throw ApplicationFailure.nonRetryable(
-          `channel ${delivery.destination} is not in the catalog`,
+          'email is not configured: set SMTP_URL',
           'ChannelNotConfigured',
         );
       }
-      if (channel.type === 'slack') {
-        const webhookUrl = requireSecret(deps.secrets, channel.webhookUrlEnv, channel);
-        const body = JSON.stringify(slackMessage(context, url));
-        return { detail: await post(webhookUrl, body, { 'Idempotency-Key': idempotencyKey }, timeoutMs) };
-      }
-      if (channel.type === 'webhook') {
-        const target = requireSecret(deps.secrets, channel.urlEnv, channel);
-        const timestamp = new Date().toISOString();
-        const body = JSON.stringify({
-          type: 'incident.notification',
-          idempotencyKey,
-          sentAt: timestamp,
-          incidentUrl: url,
-          incident: context,
-        });
-        const headers: Record<string, string> = {
-          'Idempotency-Key': idempotencyKey,
-          'X-Fireline-Timestamp': timestamp,
-        };
-        if (channel.secretEnv) {
-          headers['X-Fireline-Signature'] = signWebhook(
-            requireSecret(deps.secrets, channel.secretEnv, channel),
-            timestamp,
-            body,
-          );
-        }
-        return { detail: await post(target, body, headers, timeoutMs) };
-      }
+      const info = (await deps.mailer.sendMail({
+        from: deps.mailFrom,
+        to: recipients,
+        subject: `[${context.severity}/${context.priority}] ${context.title}`,
+        // Receivers that see the same Message-ID twice show one message.
+        messageId: `<${idempotencyKey.replace(/[^A-Za-z0-9.:-]/g, '-')}@fireline>`,
+        text: [
+          `${context.title}`,
+          ``,
+          `Incident: ${context.incidentId}${url ? ` (${url})` : ''}`,
+          `Service: ${context.service}  Team: ${context.team}  Status: ${context.status}`,
+          `Severity: ${context.severity}  Priority: ${context.priority}${context.major ? '  MAJOR INCIDENT' : ''}`,
+          `Alerts: ${context.alertCount}  Why you: ${context.reason}`,
+          ...context.links.map((l) => `${l.text ?? 'Link'}: ${l.href}`),
+        ].join('\n'),
+        headers: { 'X-Fireline-Incident': context.incidentId, 'Idempotency-Key': idempotencyKey },
+      })) as { accepted?: unknown[] };
+      return { detail: `email accepted for ${info.accepted?.length ?? recipients.length} recipient(s)` };
+    }
+
+    const channel = deps.catalog.channels.find((c) => c.id === delivery.destination);
+    if (!channel || channel.type !== delivery.channelType) {
       throw ApplicationFailure.nonRetryable(
-        `channel ${delivery.destination} cannot take ${delivery.channelType}`,
+        `channel ${delivery.destination} is not in the catalog`,
+        'ChannelNotConfigured',
       );
-    },
-  };
+    }
+    if (channel.type === 'slack') {
+      const webhookUrl = requireSecret(deps.secrets, channel.webhookUrlEnv, channel);
+      const body = JSON.stringify(slackMessage(context, url));
+      return { detail: await post(webhookUrl, body, { 'Idempotency-Key': idempotencyKey }, timeoutMs) };
+    }
+    if (channel.type === 'webhook') {
+      const target = requireSecret(deps.secrets, channel.urlEnv, channel);
+      const timestamp = new Date().toISOString();
+      const body = JSON.stringify({
+        type: 'incident.notification',
+        idempotencyKey,
+        sentAt: timestamp,
+        incidentUrl: url,
+        incident: context,
+      });
+      const headers: Record<string, string> = {
+        'Idempotency-Key': idempotencyKey,
+        'X-Fireline-Timestamp': timestamp,
+      };
+      if (channel.secretEnv) {
+        headers['X-Fireline-Signature'] = signWebhook(
+          requireSecret(deps.secrets, channel.secretEnv, channel),
+          timestamp,
+          body,
+        );
+      }
+      return { detail: await post(target, body, headers, timeoutMs) };
+    }
+    throw ApplicationFailure.nonRetryable(
+      `channel ${delivery.destination} cannot take ${delivery.channelType}`,
+    );
+  }
 }
 
 function emailRecipients(catalog: OnCallCatalog, destination: string): string[] {

@@ -8,6 +8,7 @@ import type {
   HttpStepResponse,
   RunbookResult,
 } from '../domain/runbook';
+import { metrics } from '../infra/metrics';
 import type { Models } from '../models';
 
 export interface RunbookActivityDeps {
@@ -76,6 +77,7 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
         throw ApplicationFailure.nonRetryable(`no action ${request.action} is registered`, 'UnknownAction');
       const done = await deps.models.ActionLedger.findById(request.idempotencyKey).lean();
       if (done?.state === 'completed') {
+        metrics.runbookActions.inc({ action: request.action, outcome: 'replayed' });
         return { summary: done.summary ?? 'done', output: done.output, attempt, replayed: true };
       }
       if (!done) {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { measureOpenIncidents, registry, scrape } from '../infra/metrics';
 import { pinoHttp } from 'pino-http';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './errors';
@@ -33,6 +35,11 @@ export function createApp(deps: ApiDeps): Express {
   );
   app.use(express.json({ limit: '1mb' }));
 
+  app.use(helmet());
+  measureOpenIncidents(deps.models);
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await scrape());
+  });
   app.use(healthRoutes(deps));
   app.use(diagnosticsRoutes(deps));
   app.use(alertRoutes(deps));

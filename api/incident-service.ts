@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle }
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { incidentWorkflowId } from '../domain/incident-keys';
 import type { AlertEvent, Incident } from '../domain/incident';
+import { metrics } from '../infra/metrics';
 import { fromIncidentDocument } from '../models';
 import { incidentWorkflow } from '../workflows/incident';
 import { alertSignal, incidentQuery } from '../workflows/incident-messages';
@@ -21,6 +22,24 @@ export interface DeliveryResult {
  * duplicates land in one incident and a trigger after resolution opens a new one.
  */
 export async function deliverAlertEvent(deps: ApiDeps, event: AlertEvent): Promise<DeliveryResult> {
+  try {
+    const result = await sendAlertEvent(deps, event);
+    metrics.eventsIngested.inc({ source: event.integration, action: event.action, outcome: result.outcome });
+    metrics.ingestionLatency.observe(
+      { source: event.integration },
+      (Date.now() - Date.parse(event.receivedAt)) / 1000,
+    );
+    return result;
+  } catch (err) {
+    metrics.eventsIngested.inc({ source: event.integration, action: event.action, outcome: 'error' });
+    metrics.temporalClientErrors.inc({
+      operation: event.action === 'trigger' ? 'signalWithStart' : 'signal',
+    });
+    throw err;
+  }
+}
+
+async function sendAlertEvent(deps: ApiDeps, event: AlertEvent): Promise<DeliveryResult> {
   const workflowId = incidentWorkflowId(event.service, event.dedupKey);
   if (event.action === 'trigger') {
     await deps.temporal.workflow.signalWithStart(incidentWorkflow, {

@@ -263,4 +263,25 @@ describe('alert integrations', () => {
       expect(res.body.error.details[0].field).toBe('body.alerts.0.status');
     });
   });
+
+  it('exposes Prometheus metrics of what it ingested and sent, with security headers', async () => {
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'metrics', summary: 'Metrics check', severity: 'critical', dedupKey: 'metrics-1' })
+      .expect(202);
+    const text = await eventually(async () => {
+      const res = await request(env.app).get('/metrics').expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain/);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.text).toMatch(/fireline_notifications_total\{channel="webhook",outcome="sent"\} [1-9]/);
+      return res.text;
+    });
+    expect(text).toMatch(
+      /fireline_events_ingested_total\{source="native",action="trigger",outcome="accepted"\} [1-9]/,
+    );
+    expect(text).toMatch(/fireline_ingestion_latency_seconds_count\{source="native"\} [1-9]/);
+    expect(text).toMatch(/fireline_open_incidents\{severity="SEV\d"\} [1-9]/);
+    expect(text).toMatch(/fireline_escalation_notifications_total\{kind="level"\} [1-9]/);
+    expect(text).toMatch(/fireline_process_resident_memory_bytes \d+/);
+  });
 });

@@ -1,0 +1,92 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Models } from '../models';
+
+/**
+ * Fireline's Prometheus metrics, one registry per process. `npm start` runs
+ * the API and the worker in one process, so `GET /metrics` shows both; a
+ * separately deployed worker counts its own (notifications, actions) too.
+ */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'fireline_' });
+
+export const metrics = {
+  eventsIngested: new Counter({
+    name: 'fireline_events_ingested_total',
+    help: 'Alert events received, by source, action and outcome (accepted, dropped, error)',
+    labelNames: ['source', 'action', 'outcome'] as const,
+    registers: [registry],
+  }),
+  ingestionLatency: new Histogram({
+    name: 'fireline_ingestion_latency_seconds',
+    help: 'From the HTTP request arriving to Temporal durably accepting the event',
+    labelNames: ['source'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  }),
+  temporalClientErrors: new Counter({
+    name: 'fireline_temporal_client_errors_total',
+    help: 'Calls from the API to Temporal that failed, by operation',
+    labelNames: ['operation'] as const,
+    registers: [registry],
+  }),
+  escalations: new Counter({
+    name: 'fireline_escalation_notifications_total',
+    help: 'Notification rounds planned, by kind (level, fallback, approval, sla, runbook, reminder)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
+  notifications: new Counter({
+    name: 'fireline_notifications_total',
+    help: 'Notification deliveries, by channel type and outcome',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [registry],
+  }),
+  runbookActions: new Counter({
+    name: 'fireline_runbook_actions_total',
+    help: 'Runbook action steps, by action and outcome (succeeded, replayed, failed)',
+    labelNames: ['action', 'outcome'] as const,
+    registers: [registry],
+  }),
+  openIncidents: new Gauge({
+    name: 'fireline_open_incidents',
+    help: 'Incidents not yet resolved, by severity (read from MongoDB at scrape time)',
+    labelNames: ['severity'] as const,
+    registers: [registry],
+  }),
+};
+
+let openIncidentsSource: Pick<Models, 'Incident'> | undefined;
+
+/** The open-incidents gauge reads these models when scraped. */
+export function measureOpenIncidents(models: Pick<Models, 'Incident'>): void {
+  openIncidentsSource = models;
+}
+
+async function collectOpenIncidents(): Promise<void> {
+  if (!openIncidentsSource) return;
+  const counts = await openIncidentsSource.Incident.aggregate<{ _id: string; n: number }>([
+    { $match: { status: { $ne: 'resolved' } } },
+    { $group: { _id: '$severity', n: { $sum: 1 } } },
+  ]);
+  metrics.openIncidents.reset();
+  for (const severity of ['SEV1', 'SEV2', 'SEV3', 'SEV4']) {
+    metrics.openIncidents.set({ severity }, counts.find((c) => c._id === severity)?.n ?? 0);
+  }
+}
+
+/** Prometheus text for the whole registry, with the gauges read at scrape time. */
+export async function scrape(): Promise<string> {
+  await collectOpenIncidents();
+  return registry.metrics();
+}
+
+/** Kind of a notification round from its idempotency key prefix. */
+export function notificationKind(key: string): string {
+  if (/^r\d+-l\d+$/.test(key)) return 'level';
+  if (key === 'fallback') return 'fallback';
+  if (key.startsWith('approval-')) return 'approval';
+  if (key.startsWith('sla-')) return 'sla';
+  if (key.startsWith('rb-')) return 'runbook';
+  if (key.includes(':reminder-')) return 'reminder';
+  return 'other';
+}
