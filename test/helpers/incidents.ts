@@ -13,8 +13,9 @@ import { createTestEnv, type TestEnv } from './test-env';
 export async function createIncidentTestEnv(
   levelDelaySeconds: number,
   overrides: Partial<ActivityDeps> = {},
+  envOptions: Parameters<typeof createTestEnv>[0] = {},
 ): Promise<{ env: TestEnv; receiver: HttpReceiver; teardown: () => Promise<void> }> {
-  const env = await createTestEnv();
+  const env = await createTestEnv(envOptions);
   const receiver = await new HttpReceiver().start();
   await env.startWorker({
     triageRules: testRules(),

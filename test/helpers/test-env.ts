@@ -38,15 +38,18 @@ export interface TestEnv {
  * Connects to the servers the global setup started, with a task queue and a
  * MongoDB database of this test file's own so test files do not see each other.
  */
-export async function createTestEnv(): Promise<TestEnv> {
+export async function createTestEnv(
+  options: { mongoUri?: string; temporalAddress?: string } = {},
+): Promise<TestEnv> {
   installQuietRuntime();
   const suffix = randomUUID().slice(0, 8);
   const baseConfig = loadConfig();
-  const mongoUri = new URL(baseConfig.MONGODB_URI!);
+  const mongoUri = new URL(options.mongoUri ?? baseConfig.MONGODB_URI!);
   mongoUri.pathname = `/fireline_test_${suffix}`;
   const config: Config = {
     ...baseConfig,
     TEMPORAL_TASK_QUEUE: `fireline-test-${suffix}`,
+    TEMPORAL_ADDRESS: options.temporalAddress ?? baseConfig.TEMPORAL_ADDRESS,
     MONGODB_URI: mongoUri.toString(),
   };
 

@@ -83,6 +83,11 @@ describe('incident lifecycle end to end', () => {
     expect(level2.at - level1.at).toBeGreaterThanOrEqual(1_900);
     expect(level2.body).toMatchObject({ incident: { reason: 'level 2' } });
 
+    // The delivery is recorded once the activity completes, a moment after the receiver saw it.
+    await eventually(async () => {
+      const list = await timelineOf(env, opened.incidentId);
+      expect(list.filter((e) => e.type === 'notification.sent')).toHaveLength(3);
+    });
     const acked = await request(env.app)
       .post(`/v1/incidents/${opened.incidentId}/acknowledge`)
       .send({ actor: 'alice' })

@@ -48,6 +48,11 @@ describe('post-mortems and SLAs', () => {
       expect(found.alertCount).toBe(3);
       return found;
     });
+    // Level 1 is notified (two channels) before anyone acknowledges.
+    await eventually(async () => {
+      const list = await timelineOf(env, incident.incidentId);
+      expect(list.filter((e) => e.type === 'notification.sent')).toHaveLength(2);
+    });
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/acknowledge`)
       .send({ actor: 'alice' })
