@@ -3,6 +3,8 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { measureOpenIncidents, registry, scrape } from '../infra/metrics';
 import { pinoHttp } from 'pino-http';
+import { ApiKeyVerifier } from '../auth/api-keys';
+import { createGuard } from './auth';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './errors';
 import { alertRoutes } from './routes/alerts';
@@ -31,22 +33,35 @@ export function createApp(deps: ApiDeps): Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // Integration tokens may come in the URL: keep them out of the logs.
+      serializers: {
+        req: (req: { url?: string; query?: Record<string, unknown> }) => ({
+          ...req,
+          url: req.url?.replace(/([?&]token=)[^&]*/g, '$1[redacted]'),
+          query: req.query && 'token' in req.query ? { ...req.query, token: '[redacted]' } : req.query,
+        }),
+      },
     }),
   );
   app.use(express.json({ limit: '1mb' }));
 
   app.use(helmet());
+  // Every route but /healthz, /readyz and the PagerDuty endpoint (which checks its routing key) takes an API key.
+  const guard = createGuard({
+    verifier: new ApiKeyVerifier(deps.models),
+    rateLimitPerMinute: deps.config.RATE_LIMIT_PER_MINUTE,
+  });
   measureOpenIncidents(deps.models);
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', ...guard('admin'), async (_req, res) => {
     res.type(registry.contentType).send(await scrape());
   });
   app.use(healthRoutes(deps));
-  app.use(diagnosticsRoutes(deps));
-  app.use(alertRoutes(deps));
-  app.use(incidentRoutes(deps));
-  app.use(runbookRoutes(deps));
-  app.use(postmortemRoutes(deps));
-  app.use(analyticsRoutes(deps));
+  app.use(diagnosticsRoutes(deps, guard));
+  app.use(alertRoutes(deps, guard));
+  app.use(incidentRoutes(deps, guard));
+  app.use(runbookRoutes(deps, guard));
+  app.use(postmortemRoutes(deps, guard));
+  app.use(analyticsRoutes(deps, guard));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

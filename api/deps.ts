@@ -6,7 +6,7 @@ import type { Models } from '../models';
 
 /** What the API needs from the process that hosts it; tests pass their own. */
 export interface ApiDeps {
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NAMESPACE'>;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NAMESPACE' | 'RATE_LIMIT_PER_MINUTE'>;
   /** PagerDuty-compatible integration keys → service. */
   routingKeys?: Map<string, string>;
   temporal: Client;

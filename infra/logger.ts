@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -19,10 +19,18 @@ export const redactedPaths = [
   '*.webhookUrl',
 ];
 
-export function createLogger(options: { level: string; name?: string }): Logger {
-  return pino({
-    name: options.name ?? 'fireline',
-    level: options.level,
-    redact: { paths: redactedPaths, censor: '[redacted]' },
-  });
+/** A JSON logger; `destination` (default standard output) lets tests read what it writes. */
+export function createLogger(options: {
+  level: string;
+  name?: string;
+  destination?: DestinationStream;
+}): Logger {
+  return pino(
+    {
+      name: options.name ?? 'fireline',
+      level: options.level,
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+    },
+    options.destination ?? pino.destination(1),
+  );
 }

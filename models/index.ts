@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { incidentModel } from './incident';
+import { apiKeyModel } from './api-key';
 import { postmortemModel } from './postmortem';
 import { roundTripCheckModel } from './round-trip-check';
 import { actionLedgerModel, drillReportModel } from './runbook';
@@ -7,6 +8,7 @@ import { timelineEntryModel } from './timeline-entry';
 
 export type { RoundTripCheck } from './round-trip-check';
 export { fromIncidentDocument, toIncidentDocument, type IncidentDocument } from './incident';
+export { apiScopes, type ApiKeyDocument, type ApiScope } from './api-key';
 export { fromPostmortemDocument, type PostmortemDocument } from './postmortem';
 export type { ActionLedgerEntry, DrillReportDocument } from './runbook';
 export { timelineEntryId, type TimelineEntryDocument } from './timeline-entry';
@@ -20,6 +22,7 @@ export function createModels(connection: Connection) {
     ActionLedger: actionLedgerModel(connection),
     DrillReport: drillReportModel(connection),
     Postmortem: postmortemModel(connection),
+    ApiKey: apiKeyModel(connection),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Runtime } from '@temporalio/worker';
 import { createApp } from '../api/app';
+import { createApiKey, revokeApiKey } from '../auth/api-keys';
 import { close, listen } from '../api/server';
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../infra/logger';
@@ -67,6 +68,10 @@ async function main(): Promise<void> {
     const temporal = await createTemporalClient(effective);
     cleanups.push(() => temporal.connection.close());
 
+    // A development key, so a new user can call the API at once; the previous one is revoked.
+    await revokeApiKey(models, 'dev');
+    const { token: devKey } = await createApiKey(models, 'dev', ['admin']);
+
     const port = process.env.PORT ? config.PORT : await preferredOrFreePort(config.PORT);
     const server = await listen(
       createApp({
@@ -90,6 +95,8 @@ async function main(): Promise<void> {
     printProgress(
       `  MongoDB:      ${stack.started.some((s) => s.includes('mongodb://')) ? stack.mongoUri : 'MONGODB_URI'}`,
     );
+    printProgress(`  API key:      ${devKey}  (name "dev", admin; replaced at every start)`);
+    printProgress(`                export FIRELINE_API_KEY=${devKey}`);
     printProgress('Press Ctrl-C to stop everything.');
 
     await new Promise<void>((resolve, reject) => {

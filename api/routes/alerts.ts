@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { AlertEvent } from '../../domain/incident';
+import type { Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { fieldErrorsFrom } from '../errors';
 import { fromAlertmanager, fromNative, fromPagerDuty, generatedDedupKey } from '../ingest/normalize';
@@ -17,11 +18,12 @@ function pagerDutyInvalid(res: Response, message: string, errors: string[]): voi
   res.status(400).json({ status: 'invalid event', message, errors });
 }
 
-export function alertRoutes(deps: ApiDeps): Router {
+export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
   const router = Router();
 
   router.post(
     '/v1/alerts',
+    ...guard('alerts:write'),
     validated({ body: nativeAlertSchema }, async ({ body }, _req, res) => {
       const event = fromNative(body, new Date());
       const result = await deliverAlertEvent(deps, event);
@@ -80,8 +82,16 @@ export function alertRoutes(deps: ApiDeps): Router {
       },
     );
 
-  router.post('/v1/integrations/alertmanager', webhook(alertmanagerWebhookSchema, 'alertmanager'));
-  router.post('/v1/integrations/grafana', webhook(grafanaWebhookSchema, 'grafana'));
+  router.post(
+    '/v1/integrations/alertmanager',
+    ...guard('alerts:write', { queryToken: true }),
+    webhook(alertmanagerWebhookSchema, 'alertmanager'),
+  );
+  router.post(
+    '/v1/integrations/grafana',
+    ...guard('alerts:write', { queryToken: true }),
+    webhook(grafanaWebhookSchema, 'grafana'),
+  );
 
   return router;
 }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { incidentAnalytics } from '../../analytics/incidents';
+import type { Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validated } from '../validate';
 
@@ -12,11 +13,12 @@ const query = z
   })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['to'] });
 
-export function analyticsRoutes(deps: ApiDeps): Router {
+export function analyticsRoutes(deps: ApiDeps, guard: Guard): Router {
   const router = Router();
 
   router.get(
     '/v1/analytics/incidents',
+    ...guard('incidents:read'),
     validated({ query }, async ({ query: q }, _req, res) => {
       const incidents = await deps.models.Incident.find(
         { openedAt: { $gte: new Date(q.from), $lt: new Date(q.to) } },

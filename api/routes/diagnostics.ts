@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { roundTripWorkflow } from '../../workflows/diagnostics';
+import type { Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { NotFoundError } from '../errors';
 import { validated } from '../validate';
@@ -14,11 +15,12 @@ const checkIdSchema = z
  * A round trip through every layer (API → workflow → activity → MongoDB → API),
  * for operators checking a deployment end to end.
  */
-export function diagnosticsRoutes(deps: ApiDeps): Router {
+export function diagnosticsRoutes(deps: ApiDeps, guard: Guard): Router {
   const router = Router();
 
   router.post(
     '/v1/diagnostics/round-trips',
+    ...guard('admin'),
     validated(
       { body: z.object({ checkId: checkIdSchema.optional() }).strict() },
       async ({ body }, _req, res) => {
@@ -36,6 +38,7 @@ export function diagnosticsRoutes(deps: ApiDeps): Router {
 
   router.get(
     '/v1/diagnostics/round-trips/:checkId',
+    ...guard('admin'),
     validated({ params: z.object({ checkId: checkIdSchema }) }, async ({ params }, _req, res) => {
       const check = await deps.models.RoundTripCheck.findById(params.checkId).lean();
       if (!check) throw new NotFoundError(`No round-trip check ${params.checkId}`);

@@ -13,6 +13,7 @@ import {
   startRunbookUpdate,
 } from '../../workflows/incident-messages';
 import { decideApprovalUpdate } from '../../workflows/runbook-messages';
+import { actorFor, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ConflictError, HttpError, NotFoundError } from '../errors';
 import { loadStoredIncident, readIncident, updateIncident, updateRefusal } from '../incident-service';
@@ -26,11 +27,6 @@ const actor = z
   .string()
   .regex(/^[A-Za-z0-9._@-]{1,100}$/, 'must be 1-100 letters, digits, . _ @ -')
   .optional();
-
-/** Who acted: `user:<actor>` from the body, `user:anonymous` without one (authentication arrives with the hardening work). */
-function actorOf(value: string | undefined): string {
-  return `user:${value ?? 'anonymous'}`;
-}
 
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
@@ -64,11 +60,12 @@ function decodeCursor(cursor: string): { openedAt: Date; id: string } {
   return { openedAt, id };
 }
 
-export function incidentRoutes(deps: ApiDeps): Router {
+export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
   const router = Router();
 
   router.get(
     '/v1/incidents',
+    ...guard('incidents:read'),
     validated({ query: listQuery }, async ({ query }, _req, res) => {
       const filter: FilterQuery<IncidentDocument> = {};
       if (query.status) filter.status = { $in: query.status };
@@ -100,6 +97,7 @@ export function incidentRoutes(deps: ApiDeps): Router {
 
   router.get(
     '/v1/incidents/:id',
+    ...guard('incidents:read'),
     validated({ params: idParams }, async ({ params }, _req, res) => {
       res.json(await readIncident(deps, params.id));
     }),
@@ -107,6 +105,7 @@ export function incidentRoutes(deps: ApiDeps): Router {
 
   router.get(
     '/v1/incidents/:id/timeline',
+    ...guard('incidents:read'),
     validated({ params: idParams }, async ({ params }, _req, res) => {
       await loadStoredIncident(deps, params.id);
       const entries = await deps.models.TimelineEntry.find({ incidentId: params.id }).sort({ seq: 1 }).lean();
@@ -122,13 +121,14 @@ export function incidentRoutes(deps: ApiDeps): Router {
 
   router.post(
     '/v1/incidents/:id/acknowledge',
+    ...guard('incidents:write'),
     validated(
       { params: idParams, body: z.object({ actor }).strict() },
       async ({ params, body }, _req, res) => {
         res.json(
           await updateIncident(deps, acknowledgeUpdate, {
             incidentId: params.id,
-            actor: actorOf(body.actor),
+            actor: actorFor(res, body.actor),
           }),
         );
       },
@@ -137,13 +137,14 @@ export function incidentRoutes(deps: ApiDeps): Router {
 
   router.post(
     '/v1/incidents/:id/resolve',
+    ...guard('incidents:write'),
     validated(
       { params: idParams, body: z.object({ actor, note: z.string().min(1).max(4000).optional() }).strict() },
       async ({ params, body }, _req, res) => {
         res.json(
           await updateIncident(deps, resolveUpdate, {
             incidentId: params.id,
-            actor: actorOf(body.actor),
+            actor: actorFor(res, body.actor),
             note: body.note,
           }),
         );
@@ -153,6 +154,7 @@ export function incidentRoutes(deps: ApiDeps): Router {
 
   router.post(
     '/v1/incidents/:id/snooze',
+    ...guard('incidents:write'),
     validated(
       {
         params: idParams,
@@ -171,7 +173,7 @@ export function incidentRoutes(deps: ApiDeps): Router {
         res.json(
           await updateIncident(deps, snoozeUpdate, {
             incidentId: params.id,
-            actor: actorOf(body.actor),
+            actor: actorFor(res, body.actor),
             durationSeconds: body.durationSeconds,
           }),
         );
@@ -181,6 +183,7 @@ export function incidentRoutes(deps: ApiDeps): Router {
 
   router.post(
     '/v1/incidents/:id/escalate',
+    ...guard('incidents:write'),
     validated(
       {
         params: idParams,
@@ -190,7 +193,7 @@ export function incidentRoutes(deps: ApiDeps): Router {
         res.json(
           await updateIncident(deps, escalateUpdate, {
             incidentId: params.id,
-            actor: actorOf(body.actor),
+            actor: actorFor(res, body.actor),
             reason: body.reason,
           }),
         );
@@ -200,13 +203,14 @@ export function incidentRoutes(deps: ApiDeps): Router {
 
   router.post(
     '/v1/incidents/:id/notes',
+    ...guard('incidents:write'),
     validated(
       { params: idParams, body: z.object({ actor, text: z.string().min(1).max(10_000) }).strict() },
       async ({ params, body }, _req, res) => {
         res.status(201).json(
           await updateIncident(deps, addNoteUpdate, {
             incidentId: params.id,
-            actor: actorOf(body.actor),
+            actor: actorFor(res, body.actor),
             text: body.text,
           }),
         );
@@ -216,6 +220,7 @@ export function incidentRoutes(deps: ApiDeps): Router {
 
   router.patch(
     '/v1/incidents/:id',
+    ...guard('incidents:write'),
     validated(
       {
         params: idParams,
@@ -236,7 +241,7 @@ export function incidentRoutes(deps: ApiDeps): Router {
         res.json(
           await updateIncident(deps, patchIncidentUpdate, {
             incidentId: params.id,
-            actor: actorOf(who),
+            actor: actorFor(res, who),
             ...changes,
           }),
         );
@@ -246,6 +251,7 @@ export function incidentRoutes(deps: ApiDeps): Router {
 
   router.post(
     '/v1/incidents/:id/runbooks',
+    ...guard('runbooks:run'),
     validated(
       {
         params: idParams,
@@ -262,7 +268,7 @@ export function incidentRoutes(deps: ApiDeps): Router {
         requireValidParams(meta, body.params);
         const started = await updateIncident(deps, startRunbookUpdate, {
           incidentId: params.id,
-          actor: actorOf(body.actor),
+          actor: actorFor(res, body.actor),
           runbookId: meta.id,
           params: body.params,
         });
@@ -273,6 +279,7 @@ export function incidentRoutes(deps: ApiDeps): Router {
 
   router.post(
     '/v1/incidents/:id/runbooks/:runId/cancel',
+    ...guard('runbooks:run'),
     validated(
       {
         params: idParams.extend({
@@ -298,6 +305,7 @@ export function incidentRoutes(deps: ApiDeps): Router {
 
   router.get(
     '/v1/incidents/:id/approvals',
+    ...guard('incidents:read'),
     validated({ params: idParams }, async ({ params }, _req, res) => {
       const incident = await readIncident(deps, params.id);
       res.json({ incidentId: params.id, approvals: incident.approvals ?? [] });
@@ -326,7 +334,7 @@ export function incidentRoutes(deps: ApiDeps): Router {
                 {
                   approvalId: approval.approvalId,
                   decision,
-                  actor: actorOf(body.actor),
+                  actor: actorFor(res, body.actor),
                   comment: body.comment,
                 },
               ],
@@ -337,8 +345,16 @@ export function incidentRoutes(deps: ApiDeps): Router {
         }
       },
     );
-  router.post('/v1/incidents/:id/approvals/:approvalId/approve', decide('approve'));
-  router.post('/v1/incidents/:id/approvals/:approvalId/reject', decide('reject'));
+  router.post(
+    '/v1/incidents/:id/approvals/:approvalId/approve',
+    ...guard('approvals:decide'),
+    decide('approve'),
+  );
+  router.post(
+    '/v1/incidents/:id/approvals/:approvalId/reject',
+    ...guard('approvals:decide'),
+    decide('reject'),
+  );
 
   return router;
 }

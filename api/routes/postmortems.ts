@@ -12,6 +12,7 @@ import {
 import { fromPostmortemDocument, type PostmortemDocument } from '../../models';
 import { toHtml, toMarkdown } from '../../postmortems/render';
 import { postmortemStatusSignal } from '../../workflows/postmortem-messages';
+import type { Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ConflictError, NotFoundError } from '../errors';
 import { validated } from '../validate';
@@ -80,7 +81,7 @@ function onlyActionItemStatusChanges(current: Postmortem, body: z.output<typeof 
   });
 }
 
-export function postmortemRoutes(deps: ApiDeps): Router {
+export function postmortemRoutes(deps: ApiDeps, guard: Guard): Router {
   const router = Router();
 
   async function load(id: string): Promise<Postmortem> {
@@ -91,6 +92,7 @@ export function postmortemRoutes(deps: ApiDeps): Router {
 
   router.get(
     '/v1/postmortems',
+    ...guard('incidents:read'),
     validated({ query: listQuery }, async ({ query }, _req, res) => {
       const filter: FilterQuery<PostmortemDocument> = {};
       if (query.service) filter.service = query.service;
@@ -114,6 +116,7 @@ export function postmortemRoutes(deps: ApiDeps): Router {
   // JSON, Markdown or a printable HTML page, by the Accept header.
   router.get(
     '/v1/postmortems/:id',
+    ...guard('incidents:read'),
     validated({ params: idParams }, async ({ params }, req, res) => {
       const pm = await load(params.id);
       switch (req.accepts(['application/json', 'text/markdown', 'text/html'])) {
@@ -131,6 +134,7 @@ export function postmortemRoutes(deps: ApiDeps): Router {
 
   router.patch(
     '/v1/postmortems/:id',
+    ...guard('postmortems:write'),
     validated({ params: idParams, body: patchBody }, async ({ params, body }, _req, res) => {
       const current = await load(params.id);
       if (current.status === 'published' && !onlyActionItemStatusChanges(current, body)) {

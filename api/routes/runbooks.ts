@@ -6,6 +6,7 @@ import type { RunbookMeta, RunbookResult } from '../../domain/runbook';
 import { checkRunbookParams } from '../../infra/runbook-params';
 import { runbookMetas } from '../../runbooks';
 import { runbookWorkflow } from '../../workflows/runbook';
+import { actorFor, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { NotFoundError, ValidationError } from '../errors';
 import { validated } from '../validate';
@@ -49,15 +50,16 @@ const dryRunBody = z
   })
   .strict();
 
-export function runbookRoutes(deps: ApiDeps): Router {
+export function runbookRoutes(deps: ApiDeps, guard: Guard): Router {
   const router = Router();
 
-  router.get('/v1/runbooks', (_req, res) => {
+  router.get('/v1/runbooks', ...guard('incidents:read'), (_req, res) => {
     res.json({ runbooks: runbookMetas() });
   });
 
   router.get(
     '/v1/runbooks/:id',
+    ...guard('incidents:read'),
     validated({ params: runbookIdParams }, ({ params }, _req, res) => {
       res.json(requireRunbook(params.id));
     }),
@@ -66,6 +68,7 @@ export function runbookRoutes(deps: ApiDeps): Router {
   // A drill: the same runbook code, side effects replaced by recorded no-ops; the report is stored and returned.
   router.post(
     '/v1/runbooks/:id/dry-run',
+    ...guard('runbooks:run'),
     validated({ params: runbookIdParams, body: dryRunBody }, async ({ params, body }, _req, res) => {
       const meta = requireRunbook(params.id);
       requireValidParams(meta, body.params);
@@ -81,7 +84,7 @@ export function runbookRoutes(deps: ApiDeps): Router {
             params: body.params,
             dryRun: true,
             realHttpInDryRun: body.realHttp,
-            requestedBy: `user:${body.actor ?? 'anonymous'}`,
+            requestedBy: actorFor(res, body.actor),
           },
         ],
         staticSummary: `drill of ${meta.id}`,
@@ -97,6 +100,7 @@ export function runbookRoutes(deps: ApiDeps): Router {
 
   router.get(
     '/v1/drills/:drillId',
+    ...guard('incidents:read'),
     validated(
       { params: z.object({ drillId: z.string().regex(/^DRILL-[A-Z0-9]{8}$/, 'must be a drill id') }) },
       async ({ params }, _req, res) => {

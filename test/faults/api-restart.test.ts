@@ -39,7 +39,7 @@ describe('API restart during a burst of alerts', () => {
       try {
         const res = await fetch(`http://127.0.0.1:${port}/v1/alerts`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${env.adminToken}` },
           body: JSON.stringify({
             service: 'burst',
             summary: `Burst ${key}`,

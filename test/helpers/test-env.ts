@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
+import { createApiKey } from '../../auth/api-keys';
 import type mongoose from 'mongoose';
 import type { ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../infra/logger';
 import { connectMongo } from '../../infra/mongo';
-import { createModels, ensureIndexes, type Models } from '../../models';
+import { createModels, ensureIndexes, type ApiScope, type Models } from '../../models';
 import { createFirelineWorker } from '../../worker';
 
 let runtimeInstalled = false;
@@ -27,7 +28,14 @@ export interface TestEnv {
   client: Client;
   mongo: mongoose.Connection;
   models: Models;
+  /** The API, with an admin key added to every request that carries none. */
   app: Express;
+  /** The API as it is: no key added. */
+  rawApp: Express;
+  /** The admin key `app` adds. */
+  adminToken: string;
+  /** A fresh API key with these scopes. */
+  createKey(name: string, scopes: ApiScope[]): Promise<string>;
   taskQueue: string;
   /** Starts a worker on this env's task queue; returns a function that stops it. */
   startWorker(activityOverrides?: Partial<ActivityDeps>): Promise<() => Promise<void>>;
@@ -49,6 +57,8 @@ export async function createTestEnv(
   const config: Config = {
     ...baseConfig,
     TEMPORAL_TASK_QUEUE: `fireline-test-${suffix}`,
+    // Tests send bursts; the rate limit has a test of its own.
+    RATE_LIMIT_PER_MINUTE: 1_000_000,
     TEMPORAL_ADDRESS: options.temporalAddress ?? baseConfig.TEMPORAL_ADDRESS,
     MONGODB_URI: mongoUri.toString(),
   };
@@ -60,7 +70,14 @@ export async function createTestEnv(
   await ensureIndexes(models);
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const routingKeys = new Map([['test-routing-key', 'payments']]);
-  const app = createApp({ config, temporal: client, mongo, models, logger, routingKeys });
+  const rawApp = createApp({ config, temporal: client, mongo, models, logger, routingKeys });
+  const { token: adminToken } = await createApiKey(models, 'test-admin', ['admin']);
+  const app = express();
+  app.use((req, _res, next) => {
+    req.headers.authorization ??= `Bearer ${adminToken}`;
+    next();
+  });
+  app.use(rawApp);
 
   const stoppers = new Set<() => Promise<void>>();
   const startWorker = async (activityOverrides?: Partial<ActivityDeps>) => {
@@ -87,6 +104,9 @@ export async function createTestEnv(
     mongo,
     models,
     app,
+    rawApp,
+    adminToken,
+    createKey: async (name, scopes) => (await createApiKey(models, name, scopes)).token,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     startWorker,
     async teardown() {

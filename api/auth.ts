@@ -1,0 +1,84 @@
+import type { RequestHandler, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { ApiKeyVerifier, Principal } from '../auth/api-keys';
+import type { ApiScope } from '../models';
+import { HttpError } from './errors';
+
+export interface AuthDeps {
+  verifier: ApiKeyVerifier;
+  /** Requests per key per minute before a 429 with Retry-After. */
+  rateLimitPerMinute: number;
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+export function principalOf(res: Response): Principal {
+  const principal = res.locals.principal as Principal | undefined;
+  if (!principal) throw new HttpError(401, 'unauthorized', 'An API key is required');
+  return principal;
+}
+
+/**
+ * Who an action is recorded as: the key's name; an `admin` key (a chat-ops bot,
+ * say) may name the person it acts for.
+ */
+export function actorFor(res: Response, onBehalfOf: string | undefined): string {
+  const principal = principalOf(res);
+  if (onBehalfOf === undefined) return `user:${principal.name}`;
+  if (!principal.scopes.includes('admin')) {
+    throw new HttpError(403, 'forbidden', 'Only an admin key may act on behalf of someone (body.actor)');
+  }
+  return `user:${onBehalfOf}`;
+}
+
+/**
+ * Builds the guard for a route: a valid API key (Authorization: Bearer …, or
+ * `?token=` where the sender cannot set headers), the scope (admin implies
+ * all), and the per-key rate limit.
+ */
+export function createGuard(deps: AuthDeps) {
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: deps.rateLimitPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => principalOf(res).keyId,
+    handler: (_req, res, next) => {
+      next(
+        new HttpError(
+          429,
+          'rate_limited',
+          `More than ${deps.rateLimitPerMinute} requests a minute for this key; retry later`,
+        ),
+      );
+    },
+  });
+
+  return function guard(scope: ApiScope, options: { queryToken?: boolean } = {}): RequestHandler[] {
+    const authenticate: RequestHandler = async (req, res, next) => {
+      const queryToken =
+        options.queryToken && typeof req.query.token === 'string' ? req.query.token : undefined;
+      const token = bearerToken(req.headers.authorization) ?? queryToken;
+      if (!token) {
+        res.setHeader('WWW-Authenticate', 'Bearer');
+        throw new HttpError(401, 'unauthorized', 'An API key is required: Authorization: Bearer <key>');
+      }
+      const principal = await deps.verifier.verify(token);
+      if (!principal) {
+        res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+        throw new HttpError(401, 'unauthorized', 'The API key is not valid or was revoked');
+      }
+      if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
+        throw new HttpError(403, 'forbidden', `This key lacks the ${scope} scope`);
+      }
+      res.locals.principal = principal;
+      next();
+    };
+    return [authenticate, limiter];
+  };
+}
+
+export type Guard = ReturnType<typeof createGuard>;
