@@ -47,3 +47,11 @@ export async function timelineOf(env: TestEnv, incidentId: string): Promise<Time
   const res = await request(env.app).get(`/v1/incidents/${incidentId}/timeline`).expect(200);
   return (res.body as { entries: TimelineEntry[] }).entries;
 }
+
+/** Waits until the workflow run has completed. */
+export async function waitForCompletion(env: TestEnv, workflowId: string, runId?: string): Promise<void> {
+  await eventually(async () => {
+    const { status } = await env.client.workflow.getHandle(workflowId, runId).describe();
+    expect(status.name).toBe('COMPLETED');
+  });
+}

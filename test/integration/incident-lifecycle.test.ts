@@ -6,7 +6,12 @@ import { recordHistory } from '../helpers/histories';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import { WEBHOOK_SECRET } from '../helpers/test-catalog';
 import type { TestEnv } from '../helpers/test-env';
-import { createIncidentTestEnv, openIncident as openIncidentOf, timelineOf } from '../helpers/incidents';
+import {
+  createIncidentTestEnv,
+  openIncident as openIncidentOf,
+  timelineOf,
+  waitForCompletion,
+} from '../helpers/incidents';
 
 // Alert → level 1 notified → no ack → level 2 notified → acknowledge → resolve,
 // against the real Temporal dev server and MongoDB-wire server, with the
@@ -125,10 +130,7 @@ describe('incident lifecycle end to end', () => {
     });
 
     // The workflow completes and the stored incident says resolved.
-    await eventually(async () => {
-      const { status } = await env.client.workflow.getHandle(opened.workflowId, opened.runId).describe();
-      expect(status.name).toBe('COMPLETED');
-    });
+    await waitForCompletion(env, opened.workflowId, opened.runId);
     const stored = await request(env.app).get(`/v1/incidents/${opened.incidentId}`).expect(200);
     expect(stored.body).toMatchObject({ status: 'resolved', severity: 'SEV2' });
     await request(env.app).post(`/v1/incidents/${opened.incidentId}/resolve`).send({}).expect(409);
@@ -208,10 +210,7 @@ describe('incident lifecycle end to end', () => {
     // One level, repeated once: notified twice, then the fallback.
     expect(types.filter((t) => t === 'escalation.level')).toHaveLength(2);
     await request(env.app).post(`/v1/incidents/${incident.incidentId}/resolve`).send({}).expect(200);
-    await eventually(async () => {
-      const { status } = await env.client.workflow.getHandle(incident.workflowId, incident.runId).describe();
-      expect(status.name).toBe('COMPLETED');
-    });
+    await waitForCompletion(env, incident.workflowId, incident.runId);
     await recordHistory(env.client, 'exhausted', incident.workflowId, incident.runId);
   });
 
@@ -245,10 +244,7 @@ describe('incident lifecycle end to end', () => {
       .post(`/v1/incidents/${incident.incidentId}/resolve`)
       .send({ actor: 'bob' })
       .expect(200);
-    await eventually(async () => {
-      const { status } = await env.client.workflow.getHandle(incident.workflowId, incident.runId).describe();
-      expect(status.name).toBe('COMPLETED');
-    });
+    await waitForCompletion(env, incident.workflowId, incident.runId);
     await recordHistory(env.client, 'escalate-snooze-resolve', incident.workflowId, incident.runId);
   });
 

@@ -5,7 +5,7 @@ import { acknowledgeUpdate, incidentQuery } from '../../workflows/incident-messa
 import { incidentWorkflowId } from '../../domain/incident-keys';
 import { eventually } from '../helpers/http-receiver';
 import type { TestEnv } from '../helpers/test-env';
-import { createIncidentTestEnv } from '../helpers/incidents';
+import { createIncidentTestEnv, waitForCompletion } from '../helpers/incidents';
 
 // PagerDuty Events API v2, Alertmanager and Grafana webhooks, end to end.
 describe('alert integrations', () => {
@@ -75,12 +75,7 @@ describe('alert integrations', () => {
         .send({ routing_key: 'test-routing-key', event_action: 'resolve', dedup_key: 'pd-cycle' })
         .expect(202);
       await waitForStatus('payments', 'pd-cycle', 1, 'resolved');
-      await eventually(async () => {
-        const { status } = await env.client.workflow
-          .getHandle(incidentWorkflowId('payments', 'pd-cycle'))
-          .describe();
-        expect(status.name).toBe('COMPLETED');
-      });
+      await waitForCompletion(env, incidentWorkflowId('payments', 'pd-cycle'));
 
       // Same key again: a new incident, not the old one re-opened.
       await request(env.app)

@@ -3,7 +3,7 @@ import { createPostmortemActivities } from '../../activities/postmortems';
 import type { Postmortem } from '../../domain/postmortem';
 import { recordHistory } from '../helpers/histories';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
-import { createIncidentTestEnv, openIncident, timelineOf } from '../helpers/incidents';
+import { createIncidentTestEnv, openIncident, timelineOf, waitForCompletion } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
 
 const hour = 3600;
@@ -194,10 +194,7 @@ describe('post-mortems and SLAs', () => {
       .expect(200);
     expect(published.body.status).toBe('published');
 
-    await eventually(async () => {
-      const { status } = await env.client.workflow.getHandle(`postmortem:${incident.incidentId}`).describe();
-      expect(status.name).toBe('COMPLETED');
-    });
+    await waitForCompletion(env, `postmortem:${incident.incidentId}`);
     await recordHistory(env.client, 'postmortem-review', `postmortem:${incident.incidentId}`);
     const conflict = await request(env.app)
       .patch(`/v1/postmortems/${pm.postmortemId}`)
@@ -249,10 +246,7 @@ describe('post-mortems and SLAs', () => {
     const current = await openIncident(env, 'sla-test', 'sla-1');
     expect(current.slaBreaches?.map((b) => b.kind)).toEqual(['acknowledge', 'resolve']);
     await request(env.app).post(`/v1/incidents/${incident.incidentId}/resolve`).send({}).expect(200);
-    await eventually(async () => {
-      const { status } = await env.client.workflow.getHandle(incident.workflowId, incident.runId).describe();
-      expect(status.name).toBe('COMPLETED');
-    });
+    await waitForCompletion(env, incident.workflowId, incident.runId);
     await recordHistory(env.client, 'incident-sla-breaches', incident.workflowId, incident.runId);
   });
 });

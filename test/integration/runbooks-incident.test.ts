@@ -3,7 +3,12 @@ import type { ApprovalRequest } from '../../domain/runbook';
 import { recordHistory } from '../helpers/histories';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import type { TestEnv } from '../helpers/test-env';
-import { createIncidentTestEnv, openIncident as openIncidentOf, timelineOf } from '../helpers/incidents';
+import {
+  createIncidentTestEnv,
+  openIncident as openIncidentOf,
+  timelineOf,
+  waitForCompletion,
+} from '../helpers/incidents';
 
 // Runbooks as child workflows of incidents, through the API, against the real
 // servers; webhooks land on a local receiver.
@@ -94,10 +99,7 @@ describe('runbooks on incidents', () => {
     ]);
     const failedStep = entries.find((e) => e.message.startsWith('restart-service: health check failed'));
     expect(failedStep?.data).toMatchObject({ attempts: 2, outcome: 'failed', kind: 'http' });
-    await eventually(async () => {
-      const { status } = await env.client.workflow.getHandle(opened.workflowId, opened.runId).describe();
-      expect(status.name).toBe('COMPLETED');
-    });
+    await waitForCompletion(env, opened.workflowId, opened.runId);
     await recordHistory(env.client, 'incident-with-automatic-runbook', opened.workflowId, opened.runId);
     await recordHistory(env.client, 'runbook-restart-service', `runbook:${opened.incidentId}.rb1`);
   });
