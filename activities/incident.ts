@@ -14,6 +14,7 @@ import type {
   TriageResult,
   UnreachableTarget,
 } from '../domain/incident';
+import { isDuplicateKeyError } from '../infra/mongo';
 import { timelineEntryId, toIncidentDocument, type Models } from '../models';
 import { whoIsOnCall } from '../oncall/schedule';
 import type { OnCallCatalog } from '../oncall/types';
@@ -74,10 +75,6 @@ export function resolveRunbooks(
     runbooks.push({ id: meta.id, params });
   }
   return { runbooks, warnings };
-}
-
-function isDuplicateKeyError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
 }
 
 export function policySnapshot(

@@ -1,5 +1,6 @@
 import type { NotificationContext } from '../domain/incident';
 import type { PostmortemStatus } from '../domain/postmortem';
+import { isDuplicateKeyError } from '../infra/mongo';
 import { fromIncidentDocument, type Models } from '../models';
 import type { OnCallCatalog } from '../oncall/types';
 import { buildPostmortem } from '../postmortems/build';
@@ -12,10 +13,6 @@ export interface PostmortemActivityDeps {
   /** Review reminders: every interval until published; after this many, the fallback too. */
   postmortemReview: { reminderIntervalSeconds: number; remindersBeforeEscalation: number };
   deliver: (input: DeliverInput) => Promise<{ detail: string }>;
-}
-
-function isDuplicateKeyError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
 }
 
 /** Fields the review owns: written at the first draft only, never overwritten by a later one. */

@@ -9,16 +9,13 @@ import type {
   RunbookResult,
 } from '../domain/runbook';
 import { metrics } from '../infra/metrics';
+import { isDuplicateKeyError } from '../infra/mongo';
 import type { Models } from '../models';
 
 export interface RunbookActivityDeps {
   models: Pick<Models, 'ActionLedger' | 'DrillReport'>;
   actions: Record<string, ActionImpl>;
   secrets: Record<string, string | undefined>;
-}
-
-function isDuplicateKeyError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
 }
 
 /** The activity's attempt number and cancellation signal (1 and a fresh signal outside an activity, for tests). */

@@ -21,3 +21,8 @@ export async function pingMongo(connection: mongoose.Connection): Promise<void> 
   }
   await connection.db.admin().command({ ping: 1 });
 }
+
+/** MongoDB's duplicate-key error (E11000): how a conditional upsert says "a newer document is there". */
+export function isDuplicateKeyError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
+}
