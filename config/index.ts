@@ -58,6 +58,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the local stack keeps built binaries and data (git-ignored). */
   FIRELINE_CACHE_DIR: z.string().min(1).optional(),
+  /** Pre-built workflow bundle for the worker (default dist/workflow-bundle.js from `npm run build`). */
+  FIRELINE_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** Path to a `temporal` CLI binary to use instead of searching PATH or building one. */
   TEMPORAL_CLI: z.string().min(1).optional(),
   /** Ports for the local Temporal dev server (frontend and Web UI). */

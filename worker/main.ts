@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const { worker, connection } = await createFirelineWorker({
     config,
     models,
-    bundlePath: defaultBundlePath(),
+    bundlePath: config.FIRELINE_WORKFLOW_BUNDLE ?? defaultBundlePath(),
   });
   logger.info(
     { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
