@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { ApplicationFailure } from '@temporalio/common';
+import { sendJson } from '../infra/http';
 import type { ActionImpl, AllowedCommand } from './types';
 
 function stringField(input: Record<string, unknown>, field: string): string {
@@ -20,34 +21,17 @@ export const webhookAction: ActionImpl = async (input, { idempotencyKey, secrets
   if (!url)
     throw ApplicationFailure.nonRetryable(`environment variable ${urlEnv} is not set`, 'ActionNotConfigured');
   const method = typeof input.method === 'string' ? input.method.toUpperCase() : 'POST';
-  let response: Response;
-  try {
-    response = await fetch(url, {
+  const { status, text } = await sendJson(
+    url,
+    {
       method,
-      headers: { 'content-type': 'application/json', 'Idempotency-Key': idempotencyKey },
+      headers: { 'Idempotency-Key': idempotencyKey },
       body: method === 'GET' ? undefined : JSON.stringify(input.body ?? {}),
       signal,
-    });
-  } catch (err) {
-    throw new Error(`webhook ${urlEnv}: request failed (${err instanceof Error ? err.name : 'error'})`);
-  }
-  const text = (await response.text()).slice(0, 200);
-  if (!response.ok) {
-    const message = `webhook ${urlEnv}: HTTP ${response.status}${text ? `: ${text}` : ''}`;
-    if (
-      response.status >= 400 &&
-      response.status < 500 &&
-      response.status !== 408 &&
-      response.status !== 429
-    ) {
-      throw ApplicationFailure.nonRetryable(message, 'ActionRejected');
-    }
-    throw new Error(message);
-  }
-  return {
-    summary: `webhook ${urlEnv}: HTTP ${response.status}`,
-    output: { status: response.status, body: text },
-  };
+    },
+    { label: `webhook ${urlEnv}: `, rejectedType: 'ActionRejected' },
+  );
+  return { summary: `webhook ${urlEnv}: HTTP ${status}`, output: { status, body: text } };
 };
 
 /**

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type { NotificationContext, PlannedDelivery } from '../domain/incident';
+import { sendJson } from '../infra/http';
 import { metrics } from '../infra/metrics';
 import type { Channel, OnCallCatalog } from '../oncall/types';
 
@@ -93,26 +94,12 @@ async function post(
   headers: Record<string, string>,
   timeoutMs: number,
 ): Promise<string> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    // Network errors are retried; the message never includes the URL (it may carry a token).
-    throw new Error(`request failed: ${err instanceof Error ? err.name : 'error'}`);
-  }
-  const text = (await response.text()).slice(0, 200);
-  if (response.ok) return `HTTP ${response.status}`;
-  const message = `HTTP ${response.status}${text ? `: ${text}` : ''}`;
-  // 4xx other than 408/429 will not get better by retrying.
-  if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
-    throw ApplicationFailure.nonRetryable(message, 'NotificationRejected');
-  }
-  throw new Error(message);
+  const { status } = await sendJson(
+    url,
+    { headers, body, signal: AbortSignal.timeout(timeoutMs) },
+    { label: '', rejectedType: 'NotificationRejected' },
+  );
+  return `HTTP ${status}`;
 }
 
 export function createNotificationActivities(deps: NotificationDeps) {

@@ -5,9 +5,9 @@ import type { ActionImpl } from '../actions';
 import { createActivities } from '../activities';
 import type { ApprovalRequest, RunbookIncident, RunbookResult } from '../domain/runbook';
 import { connectMongo } from '../infra/mongo';
+import { loadConfig } from '../config';
 import { createModels } from '../models';
-import { runbookMetas } from '../runbooks';
-import { slaTargets } from '../sla/targets';
+import { defaultActivityDeps } from '../worker';
 import { runbookWorkflow } from '../workflows/runbook';
 import { decideApprovalUpdate, runbookProgressQuery } from '../workflows/runbook-messages';
 
@@ -58,18 +58,9 @@ export async function runRunbookForTest(options: RunbookTestOptions): Promise<Ru
       taskQueue,
       workflowBundle: { codePath: bundlePath },
       activities: createActivities({
-        models,
-        triageRules: {
-          rules: [],
-          defaultRule: { id: 'default', impact: 'low', team: 'test', escalationPolicy: 'none' },
-        },
-        catalog: { people: [], channels: [], schedules: [], policies: [] },
+        ...defaultActivityDeps(loadConfig(), models),
         secrets: options.secrets ?? {},
-        mailFrom: 'test@localhost',
         actions: options.actions,
-        runbookMetas: runbookMetas(),
-        slaTargets,
-        postmortemReview: { reminderIntervalSeconds: 86_400, remindersBeforeEscalation: 3 },
       }),
     });
     const client = new Client({ connection: clientConnection });
