@@ -6,6 +6,7 @@ import { repoRoot } from '../../stack/paths';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { openIncident } from '../helpers/incidents';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { runbookProgressQuery } from '../../workflows/runbook-messages';
 
 // A worker process killed with SIGKILL in the middle of a runbook step: a new
 // worker resumes the run at that step and no action happens twice.
@@ -49,7 +50,7 @@ describe('worker killed mid-runbook', () => {
       .send({ service: 'kill-test', summary: 'Backlog', severity: 'warning', dedupKey: 'k1' })
       .expect(202);
     const incident = await openIncident(env, 'kill-test', 'k1');
-    await request(env.app)
+    const started = await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/runbooks`)
       .send({
         runbookId: 'scale-out-queue',
@@ -62,6 +63,17 @@ describe('worker killed mid-runbook', () => {
       })
       .expect(202);
     await eventually(() => expect(receiver.to('/scale')).toHaveLength(1), 30_000);
+    // Kill only once the action step has completed and the wait step runs (a kill in the middle of the
+    // action itself would have it re-sent, with the same idempotency key, after its timeout).
+    await eventually(async () => {
+      const progress = await env.client.workflow
+        .getHandle(`runbook:${started.body.runId}`)
+        .query(runbookProgressQuery);
+      expect(progress.steps.map((step) => [step.name, step.outcome])).toEqual([
+        ['scale out', 'succeeded'],
+        ['let consumers settle', 'running'],
+      ]);
+    }, 30_000);
 
     // Killed during the 4 s wait step; a new worker process takes over.
     worker.kill('SIGKILL');
