@@ -28,6 +28,28 @@ function activityInfo(): { attempt: number; signal: AbortSignal } {
   }
 }
 
+/**
+ * Heartbeats while `work` runs, so that when the worker dies mid-step the
+ * server notices within the step's heartbeat timeout instead of waiting for
+ * the whole start-to-close timeout before retrying on another worker.
+ */
+async function withHeartbeats<T>(work: () => Promise<T>): Promise<T> {
+  let ctx: Context;
+  try {
+    ctx = Context.current();
+  } catch {
+    return work();
+  }
+  const everyMs = Math.max(200, (ctx.info.heartbeatTimeoutMs ?? 10_000) / 3);
+  ctx.heartbeat();
+  const timer = setInterval(() => ctx.heartbeat(), everyMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 export function createRunbookActivities(deps: RunbookActivityDeps) {
   return {
     /** One HTTP request of a runbook step; throws (so it is retried) unless the expectation holds. */
@@ -36,15 +58,17 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
       const method = request.method ?? 'GET';
       let response: Response;
       try {
-        response = await fetch(request.url, {
-          method,
-          headers: {
-            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...request.headers,
-          },
-          body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-          signal: AbortSignal.any([signal, AbortSignal.timeout(request.timeoutMs ?? 10_000)]),
-        });
+        response = await withHeartbeats(() =>
+          fetch(request.url, {
+            method,
+            headers: {
+              ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+              ...request.headers,
+            },
+            body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
+            signal: AbortSignal.any([signal, AbortSignal.timeout(request.timeoutMs ?? 10_000)]),
+          }),
+        );
       } catch (err) {
         throw new Error(
           `${method} ${request.url}: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
@@ -89,11 +113,9 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
           if (!isDuplicateKeyError(err)) throw err;
         }
       }
-      const result = await impl(request.input, {
-        idempotencyKey: request.idempotencyKey,
-        secrets: deps.secrets,
-        signal,
-      });
+      const result = await withHeartbeats(() =>
+        impl(request.input, { idempotencyKey: request.idempotencyKey, secrets: deps.secrets, signal }),
+      );
       await deps.models.ActionLedger.updateOne(
         { _id: request.idempotencyKey },
         {

@@ -55,6 +55,8 @@ export const configSchema = z.object({
   POSTMORTEM_REMINDERS_BEFORE_ESCALATION: z.coerce.number().int().min(0).default(3),
   /** Requests per API key per minute before 429 Too Many Requests. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  /** A standalone worker (`npm run worker`) serves Prometheus `GET /metrics` on this port when set. */
+  WORKER_METRICS_PORT: port.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the local stack keeps built binaries and data (git-ignored). */
   FIRELINE_CACHE_DIR: z.string().min(1).optional(),

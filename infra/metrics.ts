@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Models } from '../models';
 
@@ -89,4 +90,28 @@ export function notificationKind(key: string): string {
   if (key.startsWith('rb-')) return 'runbook';
   if (key.includes(':reminder-')) return 'reminder';
   return 'other';
+}
+
+/**
+ * A bare `/metrics` endpoint for a worker deployed on its own (the API serves
+ * its registry behind an admin key; this one is meant for a scrape port that
+ * is not exposed outside the cluster).
+ */
+export async function serveMetrics(port: number, host = '0.0.0.0'): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics here\n');
+      return;
+    }
+    scrape().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      (err: unknown) =>
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${String(err)}\n`),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  return server;
 }

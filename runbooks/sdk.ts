@@ -76,8 +76,15 @@ export const RunbookFailure = {
   approvalTimedOut: 'ApprovalTimedOut',
 } as const;
 
+/**
+ * Step activities heartbeat; a worker that dies mid-step is noticed within
+ * this and the step retried elsewhere, instead of after its whole timeout.
+ */
+const STEP_HEARTBEAT_TIMEOUT = '5 seconds';
+
 const { runbookHttp, runAction } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: STEP_HEARTBEAT_TIMEOUT,
   retry: { maximumAttempts: 3 },
 });
 
@@ -278,6 +285,7 @@ export class RunbookRuntime {
     const response = await runAction.executeWithOptions(
       {
         startToCloseTimeout: options.timeout ?? '30 seconds',
+        heartbeatTimeout: STEP_HEARTBEAT_TIMEOUT,
         retry: options.retry ?? { maximumAttempts: 3 },
         summary: `${this.meta.id}: ${name} (${action})`,
       },
@@ -294,6 +302,7 @@ export class RunbookRuntime {
     return runbookHttp.executeWithOptions(
       {
         startToCloseTimeout: options.timeout ?? '30 seconds',
+        heartbeatTimeout: STEP_HEARTBEAT_TIMEOUT,
         retry: options.retry ?? { maximumAttempts: 3 },
         summary,
       },

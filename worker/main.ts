@@ -1,6 +1,7 @@
 import { Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../infra/logger';
+import { measureOpenIncidents, serveMetrics } from '../infra/metrics';
 import { connectMongo } from '../infra/mongo';
 import { temporalLoggerFrom } from '../infra/temporal-logger';
 import { createModels, ensureIndexes } from '../models';
@@ -27,13 +28,21 @@ async function main(): Promise<void> {
     models,
     bundlePath: config.FIRELINE_WORKFLOW_BUNDLE ?? defaultBundlePath(),
   });
+  measureOpenIncidents(models);
+  const metricsServer =
+    config.WORKER_METRICS_PORT !== undefined ? await serveMetrics(config.WORKER_METRICS_PORT) : undefined;
   logger.info(
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      namespace: config.TEMPORAL_NAMESPACE,
+      metricsPort: config.WORKER_METRICS_PORT,
+    },
     'worker started',
   );
   try {
     await worker.run();
   } finally {
+    metricsServer?.close();
     await connection.close();
     await mongo.close();
     logger.info('worker stopped');

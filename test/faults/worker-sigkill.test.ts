@@ -1,25 +1,42 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import { runCommand } from '../../stack/server-process';
 import { repoRoot } from '../../stack/paths';
-import { eventually, HttpReceiver } from '../helpers/http-receiver';
+import { eventually, HttpReceiver, type ReceivedRequest } from '../helpers/http-receiver';
 import { openIncident } from '../helpers/incidents';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { runbookProgressQuery } from '../../workflows/runbook-messages';
 
-// A worker process killed with SIGKILL in the middle of a runbook step: a new
-// worker resumes the run at that step and no action happens twice.
-describe('worker killed mid-runbook', () => {
+const ROUNDS = 10;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+// A worker process killed with SIGKILL in the middle of a runbook step, ten
+// times over: each time a new worker process finishes the run, and the
+// receiving sink, which applies a change once per idempotency key, sees every
+// action exactly once. Odd rounds kill while the scaling webhook is still
+// answering (the action is then re-sent with the same key, which the sink
+// ignores); even rounds kill during the wait step that follows it.
+describe('worker killed mid-runbook, repeatedly', () => {
   let env: TestEnv;
   let receiver: HttpReceiver;
   let worker: ChildProcess | undefined;
+  let metricsPort: number;
 
   beforeAll(async () => {
     // The worker runs as its own process, from the compiled code.
     await runCommand('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repoRoot() });
     env = await createTestEnv();
     receiver = await new HttpReceiver().start();
+    metricsPort = await freePort();
   }, 180_000);
   afterAll(async () => {
     worker?.kill('SIGKILL');
@@ -28,7 +45,7 @@ describe('worker killed mid-runbook', () => {
   });
 
   function startWorker(): ChildProcess {
-    const child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'worker', 'main.js')], {
+    return spawn(process.execPath, [path.join(repoRoot(), 'dist', 'worker', 'main.js')], {
       env: {
         ...process.env,
         TEMPORAL_ADDRESS: env.config.TEMPORAL_ADDRESS,
@@ -36,61 +53,123 @@ describe('worker killed mid-runbook', () => {
         MONGODB_URI: env.config.MONGODB_URI,
         FIRELINE_WORKFLOW_BUNDLE: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE,
         TEST_SCALE_URL: receiver.url('/scale'),
+        WORKER_METRICS_PORT: String(metricsPort),
         LOG_LEVEL: 'warn',
       },
       stdio: 'ignore',
     });
-    return child;
   }
 
-  it('resumes the run after SIGKILL with every action done exactly once', async () => {
-    worker = startWorker();
-    await request(env.app)
-      .post('/v1/alerts')
-      .send({ service: 'kill-test', summary: 'Backlog', severity: 'warning', dedupKey: 'k1' })
-      .expect(202);
-    const incident = await openIncident(env, 'kill-test', 'k1');
-    const started = await request(env.app)
-      .post(`/v1/incidents/${incident.incidentId}/runbooks`)
-      .send({
-        runbookId: 'scale-out-queue',
-        params: {
-          scaleUrlEnv: 'TEST_SCALE_URL',
-          queue: 'kill',
-          settleSeconds: 4,
-          backlogCheckUrl: receiver.url('/backlog-ok'),
-        },
-      })
-      .expect(202);
-    await eventually(() => expect(receiver.to('/scale')).toHaveLength(1), 30_000);
-    // Kill only once the action step has completed and the wait step runs (a kill in the middle of the
-    // action itself would have it re-sent, with the same idempotency key, after its timeout).
-    await eventually(async () => {
-      const progress = await env.client.workflow
-        .getHandle(`runbook:${started.body.runId}`)
-        .query(runbookProgressQuery);
-      expect(progress.steps.map((step) => [step.name, step.outcome])).toEqual([
-        ['scale out', 'succeeded'],
-        ['let consumers settle', 'running'],
-      ]);
-    }, 30_000);
+  async function killWorker(): Promise<void> {
+    const dying = worker;
+    if (!dying) return;
+    const exited = new Promise((resolve) => dying.once('exit', resolve));
+    dying.kill('SIGKILL');
+    await exited;
+    worker = undefined;
+  }
 
-    // Killed during the 4 s wait step; a new worker process takes over.
-    worker.kill('SIGKILL');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    worker = startWorker();
+  /** What the sink applied: the scale change of each idempotency key, once. */
+  function applied(requests: ReceivedRequest[]): Map<string, unknown> {
+    const byKey = new Map<string, unknown>();
+    for (const r of requests) {
+      const key = String(r.headers['idempotency-key']);
+      if (!byKey.has(key)) byKey.set(key, r.body);
+    }
+    return byKey;
+  }
 
-    await eventually(
-      async () => {
-        const res = await request(env.app).get(`/v1/incidents/${incident.incidentId}`).expect(200);
-        expect(res.body.runbookRuns[0].status).toBe('succeeded');
-      },
-      60_000,
-      500,
-    );
-    const scale = receiver.to('/scale');
-    expect(scale).toHaveLength(1);
-    expect(new Set(scale.map((r) => r.headers['idempotency-key'])).size).toBe(1);
-    expect(receiver.to('/backlog-ok')).toHaveLength(1);
-  }, 120_000);
+  it(
+    `finishes the run with every action applied exactly once, killed ${ROUNDS} times`,
+    async () => {
+      const deliveries: number[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        const killDuringAction = round % 2 === 1;
+        const queue = `kill-${round}`;
+        const scalePath = `/scale`;
+        const before = receiver.to(scalePath).length;
+        worker = startWorker();
+
+        // In "during the action" rounds the sink holds its first answer back
+        // and the worker is killed while waiting for it.
+        let killedMidAction: Promise<void> | undefined;
+        if (killDuringAction) {
+          receiver.delays.set(scalePath, 3_000);
+          receiver.onRequest = (r) => {
+            if (r.path !== scalePath || killedMidAction) return;
+            receiver.delays.delete(scalePath);
+            killedMidAction = killWorker();
+          };
+        }
+
+        await request(env.app)
+          .post('/v1/alerts')
+          .send({ service: 'kill-test', summary: 'Backlog', severity: 'warning', dedupKey: queue })
+          .expect(202);
+        const incident = await openIncident(env, 'kill-test', queue);
+        const started = await request(env.app)
+          .post(`/v1/incidents/${incident.incidentId}/runbooks`)
+          .send({
+            runbookId: 'scale-out-queue',
+            params: {
+              scaleUrlEnv: 'TEST_SCALE_URL',
+              queue,
+              settleSeconds: 3,
+              backlogCheckUrl: receiver.url(`/backlog-ok/${queue}`),
+            },
+          })
+          .expect(202);
+
+        if (killDuringAction) {
+          await eventually(() => expect(killedMidAction).toBeDefined(), 30_000);
+          await killedMidAction;
+          receiver.onRequest = undefined;
+        } else {
+          await eventually(async () => {
+            const progress = await env.client.workflow
+              .getHandle(`runbook:${started.body.runId}`)
+              .query(runbookProgressQuery);
+            expect(progress.steps.map((step) => [step.name, step.outcome])).toEqual([
+              ['scale out', 'succeeded'],
+              ['let consumers settle', 'running'],
+            ]);
+          }, 30_000);
+          await killWorker();
+        }
+        worker = startWorker();
+
+        await eventually(
+          async () => {
+            const res = await request(env.app).get(`/v1/incidents/${incident.incidentId}`).expect(200);
+            expect(res.body.runbookRuns[0].status).toBe('succeeded');
+          },
+          90_000,
+          250,
+        );
+        const scale = receiver.to(scalePath).slice(before);
+        deliveries.push(scale.length);
+        const changes = applied(scale);
+        // One scale-out change and no compensation (scale-in) was applied.
+        expect([...changes.values()]).toEqual([{ queue, delta: 2 }]);
+        expect([...changes.keys()][0]).toBe(`${started.body.runId}:scale out`);
+        if (!killDuringAction) expect(scale).toHaveLength(1);
+        expect(receiver.to(`/backlog-ok/${queue}`)).toHaveLength(1);
+        await killWorker();
+      }
+      // Rounds killed mid-action did re-send (with the same key): the sink's
+      // de-duplication is what makes them exactly-once, as intended.
+      expect(deliveries.filter((n, i) => i % 2 === 0 && n === 2)).toHaveLength(ROUNDS / 2);
+
+      // A standalone worker serves its own metrics.
+      worker = startWorker();
+      const text = await eventually(async () => {
+        const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+        expect(res.status).toBe(200);
+        return res.text();
+      }, 20_000);
+      expect(text).toMatch(/^fireline_open_incidents\{severity="SEV3"\} \d+$/m);
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
+    },
+    ROUNDS * 90_000,
+  );
 });

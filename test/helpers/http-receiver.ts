@@ -15,6 +15,8 @@ export class HttpReceiver {
   private readonly server: http.Server;
   /** Paths that answer with this status instead of 200. */
   readonly failures = new Map<string, number>();
+  /** Paths that answer only after this many milliseconds (a slow receiver). */
+  readonly delays = new Map<string, number>();
   /** Called for every request before it is answered (tests flip `failures` here). */
   onRequest?: (request: ReceivedRequest) => void;
 
@@ -34,8 +36,13 @@ export class HttpReceiver {
         const received = { path, headers: req.headers, rawBody, body, at: Date.now() };
         this.requests.push(received);
         this.onRequest?.(received);
-        res.statusCode = this.failures.get(path) ?? 200;
-        res.end('ok');
+        const answer = () => {
+          res.statusCode = this.failures.get(path) ?? 200;
+          res.end('ok');
+        };
+        const delay = this.delays.get(path);
+        if (delay) setTimeout(answer, delay);
+        else answer();
       });
     });
   }
