@@ -130,16 +130,23 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
     async saveIncident(input: { incident: Incident; timeline: TimelineEntry[] }): Promise<void> {
       const { incident, timeline } = input;
       if (timeline.length > 0) {
-        await deps.models.TimelineEntry.bulkWrite(
-          timeline.map((entry) => ({
-            updateOne: {
-              filter: { _id: timelineEntryId(incident.incidentId, entry.seq) },
-              update: { $setOnInsert: { ...entry, incidentId: incident.incidentId, at: new Date(entry.at) } },
-              upsert: true,
-            },
-          })),
-          { ordered: false },
-        );
+        try {
+          await deps.models.TimelineEntry.bulkWrite(
+            timeline.map((entry) => ({
+              updateOne: {
+                filter: { _id: timelineEntryId(incident.incidentId, entry.seq) },
+                update: {
+                  $setOnInsert: { ...entry, incidentId: incident.incidentId, at: new Date(entry.at) },
+                },
+                upsert: true,
+              },
+            })),
+            { ordered: false },
+          );
+        } catch (err) {
+          // Two saves racing to upsert the same entry: one inserted it, which is all either wanted.
+          if (!isDuplicateKeyError(err)) throw err;
+        }
       }
       const { _id, ...fields } = toIncidentDocument(incident);
       try {

@@ -24,5 +24,11 @@ export async function pingMongo(connection: mongoose.Connection): Promise<void> 
 
 /** MongoDB's duplicate-key error (E11000): how a conditional upsert says "a newer document is there". */
 export function isDuplicateKeyError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
+  if (typeof err !== 'object' || err === null || !('code' in err) || err.code !== 11000) return false;
+  // A bulk write reports 11000 if any of its writes hit one: only when all did is it a duplicate-key error.
+  const writeErrors = 'writeErrors' in err ? err.writeErrors : undefined;
+  return (
+    !Array.isArray(writeErrors) ||
+    writeErrors.every((w: unknown) => typeof w === 'object' && w !== null && 'code' in w && w.code === 11000)
+  );
 }

@@ -56,6 +56,25 @@ export function respondersOf(incident: Incident, entries: TimelineEntry[]): Resp
   return [...roles].map(([actor, set]) => ({ actor, roles: [...set] }));
 }
 
+/** Room the pre-filled root cause may take, well inside the model's 20,000 characters, leaving reviewers space. */
+const ROOT_CAUSE_FINDINGS_BUDGET = 8_000;
+
+/** The root cause pre-filled from runbook findings, newest last, shortened to a budget with a pointer to the timeline. */
+export function rootCauseFromFindings(findings: string[]): string {
+  if (findings.length === 0) return '';
+  const heading = 'What the runbooks found:';
+  const kept: string[] = [];
+  let used = heading.length;
+  for (const finding of findings) {
+    const line = `\n- ${finding.slice(0, 500)}`;
+    if (used + line.length > ROOT_CAUSE_FINDINGS_BUDGET) break;
+    kept.push(line);
+    used += line.length;
+  }
+  const omitted = findings.length - kept.length;
+  return `${heading}${kept.join('')}${omitted > 0 ? `\n- … and ${omitted} more runbook step(s): see the timeline` : ''}`;
+}
+
 /**
  * The draft post-mortem of a resolved incident, from its durable record:
  * times, metrics, the whole timeline, responders, runbooks and SLA breaches.
@@ -105,8 +124,7 @@ export function buildPostmortem(incident: Incident, entries: TimelineEntry[], no
     responders: respondersOf(incident, entries),
     runbooks: incident.runbookRuns,
     slaBreaches: incident.slaBreaches ?? [],
-    rootCause:
-      runbookFindings.length > 0 ? `What the runbooks found:\n- ${runbookFindings.join('\n- ')}` : '',
+    rootCause: rootCauseFromFindings(runbookFindings),
     contributingFactors: [],
     mitigators,
     lessonsLearned: '',

@@ -1,5 +1,5 @@
 import type { TimelineEntry } from '../../domain/incident';
-import { foldTimeline } from '../../postmortems/build';
+import { foldTimeline, rootCauseFromFindings } from '../../postmortems/build';
 import { escapeHtml } from '../../postmortems/render';
 
 const entry = (seq: number, type: TimelineEntry['type'], message: string = type): TimelineEntry => ({
@@ -33,5 +33,22 @@ describe('post-mortem timeline', () => {
     expect(escapeHtml(`<img src=x onerror="alert('x')">&`)).toBe(
       '&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;&amp;',
     );
+  });
+});
+
+describe('pre-filled root cause', () => {
+  it('lists the runbook findings', () => {
+    expect(rootCauseFromFindings([])).toBe('');
+    expect(rootCauseFromFindings(['restart: ok', 'verify: healthy'])).toBe(
+      'What the runbooks found:\n- restart: ok\n- verify: healthy',
+    );
+  });
+
+  it('stays far inside the stored limit however many steps ran, and says what it left out', () => {
+    const findings = Array.from({ length: 5_000 }, (_, i) => `step ${i}: ${'x'.repeat(60)}`);
+    const text = rootCauseFromFindings(findings);
+    expect(text.length).toBeLessThanOrEqual(8_100);
+    const kept = text.split('\n- ').length - 2;
+    expect(text).toMatch(new RegExp(`and ${5_000 - kept} more runbook step\\(s\\): see the timeline$`));
   });
 });

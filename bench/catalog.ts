@@ -1,0 +1,56 @@
+import type { OnCallCatalog } from '../oncall/types';
+import type { TriageRules } from '../triage/types';
+
+/** Level-1 wait of the incidents in the timer benchmark (`bench-timer` service). */
+export const TIMER_SECONDS = Number(process.env.BENCH_TIMER_SECONDS ?? 120);
+
+/**
+ * The benchmark's rules and catalog: every notification goes to the
+ * benchmark's own HTTP sink (BENCH_SINK_URL); `bench-timer` incidents escalate
+ * after TIMER_SECONDS, all others only after an hour, so that ingestion runs
+ * measure ingestion.
+ */
+export function benchRules(): TriageRules {
+  return {
+    rules: [
+      {
+        id: 'timer',
+        match: { service: 'bench-timer' },
+        impact: 'medium',
+        team: 'sre',
+        escalationPolicy: 'timer',
+      },
+    ],
+    defaultRule: { id: 'default', impact: 'medium', team: 'sre', escalationPolicy: 'slow' },
+  };
+}
+
+export function benchCatalog(): OnCallCatalog {
+  return {
+    people: [],
+    channels: [
+      { id: 'level1', type: 'webhook', urlEnv: 'BENCH_LEVEL1_URL' },
+      { id: 'level2', type: 'webhook', urlEnv: 'BENCH_LEVEL2_URL' },
+    ],
+    schedules: [],
+    policies: [
+      {
+        id: 'timer',
+        name: 'Timer benchmark',
+        levels: [
+          { delaySeconds: TIMER_SECONDS, targets: [{ type: 'channel', id: 'level1' }] },
+          { delaySeconds: 3600, targets: [{ type: 'channel', id: 'level2' }] },
+        ],
+        repeat: 0,
+        fallback: [],
+      },
+      {
+        id: 'slow',
+        name: 'Ingestion benchmark',
+        levels: [{ delaySeconds: 3600, targets: [{ type: 'channel', id: 'level1' }] }],
+        repeat: 0,
+        fallback: [],
+      },
+    ],
+  };
+}
