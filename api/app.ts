@@ -14,6 +14,8 @@ import { incidentRoutes } from './routes/incidents';
 import { runbookRoutes } from './routes/runbooks';
 import { postmortemRoutes } from './routes/postmortems';
 import { analyticsRoutes } from './routes/analytics';
+import { apiDocsRoutes } from './routes/api-docs';
+import { webUiRoutes } from './ui/routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -62,6 +64,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(runbookRoutes(deps, guard));
   app.use(postmortemRoutes(deps, guard));
   app.use(analyticsRoutes(deps, guard));
+  app.use(apiDocsRoutes(app));
+  app.use(webUiRoutes(deps, guard));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

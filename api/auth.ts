@@ -77,7 +77,11 @@ export function createGuard(deps: AuthDeps) {
       res.locals.principal = principal;
       next();
     };
-    return [authenticate, limiter];
+    // Read by the OpenAPI document (api/openapi.ts): the scope each route requires.
+    return [
+      Object.assign(authenticate, { requiredScope: scope, queryToken: options.queryToken ?? false }),
+      limiter,
+    ];
   };
 }
 

@@ -6,7 +6,14 @@ import type { Models } from '../models';
 
 /** What the API needs from the process that hosts it; tests pass their own. */
 export interface ApiDeps {
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NAMESPACE' | 'RATE_LIMIT_PER_MINUTE'>;
+  config: Pick<
+    Config,
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'TEMPORAL_ACTIONS_TASK_QUEUE'
+    | 'TEMPORAL_NAMESPACE'
+    | 'RATE_LIMIT_PER_MINUTE'
+    | 'TEMPORAL_UI_URL'
+  >;
   /** PagerDuty-compatible integration keys → service. */
   routingKeys?: Map<string, string>;
   temporal: Client;

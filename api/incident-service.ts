@@ -1,3 +1,4 @@
+import { actionsTaskQueue } from '../config';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { incidentWorkflowId } from '../domain/incident-keys';
@@ -6,6 +7,8 @@ import { metrics } from '../infra/metrics';
 import { fromIncidentDocument } from '../models';
 import { incidentWorkflow } from '../workflows/incident';
 import { alertSignal, incidentQuery } from '../workflows/incident-messages';
+import { decideApprovalUpdate } from '../workflows/runbook-messages';
+import type { ApprovalRequest } from '../domain/runbook';
 import { searchAttributes } from '../workflows/search-attributes';
 import type { ApiDeps } from './deps';
 import { ConflictError, HttpError, NotFoundError } from './errors';
@@ -45,7 +48,14 @@ async function sendAlertEvent(deps: ApiDeps, event: AlertEvent): Promise<Deliver
     await deps.temporal.workflow.signalWithStart(incidentWorkflow, {
       workflowId,
       taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      args: [{ service: event.service, dedupKey: event.dedupKey, integration: event.integration }],
+      args: [
+        {
+          service: event.service,
+          dedupKey: event.dedupKey,
+          integration: event.integration,
+          actionsTaskQueue: actionsTaskQueue(deps.config),
+        },
+      ],
       signal: alertSignal,
       signalArgs: [event],
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
@@ -128,4 +138,43 @@ export function updateRefusal(err: unknown, whenClosed: string): unknown {
   }
   if (err instanceof WorkflowNotFoundError) return new ConflictError(whenClosed);
   return err;
+}
+
+export interface ApprovalDecisionInput {
+  incidentId: string;
+  approvalId: string;
+  decision: 'approve' | 'reject';
+  /** `user:<key name>`, from actorFor. */
+  actor: string;
+  comment?: string;
+}
+
+/**
+ * Approves or rejects a pending approval through its runbook workflow's
+ * Update: 404 when the incident has no such approval, 409 when it is already
+ * decided or expired, 403 when the actor is not among the approvers. Used by
+ * the JSON API and the web UI.
+ */
+export async function decideApproval(deps: ApiDeps, input: ApprovalDecisionInput): Promise<ApprovalRequest> {
+  const incident = await readIncident(deps, input.incidentId);
+  const approval = incident.approvals?.find((a) => a.approvalId === input.approvalId);
+  if (!approval) throw new NotFoundError(`No approval ${input.approvalId} on ${input.incidentId}`);
+  if (approval.status !== 'pending')
+    throw new ConflictError(`Approval ${input.approvalId} is already ${approval.status}`);
+  try {
+    return await deps.temporal.workflow
+      .getHandle(`runbook:${approval.runId}`)
+      .executeUpdate(decideApprovalUpdate, {
+        args: [
+          {
+            approvalId: approval.approvalId,
+            decision: input.decision,
+            actor: input.actor,
+            comment: input.comment,
+          },
+        ],
+      });
+  } catch (err) {
+    throw updateRefusal(err, `Approval ${input.approvalId} expired: its runbook run has finished`);
+  }
 }

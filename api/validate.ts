@@ -2,11 +2,19 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { fieldErrorsFrom, ValidationError, type FieldError } from './errors';
 
-type Schemas = {
+export type Schemas = {
   body?: z.ZodType;
   query?: z.ZodType;
   params?: z.ZodType;
 };
+
+/** A handler that carries the schemas it validates with, for the OpenAPI document (api/openapi.ts). */
+export type DocumentedHandler = RequestHandler & { requestSchemas: Schemas };
+
+/** Marks a handler that validates by itself (e.g. with its own error format) with the schemas it uses. */
+export function documented(schemas: Schemas, handler: RequestHandler): DocumentedHandler {
+  return Object.assign(handler, { requestSchemas: schemas });
+}
 
 type Parsed<S extends Schemas> = {
   [K in keyof S]: S[K] extends z.ZodType ? z.output<S[K]> : never;
@@ -19,8 +27,8 @@ type Parsed<S extends Schemas> = {
 export function validated<S extends Schemas>(
   schemas: S,
   handler: (input: Parsed<S>, req: Request, res: Response, next: NextFunction) => Promise<void> | void,
-): RequestHandler {
-  return async (req, res, next) => {
+): DocumentedHandler {
+  return documented(schemas, async (req, res, next) => {
     const fields: FieldError[] = [];
     const input: Record<string, unknown> = {};
     for (const location of ['params', 'query', 'body'] as const) {
@@ -32,5 +40,5 @@ export function validated<S extends Schemas>(
     }
     if (fields.length > 0) throw new ValidationError(fields);
     await handler(input as Parsed<S>, req, res, next);
-  };
+  });
 }

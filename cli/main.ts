@@ -4,66 +4,167 @@ import { createApiKey, revokeApiKey } from '../auth/api-keys';
 import { loadConfigOrExit } from '../config';
 import { connectMongo } from '../infra/mongo';
 import { apiScopes, createModels, type ApiScope } from '../models';
+import { ApiClient, CliError, ExitCode } from './api-client';
+import { commands, type CommandContext } from './commands';
+import { stackDown, stackUp } from './stack';
 
-const usage = `usage: fireline keys create --name NAME --scopes SCOPE[,SCOPE…]
-       fireline keys revoke ID_OR_NAME
-       fireline keys ls
-scopes: ${apiScopes.join(', ')}
-Needs MONGODB_URI (the one the API uses).`;
+const usage = `fireline — the Fireline command line
 
-function fail(message: string, code = 2): never {
-  process.stderr.write(`fireline: ${message}\n`);
-  process.exit(code);
-}
+  fireline trigger --service S --summary TEXT [--severity critical|error|warning|info]
+                   [--dedup-key K] [--label k=v]… [--resolve]
+  fireline incidents ls [--status S]… [--service S] [--severity SEVn] [--all] [--limit N]
+  fireline incidents show|ack INCIDENT
+  fireline incidents resolve INCIDENT [--note TEXT]
+  fireline incidents note INCIDENT TEXT
+  fireline runbooks ls
+  fireline runbooks run INCIDENT RUNBOOK [--param k=v]… [--params JSON] [--wait]
+  fireline runbooks dry-run RUNBOOK [--param k=v]… [--params JSON] [--real-http]
+  fireline approvals ls [INCIDENT] [--all]
+  fireline approvals approve|reject APPROVAL [--comment TEXT]
+  fireline postmortem ls [--status S] [--service S]
+  fireline postmortem show PM|INCIDENT [--format md|html|json]
+  fireline postmortem update PM|INCIDENT [--root-cause T] [--summary T] [--lessons T] [--owner O]
+                   [--factor T]… [--action-item "title@owner"]… [--status draft|in-review|published]
+  fireline postmortem publish PM|INCIDENT
+  fireline keys create --name NAME --scopes SCOPE[,SCOPE…] | keys revoke ID_OR_NAME | keys ls
+  fireline stack up [--detach] | stack down
 
-async function main(argv: string[]): Promise<void> {
-  const [area, command, ...rest] = argv;
-  if (area !== 'keys' || !command) fail(usage);
+API commands read --url / FIRELINE_URL (default http://localhost:3000) and
+--key / FIRELINE_API_KEY; --json prints JSON for scripts. \`keys\` talks to
+MongoDB directly (MONGODB_URI). Scopes: ${apiScopes.join(', ')}.
+Exit codes: 0 ok, 1 failure, 2 bad usage or invalid request, 3 no key or
+missing scope, 4 not found, 5 conflict (e.g. already resolved).`;
+
+const options = {
+  url: { type: 'string' },
+  key: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  service: { type: 'string' },
+  summary: { type: 'string' },
+  severity: { type: 'string' },
+  'dedup-key': { type: 'string' },
+  source: { type: 'string' },
+  label: { type: 'string', multiple: true },
+  resolve: { type: 'boolean' },
+  status: { type: 'string', multiple: true },
+  all: { type: 'boolean' },
+  limit: { type: 'string' },
+  note: { type: 'string' },
+  text: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  params: { type: 'string' },
+  wait: { type: 'boolean' },
+  'real-http': { type: 'boolean' },
+  incident: { type: 'string' },
+  comment: { type: 'string' },
+  format: { type: 'string' },
+  'root-cause': { type: 'string' },
+  lessons: { type: 'string' },
+  owner: { type: 'string' },
+  factor: { type: 'string', multiple: true },
+  'action-item': { type: 'string', multiple: true },
+  name: { type: 'string' },
+  scopes: { type: 'string' },
+  detach: { type: 'boolean' },
+} as const;
+
+async function keys(
+  command: string | undefined,
+  args: string[],
+  flags: Record<string, unknown>,
+): Promise<number> {
   const config = loadConfigOrExit();
-  if (!config.MONGODB_URI) fail('MONGODB_URI is not set: point it at the MongoDB the API uses', 1);
+  if (!config.MONGODB_URI)
+    throw new CliError('MONGODB_URI is not set: point it at the MongoDB the API uses', ExitCode.usage);
   const mongo = await connectMongo(config.MONGODB_URI);
   const models = createModels(mongo);
   try {
     if (command === 'create') {
-      const { values } = parseArgs({
-        args: rest,
-        options: { name: { type: 'string' }, scopes: { type: 'string' } },
-      });
-      if (!values.name || !/^[A-Za-z0-9._@-]{1,100}$/.test(values.name))
-        fail('--name must be 1-100 letters, digits or . _ @ -');
-      const scopes = (values.scopes ?? '').split(',').filter(Boolean);
+      const name = typeof flags.name === 'string' ? flags.name : '';
+      if (!/^[A-Za-z0-9._@-]{1,100}$/.test(name))
+        throw new CliError('--name must be 1-100 letters, digits or . _ @ -', ExitCode.usage);
+      const scopes = (typeof flags.scopes === 'string' ? flags.scopes : '').split(',').filter(Boolean);
       const unknown = scopes.filter((s) => !(apiScopes as readonly string[]).includes(s));
       if (scopes.length === 0 || unknown.length > 0)
-        fail(
+        throw new CliError(
           `--scopes must list some of: ${apiScopes.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+          ExitCode.usage,
         );
-      const { token, keyId } = await createApiKey(models, values.name, scopes as ApiScope[]);
-      process.stderr.write(
-        `created key ${keyId} "${values.name}" with ${scopes.join(', ')}; it is shown once:\n`,
-      );
+      const { token, keyId } = await createApiKey(models, name, scopes as ApiScope[]);
+      process.stderr.write(`created key ${keyId} "${name}" with ${scopes.join(', ')}; it is shown once:\n`);
       process.stdout.write(`${token}\n`);
     } else if (command === 'revoke') {
-      const target = rest[0] ?? fail('say which key: its id or name');
+      const target = args[0];
+      if (!target) throw new CliError('say which key: its id or name', ExitCode.usage);
       const revoked = await revokeApiKey(models, target);
-      if (revoked === 0) fail(`no active key ${target}`, 1);
+      if (revoked === 0) throw new CliError(`no active key ${target}`, ExitCode.notFound);
       process.stderr.write(`revoked ${revoked} key(s)\n`);
     } else if (command === 'ls') {
-      const keys = await models.ApiKey.find({}, { name: 1, scopes: 1, createdAt: 1, revokedAt: 1 })
+      const all = await models.ApiKey.find({}, { name: 1, scopes: 1, createdAt: 1, revokedAt: 1 })
         .sort({ createdAt: 1 })
         .lean();
-      for (const key of keys) {
+      for (const key of all) {
         process.stdout.write(
           `${key._id}  ${key.name.padEnd(20)}  ${key.scopes.join(',').padEnd(40)}  ${key.revokedAt ? 'revoked' : 'active'}\n`,
         );
       }
     } else {
-      fail(usage);
+      throw new CliError(usage, ExitCode.usage);
     }
+    return ExitCode.ok;
   } finally {
     await mongo.close();
   }
 }
 
-main(process.argv.slice(2)).catch((err: unknown) =>
-  fail(err instanceof Error ? err.message : String(err), 1),
-);
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new CliError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`, ExitCode.usage);
+  }
+  const { values, positionals } = parsed;
+  const [area, command, ...args] = positionals;
+  if (values.help || !area) {
+    process.stdout.write(`${usage}\n`);
+    return area || values.help ? ExitCode.ok : ExitCode.usage;
+  }
+  if (area === 'keys') return keys(command, args, values);
+  const info = (text: string) => process.stderr.write(`${text}\n`);
+  if (area === 'stack') {
+    const cache = process.env.FIRELINE_CACHE_DIR || undefined;
+    if (command === 'up') return stackUp({ detach: Boolean(values.detach), cacheDir: cache, info });
+    if (command === 'down') return stackDown({ cacheDir: cache, info });
+    throw new CliError('stack takes up [--detach] or down', ExitCode.usage);
+  }
+  const group = commands[area];
+  // `trigger` has no sub-command: what follows it is positional.
+  const handler = group?.[area === 'trigger' ? '' : (command ?? '')];
+  if (!handler) throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${usage}`, ExitCode.usage);
+  const ctx: CommandContext = {
+    api: new ApiClient(
+      values.url ?? process.env.FIRELINE_URL ?? 'http://localhost:3000',
+      values.key ?? process.env.FIRELINE_API_KEY,
+    ),
+    args: area === 'trigger' ? [command, ...args].filter((a): a is string => a !== undefined) : args,
+    flags: values,
+    json: Boolean(values.json),
+    out: (text) => process.stdout.write(text),
+    info,
+  };
+  return (await handler(ctx)) ?? ExitCode.ok;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`fireline: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = err instanceof CliError ? err.exitCode : ExitCode.failure;
+    },
+  );
+}

@@ -20,6 +20,18 @@ export const configSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('fireline'),
+  /**
+   * Task queue of runbook steps that touch other systems (actions and HTTP
+   * checks), so their workers can run close to those systems. Default
+   * `<TEMPORAL_TASK_QUEUE>-actions`.
+   */
+  TEMPORAL_ACTIONS_TASK_QUEUE: z.string().min(1).optional(),
+  /**
+   * What a worker process polls: `all` (both queues, the default),
+   * `orchestration` (workflows and Fireline's own activities) or `actions`
+   * (runbook actions and HTTP checks only).
+   */
+  WORKER_ROLE: z.enum(['all', 'orchestration', 'actions']).default('all'),
   /** Temporal Cloud API key; implies TLS. */
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   /** Use TLS to reach Temporal (on by default with an API key or client certificate). */
@@ -70,6 +82,13 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The task queue runbook actions and HTTP checks are scheduled on. */
+export function actionsTaskQueue(
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_ACTIONS_TASK_QUEUE'>,
+): string {
+  return config.TEMPORAL_ACTIONS_TASK_QUEUE ?? `${config.TEMPORAL_TASK_QUEUE}-actions`;
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -47,6 +47,8 @@ export interface RunbookRunInput {
   /** The incident workflow to report steps to (absent for drills). */
   parentWorkflowId?: string;
   requestedBy: string;
+  /** Task queue of the action and HTTP-check activities (absent: the run's own task queue). */
+  actionsTaskQueue?: string;
 }
 
 export type StepKind =

@@ -8,6 +8,7 @@ const dateFields = [
   'acknowledgedAt',
   'snoozedUntil',
   'resolvedAt',
+  'mitigatedAt',
 ] as const;
 type DateField = (typeof dateFields)[number];
 

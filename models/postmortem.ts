@@ -61,6 +61,13 @@ export function fromPostmortemDocument(doc: PostmortemDocument): Postmortem {
   return {
     ...rest,
     postmortemId: _id,
+    // Drafts made before incidents' mitigatedAt was read back as a string hold a Date there.
+    times: Object.fromEntries(
+      Object.entries(rest.times).map(([k, v]: [string, unknown]) => [
+        k,
+        v instanceof Date ? v.toISOString() : v,
+      ]),
+    ) as Postmortem['times'],
     timeline: rest.timeline ?? [],
     responders: rest.responders ?? [],
     runbooks: rest.runbooks ?? [],

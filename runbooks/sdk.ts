@@ -284,6 +284,7 @@ export class RunbookRuntime {
     }
     const response = await runAction.executeWithOptions(
       {
+        taskQueue: this.input.actionsTaskQueue,
         startToCloseTimeout: options.timeout ?? '30 seconds',
         heartbeatTimeout: STEP_HEARTBEAT_TIMEOUT,
         retry: options.retry ?? { maximumAttempts: 3 },
@@ -301,6 +302,7 @@ export class RunbookRuntime {
   async httpOnce(request: HttpStepRequest, options: StepOptions, summary: string) {
     return runbookHttp.executeWithOptions(
       {
+        taskQueue: this.input.actionsTaskQueue,
         startToCloseTimeout: options.timeout ?? '30 seconds',
         heartbeatTimeout: STEP_HEARTBEAT_TIMEOUT,
         retry: options.retry ?? { maximumAttempts: 3 },

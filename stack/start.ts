@@ -47,7 +47,13 @@ async function main(): Promise<void> {
   };
 
   try {
-    const effective = { ...config, TEMPORAL_ADDRESS: stack.temporalAddress, MONGODB_URI: stack.mongoUri };
+    const effective = {
+      ...config,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      MONGODB_URI: stack.mongoUri,
+      // Links from the web UI to runs in the Temporal Web UI.
+      TEMPORAL_UI_URL: config.TEMPORAL_UI_URL ?? stack.temporalUiUrl,
+    };
     const mongo = await connectMongo(effective.MONGODB_URI);
     cleanups.push(() => mongo.close());
     const models = createModels(mongo);

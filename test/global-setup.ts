@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { startLocalStack } from '../stack';
+import { runCommand } from '../stack/server-process';
+import { repoRoot } from '../stack/paths';
 import { printProgress } from '../stack/progress';
 import { buildWorkflowBundle } from '../worker/build-bundle';
 
@@ -24,6 +26,8 @@ export default async function globalSetup(): Promise<void> {
       await buildWorkflowBundle(bundlePath);
       process.env.FIRELINE_TEST_WORKFLOW_BUNDLE = bundlePath;
     })(),
+    // Tests that run Fireline's processes (the worker, the CLI) run the compiled code.
+    runCommand('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repoRoot() }),
   ]);
   process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
   process.env.MONGODB_URI = stack.mongoUri;

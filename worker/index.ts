@@ -2,7 +2,8 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { defaultActions } from '../actions';
 import { createActivities, type ActivityDeps } from '../activities';
-import type { Config } from '../config';
+import type { ActionRequest, HttpStepRequest } from '../domain/runbook';
+import { actionsTaskQueue, type Config } from '../config';
 import { temporalConnectionOptions } from '../infra/temporal';
 import type { Models } from '../models';
 import { onCallCatalog } from '../oncall/catalog';
@@ -11,21 +12,23 @@ import { slaTargets } from '../sla/targets';
 import { triageRules } from '../triage/rules';
 import { assertBundleExists } from './bundle';
 
-export type WorkerConfig = Pick<
-  Config,
-  | 'TEMPORAL_ADDRESS'
-  | 'TEMPORAL_NAMESPACE'
-  | 'TEMPORAL_TASK_QUEUE'
-  | 'TEMPORAL_API_KEY'
-  | 'TEMPORAL_TLS'
-  | 'TEMPORAL_TLS_CERT_PATH'
-  | 'TEMPORAL_TLS_KEY_PATH'
-  | 'PUBLIC_URL'
-  | 'SMTP_URL'
-  | 'SMTP_FROM'
-  | 'POSTMORTEM_REMINDER_SECONDS'
-  | 'POSTMORTEM_REMINDERS_BEFORE_ESCALATION'
->;
+export type WorkerConfig = Partial<Pick<Config, 'WORKER_ROLE'>> &
+  Pick<
+    Config,
+    | 'TEMPORAL_ADDRESS'
+    | 'TEMPORAL_NAMESPACE'
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'TEMPORAL_ACTIONS_TASK_QUEUE'
+    | 'TEMPORAL_API_KEY'
+    | 'TEMPORAL_TLS'
+    | 'TEMPORAL_TLS_CERT_PATH'
+    | 'TEMPORAL_TLS_KEY_PATH'
+    | 'PUBLIC_URL'
+    | 'SMTP_URL'
+    | 'SMTP_FROM'
+    | 'POSTMORTEM_REMINDER_SECONDS'
+    | 'POSTMORTEM_REMINDERS_BEFORE_ESCALATION'
+  >;
 
 export interface FirelineWorkerDeps {
   config: WorkerConfig;
@@ -56,24 +59,76 @@ export function defaultActivityDeps(config: WorkerConfig, models: Models): Activ
   };
 }
 
-/** A worker for Fireline's task queue with the pre-built workflows and injected activities. */
+/**
+ * The Temporal workers of one process, run and stopped together: the
+ * orchestration worker (workflows and Fireline's own activities) and the
+ * runbook-actions worker, as WORKER_ROLE selects.
+ */
+export class FirelineWorkers {
+  constructor(readonly workers: Worker[]) {}
+
+  /** Runs every worker until all stop; if one fails, the others are shut down and the error is thrown. */
+  async run(): Promise<void> {
+    const results = await Promise.allSettled(
+      this.workers.map((worker) =>
+        worker.run().catch((err: unknown) => {
+          this.shutdown();
+          throw err;
+        }),
+      ),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** RUNNING while any worker still runs. */
+  getState(): 'RUNNING' | 'STOPPED' {
+    return this.workers.some((w) => w.getState() === 'RUNNING') ? 'RUNNING' : 'STOPPED';
+  }
+
+  shutdown(): void {
+    for (const worker of this.workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  }
+}
+
+/** Fireline's workers on its task queues with the pre-built workflows and injected activities. */
 export async function createFirelineWorker(
   deps: FirelineWorkerDeps,
-): Promise<{ worker: Worker; connection: NativeConnection }> {
-  assertBundleExists(deps.bundlePath);
+): Promise<{ worker: FirelineWorkers; connection: NativeConnection }> {
+  const role = deps.config.WORKER_ROLE ?? 'all';
+  if (role !== 'actions') assertBundleExists(deps.bundlePath);
   const connection = await NativeConnection.connect(await temporalConnectionOptions(deps.config));
   try {
-    const worker = await Worker.create({
-      connection,
-      namespace: deps.config.TEMPORAL_NAMESPACE,
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      workflowBundle: { codePath: deps.bundlePath },
-      activities: createActivities({
-        ...defaultActivityDeps(deps.config, deps.models),
-        ...deps.activityOverrides,
-      }),
+    const activities = createActivities({
+      ...defaultActivityDeps(deps.config, deps.models),
+      ...deps.activityOverrides,
     });
-    return { worker, connection };
+    const workers: Worker[] = [];
+    if (role !== 'actions') {
+      workers.push(
+        await Worker.create({
+          connection,
+          namespace: deps.config.TEMPORAL_NAMESPACE,
+          taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+          workflowBundle: { codePath: deps.bundlePath },
+          activities,
+        }),
+      );
+    }
+    if (role !== 'orchestration') {
+      workers.push(
+        await Worker.create({
+          connection,
+          namespace: deps.config.TEMPORAL_NAMESPACE,
+          taskQueue: actionsTaskQueue(deps.config),
+          activities: {
+            runAction: (request: ActionRequest) => activities.runAction(request),
+            runbookHttp: (request: HttpStepRequest) => activities.runbookHttp(request),
+          },
+        }),
+      );
+    }
+    return { worker: new FirelineWorkers(workers), connection };
   } catch (err) {
     await connection.close();
     throw err;

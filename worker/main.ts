@@ -1,5 +1,5 @@
 import { Runtime } from '@temporalio/worker';
-import { loadConfigOrExit } from '../config';
+import { actionsTaskQueue, loadConfigOrExit } from '../config';
 import { createLogger } from '../infra/logger';
 import { measureOpenIncidents, serveMetrics } from '../infra/metrics';
 import { connectMongo } from '../infra/mongo';
@@ -33,7 +33,9 @@ async function main(): Promise<void> {
     config.WORKER_METRICS_PORT !== undefined ? await serveMetrics(config.WORKER_METRICS_PORT) : undefined;
   logger.info(
     {
+      role: config.WORKER_ROLE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      actionsTaskQueue: actionsTaskQueue(config),
       namespace: config.TEMPORAL_NAMESPACE,
       metricsPort: config.WORKER_METRICS_PORT,
     },

@@ -88,6 +88,8 @@ export interface IncidentWorkflowInput {
   carried?: { incident: Incident; unsavedTimeline: TimelineEntry[] };
   /** Events that arrived for the next incident (after this one resolved), or were pending at continue-as-new. */
   pendingEvents?: AlertEvent[];
+  /** Task queue for runbook actions and HTTP checks (absent in runs started before it existed: this workflow's own). */
+  actionsTaskQueue?: string;
 }
 
 function formatSeconds(seconds: number): string {
@@ -497,6 +499,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
           realHttpInDryRun: false,
           parentWorkflowId: workflowInfo().workflowId,
           requestedBy,
+          actionsTaskQueue: input.actionsTaskQueue,
         },
       ],
       // Resolving the incident cancels its runbooks, which runs their compensations.
@@ -797,6 +800,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         integration: input.integration,
         carried: { incident, unsavedTimeline: unsaved.splice(0) },
         pendingEvents: nextIncidentEvents,
+        actionsTaskQueue: input.actionsTaskQueue,
       });
     }
     const esc = incident.escalation;
@@ -876,6 +880,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       dedupKey: input.dedupKey,
       integration: input.integration,
       pendingEvents: nextIncidentEvents,
+      actionsTaskQueue: input.actionsTaskQueue,
     });
   }
   return { incidentId: incident.incidentId, status: incident.status };

@@ -12,7 +12,7 @@ import {
   pagerDutyEventSchema,
 } from '../ingest/schemas';
 import { deliverAlertEvent } from '../incident-service';
-import { validated } from '../validate';
+import { documented, validated } from '../validate';
 
 function pagerDutyInvalid(res: Response, message: string, errors: string[]): void {
   res.status(400).json({ status: 'invalid event', message, errors });
@@ -37,27 +37,30 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
   );
 
   // PagerDuty Events API v2: same path, body and answers, so a monitoring system only changes its URL.
-  router.post('/v2/enqueue', async (req, res) => {
-    const parsed = pagerDutyEventSchema.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const errors = fieldErrorsFrom(parsed.error, 'body').map(
-        (e) => `${e.field.replace(/^body\./, '')}: ${e.message}`,
-      );
-      pagerDutyInvalid(res, 'Event object is invalid', errors);
-      return;
-    }
-    const event = parsed.data;
-    const service = deps.routingKeys?.get(event.routing_key);
-    if (!service) {
-      pagerDutyInvalid(res, 'Event object is invalid', [
-        'routing_key: not a known integration key (see FIRELINE_ROUTING_KEYS)',
-      ]);
-      return;
-    }
-    const dedupKey = event.dedup_key ?? generatedDedupKey();
-    await deliverAlertEvent(deps, fromPagerDuty(event, service, dedupKey, new Date()));
-    res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: dedupKey });
-  });
+  router.post(
+    '/v2/enqueue',
+    documented({ body: pagerDutyEventSchema }, async (req, res) => {
+      const parsed = pagerDutyEventSchema.safeParse(req.body ?? {});
+      if (!parsed.success) {
+        const errors = fieldErrorsFrom(parsed.error, 'body').map(
+          (e) => `${e.field.replace(/^body\./, '')}: ${e.message}`,
+        );
+        pagerDutyInvalid(res, 'Event object is invalid', errors);
+        return;
+      }
+      const event = parsed.data;
+      const service = deps.routingKeys?.get(event.routing_key);
+      if (!service) {
+        pagerDutyInvalid(res, 'Event object is invalid', [
+          'routing_key: not a known integration key (see FIRELINE_ROUTING_KEYS)',
+        ]);
+        return;
+      }
+      const dedupKey = event.dedup_key ?? generatedDedupKey();
+      await deliverAlertEvent(deps, fromPagerDuty(event, service, dedupKey, new Date()));
+      res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: dedupKey });
+    }),
+  );
 
   const webhook = (
     schema: typeof alertmanagerWebhookSchema | typeof grafanaWebhookSchema,

@@ -12,11 +12,16 @@ import {
   snoozeUpdate,
   startRunbookUpdate,
 } from '../../workflows/incident-messages';
-import { decideApprovalUpdate } from '../../workflows/runbook-messages';
 import { actorFor, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ConflictError, HttpError, NotFoundError } from '../errors';
-import { loadStoredIncident, readIncident, updateIncident, updateRefusal } from '../incident-service';
+import {
+  decideApproval,
+  loadStoredIncident,
+  readIncident,
+  updateIncident,
+  updateRefusal,
+} from '../incident-service';
 import { requireRunbook, requireValidParams } from './runbooks';
 import { validated } from '../validate';
 
@@ -321,28 +326,15 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
         body: z.object({ actor, comment: z.string().min(1).max(2000).optional() }).strict(),
       },
       async ({ params, body }, _req, res) => {
-        const incident = await readIncident(deps, params.id);
-        const approval = incident.approvals?.find((a) => a.approvalId === params.approvalId);
-        if (!approval) throw new NotFoundError(`No approval ${params.approvalId} on ${params.id}`);
-        if (approval.status !== 'pending')
-          throw new ConflictError(`Approval ${params.approvalId} is already ${approval.status}`);
-        try {
-          const decided = await deps.temporal.workflow
-            .getHandle(`runbook:${approval.runId}`)
-            .executeUpdate(decideApprovalUpdate, {
-              args: [
-                {
-                  approvalId: approval.approvalId,
-                  decision,
-                  actor: actorFor(res, body.actor),
-                  comment: body.comment,
-                },
-              ],
-            });
-          res.json(decided);
-        } catch (err) {
-          throw updateRefusal(err, `Approval ${params.approvalId} expired: its runbook run has finished`);
-        }
+        res.json(
+          await decideApproval(deps, {
+            incidentId: params.id,
+            approvalId: params.approvalId,
+            decision,
+            actor: actorFor(res, body.actor),
+            comment: body.comment,
+          }),
+        );
       },
     );
   router.post(

@@ -1,3 +1,4 @@
+import { actionsTaskQueue } from '../../config';
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -85,6 +86,7 @@ export function runbookRoutes(deps: ApiDeps, guard: Guard): Router {
             dryRun: true,
             realHttpInDryRun: body.realHttp,
             requestedBy: actorFor(res, body.actor),
+            actionsTaskQueue: actionsTaskQueue(deps.config),
           },
         ],
         staticSummary: `drill of ${meta.id}`,

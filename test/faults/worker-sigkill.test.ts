@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
-import { runCommand } from '../../stack/server-process';
 import { repoRoot } from '../../stack/paths';
 import { eventually, HttpReceiver, type ReceivedRequest } from '../helpers/http-receiver';
 import { openIncident } from '../helpers/incidents';
@@ -32,8 +31,7 @@ describe('worker killed mid-runbook, repeatedly', () => {
   let metricsPort: number;
 
   beforeAll(async () => {
-    // The worker runs as its own process, from the compiled code.
-    await runCommand('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repoRoot() });
+    // The worker runs as its own process, from the code the global setup compiled.
     env = await createTestEnv();
     receiver = await new HttpReceiver().start();
     metricsPort = await freePort();

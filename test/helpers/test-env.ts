@@ -37,8 +37,11 @@ export interface TestEnv {
   /** A fresh API key with these scopes. */
   createKey(name: string, scopes: ApiScope[]): Promise<string>;
   taskQueue: string;
-  /** Starts a worker on this env's task queue; returns a function that stops it. */
-  startWorker(activityOverrides?: Partial<ActivityDeps>): Promise<() => Promise<void>>;
+  /** Starts a worker on this env's task queues (both, unless a role says otherwise); returns a function that stops it. */
+  startWorker(
+    activityOverrides?: Partial<ActivityDeps>,
+    role?: Config['WORKER_ROLE'],
+  ): Promise<() => Promise<void>>;
   teardown(): Promise<void>;
 }
 
@@ -80,9 +83,9 @@ export async function createTestEnv(
   app.use(rawApp);
 
   const stoppers = new Set<() => Promise<void>>();
-  const startWorker = async (activityOverrides?: Partial<ActivityDeps>) => {
+  const startWorker = async (activityOverrides?: Partial<ActivityDeps>, role?: Config['WORKER_ROLE']) => {
     const { worker, connection: workerConnection } = await createFirelineWorker({
-      config,
+      config: { ...config, WORKER_ROLE: role ?? config.WORKER_ROLE },
       models,
       bundlePath: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE!,
       activityOverrides,

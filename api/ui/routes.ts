@@ -1,0 +1,324 @@
+import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import { incidentStatuses } from '../../domain/incident';
+import { fromIncidentDocument, fromPostmortemDocument } from '../../models';
+import type { Principal } from '../../auth/api-keys';
+import { actorFor, type Guard } from '../auth';
+import type { ApiDeps } from '../deps';
+import { HttpError, NotFoundError } from '../errors';
+import { decideApproval, readIncident } from '../incident-service';
+import { liveJs, styleCss } from './assets';
+import {
+  clearKeyCookie,
+  csrfTokenOf,
+  ensureCsrfToken,
+  KEY_COOKIE,
+  keyFromCookie,
+  readCookie,
+  requireCsrfToken,
+  rotateCsrfToken,
+  setKeyCookie,
+} from './session';
+import {
+  errorPage,
+  incidentPage,
+  incidentsPage,
+  loginPage,
+  postmortemPage,
+  postmortemsPage,
+  type PageContext,
+} from './views';
+
+const INCIDENT_ID = /^INC-[A-Z0-9]{12}$/;
+const APPROVAL_ID = /^INC-[A-Z0-9]{12}\.rb\d{1,4}\.a\d{1,4}$/;
+const POSTMORTEM_ID = /^PM-[A-Z0-9]{12}$/;
+const openStatuses = incidentStatuses.filter((s) => s !== 'resolved');
+
+/**
+ * The web UI's own Content-Security-Policy: helmet's default without
+ * 'unsafe-inline' styles (the UI has none) and with upgrade-insecure-requests
+ * only over HTTPS — over plain HTTP on a host other than localhost that
+ * directive would send the stylesheet, script and forms to https:// and break the page.
+ */
+const CSP = [
+  "default-src 'self'",
+  "base-uri 'none'",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self'",
+].join('; ');
+
+export interface WebUiOptions {
+  /** Temporal Web UI base URL for workflow links (default: the config's TEMPORAL_UI_URL; none = no links). */
+  temporalUiUrl?: string;
+}
+
+/** A same-site path to return to after signing in; anything else (other hosts, `//…`) is dropped. */
+function safeNext(value: unknown): string | undefined {
+  return typeof value === 'string' &&
+    value.startsWith('/ui/') &&
+    !value.startsWith('/ui/login') &&
+    value.length <= 512 &&
+    !/[\\\s]/.test(value)
+    ? value
+    : undefined;
+}
+
+function pageContext(res: Response): PageContext {
+  const principal = res.locals.principal as Principal | undefined;
+  return {
+    viewer: principal ? { name: principal.name, scopes: principal.scopes } : undefined,
+    csrfToken: csrfTokenOf(res),
+  };
+}
+
+function sendPage(res: Response, page: string, status = 200): void {
+  res.status(status).type('text/html; charset=utf-8').send(page);
+}
+
+/**
+ * The server-rendered web UI under /ui (and `/`, which leads there). Pages
+ * authenticate with the API key kept in an HttpOnly cookie, through the API's
+ * own guard (same verification, scopes and rate limit); forms that change
+ * state carry a double-submit CSRF token.
+ */
+export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions = {}): Router {
+  const router = Router();
+  const uiUrl = (options.temporalUiUrl ?? deps.config.TEMPORAL_UI_URL)?.replace(/\/+$/, '');
+  const workflowUrl = (workflowId: string) =>
+    uiUrl
+      ? `${uiUrl}/namespaces/${encodeURIComponent(deps.config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`
+      : undefined;
+
+  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
+  const read = [keyFromCookie, ...guard('incidents:read')];
+  // The scope check of guard('approvals:decide') alone: the key was verified (and
+  // rate-limited) by `read` already, and verification is cached.
+  const [mayDecide] = guard('approvals:decide') as [RequestHandler, ...RequestHandler[]];
+
+  router.get('/', (_req, res) => res.redirect(302, '/ui/incidents'));
+
+  router.get('/ui/static/style.css', (_req, res) => {
+    res.type('text/css; charset=utf-8').set('Cache-Control', 'public, max-age=31536000, immutable');
+    res.send(styleCss);
+  });
+  router.get('/ui/static/live.js', (_req, res) => {
+    res.type('text/javascript; charset=utf-8').set('Cache-Control', 'public, max-age=31536000, immutable');
+    res.send(liveJs);
+  });
+
+  router.use('/ui', (req, res, next) => {
+    res.setHeader('Content-Security-Policy', req.secure ? `${CSP}; upgrade-insecure-requests` : CSP);
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  router.use('/ui', ensureCsrfToken);
+
+  router.get(['/ui', '/ui/'], (_req, res) => res.redirect(302, '/ui/incidents'));
+
+  // ------------------------------------------------------------ sign-in
+
+  router.get('/ui/login', (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    sendPage(
+      res,
+      loginPage(pageContext(res), {
+        next: safeNext(query.next),
+        problem:
+          query.expired === '1' ? 'Your API key is no longer valid: sign in with a current one.' : undefined,
+        notice: query.signedOut === '1' ? 'You are signed out.' : undefined,
+      }),
+    );
+  });
+
+  const keyFromForm: RequestHandler = (req, _res, next) => {
+    const body = req.body as Record<string, unknown> | undefined;
+    const key = typeof body?.key === 'string' ? body.key.trim() : '';
+    if (!key) throw new HttpError(400, 'validation_failed', 'Paste your API key.');
+    // Verified by the API's guard below; the header is redacted in logs.
+    req.headers.authorization = `Bearer ${key}`;
+    next();
+  };
+  const loginFailed: ErrorRequestHandler = (err, req, res, next) => {
+    if (!(err instanceof HttpError) || ![400, 401, 403].includes(err.status)) return next(err);
+    res.removeHeader('WWW-Authenticate');
+    const problem =
+      err.code === 'csrf'
+        ? 'The sign-in form had expired. Please try again.'
+        : err.status === 401
+          ? 'That API key is not valid or was revoked.'
+          : err.status === 403
+            ? 'That API key lacks the incidents:read scope, which the web UI needs.'
+            : err.message;
+    const body = req.body as Record<string, unknown> | undefined;
+    sendPage(res, loginPage(pageContext(res), { next: safeNext(body?.next), problem }), err.status);
+  };
+  const signedIn: RequestHandler = (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    setKeyCookie(req, res, String(body.key).trim());
+    // A new session gets a new CSRF token.
+    rotateCsrfToken(req, res);
+    res.redirect(303, safeNext(body.next) ?? '/ui/incidents');
+  };
+  router.post(
+    '/ui/login',
+    form,
+    requireCsrfToken,
+    keyFromForm,
+    ...guard('incidents:read'),
+    signedIn,
+    loginFailed,
+  );
+
+  router.post('/ui/logout', form, requireCsrfToken, (req, res) => {
+    clearKeyCookie(req, res);
+    rotateCsrfToken(req, res);
+    res.redirect(303, '/ui/login?signedOut=1');
+  });
+
+  // ------------------------------------------------------------ incidents
+
+  router.get('/ui/incidents', ...read, async (req, res) => {
+    const resolved = req.query.status === 'resolved';
+    const docs = resolved
+      ? await deps.models.Incident.find({ status: 'resolved' })
+          .sort({ resolvedAt: -1, _id: -1 })
+          .limit(50)
+          .lean()
+      : await deps.models.Incident.find({ status: { $in: openStatuses } })
+          .sort({ openedAt: -1, _id: -1 })
+          .limit(200)
+          .lean();
+    sendPage(
+      res,
+      incidentsPage(pageContext(res), docs.map(fromIncidentDocument), { resolved, now: new Date() }),
+    );
+  });
+
+  router.get('/ui/incidents/:id', ...read, async (req, res) => {
+    const id = req.params.id as string;
+    if (!INCIDENT_ID.test(id)) throw new NotFoundError(`No incident ${id}`);
+    const incident = await readIncident(deps, id);
+    const entries = await deps.models.TimelineEntry.find({ incidentId: id }).sort({ seq: 1 }).lean();
+    const timeline = entries.map(({ _id: _ignored, incidentId: _incident, at, ...entry }) => ({
+      ...entry,
+      at: at.toISOString(),
+    }));
+    const postmortemId = `PM-${id.slice(4)}`;
+    const hasPostmortem =
+      incident.status === 'resolved' && (await deps.models.Postmortem.exists({ _id: postmortemId })) !== null;
+    const query = req.query as Record<string, unknown>;
+    const decided = typeof query.decided === 'string' && APPROVAL_ID.test(query.decided) ? query.decided : '';
+    const outcome = query.outcome === 'approved' || query.outcome === 'rejected' ? query.outcome : '';
+    sendPage(
+      res,
+      incidentPage(pageContext(res), {
+        incident,
+        timeline,
+        workflowUrl,
+        postmortemId: hasPostmortem ? postmortemId : undefined,
+        notice: decided && outcome ? `You ${outcome} ${decided}.` : undefined,
+      }),
+    );
+  });
+
+  const decide = (decision: 'approve' | 'reject'): RequestHandler[] => [
+    form,
+    ...read,
+    requireCsrfToken,
+    mayDecide,
+    async (req, res) => {
+      const id = req.params.id as string;
+      const approvalId = req.params.approvalId as string;
+      if (!INCIDENT_ID.test(id) || !APPROVAL_ID.test(approvalId)) {
+        throw new NotFoundError(`No approval ${approvalId} on ${id}`);
+      }
+      const body = req.body as Record<string, unknown>;
+      const comment = typeof body.comment === 'string' ? body.comment.trim() : '';
+      if (comment.length > 2000) {
+        throw new HttpError(400, 'validation_failed', 'The comment is longer than 2000 characters.');
+      }
+      // The same Update, checks and actor (`user:<key name>`) as the JSON API's approval route.
+      const decided = await decideApproval(deps, {
+        incidentId: id,
+        approvalId,
+        decision,
+        actor: actorFor(res, undefined),
+        comment: comment || undefined,
+      });
+      const query = new URLSearchParams({ decided: decided.approvalId, outcome: decided.status });
+      res.redirect(303, `/ui/incidents/${encodeURIComponent(id)}?${query.toString()}`);
+    },
+  ];
+  router.post('/ui/incidents/:id/approvals/:approvalId/approve', ...decide('approve'));
+  router.post('/ui/incidents/:id/approvals/:approvalId/reject', ...decide('reject'));
+
+  // ------------------------------------------------------------ post-mortems
+
+  router.get('/ui/postmortems', ...read, async (_req, res) => {
+    const docs = await deps.models.Postmortem.find({}).sort({ 'times.detectedAt': -1 }).limit(100).lean();
+    sendPage(res, postmortemsPage(pageContext(res), docs.map(fromPostmortemDocument)));
+  });
+
+  router.get('/ui/postmortems/:id', ...read, async (req, res) => {
+    const id = req.params.id as string;
+    const doc = POSTMORTEM_ID.test(id) ? await deps.models.Postmortem.findById(id).lean() : null;
+    if (!doc) throw new NotFoundError(`No post-mortem ${id}`);
+    sendPage(res, postmortemPage(pageContext(res), fromPostmortemDocument(doc)));
+  });
+
+  // ------------------------------------------------------------ everything else under /ui
+
+  router.use('/ui', (req) => {
+    throw new NotFoundError(`No page ${req.path}`);
+  });
+
+  /** Errors become pages: no key → the sign-in page, others → a page saying what went wrong. */
+  const uiErrors: ErrorRequestHandler = (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const failure = err as { status?: unknown; expose?: unknown; message?: unknown };
+    const status =
+      err instanceof HttpError
+        ? err.status
+        : typeof failure.status === 'number' && failure.status >= 400 && failure.status < 600
+          ? failure.status
+          : 500;
+    if (status === 401) {
+      const hadKey = readCookie(req, KEY_COOKIE) !== undefined;
+      if (hadKey) clearKeyCookie(req, res);
+      res.removeHeader('WWW-Authenticate');
+      const query = new URLSearchParams();
+      const next = req.method === 'GET' ? safeNext(req.originalUrl) : undefined;
+      if (next) query.set('next', next);
+      if (hadKey) query.set('expired', '1');
+      res.redirect(303, `/ui/login${query.size ? `?${query.toString()}` : ''}`);
+      return;
+    }
+    if (status >= 500) req.log.error({ err }, 'unhandled error in the web UI');
+    const message =
+      err instanceof HttpError
+        ? err.message
+        : status < 500 && failure.expose === true && typeof failure.message === 'string'
+          ? failure.message
+          : 'Internal server error. The details are in the server log.';
+    const incident = /^\/ui\/incidents\/(INC-[A-Z0-9]{12})(\/|$)/.exec(req.path)?.[1];
+    sendPage(
+      res,
+      errorPage(
+        pageContext(res),
+        status,
+        message,
+        incident ? { href: `/ui/incidents/${incident}`, label: `Back to ${incident}` } : undefined,
+      ),
+      status,
+    );
+  };
+  router.use(uiErrors);
+
+  return router;
+}

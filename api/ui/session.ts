@@ -1,0 +1,121 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import { HttpError } from '../errors';
+
+/** The API key the user signed in with (HttpOnly: page scripts never see it). */
+export const KEY_COOKIE = 'fireline_key';
+/** Double-submit CSRF token: the same random value in this cookie and in every state-changing form. */
+export const CSRF_COOKIE = 'fireline_csrf';
+/** Name of the hidden form field carrying the CSRF token. */
+export const CSRF_FIELD = '_csrf';
+
+/** Both cookies are scoped to the web UI; the JSON API never reads them. */
+const COOKIE_PATH = '/ui';
+/** A signed-in browser keeps the key for at most this long (the key itself may be revoked sooner). */
+const KEY_COOKIE_MAX_AGE_SECONDS = 12 * 3600;
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/** Reads one cookie from the request (no cookie-parser dependency). */
+export function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() !== name) continue;
+    const raw = part.slice(eq + 1).trim();
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function setCookie(
+  req: Request,
+  res: Response,
+  name: string,
+  value: string,
+  maxAgeSeconds: number | undefined,
+): void {
+  const attributes = [
+    `${name}=${encodeURIComponent(value)}`,
+    `Path=${COOKIE_PATH}`,
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(maxAgeSeconds === undefined ? [] : [`Max-Age=${maxAgeSeconds}`]),
+    // `trust proxy` is off, so this is true only when Node itself terminates TLS.
+    ...(req.secure ? ['Secure'] : []),
+  ];
+  res.append('Set-Cookie', attributes.join('; '));
+}
+
+export function setKeyCookie(req: Request, res: Response, token: string): void {
+  setCookie(req, res, KEY_COOKIE, token, KEY_COOKIE_MAX_AGE_SECONDS);
+}
+
+export function clearKeyCookie(req: Request, res: Response): void {
+  setCookie(req, res, KEY_COOKIE, '', 0);
+}
+
+/** A fresh CSRF token, set as the cookie and returned for the forms of the page being rendered. */
+export function rotateCsrfToken(req: Request, res: Response): string {
+  const token = randomBytes(32).toString('base64url');
+  setCookie(req, res, CSRF_COOKIE, token, undefined);
+  res.locals.csrfToken = token;
+  return token;
+}
+
+/** The CSRF token of this response's forms (set by `ensureCsrfToken`). */
+export function csrfTokenOf(res: Response): string {
+  return typeof res.locals.csrfToken === 'string' ? res.locals.csrfToken : '';
+}
+
+/** Gives every UI response a CSRF token: the browser's cookie if it has a well-formed one, else a new one. */
+export const ensureCsrfToken: RequestHandler = (req, res, next) => {
+  const existing = readCookie(req, CSRF_COOKIE);
+  if (existing && TOKEN_SHAPE.test(existing)) res.locals.csrfToken = existing;
+  else rotateCsrfToken(req, res);
+  next();
+};
+
+/** Compares in constant time; hashing first makes the lengths equal. */
+function sameToken(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/**
+ * Double-submit check for a form POST: the hidden field must equal the CSRF
+ * cookie. A page on another site can make the browser send the cookie, but
+ * cannot read it to put it in the form.
+ */
+export const requireCsrfToken: RequestHandler = (req, _res, next) => {
+  const cookie = readCookie(req, CSRF_COOKIE);
+  const body = req.body as Record<string, unknown> | undefined;
+  const field = body?.[CSRF_FIELD];
+  if (!cookie || !TOKEN_SHAPE.test(cookie) || typeof field !== 'string' || !sameToken(cookie, field)) {
+    throw new HttpError(
+      403,
+      'csrf',
+      'This form has expired or did not come from Fireline. Go back, reload the page and try again.',
+    );
+  }
+  next();
+};
+
+/**
+ * Makes the web UI authenticate by its cookie only: the key from the cookie
+ * becomes the request's bearer token for the API's own guard (so the same
+ * verification, scope checks and rate limit apply), and an Authorization
+ * header sent by anything else is ignored. The header is redacted in logs.
+ */
+export const keyFromCookie: RequestHandler = (req, _res, next) => {
+  const key = readCookie(req, KEY_COOKIE);
+  if (key) req.headers.authorization = `Bearer ${key}`;
+  else delete req.headers.authorization;
+  next();
+};

@@ -1,0 +1,350 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import type { ApprovalRequest } from '../../domain/runbook';
+import { createLogger } from '../../infra/logger';
+import { eventually, type HttpReceiver } from '../helpers/http-receiver';
+import { createIncidentTestEnv, openIncident, timelineOf } from '../helpers/incidents';
+import type { TestEnv } from '../helpers/test-env';
+
+// The server-rendered web UI in a real Chromium against the real servers:
+// sign-in, the incident list and page with its live timeline, approving a
+// runbook step, scopes, CSRF, post-mortems. CI installs Chromium; without it
+// this file fails (it never skips).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const TEMPORAL_UI = 'http://temporal-ui.test:8233';
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+describe('web UI in a browser', () => {
+  let env: TestEnv;
+  let receiver: HttpReceiver;
+  let teardown: (() => Promise<void>) | undefined;
+  let server: http.Server | undefined;
+  let browser: Browser | undefined;
+  let baseUrl: string;
+  const screenshots = mkdtempSync(path.join(os.tmpdir(), 'fireline-web-ui-'));
+  const previousUiUrl = process.env.TEMPORAL_UI_URL;
+  /** Console errors, uncaught page errors and CSP violations of every page. */
+  let problems: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium was not found at ${CHROMIUM}. The web UI test needs it: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to its binary.`,
+      );
+    }
+    // Picked up by createTestEnv's loadConfig(), so the pages link workflows to this Temporal Web UI.
+    process.env.TEMPORAL_UI_URL = TEMPORAL_UI;
+    ({ env, receiver, teardown } = await createIncidentTestEnv(600));
+    server = http.createServer(env.rawApp);
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server!.close(resolve));
+    }
+    await teardown?.();
+    if (previousUiUrl === undefined) delete process.env.TEMPORAL_UI_URL;
+    else process.env.TEMPORAL_UI_URL = previousUiUrl;
+  });
+
+  beforeEach(() => {
+    problems = [];
+  });
+
+  /** A page whose console errors, page errors and CSP reports land in `problems` (but for expected HTTP statuses). */
+  async function watchedPage(context: BrowserContext, allowedStatuses: number[] = []): Promise<Page> {
+    const page = await context.newPage();
+    page.on('console', (msg) => {
+      const text = msg.text();
+      // Chromium reports every 4xx document as "Failed to load resource: … status of 4xx".
+      if (allowedStatuses.some((status) => text.includes(`status of ${status}`))) return;
+      if (msg.type() === 'error' || /Content Security Policy|Refused to/i.test(text)) {
+        problems.push(`console ${msg.type()}: ${text}`);
+      }
+    });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    return page;
+  }
+
+  async function signIn(page: Page, token: string): Promise<void> {
+    await page.goto(`${baseUrl}/ui/login`);
+    await page.getByLabel('API key').fill(token);
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/ui/incidents`),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+  }
+
+  async function pendingApproval(incidentId: string): Promise<ApprovalRequest> {
+    return eventually(async () => {
+      const res = await request(env.app).get(`/v1/incidents/${incidentId}/approvals`).expect(200);
+      const pending = (res.body.approvals as ApprovalRequest[]).find((a) => a.status === 'pending');
+      expect(pending).toBeDefined();
+      return pending!;
+    }, 30_000);
+  }
+
+  function startRollback(incidentId: string) {
+    return request(env.app)
+      .post(`/v1/incidents/${incidentId}/runbooks`)
+      .send({
+        runbookId: 'rollback-deploy',
+        params: {
+          deployUrlEnv: 'TEST_DEPLOY_URL',
+          badRelease: 'v42',
+          goodRelease: 'v41',
+          errorRateCheckUrl: receiver.url('/api/errors'),
+          verifySeconds: 10,
+        },
+      })
+      .expect(202);
+  }
+
+  it('sends a browser without a session to the sign-in page, and refuses a bad key', async () => {
+    const context = await browser!.newContext();
+    const page = await watchedPage(context, [401, 403]);
+    await page.goto(`${baseUrl}/`);
+    expect(page.url()).toBe(`${baseUrl}/ui/login?next=%2Fui%2Fincidents`);
+    await page.goto(`${baseUrl}/ui/incidents/INC-0123456789AB`);
+    expect(new URL(page.url()).pathname).toBe('/ui/login');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/ui/incidents/INC-0123456789AB');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+
+    await page.getByLabel('API key').fill('fl_000000000000_' + 'x'.repeat(43));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').innerText()).toContain('not valid or was revoked');
+    expect((await context.cookies()).map((c) => c.name)).not.toContain('fireline_key');
+
+    // A key without incidents:read cannot sign in.
+    const writer = await env.createKey('web-alerts-only', ['alerts:write']);
+    await page.getByLabel('API key').fill(writer);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('lacks the incidents:read scope').waitFor();
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('lists open incidents, shows one with its live timeline, and approves a runbook step', async () => {
+    const token = await env.createKey('web-responder', ['incidents:read', 'approvals:decide']);
+    const context = await browser!.newContext();
+    const page = await watchedPage(context);
+    await signIn(page, token);
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'fireline_key')).toMatchObject({
+      value: token,
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: false,
+      path: '/ui',
+    });
+    expect(cookies.find((c) => c.name === 'fireline_csrf')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
+
+    // Markup in the title must come out as text.
+    const title = 'Checkout errors after deploy <b>v42</b> & "quotes"';
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'checkout', summary: title, severity: 'critical', dedupKey: 'web-ui-deploy' })
+      .expect(202);
+    const incident = await openIncident(env, 'checkout', 'web-ui-deploy');
+
+    await page.reload();
+    const link = page.getByRole('link', { name: title });
+    await link.waitFor();
+    const row = page.getByRole('row').filter({ has: link });
+    const rowText = await row.innerText();
+    expect(rowText).toContain(incident.severity);
+    expect(rowText).toContain('triggered');
+    expect(rowText).toContain('checkout');
+    expect(rowText).toContain(incident.team);
+    expect(rowText).toMatch(/Level 1 of 2: channel level1-hook/);
+    expect(await page.locator('main b').count()).toBe(0);
+
+    await Promise.all([page.waitForURL(`${baseUrl}/ui/incidents/${incident.incidentId}`), link.click()]);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(title);
+    const timeline = page.getByRole('table', { name: /entr(y|ies), oldest first/ });
+    expect(await timeline.innerText()).toContain('incident.opened');
+    expect(await timeline.innerText()).toContain('triage');
+    const workflowLink = page.getByRole('link', { name: `${incident.workflowId} in the Temporal Web UI` });
+    expect(await workflowLink.getAttribute('href')).toBe(
+      `${TEMPORAL_UI}/namespaces/${env.config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(incident.workflowId)}`,
+    );
+
+    // A runbook that needs approval; the open page picks it up by itself (live refresh, no reload here).
+    await startRollback(incident.incidentId);
+    const approval = await pendingApproval(incident.incidentId);
+    const approve = page.getByRole('button', { name: `Approve ${approval.approvalId}` });
+    await approve.waitFor({ timeout: 30_000 });
+    expect(await page.getByText('Roll checkout back from v42 to v41?').count()).toBeGreaterThan(0);
+    expect(receiver.to('/deploy')).toHaveLength(0);
+
+    await page.getByLabel('Comment (optional)').fill('ship it');
+    await Promise.all([page.waitForURL(/outcome=approved/), approve.click()]);
+    expect(await page.getByRole('status').innerText()).toContain(`You approved ${approval.approvalId}.`);
+
+    // The run goes on: rolled back through the deploy webhook, verified.
+    await eventually(async () => {
+      const current = await openIncident(env, 'checkout', 'web-ui-deploy');
+      expect(current.runbookRuns[0]?.status).toBe('succeeded');
+    }, 30_000);
+    expect(receiver.to('/deploy').map((r) => (r.body as { release: string }).release)).toEqual(['v41']);
+    const entries = await timelineOf(env, incident.incidentId);
+    expect(entries.find((e) => e.type === 'approval.decided')).toMatchObject({
+      actor: 'user:web-responder',
+      message: `Approval ${approval.approvalId} approved: ship it`,
+    });
+
+    // …and the page shows it, again without a reload.
+    await eventually(async () => {
+      const text = await page.locator('#live').innerText();
+      expect(text).toContain('Runbook rollback-deploy succeeded');
+      expect(text).toMatch(/approval\.decided\s+user:web-responder\s+Approval \S+ approved: ship it/);
+      expect(text).toMatch(/roll back\s+action\s+succeeded/);
+    }, 30_000);
+    const decided = page.getByRole('table', { name: 'Decided approvals' });
+    expect(await decided.innerText()).toContain('user:web-responder');
+
+    const png = await page.screenshot({ fullPage: true, path: path.join(screenshots, 'incident.png') });
+    expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect(png.length).toBeGreaterThan(10_000);
+    expect(await page.evaluate<string>('document.body.innerText')).toContain(title);
+
+    // Signing out clears the key; the pages send the browser back to sign in.
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/ui/login?signedOut=1`),
+      page.getByRole('button', { name: 'Sign out' }).click(),
+    ]);
+    expect((await context.cookies()).map((c) => c.name)).not.toContain('fireline_key');
+    await page.goto(`${baseUrl}/ui/incidents`);
+    expect(new URL(page.url()).pathname).toBe('/ui/login');
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('shows a 403 page when a key without approvals:decide approves', async () => {
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'checkout', summary: 'Second bad deploy', severity: 'error', dedupKey: 'web-ui-403' })
+      .expect(202);
+    const incident = await openIncident(env, 'checkout', 'web-ui-403');
+    await startRollback(incident.incidentId);
+    const approval = await pendingApproval(incident.incidentId);
+
+    const token = await env.createKey('web-viewer', ['incidents:read']);
+    const context = await browser!.newContext();
+    const page = await watchedPage(context, [403]);
+    await signIn(page, token);
+    await page.goto(`${baseUrl}/ui/incidents/${incident.incidentId}`);
+    expect(await page.getByText('lacks the approvals:decide scope').count()).toBe(1);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/approve') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: `Approve ${approval.approvalId}` }).click(),
+    ]);
+    expect(response.status()).toBe(403);
+    await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
+    expect(await page.getByRole('alert').innerText()).toBe('This key lacks the approvals:decide scope');
+    expect(await page.locator('main').innerText()).toContain('web-viewer');
+    const back = page.getByRole('link', { name: `Back to ${incident.incidentId}` });
+    expect(await back.getAttribute('href')).toBe(`/ui/incidents/${incident.incidentId}`);
+
+    const after = await request(env.app).get(`/v1/incidents/${incident.incidentId}/approvals`).expect(200);
+    expect((after.body.approvals as ApprovalRequest[])[0]?.status).toBe('pending');
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it('lists post-mortems and shows one, without JavaScript', async () => {
+    const title = 'Search index stale';
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'search', summary: title, severity: 'warning', dedupKey: 'web-ui-pm' })
+      .expect(202);
+    const incident = await openIncident(env, 'search', 'web-ui-pm');
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/resolve`)
+      .send({ note: 'reindexed' })
+      .expect(200);
+    const postmortemId = `PM-${incident.incidentId.slice(4)}`;
+    await eventually(() => request(env.app).get(`/v1/postmortems/${postmortemId}`).expect(200), 30_000, 250);
+
+    // Everything here works without JavaScript: plain links and forms.
+    const context = await browser!.newContext({ javaScriptEnabled: false });
+    const page = await watchedPage(context);
+    await signIn(page, await env.createKey('web-reader', ['incidents:read']));
+    // Without scripts, open-incident pages refresh through a <noscript> meta refresh.
+    expect(await page.locator('noscript meta[http-equiv="refresh"]').getAttribute('content')).toBe('5');
+    await page.goto(`${baseUrl}/ui/postmortems`);
+    const link = page.getByRole('link', { name: title });
+    await Promise.all([page.waitForURL(`${baseUrl}/ui/postmortems/${postmortemId}`), link.click()]);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(`Post-mortem: ${title}`);
+    expect(await page.getByRole('heading', { name: 'Timeline' }).count()).toBe(1);
+    expect(await page.locator('main').innerText()).toContain('Resolved by user:test-admin: reindexed');
+
+    // The resolved incident's page links to it and no longer refreshes itself.
+    await page.goto(`${baseUrl}/ui/incidents/${incident.incidentId}`);
+    expect(await page.locator('#live').getAttribute('data-refresh-seconds')).toBeNull();
+    expect(await page.getByRole('link', { name: postmortemId }).getAttribute('href')).toBe(
+      `/ui/postmortems/${postmortemId}`,
+    );
+    await page.goto(`${baseUrl}/ui/incidents?status=resolved`);
+    expect(await page.getByRole('link', { name: title }).count()).toBe(1);
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it('refuses state-changing forms without the CSRF token, and keeps the key out of the logs', async () => {
+    let logs = '';
+    const app = createApp({
+      config: env.config,
+      temporal: env.client,
+      mongo: env.mongo,
+      models: env.models,
+      logger: createLogger({ level: 'info', destination: { write: (line: string) => void (logs += line) } }),
+    });
+    const token = await env.createKey('web-csrf', ['incidents:read', 'approvals:decide']);
+    const agent = request.agent(app);
+    const login = await agent.get('/ui/login').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)?.[1];
+    expect(csrf).toBeDefined();
+    // Without the token (a form posted from another site) the key is not even looked at.
+    await agent.post('/ui/login').type('form').send({ key: token }).expect(403);
+    const signedIn = await agent
+      .post('/ui/login')
+      .type('form')
+      .send({ key: token, _csrf: csrf! })
+      .expect(303);
+    expect(signedIn.headers.location).toBe('/ui/incidents');
+    const page = await agent.get('/ui/incidents').expect(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['cache-control']).toBe('no-store');
+    const fresh = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+    expect(fresh).toBeDefined();
+    expect(fresh).not.toBe(csrf); // rotated at sign-in
+
+    const approve = '/ui/incidents/INC-0123456789AB/approvals/INC-0123456789AB.rb1.a1/approve';
+    const missing = await agent.post(approve).type('form').send({}).expect(403);
+    expect(missing.text).toContain('did not come from Fireline');
+    await agent.post(approve).type('form').send({ _csrf: csrf! }).expect(403);
+    await agent.post('/ui/logout').type('form').send({}).expect(403);
+    // With the token it gets as far as the incident (which does not exist).
+    await agent.post(approve).type('form').send({ _csrf: fresh! }).expect(404);
+
+    expect(logs).toContain('/ui/incidents');
+    expect(logs).not.toContain(token);
+    expect(logs).not.toContain(token.slice(-43));
+  });
+});

@@ -1,0 +1,185 @@
+import { execFile } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { repoRoot } from '../../stack/paths';
+import { eventually, HttpReceiver } from '../helpers/http-receiver';
+import { createIncidentTestEnv } from '../helpers/incidents';
+import type { TestEnv } from '../helpers/test-env';
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+// The `fireline` command (compiled by the global setup) against a real API,
+// Temporal and MongoDB-wire server: one incident from trigger to published post-mortem.
+describe('fireline CLI', () => {
+  let env: TestEnv;
+  let receiver: HttpReceiver;
+  let teardown: () => Promise<void>;
+  let server: http.Server;
+  let url: string;
+  let key: string;
+
+  beforeAll(async () => {
+    ({ env, receiver, teardown } = await createIncidentTestEnv(60));
+    server = http.createServer(env.rawApp).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    key = await env.createKey('carol', [
+      'alerts:write',
+      'incidents:read',
+      'incidents:write',
+      'runbooks:run',
+      'approvals:decide',
+      'postmortems:write',
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await teardown();
+  });
+
+  function fireline(args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<CliResult> {
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [path.join(repoRoot(), 'dist', 'cli', 'main.js'), ...args],
+        { env: { ...process.env, FIRELINE_URL: url, FIRELINE_API_KEY: key, ...extraEnv } },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+  }
+  async function ok(args: string[]): Promise<CliResult> {
+    const result = await fireline(args);
+    if (result.code !== 0) throw new Error(`fireline ${args.join(' ')} → ${result.code}: ${result.stderr}`);
+    return result;
+  }
+
+  it('drives an incident from trigger to a published post-mortem', async () => {
+    const trigger = await ok([
+      'trigger',
+      '--service',
+      'checkout',
+      '--summary',
+      'Checkout error rate above 5%',
+      '--severity',
+      'critical',
+      '--dedup-key',
+      'cli-1',
+      '--label',
+      'region=eu',
+    ]);
+    expect(trigger.stdout).toMatch(/^accepted: incident:checkout:cli-1/);
+
+    const incidentId = await eventually(async () => {
+      const ls = JSON.parse((await ok(['incidents', 'ls', '--service', 'checkout', '--json'])).stdout) as {
+        incidentId: string;
+        title: string;
+      }[];
+      expect(ls).toHaveLength(1);
+      return ls[0]!.incidentId;
+    });
+    const table = (await ok(['incidents', 'ls'])).stdout;
+    expect(table.split('\n')[0]).toMatch(/^INCIDENT\s+SEV\s+STATUS\s+SERVICE/);
+    expect(table).toContain(incidentId);
+
+    await ok(['incidents', 'ack', incidentId]);
+    await ok(['incidents', 'note', incidentId, 'rolling', 'back', 'v42']);
+    await eventually(async () => {
+      const shown = (await ok(['incidents', 'show', incidentId])).stdout;
+      expect(shown).toMatch(/status\s+acknowledged/);
+      expect(shown).toMatch(/carol\s+.*rolling back v42/);
+    });
+
+    const runbooks = (await ok(['runbooks', 'ls'])).stdout;
+    expect(runbooks).toContain('rollback-deploy');
+
+    // A runbook that needs approval: run it with --wait, approve from a second command.
+    const run = fireline([
+      'runbooks',
+      'run',
+      incidentId,
+      'rollback-deploy',
+      '--param',
+      'deployUrlEnv=TEST_DEPLOY_URL',
+      '--param',
+      'badRelease=v42',
+      '--param',
+      'goodRelease=v41',
+      '--param',
+      `errorRateCheckUrl=${receiver.url('/api/errors')}`,
+      '--param',
+      'verifySeconds=2',
+      '--wait',
+    ]);
+    const approvalId = await eventually(async () => {
+      const pending = JSON.parse((await ok(['approvals', 'ls', '--json'])).stdout) as {
+        approvalId: string;
+      }[];
+      expect(pending).toHaveLength(1);
+      return pending[0]!.approvalId;
+    }, 30_000);
+    const approved = await ok(['approvals', 'approve', approvalId, '--comment', 'go']);
+    expect(approved.stdout).toBe(`${approvalId} approved by user:carol\n`);
+    const finished = await run;
+    expect(finished.code).toBe(0);
+    expect(finished.stdout).toMatch(/\.rb1: succeeded/);
+    expect(finished.stderr).toContain(`waiting for approval: fireline approvals approve ${approvalId}`);
+    expect(receiver.to('/deploy')).toHaveLength(1);
+
+    await ok(['incidents', 'resolve', incidentId, '--note', 'rolled back to v41']);
+    // A second resolve is a conflict, with its own exit code.
+    expect((await fireline(['incidents', 'resolve', incidentId])).code).toBe(5);
+
+    const markdown = await eventually(
+      async () => (await ok(['postmortem', 'show', incidentId])).stdout,
+      30_000,
+    );
+    expect(markdown).toMatch(/^# /);
+    expect(markdown).toContain('Checkout error rate above 5%');
+    await ok([
+      'postmortem',
+      'update',
+      incidentId,
+      '--root-cause',
+      'v42 shipped a broken payment client',
+      '--action-item',
+      'Canary payment releases@carol',
+    ]);
+    const published = await ok(['postmortem', 'publish', incidentId, '--json']);
+    expect(JSON.parse(published.stdout)).toMatchObject({
+      status: 'published',
+      rootCause: 'v42 shipped a broken payment client',
+      actionItems: [{ title: 'Canary payment releases', owner: 'carol', status: 'open' }],
+    });
+    const html = await ok(['postmortem', 'show', incidentId, '--format', 'html']);
+    expect(html.stdout).toMatch(/^<!doctype html>/i);
+  }, 120_000);
+
+  it('answers with exit codes that mean something', async () => {
+    expect((await fireline(['incidents', 'show', 'INC-000000000000'])).code).toBe(4);
+    const noKey = await fireline(['incidents', 'ls'], { FIRELINE_API_KEY: '' });
+    expect(noKey.code).toBe(3);
+    expect(noKey.stderr).toContain('FIRELINE_API_KEY');
+    const readOnly = await env.createKey('reader', ['incidents:read']);
+    const refused = await fireline(['trigger', '--service', 'x', '--summary', 'y'], {
+      FIRELINE_API_KEY: readOnly,
+    });
+    expect(refused.code).toBe(3);
+    const invalid = await fireline(['trigger', '--service', 'x', '--summary', 'y', '--severity', 'loud']);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('body.severity');
+    expect((await fireline(['incidents', 'frobnicate'])).code).toBe(2);
+    expect((await fireline(['--bogus'])).code).toBe(2);
+    const unreachable = await fireline(['incidents', 'ls'], { FIRELINE_URL: 'http://127.0.0.1:9' });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain('cannot reach');
+  });
+});

@@ -1,0 +1,74 @@
+import request from 'supertest';
+import { actionsTaskQueue } from '../../config';
+import { eventually, HttpReceiver } from '../helpers/http-receiver';
+import { openIncident } from '../helpers/incidents';
+import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+
+// Runbook actions and HTTP checks go to their own task queue, so action
+// workers can run next to the systems they touch while orchestration runs elsewhere.
+describe('orchestration and action workers', () => {
+  let env: TestEnv;
+  let receiver: HttpReceiver;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    receiver = await new HttpReceiver().start();
+  });
+  afterAll(async () => {
+    await env.teardown();
+    await receiver.stop();
+  });
+
+  it('runs runbook steps only on a worker of the actions queue', async () => {
+    const secrets = testSecrets(receiver);
+    // The orchestration worker cannot reach the scaling endpoint; only the action worker knows it.
+    const { TEST_SCALE_URL: _onlyOnActionWorkers, ...orchestrationSecrets } = secrets;
+    await env.startWorker(
+      { triageRules: testRules(), catalog: testCatalog(60), secrets: orchestrationSecrets },
+      'orchestration',
+    );
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'roles', summary: 'Backlog', severity: 'warning', dedupKey: 'r1' })
+      .expect(202);
+    const incident = await openIncident(env, 'roles', 'r1');
+    const started = await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/runbooks`)
+      .send({
+        runbookId: 'scale-out-queue',
+        params: {
+          scaleUrlEnv: 'TEST_SCALE_URL',
+          queue: 'roles',
+          settleSeconds: 0,
+          backlogCheckUrl: receiver.url('/backlog-ok'),
+        },
+      })
+      .expect(202);
+    const runbook = env.client.workflow.getHandle(`runbook:${started.body.runId}`);
+
+    // With no action worker the step is scheduled on the actions queue and waits there.
+    await eventually(async () => {
+      const history = await runbook.fetchHistory();
+      const scheduled = history.events?.find(
+        (e) => e.activityTaskScheduledEventAttributes,
+      )?.activityTaskScheduledEventAttributes;
+      expect(scheduled?.activityType?.name).toBe('runAction');
+      expect(scheduled?.taskQueue?.name).toBe(actionsTaskQueue(env.config));
+    }, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(receiver.to('/scale')).toHaveLength(0);
+
+    await env.startWorker({ secrets }, 'actions');
+    await eventually(
+      async () => {
+        const res = await request(env.app).get(`/v1/incidents/${incident.incidentId}`).expect(200);
+        expect(res.body.runbookRuns[0].status).toBe('succeeded');
+      },
+      30_000,
+      250,
+    );
+    expect(receiver.to('/scale')).toHaveLength(1);
+    expect(receiver.to('/backlog-ok')).toHaveLength(1);
+  });
+});
