@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Config } from '../config';
 import { startMongoServer, type MongoServer } from './mongo';
 import { cacheDir as defaultCacheDir } from './paths';
-import { freePort, preferredOrFreePort } from './ports';
+import { freePort, preferredOrFreePort, retryOnPortClash } from './ports';
 import { printProgress, type Progress } from './progress';
 import { startTemporalDevServer, type TemporalServer } from './temporal';
 
@@ -59,28 +59,34 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       progress(`using the Temporal server at ${config.TEMPORAL_ADDRESS}`);
       return { address: config.TEMPORAL_ADDRESS, uiUrl: config.TEMPORAL_UI_URL };
     }
-    const port =
-      mode === 'persistent' ? await preferredOrFreePort(config.TEMPORAL_DEV_PORT) : await freePort();
-    const uiPort =
-      mode === 'persistent' ? await preferredOrFreePort(config.TEMPORAL_UI_PORT) : await freePort();
-    if (mode === 'persistent' && port !== config.TEMPORAL_DEV_PORT) {
-      progress(`port ${config.TEMPORAL_DEV_PORT} is taken: the Temporal dev server will use ${port}`);
-    }
-    if (mode === 'persistent' && uiPort !== config.TEMPORAL_UI_PORT) {
-      progress(`port ${config.TEMPORAL_UI_PORT} is taken: the Temporal Web UI will use ${uiPort}`);
-    }
-    return startTemporalDevServer({
-      cacheDir: cache,
-      port,
-      uiPort,
-      namespace: config.TEMPORAL_NAMESPACE,
-      dbFile: path.join(dataRoot, 'temporal.sqlite'),
-      logFile: path.join(logDir, 'temporal.log'),
-      cliPath: config.TEMPORAL_CLI,
-      // Tests see continue-as-new after hundreds of events instead of thousands.
-      dynamicConfig: mode === 'ephemeral' ? { 'limit.historyCount.suggestContinueAsNew': 300 } : undefined,
-      progress,
-    });
+    return retryOnPortClash(
+      async () => {
+        const port =
+          mode === 'persistent' ? await preferredOrFreePort(config.TEMPORAL_DEV_PORT) : await freePort();
+        const uiPort =
+          mode === 'persistent' ? await preferredOrFreePort(config.TEMPORAL_UI_PORT) : await freePort();
+        if (mode === 'persistent' && port !== config.TEMPORAL_DEV_PORT) {
+          progress(`port ${config.TEMPORAL_DEV_PORT} is taken: the Temporal dev server will use ${port}`);
+        }
+        if (mode === 'persistent' && uiPort !== config.TEMPORAL_UI_PORT) {
+          progress(`port ${config.TEMPORAL_UI_PORT} is taken: the Temporal Web UI will use ${uiPort}`);
+        }
+        return startTemporalDevServer({
+          cacheDir: cache,
+          port,
+          uiPort,
+          namespace: config.TEMPORAL_NAMESPACE,
+          dbFile: path.join(dataRoot, 'temporal.sqlite'),
+          logFile: path.join(logDir, 'temporal.log'),
+          cliPath: config.TEMPORAL_CLI,
+          // Tests see continue-as-new after hundreds of events instead of thousands.
+          dynamicConfig:
+            mode === 'ephemeral' ? { 'limit.historyCount.suggestContinueAsNew': 300 } : undefined,
+          progress,
+        });
+      },
+      () => progress('a port of the Temporal dev server was taken while it started: trying other ports'),
+    );
   };
 
   const startMongo = async (): Promise<MongoServer | { uri: string }> => {
@@ -88,13 +94,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       progress('using the MongoDB at MONGODB_URI');
       return { uri: config.MONGODB_URI };
     }
-    return startMongoServer({
-      cacheDir: cache,
-      port: mode === 'persistent' ? await preferredOrFreePort(27017) : await freePort(),
-      dataDir: path.join(dataRoot, 'mongo'),
-      logFile: path.join(logDir, 'mongo.log'),
-      progress,
-    });
+    return retryOnPortClash(
+      async () =>
+        startMongoServer({
+          cacheDir: cache,
+          port: mode === 'persistent' ? await preferredOrFreePort(27017) : await freePort(),
+          dataDir: path.join(dataRoot, 'mongo'),
+          logFile: path.join(logDir, 'mongo.log'),
+          progress,
+        }),
+      () => progress('the MongoDB-wire server port was taken while it started: trying another port'),
+    );
   };
 
   const [temporalResult, mongoResult] = await Promise.allSettled([startTemporal(), startMongo()]);

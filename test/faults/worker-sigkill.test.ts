@@ -4,7 +4,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { repoRoot } from '../../stack/paths';
 import { eventually, HttpReceiver, type ReceivedRequest } from '../helpers/http-receiver';
-import { openIncident } from '../helpers/incidents';
+import { openIncident, waitForFirstRunbookRun } from '../helpers/incidents';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { runbookProgressQuery } from '../../workflows/runbook-messages';
 
@@ -136,14 +136,7 @@ describe('worker killed mid-runbook, repeatedly', () => {
         }
         worker = startWorker();
 
-        await eventually(
-          async () => {
-            const res = await request(env.app).get(`/v1/incidents/${incident.incidentId}`).expect(200);
-            expect(res.body.runbookRuns[0].status).toBe('succeeded');
-          },
-          90_000,
-          250,
-        );
+        await waitForFirstRunbookRun(env, incident.incidentId, 'succeeded', 90_000);
         const scale = receiver.to(scalePath).slice(before);
         deliveries.push(scale.length);
         const changes = applied(scale);

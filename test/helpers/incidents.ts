@@ -55,3 +55,21 @@ export async function waitForCompletion(env: TestEnv, workflowId: string, runId?
     expect(status.name).toBe('COMPLETED');
   });
 }
+
+/** Waits until the incident's first runbook run has this status (read through the API); returns the incident. */
+export async function waitForFirstRunbookRun(
+  env: TestEnv,
+  incidentId: string,
+  status: string,
+  timeoutMs = 30_000,
+): Promise<Incident> {
+  return eventually(
+    async () => {
+      const res = await request(env.app).get(`/v1/incidents/${incidentId}`).expect(200);
+      expect(res.body.runbookRuns[0]?.status).toBe(status);
+      return res.body as Incident;
+    },
+    timeoutMs,
+    250,
+  );
+}

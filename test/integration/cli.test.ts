@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { apiScopes } from '../../models';
 import { repoRoot } from '../../stack/paths';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { createIncidentTestEnv } from '../helpers/incidents';
@@ -28,14 +29,11 @@ describe('fireline CLI', () => {
     server = http.createServer(env.rawApp).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    key = await env.createKey('carol', [
-      'alerts:write',
-      'incidents:read',
-      'incidents:write',
-      'runbooks:run',
-      'approvals:decide',
-      'postmortems:write',
-    ]);
+    // Every scope but admin, so the actor is the key's own name.
+    key = await env.createKey(
+      'carol',
+      apiScopes.filter((s) => s !== 'admin'),
+    );
   }, 60_000);
   afterAll(async () => {
     server.closeAllConnections();

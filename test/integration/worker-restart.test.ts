@@ -4,6 +4,7 @@ import { incidentWorkflowId } from '../../domain/incident-keys';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { waitForFirstRunbookRun } from '../helpers/incidents';
 
 // Escalation timers are durable: a worker that stops while a level's timer is
 // pending does not lose the escalation; the next worker fires it.
@@ -86,12 +87,8 @@ describe('durability across a worker restart', () => {
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     await env.startWorker(deps);
 
-    const done = await eventually(async () => {
-      const res = await request(env.app).get(`/v1/incidents/${doc._id}`).expect(200);
-      expect(res.body.runbookRuns[0].status).toBe('succeeded');
-      return res.body;
-    });
-    expect(done.runbookRuns[0].runId).toBe(body.runId);
+    const done = await waitForFirstRunbookRun(env, doc._id, 'succeeded');
+    expect(done.runbookRuns[0]!.runId).toBe(body.runId);
     expect(receiver.to('/scale').map((r) => (r.body as { delta: number }).delta)).toEqual([2]);
     expect(receiver.to('/backlog-ok')).toHaveLength(1);
     await request(env.app).post(`/v1/incidents/${doc._id}/resolve`).send({}).expect(200);

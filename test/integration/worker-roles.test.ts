@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { actionsTaskQueue } from '../../config';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
-import { openIncident } from '../helpers/incidents';
+import { openIncident, waitForFirstRunbookRun } from '../helpers/incidents';
 import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
@@ -60,14 +60,7 @@ describe('orchestration and action workers', () => {
     expect(receiver.to('/scale')).toHaveLength(0);
 
     await env.startWorker({ secrets }, 'actions');
-    await eventually(
-      async () => {
-        const res = await request(env.app).get(`/v1/incidents/${incident.incidentId}`).expect(200);
-        expect(res.body.runbookRuns[0].status).toBe('succeeded');
-      },
-      30_000,
-      250,
-    );
+    await waitForFirstRunbookRun(env, incident.incidentId, 'succeeded');
     expect(receiver.to('/scale')).toHaveLength(1);
     expect(receiver.to('/backlog-ok')).toHaveLength(1);
   });
