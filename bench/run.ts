@@ -270,21 +270,25 @@ async function main(): Promise<void> {
     ]);
 
     log(`waiting for ${OPEN_INCIDENTS} escalation timers (${TIMER_SECONDS} s each) to fire`);
+    // Not fatal when some are late: on the embedded FerretDB the worker's activity slots can be
+    // busy with slow MongoDB writes, and how many arrived is itself the result.
+    const level2WaitSeconds = TIMER_SECONDS + 300;
     await waitFor(
       'level-2 notifications',
       async () => sink.received.filter((r) => r.path === '/level2').length >= OPEN_INCIDENTS,
-      (TIMER_SECONDS + 300) * 1000,
-    );
+      level2WaitSeconds * 1000,
+    ).catch(() => undefined);
     const secondLevel = new Map<string, number>();
     for (const r of sink.received.filter((x) => x.path === '/level2')) {
       const id = (r.body as { incident?: { incidentId?: string } }).incident?.incidentId;
       if (id && !secondLevel.has(id)) secondLevel.set(id, r.at);
     }
-    const timerIncidents = await models.Incident.find({ service: 'bench-timer' }, { workflowId: 1 }).lean();
     const serverLag: number[] = [];
     const endToEndLag: number[] = [];
-    for (const incident of timerIncidents) {
-      const history = await client.workflow.getHandle(incident.workflowId).fetchHistory();
+    // Workflow ids are business keys, so every timer incident is found in Temporal even if MongoDB lags.
+    for (let i = 0; i < OPEN_INCIDENTS; i++) {
+      const handle = client.workflow.getHandle(incidentWorkflowId('bench-timer', `t${i}`));
+      const history = await handle.fetchHistory();
       const events = history.events ?? [];
       const toMs = (t: { seconds?: unknown; nanos?: number | null }) =>
         Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
@@ -301,14 +305,15 @@ async function main(): Promise<void> {
       const scheduled =
         toMs(started.eventTime) + toMs(started.timerStartedEventAttributes.startToFireTimeout);
       if (fired?.eventTime) serverLag.push(toMs(fired.eventTime) - scheduled);
-      const notified = secondLevel.get(incident._id);
+      const state = await handle.query(incidentQuery).catch(() => undefined);
+      const notified = state ? secondLevel.get(state.incidentId) : undefined;
       if (notified) endToEndLag.push(notified - scheduled);
     }
     const server = summary(serverLag);
     const e2e = summary(endToEndLag);
     section(`Escalation timer accuracy, ${OPEN_INCIDENTS} open incidents firing together`, [
       `- timers measured: ${server.n}; timer fired − scheduled (Temporal history): p50 **${ms(server.p50)}**, p99 **${ms(server.p99)}**, max ${ms(server.max)}`,
-      `- level-2 notification received by the channel − scheduled (end to end): p50 **${ms(e2e.p50)}**, p99 **${ms(e2e.p99)}**, max ${ms(e2e.max)}`,
+      `- level-2 notifications received by the channel within ${level2WaitSeconds} s of the timers: ${secondLevel.size} of ${OPEN_INCIDENTS}; received − scheduled (end to end): p50 **${ms(e2e.p50)}**, p99 **${ms(e2e.p99)}**, max ${ms(e2e.max)}`,
     ]);
 
     // --- Post-mortem generation from 100, 1,000 and 10,000 timeline events.

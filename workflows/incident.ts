@@ -372,8 +372,30 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     },
   );
 
-  /** Wakes the main loop: a handler changed the incident and it is not saved yet. */
+  /** Wakes the main loop (or the background saver): a handler changed the incident and it is not saved yet. */
   const unsavedChange = () => requireIncident().version !== savedVersion || unsaved.length > 0;
+  let saveInFlight = false;
+
+  /**
+   * Saves every change in the background, one save at a time so versions land
+   * in order, so that a slow or absent MongoDB never holds up an escalation.
+   */
+  async function saveInBackground(): Promise<void> {
+    for (;;) {
+      await condition(unsavedChange);
+      saveInFlight = true;
+      try {
+        await save();
+      } finally {
+        saveInFlight = false;
+      }
+    }
+  }
+
+  /** Waits until everything recorded so far is saved (before continue-as-new and at the end). */
+  async function flushSaves(): Promise<void> {
+    await condition(() => !saveInFlight && !unsavedChange());
+  }
 
   async function save(): Promise<void> {
     const current = requireIncident();
@@ -787,13 +809,21 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     for (const event of inbox.splice(0)) applyEvent(event);
   }
 
+  // Saving used to come first in every turn of the loop, so MongoDB being slow or down held up
+  // the next escalation; incidents started since save in the background.
+  const backgroundSaves = patched('background-saves-v1');
+  if (backgroundSaves) void saveInBackground();
+
   // Timed escalation until resolution.
   while (incident.status !== 'resolved') {
-    await save();
+    // Any change from here on (an ack, a resolution, a new alert) wakes the wait below.
+    const seenVersion = incident.version;
+    if (!backgroundSaves) await save();
     // A running runbook's result would be lost to a new run: continue as new only between runbooks.
     if (workflowInfo().continueAsNewSuggested && incident.runbookRuns.every((r) => r.status !== 'running')) {
       await condition(allHandlersFinished);
-      await save();
+      if (backgroundSaves) await flushSaves();
+      else await save();
       await continueAsNew<typeof incidentWorkflow>({
         service: input.service,
         dedupKey: input.dedupKey,
@@ -837,12 +867,13 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     if (incident.status === 'snoozed') deadline = incident.snoozedUntil;
     const slaDue = slaTimers ? nextSlaDeadline() : undefined;
     const wakeAt = [deadline, slaDue].filter((d): d is string => d !== undefined).sort()[0];
+    const changed = backgroundSaves ? () => requireIncident().version !== seenVersion : unsavedChange;
     if (wakeAt === undefined) {
-      await condition(unsavedChange);
+      await condition(changed);
       continue;
     }
     const status = incident.status;
-    const woke = await condition(unsavedChange, Math.max(1, Date.parse(wakeAt) - Date.now()), {
+    const woke = await condition(changed, Math.max(1, Date.parse(wakeAt) - Date.now()), {
       summary:
         wakeAt !== deadline
           ? 'SLA target'
@@ -872,7 +903,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   if (patched('postmortem-v1')) await startPostmortem();
 
   await condition(allHandlersFinished);
-  await save();
+  if (backgroundSaves) await flushSaves();
+  else await save();
   // Checked after the last await, so a trigger that raced the resolution is not lost.
   if (nextIncidentEvents.length > 0) {
     await continueAsNew<typeof incidentWorkflow>({

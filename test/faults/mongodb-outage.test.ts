@@ -7,15 +7,16 @@ import { startMongoServer, type MongoServer } from '../../stack/mongo';
 import { cacheDir } from '../../stack/paths';
 import { freePort } from '../../stack/ports';
 import { silentProgress } from '../../stack/progress';
-import { eventually } from '../helpers/http-receiver';
+import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
 
 // MongoDB goes away for 30 seconds while incidents resolve and alerts keep
-// arriving. Temporal holds everything meanwhile; once MongoDB is back, no
-// timeline entry, incident or post-mortem is missing.
+// arriving. Temporal holds everything meanwhile, and escalation goes on; once
+// MongoDB is back, no timeline entry, incident or post-mortem is missing.
 describe('MongoDB outage', () => {
   let env: TestEnv;
+  let receiver: HttpReceiver;
   let teardown: () => Promise<void>;
   let mongo: MongoServer;
   let port: number;
@@ -33,7 +34,7 @@ describe('MongoDB outage', () => {
   beforeAll(async () => {
     port = await freePort();
     mongo = await startMongo();
-    ({ env, teardown } = await createIncidentTestEnv(600, {}, { mongoUri: mongo.uri }));
+    ({ env, receiver, teardown } = await createIncidentTestEnv(5, {}, { mongoUri: mongo.uri }));
   });
   afterAll(async () => {
     await teardown();
@@ -67,7 +68,18 @@ describe('MongoDB outage', () => {
       .post('/v1/alerts')
       .send({ service: 'outage', summary: 'During the outage', severity: 'warning', dedupKey: 'o4' })
       .expect(202);
-    await new Promise((resolve) => setTimeout(resolve, 30_000));
+    const outageStarted = Date.now();
+    // The incident opened during the outage pages level 1 at once and level 2 five seconds
+    // later: saving to MongoDB happens beside the escalation, never in front of it.
+    const pagedAbout = (path: string) =>
+      receiver
+        .to(path)
+        .filter((r) => (r.body as { incident?: { title?: string } }).incident?.title === 'During the outage');
+    await eventually(() => {
+      expect(pagedAbout('/level1')).toHaveLength(1);
+      expect(pagedAbout('/level2')).toHaveLength(1);
+    }, 25_000);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, outageStarted + 30_000 - Date.now())));
 
     mongo = await startMongo();
     await eventually(() => request(env.app).get('/readyz').expect(200), 30_000);

@@ -47,11 +47,15 @@ describe('durability across a worker restart', () => {
     // Exactly once: the first level was not re-sent by the new worker.
     expect(receiver.to('/level1')).toHaveLength(1);
 
-    const doc = await env.models.Incident.findOne({
-      workflowId: incidentWorkflowId('restart', 'backlog'),
-    }).lean();
-    expect(doc?.escalation.level).toBe(1);
-    await request(env.app).post(`/v1/incidents/${doc!._id}/resolve`).send({}).expect(200);
+    // The saved copy follows the page (saving runs beside the escalation).
+    const doc = await eventually(async () => {
+      const saved = await env.models.Incident.findOne({
+        workflowId: incidentWorkflowId('restart', 'backlog'),
+      }).lean();
+      expect(saved?.escalation.level).toBe(1);
+      return saved!;
+    });
+    await request(env.app).post(`/v1/incidents/${doc._id}/resolve`).send({}).expect(200);
   });
 
   it('resumes a runbook at the step it was on, performing no action twice', async () => {
