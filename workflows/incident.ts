@@ -813,6 +813,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   // the next escalation; incidents started since save in the background.
   const backgroundSaves = patched('background-saves-v1');
   if (backgroundSaves) void saveInBackground();
+  /** Everything recorded so far is in MongoDB once this returns. */
+  const saveAll = backgroundSaves ? flushSaves : save;
 
   // Timed escalation until resolution.
   while (incident.status !== 'resolved') {
@@ -822,8 +824,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     // A running runbook's result would be lost to a new run: continue as new only between runbooks.
     if (workflowInfo().continueAsNewSuggested && incident.runbookRuns.every((r) => r.status !== 'running')) {
       await condition(allHandlersFinished);
-      if (backgroundSaves) await flushSaves();
-      else await save();
+      await saveAll();
       await continueAsNew<typeof incidentWorkflow>({
         service: input.service,
         dedupKey: input.dedupKey,
@@ -903,8 +904,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   if (patched('postmortem-v1')) await startPostmortem();
 
   await condition(allHandlersFinished);
-  if (backgroundSaves) await flushSaves();
-  else await save();
+  await saveAll();
   // Checked after the last await, so a trigger that raced the resolution is not lost.
   if (nextIncidentEvents.length > 0) {
     await continueAsNew<typeof incidentWorkflow>({
