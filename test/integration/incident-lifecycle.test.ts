@@ -85,14 +85,17 @@ describe('incident lifecycle end to end', () => {
       if (!hit) throw new Error('level 2 not notified yet');
       return hit;
     });
-    expect(level2.at - level1.at).toBeGreaterThanOrEqual(1_900);
     expect(level2.body).toMatchObject({ incident: { reason: 'level 2' } });
 
     // The delivery is recorded once the activity completes, a moment after the receiver saw it.
-    await eventually(async () => {
+    const recorded = await eventually(async () => {
       const list = await timelineOf(env, opened.incidentId);
       expect(list.filter((e) => e.type === 'notification.sent')).toHaveLength(3);
+      return list;
     });
+    // The level delay counts from level 1's escalation, not from its delivery (which takes a moment).
+    const level1EscalatedAt = Date.parse(recorded.find((e) => e.type === 'escalation.level')!.at);
+    expect(level2.at - level1EscalatedAt).toBeGreaterThanOrEqual(2_000);
     const acked = await request(env.app)
       .post(`/v1/incidents/${opened.incidentId}/acknowledge`)
       .send({ actor: 'alice' })
