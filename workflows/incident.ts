@@ -376,25 +376,33 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const unsavedChange = () => requireIncident().version !== savedVersion || unsaved.length > 0;
   let saveInFlight = false;
 
-  /**
-   * Saves every change in the background, one save at a time so versions land
-   * in order, so that a slow or absent MongoDB never holds up an escalation.
-   */
-  async function saveInBackground(): Promise<void> {
-    for (;;) {
-      await condition(unsavedChange);
-      saveInFlight = true;
-      try {
-        await save();
-      } finally {
-        saveInFlight = false;
-      }
+  async function saveOnce(): Promise<void> {
+    saveInFlight = true;
+    try {
+      await save();
+    } finally {
+      saveInFlight = false;
     }
   }
 
-  /** Waits until everything recorded so far is saved (before continue-as-new and at the end). */
+  /**
+   * Saves every change in the background, one save at a time so versions land
+   * in order, so that a slow or absent MongoDB never holds up an escalation.
+   * The resolved incident is left to the final save, which also carries
+   * `postmortem.started`: the post-mortem waits for the resolved incident and
+   * must find its whole timeline.
+   */
+  async function saveInBackground(): Promise<void> {
+    for (;;) {
+      await condition(() => !saveInFlight && unsavedChange() && requireIncident().status !== 'resolved');
+      await saveOnce();
+    }
+  }
+
+  /** Saves everything recorded so far, after the save in flight (before continue-as-new and at the end). */
   async function flushSaves(): Promise<void> {
-    await condition(() => !saveInFlight && !unsavedChange());
+    await condition(() => !saveInFlight);
+    await saveOnce();
   }
 
   async function save(): Promise<void> {
