@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { RunbookMeta } from '../domain/runbook';
 import { metrics, notificationKind } from '../infra/metrics';
 import { checkRunbookParams, paramsFromAlert } from '../infra/runbook-params';
@@ -149,14 +150,24 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
         }
       }
       const { _id, ...fields } = toIncidentDocument(incident);
+      // Read the stored version, then write by `_id` alone, rather than one update
+      // filtered on `{ _id, version: { $lt } }`: MongoDB-wire servers such as
+      // FerretDB look up only a bare `_id` filter by key and scan the whole
+      // collection for anything else, which at a few thousand incidents made every
+      // save a full scan. The workflow runs one save at a time, so the only racer
+      // is an earlier attempt of the same save that timed out; the worker cancels
+      // such an attempt, and a cancelled attempt does not start its write.
+      const stored = await deps.models.Incident.findById(_id, { version: 1 }).lean<{ version?: number }>();
+      if (stored && (stored.version ?? 0) >= incident.version) return; // stale: a newer version is stored
+      if (Context.current().cancellationSignal.aborted) return;
       try {
         await deps.models.Incident.updateOne(
-          { _id, version: { $lt: incident.version } },
+          { _id },
           { $set: fields, ...unsetMissing(fields) },
           { upsert: true },
         );
       } catch (err) {
-        // A newer version is already stored: this save is stale, and that is fine.
+        // Two attempts racing to insert the same new incident: one inserted it, which is all either wanted.
         if (!isDuplicateKeyError(err)) throw err;
       }
     },
