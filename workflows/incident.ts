@@ -63,8 +63,9 @@ const lookupOptions: ActivityOptions = {
 };
 const remoteLookups = proxyActivities<Activities>(lookupOptions);
 // The same lookups read only the worker's in-memory rules and on-call catalog, so they run as
-// local activities: one marker event each instead of a task round trip through the server,
-// which halves the server's work for a new incident (patch `local-lookups-v1`).
+// local activities: one marker event each instead of a task round trip through the server
+// (an incident escalated to level 2 and resolved: 17 workflow tasks instead of 21, 128 history
+// events instead of 144). Patch `local-lookups-v1`.
 const localLookupOptions: LocalActivityOptions = {
   startToCloseTimeout: lookupOptions.startToCloseTimeout,
   retry: lookupOptions.retry,
