@@ -15,8 +15,9 @@ import type {
   TriageResult,
   UnreachableTarget,
 } from '../domain/incident';
+import { noEscalationPolicy } from '../domain/incident';
 import { isDuplicateKeyError } from '../infra/mongo';
-import { timelineEntryId, toIncidentDocument, type Models } from '../models';
+import { optionalIncidentFields, timelineEntryId, toIncidentDocument, type Models } from '../models';
 import { whoIsOnCall } from '../oncall/schedule';
 import type { OnCallCatalog } from '../oncall/types';
 import { triage } from '../triage/engine';
@@ -112,13 +113,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
           `escalation policy ${result.escalationPolicyId} (rule ${result.ruleId}) does not exist`,
         );
         const fallbackId = deps.triageRules.defaultRule.escalationPolicy;
-        policy = policySnapshot(deps.catalog, fallbackId) ?? {
-          id: 'none',
-          name: 'No escalation policy',
-          levels: [],
-          repeat: 0,
-          fallback: [],
-        };
+        policy = policySnapshot(deps.catalog, fallbackId) ?? noEscalationPolicy();
         warnings.push(`using escalation policy ${policy.id} instead`);
       }
       return { triage: { ...result, escalationPolicyId: policy.id }, policy, warnings };
@@ -184,20 +179,9 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
   };
 }
 
-const optionalFields = [
-  'mitigatedAt',
-  'commander',
-  'acknowledgedAt',
-  'acknowledgedBy',
-  'snoozedUntil',
-  'resolvedAt',
-  'resolvedBy',
-  'resolutionNote',
-];
-
 /** `$unset` for optional fields that were cleared (snoozedUntil after a snooze ends), if any. */
 function unsetMissing(fields: Record<string, unknown>): { $unset?: Record<string, ''> } {
-  const missing = optionalFields.filter((f) => fields[f] === undefined);
+  const missing = optionalIncidentFields.filter((f) => fields[f] === undefined);
   return missing.length > 0 ? { $unset: Object.fromEntries(missing.map((f) => [f, ''])) } : {};
 }
 

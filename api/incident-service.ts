@@ -1,12 +1,12 @@
 import { actionsTaskQueue } from '../config';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { incidentWorkflowId } from '../domain/incident-keys';
+import { incidentWorkflowId } from '../workflows/incident/ids';
 import type { AlertEvent, Incident } from '../domain/incident';
 import { metrics } from '../infra/metrics';
 import { fromIncidentDocument } from '../models';
 import { incidentWorkflow } from '../workflows/incident';
-import { alertSignal, incidentQuery } from '../workflows/incident-messages';
+import { alertSignal, incidentQuery } from '../workflows/incident/messages';
 import { decideApprovalUpdate } from '../workflows/runbook-messages';
 import type { ApprovalRequest } from '../domain/runbook';
 import { searchAttributes } from '../workflows/search-attributes';

@@ -105,6 +105,11 @@ export interface EscalationPolicySnapshot {
   fallback: TargetRef[];
 }
 
+/** The policy of an incident whose rule names none that exists: nobody is paged, and the timeline says so. */
+export function noEscalationPolicy(): EscalationPolicySnapshot {
+  return { id: 'none', name: 'No escalation policy', levels: [], repeat: 0, fallback: [] };
+}
+
 export interface EscalationState {
   policy: EscalationPolicySnapshot;
   /** 0-based pass through the policy. */

@@ -7,7 +7,12 @@ import { actionLedgerModel, drillReportModel } from './runbook';
 import { timelineEntryModel } from './timeline-entry';
 
 export type { RoundTripCheck } from './round-trip-check';
-export { fromIncidentDocument, toIncidentDocument, type IncidentDocument } from './incident';
+export {
+  fromIncidentDocument,
+  optionalIncidentFields,
+  toIncidentDocument,
+  type IncidentDocument,
+} from './incident';
 export { apiScopes, type ApiKeyDocument, type ApiScope } from './api-key';
 export { fromPostmortemDocument, type PostmortemDocument } from './postmortem';
 export type { ActionLedgerEntry, DrillReportDocument } from './runbook';

@@ -1,14 +1,4 @@
-import type { SearchAttributeType } from '@temporalio/common';
-import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
-
-// Same shape as @temporalio/common's defineSearchAttributeKey; written here so
-// workflow code imports nothing at runtime beyond @temporalio/workflow.
-function defineSearchAttributeKey<T extends SearchAttributeType>(
-  name: string,
-  type: T,
-): SearchAttributeKey<T> {
-  return { name, type };
-}
+import { type SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 
 /**
  * Typed search attributes of Fireline's workflows: the one list the workflows

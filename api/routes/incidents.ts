@@ -11,7 +11,7 @@ import {
   resolveUpdate,
   snoozeUpdate,
   startRunbookUpdate,
-} from '../../workflows/incident-messages';
+} from '../../workflows/incident/messages';
 import { actorFor, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ConflictError, HttpError, NotFoundError } from '../errors';

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { createApp } from '../../api/app';
 import { close, listen } from '../../api/server';
-import { incidentWorkflowId } from '../../domain/incident-keys';
+import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { createLogger } from '../../infra/logger';
 import { freePort } from '../../stack/ports';
 import { eventually } from '../helpers/http-receiver';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { incidentWorkflowId } from '../../domain/incident-keys';
+import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { startMongoServer, type MongoServer } from '../../stack/mongo';
 import { cacheDir } from '../../stack/paths';
 import { freePort } from '../../stack/ports';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { ActivityDeps } from '../../activities';
 import type { Incident, TimelineEntry } from '../../domain/incident';
-import { incidentWorkflowId } from '../../domain/incident-keys';
+import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { eventually, HttpReceiver } from './http-receiver';
 import { testCatalog, testRules, testSecrets } from './test-catalog';
 import { createTestEnv, type TestEnv } from './test-env';

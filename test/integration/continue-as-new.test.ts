@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { Incident, TimelineEntry } from '../../domain/incident';
-import { incidentWorkflowId } from '../../domain/incident-keys';
+import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { recordHistory } from '../helpers/histories';
 import { eventually } from '../helpers/http-receiver';
 import type { TestEnv } from '../helpers/test-env';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { signWebhook } from '../../activities/notifications';
 import type { Incident } from '../../domain/incident';
-import { incidentWorkflowId } from '../../domain/incident-keys';
+import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { recordHistory } from '../helpers/histories';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import { WEBHOOK_SECRET } from '../helpers/test-catalog';

@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Incident } from '../../domain/incident';
-import { acknowledgeUpdate, incidentQuery } from '../../workflows/incident-messages';
-import { incidentWorkflowId } from '../../domain/incident-keys';
+import { acknowledgeUpdate, incidentQuery } from '../../workflows/incident/messages';
+import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { eventually } from '../helpers/http-receiver';
 import type { TestEnv } from '../helpers/test-env';
 import { createIncidentTestEnv, waitForCompletion } from '../helpers/incidents';

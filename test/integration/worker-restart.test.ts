@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createRunbookActivities } from '../../activities/runbooks';
-import { incidentWorkflowId } from '../../domain/incident-keys';
+import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AlertEvent, Incident, IncidentSeverity, TimelineEntry } from '../domain/incident';
+import type { AlertEvent, Incident, IncidentSeverity, TimelineEntry } from '../../domain/incident';
 
 // The incident workflow's messages, defined once and imported by the API and tests.
 

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { Activities } from '../../activities';
+import type {
+  AlertEvent,
+  EscalationPolicySnapshot,
+  Incident,
+  PlannedDelivery,
+  SlaTarget,
+  TimelineEntry,
+  TriageResult,
+} from '../../domain/incident';
+import { incidentWorkflow } from '../../workflows/incident';
+import { incidentWorkflowId } from '../../workflows/incident/ids';
+import {
+  acknowledgeUpdate,
+  alertSignal,
+  incidentQuery,
+  snoozeUpdate,
+} from '../../workflows/incident/messages';
+import { eventually } from '../helpers/http-receiver';
+
+// The incident workflow on its own: the stack's real Temporal dev server, the
+// workflow bundle the worker runs, and Fireline's activities replaced by
+// mocks typed by `Activities`. No HTTP, no MongoDB: these tests check the
+// workflow's timers and transitions.
+
+type MockedActivities = Pick<
+  Activities,
+  'triageAlert' | 'planNotifications' | 'deliverNotification' | 'saveIncident'
+>;
+
+interface Recorder {
+  /** Notification keys in the order they were delivered (`r0-l0`, `sla-acknowledge`, …). */
+  pages: string[];
+  saves: Array<{ version: number; status: Incident['status'] }>;
+  timeline: TimelineEntry[];
+}
+
+function policy(delaySeconds: number): EscalationPolicySnapshot {
+  return {
+    id: 'test-policy',
+    name: 'Test policy',
+    levels: [
+      { delaySeconds, targets: [{ type: 'person', id: 'alice' }] },
+      { delaySeconds, targets: [{ type: 'person', id: 'bob' }] },
+    ],
+    repeat: 0,
+    fallback: [{ type: 'person', id: 'carol' }],
+  };
+}
+
+function mockActivities(options: { delaySeconds: number; sla?: SlaTarget }): {
+  activities: MockedActivities;
+  recorder: Recorder;
+} {
+  const recorder: Recorder = { pages: [], saves: [], timeline: [] };
+  const triage: TriageResult = {
+    ruleId: 'test-rule',
+    impact: 'high',
+    urgency: 'high',
+    severity: 'SEV2',
+    priority: 'P2',
+    major: false,
+    team: 'sre',
+    escalationPolicyId: 'test-policy',
+    runbooks: [],
+    ...(options.sla ? { sla: options.sla } : {}),
+  };
+  const activities: MockedActivities = {
+    triageAlert: async () => ({ triage, policy: policy(options.delaySeconds), warnings: [] }),
+    planNotifications: async ({ targets, key }) => ({
+      deliveries: targets.map((t): PlannedDelivery => ({
+        deliveryId: `${key}:${t.id}`,
+        channelType: 'webhook',
+        destination: `test:${t.id}`,
+        label: `${t.id} (test)`,
+      })),
+      unreachable: [],
+    }),
+    deliverNotification: async ({ delivery }) => {
+      recorder.pages.push(delivery.deliveryId);
+      return { deliveryId: delivery.deliveryId, status: 'sent', detail: 'recorded by the test' };
+    },
+    saveIncident: async ({ incident, timeline }) => {
+      recorder.saves.push({ version: incident.version, status: incident.status });
+      recorder.timeline.push(...timeline);
+    },
+  };
+  return { activities, recorder };
+}
+
+function alert(dedupKey: string, overrides: Partial<AlertEvent> = {}): AlertEvent {
+  const at = new Date().toISOString();
+  return {
+    eventId: randomUUID(),
+    integration: 'native',
+    service: 'wf-test',
+    dedupKey,
+    action: 'trigger',
+    summary: 'Checkout latency above 2 s',
+    severity: 'error',
+    labels: {},
+    annotations: {},
+    links: [],
+    occurredAt: at,
+    receivedAt: at,
+    ...overrides,
+  };
+}
+
+describe('incident workflow, activities mocked', () => {
+  let testEnv: TestWorkflowEnvironment;
+
+  beforeAll(async () => {
+    try {
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+    } catch {
+      // Installed by an earlier test file in this process.
+    }
+    testEnv = await TestWorkflowEnvironment.createFromExistingServer({
+      address: process.env.TEMPORAL_ADDRESS,
+    });
+  });
+  afterAll(async () => testEnv?.teardown());
+
+  /** Runs `body` with a worker whose activities are the mocks; stops the worker after. */
+  async function withWorker<T>(
+    activities: MockedActivities,
+    body: (taskQueue: string) => Promise<T>,
+  ): Promise<T> {
+    const taskQueue = `wf-test-${randomUUID().slice(0, 8)}`;
+    const worker = await Worker.create({
+      connection: testEnv.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE! },
+      activities,
+    });
+    return worker.runUntil(body(taskQueue));
+  }
+
+  async function open(taskQueue: string, dedupKey: string) {
+    const first = alert(dedupKey);
+    const handle = await testEnv.client.workflow.signalWithStart(incidentWorkflow, {
+      taskQueue,
+      workflowId: incidentWorkflowId(first.service, dedupKey),
+      args: [
+        { service: first.service, dedupKey, integration: 'native', actionsTaskQueue: `${taskQueue}-actions` },
+      ],
+      signal: alertSignal,
+      signalArgs: [first],
+    });
+    await eventually(async () => expect(await handle.query(incidentQuery)).toBeDefined(), 10_000);
+    return handle;
+  }
+
+  const incidentOf = async (handle: WorkflowHandle) => (await handle.query(incidentQuery))!;
+
+  it('pages level 1, then level 2 after its delay, then the fallback; an acknowledgement stops it', async () => {
+    const { activities, recorder } = mockActivities({ delaySeconds: 1 });
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await open(taskQueue, `esc-${randomUUID()}`);
+      await eventually(async () => expect(recorder.pages).toContain('fallback:carol'), 15_000);
+      expect(recorder.pages.slice(0, 3)).toEqual(['r0-l0:alice', 'r0-l1:bob', 'fallback:carol']);
+      const exhausted = await incidentOf(handle);
+      expect(exhausted.escalation).toMatchObject({ exhausted: true, fallbackNotified: true });
+
+      const acked = await handle.executeUpdate(acknowledgeUpdate, {
+        args: [{ incidentId: exhausted.incidentId, actor: 'alice' }],
+      });
+      expect(acked).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'alice' });
+      await expect(
+        handle.executeUpdate(acknowledgeUpdate, {
+          args: [{ incidentId: exhausted.incidentId, actor: 'bob' }],
+        }),
+      ).rejects.toMatchObject({ cause: { message: 'The incident is already acknowledged' } });
+      await handle.signal(alertSignal, alert(exhausted.dedupKey, { action: 'resolve' }));
+      expect(await handle.result()).toEqual({ incidentId: exhausted.incidentId, status: 'resolved' });
+      // The resolution started the post-mortem, whose activities this worker does not have.
+      await testEnv.client.workflow.getHandle(`postmortem:${exhausted.incidentId}`).terminate('test done');
+      // The final save carries the resolved incident.
+      expect(recorder.saves.at(-1)?.status).toBe('resolved');
+      expect(recorder.timeline.map((e) => e.type)).toEqual(
+        expect.arrayContaining(['escalation.level', 'escalation.exhausted', 'acknowledged', 'resolved']),
+      );
+    });
+  });
+
+  it('an acknowledged incident pages nobody else', async () => {
+    const { activities, recorder } = mockActivities({ delaySeconds: 1 });
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await open(taskQueue, `ack-${randomUUID()}`);
+      const { incidentId } = await incidentOf(handle);
+      await eventually(async () => expect(recorder.pages).toEqual(['r0-l0:alice']), 5_000);
+      await handle.executeUpdate(acknowledgeUpdate, { args: [{ incidentId, actor: 'alice' }] });
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(recorder.pages).toEqual(['r0-l0:alice']);
+      expect((await incidentOf(handle)).escalation.nextEscalationAt).toBeUndefined();
+      await handle.terminate('test done');
+    });
+  });
+
+  it('a snooze holds the escalation until it runs out, then starts over from level 1', async () => {
+    const { activities, recorder } = mockActivities({ delaySeconds: 60 });
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await open(taskQueue, `snooze-${randomUUID()}`);
+      const { incidentId } = await incidentOf(handle);
+      await eventually(async () => expect(recorder.pages).toEqual(['r0-l0:alice']), 5_000);
+      const snoozed = await handle.executeUpdate(snoozeUpdate, {
+        args: [{ incidentId, actor: 'alice', durationSeconds: 2 }],
+      });
+      expect(snoozed.status).toBe('snoozed');
+      await expect(
+        handle.executeUpdate(snoozeUpdate, { args: [{ incidentId, actor: 'alice', durationSeconds: 0 }] }),
+      ).rejects.toMatchObject({ cause: { message: 'durationSeconds must be positive' } });
+      await eventually(async () => expect(recorder.pages).toEqual(['r0-l0:alice', 'r0-l0:alice']), 10_000);
+      const again = await incidentOf(handle);
+      expect(again.status).toBe('triggered');
+      expect(again.snoozedUntil).toBeUndefined();
+      expect(again.escalation).toMatchObject({ round: 0, level: 0, levelNotified: true });
+      expect(recorder.timeline.map((e) => e.type)).toContain('snooze.expired');
+      await handle.terminate('test done');
+    });
+  });
+
+  it('records an SLA breach when it happens and announces it to the current level', async () => {
+    const { activities, recorder } = mockActivities({
+      delaySeconds: 60,
+      sla: { acknowledgeWithinSeconds: 2, resolveWithinSeconds: 3600 },
+    });
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await open(taskQueue, `sla-${randomUUID()}`);
+      await eventually(async () => expect(recorder.pages).toContain('sla-acknowledge:alice'), 10_000);
+      const incident = await incidentOf(handle);
+      expect(incident.slaBreaches).toEqual([
+        expect.objectContaining({ kind: 'acknowledge', targetSeconds: 2 }),
+      ]);
+      // Level 2 is a minute away: the breach came from the SLA's own timer.
+      expect(incident.escalation.level).toBe(0);
+      await handle.terminate('test done');
+    });
+  });
+
+  it('continues as new when the history grows, carrying the incident across runs', async () => {
+    const { activities, recorder } = mockActivities({ delaySeconds: 600 });
+    await withWorker(activities, async (taskQueue) => {
+      const dedupKey = `can-${randomUUID()}`;
+      const handle = await open(taskQueue, dedupKey);
+      const { incidentId } = await incidentOf(handle);
+      // The stack's dev server suggests continue-as-new after 300 history events.
+      const total = 250;
+      for (let i = 0; i < total; i += 25) {
+        await Promise.all(Array.from({ length: 25 }, () => handle.signal(alertSignal, alert(dedupKey))));
+      }
+      const latest = testEnv.client.workflow.getHandle(handle.workflowId);
+      await eventually(async () => {
+        const description = await latest.describe();
+        expect(description.runId).not.toBe(handle.signaledRunId);
+        expect(await latest.query(incidentQuery)).toMatchObject({ incidentId, alertCount: total + 1 });
+      }, 30_000);
+      // One page for level 1, in the first run only: the new run goes on where the old one was.
+      expect(recorder.pages).toEqual(['r0-l0:alice']);
+      const seqs = recorder.timeline.map((e) => e.seq);
+      expect(new Set(seqs).size).toBe(seqs.length);
+      await latest.terminate('test done');
+    });
+  });
+});

@@ -1,0 +1,32 @@
+import { type ActivityOptions, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+
+/**
+ * Triage and notification planning read only the worker's in-memory rules and
+ * on-call catalog, so they run as local activities: a marker event each
+ * instead of a task round trip through the server.
+ */
+export const lookupOptions: ActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
+};
+export const lookups = proxyLocalActivities<Activities>(lookupOptions);
+
+/** Saving must eventually succeed, however long MongoDB is away: no attempt limit. */
+export const saveOptions: ActivityOptions = {
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+};
+export const { saveIncident } = proxyActivities<Activities>(saveOptions);
+
+/** A channel that keeps failing must not hold the escalation up for long. */
+export const deliveryOptions: ActivityOptions = {
+  startToCloseTimeout: '20 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+  },
+};
+export const { deliverNotification } = proxyActivities<Activities>(deliveryOptions);

@@ -1,0 +1,78 @@
+import { condition } from '@temporalio/workflow';
+import { advanceEscalation } from './escalation-policy';
+import type { IncidentNotifier } from './notifier';
+import type { IncidentSla } from './sla';
+import type { IncidentState } from './state';
+
+/**
+ * Timed escalation: pages the current level, waits for an acknowledgement
+ * with a durable timer, and moves on to the next level (then the fallback)
+ * when nobody answers. A snooze waits until it runs out, then starts over.
+ */
+export class IncidentEscalation {
+  constructor(
+    private readonly state: IncidentState,
+    private readonly notifier: IncidentNotifier,
+    private readonly sla: IncidentSla,
+  ) {}
+
+  /** One step: a page, an SLA breach, or a wait that ends in a change or a deadline. */
+  async step(): Promise<void> {
+    const incident = this.state.current;
+    const esc = incident.escalation;
+    // Any change from here on (an ack, a resolution, a new alert) wakes the wait below.
+    const seenVersion = incident.version;
+
+    if (incident.status === 'triggered' && esc.exhausted && !esc.fallbackNotified) {
+      esc.fallbackNotified = true;
+      this.state.record(
+        'escalation.exhausted',
+        'fireline',
+        'Nobody acknowledged: escalation policy exhausted, notifying the fallback',
+      );
+      await this.notifier.notify(esc.policy.fallback, `fallback`, 'escalation exhausted');
+      return;
+    }
+
+    if (incident.status === 'triggered' && !esc.exhausted && !esc.levelNotified) {
+      const { round, level } = esc;
+      const levelDef = esc.policy.levels[level]!;
+      const passes = esc.policy.repeat + 1;
+      const reason = `level ${level + 1}${passes > 1 ? ` (pass ${round + 1} of ${passes})` : ''}`;
+      this.state.record('escalation.level', 'fireline', `Escalating to ${reason}`, { round, level });
+      esc.levelNotified = true;
+      esc.nextEscalationAt = new Date(Date.now() + levelDef.delaySeconds * 1000).toISOString();
+      await this.notifier.notify(levelDef.targets, `r${round}-l${level}`, reason);
+      return;
+    }
+
+    if (await this.sla.recordBreaches()) return;
+
+    let deadline: string | undefined;
+    if (incident.status === 'triggered' && !esc.exhausted) deadline = esc.nextEscalationAt;
+    if (incident.status === 'snoozed') deadline = incident.snoozedUntil;
+    const slaDue = this.sla.nextDeadline();
+    const wakeAt = [deadline, slaDue].filter((d): d is string => d !== undefined).sort()[0];
+    const changed = () => this.state.current.version !== seenVersion;
+    if (wakeAt === undefined) {
+      await condition(changed);
+      return;
+    }
+    const woke = await condition(changed, Math.max(1, Date.parse(wakeAt) - Date.now()), {
+      summary:
+        wakeAt !== deadline
+          ? 'SLA target'
+          : incident.status === 'snoozed'
+            ? 'snoozed until'
+            : `wait for acknowledgement of level ${esc.level + 1}`,
+    });
+    // Woken by a change, or an SLA timer fired first (its breach is recorded on the next step).
+    if (woke || deadline === undefined || Date.now() < Date.parse(deadline)) return;
+    if (incident.status === 'snoozed') {
+      this.state.snoozeExpired();
+    } else if (incident.status === 'triggered') {
+      advanceEscalation(incident.escalation);
+      this.state.touch();
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { runbookEventSignal } from '../runbook-messages';
+import { IncidentEscalation } from './escalation';
+import { type IncidentWorkflowInput, type IncidentWorkflowResult, nextRunInput } from './input';
+import {
+  type AcknowledgeInput,
+  type EscalateInput,
+  type NoteInput,
+  type PatchIncidentInput,
+  type ResolveInput,
+  type SnoozeInput,
+  type StartRunbookInput,
+  acknowledgeUpdate,
+  addNoteUpdate,
+  alertSignal,
+  escalateUpdate,
+  incidentQuery,
+  patchIncidentUpdate,
+  resolveUpdate,
+  snoozeUpdate,
+  startRunbookUpdate,
+} from './messages';
+import { IncidentNotifier } from './notifier';
+import { openIncident, resumeIncident } from './open';
+import { startPostmortem } from './postmortem';
+import { IncidentRunbooks } from './runbooks';
+import { IncidentSaver } from './saver';
+import { IncidentSla } from './sla';
+import { IncidentState } from './state';
+
+export type { IncidentWorkflowInput, IncidentWorkflowResult } from './input';
+
+/**
+ * One incident, from the first alert to resolution: triage, timed escalation
+ * until someone acknowledges, runbooks, and the post-mortem started at the end.
+ */
+export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentWorkflowResult> {
+  const state = new IncidentState(input);
+  const notifier = new IncidentNotifier(state);
+  const runbooks = new IncidentRunbooks(state, notifier, input.actionsTaskQueue);
+  const escalation = new IncidentEscalation(state, notifier, new IncidentSla(state, notifier));
+  const saver = new IncidentSaver(state);
+
+  setHandler(alertSignal, (event) => state.receiveAlert(event));
+  setHandler(runbookEventSignal, (event) => runbooks.onEvent(event));
+  setHandler(incidentQuery, () => state.incident);
+  setHandler(acknowledgeUpdate, ({ actor }) => state.acknowledge(actor), {
+    validator: (req: AcknowledgeInput) => {
+      if (state.requireOpenNamed(req).status === 'acknowledged')
+        throw new Error('The incident is already acknowledged');
+    },
+  });
+  setHandler(resolveUpdate, ({ actor, note }) => state.resolve(actor, note), {
+    validator: (req: ResolveInput) => void state.requireOpenNamed(req),
+  });
+  setHandler(snoozeUpdate, ({ actor, durationSeconds }) => state.snooze(actor, durationSeconds), {
+    validator: (req: SnoozeInput) => {
+      state.requireOpenNamed(req);
+      if (!(req.durationSeconds > 0)) throw new Error('durationSeconds must be positive');
+    },
+  });
+  setHandler(
+    escalateUpdate,
+    ({ actor, reason }) =>
+      state.escalate(
+        actor,
+        (from) => `Escalated by ${actor} from level ${from}${reason ? `: ${reason}` : ''}`,
+      ),
+    { validator: (req: EscalateInput) => void state.requireOpenNamed(req) },
+  );
+  setHandler(addNoteUpdate, ({ actor, text }) => state.record('note', actor, text), {
+    validator: (req: NoteInput) => void state.requireNamed(req),
+  });
+  setHandler(patchIncidentUpdate, (req) => state.patch(req), {
+    validator: (req: PatchIncidentInput) => {
+      state.requireNamed(req);
+      if (req.severity === undefined && req.title === undefined && req.commander === undefined)
+        throw new Error('Nothing to change: give severity, title or commander');
+    },
+  });
+  setHandler(
+    startRunbookUpdate,
+    async ({ actor, runbookId, params }) => ({
+      runId: (await runbooks.begin({ id: runbookId, params }, actor)).runId,
+    }),
+    { validator: (req: StartRunbookInput) => void state.requireOpenNamed(req) },
+  );
+
+  if (state.incident) {
+    resumeIncident(state);
+  } else {
+    await openIncident(state);
+    void runbooks.runAutomatic(state.current.triage.runbooks);
+  }
+  void saver.runInBackground();
+
+  while (!state.resolved) {
+    if (workflowInfo().continueAsNewSuggested && !runbooks.anyRunning) {
+      await condition(allHandlersFinished);
+      await saver.flush();
+      await continueAsNew<typeof incidentWorkflow>(
+        nextRunInput(input, state.nextIncidentEvents, {
+          incident: state.current,
+          unsavedTimeline: state.unsaved.splice(0),
+        }),
+      );
+    }
+    await escalation.step();
+  }
+
+  await startPostmortem(state);
+  await condition(allHandlersFinished);
+  await saver.flush();
+  // Checked after the last await, so a trigger that raced the resolution is not lost.
+  if (state.nextIncidentEvents.length > 0)
+    await continueAsNew<typeof incidentWorkflow>(nextRunInput(input, state.nextIncidentEvents));
+  return { incidentId: state.current.incidentId, status: state.current.status };
+}

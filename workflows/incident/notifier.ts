@@ -1,0 +1,83 @@
+import type { NotificationContext, TargetRef } from '../../domain/incident';
+import { failureMessage } from '../../domain/failure';
+import { deliverNotification, deliveryOptions, lookups, lookupOptions } from './activity-proxies';
+import { currentTargets } from './escalation-policy';
+import { type IncidentState, now } from './state';
+
+/** Pages people and channels for the incident; every outcome, sent or not, goes in the timeline. */
+export class IncidentNotifier {
+  constructor(private readonly state: IncidentState) {}
+
+  /** Resolves the targets to deliveries and sends each. */
+  async notify(targets: TargetRef[], key: string, reason: string): Promise<void> {
+    const { state } = this;
+    const incidentId = state.current.incidentId;
+    let plan: Awaited<ReturnType<typeof lookups.planNotifications>>;
+    try {
+      plan = await lookups.planNotifications.executeWithOptions(
+        { ...lookupOptions, summary: `who to notify: ${reason}` },
+        [{ targets, at: now(), key }],
+      );
+    } catch (err) {
+      state.record(
+        'notification.failed',
+        'fireline',
+        `Could not plan notifications (${reason}): ${failureMessage(err)}`,
+      );
+      return;
+    }
+    for (const skipped of plan.unreachable) {
+      state.record(
+        'notification.failed',
+        'fireline',
+        `Cannot notify ${skipped.target.type} ${skipped.target.id}: ${skipped.reason}`,
+      );
+    }
+    const context = this.context(reason);
+    await Promise.all(
+      plan.deliveries.map(async (delivery) => {
+        const where = { channelType: delivery.channelType, destination: delivery.destination };
+        try {
+          const outcome = await deliverNotification.executeWithOptions(
+            { ...deliveryOptions, summary: `notify ${delivery.label}` },
+            [{ delivery, context, idempotencyKey: `${incidentId}:${delivery.deliveryId}` }],
+          );
+          state.record('notification.sent', 'fireline', `Notified ${delivery.label} (${reason})`, {
+            ...where,
+            detail: outcome.detail,
+          });
+        } catch (err) {
+          state.record(
+            'notification.failed',
+            'fireline',
+            `Could not notify ${delivery.label}: ${failureMessage(err)}`,
+            where,
+          );
+        }
+      }),
+    );
+  }
+
+  /** Runbook announcements and SLA breaches go to whoever the escalation currently reaches. */
+  async notifyCurrentLevel(key: string, reason: string): Promise<void> {
+    const targets = currentTargets(this.state.current.escalation);
+    if (targets.length > 0) await this.notify(targets, key, reason);
+  }
+
+  private context(reason: string): NotificationContext {
+    const current = this.state.current;
+    return {
+      incidentId: current.incidentId,
+      title: current.title,
+      service: current.service,
+      severity: current.severity,
+      priority: current.priority,
+      status: current.status,
+      major: current.major,
+      team: current.team,
+      alertCount: current.alertCount,
+      links: current.links,
+      reason,
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import { condition, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  type AlertEvent,
+  type EscalationPolicySnapshot,
+  type TriageResult,
+  noEscalationPolicy,
+} from '../../domain/incident';
+import { failureMessage } from '../../domain/failure';
+import { lookupOptions, lookups } from './activity-proxies';
+import { freshEscalation } from './escalation-policy';
+import { newIncidentId } from './ids';
+import { type IncidentState, now } from './state';
+
+type Triaged = { triage: TriageResult; policy: EscalationPolicySnapshot; warnings: string[] };
+
+/**
+ * When triage itself keeps failing, the incident still opens: severity from
+ * the alert, no team and no escalation policy, and the problem on the timeline.
+ */
+function emergencyTriage(event: AlertEvent, err: unknown): Triaged {
+  const severity = ({ critical: 'SEV1', error: 'SEV2', warning: 'SEV3', info: 'SEV4' } as const)[
+    event.severity
+  ];
+  const priority = ({ SEV1: 'P1', SEV2: 'P2', SEV3: 'P3', SEV4: 'P4' } as const)[severity];
+  const policy = noEscalationPolicy();
+  return {
+    triage: {
+      ruleId: 'triage-failed',
+      impact: 'medium',
+      urgency: 'high',
+      severity,
+      priority,
+      major: severity === 'SEV1',
+      team: 'unassigned',
+      escalationPolicyId: policy.id,
+      runbooks: [],
+    },
+    policy,
+    warnings: [`triage failed (${failureMessage(err)}); nobody is being notified`],
+  };
+}
+
+/**
+ * Identification and triage: waits for the first trigger (signal-with-start
+ * delivers it), triages it and opens the incident.
+ */
+export async function openIncident(state: IncidentState): Promise<void> {
+  await condition(() => state.inbox.some((event) => event.action === 'trigger'));
+  const first = state.inbox.find((event) => event.action === 'trigger')!;
+  const { triage, policy, warnings } = await lookups.triageAlert
+    .executeWithOptions({ ...lookupOptions, summary: `triage: ${first.service} ${first.severity}` }, [first])
+    .catch((err: unknown) => emergencyTriage(first, err));
+  const info = workflowInfo();
+  state.incident = {
+    incidentId: newIncidentId(uuid4()),
+    workflowId: info.workflowId,
+    runId: info.runId,
+    service: first.service,
+    dedupKey: first.dedupKey,
+    integration: first.integration,
+    title: first.summary,
+    status: 'triggered',
+    severity: triage.severity,
+    priority: triage.priority,
+    major: triage.major,
+    team: triage.team,
+    triage,
+    escalation: freshEscalation(policy),
+    alertCount: 0,
+    firstAlertAt: first.occurredAt,
+    lastAlertAt: first.occurredAt,
+    openedAt: now(),
+    labels: first.labels,
+    links: first.links,
+    runbookRuns: [],
+    approvals: [],
+    version: 0,
+    timelineLength: 0,
+  };
+  state.record('incident.opened', `integration:${first.integration}`, `Incident opened: ${first.summary}`, {
+    service: first.service,
+    dedupKey: first.dedupKey,
+  });
+  state.record(
+    'triage',
+    'fireline',
+    `Rule "${triage.ruleId}" matched: ${triage.severity} ${triage.priority}${triage.major ? ' major incident' : ''}, ` +
+      `team ${triage.team}, escalation policy ${policy.id}`,
+    { ...triage },
+  );
+  for (const warning of warnings) state.record('triage', 'fireline', `Triage problem: ${warning}`);
+  state.publish();
+  state.drainInbox();
+}
+
+/** Continued as new: the run id changes; the incident keeps its id and goes on where it was. */
+export function resumeIncident(state: IncidentState): void {
+  state.current.runId = workflowInfo().runId;
+  state.drainInbox();
+}

@@ -1,0 +1,228 @@
+import { ApplicationFailure, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import type {
+  AlertEvent,
+  Incident,
+  IncidentStatus,
+  TimelineEntry,
+  TimelineType,
+} from '../../domain/incident';
+import { searchAttributes } from '../search-attributes';
+import { advanceEscalation, freshEscalation } from './escalation-policy';
+import type { IncidentActionInput, PatchIncidentInput } from './messages';
+import type { IncidentWorkflowInput } from './input';
+
+export const now = (): string => new Date(Date.now()).toISOString();
+
+/**
+ * The incident and everything the workflow holds about it. Each transition
+ * (acknowledge, resolve, snooze, escalate, re-trigger) is one method that
+ * changes the status, records the timeline entry and publishes the search
+ * attributes and memo, so the Web UI never shows a stale status.
+ */
+export class IncidentState {
+  /** Undefined until the first trigger has been triaged. */
+  incident: Incident | undefined;
+  /** Timeline entries not yet saved to MongoDB. */
+  readonly unsaved: TimelineEntry[];
+  /** Events that came before triage finished. */
+  readonly inbox: AlertEvent[];
+  /** Triggers that came after resolution: they open the next incident in a new run. */
+  readonly nextIncidentEvents: AlertEvent[] = [];
+
+  constructor(input: IncidentWorkflowInput) {
+    this.incident = input.carried?.incident;
+    this.unsaved = [...(input.carried?.unsavedTimeline ?? [])];
+    this.inbox = [...(input.pendingEvents ?? [])];
+  }
+
+  get current(): Incident {
+    if (!this.incident)
+      throw ApplicationFailure.nonRetryable('The incident is still being opened; try again in a moment');
+    return this.incident;
+  }
+
+  get resolved(): boolean {
+    return this.current.status === 'resolved';
+  }
+
+  requireOpen(): Incident {
+    const current = this.current;
+    if (current.status === 'resolved')
+      throw ApplicationFailure.nonRetryable('The incident is already resolved');
+    return current;
+  }
+
+  /** For update validators: the incident the caller named, which must be this run's. */
+  requireNamed(input: IncidentActionInput): Incident {
+    const current = this.current;
+    if (input.incidentId !== current.incidentId) {
+      // An earlier incident of this key: it was resolved, and this run is a newer one.
+      throw new Error(`Incident ${input.incidentId} is already resolved`);
+    }
+    return current;
+  }
+
+  requireOpenNamed(input: IncidentActionInput): Incident {
+    this.requireNamed(input);
+    return this.requireOpen();
+  }
+
+  /** Appends a timeline entry; every change bumps the version, which wakes the saver and the escalation wait. */
+  record(type: TimelineType, actor: string, message: string, data?: Record<string, unknown>): TimelineEntry {
+    const current = this.current;
+    current.timelineLength += 1;
+    const entry: TimelineEntry = {
+      seq: current.timelineLength,
+      at: now(),
+      type,
+      actor,
+      message,
+      ...(data ? { data } : {}),
+    };
+    this.unsaved.push(entry);
+    this.touch();
+    return entry;
+  }
+
+  /** A change that is saved but has no timeline entry of its own. */
+  touch(): void {
+    this.current.version += 1;
+  }
+
+  /** The search attributes and memo the Web UI and the API's lists filter on. */
+  publish(): void {
+    const current = this.current;
+    upsertSearchAttributes([
+      { key: searchAttributes.service, value: current.service },
+      { key: searchAttributes.severity, value: current.severity },
+      { key: searchAttributes.priority, value: current.priority },
+      { key: searchAttributes.status, value: current.status },
+      { key: searchAttributes.team, value: current.team },
+    ]);
+    upsertMemo({ title: current.title, incidentId: current.incidentId });
+  }
+
+  /**
+   * Moves to `status`: a snooze ends unless snoozing, the pending escalation
+   * deadline is dropped (the escalation loop sets the next one), the entry is
+   * recorded and the search attributes follow.
+   */
+  private transition(
+    status: IncidentStatus,
+    entry: { type: TimelineType; actor: string; message: string; data?: Record<string, unknown> },
+  ): Incident {
+    const current = this.current;
+    current.status = status;
+    if (status !== 'snoozed') current.snoozedUntil = undefined;
+    current.escalation.nextEscalationAt = undefined;
+    this.record(entry.type, entry.actor, entry.message, entry.data);
+    this.publish();
+    return current;
+  }
+
+  acknowledge(actor: string): Incident {
+    const current = this.requireOpen();
+    current.acknowledgedAt = now();
+    current.acknowledgedBy = actor;
+    return this.transition('acknowledged', {
+      type: 'acknowledged',
+      actor,
+      message: `Acknowledged by ${actor}; escalation stopped`,
+    });
+  }
+
+  resolve(actor: string, note?: string): Incident {
+    const current = this.requireOpen();
+    current.resolvedAt = now();
+    current.resolvedBy = actor;
+    current.resolutionNote = note;
+    return this.transition('resolved', {
+      type: 'resolved',
+      actor,
+      message: note ? `Resolved by ${actor}: ${note}` : `Resolved by ${actor}`,
+    });
+  }
+
+  snooze(actor: string, durationSeconds: number): Incident {
+    const current = this.requireOpen();
+    current.snoozedUntil = new Date(Date.now() + durationSeconds * 1000).toISOString();
+    return this.transition('snoozed', {
+      type: 'snoozed',
+      actor,
+      message: `Snoozed by ${actor} until ${current.snoozedUntil}`,
+      data: { durationSeconds },
+    });
+  }
+
+  /** Triggered again and on to the next escalation level, which the escalation loop pages. */
+  escalate(actor: string, message: (fromLevel: number) => string): Incident {
+    const current = this.requireOpen();
+    const from = current.escalation.level;
+    advanceEscalation(current.escalation);
+    return this.transition('triggered', { type: 'escalated', actor, message: message(from + 1) });
+  }
+
+  /** The snooze ran out: triggered again, and the escalation starts over from level 1. */
+  snoozeExpired(): Incident {
+    const current = this.current;
+    current.escalation = freshEscalation(current.escalation.policy);
+    return this.transition('triggered', {
+      type: 'snooze.expired',
+      actor: 'fireline',
+      message: 'Snooze expired: the incident is triggered again',
+    });
+  }
+
+  patch({ actor, severity, title, commander }: PatchIncidentInput): Incident {
+    const current = this.current;
+    const changes: Record<string, unknown> = {};
+    if (severity !== undefined && severity !== current.severity)
+      changes.severity = current.severity = severity;
+    if (title !== undefined && title !== current.title) changes.title = current.title = title;
+    if (commander !== undefined && commander !== current.commander)
+      changes.commander = current.commander = commander;
+    if (Object.keys(changes).length > 0) {
+      this.record('updated', actor, `Updated by ${actor}: ${Object.keys(changes).join(', ')}`, changes);
+      this.publish();
+    }
+    return current;
+  }
+
+  /** An alert event for this key: before triage it waits in the inbox. */
+  receiveAlert(event: AlertEvent): void {
+    if (this.incident) this.applyAlert(event);
+    else this.inbox.push(event);
+  }
+
+  applyAlert(event: AlertEvent): void {
+    const current = this.current;
+    const actor = `integration:${event.integration}`;
+    if (current.status === 'resolved') {
+      // PagerDuty semantics: a new trigger after resolve opens a new incident; acknowledge/resolve are dropped.
+      if (event.action === 'trigger') this.nextIncidentEvents.push(event);
+      return;
+    }
+    switch (event.action) {
+      case 'trigger':
+        current.alertCount += 1;
+        current.lastAlertAt = event.occurredAt;
+        this.record('alert', actor, `Alert ${current.alertCount}: ${event.summary}`, {
+          eventId: event.eventId,
+          severity: event.severity,
+          ...(event.source ? { source: event.source } : {}),
+        });
+        break;
+      case 'acknowledge':
+        if (current.status !== 'acknowledged') this.acknowledge(actor);
+        break;
+      case 'resolve':
+        this.resolve(actor, `resolve event from ${event.integration}`);
+        break;
+    }
+  }
+
+  /** Applies what waited in the inbox (triage, or the previous run, came first). */
+  drainInbox(): void {
+    for (const event of this.inbox.splice(0)) this.applyAlert(event);
+  }
+}
