@@ -1,10 +1,10 @@
 import type { Incident, TargetRef, TimelineEntry } from '../../domain/incident';
 import type { Postmortem } from '../../domain/postmortem';
 import type { ApprovalRequest, StepRecord } from '../../domain/runbook';
+import { externalHref, html, type SafeHtml } from '../../infra/html';
 import type { ApiScope } from '../../models';
-import { toHtml } from '../../postmortems/render';
+import { postmortemHtml } from '../../postmortems/render';
 import { liveScriptSrc, styleHref } from './assets';
-import { externalHref, html, trustedHtml, type SafeHtml } from './html';
 import { CSRF_FIELD } from './session';
 
 /** How often an open incident's page refreshes itself. */
@@ -658,14 +658,6 @@ export function postmortemsPage(ctx: PageContext, postmortems: Postmortem[]): st
   );
 }
 
-/** The body of the printable post-mortem page (postmortems/render.ts, which escapes every field itself). */
-function postmortemBody(pm: Postmortem): SafeHtml {
-  const page = toHtml(pm);
-  const match = /<body>([\s\S]*)<\/body>/.exec(page);
-  if (!match?.[1]) throw new Error('postmortems/render.ts toHtml no longer renders a <body>');
-  return trustedHtml(match[1]);
-}
-
 export function postmortemPage(ctx: PageContext, pm: Postmortem): string {
   return layout(
     { ...ctx, section: 'postmortems' },
@@ -675,7 +667,7 @@ export function postmortemPage(ctx: PageContext, pm: Postmortem): string {
           <a href="${incidentPath(pm.incidentId)}">Incident ${pm.incidentId}</a> ·
           <a href="/ui/postmortems">All post-mortems</a>
         </p>
-        <article class="postmortem">${postmortemBody(pm)}</article>`,
+        <article class="postmortem">${postmortemHtml(pm)}</article>`,
     },
   );
 }
