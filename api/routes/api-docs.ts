@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type Express } from 'express';
 import { html, type SafeHtml } from '../../infra/html';
-import { repoRoot } from '../../stack/paths';
+import { repoRoot } from '../../infra/paths';
 import { buildOpenApiDocument, type OpenApiDocument } from '../openapi';
 
 const methodOrder = ['get', 'post', 'patch', 'put', 'delete'];
