@@ -72,6 +72,41 @@ export default tseslint.config(
     },
   },
   {
+    // The API runs in production images, which hold no local stack.
+    files: ['api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/stack', '**/stack/**'],
+              message: 'The API must not import the local stack; shared helpers live in infra/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Low layers (the html template, the post-mortem renderer) are imported by the API, never the reverse.
+    files: ['infra/**/*.ts', 'postmortems/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/api', '**/api/**'],
+              message: 'infra/ and postmortems/ must not import the API.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -1,0 +1,79 @@
+import type { Incident } from '../../../domain/incident';
+import type { ApprovalRequest } from '../../../domain/runbook';
+import { html, type SafeHtml } from '../../../infra/html';
+import { mayDo, type PageContext } from './context';
+import { csrfField, incidentPath, outcome, when } from './parts';
+import { table } from './table';
+
+/** The incident page's approvals: a decision form per pending one, a table of those decided. */
+export function approvalsSection(ctx: PageContext, incident: Incident): SafeHtml {
+  const approvals = incident.approvals ?? [];
+  const pending = approvals.filter((a) => a.status === 'pending');
+  const decided = approvals.filter((a) => a.status !== 'pending');
+  const canDecide = mayDo(ctx.viewer, 'approvals:decide');
+  const form = (a: ApprovalRequest) => {
+    const base = `${incidentPath(incident.incidentId)}/approvals/${encodeURIComponent(a.approvalId)}`;
+    const field = `comment-${a.approvalId}`;
+    return html`<form method="post" action="${base}/approve" class="decide">
+      ${csrfField(ctx)}
+      <div class="field">
+        <label for="${field}">Comment (optional)</label>
+        <input type="text" id="${field}" name="comment" maxlength="2000" />
+      </div>
+      <button type="submit" class="approve" formaction="${base}/approve">
+        Approve<span class="vh"> ${a.approvalId}</span>
+      </button>
+      <button type="submit" class="reject" formaction="${base}/reject">
+        Reject<span class="vh"> ${a.approvalId}</span>
+      </button>
+    </form>`;
+  };
+  return html`<section aria-labelledby="approvals-heading">
+    <h2 id="approvals-heading">Approvals</h2>
+    ${approvals.length === 0 ? html`<p class="muted">No runbook has asked for an approval.</p>` : ''}
+    ${
+      pending.length > 0 && !canDecide
+        ? html`<p class="muted">
+            Your key (${ctx.viewer?.name}) lacks the <code>approvals:decide</code> scope: Fireline will refuse
+            a decision from it.
+          </p>`
+        : ''
+    }
+    ${pending.map(
+      (a) =>
+        html`<div class="card">
+          <h3>Pending: ${a.prompt}</h3>
+          <dl class="facts">
+            <dt>Approval</dt>
+            <dd>${a.approvalId} (${a.runbookId}, step “${a.step}”)</dd>
+            <dt>Requested</dt>
+            <dd>${when(a.requestedAt)}</dd>
+            <dt>Expires</dt>
+            <dd>
+              ${when(a.expiresAt)} (then
+              ${a.onTimeout === 'escalate' ? 'the incident escalates' : 'it counts as rejected'})
+            </dd>
+            <dt>Who may decide</dt>
+            <dd>${a.approvers.length ? a.approvers.join(', ') : 'anyone with approvals:decide'}</dd>
+          </dl>
+          ${form(a)}
+        </div>`,
+    )}
+    ${
+      decided.length > 0
+        ? table(
+            'Decided approvals',
+            [
+              { header: 'Approval', rowHeader: true, cell: (a: ApprovalRequest) => a.approvalId },
+              { header: 'Prompt', cell: (a) => a.prompt },
+              { header: 'Outcome', cell: (a) => outcome(a.status) },
+              { header: 'By', cell: (a) => a.decidedBy ?? '—' },
+              { header: 'When', cell: (a) => when(a.decidedAt) },
+              { header: 'Comment', cell: (a) => a.comment ?? '' },
+            ],
+            decided,
+          )
+        : ''
+    }
+  </section>`;
+}

@@ -1,0 +1,146 @@
+import type { Incident, TimelineEntry } from '../../../domain/incident';
+import { externalHref, html } from '../../../infra/html';
+import { LIVE_REFRESH_SECONDS, type PageContext } from './context';
+import { approvalsSection } from './incident-approvals';
+import { runbooksSection } from './incident-runbooks';
+import { timelineSection } from './incident-timeline';
+import { layout } from './layout';
+import { escalationSummary, postmortemPath, severityBadge, statusBadge, when } from './parts';
+
+export interface IncidentPageData {
+  incident: Incident;
+  timeline: TimelineEntry[];
+  /** Temporal Web UI link of a workflow, when a UI URL is known. */
+  workflowUrl: (workflowId: string) => string | undefined;
+  postmortemId?: string;
+  /** A message after an action (approved, rejected). */
+  notice?: string;
+}
+
+export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
+  const i = data.incident;
+  const open = i.status !== 'resolved';
+  const esc = i.escalation;
+  const workflowLink = data.workflowUrl(i.workflowId);
+  const links = (i.links ?? []).flatMap((l) => {
+    const href = externalHref(l.href);
+    return href ? [html`<li><a href="${href}" rel="noopener noreferrer">${l.text || l.href}</a></li>`] : [];
+  });
+  const labels = Object.entries(i.labels ?? {});
+  const facts = html`<dl class="facts">
+    <dt>Severity</dt>
+    <dd>${severityBadge(i)}</dd>
+    <dt>Status</dt>
+    <dd>${statusBadge(i.status)}</dd>
+    <dt>Service</dt>
+    <dd>${i.service}</dd>
+    <dt>Team</dt>
+    <dd>${i.team}</dd>
+    <dt>On call / escalation</dt>
+    <dd>${escalationSummary(i)}</dd>
+    ${
+      esc?.policy
+        ? html`<dt>Escalation policy</dt>
+            <dd>${esc.policy.name} (${esc.policy.id})</dd>`
+        : ''
+    }
+    ${
+      open && esc?.nextEscalationAt && !esc.exhausted && i.status === 'triggered'
+        ? html`<dt>Next level at</dt>
+            <dd>${when(esc.nextEscalationAt)}</dd>`
+        : ''
+    }
+    ${
+      i.commander
+        ? html`<dt>Commander</dt>
+            <dd>${i.commander}</dd>`
+        : ''
+    }
+    <dt>Opened</dt>
+    <dd>${when(i.openedAt)}</dd>
+    ${
+      i.acknowledgedAt
+        ? html`<dt>Acknowledged</dt>
+            <dd>${when(i.acknowledgedAt)} by ${i.acknowledgedBy ?? '—'}</dd>`
+        : ''
+    }
+    ${
+      i.snoozedUntil && i.status === 'snoozed'
+        ? html`<dt>Snoozed until</dt>
+            <dd>${when(i.snoozedUntil)}</dd>`
+        : ''
+    }
+    ${
+      i.mitigatedAt
+        ? html`<dt>Mitigated</dt>
+            <dd>${when(i.mitigatedAt)}</dd>`
+        : ''
+    }
+    ${
+      i.resolvedAt
+        ? html`<dt>Resolved</dt>
+            <dd>
+              ${when(i.resolvedAt)} by
+              ${i.resolvedBy ?? '—'}${i.resolutionNote ? html`: ${i.resolutionNote}` : ''}
+            </dd>`
+        : ''
+    }
+    <dt>Alerts</dt>
+    <dd>${i.alertCount} (first ${when(i.firstAlertAt)}, last ${when(i.lastAlertAt)})</dd>
+    ${
+      (i.slaBreaches ?? []).length
+        ? html`<dt>SLA breaches</dt>
+            <dd>${(i.slaBreaches ?? []).map((b) => html`${b.kind} target missed at ${when(b.at)}. `)}</dd>`
+        : ''
+    }
+    ${
+      labels.length
+        ? html`<dt>Labels</dt>
+            <dd>${labels.map(([k, v]) => html`<code>${k}=${v}</code> `)}</dd>`
+        : ''
+    }
+    ${
+      links.length
+        ? html`<dt>Links</dt>
+            <dd>
+              <ul>
+                ${links}
+              </ul>
+            </dd>`
+        : ''
+    }
+    ${
+      workflowLink
+        ? html`<dt>Workflow</dt>
+            <dd><a href="${workflowLink}">${i.workflowId} in the Temporal Web UI</a></dd>`
+        : ''
+    }
+    ${
+      data.postmortemId
+        ? html`<dt>Post-mortem</dt>
+            <dd><a href="${postmortemPath(data.postmortemId)}">${data.postmortemId}</a></dd>`
+        : ''
+    }
+  </dl>`;
+
+  return layout(
+    { ...ctx, section: open ? 'open' : 'resolved' },
+    {
+      title: `${i.incidentId}: ${i.title}`,
+      live: open,
+      notice: data.notice ? html`<p class="notice" role="status">${data.notice}</p>` : undefined,
+      main: html`<h1>${i.title}</h1>
+        <p class="lead">${i.incidentId} · ${i.service} · opened ${when(i.openedAt)}</p>
+        <div id="live" ${open ? html` data-refresh-seconds="${LIVE_REFRESH_SECONDS}"` : ''}>
+          <p class="muted">
+            ${open ? `This page updates every ${LIVE_REFRESH_SECONDS} seconds while the incident is open.` : 'This incident is resolved.'}
+          </p>
+          <section aria-labelledby="facts-heading">
+            <h2 id="facts-heading">Facts</h2>
+            ${facts}
+          </section>
+          ${approvalsSection(ctx, i)} ${runbooksSection(data)} ${timelineSection(data.timeline)}
+        </div>`,
+    },
+  );
+}

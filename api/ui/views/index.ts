@@ -1,0 +1,9 @@
+// One file per page; the routes import them all from here.
+export { LIVE_REFRESH_SECONDS, mayDo, type PageContext, type Viewer } from './context';
+export { errorPage } from './error';
+export { incidentPage, type IncidentPageData } from './incident';
+export { incidentsPage } from './incidents';
+export { loginPage } from './login';
+export { postmortemPage } from './postmortem';
+export { postmortemsPage } from './postmortems';
+export { escalationSummary } from './parts';

@@ -1,0 +1,67 @@
+import type { Incident, TargetRef } from '../../../domain/incident';
+import { html, type SafeHtml } from '../../../infra/html';
+import { CSRF_FIELD } from '../session';
+import type { PageContext } from './context';
+
+export function csrfField(ctx: PageContext): SafeHtml {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrfToken}" />`;
+}
+
+/** `2026-11-26 10:00:05 UTC` in a <time> element. */
+export function when(iso: string | null | undefined): SafeHtml {
+  if (!iso) return html`<span class="muted">—</span>`;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return html`${iso}`;
+  const exact = date.toISOString();
+  return html`<time datetime="${exact}">${exact.replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC')}</time>`;
+}
+
+export function age(iso: string, now: Date): string {
+  const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
+  if (!Number.isFinite(seconds)) return '';
+  if (seconds < 90) return `${seconds}s ago`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 36 * 3600) return `${Math.round(seconds / 3600)} h ago`;
+  return `${Math.round(seconds / 86400)} d ago`;
+}
+
+export function severityBadge(i: Pick<Incident, 'severity' | 'priority' | 'major'>): SafeHtml {
+  return html`<span class="badge sev-${i.severity}">${i.severity}</span>
+    ${i.priority}${i.major ? html` <strong>major</strong>` : ''}`;
+}
+
+export function statusBadge(status: string): SafeHtml {
+  return html`<span class="badge status-${status}">${status}</span>`;
+}
+
+export function outcome(text: string): SafeHtml {
+  return html`<span class="outcome-${text}">${text}</span>`;
+}
+
+function target(t: TargetRef): string {
+  return `${t.type} ${t.id}`;
+}
+
+/** Who the incident is with right now, from its escalation state. */
+export function escalationSummary(i: Incident): string {
+  if (i.status === 'resolved') return i.resolvedBy ? `Resolved by ${i.resolvedBy}` : 'Resolved';
+  if (i.status === 'acknowledged') return `Acknowledged by ${i.acknowledgedBy ?? 'someone'}`;
+  const esc = i.escalation;
+  if (!esc?.policy) return 'Not triaged yet';
+  const snoozed = i.status === 'snoozed' ? 'Snoozed; escalation restarts at level 1 afterwards. ' : '';
+  if (esc.exhausted) {
+    return `${snoozed}Escalation exhausted (${esc.policy.name})${esc.fallbackNotified ? `; fallback notified: ${esc.policy.fallback.map(target).join(', ') || 'none'}` : ''}`;
+  }
+  const levels = esc.policy.levels;
+  const pass = esc.policy.repeat > 0 ? `, pass ${esc.round + 1} of ${esc.policy.repeat + 1}` : '';
+  const targets = levels[esc.level]?.targets.map(target).join(', ') || 'no targets';
+  return `${snoozed}Level ${esc.level + 1} of ${levels.length}${pass}: ${targets}${esc.levelNotified ? '' : ' (being notified)'}`;
+}
+
+export function incidentPath(id: string): string {
+  return `/ui/incidents/${encodeURIComponent(id)}`;
+}
+
+export function postmortemPath(id: string): string {
+  return `/ui/postmortems/${encodeURIComponent(id)}`;
+}
