@@ -7,11 +7,12 @@ import { metrics } from '../infra/metrics';
 import { fromIncidentDocument } from '../models';
 import { incidentWorkflow } from '../workflows/incident';
 import { alertSignal, incidentQuery } from '../workflows/incident/messages';
-import { decideApprovalUpdate } from '../workflows/runbook-messages';
+import { decideApprovalUpdate } from '../workflows/runbook/messages';
 import type { ApprovalRequest } from '../domain/runbook';
 import { searchAttributes } from '../workflows/search-attributes';
 import type { ApiDeps } from './deps';
 import { ConflictError, HttpError, NotFoundError } from './errors';
+import { runbookWorkflowId } from '../workflows/runbook/ids';
 
 export interface DeliveryResult {
   workflowId: string;
@@ -163,7 +164,7 @@ export async function decideApproval(deps: ApiDeps, input: ApprovalDecisionInput
     throw new ConflictError(`Approval ${input.approvalId} is already ${approval.status}`);
   try {
     return await deps.temporal.workflow
-      .getHandle(`runbook:${approval.runId}`)
+      .getHandle(runbookWorkflowId(approval.runId))
       .executeUpdate(decideApprovalUpdate, {
         args: [
           {

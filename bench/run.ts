@@ -22,6 +22,7 @@ import { repoRoot } from '../stack/paths';
 import { defaultBundlePath } from '../worker/bundle';
 import { TIMER_SECONDS } from './catalog';
 import { closedLoop, summary } from './stats';
+import { runbookWorkflowId } from '../workflows/runbook/ids';
 
 /**
  * `npm run bench`: starts a throw-away Temporal dev server and MongoDB-wire
@@ -228,7 +229,7 @@ async function main(): Promise<void> {
       });
       if (started.status !== 202) throw new Error(`runbook refused: ${JSON.stringify(started.json)}`);
       const runId = String(started.json.runId);
-      const result = (await client.workflow.getHandle(`runbook:${runId}`).result()) as {
+      const result = (await client.workflow.getHandle(runbookWorkflowId(runId)).result()) as {
         steps: { kind: string; startedAt: string; endedAt?: string }[];
       };
       for (const step of result.steps) {

@@ -3,6 +3,8 @@ import type { Postmortem } from '../domain/postmortem';
 import type { ApprovalRequest, RunbookMeta } from '../domain/runbook';
 import { type ApiClient, CliError, ExitCode } from './api-client';
 import { ago, pairs, table } from './format';
+import { postmortemIdOf } from '../workflows/postmortem/ids';
+import { incidentIdPattern } from '../workflows/incident/ids';
 
 /** What every API command gets: the client, the parsed flags and positionals, and where to write. */
 export interface CommandContext {
@@ -343,7 +345,7 @@ export const commands: Record<string, Record<string, (ctx: CommandContext) => Pr
 
 /** Accepts PM-… or the incident's INC-… id (a post-mortem is keyed by its incident). */
 async function postmortemId(_ctx: CommandContext, id: string): Promise<string> {
-  return id.startsWith('INC-') ? `PM-${id.slice(4)}` : id;
+  return incidentIdPattern.test(id) ? postmortemIdOf(id) : id;
 }
 
 async function decide(ctx: CommandContext, decision: 'approve' | 'reject'): Promise<void> {

@@ -1,5 +1,7 @@
 import type { Incident, TimelineEntry } from '../domain/incident';
 import type { Postmortem, PostmortemTimelineEntry, Responder } from '../domain/postmortem';
+import { runbookActor } from '../workflows/runbook/ids';
+import { postmortemIdOf } from '../workflows/postmortem/ids';
 
 function secondsBetween(from: string | undefined, to: string | undefined): number | null {
   if (!from || !to) return null;
@@ -86,11 +88,11 @@ export function buildPostmortem(incident: Incident, entries: TimelineEntry[], no
     .filter((e) => e.type === 'runbook.step' && e.data && e.data.outcome !== 'running')
     .map((e) => e.message);
   const mitigators = [
-    ...incident.runbookRuns.filter((r) => r.status === 'succeeded').map((r) => `runbook:${r.runbookId}`),
+    ...incident.runbookRuns.filter((r) => r.status === 'succeeded').map((r) => runbookActor(r.runbookId)),
     ...(incident.resolvedBy && !incident.resolvedBy.startsWith('runbook:') ? [incident.resolvedBy] : []),
   ];
   return {
-    postmortemId: `PM-${incident.incidentId.replace(/^INC-/, '')}`,
+    postmortemId: postmortemIdOf(incident.incidentId),
     incidentId: incident.incidentId,
     title: incident.title,
     summary:

@@ -23,7 +23,8 @@ import type {
   StepRecord,
 } from '../domain/runbook';
 
-import { runbookEventSignal } from '../workflows/runbook-messages';
+import { runbookEventSignal } from '../workflows/runbook/messages';
+import { approvalId } from '../workflows/runbook/ids';
 
 export type { HttpStepRequest, RunbookIncident, RunbookMeta } from '../domain/runbook';
 
@@ -201,7 +202,7 @@ export class RunbookRuntime {
         return { result: undefined, summary: `would ask for approval: ${step.prompt}`, simulated: true };
       }
       const approval: ApprovalRequest = {
-        approvalId: `${this.input.runId}.a${this.approvals.length + 1}`,
+        approvalId: approvalId(this.input.runId, this.approvals.length + 1),
         runId: this.input.runId,
         runbookId: this.meta.id,
         step: name,

@@ -9,7 +9,7 @@ import { loadConfig } from '../config';
 import { createModels } from '../models';
 import { defaultActivityDeps } from '../worker';
 import { runbookWorkflow } from '../workflows/runbook';
-import { decideApprovalUpdate, runbookProgressQuery } from '../workflows/runbook-messages';
+import { decideApprovalUpdate, runbookProgressQuery } from '../workflows/runbook/messages';
 
 export interface RunbookTestOptions {
   runbookId: string;

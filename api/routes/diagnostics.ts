@@ -6,6 +6,7 @@ import type { Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { NotFoundError } from '../errors';
 import { validated } from '../validate';
+import { roundTripWorkflowId } from '../../workflows/diagnostics/ids';
 
 const checkIdSchema = z
   .string()
@@ -27,7 +28,7 @@ export function diagnosticsRoutes(deps: ApiDeps, guard: Guard): Router {
         const checkId = body.checkId ?? randomUUID();
         const result = await deps.temporal.workflow.execute(roundTripWorkflow, {
           taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-          workflowId: `diagnostics-round-trip-${checkId}`,
+          workflowId: roundTripWorkflowId(checkId),
           args: [{ checkId, requestedAt: new Date().toISOString() }],
           workflowExecutionTimeout: '1 minute',
         });

@@ -24,9 +24,11 @@ import {
 } from '../incident-service';
 import { requireRunbook, requireValidParams } from './runbooks';
 import { validated } from '../validate';
+import { approvalIdPattern, runbookRunIdPattern, runbookWorkflowId } from '../../workflows/runbook/ids';
+import { incidentIdPattern } from '../../workflows/incident/ids';
 
 const idParams = z.object({
-  id: z.string().regex(/^INC-[A-Z0-9]{12}$/, 'must be an incident id like INC-0123456789AB'),
+  id: z.string().regex(incidentIdPattern, 'must be an incident id like INC-0123456789AB'),
 });
 const actor = z
   .string()
@@ -288,7 +290,7 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
     validated(
       {
         params: idParams.extend({
-          runId: z.string().regex(/^INC-[A-Z0-9]{12}\.rb\d{1,4}$/, 'must be a runbook run id'),
+          runId: z.string().regex(runbookRunIdPattern, 'must be a runbook run id'),
         }),
         body: z.object({ actor }).strict(),
       },
@@ -299,7 +301,7 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
         if (run.status !== 'running')
           throw new ConflictError(`Runbook run ${params.runId} is already ${run.status}`);
         try {
-          await deps.temporal.workflow.getHandle(`runbook:${run.runId}`).cancel();
+          await deps.temporal.workflow.getHandle(runbookWorkflowId(run.runId)).cancel();
         } catch (err) {
           throw updateRefusal(err, `Runbook run ${params.runId} already finished`);
         }
@@ -321,7 +323,7 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
     validated(
       {
         params: idParams.extend({
-          approvalId: z.string().regex(/^INC-[A-Z0-9]{12}\.rb\d{1,4}\.a\d{1,4}$/, 'must be an approval id'),
+          approvalId: z.string().regex(approvalIdPattern, 'must be an approval id'),
         }),
         body: z.object({ actor, comment: z.string().min(1).max(2000).optional() }).strict(),
       },

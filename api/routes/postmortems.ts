@@ -11,14 +11,15 @@ import {
 } from '../../domain/postmortem';
 import { fromPostmortemDocument, type PostmortemDocument } from '../../models';
 import { toHtml, toMarkdown } from '../../postmortems/render';
-import { postmortemStatusSignal } from '../../workflows/postmortem-messages';
+import { postmortemStatusSignal } from '../../workflows/postmortem/messages';
 import type { Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ConflictError, NotFoundError } from '../errors';
 import { validated } from '../validate';
+import { postmortemIdPattern, postmortemWorkflowId } from '../../workflows/postmortem/ids';
 
 const idParams = z.object({
-  id: z.string().regex(/^PM-[A-Z0-9]{12}$/, 'must be a post-mortem id like PM-0123456789AB'),
+  id: z.string().regex(postmortemIdPattern, 'must be a post-mortem id like PM-0123456789AB'),
 });
 
 const listQuery = z.object({
@@ -160,7 +161,7 @@ export function postmortemRoutes(deps: ApiDeps, guard: Guard): Router {
       if (body.status && body.status !== current.status) {
         try {
           await deps.temporal.workflow
-            .getHandle(`postmortem:${current.incidentId}`)
+            .getHandle(postmortemWorkflowId(current.incidentId))
             .signal(postmortemStatusSignal, body.status);
         } catch (err) {
           // The review workflow already ended (published before): nothing to tell it.

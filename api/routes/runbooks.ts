@@ -11,6 +11,7 @@ import { actorFor, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { NotFoundError, ValidationError } from '../errors';
 import { validated } from '../validate';
+import { drillRunId, drillWorkflowId } from '../../workflows/runbook/ids';
 
 const runbookIdParams = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be a runbook id'),
@@ -73,10 +74,10 @@ export function runbookRoutes(deps: ApiDeps, guard: Guard): Router {
     validated({ params: runbookIdParams, body: dryRunBody }, async ({ params, body }, _req, res) => {
       const meta = requireRunbook(params.id);
       requireValidParams(meta, body.params);
-      const runId = `DRILL-${randomUUID().slice(0, 8).toUpperCase()}`;
+      const runId = drillRunId(randomUUID());
       const report: RunbookResult = await deps.temporal.workflow.execute(runbookWorkflow, {
         taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        workflowId: `drill:${meta.id}:${runId}`,
+        workflowId: drillWorkflowId(meta.id, runId),
         args: [
           {
             runbookId: meta.id,

@@ -27,10 +27,10 @@ import {
   postmortemsPage,
   type PageContext,
 } from './views';
+import { approvalIdPattern } from '../../workflows/runbook/ids';
+import { postmortemIdOf, postmortemIdPattern } from '../../workflows/postmortem/ids';
+import { incidentIdBody, incidentIdPattern } from '../../workflows/incident/ids';
 
-const INCIDENT_ID = /^INC-[A-Z0-9]{12}$/;
-const APPROVAL_ID = /^INC-[A-Z0-9]{12}\.rb\d{1,4}\.a\d{1,4}$/;
-const POSTMORTEM_ID = /^PM-[A-Z0-9]{12}$/;
 const openStatuses = incidentStatuses.filter((s) => s !== 'resolved');
 
 /**
@@ -202,18 +202,19 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
 
   router.get('/ui/incidents/:id', ...read, async (req, res) => {
     const id = req.params.id as string;
-    if (!INCIDENT_ID.test(id)) throw new NotFoundError(`No incident ${id}`);
+    if (!incidentIdPattern.test(id)) throw new NotFoundError(`No incident ${id}`);
     const incident = await readIncident(deps, id);
     const entries = await deps.models.TimelineEntry.find({ incidentId: id }).sort({ seq: 1 }).lean();
     const timeline = entries.map(({ _id: _ignored, incidentId: _incident, at, ...entry }) => ({
       ...entry,
       at: at.toISOString(),
     }));
-    const postmortemId = `PM-${id.slice(4)}`;
+    const postmortemId = postmortemIdOf(id);
     const hasPostmortem =
       incident.status === 'resolved' && (await deps.models.Postmortem.exists({ _id: postmortemId })) !== null;
     const query = req.query as Record<string, unknown>;
-    const decided = typeof query.decided === 'string' && APPROVAL_ID.test(query.decided) ? query.decided : '';
+    const decided =
+      typeof query.decided === 'string' && approvalIdPattern.test(query.decided) ? query.decided : '';
     const outcome = query.outcome === 'approved' || query.outcome === 'rejected' ? query.outcome : '';
     sendPage(
       res,
@@ -235,7 +236,7 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
     async (req, res) => {
       const id = req.params.id as string;
       const approvalId = req.params.approvalId as string;
-      if (!INCIDENT_ID.test(id) || !APPROVAL_ID.test(approvalId)) {
+      if (!incidentIdPattern.test(id) || !approvalIdPattern.test(approvalId)) {
         throw new NotFoundError(`No approval ${approvalId} on ${id}`);
       }
       const body = req.body as Record<string, unknown>;
@@ -267,7 +268,7 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
 
   router.get('/ui/postmortems/:id', ...read, async (req, res) => {
     const id = req.params.id as string;
-    const doc = POSTMORTEM_ID.test(id) ? await deps.models.Postmortem.findById(id).lean() : null;
+    const doc = postmortemIdPattern.test(id) ? await deps.models.Postmortem.findById(id).lean() : null;
     if (!doc) throw new NotFoundError(`No post-mortem ${id}`);
     sendPage(res, postmortemPage(pageContext(res), fromPostmortemDocument(doc)));
   });
@@ -306,7 +307,7 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
         : status < 500 && failure.expose === true && typeof failure.message === 'string'
           ? failure.message
           : 'Internal server error. The details are in the server log.';
-    const incident = /^\/ui\/incidents\/(INC-[A-Z0-9]{12})(\/|$)/.exec(req.path)?.[1];
+    const incident = new RegExp(`^/ui/incidents/(${incidentIdBody})(/|$)`).exec(req.path)?.[1];
     sendPage(
       res,
       errorPage(

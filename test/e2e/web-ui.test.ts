@@ -11,6 +11,7 @@ import { createLogger } from '../../infra/logger';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident, timelineOf } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
+import { postmortemIdOf } from '../../workflows/postmortem/ids';
 
 // The server-rendered web UI in a real Chromium against the real servers:
 // sign-in, the incident list and page with its live timeline, approving a
@@ -278,7 +279,7 @@ describe('web UI in a browser', () => {
       .post(`/v1/incidents/${incident.incidentId}/resolve`)
       .send({ note: 'reindexed' })
       .expect(200);
-    const postmortemId = `PM-${incident.incidentId.slice(4)}`;
+    const postmortemId = postmortemIdOf(incident.incidentId);
     await eventually(() => request(env.app).get(`/v1/postmortems/${postmortemId}`).expect(200), 30_000, 250);
 
     // Everything here works without JavaScript: plain links and forms.

@@ -6,7 +6,8 @@ import { repoRoot } from '../../stack/paths';
 import { eventually, HttpReceiver, type ReceivedRequest } from '../helpers/http-receiver';
 import { openIncident, waitForFirstRunbookRun } from '../helpers/incidents';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
-import { runbookProgressQuery } from '../../workflows/runbook-messages';
+import { runbookProgressQuery } from '../../workflows/runbook/messages';
+import { runbookWorkflowId } from '../../workflows/runbook/ids';
 
 const ROUNDS = 10;
 
@@ -125,7 +126,7 @@ describe('worker killed mid-runbook, repeatedly', () => {
         } else {
           await eventually(async () => {
             const progress = await env.client.workflow
-              .getHandle(`runbook:${started.body.runId}`)
+              .getHandle(runbookWorkflowId(started.body.runId))
               .query(runbookProgressQuery);
             expect(progress.steps.map((step) => [step.name, step.outcome])).toEqual([
               ['scale out', 'succeeded'],

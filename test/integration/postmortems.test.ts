@@ -5,6 +5,7 @@ import { recordHistory } from '../helpers/histories';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident, timelineOf, waitForCompletion } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
+import { postmortemIdOf, postmortemWorkflowId } from '../../workflows/postmortem/ids';
 
 const hour = 3600;
 // SEV3 targets of seconds so breaches happen during the test; the others stay out of the way.
@@ -29,7 +30,7 @@ describe('post-mortems and SLAs', () => {
   afterAll(async () => teardown());
 
   async function postmortemOf(incidentId: string): Promise<Postmortem> {
-    const id = `PM-${incidentId.slice(4)}`;
+    const id = postmortemIdOf(incidentId);
     return eventually(
       async () => (await request(env.app).get(`/v1/postmortems/${id}`).expect(200)).body as Postmortem,
     );
@@ -200,8 +201,8 @@ describe('post-mortems and SLAs', () => {
       .expect(200);
     expect(published.body.status).toBe('published');
 
-    await waitForCompletion(env, `postmortem:${incident.incidentId}`);
-    await recordHistory(env.client, 'postmortem-review', `postmortem:${incident.incidentId}`);
+    await waitForCompletion(env, postmortemWorkflowId(incident.incidentId));
+    await recordHistory(env.client, 'postmortem-review', postmortemWorkflowId(incident.incidentId));
     const conflict = await request(env.app)
       .patch(`/v1/postmortems/${pm.postmortemId}`)
       .send({ rootCause: 'late edit' })

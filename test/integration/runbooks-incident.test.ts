@@ -9,6 +9,7 @@ import {
   timelineOf,
   waitForCompletion,
 } from '../helpers/incidents';
+import { runbookRunId, runbookWorkflowId } from '../../workflows/runbook/ids';
 
 // Runbooks as child workflows of incidents, through the API, against the real
 // servers; webhooks land on a local receiver.
@@ -101,7 +102,11 @@ describe('runbooks on incidents', () => {
     expect(failedStep?.data).toMatchObject({ attempts: 2, outcome: 'failed', kind: 'http' });
     await waitForCompletion(env, opened.workflowId, opened.runId);
     await recordHistory(env.client, 'incident-with-automatic-runbook', opened.workflowId, opened.runId);
-    await recordHistory(env.client, 'runbook-restart-service', `runbook:${opened.incidentId}.rb1`);
+    await recordHistory(
+      env.client,
+      'runbook-restart-service',
+      runbookWorkflowId(runbookRunId(opened.incidentId, 1)),
+    );
   });
 
   it('pauses for approval, announces it, rolls back, and escalates when verification fails', async () => {
@@ -192,7 +197,11 @@ describe('runbooks on incidents', () => {
           'rollback-deploy: undo roll back succeeded after 1 attempt: webhook TEST_DEPLOY_URL: HTTP 200',
       ),
     ).toBe(true);
-    await recordHistory(env.client, 'runbook-rollback-compensated', `runbook:${incident.incidentId}.rb1`);
+    await recordHistory(
+      env.client,
+      'runbook-rollback-compensated',
+      runbookWorkflowId(runbookRunId(incident.incidentId, 1)),
+    );
   });
 
   it('lets only the named approvers decide, and escalates when the approval expires', async () => {

@@ -4,6 +4,7 @@ import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { openIncident, waitForFirstRunbookRun } from '../helpers/incidents';
 import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { runbookWorkflowId } from '../../workflows/runbook/ids';
 
 // Runbook actions and HTTP checks go to their own task queue, so action
 // workers can run next to the systems they touch while orchestration runs elsewhere.
@@ -45,7 +46,7 @@ describe('orchestration and action workers', () => {
         },
       })
       .expect(202);
-    const runbook = env.client.workflow.getHandle(`runbook:${started.body.runId}`);
+    const runbook = env.client.workflow.getHandle(runbookWorkflowId(started.body.runId));
 
     // With no action worker the step is scheduled on the actions queue and waits there.
     await eventually(async () => {

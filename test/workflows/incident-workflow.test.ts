@@ -21,6 +21,7 @@ import {
   snoozeUpdate,
 } from '../../workflows/incident/messages';
 import { eventually } from '../helpers/http-receiver';
+import { postmortemWorkflowId } from '../../workflows/postmortem/ids';
 
 // The incident workflow on its own: the stack's real Temporal dev server, the
 // workflow bundle the worker runs, and Fireline's activities replaced by
@@ -179,7 +180,9 @@ describe('incident workflow, activities mocked', () => {
       await handle.signal(alertSignal, alert(exhausted.dedupKey, { action: 'resolve' }));
       expect(await handle.result()).toEqual({ incidentId: exhausted.incidentId, status: 'resolved' });
       // The resolution started the post-mortem, whose activities this worker does not have.
-      await testEnv.client.workflow.getHandle(`postmortem:${exhausted.incidentId}`).terminate('test done');
+      await testEnv.client.workflow
+        .getHandle(postmortemWorkflowId(exhausted.incidentId))
+        .terminate('test done');
       // The final save carries the resolved incident.
       expect(recorder.saves.at(-1)?.status).toBe('resolved');
       expect(recorder.timeline.map((e) => e.type)).toEqual(

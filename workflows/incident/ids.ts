@@ -9,7 +9,8 @@ export function incidentWorkflowId(service: string, dedupKey: string): string {
 }
 
 /** `INC-` and 12 capital letters or digits, e.g. `INC-0123456789AB`. */
-export const incidentIdPattern = /^INC-[A-Z0-9]{12}$/;
+export const incidentIdBody = 'INC-[A-Z0-9]{12}';
+export const incidentIdPattern = new RegExp(`^${incidentIdBody}$`);
 
 /** A new incident id from a (workflow-deterministic) UUID. */
 export function newIncidentId(uuid: string): string {

@@ -5,7 +5,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { runbookEventSignal } from '../runbook-messages';
+import { runbookEventSignal } from '../runbook/messages';
 import { IncidentEscalation } from './escalation';
 import { type IncidentWorkflowInput, type IncidentWorkflowResult, nextRunInput } from './input';
 import {

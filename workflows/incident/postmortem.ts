@@ -4,13 +4,14 @@ import { ParentClosePolicy, startChild } from '@temporalio/workflow';
 import { failureMessage } from '../../domain/failure';
 import type { postmortemWorkflow } from '../postmortem';
 import type { IncidentState } from './state';
+import { postmortemWorkflowId } from '../postmortem/ids';
 
 /** The post-mortem outlives the incident: a child workflow of its own, started once per incident. */
 export async function startPostmortem(state: IncidentState): Promise<void> {
   const current = state.current;
   try {
     await startChild<typeof postmortemWorkflow>('postmortemWorkflow', {
-      workflowId: `postmortem:${current.incidentId}`,
+      workflowId: postmortemWorkflowId(current.incidentId),
       args: [{ incidentId: current.incidentId }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       staticSummary: `post-mortem of ${current.incidentId}: ${current.title}`.slice(0, 200),
@@ -18,7 +19,7 @@ export async function startPostmortem(state: IncidentState): Promise<void> {
     state.record(
       'postmortem.started',
       'fireline',
-      `Post-mortem drafting started (postmortem:${current.incidentId})`,
+      `Post-mortem drafting started (${postmortemWorkflowId(current.incidentId)})`,
     );
   } catch (err) {
     // Started before (a replayed resolution): one post-mortem per incident.

@@ -5,6 +5,7 @@ import { failureMessage } from '../../domain/failure';
 import type { runbookWorkflow } from '../runbook';
 import type { IncidentNotifier } from './notifier';
 import { type IncidentState, now } from './state';
+import { runbookActor, runbookRunId, runbookWorkflowId } from '../runbook/ids';
 
 /** The incident's runbooks: child workflows whose steps and outcome feed the incident. */
 export class IncidentRunbooks {
@@ -43,7 +44,7 @@ export class IncidentRunbooks {
     requestedBy: string,
   ): Promise<{ runId: string; done: Promise<RunbookStatus> }> {
     const current = this.state.requireOpen();
-    const runId = `${current.incidentId}.rb${current.runbookRuns.length + 1}`;
+    const runId = runbookRunId(current.incidentId, current.runbookRuns.length + 1);
     const summary: RunbookRunSummary = {
       runId,
       runbookId: invocation.id,
@@ -58,7 +59,7 @@ export class IncidentRunbooks {
       params: Object.keys(invocation.params),
     });
     const child = await startChild<typeof runbookWorkflow>('runbookWorkflow', {
-      workflowId: `runbook:${runId}`,
+      workflowId: runbookWorkflowId(runId),
       args: [
         {
           runbookId: invocation.id,
@@ -110,7 +111,7 @@ export class IncidentRunbooks {
     summary.status = status;
     summary.endedAt = now();
     if (reason) summary.reason = reason;
-    const actor = `runbook:${summary.runbookId}`;
+    const actor = runbookActor(summary.runbookId);
     if (status === 'succeeded') {
       state.record(
         'runbook.succeeded',
@@ -150,7 +151,7 @@ export class IncidentRunbooks {
     const { state } = this;
     const incident = state.incident;
     if (!incident) return;
-    const actor = `runbook:${event.runbookId}`;
+    const actor = runbookActor(event.runbookId);
     switch (event.type) {
       case 'step': {
         const { step } = event;

@@ -4,6 +4,7 @@ import { html, type SafeHtml } from '../../../infra/html';
 import type { IncidentPageData } from './incident';
 import { outcome, when } from './parts';
 import { table } from './table';
+import { runbookWorkflowId } from '../../../workflows/runbook/ids';
 
 function stepsOf(runId: string, timeline: TimelineEntry[]): StepRecord[] {
   // Each step is recorded when it starts and when it ends; keep its latest record.
@@ -24,7 +25,8 @@ export function runbooksSection(data: IncidentPageData): SafeHtml {
     ${runs.length === 0 ? html`<p class="muted">No runbook has run on this incident.</p>` : ''}
     ${runs.map((run) => {
       const steps = stepsOf(run.runId, data.timeline);
-      const link = data.workflowUrl(`runbook:${run.runId}`);
+      const workflowId = runbookWorkflowId(run.runId);
+      const link = data.workflowUrl(workflowId);
       return html`<div class="card">
         <h3>${run.runbookId} <span class="muted">${run.runId}</span> — ${outcome(run.status)}</h3>
         <dl class="facts">
@@ -43,7 +45,7 @@ export function runbooksSection(data: IncidentPageData): SafeHtml {
           ${
             link
               ? html`<dt>Workflow</dt>
-                  <dd><a href="${link}">runbook:${run.runId} in the Temporal Web UI</a></dd>`
+                  <dd><a href="${link}">${workflowId} in the Temporal Web UI</a></dd>`
               : ''
           }
         </dl>

@@ -1,6 +1,6 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { RoundTripInput, RoundTripResult } from '../domain/diagnostics';
+import type { Activities } from '../../activities';
+import type { RoundTripInput, RoundTripResult } from '../../domain/diagnostics';
 
 const { recordRoundTrip } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',

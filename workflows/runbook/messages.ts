@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ApprovalRequest, RunbookEvent, StepRecord } from '../domain/runbook';
+import type { ApprovalRequest, RunbookEvent, StepRecord } from '../../domain/runbook';
 
 // Messages of the runbook workflow and the runbook → incident channel, defined once.
 

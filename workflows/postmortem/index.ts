@@ -1,7 +1,7 @@
 import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { PostmortemStatus } from '../domain/postmortem';
-import { postmortemStatusSignal } from './postmortem-messages';
+import type { Activities } from '../../activities';
+import type { PostmortemStatus } from '../../domain/postmortem';
+import { postmortemStatusSignal } from './messages';
 
 // Drafting waits for the incident's final save, however long that takes: no attempt limit.
 const { generatePostmortem, sendPostmortemReminder } = proxyActivities<Activities>({

@@ -5,11 +5,11 @@ import {
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { RunbookResult, RunbookRunInput, RunbookStatus } from '../domain/runbook';
-import { runbooks } from '../runbooks';
-import { RunbookContext, RunbookFailure, RunbookRuntime } from '../runbooks/sdk';
-import { type ApprovalDecision, decideApprovalUpdate, runbookProgressQuery } from './runbook-messages';
+import type { Activities } from '../../activities';
+import type { RunbookResult, RunbookRunInput, RunbookStatus } from '../../domain/runbook';
+import { runbooks } from '../../runbooks';
+import { RunbookContext, RunbookFailure, RunbookRuntime } from '../../runbooks/sdk';
+import { type ApprovalDecision, decideApprovalUpdate, runbookProgressQuery } from './messages';
 
 const { saveDrillReport } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
