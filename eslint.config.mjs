@@ -48,6 +48,8 @@ export default tseslint.config(
   },
   {
     files: ['workflows/**/*.ts', 'runbooks/**/*.ts'],
+    // The runbook test kit runs in the test process, not in the sandbox.
+    ignores: ['runbooks/testing.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

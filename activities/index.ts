@@ -9,7 +9,7 @@ import { createDiagnosticsActivities } from './diagnostics';
 import { createIncidentActivities } from './incident';
 import { createNotificationActivities } from './notifications';
 import { createPostmortemActivities } from './postmortems';
-import { createRunbookActivities } from './runbooks';
+import { createRunbookActivities, type HttpTransport } from './runbooks';
 
 export interface ActivityDeps {
   models: Models;
@@ -25,6 +25,8 @@ export interface ActivityDeps {
   postmortemReview: { reminderIntervalSeconds: number; remindersBeforeEscalation: number };
   /** Remediation actions runbooks can call (actions/index.ts). */
   actions: Record<string, ActionImpl>;
+  /** How runbook HTTP steps reach the network (default fetch; the runbook test kit mocks it). */
+  httpTransport?: HttpTransport;
 }
 
 /** Every activity the worker registers, built from injected dependencies. */

@@ -12,11 +12,33 @@ import { metrics } from '../infra/metrics';
 import { isDuplicateKeyError } from '../infra/mongo';
 import type { Models } from '../models';
 
+/** Sends one HTTP request of a runbook step and answers its status and body. */
+export type HttpTransport = (
+  request: HttpStepRequest & { method: NonNullable<HttpStepRequest['method']> },
+  signal: AbortSignal,
+) => Promise<{ status: number; body: string }>;
+
 export interface RunbookActivityDeps {
   models: Pick<Models, 'ActionLedger' | 'DrillReport'>;
   actions: Record<string, ActionImpl>;
   secrets: Record<string, string | undefined>;
+  /** How HTTP steps reach the network; default fetch. The runbook test kit swaps in its mocks. */
+  httpTransport?: HttpTransport;
 }
+
+/** The real network: fetch, with the step's timeout. */
+export const fetchTransport: HttpTransport = async (request, signal) => {
+  const response = await fetch(request.url, {
+    method: request.method,
+    headers: {
+      ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...request.headers,
+    },
+    body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
+    signal: AbortSignal.any([signal, AbortSignal.timeout(request.timeoutMs ?? 10_000)]),
+  });
+  return { status: response.status, body: await response.text() };
+};
 
 /** The activity's attempt number and cancellation signal (1 and a fresh signal outside an activity, for tests). */
 function activityInfo(): { attempt: number; signal: AbortSignal } {
@@ -56,26 +78,19 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
     async runbookHttp(request: HttpStepRequest): Promise<HttpStepResponse> {
       const { attempt, signal } = activityInfo();
       const method = request.method ?? 'GET';
-      let response: Response;
+      const transport = deps.httpTransport ?? fetchTransport;
+      let response: { status: number; body: string };
       try {
-        response = await withHeartbeats(() =>
-          fetch(request.url, {
-            method,
-            headers: {
-              ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-              ...request.headers,
-            },
-            body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-            signal: AbortSignal.any([signal, AbortSignal.timeout(request.timeoutMs ?? 10_000)]),
-          }),
-        );
+        response = await withHeartbeats(() => transport({ ...request, method }, signal));
       } catch (err) {
         throw new Error(
           `${method} ${request.url}: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
         );
       }
-      const body = (await response.text()).slice(0, 500);
-      const statusOk = request.expectStatus ? request.expectStatus.includes(response.status) : response.ok;
+      const body = response.body.slice(0, 500);
+      const statusOk = request.expectStatus
+        ? request.expectStatus.includes(response.status)
+        : response.status >= 200 && response.status <= 299;
       const bodyOk = request.expectBodyContains === undefined || body.includes(request.expectBodyContains);
       if (!statusOk || !bodyOk) {
         const problem = !statusOk

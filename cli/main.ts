@@ -35,7 +35,8 @@ MongoDB directly (MONGODB_URI). Scopes: ${apiScopes.join(', ')}.
 Exit codes: 0 ok, 1 failure, 2 bad usage or invalid request, 3 no key or
 missing scope, 4 not found, 5 conflict (e.g. already resolved).`;
 
-const options = {
+/** The flags every command accepts (exported for the test of the README's examples). */
+export const options = {
   url: { type: 'string' },
   key: { type: 'string' },
   json: { type: 'boolean' },

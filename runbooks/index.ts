@@ -1,5 +1,6 @@
 // Every runbook Fireline knows: add yours here. Runbooks are workflow code
 // (they run in Temporal's sandbox); their metadata is also read by the API.
+// Never import ./testing here: this file is in the workflow bundle, the test kit is not.
 import type { RunbookMeta } from '../domain/runbook';
 import cleanDisk from './clean-disk';
 import restartService from './restart-service';

@@ -11,6 +11,7 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
+import ms from 'ms';
 import type { Activities } from '../activities';
 import type {
   ApprovalRequest,
@@ -89,20 +90,17 @@ const { runbookHttp, runAction } = proxyActivities<Activities>({
   retry: { maximumAttempts: 3 },
 });
 
-function toMs(duration: Duration): number {
+/**
+ * Milliseconds of a Duration (`'1 day'`, `'10 mins'`, `500`). Parsed by `ms`, the
+ * parser the SDK's own timers use and the one its `Duration` type is defined by,
+ * so every value the type accepts works here too. (The SDK's `msToNumber` is
+ * marked internal, hence `ms` itself, pinned to the SDK's version.)
+ */
+export function durationToMs(duration: Duration): number {
   if (typeof duration === 'number') return duration;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?)\s*$/i.exec(duration);
-  if (!m) throw new Error(`cannot read duration ${duration}`);
-  const unit = m[2]!.toLowerCase();
-  const factor =
-    unit.startsWith('ms') || unit.startsWith('milli')
-      ? 1
-      : unit.startsWith('s')
-        ? 1000
-        : unit.startsWith('m')
-          ? 60_000
-          : 3_600_000;
-  return Number(m[1]) * factor;
+  const millis = ms(duration);
+  if (Number.isNaN(millis)) throw new TypeError(`Invalid duration string: '${duration}'`);
+  return millis;
 }
 
 function failureMessage(err: unknown): string {
@@ -197,7 +195,7 @@ export class RunbookRuntime {
   async requestApproval(name: string, step: ApprovalStep): Promise<void> {
     this.runApproved = true;
     await this.step(name, 'approval', async () => {
-      const timeoutMs = toMs(step.timeout ?? '30 minutes');
+      const timeoutMs = durationToMs(step.timeout ?? '30 minutes');
       if (this.input.dryRun) {
         return { result: undefined, summary: `would ask for approval: ${step.prompt}`, simulated: true };
       }
@@ -392,9 +390,10 @@ export class RunbookContext<P extends Record<string, unknown>> {
 
   /** Polls a check until it passes or the deadline; a pass marks the run verified. */
   async verify(name: string, step: VerifyStep): Promise<void> {
-    const intervalMs = toMs(step.interval ?? '5 seconds');
-    const deadlineMs = toMs(step.deadline ?? '2 minutes');
     await this.runtime.step(name, 'verify', async () => {
+      // Read inside the step, so a bad duration fails this step by name.
+      const intervalMs = durationToMs(step.interval ?? '5 seconds');
+      const deadlineMs = durationToMs(step.deadline ?? '2 minutes');
       const method = step.check.method ?? 'GET';
       if (this.dryRun && !this.runtime.input.realHttpInDryRun) {
         this.runtime.verified = true;

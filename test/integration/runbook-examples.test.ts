@@ -1,5 +1,5 @@
 import type { ActionImpl } from '../../actions';
-import { runRunbookForTest } from '../../testing/runbook-harness';
+import { runRunbookForTest } from '../../runbooks/testing';
 import { HttpReceiver } from '../helpers/http-receiver';
 
 // The example runbooks, tested the way a runbook author tests theirs: actions
