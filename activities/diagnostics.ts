@@ -1,5 +1,5 @@
 import type { RoundTripInput, RoundTripResult } from '../domain/diagnostics';
-import type { Models } from '../models';
+import type { Models } from '../infra/models';
 
 export function createDiagnosticsActivities(deps: { models: Pick<Models, 'RoundTripCheck'> }) {
   return {

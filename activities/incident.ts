@@ -17,11 +17,11 @@ import type {
 } from '../domain/incident';
 import { noEscalationPolicy } from '../domain/incident';
 import { isDuplicateKeyError } from '../infra/mongo';
-import { optionalIncidentFields, timelineEntryId, toIncidentDocument, type Models } from '../models';
-import { whoIsOnCall } from '../oncall/schedule';
-import type { OnCallCatalog } from '../oncall/types';
-import { triage } from '../triage/engine';
-import type { TriageRules } from '../triage/types';
+import { optionalIncidentFields, timelineEntryId, toIncidentDocument, type Models } from '../infra/models';
+import { whoIsOnCall } from '../domain/oncall-schedule';
+import type { OnCallCatalog } from '../domain/oncall';
+import { triage } from '../domain/triage';
+import type { TriageRules } from '../domain/triage-types';
 
 export interface IncidentActivityDeps {
   models: Pick<Models, 'Incident' | 'TimelineEntry'>;

@@ -1,10 +1,10 @@
 import type { Transporter } from 'nodemailer';
-import type { ActionImpl } from '../actions';
+import type { ActionImpl } from './actions';
 import type { IncidentSeverity, SlaTarget } from '../domain/incident';
 import type { RunbookMeta } from '../domain/runbook';
-import type { Models } from '../models';
-import type { OnCallCatalog } from '../oncall/types';
-import type { TriageRules } from '../triage/types';
+import type { Models } from '../infra/models';
+import type { OnCallCatalog } from '../domain/oncall';
+import type { TriageRules } from '../domain/triage-types';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createIncidentActivities } from './incident';
 import { createNotificationActivities } from './notifications';

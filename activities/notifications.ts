@@ -4,7 +4,7 @@ import type { Transporter } from 'nodemailer';
 import type { NotificationContext, PlannedDelivery } from '../domain/incident';
 import { sendJson } from '../infra/http';
 import { metrics } from '../infra/metrics';
-import type { Channel, OnCallCatalog } from '../oncall/types';
+import type { Channel, OnCallCatalog } from '../domain/oncall';
 
 export interface NotificationDeps {
   catalog: OnCallCatalog;

@@ -1,11 +1,12 @@
 import type { NotificationContext } from '../domain/incident';
 import type { PostmortemStatus } from '../domain/postmortem';
 import { isDuplicateKeyError } from '../infra/mongo';
-import { fromIncidentDocument, type Models } from '../models';
-import type { OnCallCatalog } from '../oncall/types';
-import { buildPostmortem } from '../postmortems/build';
+import { fromIncidentDocument, type Models } from '../infra/models';
+import type { OnCallCatalog } from '../domain/oncall';
+import { buildPostmortem } from '../domain/postmortem-draft';
 import { planDeliveries } from './incident';
 import type { DeliverInput } from './notifications';
+import { postmortemIdOf } from '../workflows/postmortem/ids';
 
 export interface PostmortemActivityDeps {
   models: Pick<Models, 'Incident' | 'TimelineEntry' | 'Postmortem'>;
@@ -55,6 +56,7 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
         );
       }
       const draft = buildPostmortem(
+        postmortemIdOf(incident.incidentId),
         incident,
         entries.map(({ _id, incidentId: _i, at, ...entry }) => {
           void _id;

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ActionImpl } from '../actions';
+import type { ActionImpl } from './actions';
 import type {
   ActionRequest,
   ActionResponse,
@@ -10,7 +10,7 @@ import type {
 } from '../domain/runbook';
 import { metrics } from '../infra/metrics';
 import { isDuplicateKeyError } from '../infra/mongo';
-import type { Models } from '../models';
+import type { Models } from '../infra/models';
 
 /** Sends one HTTP request of a runbook step and answers its status and body. */
 export type HttpTransport = (

@@ -1,8 +1,9 @@
 import type { RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { ApiKeyVerifier, Principal } from '../auth/api-keys';
-import type { ApiScope } from '../models';
+import type { ApiKeyVerifier, Principal } from '../infra/api-keys';
+import type { ApiScope } from '../infra/models';
 import { HttpError } from './errors';
+import { userActor } from '../domain/actors';
 
 export interface AuthDeps {
   verifier: ApiKeyVerifier;
@@ -27,11 +28,11 @@ export function principalOf(res: Response): Principal {
  */
 export function actorFor(res: Response, onBehalfOf: string | undefined): string {
   const principal = principalOf(res);
-  if (onBehalfOf === undefined) return `user:${principal.name}`;
+  if (onBehalfOf === undefined) return userActor(principal.name);
   if (!principal.scopes.includes('admin')) {
     throw new HttpError(403, 'forbidden', 'Only an admin key may act on behalf of someone (body.actor)');
   }
-  return `user:${onBehalfOf}`;
+  return userActor(onBehalfOf);
 }
 
 /**

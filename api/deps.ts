@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
 import type { Logger } from '../infra/logger';
-import type { Models } from '../models';
+import type { Models } from '../infra/models';
 
 /** What the API needs from the process that hosts it; tests pass their own. */
 export interface ApiDeps {

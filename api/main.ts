@@ -2,7 +2,7 @@ import { loadConfigOrExit } from '../config';
 import { createLogger } from '../infra/logger';
 import { connectMongo } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
-import { createModels, ensureIndexes } from '../models';
+import { createModels, ensureIndexes } from '../infra/models';
 import { createApp } from './app';
 import { close, listen } from './server';
 

@@ -1,5 +1,5 @@
-import type { OnCallCatalog } from '../oncall/types';
-import type { TriageRules } from '../triage/types';
+import type { OnCallCatalog } from '../domain/oncall';
+import type { TriageRules } from '../domain/triage-types';
 
 /** Level-1 wait of the incidents in the timer benchmark (`bench-timer` service). */
 export const TIMER_SECONDS = Number(process.env.BENCH_TIMER_SECONDS ?? 120);

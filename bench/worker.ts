@@ -1,7 +1,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config';
 import { connectMongo } from '../infra/mongo';
-import { createModels, ensureIndexes } from '../models';
+import { createModels, ensureIndexes } from '../infra/models';
 import { defaultBundlePath } from '../worker/bundle';
 import { createFirelineWorker } from '../worker';
 import { benchCatalog, benchRules } from './catalog';

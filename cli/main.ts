@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { createApiKey, revokeApiKey } from '../auth/api-keys';
+import { createApiKey, revokeApiKey } from '../infra/api-keys';
 import { loadConfigOrExit } from '../config';
 import { connectMongo } from '../infra/mongo';
-import { apiScopes, createModels, type ApiScope } from '../models';
+import { apiScopes, createModels, type ApiScope } from '../infra/models';
 import { ApiClient, CliError, ExitCode } from './api-client';
 import { commands, type CommandContext } from './commands';
 import { stackDown, stackUp } from './stack';

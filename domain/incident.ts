@@ -1,15 +1,12 @@
 // Types shared by the incident workflow, its activities and the API.
 // Everything here is JSON-safe: timestamps are ISO-8601 strings.
 import type { ApprovalRequest, RunbookStatus } from './runbook';
+import type { AlertSeverity, IncidentSeverity } from './severity';
 
-export const alertSeverities = ['critical', 'error', 'warning', 'info'] as const;
-export type AlertSeverity = (typeof alertSeverities)[number];
+export { alertSeverities, incidentSeverities, type AlertSeverity, type IncidentSeverity } from './severity';
 
 export const eventActions = ['trigger', 'acknowledge', 'resolve'] as const;
 export type EventAction = (typeof eventActions)[number];
-
-export const incidentSeverities = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
-export type IncidentSeverity = (typeof incidentSeverities)[number];
 
 export const priorities = ['P1', 'P2', 'P3', 'P4', 'P5'] as const;
 export type Priority = (typeof priorities)[number];

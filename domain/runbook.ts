@@ -1,5 +1,5 @@
 // Types shared by runbooks, the runbook workflow, its activities and the API (JSON-safe).
-import type { AlertSeverity, IncidentSeverity } from './incident';
+import type { AlertSeverity, IncidentSeverity } from './severity';
 
 /** A JSON Schema object describing a runbook's parameters. */
 export type JsonSchema = Record<string, unknown>;

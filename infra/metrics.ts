@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Models } from '../models';
+import type { Models } from './models';
 
 /**
  * Fireline's Prometheus metrics, one registry per process. `npm start` runs

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import type { ActionImpl } from '../actions';
+import type { ActionImpl } from '../activities/actions';
 import { createActivities } from '../activities';
 import type { HttpTransport } from '../activities/runbooks';
 import { loadConfig } from '../config';
@@ -17,7 +17,7 @@ import type {
   StepRecord,
 } from '../domain/runbook';
 import { connectMongo } from '../infra/mongo';
-import { createModels } from '../models';
+import { createModels } from '../infra/models';
 import { defaultActivityDeps } from '../worker';
 import { runbookWorkflow } from '../workflows/runbook';
 import { decideApprovalUpdate, runbookProgressQuery } from '../workflows/runbook/messages';

@@ -1,13 +1,13 @@
 import { Runtime } from '@temporalio/worker';
 import { createApp } from '../api/app';
-import { createApiKey, revokeApiKey } from '../auth/api-keys';
+import { createApiKey, revokeApiKey } from '../infra/api-keys';
 import { close, listen } from '../api/server';
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../infra/logger';
 import { connectMongo } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
 import { temporalLoggerFrom } from '../infra/temporal-logger';
-import { createModels, ensureIndexes } from '../models';
+import { createModels, ensureIndexes } from '../infra/models';
 import { defaultBundlePath } from '../worker/bundle';
 import { createFirelineWorker } from '../worker';
 import { startLocalStack, MissingPrerequisiteError, type LocalStack } from './index';

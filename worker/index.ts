@@ -1,15 +1,15 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
-import { defaultActions } from '../actions';
+import { defaultActions } from '../activities/actions';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { ActionRequest, HttpStepRequest } from '../domain/runbook';
 import { actionsTaskQueue, type Config } from '../config';
 import { temporalConnectionOptions } from '../infra/temporal';
-import type { Models } from '../models';
-import { onCallCatalog } from '../oncall/catalog';
+import type { Models } from '../infra/models';
+import { onCallCatalog } from '../config/oncall-catalog';
 import { runbookMetas } from '../runbooks';
-import { slaTargets } from '../sla/targets';
-import { triageRules } from '../triage/rules';
+import { slaTargets } from '../config/sla-targets';
+import { triageRules } from '../config/triage-rules';
 import { assertBundleExists } from './bundle';
 
 export type WorkerConfig = Partial<Pick<Config, 'WORKER_ROLE'>> &

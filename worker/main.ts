@@ -4,7 +4,7 @@ import { createLogger } from '../infra/logger';
 import { measureOpenIncidents, serveMetrics } from '../infra/metrics';
 import { connectMongo } from '../infra/mongo';
 import { temporalLoggerFrom } from '../infra/temporal-logger';
-import { createModels, ensureIndexes } from '../models';
+import { createModels, ensureIndexes } from '../infra/models';
 import { defaultBundlePath } from './bundle';
 import { createFirelineWorker } from './index';
 

@@ -1,11 +1,11 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import { incidentStatuses } from '../../domain/incident';
-import { fromIncidentDocument, fromPostmortemDocument } from '../../models';
-import type { Principal } from '../../auth/api-keys';
+import { fromIncidentDocument, fromPostmortemDocument } from '../../infra/models';
+import type { Principal } from '../../infra/api-keys';
 import { actorFor, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError, NotFoundError } from '../errors';
-import { decideApproval, readIncident } from '../incident-service';
+import { decideApproval, readIncident } from '../incidents/service';
 import { liveJs, styleCss } from './assets';
 import {
   clearKeyCookie,

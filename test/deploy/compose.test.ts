@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { configSchema } from '../../config';
-import { onCallCatalog } from '../../oncall/catalog';
+import { onCallCatalog } from '../../config/oncall-catalog';
 import { searchAttributeCliTypes, searchAttributes } from '../../workflows/search-attributes';
 
 /**

@@ -1,5 +1,5 @@
-import type { OnCallCatalog } from '../../oncall/types';
-import type { TriageRules } from '../../triage/types';
+import type { OnCallCatalog } from '../../domain/oncall';
+import type { TriageRules } from '../../domain/triage-types';
 import type { HttpReceiver } from './http-receiver';
 
 export const WEBHOOK_SECRET = 'test-signing-secret';

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import express, { type Express } from 'express';
-import { createApiKey } from '../../auth/api-keys';
+import { createApiKey } from '../../infra/api-keys';
 import type mongoose from 'mongoose';
 import type { ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../infra/logger';
 import { connectMongo } from '../../infra/mongo';
-import { createModels, ensureIndexes, type ApiScope, type Models } from '../../models';
+import { createModels, ensureIndexes, type ApiScope, type Models } from '../../infra/models';
 import { createFirelineWorker } from '../../worker';
 
 let runtimeInstalled = false;

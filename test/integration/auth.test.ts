@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { revokeApiKey } from '../../auth/api-keys';
+import { revokeApiKey } from '../../infra/api-keys';
 import { createLogger } from '../../infra/logger';
-import type { ApiScope } from '../../models';
+import type { ApiScope } from '../../infra/models';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 // Every endpoint but /healthz, /readyz and the PagerDuty one takes an API key

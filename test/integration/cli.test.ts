@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { apiScopes } from '../../models';
+import { apiScopes } from '../../infra/models';
 import { repoRoot } from '../../stack/paths';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { createIncidentTestEnv } from '../helpers/incidents';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../infra/logger';
 import { connectMongo } from '../../infra/mongo';
-import { createModels } from '../../models';
+import { createModels } from '../../infra/models';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 describe('health, readiness and error handling', () => {

@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import type { AddressInfo } from 'node:net';
 import { createNotificationActivities, signWebhook } from '../../activities/notifications';
 import type { NotificationContext } from '../../domain/incident';
-import type { OnCallCatalog } from '../../oncall/types';
+import type { OnCallCatalog } from '../../domain/oncall';
 import { HttpReceiver } from '../helpers/http-receiver';
 
 // The notification activity against real local receivers: an HTTP server for

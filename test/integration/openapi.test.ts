@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
-import { isApiPath, routeDocs } from '../../api/openapi';
-import { collectRoutes } from '../../api/openapi-routes';
+import { isApiPath, routeDocs } from '../../api/docs/openapi';
+import { collectRoutes } from '../../api/docs/collect-routes';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 const execFileAsync = promisify(execFile);

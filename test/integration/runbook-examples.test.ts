@@ -1,4 +1,4 @@
-import type { ActionImpl } from '../../actions';
+import type { ActionImpl } from '../../activities/actions';
 import { runRunbookForTest } from '../../runbooks/testing';
 import { HttpReceiver } from '../helpers/http-receiver';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ActionImpl } from '../../actions';
+import type { ActionImpl } from '../../activities/actions';
 import { RunbookTestError, runRunbookForTest, type HttpMockRequest } from '../../runbooks/testing';
 
 // The test kit itself (runbooks/testing.ts): HTTP mocks, and failures that say

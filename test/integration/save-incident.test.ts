@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createIncidentActivities } from '../../activities/incident';
 import type { Incident } from '../../domain/incident';
-import { slaTargets } from '../../sla/targets';
+import { slaTargets } from '../../config/sla-targets';
 import { testCatalog, testRules } from '../helpers/test-catalog';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 

@@ -1,5 +1,5 @@
-import { renderDocsPage } from '../../api/routes/api-docs';
-import type { OpenApiDocument } from '../../api/openapi';
+import { renderDocsPage } from '../../api/docs/page';
+import type { OpenApiDocument } from '../../api/docs/openapi';
 import { SafeHtml } from '../../infra/html';
 
 /** A document with markup in every text the page shows. */

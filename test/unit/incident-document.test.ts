@@ -1,4 +1,4 @@
-import { fromIncidentDocument, optionalIncidentFields, toIncidentDocument } from '../../models';
+import { fromIncidentDocument, optionalIncidentFields, toIncidentDocument } from '../../infra/models';
 import type { Incident } from '../../domain/incident';
 
 describe('the stored incident', () => {

@@ -4,8 +4,8 @@ import {
   nativeDedupKey,
   serviceOf,
   severityFromLabel,
-} from '../../api/ingest/normalize';
-import { nativeAlertSchema } from '../../api/ingest/schemas';
+} from '../../api/alerts/normalize';
+import { nativeAlertSchema } from '../../api/alerts/schemas';
 
 describe('alert normalization', () => {
   const now = new Date('2026-11-26T12:00:00Z');

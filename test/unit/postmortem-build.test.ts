@@ -1,5 +1,5 @@
 import type { TimelineEntry } from '../../domain/incident';
-import { foldTimeline, rootCauseFromFindings } from '../../postmortems/build';
+import { foldTimeline, rootCauseFromFindings } from '../../domain/postmortem-draft';
 
 const entry = (seq: number, type: TimelineEntry['type'], message: string = type): TimelineEntry => ({
   seq,

@@ -1,7 +1,7 @@
 import { postmortemPage } from '../../api/ui/views';
 import type { Postmortem } from '../../domain/postmortem';
 import { SafeHtml } from '../../infra/html';
-import { postmortemHtml, toHtml } from '../../postmortems/render';
+import { postmortemHtml, toHtml } from '../../api/postmortems/render';
 
 const title = '<script>alert(1)</script>';
 const message = 'Said "roll back" & <img src=x onerror=alert(2)>';

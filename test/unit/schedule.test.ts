@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { layerOnCall, whoIsOnCall, zonedTimeToInstant } from '../../oncall/schedule';
-import type { OnCallSchedule } from '../../oncall/types';
+import { layerOnCall, whoIsOnCall, zonedTimeToInstant } from '../../domain/oncall-schedule';
+import type { OnCallSchedule } from '../../domain/oncall';
 
 const weekly: OnCallSchedule = {
   id: 's',

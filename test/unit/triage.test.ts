@@ -1,7 +1,7 @@
 import type { AlertEvent } from '../../domain/incident';
-import { priorityOf, triage } from '../../triage/engine';
-import { triageRules } from '../../triage/rules';
-import type { TriageRules } from '../../triage/types';
+import { priorityOf, triage } from '../../domain/triage';
+import { triageRules } from '../../config/triage-rules';
+import type { TriageRules } from '../../domain/triage-types';
 
 function alert(overrides: Partial<AlertEvent> = {}): AlertEvent {
   return {
@@ -108,7 +108,7 @@ describe('triage', () => {
   });
 
   it('ships rules whose policies exist in the shipped catalog', async () => {
-    const { onCallCatalog } = await import('../../oncall/catalog');
+    const { onCallCatalog } = await import('../../config/oncall-catalog');
     const policies = new Set(onCallCatalog.policies.map((p) => p.id));
     for (const rule of [...triageRules.rules, triageRules.defaultRule])
       expect(policies).toContain(rule.escalationPolicy);

@@ -10,6 +10,7 @@ import { lookupOptions, lookups } from './activity-proxies';
 import { freshEscalation } from './escalation-policy';
 import { newIncidentId } from './ids';
 import { type IncidentState, now } from './state';
+import { integrationActor } from '../../domain/actors';
 
 type Triaged = { triage: TriageResult; policy: EscalationPolicySnapshot; warnings: string[] };
 
@@ -77,7 +78,7 @@ export async function openIncident(state: IncidentState): Promise<void> {
     version: 0,
     timelineLength: 0,
   };
-  state.record('incident.opened', `integration:${first.integration}`, `Incident opened: ${first.summary}`, {
+  state.record('incident.opened', integrationActor(first.integration), `Incident opened: ${first.summary}`, {
     service: first.service,
     dedupKey: first.dedupKey,
   });

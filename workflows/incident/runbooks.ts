@@ -5,7 +5,8 @@ import { failureMessage } from '../../domain/failure';
 import type { runbookWorkflow } from '../runbook';
 import type { IncidentNotifier } from './notifier';
 import { type IncidentState, now } from './state';
-import { runbookActor, runbookRunId, runbookWorkflowId } from '../runbook/ids';
+import { runbookRunId, runbookWorkflowId } from '../runbook/ids';
+import { runbookActor } from '../../domain/actors';
 
 /** The incident's runbooks: child workflows whose steps and outcome feed the incident. */
 export class IncidentRunbooks {

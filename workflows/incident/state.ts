@@ -10,6 +10,7 @@ import { searchAttributes } from '../search-attributes';
 import { advanceEscalation, freshEscalation } from './escalation-policy';
 import type { IncidentActionInput, PatchIncidentInput } from './messages';
 import type { IncidentWorkflowInput } from './input';
+import { integrationActor } from '../../domain/actors';
 
 export const now = (): string => new Date(Date.now()).toISOString();
 
@@ -196,7 +197,7 @@ export class IncidentState {
 
   applyAlert(event: AlertEvent): void {
     const current = this.current;
-    const actor = `integration:${event.integration}`;
+    const actor = integrationActor(event.integration);
     if (current.status === 'resolved') {
       // PagerDuty semantics: a new trigger after resolve opens a new incident; acknowledge/resolve are dropped.
       if (event.action === 'trigger') this.nextIncidentEvents.push(event);

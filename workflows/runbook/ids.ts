@@ -27,8 +27,3 @@ export function approvalId(runId: string, n: number): string {
   return `${runId}.a${n}`;
 }
 export const approvalIdPattern = new RegExp(`^${incidentIdBody}\\.rb\\d{1,4}\\.a\\d{1,4}$`);
-
-/** How a runbook signs what it records on the incident's timeline: `runbook:restart-service`. */
-export function runbookActor(runbookId: string): string {
-  return `runbook:${runbookId}`;
-}

@@ -1,4 +1,5 @@
-import type { ApiScope } from '../../../models';
+import type { Incident, TimelineEntry } from '../../../domain/incident';
+import type { ApiScope } from '../../../infra/models';
 
 /** How often an open incident's page refreshes itself. */
 export const LIVE_REFRESH_SECONDS = 5;
@@ -18,4 +19,15 @@ export interface PageContext {
 
 export function mayDo(viewer: Viewer | undefined, scope: ApiScope): boolean {
   return !!viewer && (viewer.scopes.includes(scope) || viewer.scopes.includes('admin'));
+}
+
+/** What the incident page and its sections show. */
+export interface IncidentPageData {
+  incident: Incident;
+  timeline: TimelineEntry[];
+  /** Temporal Web UI link of a workflow, when a UI URL is known. */
+  workflowUrl: (workflowId: string) => string | undefined;
+  postmortemId?: string;
+  /** A message after an action (approved, rejected). */
+  notice?: string;
 }

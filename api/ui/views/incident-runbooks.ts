@@ -1,7 +1,7 @@
 import type { TimelineEntry } from '../../../domain/incident';
 import type { StepRecord } from '../../../domain/runbook';
 import { html, type SafeHtml } from '../../../infra/html';
-import type { IncidentPageData } from './incident';
+import type { IncidentPageData } from './context';
 import { outcome, when } from './parts';
 import { table } from './table';
 import { runbookWorkflowId } from '../../../workflows/runbook/ids';

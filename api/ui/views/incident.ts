@@ -1,21 +1,10 @@
-import type { Incident, TimelineEntry } from '../../../domain/incident';
 import { externalHref, html } from '../../../infra/html';
-import { LIVE_REFRESH_SECONDS, type PageContext } from './context';
+import { type IncidentPageData, LIVE_REFRESH_SECONDS, type PageContext } from './context';
 import { approvalsSection } from './incident-approvals';
 import { runbooksSection } from './incident-runbooks';
 import { timelineSection } from './incident-timeline';
 import { layout } from './layout';
 import { escalationSummary, postmortemPath, severityBadge, statusBadge, when } from './parts';
-
-export interface IncidentPageData {
-  incident: Incident;
-  timeline: TimelineEntry[];
-  /** Temporal Web UI link of a workflow, when a UI URL is known. */
-  workflowUrl: (workflowId: string) => string | undefined;
-  postmortemId?: string;
-  /** A message after an action (approved, rejected). */
-  notice?: string;
-}
 
 export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
   const i = data.incident;

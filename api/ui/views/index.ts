@@ -1,7 +1,8 @@
 // One file per page; the routes import them all from here.
 export { LIVE_REFRESH_SECONDS, mayDo, type PageContext, type Viewer } from './context';
 export { errorPage } from './error';
-export { incidentPage, type IncidentPageData } from './incident';
+export { incidentPage } from './incident';
+export type { IncidentPageData } from './context';
 export { incidentsPage } from './incidents';
 export { loginPage } from './login';
 export { postmortemPage } from './postmortem';

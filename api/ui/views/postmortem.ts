@@ -1,6 +1,6 @@
 import type { Postmortem } from '../../../domain/postmortem';
 import { html } from '../../../infra/html';
-import { postmortemHtml } from '../../../postmortems/render';
+import { postmortemHtml } from '../../postmortems/render';
 import type { PageContext } from './context';
 import { layout } from './layout';
 import { incidentPath } from './parts';

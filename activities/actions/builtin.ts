@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { ApplicationFailure } from '@temporalio/common';
+import { sendJson } from '../../infra/http';
+import type { ActionImpl, AllowedCommand } from './types';
+
+function stringField(input: Record<string, unknown>, field: string): string {
+  const value = input[field];
+  if (typeof value !== 'string' || value.length === 0) {
+    throw ApplicationFailure.nonRetryable(`input.${field} must be a non-empty string`, 'InvalidActionInput');
+  }
+  return value;
+}
+
+/**
+ * `webhook`: POST (or input.method) JSON to the URL in the environment variable
+ * `input.urlEnv`, with an Idempotency-Key header. 4xx other than 408/429 is not retried.
+ */
+export const webhookAction: ActionImpl = async (input, { idempotencyKey, secrets, signal }) => {
+  const urlEnv = stringField(input, 'urlEnv');
+  const url = secrets[urlEnv];
+  if (!url)
+    throw ApplicationFailure.nonRetryable(`environment variable ${urlEnv} is not set`, 'ActionNotConfigured');
+  const method = typeof input.method === 'string' ? input.method.toUpperCase() : 'POST';
+  const { status, text } = await sendJson(
+    url,
+    {
+      method,
+      headers: { 'Idempotency-Key': idempotencyKey },
+      body: method === 'GET' ? undefined : JSON.stringify(input.body ?? {}),
+      signal,
+    },
+    { label: `webhook ${urlEnv}: `, rejectedType: 'ActionRejected' },
+  );
+  return { summary: `webhook ${urlEnv}: HTTP ${status}`, output: { status, body: text } };
+};
+
+/**
+ * `command`: runs an allowlisted command on the worker host as an argv array
+ * (never through a shell), with extra arguments only if each matches the
+ * allowlist entry's pattern.
+ */
+export function commandAction(allowlist: AllowedCommand[]): ActionImpl {
+  return async (input, { signal }) => {
+    const id = stringField(input, 'command');
+    const allowed = allowlist.find((c) => c.id === id);
+    if (!allowed)
+      throw ApplicationFailure.nonRetryable(`command ${id} is not in the allowlist`, 'CommandNotAllowed');
+    const args = input.args ?? [];
+    if (!Array.isArray(args) || !args.every((a): a is string => typeof a === 'string')) {
+      throw ApplicationFailure.nonRetryable('input.args must be an array of strings', 'InvalidActionInput');
+    }
+    if (args.length > (allowed.argPattern ? (allowed.maxArgs ?? 1) : 0)) {
+      throw ApplicationFailure.nonRetryable(
+        `command ${id} takes at most ${allowed.argPattern ? (allowed.maxArgs ?? 1) : 0} extra argument(s)`,
+        'CommandNotAllowed',
+      );
+    }
+    for (const arg of args) {
+      if (!allowed.argPattern?.test(arg)) {
+        throw ApplicationFailure.nonRetryable(
+          `argument ${JSON.stringify(arg)} is not allowed for command ${id}`,
+          'CommandNotAllowed',
+        );
+      }
+    }
+    const [file, ...fixed] = allowed.argv;
+    const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+      execFile(
+        file,
+        [...fixed, ...args],
+        { timeout: allowed.timeoutMs ?? 60_000, signal, maxBuffer: 1024 * 1024 },
+        (err, out, errOut) => {
+          if (err)
+            reject(new Error(`command ${id} failed: ${(errOut || err.message).toString().slice(0, 300)}`));
+          else resolve({ stdout: out.toString() });
+        },
+      );
+    });
+    return {
+      summary: `command ${id} ran (${stdout.length} bytes of output)`,
+      output: { stdout: stdout.slice(0, 2000) },
+    };
+  };
+}

@@ -1,0 +1,119 @@
+import type { IncidentDocument } from '../../infra/models';
+
+export type GroupBy = 'service' | 'severity' | 'team';
+
+/** The fields analytics reads from each incident. */
+export type IncidentFacts = Pick<
+  IncidentDocument,
+  | 'service'
+  | 'severity'
+  | 'team'
+  | 'title'
+  | 'dedupKey'
+  | 'alertCount'
+  | 'openedAt'
+  | 'acknowledgedAt'
+  | 'resolvedAt'
+  | 'resolvedBy'
+  | 'escalation'
+  | 'slaBreaches'
+>;
+
+export interface DurationStats {
+  count: number;
+  meanSeconds: number | null;
+  p50Seconds: number | null;
+  p90Seconds: number | null;
+}
+
+export interface GroupStats {
+  key: string;
+  incidents: number;
+  resolved: number;
+  mtta: DurationStats;
+  mttr: DurationStats;
+  slaBreaches: number;
+  escalationExhausted: number;
+  /** Share of resolved incidents a runbook resolved. */
+  autoRemediatedShare: number | null;
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export function durationStats(values: number[]): DurationStats {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    meanSeconds: sorted.length
+      ? Math.round((sorted.reduce((a, b) => a + b, 0) / sorted.length) * 10) / 10
+      : null,
+    p50Seconds: percentile(sorted, 50),
+    p90Seconds: percentile(sorted, 90),
+  };
+}
+
+const seconds = (from: Date, to: Date | undefined) =>
+  to ? (to.getTime() - from.getTime()) / 1000 : undefined;
+
+function statsOf(key: string, incidents: IncidentFacts[]): GroupStats {
+  const resolved = incidents.filter((i) => i.resolvedAt);
+  const autoResolved = resolved.filter((i) => i.resolvedBy?.startsWith('runbook:'));
+  return {
+    key,
+    incidents: incidents.length,
+    resolved: resolved.length,
+    mtta: durationStats(
+      incidents.map((i) => seconds(i.openedAt, i.acknowledgedAt)).filter((s): s is number => s !== undefined),
+    ),
+    mttr: durationStats(resolved.map((i) => seconds(i.openedAt, i.resolvedAt)!)),
+    slaBreaches: incidents.reduce((n, i) => n + (i.slaBreaches?.length ?? 0), 0),
+    escalationExhausted: incidents.filter((i) => i.escalation?.exhausted).length,
+    autoRemediatedShare: resolved.length
+      ? Math.round((autoResolved.length / resolved.length) * 1000) / 1000
+      : null,
+  };
+}
+
+/**
+ * Counts, MTTA and MTTR (mean, p50, p90), SLA breaches, exhausted escalations,
+ * auto-remediated share and the top recurring alerts. Computed here rather
+ * than in an aggregation pipeline: FerretDB 1.24 has no $percentile (MongoDB
+ * 7 only) and no date arithmetic in $group, so the database only filters and
+ * projects ($match on openedAt and a projection), which both servers support.
+ */
+export function incidentAnalytics(incidents: IncidentFacts[], groupBy: GroupBy) {
+  const groups = new Map<string, IncidentFacts[]>();
+  for (const incident of incidents) {
+    const key = incident[groupBy];
+    groups.set(key, [...(groups.get(key) ?? []), incident]);
+  }
+  const recurring = new Map<string, { service: string; title: string; incidents: number; alerts: number }>();
+  for (const incident of incidents) {
+    const key = `${incident.service}\n${incident.title}`;
+    const entry = recurring.get(key) ?? {
+      service: incident.service,
+      title: incident.title,
+      incidents: 0,
+      alerts: 0,
+    };
+    entry.incidents += 1;
+    entry.alerts += incident.alertCount;
+    recurring.set(key, entry);
+  }
+  return {
+    groupBy,
+    total: statsOf('all', incidents),
+    groups: [...groups]
+      .map(([key, list]) => statsOf(key, list))
+      .sort((a, b) => b.incidents - a.incidents || a.key.localeCompare(b.key)),
+    topRecurringAlerts: [...recurring.values()]
+      .filter((r) => r.incidents > 1)
+      .sort((a, b) => b.incidents - a.incidents || b.alerts - a.alerts)
+      .slice(0, 10),
+  };
+}

@@ -1,0 +1,333 @@
+import type { Express } from 'express';
+import { z } from 'zod';
+import { collectRoutes, type CollectedRoute } from './collect-routes';
+
+/**
+ * Prose for each API route. Request schemas are not written here: they are
+ * read from the zod schemas the routes validate with (api/openapi-routes.ts),
+ * so the document cannot drift from what the API accepts.
+ */
+export interface RouteDoc {
+  tag: string;
+  summary: string;
+  description?: string;
+  /** Status of a successful answer (200 unless said). */
+  success?: number;
+  /** A request body that the route accepts; the tests check it validates. */
+  example?: unknown;
+  /** How the route authenticates when not by an API key with a scope. */
+  auth?: 'none' | 'routing_key';
+}
+
+export const routeDocs: Record<string, RouteDoc> = {
+  'GET /healthz': { tag: 'Health', summary: 'Liveness: the process is up', auth: 'none' },
+  'GET /readyz': {
+    tag: 'Health',
+    summary: 'Readiness: Temporal and MongoDB answer (503 naming what does not)',
+    auth: 'none',
+  },
+  'GET /metrics': { tag: 'Health', summary: 'Prometheus metrics of this process (text format)' },
+  'GET /openapi.json': { tag: 'Health', summary: 'This OpenAPI 3.1 document', auth: 'none' },
+  'POST /v1/diagnostics/round-trips': {
+    tag: 'Diagnostics',
+    summary: 'Start an API → workflow → activity → MongoDB round-trip check',
+    success: 202,
+    example: {},
+  },
+  'GET /v1/diagnostics/round-trips/{checkId}': {
+    tag: 'Diagnostics',
+    summary: 'Result of a round-trip check',
+  },
+  'POST /v1/alerts': {
+    tag: 'Alerts',
+    summary: 'Send an alert (Fireline JSON)',
+    description:
+      'Answers 202 once Temporal has durably recorded the event. Alerts with the dedupKey of an open incident fold into it; without dedupKey, service and summary are the key.',
+    success: 202,
+    example: {
+      service: 'checkout',
+      summary: 'Error rate above 5%',
+      severity: 'critical',
+      dedupKey: 'checkout-errors',
+      labels: { region: 'eu-west-1' },
+    },
+  },
+  'POST /v2/enqueue': {
+    tag: 'Alerts',
+    summary: 'PagerDuty Events API v2 compatible endpoint',
+    description:
+      'Same body and answers as PagerDuty: authenticated by routing_key (FIRELINE_ROUTING_KEYS binds each key to a service); errors answer 400 `{status, message, errors}`.',
+    success: 202,
+    auth: 'routing_key',
+    example: {
+      routing_key: 'R0UT1NGKEY',
+      event_action: 'trigger',
+      dedup_key: 'disk-full-db1',
+      payload: { summary: 'Disk full on db1', source: 'db1', severity: 'error' },
+    },
+  },
+  'POST /v1/integrations/alertmanager': {
+    tag: 'Alerts',
+    summary: 'Prometheus Alertmanager webhook receiver',
+    description:
+      'Authenticated by an integration key as bearer token or `?token=` (for senders that cannot set headers).',
+    example: {
+      version: '4',
+      status: 'firing',
+      receiver: 'fireline',
+      alerts: [
+        { status: 'firing', labels: { alertname: 'HighLatency', service: 'search' }, annotations: {} },
+      ],
+    },
+  },
+  'POST /v1/integrations/grafana': {
+    tag: 'Alerts',
+    summary: 'Grafana Alerting webhook receiver',
+    description: 'Authenticated like the Alertmanager endpoint.',
+    example: {
+      receiver: 'fireline',
+      status: 'firing',
+      title: 'High latency',
+      alerts: [{ status: 'firing', labels: { alertname: 'HighLatency', service: 'search' } }],
+    },
+  },
+  'GET /v1/incidents': {
+    tag: 'Incidents',
+    summary: 'List incidents, newest first (filters repeatable; cursor paging)',
+  },
+  'GET /v1/incidents/{id}': { tag: 'Incidents', summary: 'One incident (live from its workflow while open)' },
+  'GET /v1/incidents/{id}/timeline': { tag: 'Incidents', summary: "The incident's timeline, oldest first" },
+  'POST /v1/incidents/{id}/acknowledge': {
+    tag: 'Incidents',
+    summary: 'Acknowledge: stops the escalation',
+    description: '409 when the incident is already resolved or acknowledged.',
+    example: {},
+  },
+  'POST /v1/incidents/{id}/resolve': {
+    tag: 'Incidents',
+    summary: 'Resolve; drafts the post-mortem',
+    example: { note: 'Rolled back to v41' },
+  },
+  'POST /v1/incidents/{id}/snooze': {
+    tag: 'Incidents',
+    summary: 'Snooze notifications; escalation starts again when it expires',
+    example: { durationSeconds: 1800 },
+  },
+  'POST /v1/incidents/{id}/escalate': {
+    tag: 'Incidents',
+    summary: 'Escalate to the next level now',
+    example: { reason: 'Need the database team' },
+  },
+  'POST /v1/incidents/{id}/notes': {
+    tag: 'Incidents',
+    summary: 'Add a note to the timeline',
+    example: { text: 'Rolling back v42' },
+  },
+  'PATCH /v1/incidents/{id}': {
+    tag: 'Incidents',
+    summary: 'Change severity, title or incident commander',
+    example: { severity: 'SEV1', commander: 'alice' },
+  },
+  'POST /v1/incidents/{id}/runbooks': {
+    tag: 'Runbooks',
+    summary: 'Run a runbook for the incident (a child workflow)',
+    success: 202,
+    example: { runbookId: 'restart-service', params: { serviceName: 'checkout' } },
+  },
+  'POST /v1/incidents/{id}/runbooks/{runId}/cancel': {
+    tag: 'Runbooks',
+    summary: 'Cancel a running runbook; its compensations run',
+    success: 202,
+    example: {},
+  },
+  'GET /v1/incidents/{id}/approvals': { tag: 'Approvals', summary: "The incident's approval requests" },
+  'POST /v1/incidents/{id}/approvals/{approvalId}/approve': {
+    tag: 'Approvals',
+    summary: 'Approve a runbook step (403 when the key is not an allowed approver)',
+    example: { comment: 'Go ahead' },
+  },
+  'POST /v1/incidents/{id}/approvals/{approvalId}/reject': {
+    tag: 'Approvals',
+    summary: 'Reject a runbook step: the run compensates and stops',
+    example: { comment: 'Not during the sale' },
+  },
+  'GET /v1/runbooks': { tag: 'Runbooks', summary: 'Runbooks in the catalogue, with parameter schemas' },
+  'GET /v1/runbooks/{id}': { tag: 'Runbooks', summary: 'One runbook' },
+  'POST /v1/runbooks/{id}/dry-run': {
+    tag: 'Runbooks',
+    summary: 'Drill: run a runbook with every side effect simulated; answers the report',
+    success: 201,
+    example: { params: { serviceName: 'checkout' }, realHttp: false },
+  },
+  'GET /v1/drills/{drillId}': { tag: 'Runbooks', summary: 'A stored drill report' },
+  'GET /v1/postmortems': { tag: 'Post-mortems', summary: 'List post-mortems' },
+  'GET /v1/postmortems/{id}': {
+    tag: 'Post-mortems',
+    summary: 'One post-mortem as JSON, Markdown (Accept: text/markdown) or HTML (Accept: text/html)',
+  },
+  'PATCH /v1/postmortems/{id}': {
+    tag: 'Post-mortems',
+    summary: 'Edit the review; status moves draft → in-review → published',
+    example: {
+      rootCause: 'A release with a broken payment client',
+      actionItems: [{ title: 'Canary payment releases', owner: 'carol', dueDate: '2026-12-15' }],
+      status: 'in-review',
+    },
+  },
+  'GET /v1/analytics/incidents': {
+    tag: 'Analytics',
+    summary: 'Counts, MTTA/MTTR, SLA breaches and recurring alerts over a period',
+  },
+};
+
+/** Whether a route belongs in the API document (the web UI and the docs page do not). */
+export function isApiPath(path: unknown): path is string {
+  return typeof path === 'string' && /^\/(v1|v2)\/|^\/(healthz|readyz|metrics|openapi\.json)$/.test(path);
+}
+
+const openApiPath = (expressPath: string) => expressPath.replace(/:([A-Za-z]+)/g, '{$1}');
+
+type JsonSchema = Record<string, unknown>;
+
+/** The JSON Schema (2020-12, OpenAPI 3.1's dialect) of what a zod schema accepts as input. */
+function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonSchema;
+  return rest;
+}
+
+function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query'): JsonSchema[] {
+  if (!schema) return [];
+  const json = jsonSchemaOf(schema);
+  const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((json.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, propertySchema]) => ({
+    name,
+    in: location,
+    required: location === 'path' || required.has(name),
+    ...(typeof propertySchema.description === 'string' ? { description: propertySchema.description } : {}),
+    schema: propertySchema,
+  }));
+}
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+function operationOf(route: CollectedRoute, doc: RouteDoc) {
+  const security =
+    doc.auth === 'none' || doc.auth === 'routing_key'
+      ? []
+      : route.queryToken
+        ? [{ bearerAuth: [] }, { integrationToken: [] }]
+        : [{ bearerAuth: [] }];
+  const responses: Record<string, unknown> = {
+    [String(doc.success ?? 200)]: {
+      description: 'Success',
+      content:
+        route.path === '/metrics'
+          ? { 'text/plain': { schema: { type: 'string' } } }
+          : { 'application/json': { schema: { type: 'object' } } },
+    },
+  };
+  if (route.schemas.body || route.schemas.query || route.schemas.params)
+    responses['400'] = errorResponse('Invalid request: names every bad field');
+  if (security.length > 0) {
+    responses['401'] = errorResponse('No API key, or not a valid one');
+    responses['403'] = errorResponse('The key lacks the scope');
+    responses['429'] = errorResponse('Rate limited: see Retry-After');
+  }
+  if (route.schemas.params) responses['404'] = errorResponse('No such resource');
+  if (route.method !== 'GET' && route.schemas.params)
+    responses['409'] = errorResponse('Not allowed in its current state');
+  const operation: Record<string, unknown> = {
+    operationId: `${route.method.toLowerCase()}${openApiPath(route.path)
+      .replace(/[{}]/g, '')
+      .split(/[/.-]/)
+      .filter(Boolean)
+      .map((p) => p[0]!.toUpperCase() + p.slice(1))
+      .join('')}`,
+    tags: [doc.tag],
+    summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
+    security,
+    ...(route.scope ? { 'x-fireline-scope': route.scope } : {}),
+    parameters: [
+      ...parametersOf(route.schemas.params, 'path'),
+      ...parametersOf(route.schemas.query, 'query'),
+    ],
+    responses,
+  };
+  if (route.schemas.body) {
+    operation.requestBody = {
+      required: true,
+      content: {
+        'application/json': {
+          schema: jsonSchemaOf(route.schemas.body),
+          ...(doc.example !== undefined ? { example: doc.example } : {}),
+        },
+      },
+    };
+  }
+  return operation;
+}
+
+/** The OpenAPI 3.1 document of the app's API routes. */
+export function buildOpenApiDocument(app: Express, options: { version: string; serverUrl?: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of collectRoutes(app)) {
+    if (!isApiPath(route.path)) continue;
+    const key = `${route.method} ${openApiPath(route.path)}`;
+    const doc = routeDocs[key];
+    if (!doc) throw new Error(`api/openapi.ts has no description of ${key}`);
+    (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = operationOf(route, doc);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Fireline API',
+      version: options.version,
+      description:
+        'Incident management and runbook automation on Temporal. Every route but health and this document needs an API key (`Authorization: Bearer <key>`) with the scope named in `x-fireline-scope` (an `admin` key has them all). Errors answer `{"error": {"code", "message", "details"}}`.',
+    },
+    ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
+    tags: [...new Set(Object.values(routeDocs).map((d) => d.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `fireline keys create`' },
+        integrationToken: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description:
+            'The same key in the URL, for webhook senders that cannot set headers (redacted from logs)',
+        },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string', examples: ['validation_failed'] },
+                message: { type: 'string' },
+                details: {
+                  description: 'For validation_failed: the list of {field, message}',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+export type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;

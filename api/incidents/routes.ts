@@ -1,0 +1,348 @@
+import { Router } from 'express';
+import type { FilterQuery } from 'mongoose';
+import { z } from 'zod';
+import { incidentSeverities, incidentStatuses } from '../../domain/incident';
+import { fromIncidentDocument, type IncidentDocument } from '../../infra/models';
+import {
+  acknowledgeUpdate,
+  addNoteUpdate,
+  escalateUpdate,
+  patchIncidentUpdate,
+  resolveUpdate,
+  snoozeUpdate,
+  startRunbookUpdate,
+} from '../../workflows/incident/messages';
+import { actorFor, type Guard } from '../auth';
+import type { ApiDeps } from '../deps';
+import { ConflictError, HttpError, NotFoundError } from '../errors';
+import { decideApproval, loadStoredIncident, readIncident, updateIncident, updateRefusal } from './service';
+import { requireRunbook, requireValidParams } from '../runbooks/routes';
+import { validated } from '../validate';
+import { approvalIdPattern, runbookRunIdPattern, runbookWorkflowId } from '../../workflows/runbook/ids';
+import { incidentIdPattern } from '../../workflows/incident/ids';
+
+const idParams = z.object({
+  id: z.string().regex(incidentIdPattern, 'must be an incident id like INC-0123456789AB'),
+});
+const actor = z
+  .string()
+  .regex(/^[A-Za-z0-9._@-]{1,100}$/, 'must be 1-100 letters, digits, . _ @ -')
+  .optional();
+
+const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+
+const listQuery = z.object({
+  status: oneOrMany(z.enum(incidentStatuses)).optional(),
+  service: oneOrMany(z.string().min(1).max(100)).optional(),
+  severity: oneOrMany(z.enum(incidentSeverities)).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+/** Opaque page cursor: the sort key of the last item returned. */
+function encodeCursor(doc: Pick<IncidentDocument, 'openedAt' | '_id'>): string {
+  return Buffer.from(`${doc.openedAt.toISOString()}|${doc._id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { openedAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const openedAt = new Date(at ?? '');
+  if (!id || Number.isNaN(openedAt.getTime())) {
+    throw new HttpError(
+      400,
+      'validation_failed',
+      'Invalid request: query.cursor: not a cursor from this API',
+      [{ field: 'query.cursor', message: 'not a cursor from this API' }],
+    );
+  }
+  return { openedAt, id };
+}
+
+export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
+  const router = Router();
+
+  router.get(
+    '/v1/incidents',
+    ...guard('incidents:read'),
+    validated({ query: listQuery }, async ({ query }, _req, res) => {
+      const filter: FilterQuery<IncidentDocument> = {};
+      if (query.status) filter.status = { $in: query.status };
+      if (query.service) filter.service = { $in: query.service };
+      if (query.severity) filter.severity = { $in: query.severity };
+      if (query.from || query.to) {
+        filter.openedAt = {
+          ...(query.from ? { $gte: new Date(query.from) } : {}),
+          ...(query.to ? { $lt: new Date(query.to) } : {}),
+        };
+      }
+      const conditions: FilterQuery<IncidentDocument>[] = [filter];
+      if (query.cursor) {
+        const { openedAt, id } = decodeCursor(query.cursor);
+        conditions.push({ $or: [{ openedAt: { $lt: openedAt } }, { openedAt, _id: { $lt: id } }] });
+      }
+      const docs = await deps.models.Incident.find(conditions.length > 1 ? { $and: conditions } : filter)
+        .sort({ openedAt: -1, _id: -1 })
+        .limit(query.limit + 1)
+        .lean();
+      const page = docs.slice(0, query.limit);
+      const last = page[page.length - 1];
+      res.json({
+        incidents: page.map(fromIncidentDocument),
+        nextCursor: docs.length > query.limit && last ? encodeCursor(last) : null,
+      });
+    }),
+  );
+
+  router.get(
+    '/v1/incidents/:id',
+    ...guard('incidents:read'),
+    validated({ params: idParams }, async ({ params }, _req, res) => {
+      res.json(await readIncident(deps, params.id));
+    }),
+  );
+
+  router.get(
+    '/v1/incidents/:id/timeline',
+    ...guard('incidents:read'),
+    validated({ params: idParams }, async ({ params }, _req, res) => {
+      await loadStoredIncident(deps, params.id);
+      const entries = await deps.models.TimelineEntry.find({ incidentId: params.id }).sort({ seq: 1 }).lean();
+      res.json({
+        incidentId: params.id,
+        entries: entries.map(({ _id: _ignored, incidentId: _incident, at, ...entry }) => ({
+          ...entry,
+          at: at.toISOString(),
+        })),
+      });
+    }),
+  );
+
+  router.post(
+    '/v1/incidents/:id/acknowledge',
+    ...guard('incidents:write'),
+    validated(
+      { params: idParams, body: z.object({ actor }).strict() },
+      async ({ params, body }, _req, res) => {
+        res.json(
+          await updateIncident(deps, acknowledgeUpdate, {
+            incidentId: params.id,
+            actor: actorFor(res, body.actor),
+          }),
+        );
+      },
+    ),
+  );
+
+  router.post(
+    '/v1/incidents/:id/resolve',
+    ...guard('incidents:write'),
+    validated(
+      { params: idParams, body: z.object({ actor, note: z.string().min(1).max(4000).optional() }).strict() },
+      async ({ params, body }, _req, res) => {
+        res.json(
+          await updateIncident(deps, resolveUpdate, {
+            incidentId: params.id,
+            actor: actorFor(res, body.actor),
+            note: body.note,
+          }),
+        );
+      },
+    ),
+  );
+
+  router.post(
+    '/v1/incidents/:id/snooze',
+    ...guard('incidents:write'),
+    validated(
+      {
+        params: idParams,
+        body: z
+          .object({
+            actor,
+            durationSeconds: z
+              .number()
+              .int()
+              .min(1)
+              .max(7 * 24 * 3600),
+          })
+          .strict(),
+      },
+      async ({ params, body }, _req, res) => {
+        res.json(
+          await updateIncident(deps, snoozeUpdate, {
+            incidentId: params.id,
+            actor: actorFor(res, body.actor),
+            durationSeconds: body.durationSeconds,
+          }),
+        );
+      },
+    ),
+  );
+
+  router.post(
+    '/v1/incidents/:id/escalate',
+    ...guard('incidents:write'),
+    validated(
+      {
+        params: idParams,
+        body: z.object({ actor, reason: z.string().min(1).max(1000).optional() }).strict(),
+      },
+      async ({ params, body }, _req, res) => {
+        res.json(
+          await updateIncident(deps, escalateUpdate, {
+            incidentId: params.id,
+            actor: actorFor(res, body.actor),
+            reason: body.reason,
+          }),
+        );
+      },
+    ),
+  );
+
+  router.post(
+    '/v1/incidents/:id/notes',
+    ...guard('incidents:write'),
+    validated(
+      { params: idParams, body: z.object({ actor, text: z.string().min(1).max(10_000) }).strict() },
+      async ({ params, body }, _req, res) => {
+        res.status(201).json(
+          await updateIncident(deps, addNoteUpdate, {
+            incidentId: params.id,
+            actor: actorFor(res, body.actor),
+            text: body.text,
+          }),
+        );
+      },
+    ),
+  );
+
+  router.patch(
+    '/v1/incidents/:id',
+    ...guard('incidents:write'),
+    validated(
+      {
+        params: idParams,
+        body: z
+          .object({
+            actor,
+            severity: z.enum(incidentSeverities).optional(),
+            title: z.string().min(1).max(1024).optional(),
+            commander: z.string().min(1).max(100).optional(),
+          })
+          .strict()
+          .refine((b) => b.severity !== undefined || b.title !== undefined || b.commander !== undefined, {
+            message: 'give at least one of severity, title, commander',
+          }),
+      },
+      async ({ params, body }, _req, res) => {
+        const { actor: who, ...changes } = body;
+        res.json(
+          await updateIncident(deps, patchIncidentUpdate, {
+            incidentId: params.id,
+            actor: actorFor(res, who),
+            ...changes,
+          }),
+        );
+      },
+    ),
+  );
+
+  router.post(
+    '/v1/incidents/:id/runbooks',
+    ...guard('runbooks:run'),
+    validated(
+      {
+        params: idParams,
+        body: z
+          .object({
+            actor,
+            runbookId: z.string().min(1).max(100),
+            params: z.record(z.string(), z.unknown()).default({}),
+          })
+          .strict(),
+      },
+      async ({ params, body }, _req, res) => {
+        const meta = requireRunbook(body.runbookId);
+        requireValidParams(meta, body.params);
+        const started = await updateIncident(deps, startRunbookUpdate, {
+          incidentId: params.id,
+          actor: actorFor(res, body.actor),
+          runbookId: meta.id,
+          params: body.params,
+        });
+        res.status(202).json(started);
+      },
+    ),
+  );
+
+  router.post(
+    '/v1/incidents/:id/runbooks/:runId/cancel',
+    ...guard('runbooks:run'),
+    validated(
+      {
+        params: idParams.extend({
+          runId: z.string().regex(runbookRunIdPattern, 'must be a runbook run id'),
+        }),
+        body: z.object({ actor }).strict(),
+      },
+      async ({ params }, _req, res) => {
+        const incident = await readIncident(deps, params.id);
+        const run = incident.runbookRuns?.find((r) => r.runId === params.runId);
+        if (!run) throw new NotFoundError(`No runbook run ${params.runId} on ${params.id}`);
+        if (run.status !== 'running')
+          throw new ConflictError(`Runbook run ${params.runId} is already ${run.status}`);
+        try {
+          await deps.temporal.workflow.getHandle(runbookWorkflowId(run.runId)).cancel();
+        } catch (err) {
+          throw updateRefusal(err, `Runbook run ${params.runId} already finished`);
+        }
+        res.status(202).json({ runId: run.runId, status: 'cancelling' });
+      },
+    ),
+  );
+
+  router.get(
+    '/v1/incidents/:id/approvals',
+    ...guard('incidents:read'),
+    validated({ params: idParams }, async ({ params }, _req, res) => {
+      const incident = await readIncident(deps, params.id);
+      res.json({ incidentId: params.id, approvals: incident.approvals ?? [] });
+    }),
+  );
+
+  const decide = (decision: 'approve' | 'reject') =>
+    validated(
+      {
+        params: idParams.extend({
+          approvalId: z.string().regex(approvalIdPattern, 'must be an approval id'),
+        }),
+        body: z.object({ actor, comment: z.string().min(1).max(2000).optional() }).strict(),
+      },
+      async ({ params, body }, _req, res) => {
+        res.json(
+          await decideApproval(deps, {
+            incidentId: params.id,
+            approvalId: params.approvalId,
+            decision,
+            actor: actorFor(res, body.actor),
+            comment: body.comment,
+          }),
+        );
+      },
+    );
+  router.post(
+    '/v1/incidents/:id/approvals/:approvalId/approve',
+    ...guard('approvals:decide'),
+    decide('approve'),
+  );
+  router.post(
+    '/v1/incidents/:id/approvals/:approvalId/reject',
+    ...guard('approvals:decide'),
+    decide('reject'),
+  );
+
+  return router;
+}

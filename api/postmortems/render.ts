@@ -1,0 +1,276 @@
+import type { Postmortem } from '../../domain/postmortem';
+import { html, type SafeHtml } from '../../infra/html';
+
+function duration(seconds: number | null): string {
+  if (seconds === null) return '—';
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+  return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
+}
+
+/** Markdown text needs its table pipes and line breaks tamed; nothing else is interpreted. */
+function md(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+export function toMarkdown(pm: Postmortem): string {
+  const lines = [
+    `# Post-mortem: ${pm.title}`,
+    '',
+    `**${pm.postmortemId}** · incident ${pm.incidentId} · ${pm.service} · ${pm.severity} ${pm.priority}${pm.major ? ' · major incident' : ''} · status **${pm.status}** · owner ${pm.owner}`,
+    '',
+    '## Summary',
+    '',
+    pm.summary,
+    '',
+    '## Times and metrics',
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| Started | ${pm.times.startedAt} |`,
+    `| Detected | ${pm.times.detectedAt} |`,
+    `| Acknowledged | ${pm.times.acknowledgedAt ?? '—'} |`,
+    `| Mitigated | ${pm.times.mitigatedAt ?? '—'} |`,
+    `| Resolved | ${pm.times.resolvedAt} |`,
+    `| Duration | ${duration(pm.durationSeconds)} |`,
+    `| Time to detect | ${duration(pm.metrics.timeToDetectSeconds)} |`,
+    `| Time to acknowledge | ${duration(pm.metrics.timeToAcknowledgeSeconds)} |`,
+    `| Time to mitigate | ${duration(pm.metrics.timeToMitigateSeconds)} |`,
+    `| Time to resolve | ${duration(pm.metrics.timeToResolveSeconds)} |`,
+    '',
+    '## Timeline',
+    '',
+    '| Time | Event | Actor | What happened |',
+    '| --- | --- | --- | --- |',
+    ...pm.timeline.map(
+      (e) =>
+        `| ${e.at} | ${e.type}${e.count > 1 ? ` ×${e.count}` : ''} | ${md(e.actor)} | ${md(e.message)} |`,
+    ),
+    '',
+    '## Responders',
+    '',
+    ...(pm.responders.length
+      ? pm.responders.map((r) => `- ${r.actor}: ${r.roles.join(', ')}`)
+      : ['- none recorded']),
+    '',
+    '## Runbooks',
+    '',
+    ...(pm.runbooks.length
+      ? pm.runbooks.map(
+          (r) => `- ${r.runbookId} (${r.runId}): ${r.status}${r.reason ? ` — ${r.reason}` : ''}`,
+        )
+      : ['- none ran']),
+    '',
+    '## SLA breaches',
+    '',
+    ...(pm.slaBreaches.length
+      ? pm.slaBreaches.map((b) => `- ${b.kind} target of ${duration(b.targetSeconds)} missed at ${b.at}`)
+      : ['- none']),
+    '',
+    '## Root cause',
+    '',
+    pm.rootCause || `_${pm.prompts.rootCause ?? 'To be written.'}_`,
+    '',
+    '## Contributing factors',
+    '',
+    ...(pm.contributingFactors.length
+      ? pm.contributingFactors.map((f) => `- ${f}`)
+      : [`_${pm.prompts.contributingFactors ?? 'To be written.'}_`]),
+    '',
+    '## Mitigators',
+    '',
+    ...(pm.mitigators.length ? pm.mitigators.map((m) => `- ${m}`) : ['- none recorded']),
+    '',
+    '## Lessons learned',
+    '',
+    pm.lessonsLearned || `_${pm.prompts.lessonsLearned ?? 'To be written.'}_`,
+    '',
+    '## Action items',
+    '',
+    ...(pm.actionItems.length
+      ? [
+          '| Title | Owner | Due | Status | Link |',
+          '| --- | --- | --- | --- | --- |',
+          ...pm.actionItems.map(
+            (a) =>
+              `| ${md(a.title)} | ${md(a.owner)} | ${a.dueDate ?? '—'} | ${a.status} | ${a.link ? md(a.link) : '—'} |`,
+          ),
+        ]
+      : [`_${pm.prompts.actionItems ?? 'None yet.'}_`]),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** The post-mortem as an HTML fragment, shared by the standalone document and the web UI's page. */
+export function postmortemHtml(pm: Postmortem): SafeHtml {
+  const list = (items: string[], empty: string) =>
+    items.length
+      ? html`<ul>
+          ${items.map((i) => html`<li>${i}</li>`)}
+        </ul>`
+      : html`<p class="muted">${empty}</p>`;
+  const para = (text: string, prompt: string | undefined) =>
+    text ? html`<p class="pre">${text}</p>` : html`<p class="muted">${prompt ?? 'To be written.'}</p>`;
+  const row = (k: string, v: string) =>
+    html`<tr>
+      <th>${k}</th>
+      <td>${v}</td>
+    </tr>`;
+  const times: [string, string][] = [
+    ['Started', pm.times.startedAt],
+    ['Detected', pm.times.detectedAt],
+    ['Acknowledged', pm.times.acknowledgedAt ?? '—'],
+    ['Mitigated', pm.times.mitigatedAt ?? '—'],
+    ['Resolved', pm.times.resolvedAt],
+    ['Duration', duration(pm.durationSeconds)],
+    ['Time to detect', duration(pm.metrics.timeToDetectSeconds)],
+    ['Time to acknowledge', duration(pm.metrics.timeToAcknowledgeSeconds)],
+    ['Time to mitigate', duration(pm.metrics.timeToMitigateSeconds)],
+    ['Time to resolve', duration(pm.metrics.timeToResolveSeconds)],
+  ];
+  return html`<h1>Post-mortem: ${pm.title}</h1>
+    <p class="meta">
+      ${pm.postmortemId} · incident ${pm.incidentId} · ${pm.service} · ${pm.severity}
+      ${pm.priority}${pm.major ? ' · major incident' : ''} · status <strong>${pm.status}</strong> · owner
+      ${pm.owner}
+    </p>
+    <h2>Summary</h2>
+    <p class="pre">${pm.summary}</p>
+    <h2>Times and metrics</h2>
+    <table>
+      ${times.map(([k, v]) => row(k, v))}
+    </table>
+    <h2>Timeline</h2>
+    <table>
+      <tr>
+        <th>Time</th>
+        <th>Event</th>
+        <th>Actor</th>
+        <th>What happened</th>
+      </tr>
+      ${pm.timeline.map(
+        (t) =>
+          html`<tr>
+            <td>${t.at}</td>
+            <td>${t.type}${t.count > 1 ? ` ×${t.count}` : ''}</td>
+            <td>${t.actor}</td>
+            <td>${t.message}</td>
+          </tr>`,
+      )}
+    </table>
+    <h2>Responders</h2>
+    ${list(
+      pm.responders.map((r) => `${r.actor}: ${r.roles.join(', ')}`),
+      'None recorded.',
+    )}
+    <h2>Runbooks</h2>
+    ${list(
+      pm.runbooks.map((r) => `${r.runbookId} (${r.runId}): ${r.status}${r.reason ? ` — ${r.reason}` : ''}`),
+      'None ran.',
+    )}
+    <h2>SLA breaches</h2>
+    ${list(
+      pm.slaBreaches.map((b) => `${b.kind} target of ${duration(b.targetSeconds)} missed at ${b.at}`),
+      'None.',
+    )}
+    <h2>Root cause</h2>
+    ${para(pm.rootCause, pm.prompts.rootCause)}
+    <h2>Contributing factors</h2>
+    ${list(pm.contributingFactors, pm.prompts.contributingFactors ?? 'To be written.')}
+    <h2>Mitigators</h2>
+    ${list(pm.mitigators, 'None recorded.')}
+    <h2>Lessons learned</h2>
+    ${para(pm.lessonsLearned, pm.prompts.lessonsLearned)}
+    <h2>Action items</h2>
+    ${
+      pm.actionItems.length
+        ? html`<table>
+            <tr>
+              <th>Title</th>
+              <th>Owner</th>
+              <th>Due</th>
+              <th>Status</th>
+              <th>Link</th>
+            </tr>
+            ${pm.actionItems.map(
+              (a) =>
+                html`<tr>
+                  <td>${a.title}</td>
+                  <td>${a.owner}</td>
+                  <td>${a.dueDate ?? '—'}</td>
+                  <td>${a.status}</td>
+                  <td>${a.link || '—'}</td>
+                </tr>`,
+            )}
+          </table>`
+        : html`<p class="muted">${pm.prompts.actionItems ?? 'None yet.'}</p>`
+    }`;
+}
+
+/** The post-mortem as a printable HTML document of its own (GET /v1/postmortems/:id as text/html). */
+export function toHtml(pm: Postmortem): string {
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>Post-mortem: ${pm.title}</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <style>
+          body {
+            font:
+              15px/1.5 system-ui,
+              sans-serif;
+            max-width: 60rem;
+            margin: 2rem auto;
+            padding: 0 1rem;
+            color: #111;
+          }
+          h1 {
+            font-size: 1.6rem;
+          }
+          h2 {
+            font-size: 1.2rem;
+            border-bottom: 1px solid #ddd;
+            margin-top: 2rem;
+          }
+          table {
+            border-collapse: collapse;
+            width: 100%;
+          }
+          th,
+          td {
+            border: 1px solid #ddd;
+            padding: 0.3rem 0.5rem;
+            text-align: left;
+            vertical-align: top;
+          }
+          th {
+            background: #f6f6f6;
+          }
+          .muted {
+            color: #777;
+            font-style: italic;
+          }
+          .pre {
+            white-space: pre-wrap;
+          }
+          .meta {
+            color: #444;
+          }
+          @media print {
+            body {
+              margin: 0;
+              max-width: none;
+            }
+            a {
+              color: inherit;
+            }
+          }
+        </style>
+      </head>
+      <body>
+        ${postmortemHtml(pm)}
+      </body>
+    </html> `.value;
+}

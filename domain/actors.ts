@@ -1,0 +1,29 @@
+// Who did something, as the timeline, the incident and the post-mortem name them.
+import type { Integration } from './incident';
+
+/** Fireline itself: escalations, SLA breaches, notifications. */
+export const firelineActor = 'fireline';
+
+/** A person, acting through the API, the CLI or the web UI: `user:alice`. */
+export function userActor(name: string): string {
+  return `user:${name}`;
+}
+
+/** An alert source: `integration:alertmanager`. */
+export function integrationActor(integration: Integration): string {
+  return `integration:${integration}`;
+}
+
+/** A runbook, signing what it records on the incident's timeline: `runbook:restart-service`. */
+export function runbookActor(runbookId: string): string {
+  return `runbook:${runbookId}`;
+}
+
+/** Fireline or an alert source: not a responder. */
+export function isAutomatedActor(actor: string): boolean {
+  return actor === firelineActor || actor.startsWith('integration:');
+}
+
+export function isRunbookActor(actor: string): boolean {
+  return actor.startsWith('runbook:');
+}

@@ -1,0 +1,7 @@
+// How bad it is: an alert's severity as its sender says it, and an incident's as triage sets it.
+
+export const alertSeverities = ['critical', 'error', 'warning', 'info'] as const;
+export type AlertSeverity = (typeof alertSeverities)[number];
+
+export const incidentSeverities = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+export type IncidentSeverity = (typeof incidentSeverities)[number];

@@ -1,0 +1,67 @@
+import type { AlertEvent, Impact, IncidentSeverity, Priority, TriageResult, Urgency } from './incident';
+import type { Matcher, TriageRule, TriageRules } from './triage-types';
+
+/** ITIL-style impact × urgency matrix. */
+const priorityMatrix: Record<Impact, Record<Urgency, Priority>> = {
+  high: { high: 'P1', medium: 'P2', low: 'P3' },
+  medium: { high: 'P2', medium: 'P3', low: 'P4' },
+  low: { high: 'P3', medium: 'P4', low: 'P5' },
+};
+
+const severityForPriority: Record<Priority, IncidentSeverity> = {
+  P1: 'SEV1',
+  P2: 'SEV2',
+  P3: 'SEV3',
+  P4: 'SEV4',
+  P5: 'SEV4',
+};
+
+export function priorityOf(impact: Impact, urgency: Urgency): Priority {
+  return priorityMatrix[impact][urgency];
+}
+
+export function urgencyOfAlert(severity: AlertEvent['severity']): Urgency {
+  return severity === 'critical' || severity === 'error' ? 'high' : severity === 'warning' ? 'medium' : 'low';
+}
+
+function matches(matcher: Matcher | undefined, value: string | undefined): boolean {
+  if (matcher === undefined) return true;
+  if (value === undefined) return false;
+  if (typeof matcher === 'string') return matcher === value;
+  if (Array.isArray(matcher)) return matcher.includes(value);
+  return matcher.test(value);
+}
+
+export function ruleMatches(rule: TriageRule, event: AlertEvent): boolean {
+  const { match } = rule;
+  if (!matches(match.service, event.service)) return false;
+  if (!matches(match.source, event.source)) return false;
+  if (match.severity !== undefined) {
+    const wanted = Array.isArray(match.severity) ? match.severity : [match.severity];
+    if (!wanted.includes(event.severity)) return false;
+  }
+  for (const [label, matcher] of Object.entries(match.labels ?? {})) {
+    if (!matches(matcher, event.labels[label])) return false;
+  }
+  return true;
+}
+
+/** Pure: the first matching rule (or the default rule) applied to the alert. */
+export function triage(event: AlertEvent, rules: TriageRules): TriageResult {
+  const rule: Omit<TriageRule, 'match'> = rules.rules.find((r) => ruleMatches(r, event)) ?? rules.defaultRule;
+  const urgency = rule.urgency ?? urgencyOfAlert(event.severity);
+  const priority = priorityOf(rule.impact, urgency);
+  const severity = rule.severity ?? severityForPriority[priority];
+  return {
+    ruleId: rule.id,
+    ...(rule.description ? { ruleDescription: rule.description } : {}),
+    impact: rule.impact,
+    urgency,
+    severity,
+    priority,
+    major: rule.major ?? severity === 'SEV1',
+    team: rule.team,
+    escalationPolicyId: rule.escalationPolicy,
+    runbooks: (rule.runbooks ?? []).map((r) => (typeof r === 'string' ? { id: r, params: {} } : r)),
+  };
+}

@@ -1,0 +1,81 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { actionItemStatuses, postmortemStatuses, type Postmortem } from '../../domain/postmortem';
+import { incidentSeverities, priorities } from '../../domain/incident';
+
+/** A stored post-mortem: the domain object keyed by postmortemId. Timestamps are ISO-8601 UTC strings. */
+export type PostmortemDocument = Omit<Postmortem, 'postmortemId'> & { _id: string };
+
+const actionItemSchema = new Schema(
+  {
+    title: { type: String, required: true, minlength: 1, maxlength: 500 },
+    owner: { type: String, required: true, minlength: 1, maxlength: 100 },
+    dueDate: { type: String, match: /^\d{4}-\d{2}-\d{2}$/ },
+    status: { type: String, required: true, enum: actionItemStatuses },
+    link: { type: String, maxlength: 2000 },
+  },
+  { _id: false },
+);
+
+const postmortemSchema = new Schema<PostmortemDocument>(
+  {
+    _id: { type: String, required: true },
+    incidentId: { type: String, required: true },
+    title: { type: String, required: true },
+    summary: { type: String, required: true, maxlength: 20_000 },
+    service: { type: String, required: true },
+    severity: { type: String, required: true, enum: incidentSeverities },
+    priority: { type: String, required: true, enum: priorities },
+    team: { type: String, required: true },
+    major: { type: Boolean, required: true },
+    status: { type: String, required: true, enum: postmortemStatuses },
+    owner: { type: String, required: true },
+    times: { type: Schema.Types.Mixed, required: true },
+    durationSeconds: { type: Number, required: true, min: 0 },
+    metrics: { type: Schema.Types.Mixed, required: true },
+    timeline: { type: Schema.Types.Mixed, required: true },
+    responders: { type: Schema.Types.Mixed, default: [] },
+    runbooks: { type: Schema.Types.Mixed, default: [] },
+    slaBreaches: { type: Schema.Types.Mixed, default: [] },
+    rootCause: { type: String, default: '', maxlength: 20_000 },
+    contributingFactors: { type: [String], default: [] },
+    mitigators: { type: [String], default: [] },
+    lessonsLearned: { type: String, default: '', maxlength: 20_000 },
+    actionItems: { type: [actionItemSchema], default: [] },
+    prompts: { type: Schema.Types.Mixed, default: {} },
+    reminders: { type: Schema.Types.Mixed, default: [] },
+    generatedAt: { type: String, required: true },
+    updatedAt: { type: String, required: true },
+  },
+  { collection: 'postmortems', versionKey: false, minimize: false },
+);
+postmortemSchema.index({ 'times.detectedAt': -1 });
+postmortemSchema.index({ service: 1, 'times.detectedAt': -1 });
+
+export function postmortemModel(connection: Connection): Model<PostmortemDocument> {
+  return connection.model<PostmortemDocument>('Postmortem', postmortemSchema);
+}
+
+/** The stored document as the domain object; empty lists may come back missing (an upsert drops them), so they are filled in. */
+export function fromPostmortemDocument(doc: PostmortemDocument): Postmortem {
+  const { _id, ...rest } = doc;
+  return {
+    ...rest,
+    postmortemId: _id,
+    // Drafts made before incidents' mitigatedAt was read back as a string hold a Date there.
+    times: Object.fromEntries(
+      Object.entries(rest.times).map(([k, v]: [string, unknown]) => [
+        k,
+        v instanceof Date ? v.toISOString() : v,
+      ]),
+    ) as Postmortem['times'],
+    timeline: rest.timeline ?? [],
+    responders: rest.responders ?? [],
+    runbooks: rest.runbooks ?? [],
+    slaBreaches: rest.slaBreaches ?? [],
+    contributingFactors: rest.contributingFactors ?? [],
+    mitigators: rest.mitigators ?? [],
+    actionItems: rest.actionItems ?? [],
+    reminders: rest.reminders ?? [],
+    prompts: rest.prompts ?? {},
+  };
+}
