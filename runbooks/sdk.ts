@@ -26,6 +26,7 @@ import type {
 
 import { runbookEventSignal } from '../workflows/runbook/messages';
 import { approvalId } from '../workflows/runbook/ids';
+import { failureMessage } from '../domain/failure';
 
 export type { HttpStepRequest, RunbookIncident, RunbookMeta } from '../domain/runbook';
 
@@ -101,11 +102,6 @@ export function durationToMs(duration: Duration): number {
   const millis = ms(duration);
   if (Number.isNaN(millis)) throw new TypeError(`Invalid duration string: '${duration}'`);
   return millis;
-}
-
-function failureMessage(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause instanceof Error) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** Attempts an activity made before failing: all of them when retries ran out. */

@@ -9,13 +9,9 @@ import { runbookEventSignal } from '../runbook/messages';
 import { IncidentEscalation } from './escalation';
 import { type IncidentWorkflowInput, type IncidentWorkflowResult, nextRunInput } from './input';
 import {
-  type AcknowledgeInput,
-  type EscalateInput,
-  type NoteInput,
+  type IncidentActionInput,
   type PatchIncidentInput,
-  type ResolveInput,
   type SnoozeInput,
-  type StartRunbookInput,
   acknowledgeUpdate,
   addNoteUpdate,
   alertSignal,
@@ -50,20 +46,14 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   setHandler(alertSignal, (event) => state.receiveAlert(event));
   setHandler(runbookEventSignal, (event) => runbooks.onEvent(event));
   setHandler(incidentQuery, () => state.incident);
+  const named = (req: IncidentActionInput) => void state.requireNamed(req);
+  const openNamed = (req: IncidentActionInput) => void state.requireOpenNamed(req);
   setHandler(acknowledgeUpdate, ({ actor }) => state.acknowledge(actor), {
-    validator: (req: AcknowledgeInput) => {
-      if (state.requireOpenNamed(req).status === 'acknowledged')
-        throw new Error('The incident is already acknowledged');
-    },
+    validator: (req: IncidentActionInput) => state.validateAcknowledge(req),
   });
-  setHandler(resolveUpdate, ({ actor, note }) => state.resolve(actor, note), {
-    validator: (req: ResolveInput) => void state.requireOpenNamed(req),
-  });
+  setHandler(resolveUpdate, ({ actor, note }) => state.resolve(actor, note), { validator: openNamed });
   setHandler(snoozeUpdate, ({ actor, durationSeconds }) => state.snooze(actor, durationSeconds), {
-    validator: (req: SnoozeInput) => {
-      state.requireOpenNamed(req);
-      if (!(req.durationSeconds > 0)) throw new Error('durationSeconds must be positive');
-    },
+    validator: (req: SnoozeInput) => state.validateSnooze(req),
   });
   setHandler(
     escalateUpdate,
@@ -72,24 +62,18 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         actor,
         (from) => `Escalated by ${actor} from level ${from}${reason ? `: ${reason}` : ''}`,
       ),
-    { validator: (req: EscalateInput) => void state.requireOpenNamed(req) },
+    { validator: openNamed },
   );
-  setHandler(addNoteUpdate, ({ actor, text }) => state.record('note', actor, text), {
-    validator: (req: NoteInput) => void state.requireNamed(req),
-  });
+  setHandler(addNoteUpdate, ({ actor, text }) => state.record('note', actor, text), { validator: named });
   setHandler(patchIncidentUpdate, (req) => state.patch(req), {
-    validator: (req: PatchIncidentInput) => {
-      state.requireNamed(req);
-      if (req.severity === undefined && req.title === undefined && req.commander === undefined)
-        throw new Error('Nothing to change: give severity, title or commander');
-    },
+    validator: (req: PatchIncidentInput) => state.validatePatch(req),
   });
   setHandler(
     startRunbookUpdate,
     async ({ actor, runbookId, params }) => ({
       runId: (await runbooks.begin({ id: runbookId, params }, actor)).runId,
     }),
-    { validator: (req: StartRunbookInput) => void state.requireOpenNamed(req) },
+    { validator: openNamed },
   );
 
   if (state.incident) {

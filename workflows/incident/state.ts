@@ -8,7 +8,7 @@ import type {
 } from '../../domain/incident';
 import { searchAttributes } from '../search-attributes';
 import { advanceEscalation, freshEscalation } from './escalation-policy';
-import type { IncidentActionInput, PatchIncidentInput } from './messages';
+import type { IncidentActionInput, PatchIncidentInput, SnoozeInput } from './messages';
 import type { IncidentWorkflowInput } from './input';
 import { integrationActor } from '../../domain/actors';
 
@@ -66,6 +66,23 @@ export class IncidentState {
   requireOpenNamed(input: IncidentActionInput): Incident {
     this.requireNamed(input);
     return this.requireOpen();
+  }
+
+  // Update validators: a refusal reaches the caller before anything is recorded.
+  validateAcknowledge(req: IncidentActionInput): void {
+    if (this.requireOpenNamed(req).status === 'acknowledged')
+      throw new Error('The incident is already acknowledged');
+  }
+
+  validateSnooze(req: SnoozeInput): void {
+    this.requireOpenNamed(req);
+    if (!(req.durationSeconds > 0)) throw new Error('durationSeconds must be positive');
+  }
+
+  validatePatch(req: PatchIncidentInput): void {
+    this.requireNamed(req);
+    if (req.severity === undefined && req.title === undefined && req.commander === undefined)
+      throw new Error('Nothing to change: give severity, title or commander');
   }
 
   /** Appends a timeline entry; every change bumps the version, which wakes the saver and the escalation wait. */
