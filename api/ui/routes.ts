@@ -1,11 +1,11 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
-import { incidentStatuses } from '../../domain/incident';
-import { fromIncidentDocument, fromPostmortemDocument } from '../../infra/models';
+import { fromPostmortemDocument } from '../../infra/models';
 import type { Principal } from '../../infra/api-keys';
 import { actorFor, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError, NotFoundError } from '../errors';
 import { decideApproval, readIncident } from '../incidents/service';
+import { listOpenIncidents, listResolvedIncidents, readTimeline } from '../incidents/store';
 import { liveJs, styleCss } from './assets';
 import {
   clearKeyCookie,
@@ -30,8 +30,6 @@ import {
 import { approvalIdPattern } from '../../workflows/runbook/ids';
 import { postmortemIdOf, postmortemIdPattern } from '../../workflows/postmortem/ids';
 import { incidentIdBody, incidentIdPattern } from '../../workflows/incident/ids';
-
-const openStatuses = incidentStatuses.filter((s) => s !== 'resolved');
 
 /**
  * The web UI's own Content-Security-Policy: helmet's default without
@@ -185,30 +183,15 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
 
   router.get('/ui/incidents', ...read, async (req, res) => {
     const resolved = req.query.status === 'resolved';
-    const docs = resolved
-      ? await deps.models.Incident.find({ status: 'resolved' })
-          .sort({ resolvedAt: -1, _id: -1 })
-          .limit(50)
-          .lean()
-      : await deps.models.Incident.find({ status: { $in: openStatuses } })
-          .sort({ openedAt: -1, _id: -1 })
-          .limit(200)
-          .lean();
-    sendPage(
-      res,
-      incidentsPage(pageContext(res), docs.map(fromIncidentDocument), { resolved, now: new Date() }),
-    );
+    const incidents = resolved ? await listResolvedIncidents(deps) : await listOpenIncidents(deps);
+    sendPage(res, incidentsPage(pageContext(res), incidents, { resolved, now: new Date() }));
   });
 
   router.get('/ui/incidents/:id', ...read, async (req, res) => {
     const id = req.params.id as string;
     if (!incidentIdPattern.test(id)) throw new NotFoundError(`No incident ${id}`);
     const incident = await readIncident(deps, id);
-    const entries = await deps.models.TimelineEntry.find({ incidentId: id }).sort({ seq: 1 }).lean();
-    const timeline = entries.map(({ _id: _ignored, incidentId: _incident, at, ...entry }) => ({
-      ...entry,
-      at: at.toISOString(),
-    }));
+    const timeline = await readTimeline(deps, id);
     const postmortemId = postmortemIdOf(id);
     const hasPostmortem =
       incident.status === 'resolved' && (await deps.models.Postmortem.exists({ _id: postmortemId })) !== null;
