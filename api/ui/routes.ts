@@ -1,11 +1,11 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
-import { fromPostmortemDocument } from '../../infra/models';
 import type { Principal } from '../../infra/api-keys';
 import { actorFor, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError, NotFoundError } from '../errors';
 import { decideApproval, readIncident } from '../incidents/service';
 import { listOpenIncidents, listResolvedIncidents, readTimeline } from '../incidents/store';
+import { listPostmortems, loadPostmortem, postmortemExists } from '../postmortems/store';
 import { liveJs, styleCss } from './assets';
 import {
   clearKeyCookie,
@@ -193,8 +193,7 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
     const incident = await readIncident(deps, id);
     const timeline = await readTimeline(deps, id);
     const postmortemId = postmortemIdOf(id);
-    const hasPostmortem =
-      incident.status === 'resolved' && (await deps.models.Postmortem.exists({ _id: postmortemId })) !== null;
+    const hasPostmortem = incident.status === 'resolved' && (await postmortemExists(deps, postmortemId));
     const query = req.query as Record<string, unknown>;
     const decided =
       typeof query.decided === 'string' && approvalIdPattern.test(query.decided) ? query.decided : '';
@@ -245,15 +244,13 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
   // ------------------------------------------------------------ post-mortems
 
   router.get('/ui/postmortems', ...read, async (_req, res) => {
-    const docs = await deps.models.Postmortem.find({}).sort({ 'times.detectedAt': -1 }).limit(100).lean();
-    sendPage(res, postmortemsPage(pageContext(res), docs.map(fromPostmortemDocument)));
+    sendPage(res, postmortemsPage(pageContext(res), await listPostmortems(deps, { limit: 100 })));
   });
 
   router.get('/ui/postmortems/:id', ...read, async (req, res) => {
     const id = req.params.id as string;
-    const doc = postmortemIdPattern.test(id) ? await deps.models.Postmortem.findById(id).lean() : null;
-    if (!doc) throw new NotFoundError(`No post-mortem ${id}`);
-    sendPage(res, postmortemPage(pageContext(res), fromPostmortemDocument(doc)));
+    if (!postmortemIdPattern.test(id)) throw new NotFoundError(`No post-mortem ${id}`);
+    sendPage(res, postmortemPage(pageContext(res), await loadPostmortem(deps, id)));
   });
 
   // ------------------------------------------------------------ everything else under /ui
