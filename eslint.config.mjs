@@ -134,6 +134,27 @@ export default tseslint.config(
     },
   },
   {
+    // Route files parse, call and respond; the MongoDB queries live in each feature's store module
+    // (api/<feature>/store.ts, api/analytics/queries.ts), where the JSON API and the web UI share them.
+    // The only no-restricted-syntax block for these files: a second one would replace this one.
+    files: ['api/**/routes.ts', 'api/health/diagnostics.ts', 'api/app.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='models']",
+          message:
+            "No MongoDB queries in route files: call the feature's store module (api/<feature>/store.ts, api/analytics/queries.ts).",
+        },
+        {
+          selector: "ObjectPattern > Property[key.name='models']",
+          message:
+            "No MongoDB queries in route files: call the feature's store module (api/<feature>/store.ts, api/analytics/queries.ts).",
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { measureOpenIncidents, registry, scrape } from '../infra/metrics';
+import { registry, scrape } from '../infra/metrics';
 import { pinoHttp } from 'pino-http';
-import { ApiKeyVerifier } from '../infra/api-keys';
-import { createGuard } from './auth';
+import { apiKeyGuard } from './auth';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './errors';
 import { alertRoutes } from './alerts/routes';
 import { diagnosticsRoutes } from './health/diagnostics';
 import { healthRoutes } from './health/routes';
+import { measureOpenIncidentsOf } from './health/store';
 import { incidentRoutes } from './incidents/routes';
 import { runbookRoutes } from './runbooks/routes';
 import { postmortemRoutes } from './postmortems/routes';
@@ -49,11 +49,8 @@ export function createApp(deps: ApiDeps): Express {
 
   app.use(helmet());
   // Every route but /healthz, /readyz and the PagerDuty endpoint (which checks its routing key) takes an API key.
-  const guard = createGuard({
-    verifier: new ApiKeyVerifier(deps.models),
-    rateLimitPerMinute: deps.config.RATE_LIMIT_PER_MINUTE,
-  });
-  measureOpenIncidents(deps.models);
+  const guard = apiKeyGuard(deps);
+  measureOpenIncidentsOf(deps);
   app.get('/metrics', ...guard('admin'), async (_req, res) => {
     res.type(registry.contentType).send(await scrape());
   });

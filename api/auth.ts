@@ -1,9 +1,10 @@
 import type { RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { ApiKeyVerifier, Principal } from '../infra/api-keys';
+import { ApiKeyVerifier, type Principal } from '../infra/api-keys';
 import type { ApiScope } from '../infra/models';
 import { HttpError } from './errors';
 import { userActor } from '../domain/actors';
+import type { ApiDeps } from './deps';
 
 export interface AuthDeps {
   verifier: ApiKeyVerifier;
@@ -87,3 +88,11 @@ export function createGuard(deps: AuthDeps) {
 }
 
 export type Guard = ReturnType<typeof createGuard>;
+
+/** The app's guard: keys checked against the API keys stored in its database, the configured rate limit. */
+export function apiKeyGuard(deps: Pick<ApiDeps, 'models' | 'config'>): Guard {
+  return createGuard({
+    verifier: new ApiKeyVerifier(deps.models),
+    rateLimitPerMinute: deps.config.RATE_LIMIT_PER_MINUTE,
+  });
+}

@@ -1,4 +1,5 @@
 import type { IncidentDocument } from '../../infra/models';
+import type { ApiDeps } from '../deps';
 
 export type GroupBy = 'service' | 'severity' | 'team';
 
@@ -116,4 +117,37 @@ export function incidentAnalytics(incidents: IncidentFacts[], groupBy: GroupBy) 
       .sort((a, b) => b.incidents - a.incidents || b.alerts - a.alerts)
       .slice(0, 10),
   };
+}
+
+/** The facts of the incidents opened in [from, to) (ISO-8601): the one MongoDB read analytics makes. */
+export async function loadIncidentFacts(
+  deps: Pick<ApiDeps, 'models'>,
+  from: string,
+  to: string,
+): Promise<IncidentFacts[]> {
+  return deps.models.Incident.find(
+    { openedAt: { $gte: new Date(from), $lt: new Date(to) } },
+    {
+      service: 1,
+      severity: 1,
+      team: 1,
+      title: 1,
+      dedupKey: 1,
+      alertCount: 1,
+      openedAt: 1,
+      acknowledgedAt: 1,
+      resolvedAt: 1,
+      resolvedBy: 1,
+      escalation: 1,
+      slaBreaches: 1,
+    },
+  ).lean();
+}
+
+/** incidentAnalytics of the incidents opened in [from, to). */
+export async function analyzeIncidents(
+  deps: Pick<ApiDeps, 'models'>,
+  query: { from: string; to: string; groupBy: GroupBy },
+): Promise<ReturnType<typeof incidentAnalytics>> {
+  return incidentAnalytics(await loadIncidentFacts(deps, query.from, query.to), query.groupBy);
 }

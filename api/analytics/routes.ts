@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { incidentAnalytics } from './queries';
+import { analyzeIncidents } from './queries';
 import type { Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validated } from '../validate';
@@ -20,24 +20,7 @@ export function analyticsRoutes(deps: ApiDeps, guard: Guard): Router {
     '/v1/analytics/incidents',
     ...guard('incidents:read'),
     validated({ query }, async ({ query: q }, _req, res) => {
-      const incidents = await deps.models.Incident.find(
-        { openedAt: { $gte: new Date(q.from), $lt: new Date(q.to) } },
-        {
-          service: 1,
-          severity: 1,
-          team: 1,
-          title: 1,
-          dedupKey: 1,
-          alertCount: 1,
-          openedAt: 1,
-          acknowledgedAt: 1,
-          resolvedAt: 1,
-          resolvedBy: 1,
-          escalation: 1,
-          slaBreaches: 1,
-        },
-      ).lean();
-      res.json({ from: q.from, to: q.to, ...incidentAnalytics(incidents, q.groupBy) });
+      res.json({ from: q.from, to: q.to, ...(await analyzeIncidents(deps, q)) });
     }),
   );
 

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { roundTripWorkflow } from '../../workflows/diagnostics';
 import type { Guard } from '../auth';
 import type { ApiDeps } from '../deps';
-import { NotFoundError } from '../errors';
 import { validated } from '../validate';
 import { roundTripWorkflowId } from '../../workflows/diagnostics/ids';
+import { loadRoundTripCheck } from './store';
 
 const checkIdSchema = z
   .string()
@@ -41,14 +41,7 @@ export function diagnosticsRoutes(deps: ApiDeps, guard: Guard): Router {
     '/v1/diagnostics/round-trips/:checkId',
     ...guard('admin'),
     validated({ params: z.object({ checkId: checkIdSchema }) }, async ({ params }, _req, res) => {
-      const check = await deps.models.RoundTripCheck.findById(params.checkId).lean();
-      if (!check) throw new NotFoundError(`No round-trip check ${params.checkId}`);
-      res.json({
-        checkId: check._id,
-        workflowId: check.workflowId,
-        requestedAt: check.requestedAt.toISOString(),
-        recordedAt: check.recordedAt.toISOString(),
-      });
+      res.json(await loadRoundTripCheck(deps, params.checkId));
     }),
   );
 

@@ -1,8 +1,6 @@
 import { Router } from 'express';
-import type { FilterQuery } from 'mongoose';
 import { z } from 'zod';
 import { incidentSeverities, incidentStatuses } from '../../domain/incident';
-import { fromIncidentDocument, type IncidentDocument } from '../../infra/models';
 import {
   acknowledgeUpdate,
   addNoteUpdate,
@@ -15,7 +13,8 @@ import {
 import { actorFor, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ConflictError, HttpError, NotFoundError } from '../errors';
-import { decideApproval, loadStoredIncident, readIncident, updateIncident, updateRefusal } from './service';
+import { decideApproval, readIncident, updateIncident, updateRefusal } from './service';
+import { listIncidents, loadStoredIncident, readTimeline, type IncidentPageKey } from './store';
 import { requireRunbook, requireValidParams } from '../runbooks/routes';
 import { validated } from '../validate';
 import { approvalIdPattern, runbookRunIdPattern, runbookWorkflowId } from '../../workflows/runbook/ids';
@@ -43,11 +42,11 @@ const listQuery = z.object({
 });
 
 /** Opaque page cursor: the sort key of the last item returned. */
-function encodeCursor(doc: Pick<IncidentDocument, 'openedAt' | '_id'>): string {
-  return Buffer.from(`${doc.openedAt.toISOString()}|${doc._id}`).toString('base64url');
+function encodeCursor(key: IncidentPageKey): string {
+  return Buffer.from(`${key.openedAt.toISOString()}|${key.id}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { openedAt: Date; id: string } {
+function decodeCursor(cursor: string): IncidentPageKey {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const openedAt = new Date(at ?? '');
   if (!id || Number.isNaN(openedAt.getTime())) {
@@ -68,31 +67,16 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
     '/v1/incidents',
     ...guard('incidents:read'),
     validated({ query: listQuery }, async ({ query }, _req, res) => {
-      const filter: FilterQuery<IncidentDocument> = {};
-      if (query.status) filter.status = { $in: query.status };
-      if (query.service) filter.service = { $in: query.service };
-      if (query.severity) filter.severity = { $in: query.severity };
-      if (query.from || query.to) {
-        filter.openedAt = {
-          ...(query.from ? { $gte: new Date(query.from) } : {}),
-          ...(query.to ? { $lt: new Date(query.to) } : {}),
-        };
-      }
-      const conditions: FilterQuery<IncidentDocument>[] = [filter];
-      if (query.cursor) {
-        const { openedAt, id } = decodeCursor(query.cursor);
-        conditions.push({ $or: [{ openedAt: { $lt: openedAt } }, { openedAt, _id: { $lt: id } }] });
-      }
-      const docs = await deps.models.Incident.find(conditions.length > 1 ? { $and: conditions } : filter)
-        .sort({ openedAt: -1, _id: -1 })
-        .limit(query.limit + 1)
-        .lean();
-      const page = docs.slice(0, query.limit);
-      const last = page[page.length - 1];
-      res.json({
-        incidents: page.map(fromIncidentDocument),
-        nextCursor: docs.length > query.limit && last ? encodeCursor(last) : null,
+      const { incidents, next } = await listIncidents(deps, {
+        status: query.status,
+        service: query.service,
+        severity: query.severity,
+        from: query.from,
+        to: query.to,
+        limit: query.limit,
+        after: query.cursor ? decodeCursor(query.cursor) : undefined,
       });
+      res.json({ incidents, nextCursor: next ? encodeCursor(next) : null });
     }),
   );
 
@@ -109,14 +93,7 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
     ...guard('incidents:read'),
     validated({ params: idParams }, async ({ params }, _req, res) => {
       await loadStoredIncident(deps, params.id);
-      const entries = await deps.models.TimelineEntry.find({ incidentId: params.id }).sort({ seq: 1 }).lean();
-      res.json({
-        incidentId: params.id,
-        entries: entries.map(({ _id: _ignored, incidentId: _incident, at, ...entry }) => ({
-          ...entry,
-          at: at.toISOString(),
-        })),
-      });
+      res.json({ incidentId: params.id, entries: await readTimeline(deps, params.id) });
     }),
   );
 

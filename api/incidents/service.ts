@@ -4,7 +4,6 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import type { AlertEvent, Incident } from '../../domain/incident';
 import { metrics } from '../../infra/metrics';
-import { fromIncidentDocument } from '../../infra/models';
 import { incidentWorkflow } from '../../workflows/incident';
 import { alertSignal, incidentQuery } from '../../workflows/incident/messages';
 import { decideApprovalUpdate } from '../../workflows/runbook/messages';
@@ -13,6 +12,7 @@ import { searchAttributes } from '../../workflows/search-attributes';
 import type { ApiDeps } from '../deps';
 import { ConflictError, HttpError, NotFoundError } from '../errors';
 import { runbookWorkflowId } from '../../workflows/runbook/ids';
+import { loadStoredIncident } from './store';
 
 export interface DeliveryResult {
   workflowId: string;
@@ -76,13 +76,6 @@ async function sendAlertEvent(deps: ApiDeps, event: AlertEvent): Promise<Deliver
     if (err instanceof WorkflowNotFoundError) return { workflowId, outcome: 'dropped' };
     throw err;
   }
-}
-
-/** The stored incident, or a 404. */
-export async function loadStoredIncident(deps: ApiDeps, incidentId: string): Promise<Incident> {
-  const doc = await deps.models.Incident.findById(incidentId).lean();
-  if (!doc) throw new NotFoundError(`No incident ${incidentId}`);
-  return fromIncidentDocument(doc);
 }
 
 function handleFor(deps: ApiDeps, incident: Incident): WorkflowHandle {

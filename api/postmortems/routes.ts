@@ -1,6 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router } from 'express';
-import type { FilterQuery } from 'mongoose';
 import { z } from 'zod';
 import { incidentSeverities } from '../../domain/incident';
 import {
@@ -9,12 +8,12 @@ import {
   type Postmortem,
   type PostmortemStatus,
 } from '../../domain/postmortem';
-import { fromPostmortemDocument, type PostmortemDocument } from '../../infra/models';
 import { toHtml, toMarkdown } from './render';
+import { listPostmortems, loadPostmortem, updatePostmortemIfStatus } from './store';
 import { postmortemStatusSignal } from '../../workflows/postmortem/messages';
 import type { Guard } from '../auth';
 import type { ApiDeps } from '../deps';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError } from '../errors';
 import { validated } from '../validate';
 import { postmortemIdPattern, postmortemWorkflowId } from '../../workflows/postmortem/ids';
 
@@ -85,32 +84,11 @@ function onlyActionItemStatusChanges(current: Postmortem, body: z.output<typeof 
 export function postmortemRoutes(deps: ApiDeps, guard: Guard): Router {
   const router = Router();
 
-  async function load(id: string): Promise<Postmortem> {
-    const doc = await deps.models.Postmortem.findById(id).lean();
-    if (!doc) throw new NotFoundError(`No post-mortem ${id}`);
-    return fromPostmortemDocument(doc);
-  }
-
   router.get(
     '/v1/postmortems',
     ...guard('incidents:read'),
     validated({ query: listQuery }, async ({ query }, _req, res) => {
-      const filter: FilterQuery<PostmortemDocument> = {};
-      if (query.service) filter.service = query.service;
-      if (query.severity) filter.severity = query.severity;
-      if (query.status) filter.status = query.status;
-      if (query.from || query.to) {
-        // Stored as ISO-8601 UTC strings, which order like the instants they name.
-        filter['times.detectedAt'] = {
-          ...(query.from ? { $gte: new Date(query.from).toISOString() } : {}),
-          ...(query.to ? { $lt: new Date(query.to).toISOString() } : {}),
-        };
-      }
-      const docs = await deps.models.Postmortem.find(filter)
-        .sort({ 'times.detectedAt': -1 })
-        .limit(query.limit)
-        .lean();
-      res.json({ postmortems: docs.map(fromPostmortemDocument) });
+      res.json({ postmortems: await listPostmortems(deps, query) });
     }),
   );
 
@@ -119,7 +97,7 @@ export function postmortemRoutes(deps: ApiDeps, guard: Guard): Router {
     '/v1/postmortems/:id',
     ...guard('incidents:read'),
     validated({ params: idParams }, async ({ params }, req, res) => {
-      const pm = await load(params.id);
+      const pm = await loadPostmortem(deps, params.id);
       switch (req.accepts(['application/json', 'text/markdown', 'text/html'])) {
         case 'text/markdown':
           res.type('text/markdown; charset=utf-8').send(toMarkdown(pm));
@@ -137,7 +115,7 @@ export function postmortemRoutes(deps: ApiDeps, guard: Guard): Router {
     '/v1/postmortems/:id',
     ...guard('postmortems:write'),
     validated({ params: idParams, body: patchBody }, async ({ params, body }, _req, res) => {
-      const current = await load(params.id);
+      const current = await loadPostmortem(deps, params.id);
       if (current.status === 'published' && !onlyActionItemStatusChanges(current, body)) {
         throw new ConflictError(`Post-mortem ${params.id} is published: only action item status can change`);
       }
@@ -151,11 +129,7 @@ export function postmortemRoutes(deps: ApiDeps, guard: Guard): Router {
         );
       }
       const { actor: _actor, ...changes } = body;
-      const updated = await deps.models.Postmortem.findOneAndUpdate(
-        { _id: params.id, status: current.status },
-        { $set: { ...changes, updatedAt: new Date().toISOString() } },
-        { new: true, runValidators: true },
-      ).lean();
+      const updated = await updatePostmortemIfStatus(deps, params.id, current.status, changes);
       if (!updated)
         throw new ConflictError(`Post-mortem ${params.id} changed meanwhile; reload and try again`);
       if (body.status && body.status !== current.status) {
@@ -168,7 +142,7 @@ export function postmortemRoutes(deps: ApiDeps, guard: Guard): Router {
           if (!(err instanceof WorkflowNotFoundError)) throw err;
         }
       }
-      res.json(fromPostmortemDocument(updated));
+      res.json(updated);
     }),
   );
 

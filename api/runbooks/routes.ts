@@ -12,6 +12,7 @@ import type { ApiDeps } from '../deps';
 import { NotFoundError, ValidationError } from '../errors';
 import { validated } from '../validate';
 import { drillRunId, drillWorkflowId } from '../../workflows/runbook/ids';
+import { loadDrillReport } from './store';
 
 const runbookIdParams = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be a runbook id'),
@@ -107,15 +108,7 @@ export function runbookRoutes(deps: ApiDeps, guard: Guard): Router {
     validated(
       { params: z.object({ drillId: z.string().regex(/^DRILL-[A-Z0-9]{8}$/, 'must be a drill id') }) },
       async ({ params }, _req, res) => {
-        const doc = await deps.models.DrillReport.findById(params.drillId).lean();
-        if (!doc) throw new NotFoundError(`No drill ${params.drillId}`);
-        const { _id, startedAt, endedAt, ...rest } = doc;
-        res.json({
-          drillId: _id,
-          ...rest,
-          startedAt: startedAt.toISOString(),
-          endedAt: endedAt.toISOString(),
-        });
+        res.json(await loadDrillReport(deps, params.drillId));
       },
     ),
   );

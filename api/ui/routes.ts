@@ -1,11 +1,11 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
-import { incidentStatuses } from '../../domain/incident';
-import { fromIncidentDocument, fromPostmortemDocument } from '../../infra/models';
 import type { Principal } from '../../infra/api-keys';
 import { actorFor, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError, NotFoundError } from '../errors';
 import { decideApproval, readIncident } from '../incidents/service';
+import { listOpenIncidents, listResolvedIncidents, readTimeline } from '../incidents/store';
+import { listPostmortems, loadPostmortem, postmortemExists } from '../postmortems/store';
 import { liveJs, styleCss } from './assets';
 import {
   clearKeyCookie,
@@ -30,8 +30,6 @@ import {
 import { approvalIdPattern } from '../../workflows/runbook/ids';
 import { postmortemIdOf, postmortemIdPattern } from '../../workflows/postmortem/ids';
 import { incidentIdBody, incidentIdPattern } from '../../workflows/incident/ids';
-
-const openStatuses = incidentStatuses.filter((s) => s !== 'resolved');
 
 /**
  * The web UI's own Content-Security-Policy: helmet's default without
@@ -185,33 +183,17 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
 
   router.get('/ui/incidents', ...read, async (req, res) => {
     const resolved = req.query.status === 'resolved';
-    const docs = resolved
-      ? await deps.models.Incident.find({ status: 'resolved' })
-          .sort({ resolvedAt: -1, _id: -1 })
-          .limit(50)
-          .lean()
-      : await deps.models.Incident.find({ status: { $in: openStatuses } })
-          .sort({ openedAt: -1, _id: -1 })
-          .limit(200)
-          .lean();
-    sendPage(
-      res,
-      incidentsPage(pageContext(res), docs.map(fromIncidentDocument), { resolved, now: new Date() }),
-    );
+    const incidents = resolved ? await listResolvedIncidents(deps) : await listOpenIncidents(deps);
+    sendPage(res, incidentsPage(pageContext(res), incidents, { resolved, now: new Date() }));
   });
 
   router.get('/ui/incidents/:id', ...read, async (req, res) => {
     const id = req.params.id as string;
     if (!incidentIdPattern.test(id)) throw new NotFoundError(`No incident ${id}`);
     const incident = await readIncident(deps, id);
-    const entries = await deps.models.TimelineEntry.find({ incidentId: id }).sort({ seq: 1 }).lean();
-    const timeline = entries.map(({ _id: _ignored, incidentId: _incident, at, ...entry }) => ({
-      ...entry,
-      at: at.toISOString(),
-    }));
+    const timeline = await readTimeline(deps, id);
     const postmortemId = postmortemIdOf(id);
-    const hasPostmortem =
-      incident.status === 'resolved' && (await deps.models.Postmortem.exists({ _id: postmortemId })) !== null;
+    const hasPostmortem = incident.status === 'resolved' && (await postmortemExists(deps, postmortemId));
     const query = req.query as Record<string, unknown>;
     const decided =
       typeof query.decided === 'string' && approvalIdPattern.test(query.decided) ? query.decided : '';
@@ -262,15 +244,13 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
   // ------------------------------------------------------------ post-mortems
 
   router.get('/ui/postmortems', ...read, async (_req, res) => {
-    const docs = await deps.models.Postmortem.find({}).sort({ 'times.detectedAt': -1 }).limit(100).lean();
-    sendPage(res, postmortemsPage(pageContext(res), docs.map(fromPostmortemDocument)));
+    sendPage(res, postmortemsPage(pageContext(res), await listPostmortems(deps, { limit: 100 })));
   });
 
   router.get('/ui/postmortems/:id', ...read, async (req, res) => {
     const id = req.params.id as string;
-    const doc = postmortemIdPattern.test(id) ? await deps.models.Postmortem.findById(id).lean() : null;
-    if (!doc) throw new NotFoundError(`No post-mortem ${id}`);
-    sendPage(res, postmortemPage(pageContext(res), fromPostmortemDocument(doc)));
+    if (!postmortemIdPattern.test(id)) throw new NotFoundError(`No post-mortem ${id}`);
+    sendPage(res, postmortemPage(pageContext(res), await loadPostmortem(deps, id)));
   });
 
   // ------------------------------------------------------------ everything else under /ui

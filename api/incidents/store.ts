@@ -1,0 +1,103 @@
+import type { FilterQuery } from 'mongoose';
+import {
+  incidentStatuses,
+  type Incident,
+  type IncidentSeverity,
+  type IncidentStatus,
+  type TimelineEntry,
+} from '../../domain/incident';
+import { fromIncidentDocument, type IncidentDocument } from '../../infra/models';
+import type { ApiDeps } from '../deps';
+import { NotFoundError } from '../errors';
+
+// The incidents' MongoDB reads, for the JSON API and the web UI alike: route files call these.
+
+type Store = Pick<ApiDeps, 'models'>;
+
+const openStatuses = incidentStatuses.filter((s) => s !== 'resolved');
+
+/** The stored incident, or a 404. */
+export async function loadStoredIncident(deps: Store, incidentId: string): Promise<Incident> {
+  const doc = await deps.models.Incident.findById(incidentId).lean();
+  if (!doc) throw new NotFoundError(`No incident ${incidentId}`);
+  return fromIncidentDocument(doc);
+}
+
+/** Where a page of the incident list ends: the sort key of its last incident. */
+export interface IncidentPageKey {
+  openedAt: Date;
+  id: string;
+}
+
+export interface IncidentListQuery {
+  status?: IncidentStatus[];
+  service?: string[];
+  severity?: IncidentSeverity[];
+  /** ISO-8601; opened at or after. */
+  from?: string;
+  /** ISO-8601; opened before. */
+  to?: string;
+  limit: number;
+  /** Continue after this key (from the previous page's `next`). */
+  after?: IncidentPageKey;
+}
+
+/** One page of incidents, newest opened first; `next` is set when more follow. */
+export async function listIncidents(
+  deps: Store,
+  query: IncidentListQuery,
+): Promise<{ incidents: Incident[]; next: IncidentPageKey | null }> {
+  const filter: FilterQuery<IncidentDocument> = {};
+  if (query.status) filter.status = { $in: query.status };
+  if (query.service) filter.service = { $in: query.service };
+  if (query.severity) filter.severity = { $in: query.severity };
+  if (query.from || query.to) {
+    filter.openedAt = {
+      ...(query.from ? { $gte: new Date(query.from) } : {}),
+      ...(query.to ? { $lt: new Date(query.to) } : {}),
+    };
+  }
+  const conditions: FilterQuery<IncidentDocument>[] = [filter];
+  if (query.after) {
+    const { openedAt, id } = query.after;
+    conditions.push({ $or: [{ openedAt: { $lt: openedAt } }, { openedAt, _id: { $lt: id } }] });
+  }
+  // One more than the page, to know whether another page follows.
+  const docs = await deps.models.Incident.find(conditions.length > 1 ? { $and: conditions } : filter)
+    .sort({ openedAt: -1, _id: -1 })
+    .limit(query.limit + 1)
+    .lean();
+  const page = docs.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    incidents: page.map(fromIncidentDocument),
+    next: docs.length > query.limit && last ? { openedAt: last.openedAt, id: last._id } : null,
+  };
+}
+
+/** The open incidents, newest first (at most 200): the web UI's board. */
+export async function listOpenIncidents(deps: Store): Promise<Incident[]> {
+  const docs = await deps.models.Incident.find({ status: { $in: openStatuses } })
+    .sort({ openedAt: -1, _id: -1 })
+    .limit(200)
+    .lean();
+  return docs.map(fromIncidentDocument);
+}
+
+/** The 50 most recently resolved incidents, latest first. */
+export async function listResolvedIncidents(deps: Store): Promise<Incident[]> {
+  const docs = await deps.models.Incident.find({ status: 'resolved' })
+    .sort({ resolvedAt: -1, _id: -1 })
+    .limit(50)
+    .lean();
+  return docs.map(fromIncidentDocument);
+}
+
+/** The incident's timeline, oldest first (empty for an unknown incident). */
+export async function readTimeline(deps: Store, incidentId: string): Promise<TimelineEntry[]> {
+  const entries = await deps.models.TimelineEntry.find({ incidentId }).sort({ seq: 1 }).lean();
+  return entries.map(({ _id: _ignored, incidentId: _incident, at, ...entry }) => ({
+    ...entry,
+    at: at.toISOString(),
+  }));
+}
