@@ -1,7 +1,9 @@
+import type { UpdateDefinition } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
 import { incidentSeverities, incidentStatuses } from '../../domain/incident';
 import {
+  type IncidentActionInput,
   acknowledgeUpdate,
   addNoteUpdate,
   escalateUpdate,
@@ -97,134 +99,79 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
     }),
   );
 
-  router.post(
-    '/v1/incidents/:id/acknowledge',
-    ...guard('incidents:write'),
-    validated(
-      { params: idParams, body: z.object({ actor }).strict() },
-      async ({ params, body }, _req, res) => {
-        res.json(
-          await updateIncident(deps, acknowledgeUpdate, {
-            incidentId: params.id,
-            actor: actorFor(res, body.actor),
-          }),
-        );
-      },
-    ),
-  );
+  /**
+   * An action on one incident: the body, with `actor` resolved against the
+   * caller, is the workflow Update's input, and the Update's answer the response.
+   */
+  const action = <B extends z.ZodType<{ actor?: string }>, Ret>(
+    method: 'post' | 'patch',
+    path: string,
+    update: UpdateDefinition<Ret, [Omit<z.output<B>, 'actor'> & IncidentActionInput]>,
+    body: B,
+    status = 200,
+  ) =>
+    router[method](
+      path,
+      ...guard('incidents:write'),
+      validated(
+        { params: idParams, body },
+        async ({ params, body: { actor: who, ...fields } }, _req, res) => {
+          const input = { ...fields, incidentId: params.id, actor: actorFor(res, who) };
+          res.status(status).json(await updateIncident(deps, update, input));
+        },
+      ),
+    );
 
-  router.post(
+  action('post', '/v1/incidents/:id/acknowledge', acknowledgeUpdate, z.object({ actor }).strict());
+  action(
+    'post',
     '/v1/incidents/:id/resolve',
-    ...guard('incidents:write'),
-    validated(
-      { params: idParams, body: z.object({ actor, note: z.string().min(1).max(4000).optional() }).strict() },
-      async ({ params, body }, _req, res) => {
-        res.json(
-          await updateIncident(deps, resolveUpdate, {
-            incidentId: params.id,
-            actor: actorFor(res, body.actor),
-            note: body.note,
-          }),
-        );
-      },
-    ),
+    resolveUpdate,
+    z.object({ actor, note: z.string().min(1).max(4000).optional() }).strict(),
   );
-
-  router.post(
+  action(
+    'post',
     '/v1/incidents/:id/snooze',
-    ...guard('incidents:write'),
-    validated(
-      {
-        params: idParams,
-        body: z
-          .object({
-            actor,
-            durationSeconds: z
-              .number()
-              .int()
-              .min(1)
-              .max(7 * 24 * 3600),
-          })
-          .strict(),
-      },
-      async ({ params, body }, _req, res) => {
-        res.json(
-          await updateIncident(deps, snoozeUpdate, {
-            incidentId: params.id,
-            actor: actorFor(res, body.actor),
-            durationSeconds: body.durationSeconds,
-          }),
-        );
-      },
-    ),
+    snoozeUpdate,
+    z
+      .object({
+        actor,
+        durationSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * 24 * 3600),
+      })
+      .strict(),
   );
-
-  router.post(
+  action(
+    'post',
     '/v1/incidents/:id/escalate',
-    ...guard('incidents:write'),
-    validated(
-      {
-        params: idParams,
-        body: z.object({ actor, reason: z.string().min(1).max(1000).optional() }).strict(),
-      },
-      async ({ params, body }, _req, res) => {
-        res.json(
-          await updateIncident(deps, escalateUpdate, {
-            incidentId: params.id,
-            actor: actorFor(res, body.actor),
-            reason: body.reason,
-          }),
-        );
-      },
-    ),
+    escalateUpdate,
+    z.object({ actor, reason: z.string().min(1).max(1000).optional() }).strict(),
   );
-
-  router.post(
+  action(
+    'post',
     '/v1/incidents/:id/notes',
-    ...guard('incidents:write'),
-    validated(
-      { params: idParams, body: z.object({ actor, text: z.string().min(1).max(10_000) }).strict() },
-      async ({ params, body }, _req, res) => {
-        res.status(201).json(
-          await updateIncident(deps, addNoteUpdate, {
-            incidentId: params.id,
-            actor: actorFor(res, body.actor),
-            text: body.text,
-          }),
-        );
-      },
-    ),
+    addNoteUpdate,
+    z.object({ actor, text: z.string().min(1).max(10_000) }).strict(),
+    201,
   );
-
-  router.patch(
+  action(
+    'patch',
     '/v1/incidents/:id',
-    ...guard('incidents:write'),
-    validated(
-      {
-        params: idParams,
-        body: z
-          .object({
-            actor,
-            severity: z.enum(incidentSeverities).optional(),
-            title: z.string().min(1).max(1024).optional(),
-            commander: z.string().min(1).max(100).optional(),
-          })
-          .strict()
-          .refine((b) => b.severity !== undefined || b.title !== undefined || b.commander !== undefined, {
-            message: 'give at least one of severity, title, commander',
-          }),
-      },
-      async ({ params, body }, _req, res) => {
-        const { actor: who, ...changes } = body;
-        res.json(
-          await updateIncident(deps, patchIncidentUpdate, {
-            incidentId: params.id,
-            actor: actorFor(res, who),
-            ...changes,
-          }),
-        );
-      },
-    ),
+    patchIncidentUpdate,
+    z
+      .object({
+        actor,
+        severity: z.enum(incidentSeverities).optional(),
+        title: z.string().min(1).max(1024).optional(),
+        commander: z.string().min(1).max(100).optional(),
+      })
+      .strict()
+      .refine((b) => b.severity !== undefined || b.title !== undefined || b.commander !== undefined, {
+        message: 'give at least one of severity, title, commander',
+      }),
   );
 
   router.post(
