@@ -3,6 +3,7 @@ import { advanceEscalation } from './escalation-policy';
 import type { IncidentNotifier } from './notifier';
 import type { IncidentSla } from './sla';
 import type { IncidentState } from './state';
+import { firelineActor } from '../../domain/actors';
 
 /**
  * Timed escalation: pages the current level, waits for an acknowledgement
@@ -27,7 +28,7 @@ export class IncidentEscalation {
       esc.fallbackNotified = true;
       this.state.record(
         'escalation.exhausted',
-        'fireline',
+        firelineActor,
         'Nobody acknowledged: escalation policy exhausted, notifying the fallback',
       );
       await this.notifier.notify(esc.policy.fallback, `fallback`, 'escalation exhausted');
@@ -39,7 +40,7 @@ export class IncidentEscalation {
       const levelDef = esc.policy.levels[level]!;
       const passes = esc.policy.repeat + 1;
       const reason = `level ${level + 1}${passes > 1 ? ` (pass ${round + 1} of ${passes})` : ''}`;
-      this.state.record('escalation.level', 'fireline', `Escalating to ${reason}`, { round, level });
+      this.state.record('escalation.level', firelineActor, `Escalating to ${reason}`, { round, level });
       esc.levelNotified = true;
       esc.nextEscalationAt = new Date(Date.now() + levelDef.delaySeconds * 1000).toISOString();
       await this.notifier.notify(levelDef.targets, `r${round}-l${level}`, reason);

@@ -3,6 +3,7 @@ import { failureMessage } from '../../domain/failure';
 import { deliverNotification, deliveryOptions, lookups, lookupOptions } from './activity-proxies';
 import { currentTargets } from './escalation-policy';
 import { type IncidentState, now } from './state';
+import { firelineActor } from '../../domain/actors';
 
 /** Pages people and channels for the incident; every outcome, sent or not, goes in the timeline. */
 export class IncidentNotifier {
@@ -21,7 +22,7 @@ export class IncidentNotifier {
     } catch (err) {
       state.record(
         'notification.failed',
-        'fireline',
+        firelineActor,
         `Could not plan notifications (${reason}): ${failureMessage(err)}`,
       );
       return;
@@ -29,7 +30,7 @@ export class IncidentNotifier {
     for (const skipped of plan.unreachable) {
       state.record(
         'notification.failed',
-        'fireline',
+        firelineActor,
         `Cannot notify ${skipped.target.type} ${skipped.target.id}: ${skipped.reason}`,
       );
     }
@@ -42,14 +43,14 @@ export class IncidentNotifier {
             { ...deliveryOptions, summary: `notify ${delivery.label}` },
             [{ delivery, context, idempotencyKey: `${incidentId}:${delivery.deliveryId}` }],
           );
-          state.record('notification.sent', 'fireline', `Notified ${delivery.label} (${reason})`, {
+          state.record('notification.sent', firelineActor, `Notified ${delivery.label} (${reason})`, {
             ...where,
             detail: outcome.detail,
           });
         } catch (err) {
           state.record(
             'notification.failed',
-            'fireline',
+            firelineActor,
             `Could not notify ${delivery.label}: ${failureMessage(err)}`,
             where,
           );

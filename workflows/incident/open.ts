@@ -10,7 +10,7 @@ import { lookupOptions, lookups } from './activity-proxies';
 import { freshEscalation } from './escalation-policy';
 import { newIncidentId } from './ids';
 import { type IncidentState, now } from './state';
-import { integrationActor } from '../../domain/actors';
+import { firelineActor, integrationActor } from '../../domain/actors';
 
 type Triaged = { triage: TriageResult; policy: EscalationPolicySnapshot; warnings: string[] };
 
@@ -84,12 +84,12 @@ export async function openIncident(state: IncidentState): Promise<void> {
   });
   state.record(
     'triage',
-    'fireline',
+    firelineActor,
     `Rule "${triage.ruleId}" matched: ${triage.severity} ${triage.priority}${triage.major ? ' major incident' : ''}, ` +
       `team ${triage.team}, escalation policy ${policy.id}`,
     { ...triage },
   );
-  for (const warning of warnings) state.record('triage', 'fireline', `Triage problem: ${warning}`);
+  for (const warning of warnings) state.record('triage', firelineActor, `Triage problem: ${warning}`);
   state.publish();
   state.drainInbox();
 }

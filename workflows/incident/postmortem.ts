@@ -5,6 +5,7 @@ import { failureMessage } from '../../domain/failure';
 import type { postmortemWorkflow } from '../postmortem';
 import type { IncidentState } from './state';
 import { postmortemWorkflowId } from '../postmortem/ids';
+import { firelineActor } from '../../domain/actors';
 
 /** The post-mortem outlives the incident: a child workflow of its own, started once per incident. */
 export async function startPostmortem(state: IncidentState): Promise<void> {
@@ -18,13 +19,17 @@ export async function startPostmortem(state: IncidentState): Promise<void> {
     });
     state.record(
       'postmortem.started',
-      'fireline',
+      firelineActor,
       `Post-mortem drafting started (${postmortemWorkflowId(current.incidentId)})`,
     );
   } catch (err) {
     // Started before (a replayed resolution): one post-mortem per incident.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
-      state.record('postmortem.started', 'fireline', `Post-mortem could not start: ${failureMessage(err)}`);
+      state.record(
+        'postmortem.started',
+        firelineActor,
+        `Post-mortem could not start: ${failureMessage(err)}`,
+      );
     }
   }
 }

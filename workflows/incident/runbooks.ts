@@ -6,7 +6,7 @@ import type { runbookWorkflow } from '../runbook';
 import type { IncidentNotifier } from './notifier';
 import { type IncidentState, now } from './state';
 import { runbookRunId, runbookWorkflowId } from '../runbook/ids';
-import { runbookActor } from '../../domain/actors';
+import { firelineActor, runbookActor } from '../../domain/actors';
 
 /** The incident's runbooks: child workflows whose steps and outcome feed the incident. */
 export class IncidentRunbooks {
@@ -26,12 +26,12 @@ export class IncidentRunbooks {
     for (const invocation of list) {
       if (this.state.resolved) return;
       try {
-        const { done } = await this.begin(invocation, 'fireline');
+        const { done } = await this.begin(invocation, firelineActor);
         if ((await done) !== 'succeeded') return;
       } catch (err) {
         this.state.record(
           'runbook.failed',
-          'fireline',
+          firelineActor,
           `Runbook ${invocation.id} could not start: ${failureMessage(err)}`,
         );
         return;
@@ -187,7 +187,7 @@ export class IncidentRunbooks {
         } else {
           state.record(
             'approval.decided',
-            approval.decidedBy ?? 'fireline',
+            approval.decidedBy ?? firelineActor,
             `Approval ${approval.approvalId} ${approval.status}${approval.comment ? `: ${approval.comment}` : ''}`,
             { approvalId: approval.approvalId, status: approval.status },
           );

@@ -1,6 +1,7 @@
 import type { Incident, SlaBreach } from '../../domain/incident';
 import type { IncidentNotifier } from './notifier';
 import type { IncidentState } from './state';
+import { firelineActor } from '../../domain/actors';
 
 interface SlaCheck {
   kind: SlaBreach['kind'];
@@ -55,7 +56,7 @@ export class IncidentSla {
         { kind: check.kind, at: check.due, targetSeconds: check.targetSeconds },
       ];
       const what = `${check.kind === 'acknowledge' ? 'acknowledged' : 'resolved'} within ${formatSeconds(check.targetSeconds)}`;
-      this.state.record('sla.breached', 'fireline', `SLA breached: not ${what} (${current.severity})`, {
+      this.state.record('sla.breached', firelineActor, `SLA breached: not ${what} (${current.severity})`, {
         kind: check.kind,
         targetSeconds: check.targetSeconds,
       });

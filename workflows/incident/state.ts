@@ -10,7 +10,7 @@ import { searchAttributes } from '../search-attributes';
 import { advanceEscalation, freshEscalation } from './escalation-policy';
 import type { IncidentActionInput, PatchIncidentInput, SnoozeInput } from './messages';
 import type { IncidentWorkflowInput } from './input';
-import { integrationActor } from '../../domain/actors';
+import { firelineActor, integrationActor } from '../../domain/actors';
 
 export const now = (): string => new Date(Date.now()).toISOString();
 
@@ -186,7 +186,7 @@ export class IncidentState {
     current.escalation = freshEscalation(current.escalation.policy);
     return this.transition('triggered', {
       type: 'snooze.expired',
-      actor: 'fireline',
+      actor: firelineActor,
       message: 'Snooze expired: the incident is triggered again',
     });
   }
