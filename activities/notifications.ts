@@ -39,24 +39,46 @@ export function incidentUrl(publicUrl: string | undefined, incidentId: string): 
     : undefined;
 }
 
-/** Slack Block Kit message for an incident notification. */
+/**
+ * Slack's three control characters, escaped as its message formatting guide says, so that text
+ * from an alert cannot mention (`<!channel>`, `<@U…>`) or make a link of its own.
+ */
+export function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A URL inside Slack's `<url|text>`: its control characters and the separator percent-encoded. */
+function slackUrl(href: string): string {
+  return href.replace(/[<>|]/g, (c) => encodeURIComponent(c)).replace(/&/g, '&amp;');
+}
+
+/**
+ * Slack Block Kit message for an incident notification. What came from the alert (title,
+ * service, link texts) goes in plain_text objects, which Slack shows as they are; the top-level
+ * `text` (the notification's preview) is escaped and sent with mrkdwn off.
+ */
 export function slackMessage(context: NotificationContext, url: string | undefined): Record<string, unknown> {
   const headline =
     `${severityEmoji[context.severity] ?? ''} ${context.severity} ${context.priority}${context.major ? ' MAJOR' : ''}: ${context.title}`.trim();
   const links = [...(url ? [{ href: url, text: 'Open incident' }] : []), ...context.links];
+  const field = (label: string, value: string | number) => ({
+    type: 'plain_text',
+    text: `${label}\n${value}`,
+  });
   return {
-    text: headline,
+    text: slackEscape(headline),
+    mrkdwn: false,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: headline.slice(0, 150), emoji: true } },
       {
         type: 'section',
         fields: [
-          { type: 'mrkdwn', text: `*Incident*\n${context.incidentId}` },
-          { type: 'mrkdwn', text: `*Service*\n${context.service}` },
-          { type: 'mrkdwn', text: `*Status*\n${context.status}` },
-          { type: 'mrkdwn', text: `*Team*\n${context.team}` },
-          { type: 'mrkdwn', text: `*Alerts*\n${context.alertCount}` },
-          { type: 'mrkdwn', text: `*Why*\n${context.reason}` },
+          field('Incident', context.incidentId),
+          field('Service', context.service),
+          field('Status', context.status),
+          field('Team', context.team),
+          field('Alerts', context.alertCount),
+          field('Why', context.reason),
         ],
       },
       ...(links.length > 0
@@ -64,7 +86,12 @@ export function slackMessage(context: NotificationContext, url: string | undefin
             {
               type: 'context',
               elements: [
-                { type: 'mrkdwn', text: links.map((l) => `<${l.href}|${l.text ?? l.href}>`).join(' · ') },
+                {
+                  type: 'mrkdwn',
+                  text: links
+                    .map((l) => `<${slackUrl(l.href)}|${slackEscape(l.text ?? l.href)}>`)
+                    .join(' · '),
+                },
               ],
             },
           ]
