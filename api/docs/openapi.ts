@@ -23,7 +23,7 @@ export const routeDocs: Record<string, RouteDoc> = {
   'GET /healthz': { tag: 'Health', summary: 'Liveness: the process is up', auth: 'none' },
   'GET /readyz': {
     tag: 'Health',
-    summary: 'Readiness: Temporal and MongoDB answer (503 naming what does not)',
+    summary: 'Readiness: Temporal and MongoDB answer (503 saying which does not; why, only in the log)',
     auth: 'none',
   },
   'GET /metrics': { tag: 'Health', summary: 'Prometheus metrics of this process (text format)' },

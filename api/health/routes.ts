@@ -27,20 +27,30 @@ export function healthRoutes(deps: ApiDeps): Router {
     res.json({ status: 'ok' });
   });
 
-  /** Readiness: Temporal and MongoDB both answer; 503 naming what does not. */
+  /**
+   * Readiness: Temporal and MongoDB both answer; 503 saying which does not. The probe is
+   * unauthenticated, so why a check failed (addresses, driver errors) goes to the log only.
+   */
   router.get('/readyz', async (_req, res) => {
-    const checks = await Promise.allSettled([
+    const [temporal, mongodb] = await Promise.allSettled([
       withTimeout(
         'Temporal',
         deps.temporal.workflowService.describeNamespace({ namespace: deps.config.TEMPORAL_NAMESPACE }),
       ),
       withTimeout('MongoDB', pingMongo(deps.mongo)),
     ]);
-    const [temporal, mongo] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : errorMessage(c.reason)));
-    const ready = temporal === 'ok' && mongo === 'ok';
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : 'not_ready', checks: { temporal, mongodb: mongo } });
+    const failures = Object.fromEntries(
+      Object.entries({ temporal, mongodb }).flatMap(([name, check]) =>
+        check.status === 'rejected' ? [[name, errorMessage(check.reason)]] : [],
+      ),
+    );
+    const ready = Object.keys(failures).length === 0;
+    if (!ready) deps.logger.warn({ failures }, 'readiness check failed');
+    const state = (name: string) => (name in failures ? 'failing' : 'ok');
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not_ready',
+      checks: { temporal: state('temporal'), mongodb: state('mongodb') },
+    });
   });
 
   return router;
