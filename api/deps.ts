@@ -13,6 +13,7 @@ export interface ApiDeps {
     | 'TEMPORAL_NAMESPACE'
     | 'RATE_LIMIT_PER_MINUTE'
     | 'TEMPORAL_UI_URL'
+    | 'PUBLIC_URL'
   >;
   /** PagerDuty-compatible integration keys → service. */
   routingKeys?: Map<string, string>;

@@ -110,7 +110,10 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
     res.send(liveJs);
   });
 
+  // Served over HTTPS by a proxy in front (Node sees HTTP): the cookies are Secure all the same.
+  const secureCookies = deps.config.PUBLIC_URL?.startsWith('https:') === true;
   router.use('/ui', (req, res, next) => {
+    res.locals.secureCookies = secureCookies;
     res.setHeader('Content-Security-Policy', req.secure ? `${CSP}; upgrade-insecure-requests` : CSP);
     res.setHeader('Cache-Control', 'no-store');
     next();
@@ -158,9 +161,10 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
   };
   const signedIn: RequestHandler = (req, res) => {
     const body = req.body as Record<string, unknown>;
-    setKeyCookie(req, res, String(body.key).trim());
-    // A new session gets a new CSRF token.
-    rotateCsrfToken(req, res);
+    const key = String(body.key).trim();
+    setKeyCookie(req, res, key);
+    // A new session gets a new CSRF token, bound to its key.
+    rotateCsrfToken(req, res, key);
     res.redirect(303, safeNext(body.next) ?? '/ui/incidents');
   };
   router.post(
@@ -175,7 +179,7 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
 
   router.post('/ui/logout', form, requireCsrfToken, (req, res) => {
     clearKeyCookie(req, res);
-    rotateCsrfToken(req, res);
+    rotateCsrfToken(req, res, undefined);
     res.redirect(303, '/ui/login?signedOut=1');
   });
 

@@ -1,10 +1,14 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { HttpError } from '../errors';
 
 /** The API key the user signed in with (HttpOnly: page scripts never see it). */
 export const KEY_COOKIE = 'fireline_key';
-/** Double-submit CSRF token: the same random value in this cookie and in every state-changing form. */
+/**
+ * CSRF cookie: a random value. Forms carry it as it is before sign-in, and bound to the
+ * session (an HMAC of it keyed by the signed-in API key) after: a cookie planted by another
+ * site or subdomain is worth nothing without the key, which page scripts cannot read.
+ */
 export const CSRF_COOKIE = 'fireline_csrf';
 /** Name of the hidden form field carrying the CSRF token. */
 export const CSRF_FIELD = '_csrf';
@@ -47,8 +51,9 @@ function setCookie(
     'HttpOnly',
     'SameSite=Strict',
     ...(maxAgeSeconds === undefined ? [] : [`Max-Age=${maxAgeSeconds}`]),
-    // `trust proxy` is off, so this is true only when Node itself terminates TLS.
-    ...(req.secure ? ['Secure'] : []),
+    // `trust proxy` is off, so req.secure is true only when Node itself terminates TLS; behind a
+    // TLS-terminating proxy, an https PUBLIC_URL says the browser speaks HTTPS (secureCookies).
+    ...(req.secure || res.locals.secureCookies === true ? ['Secure'] : []),
   ];
   res.append('Set-Cookie', attributes.join('; '));
 }
@@ -61,12 +66,20 @@ export function clearKeyCookie(req: Request, res: Response): void {
   setCookie(req, res, KEY_COOKIE, '', 0);
 }
 
-/** A fresh CSRF token, set as the cookie and returned for the forms of the page being rendered. */
-export function rotateCsrfToken(req: Request, res: Response): string {
-  const token = randomBytes(32).toString('base64url');
-  setCookie(req, res, CSRF_COOKIE, token, undefined);
-  res.locals.csrfToken = token;
-  return token;
+/** What a form must carry for this CSRF cookie: the cookie itself, or bound to the session's key. */
+function formToken(csrfCookie: string, key: string | undefined): string {
+  return key ? createHmac('sha256', key).update(csrfCookie).digest('base64url') : csrfCookie;
+}
+
+/**
+ * A fresh CSRF cookie, and the token for the forms of the page being rendered; `key` is the
+ * session's API key when it changes in this response (sign-in), else the request's.
+ */
+export function rotateCsrfToken(req: Request, res: Response, key = readCookie(req, KEY_COOKIE)): string {
+  const cookie = randomBytes(32).toString('base64url');
+  setCookie(req, res, CSRF_COOKIE, cookie, undefined);
+  res.locals.csrfToken = formToken(cookie, key);
+  return res.locals.csrfToken as string;
 }
 
 /** The CSRF token of this response's forms (set by `ensureCsrfToken`). */
@@ -74,10 +87,11 @@ export function csrfTokenOf(res: Response): string {
   return typeof res.locals.csrfToken === 'string' ? res.locals.csrfToken : '';
 }
 
-/** Gives every UI response a CSRF token: the browser's cookie if it has a well-formed one, else a new one. */
+/** Gives every UI response a CSRF token: from the browser's cookie if it has a well-formed one, else a new one. */
 export const ensureCsrfToken: RequestHandler = (req, res, next) => {
   const existing = readCookie(req, CSRF_COOKIE);
-  if (existing && TOKEN_SHAPE.test(existing)) res.locals.csrfToken = existing;
+  if (existing && TOKEN_SHAPE.test(existing))
+    res.locals.csrfToken = formToken(existing, readCookie(req, KEY_COOKIE));
   else rotateCsrfToken(req, res);
   next();
 };
@@ -89,15 +103,20 @@ function sameToken(a: string, b: string): boolean {
 }
 
 /**
- * Double-submit check for a form POST: the hidden field must equal the CSRF
- * cookie. A page on another site can make the browser send the cookie, but
- * cannot read it to put it in the form.
+ * Check for a form POST: the hidden field must be the token of the CSRF cookie and, once
+ * signed in, of the session's key. A page on another site can make the browser send the
+ * cookies, but cannot read them to put the token in the form.
  */
 export const requireCsrfToken: RequestHandler = (req, _res, next) => {
   const cookie = readCookie(req, CSRF_COOKIE);
   const body = req.body as Record<string, unknown> | undefined;
   const field = body?.[CSRF_FIELD];
-  if (!cookie || !TOKEN_SHAPE.test(cookie) || typeof field !== 'string' || !sameToken(cookie, field)) {
+  if (
+    !cookie ||
+    !TOKEN_SHAPE.test(cookie) ||
+    typeof field !== 'string' ||
+    !sameToken(formToken(cookie, readCookie(req, KEY_COOKIE)), field)
+  ) {
     throw new HttpError(
       403,
       'csrf',
