@@ -19,6 +19,32 @@ import { webUiRoutes } from './ui/routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** A query parameter name that is, or Express reads as, `token` (`token`, `%74oken`, `token[]`). */
+function isTokenParam(name: string): boolean {
+  let decoded = name;
+  try {
+    decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    // Not valid percent-encoding: Express keeps such a name as it is, and so does this.
+  }
+  return /^\s*token\s*(\[|$)/i.test(decoded);
+}
+
+/** The URL with the value of every token parameter replaced, however its name is spelled. */
+export function redactTokenInUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      const name = eq < 0 ? part : part.slice(0, eq);
+      return isTokenParam(name) ? `${name}=[redacted]` : part;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}
+
 /** Builds the HTTP API; the caller decides where it listens (tests use supertest without listening). */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -39,8 +65,15 @@ export function createApp(deps: ApiDeps): Express {
       serializers: {
         req: (req: { url?: string; query?: Record<string, unknown> }) => ({
           ...req,
-          url: req.url?.replace(/([?&]token=)[^&]*/g, '$1[redacted]'),
-          query: req.query && 'token' in req.query ? { ...req.query, token: '[redacted]' } : req.query,
+          url: req.url && redactTokenInUrl(req.url),
+          query:
+            req.query &&
+            Object.fromEntries(
+              Object.entries(req.query).map(([name, value]) => [
+                name,
+                isTokenParam(name) ? '[redacted]' : value,
+              ]),
+            ),
         }),
       },
     }),

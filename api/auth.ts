@@ -63,7 +63,8 @@ export function createGuard(deps: AuthDeps) {
     const authenticate: RequestHandler = async (req, res, next) => {
       const queryToken =
         options.queryToken && typeof req.query.token === 'string' ? req.query.token : undefined;
-      const token = bearerToken(req.headers.authorization) ?? queryToken;
+      const headerToken = bearerToken(req.headers.authorization);
+      const token = headerToken ?? queryToken;
       if (!token) {
         res.setHeader('WWW-Authenticate', 'Bearer');
         throw new HttpError(401, 'unauthorized', 'An API key is required: Authorization: Bearer <key>');
@@ -72,6 +73,18 @@ export function createGuard(deps: AuthDeps) {
       if (!principal) {
         res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
         throw new HttpError(401, 'unauthorized', 'The API key is not valid or was revoked');
+      }
+      // A URL ends up in proxies' and senders' logs: only a key that can do nothing but post
+      // alerts may travel in one.
+      if (
+        headerToken === undefined &&
+        !(principal.scopes.length === 1 && principal.scopes[0] === 'alerts:write')
+      ) {
+        throw new HttpError(
+          403,
+          'forbidden',
+          'A key in the URL (?token=) may have only the alerts:write scope; send this key as Authorization: Bearer <key>',
+        );
       }
       if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
         throw new HttpError(403, 'forbidden', `This key lacks the ${scope} scope`);

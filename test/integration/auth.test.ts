@@ -108,6 +108,28 @@ describe('API keys and scopes', () => {
       .expect(401);
   });
 
+  it('takes a key in the URL only when alerts:write is its sole scope', async () => {
+    const body = {
+      status: 'firing',
+      receiver: 'fireline',
+      alerts: [{ status: 'firing', labels: { service: 'url-token-scope' }, fingerprint: 'u2' }],
+    };
+    const broad = await env.createKey('alertmanager-broad', ['alerts:write', 'incidents:write']);
+    const refused = await request(env.rawApp)
+      .post(`/v1/integrations/alertmanager?token=${broad}`)
+      .send(body)
+      .expect(403);
+    expect(refused.body.error.message).toMatch(/only the alerts:write scope/);
+    const admin = await env.createKey('alertmanager-admin', ['admin']);
+    await request(env.rawApp).post(`/v1/integrations/alertmanager?token=${admin}`).send(body).expect(403);
+    // The same keys as a header are fine.
+    await request(env.rawApp)
+      .post('/v1/integrations/alertmanager')
+      .set('Authorization', `Bearer ${broad}`)
+      .send(body)
+      .expect(200);
+  });
+
   it('records the key name as the actor, and lets only admin keys act for someone else', async () => {
     const writer = await env.createKey('dana', ['alerts:write', 'incidents:write', 'incidents:read']);
     const res = await request(env.rawApp)
@@ -177,7 +199,11 @@ describe('API keys and scopes', () => {
     });
     const token = await env.createKey('url-token', ['alerts:write']);
     await request(app).post(`/v1/integrations/grafana?token=${token}`).send({});
+    // Spelled so that Express still reads it as `token`.
+    await request(app).post(`/v1/integrations/grafana?%74oken=${token}&x=1`).send({});
+    await request(app).post(`/v1/integrations/grafana?tok%65n[]=${token}`).send({});
     expect(written).toContain('token=[redacted]');
+    expect(written).toContain('%74oken=[redacted]&x=1');
     expect(written).not.toContain(token);
   });
 });
