@@ -59,6 +59,11 @@ export const configSchema = z.object({
   FIRELINE_ROUTING_KEYS: z
     .string()
     .regex(/^[^=,\s]+=[^=,\s]+(,[^=,\s]+=[^=,\s]+)*$/, 'must look like key1=service1,key2=service2')
+    // A routing key is the only credential of /v2/enqueue: as long as PagerDuty's (32), so not guessable.
+    .refine(
+      (v) => v.split(',').every((pair) => pair.split('=')[0]!.length >= 32),
+      'every routing key must be at least 32 characters (PagerDuty integration keys are 32)',
+    )
     .transform((v) => new Map(v.split(',').map((pair) => pair.split('=') as [string, string])))
     .optional(),
   /** Post-mortem review: remind every this many seconds until published (default a day)… */

@@ -72,7 +72,7 @@ export async function createTestEnv(
   const models = createModels(mongo);
   await ensureIndexes(models);
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const routingKeys = new Map([['test-routing-key', 'payments']]);
+  const routingKeys = new Map([['test-routing-key-0123456789abcdef', 'payments']]);
   const rawApp = createApp({ config, temporal: client, mongo, models, logger, routingKeys });
   const { token: adminToken } = await createApiKey(models, 'test-admin', ['admin']);
   const app = express();

@@ -78,7 +78,7 @@ describe('API keys and scopes', () => {
     const pd = await request(env.rawApp)
       .post('/v2/enqueue')
       .send({
-        routing_key: 'test-routing-key',
+        routing_key: 'test-routing-key-0123456789abcdef',
         event_action: 'trigger',
         payload: { summary: 's', source: 'x', severity: 'info' },
       })

@@ -38,7 +38,7 @@ describe('fuzzing the API', () => {
   );
   const pagerDuty = fc.record(
     {
-      routing_key: fc.oneof(fc.constant('test-routing-key'), text),
+      routing_key: fc.oneof(fc.constant('test-routing-key-0123456789abcdef'), text),
       event_action: fc.oneof(fc.constantFrom('trigger', 'acknowledge', 'resolve'), text),
       dedup_key: fc.oneof(text, junk),
       payload: fc.oneof(fc.record({ summary: text, source: text, severity }, { requiredKeys: [] }), junk),

@@ -34,7 +34,7 @@ describe('alert integrations', () => {
 
   describe('PagerDuty Events API v2 (POST /v2/enqueue)', () => {
     const trigger = (extra: Record<string, unknown> = {}) => ({
-      routing_key: 'test-routing-key',
+      routing_key: 'test-routing-key-0123456789abcdef',
       event_action: 'trigger',
       payload: {
         summary: 'DB connections exhausted',
@@ -65,14 +65,22 @@ describe('alert integrations', () => {
 
       await request(env.app)
         .post('/v2/enqueue')
-        .send({ routing_key: 'test-routing-key', event_action: 'acknowledge', dedup_key: 'pd-cycle' })
+        .send({
+          routing_key: 'test-routing-key-0123456789abcdef',
+          event_action: 'acknowledge',
+          dedup_key: 'pd-cycle',
+        })
         .expect(202);
       const [acked] = await waitForStatus('payments', 'pd-cycle', 1, 'acknowledged');
       expect(acked!.acknowledgedBy).toBe('integration:pagerduty');
 
       await request(env.app)
         .post('/v2/enqueue')
-        .send({ routing_key: 'test-routing-key', event_action: 'resolve', dedup_key: 'pd-cycle' })
+        .send({
+          routing_key: 'test-routing-key-0123456789abcdef',
+          event_action: 'resolve',
+          dedup_key: 'pd-cycle',
+        })
         .expect(202);
       await waitForStatus('payments', 'pd-cycle', 1, 'resolved');
       await waitForCompletion(env, incidentWorkflowId('payments', 'pd-cycle'));
@@ -102,7 +110,11 @@ describe('alert integrations', () => {
     it('accepts and drops acknowledge/resolve for an unknown key', async () => {
       const res = await request(env.app)
         .post('/v2/enqueue')
-        .send({ routing_key: 'test-routing-key', event_action: 'resolve', dedup_key: 'never-triggered' })
+        .send({
+          routing_key: 'test-routing-key-0123456789abcdef',
+          event_action: 'resolve',
+          dedup_key: 'never-triggered',
+        })
         .expect(202);
       expect(res.body).toEqual({
         status: 'success',
@@ -115,7 +127,7 @@ describe('alert integrations', () => {
     it('refuses invalid events in PagerDuty’s error shape, naming the field', async () => {
       const missing = await request(env.app)
         .post('/v2/enqueue')
-        .send({ routing_key: 'test-routing-key', event_action: 'acknowledge' })
+        .send({ routing_key: 'test-routing-key-0123456789abcdef', event_action: 'acknowledge' })
         .expect(400);
       expect(missing.body).toEqual({
         status: 'invalid event',

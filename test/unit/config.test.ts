@@ -33,6 +33,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes routing keys of at least 32 characters only, as PagerDuty integration keys are', () => {
+    const key = '0123456789abcdef0123456789abcdef';
+    expect(loadConfig({ FIRELINE_ROUTING_KEYS: `${key}=payments` }).FIRELINE_ROUTING_KEYS).toEqual(
+      new Map([[key, 'payments']]),
+    );
+    expect(() => loadConfig({ FIRELINE_ROUTING_KEYS: `${key}=payments,short=search` })).toThrow(
+      /FIRELINE_ROUTING_KEYS: every routing key must be at least 32 characters/,
+    );
+  });
+
   it('requires a TLS certificate and key together', () => {
     expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/tmp/cert.pem' })).toThrow(/must be set together/);
   });
