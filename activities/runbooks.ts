@@ -8,6 +8,7 @@ import type {
   HttpStepResponse,
   RunbookResult,
 } from '../domain/runbook';
+import { failureMessage } from '../domain/failure';
 import { metrics } from '../infra/metrics';
 import { isDuplicateKeyError } from '../infra/mongo';
 import type { Models } from '../infra/models';
@@ -83,9 +84,7 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
       try {
         response = await withHeartbeats(() => transport({ ...request, method }, signal));
       } catch (err) {
-        throw new Error(
-          `${method} ${request.url}: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
-        );
+        throw new Error(`${method} ${request.url}: ${failureMessage(err)}`);
       }
       const body = response.body.slice(0, 500);
       const statusOk = request.expectStatus

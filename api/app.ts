@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { registry, scrape } from '../infra/metrics';
+import { measureOpenIncidents, registry, scrape } from '../infra/metrics';
 import { pinoHttp } from 'pino-http';
 import { apiKeyGuard } from './auth';
 import type { ApiDeps } from './deps';
@@ -9,7 +9,6 @@ import { errorHandler, notFoundHandler } from './errors';
 import { alertRoutes } from './alerts/routes';
 import { diagnosticsRoutes } from './health/diagnostics';
 import { healthRoutes } from './health/routes';
-import { measureOpenIncidentsOf } from './health/store';
 import { incidentRoutes } from './incidents/routes';
 import { runbookRoutes } from './runbooks/routes';
 import { postmortemRoutes } from './postmortems/routes';
@@ -83,7 +82,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(helmet());
   // Every route but /healthz, /readyz and the PagerDuty endpoint (which checks its routing key) takes an API key.
   const guard = apiKeyGuard(deps);
-  measureOpenIncidentsOf(deps);
+  measureOpenIncidents(deps);
   app.get('/metrics', ...guard('admin'), async (_req, res) => {
     res.type(registry.contentType).send(await scrape());
   });

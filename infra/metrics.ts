@@ -59,7 +59,7 @@ export const metrics = {
 let openIncidentsSource: Pick<Models, 'Incident'> | undefined;
 
 /** The open-incidents gauge reads these models when scraped. */
-export function measureOpenIncidents(models: Pick<Models, 'Incident'>): void {
+export function measureOpenIncidents({ models }: { models: Pick<Models, 'Incident'> }): void {
   openIncidentsSource = models;
 }
 

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     models,
     bundlePath: config.FIRELINE_WORKFLOW_BUNDLE ?? defaultBundlePath(),
   });
-  measureOpenIncidents(models);
+  measureOpenIncidents({ models });
   const metricsServer =
     config.WORKER_METRICS_PORT !== undefined ? await serveMetrics(config.WORKER_METRICS_PORT) : undefined;
   logger.info(

@@ -1,3 +1,4 @@
+import { isRunbookActor } from '../../domain/actors';
 import type { IncidentDocument } from '../../infra/models';
 import type { ApiDeps } from '../deps';
 
@@ -63,7 +64,7 @@ const seconds = (from: Date, to: Date | undefined) =>
 
 function statsOf(key: string, incidents: IncidentFacts[]): GroupStats {
   const resolved = incidents.filter((i) => i.resolvedAt);
-  const autoResolved = resolved.filter((i) => i.resolvedBy?.startsWith('runbook:'));
+  const autoResolved = resolved.filter((i) => i.resolvedBy !== undefined && isRunbookActor(i.resolvedBy));
   return {
     key,
     incidents: incidents.length,
@@ -91,7 +92,9 @@ export function incidentAnalytics(incidents: IncidentFacts[], groupBy: GroupBy) 
   const groups = new Map<string, IncidentFacts[]>();
   for (const incident of incidents) {
     const key = incident[groupBy];
-    groups.set(key, [...(groups.get(key) ?? []), incident]);
+    const group = groups.get(key);
+    if (group) group.push(incident);
+    else groups.set(key, [incident]);
   }
   const recurring = new Map<string, { service: string; title: string; incidents: number; alerts: number }>();
   for (const incident of incidents) {

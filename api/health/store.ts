@@ -1,8 +1,7 @@
-import { measureOpenIncidents } from '../../infra/metrics';
 import type { ApiDeps } from '../deps';
 import { NotFoundError } from '../errors';
 
-// The operators' endpoints' MongoDB reads (round-trip checks, the open-incident gauge): route files call these.
+// The operators' endpoints' MongoDB reads (round-trip checks): route files call these.
 
 type Store = Pick<ApiDeps, 'models'>;
 
@@ -24,9 +23,4 @@ export async function loadRoundTripCheck(deps: Store, checkId: string): Promise<
     requestedAt: check.requestedAt.toISOString(),
     recordedAt: check.recordedAt.toISOString(),
   };
-}
-
-/** Has /metrics count the open incidents (by severity) in this API's database at each scrape. */
-export function measureOpenIncidentsOf(deps: Store): void {
-  measureOpenIncidents(deps.models);
 }

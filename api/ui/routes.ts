@@ -31,6 +31,9 @@ import { approvalIdPattern } from '../../workflows/runbook/ids';
 import { postmortemIdOf, postmortemIdPattern } from '../../workflows/postmortem/ids';
 import { incidentIdBody, incidentIdPattern } from '../../workflows/incident/ids';
 
+/** A path under one incident's page, capturing the incident id. */
+const incidentPagePath = new RegExp(`^/ui/incidents/(${incidentIdBody})(/|$)`);
+
 /**
  * The web UI's own Content-Security-Policy: helmet's default without
  * 'unsafe-inline' styles (the UI has none) and with upgrade-insecure-requests
@@ -291,7 +294,7 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
         : status < 500 && failure.expose === true && typeof failure.message === 'string'
           ? failure.message
           : 'Internal server error. The details are in the server log.';
-    const incident = new RegExp(`^/ui/incidents/(${incidentIdBody})(/|$)`).exec(req.path)?.[1];
+    const incident = incidentPagePath.exec(req.path)?.[1];
     sendPage(
       res,
       errorPage(

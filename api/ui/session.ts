@@ -72,10 +72,10 @@ function formToken(csrfCookie: string, key: string | undefined): string {
 }
 
 /**
- * A fresh CSRF cookie, and the token for the forms of the page being rendered; `key` is the
- * session's API key when it changes in this response (sign-in), else the request's.
+ * A fresh CSRF cookie, and the token for the forms of the page being rendered, bound to `key`:
+ * the session's API key as it is after this response (none once signed out).
  */
-export function rotateCsrfToken(req: Request, res: Response, key = readCookie(req, KEY_COOKIE)): string {
+export function rotateCsrfToken(req: Request, res: Response, key: string | undefined): string {
   const cookie = randomBytes(32).toString('base64url');
   setCookie(req, res, CSRF_COOKIE, cookie, undefined);
   res.locals.csrfToken = formToken(cookie, key);
@@ -92,7 +92,7 @@ export const ensureCsrfToken: RequestHandler = (req, res, next) => {
   const existing = readCookie(req, CSRF_COOKIE);
   if (existing && TOKEN_SHAPE.test(existing))
     res.locals.csrfToken = formToken(existing, readCookie(req, KEY_COOKIE));
-  else rotateCsrfToken(req, res);
+  else rotateCsrfToken(req, res, readCookie(req, KEY_COOKIE));
   next();
 };
 
