@@ -16,7 +16,10 @@ import type {
   UnreachableTarget,
 } from '../domain/incident';
 import { noEscalationPolicy } from '../domain/incident';
-import { isDuplicateKeyError } from '../infra/mongo';
+import { ApplicationFailure } from '@temporalio/common';
+import { failureMessage } from '../domain/failure';
+import { saveRefusedType } from '../domain/incident';
+import { isDocumentRefusal, isDuplicateKeyError } from '../infra/mongo';
 import { optionalIncidentFields, timelineEntryId, toIncidentDocument, type Models } from '../infra/models';
 import { whoIsOnCall } from '../domain/oncall-schedule';
 import type { OnCallCatalog } from '../domain/oncall';
@@ -124,46 +127,18 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
      * keyed by incident and sequence, and an older version never overwrites a newer one.
      */
     async saveIncident(input: { incident: Incident; timeline: TimelineEntry[] }): Promise<void> {
-      const { incident, timeline } = input;
-      if (timeline.length > 0) {
-        try {
-          await deps.models.TimelineEntry.bulkWrite(
-            timeline.map((entry) => ({
-              updateOne: {
-                filter: { _id: timelineEntryId(incident.incidentId, entry.seq) },
-                update: {
-                  $setOnInsert: { ...entry, incidentId: incident.incidentId, at: new Date(entry.at) },
-                },
-                upsert: true,
-              },
-            })),
-            { ordered: false },
-          );
-        } catch (err) {
-          // Two saves racing to upsert the same entry: one inserted it, which is all either wanted.
-          if (!isDuplicateKeyError(err)) throw err;
-        }
-      }
-      const { _id, ...fields } = toIncidentDocument(incident);
-      // Read the stored version, then write by `_id` alone, rather than one update
-      // filtered on `{ _id, version: { $lt } }`: MongoDB-wire servers such as
-      // FerretDB look up only a bare `_id` filter by key and scan the whole
-      // collection for anything else, which at a few thousand incidents made every
-      // save a full scan. The workflow runs one save at a time, so the only racer
-      // is an earlier attempt of the same save that timed out; the worker cancels
-      // such an attempt, and a cancelled attempt does not start its write.
-      const stored = await deps.models.Incident.findById(_id, { version: 1 }).lean<{ version?: number }>();
-      if (stored && (stored.version ?? 0) >= incident.version) return; // stale: a newer version is stored
-      if (Context.current().cancellationSignal.aborted) return;
       try {
-        await deps.models.Incident.updateOne(
-          { _id },
-          { $set: fields, ...unsetMissing(fields) },
-          { upsert: true },
-        );
+        await saveIncidentDocument(deps, input);
       } catch (err) {
-        // Two attempts racing to insert the same new incident: one inserted it, which is all either wanted.
-        if (!isDuplicateKeyError(err)) throw err;
+        // A document MongoDB refuses is refused on every attempt: say so at once, so the
+        // workflow records it and goes on, instead of retrying it for ever.
+        if (isDocumentRefusal(err)) {
+          throw ApplicationFailure.nonRetryable(
+            `MongoDB refused incident ${input.incident.incidentId} v${input.incident.version}: ${failureMessage(err)}`,
+            saveRefusedType,
+          );
+        }
+        throw err;
       }
     },
 
@@ -177,6 +152,54 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
       return planDeliveries(deps.catalog, input.targets, new Date(input.at), input.key);
     },
   };
+}
+
+/** Writes the timeline entries, then the incident unless a newer version is stored. */
+async function saveIncidentDocument(
+  deps: Pick<IncidentActivityDeps, 'models'>,
+  input: { incident: Incident; timeline: TimelineEntry[] },
+): Promise<void> {
+  const { incident, timeline } = input;
+  if (timeline.length > 0) {
+    try {
+      await deps.models.TimelineEntry.bulkWrite(
+        timeline.map((entry) => ({
+          updateOne: {
+            filter: { _id: timelineEntryId(incident.incidentId, entry.seq) },
+            update: {
+              $setOnInsert: { ...entry, incidentId: incident.incidentId, at: new Date(entry.at) },
+            },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+    } catch (err) {
+      // Two saves racing to upsert the same entry: one inserted it, which is all either wanted.
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+  }
+  const { _id, ...fields } = toIncidentDocument(incident);
+  // Read the stored version, then write by `_id` alone, rather than one update
+  // filtered on `{ _id, version: { $lt } }`: MongoDB-wire servers such as
+  // FerretDB look up only a bare `_id` filter by key and scan the whole
+  // collection for anything else, which at a few thousand incidents made every
+  // save a full scan. The workflow runs one save at a time, so the only racer
+  // is an earlier attempt of the same save that timed out; the worker cancels
+  // such an attempt, and a cancelled attempt does not start its write.
+  const stored = await deps.models.Incident.findById(_id, { version: 1 }).lean<{ version?: number }>();
+  if (stored && (stored.version ?? 0) >= incident.version) return; // stale: a newer version is stored
+  if (Context.current().cancellationSignal.aborted) return;
+  try {
+    await deps.models.Incident.updateOne(
+      { _id },
+      { $set: fields, ...unsetMissing(fields) },
+      { upsert: true },
+    );
+  } catch (err) {
+    // Two attempts racing to insert the same new incident: one inserted it, which is all either wanted.
+    if (!isDuplicateKeyError(err)) throw err;
+  }
 }
 
 /** `$unset` for optional fields that were cleared (snoozedUntil after a snooze ends), if any. */

@@ -61,6 +61,9 @@ export function slackMessage(context: NotificationContext, url: string | undefin
   const headline =
     `${severityEmoji[context.severity] ?? ''} ${context.severity} ${context.priority}${context.major ? ' MAJOR' : ''}: ${context.title}`.trim();
   const links = [...(url ? [{ href: url, text: 'Open incident' }] : []), ...context.links];
+  const labels = Object.entries(context.labels ?? {})
+    .map(([name, value]) => `${name}=${value}`)
+    .join('  ');
   const field = (label: string, value: string | number) => ({
     type: 'plain_text',
     text: `${label}\n${value}`,
@@ -81,6 +84,10 @@ export function slackMessage(context: NotificationContext, url: string | undefin
           field('Why', context.reason),
         ],
       },
+      // Slack's limit for a text object is 3,000 characters.
+      ...(labels
+        ? [{ type: 'context', elements: [{ type: 'plain_text', text: labels.slice(0, 2900), emoji: false }] }]
+        : []),
       ...(links.length > 0
         ? [
             {
@@ -170,6 +177,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
           `Service: ${context.service}  Team: ${context.team}  Status: ${context.status}`,
           `Severity: ${context.severity}  Priority: ${context.priority}${context.major ? '  MAJOR INCIDENT' : ''}`,
           `Alerts: ${context.alertCount}  Why you: ${context.reason}`,
+          ...Object.entries(context.labels ?? {}).map(([name, value]) => `Label ${name}: ${value}`),
           ...context.links.map((l) => `${l.text ?? 'Link'}: ${l.href}`),
         ].join('\n'),
         headers: { 'X-Fireline-Incident': context.incidentId, 'Idempotency-Key': idempotencyKey },

@@ -1,7 +1,7 @@
 import type { NotificationContext } from '../domain/incident';
 import type { PostmortemStatus } from '../domain/postmortem';
 import { isDuplicateKeyError } from '../infra/mongo';
-import { fromIncidentDocument, type Models } from '../infra/models';
+import { fromIncidentDocument, toPostmortemDocument, type Models } from '../infra/models';
 import type { OnCallCatalog } from '../domain/oncall';
 import { buildPostmortem } from '../domain/postmortem-draft';
 import { planDeliveries } from './incident';
@@ -64,7 +64,7 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
         }),
         new Date(),
       );
-      const { postmortemId, ...fields } = draft;
+      const { _id: postmortemId, ...fields } = toPostmortemDocument(draft);
       const generated = Object.fromEntries(
         Object.entries(fields).filter(([k]) => !(reviewFields as readonly string[]).includes(k)),
       );
@@ -114,6 +114,7 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
         major: pm.major,
         team: pm.team,
         alertCount: incident.alertCount,
+        labels: {},
         links: [],
         reason: `post-mortem ${input.postmortemId} is ${pm.status} (reminder ${input.reminder}${input.escalate ? ', escalated' : ''}); owner ${pm.owner}`,
       };

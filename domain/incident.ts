@@ -45,6 +45,9 @@ export interface AlertEvent {
   receivedAt: string;
 }
 
+/** The failure type of a save MongoDB refused: retrying the same document cannot succeed. */
+export const saveRefusedType = 'IncidentSaveRefused';
+
 export type Impact = 'high' | 'medium' | 'low';
 export type Urgency = 'high' | 'medium' | 'low';
 
@@ -145,6 +148,7 @@ export type TimelineType =
   | 'approval.decided'
   | 'mitigated'
   | 'sla.breached'
+  | 'save.failed'
   | 'postmortem.started';
 
 export interface TimelineEntry {
@@ -185,7 +189,9 @@ export interface Incident {
   resolvedAt?: string;
   resolvedBy?: string;
   resolutionNote?: string;
+  /** The first alert's labels and annotations, names exactly as sent. */
   labels: Record<string, string>;
+  annotations: Record<string, string>;
   links: AlertLink[];
   /** Set when a runbook remediated and verified the fix. */
   mitigatedAt?: string;
@@ -211,6 +217,8 @@ export interface NotificationContext {
   major: boolean;
   team: string;
   alertCount: number;
+  /** The first alert's labels, names exactly as sent. */
+  labels: Record<string, string>;
   links: AlertLink[];
   /** Why it is sent: `level 1 (pass 1 of 2)`, `fallback`. */
   reason: string;

@@ -108,6 +108,8 @@ export function buildPostmortem(
     priority: incident.priority,
     team: incident.team,
     major: incident.major,
+    labels: incident.labels,
+    annotations: incident.annotations,
     status: 'draft',
     owner: incident.commander
       ? userActor(incident.commander)

@@ -52,6 +52,9 @@ export interface Postmortem {
   priority: Priority;
   team: string;
   major: boolean;
+  /** The incident's labels and annotations, names exactly as the alert sent them. */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
   status: PostmortemStatus;
   owner: string;
   times: {

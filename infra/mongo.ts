@@ -32,3 +32,33 @@ export function isDuplicateKeyError(err: unknown): boolean {
     writeErrors.every((w: unknown) => typeof w === 'object' && w !== null && 'code' in w && w.code === 11000)
   );
 }
+
+/**
+ * Server error codes meaning "this document will never be accepted", as
+ * opposed to a server that is away or busy: BadValue, TypeMismatch,
+ * FailedToParse, DollarPrefixedFieldName, InvalidDBRef, EmptyFieldName,
+ * DottedFieldName, DocumentValidationFailure, BSONObjectTooLarge, KeyTooLong.
+ */
+const documentRefusalCodes = new Set([2, 9, 14, 52, 55, 56, 57, 121, 10334, 17280]);
+
+/**
+ * Whether MongoDB (or the driver, before sending) refused the document itself,
+ * so retrying the same write can never succeed.
+ */
+export function isDocumentRefusal(err: unknown): boolean {
+  if (err instanceof mongoose.Error.ValidationError || err instanceof mongoose.Error.CastError) return true;
+  if (typeof err !== 'object' || err === null) return false;
+  const name = (err as { name?: unknown }).name;
+  // The driver's serializer refuses what BSON cannot hold (a key with a NUL, a document over 16 MB).
+  if (name === 'BSONError') return true;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'number' && documentRefusalCodes.has(code)) return true;
+  const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
+  return (
+    Array.isArray(writeErrors) &&
+    writeErrors.length > 0 &&
+    writeErrors.every(
+      (w: unknown) => isDocumentRefusal(w) || isDocumentRefusal((w as { err?: unknown })?.err),
+    )
+  );
+}

@@ -10,6 +10,8 @@ export const searchAttributes = {
   priority: defineSearchAttributeKey('FirelinePriority', 'KEYWORD'),
   status: defineSearchAttributeKey('FirelineStatus', 'KEYWORD'),
   team: defineSearchAttributeKey('FirelineTeam', 'KEYWORD'),
+  /** Finds an open incident's workflow even when MongoDB has no copy of it yet. */
+  incidentId: defineSearchAttributeKey('FirelineIncidentId', 'KEYWORD'),
 };
 
 /** Temporal's names for the index value types, as the CLI and operator service spell them. */

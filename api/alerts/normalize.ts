@@ -90,9 +90,10 @@ export function severityFromLabel(value: string | undefined): AlertSeverity {
   }
 }
 
-const serviceLabels = ['service', 'app', 'job', 'namespace'];
+// `service.name` is OpenTelemetry's resource attribute, as Prometheus 3 keeps it.
+const serviceLabels = ['service', 'service.name', 'app', 'job', 'namespace'];
 
-/** The service an Alertmanager/Grafana alert belongs to: a `service` label, else app/job/namespace, else the receiver. */
+/** The service an Alertmanager/Grafana alert belongs to: a `service` (or `service.name`) label, else app/job/namespace, else the receiver. */
 export function serviceOf(labels: Record<string, string>, receiver: string): string {
   for (const name of serviceLabels) {
     const value = labels[name]?.trim();

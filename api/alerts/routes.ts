@@ -11,7 +11,7 @@ import {
   nativeAlertSchema,
   pagerDutyEventSchema,
 } from './schemas';
-import { deliverAlertEvent } from '../incidents/service';
+import { deliverAlertEvent, deliverAlertEvents } from '../incidents/service';
 import { documented, validated } from '../validate';
 
 function pagerDutyInvalid(res: Response, message: string, errors: string[]): void {
@@ -71,7 +71,7 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
       async ({ body }, _req, res) => {
         const events: AlertEvent[] = fromAlertmanager(body, integration, new Date());
         // All events are durably in Temporal before the 200; Alertmanager retries the whole batch otherwise.
-        const results = await Promise.all(events.map((event) => deliverAlertEvent(deps, event)));
+        const results = await deliverAlertEvents(deps, events);
         res.status(200).json({
           status: 'success',
           processed: events.length,

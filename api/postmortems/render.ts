@@ -13,6 +13,16 @@ function md(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+/** The alert's labels and annotations, each with its heading, left out when there are none. */
+function alertDetails(pm: Postmortem): Array<[string, Array<[string, string]>]> {
+  return (
+    [
+      ['Alert labels', Object.entries(pm.labels ?? {})],
+      ['Alert annotations', Object.entries(pm.annotations ?? {})],
+    ] as Array<[string, Array<[string, string]>]>
+  ).filter(([, entries]) => entries.length > 0);
+}
+
 export function toMarkdown(pm: Postmortem): string {
   const lines = [
     `# Post-mortem: ${pm.title}`,
@@ -38,6 +48,14 @@ export function toMarkdown(pm: Postmortem): string {
     `| Time to mitigate | ${duration(pm.metrics.timeToMitigateSeconds)} |`,
     `| Time to resolve | ${duration(pm.metrics.timeToResolveSeconds)} |`,
     '',
+    ...alertDetails(pm).flatMap(([heading, entries]) => [
+      `## ${heading}`,
+      '',
+      '| Name | Value |',
+      '| --- | --- |',
+      ...entries.map(([name, value]) => `| ${md(name)} | ${md(value)} |`),
+      '',
+    ]),
     '## Timeline',
     '',
     '| Time | Event | Actor | What happened |',
@@ -141,6 +159,13 @@ export function postmortemHtml(pm: Postmortem): SafeHtml {
     <table>
       ${times.map(([k, v]) => row(k, v))}
     </table>
+    ${alertDetails(pm).map(
+      ([heading, entries]) =>
+        html`<h2>${heading}</h2>
+          <table>
+            ${entries.map(([name, value]) => row(name, value))}
+          </table>`,
+    )}
     <h2>Timeline</h2>
     <table>
       <tr>

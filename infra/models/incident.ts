@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Incident } from '../../domain/incident';
+import { fromStoredPairs, toStoredPairs, type StoredPair } from './string-map';
 
 /**
  * Every field of a stored incident, listed once: the schema, the date
@@ -30,7 +31,8 @@ const incidentFields = {
   resolvedAt: { type: Date },
   resolvedBy: { type: String },
   resolutionNote: { type: String },
-  labels: { type: Schema.Types.Mixed, default: {} },
+  labels: { type: Schema.Types.Mixed, default: [] },
+  annotations: { type: Schema.Types.Mixed, default: [] },
   links: { type: Schema.Types.Mixed, default: [] },
   mitigatedAt: { type: Date },
   runbookRuns: { type: Schema.Types.Mixed, default: [] },
@@ -54,11 +56,20 @@ export const optionalIncidentFields = fieldNames.filter(
   (f) => !('required' in incidentFields[f]) && !('default' in incidentFields[f]),
 );
 
-/** An incident as stored: the workflow's Incident with its timestamps as Dates, keyed by incidentId. */
-export type IncidentDocument = Omit<Incident, DateField | 'incidentId'> & {
+/** Maps whose names come from alerts, stored as name/value pairs (see string-map.ts). */
+const pairFields = ['labels', 'annotations'] as const satisfies Array<keyof Fields>;
+type PairField = (typeof pairFields)[number];
+
+/**
+ * An incident as stored: the workflow's Incident with its timestamps as Dates,
+ * its labels and annotations as pairs, keyed by incidentId.
+ */
+export type IncidentDocument = Omit<Incident, DateField | PairField | 'incidentId'> & {
   _id: string;
   updatedAt: Date;
-} & { [K in RequiredDateField]: Date } & { [K in Exclude<DateField, RequiredDateField>]?: Date };
+} & { [K in PairField]: StoredPair[] } & { [K in RequiredDateField]: Date } & {
+  [K in Exclude<DateField, RequiredDateField>]?: Date;
+};
 
 const incidentSchema = new Schema<IncidentDocument>(
   {
@@ -84,6 +95,7 @@ export function toIncidentDocument(incident: Incident): IncidentDocument {
     if (value === undefined) delete doc[field];
     else doc[field] = new Date(value);
   }
+  for (const field of pairFields) doc[field] = toStoredPairs(incident[field] ?? {});
   return doc as IncidentDocument;
 }
 
@@ -94,5 +106,6 @@ export function fromIncidentDocument(doc: IncidentDocument): Incident {
     const value = doc[field];
     if (value instanceof Date) incident[field] = value.toISOString();
   }
+  for (const field of pairFields) incident[field] = fromStoredPairs(doc[field]);
   return incident as unknown as Incident;
 }

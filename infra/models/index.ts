@@ -14,7 +14,7 @@ export {
   type IncidentDocument,
 } from './incident';
 export { apiScopes, type ApiKeyDocument, type ApiScope } from './api-key';
-export { fromPostmortemDocument, type PostmortemDocument } from './postmortem';
+export { fromPostmortemDocument, toPostmortemDocument, type PostmortemDocument } from './postmortem';
 export type { ActionLedgerEntry, DrillReportDocument } from './runbook';
 export { timelineEntryId, type TimelineEntryDocument } from './timeline-entry';
 

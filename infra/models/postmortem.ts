@@ -1,9 +1,17 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { actionItemStatuses, postmortemStatuses, type Postmortem } from '../../domain/postmortem';
 import { incidentSeverities, priorities } from '../../domain/incident';
+import { fromStoredPairs, toStoredPairs, type StoredPair } from './string-map';
 
-/** A stored post-mortem: the domain object keyed by postmortemId. Timestamps are ISO-8601 UTC strings. */
-export type PostmortemDocument = Omit<Postmortem, 'postmortemId'> & { _id: string };
+/**
+ * A stored post-mortem: the domain object keyed by postmortemId, labels and
+ * annotations as name/value pairs (string-map.ts). Timestamps are ISO-8601 UTC strings.
+ */
+export type PostmortemDocument = Omit<Postmortem, 'postmortemId' | 'labels' | 'annotations'> & {
+  _id: string;
+  labels?: StoredPair[];
+  annotations?: StoredPair[];
+};
 
 const actionItemSchema = new Schema(
   {
@@ -27,6 +35,8 @@ const postmortemSchema = new Schema<PostmortemDocument>(
     priority: { type: String, required: true, enum: priorities },
     team: { type: String, required: true },
     major: { type: Boolean, required: true },
+    labels: { type: Schema.Types.Mixed, default: [] },
+    annotations: { type: Schema.Types.Mixed, default: [] },
     status: { type: String, required: true, enum: postmortemStatuses },
     owner: { type: String, required: true },
     times: { type: Schema.Types.Mixed, required: true },
@@ -51,16 +61,29 @@ const postmortemSchema = new Schema<PostmortemDocument>(
 postmortemSchema.index({ 'times.detectedAt': -1 });
 postmortemSchema.index({ service: 1, 'times.detectedAt': -1 });
 
+/** The post-mortem as stored. */
+export function toPostmortemDocument(pm: Postmortem): PostmortemDocument {
+  const { postmortemId, labels, annotations, ...rest } = pm;
+  return {
+    ...rest,
+    _id: postmortemId,
+    labels: toStoredPairs(labels),
+    annotations: toStoredPairs(annotations),
+  };
+}
+
 export function postmortemModel(connection: Connection): Model<PostmortemDocument> {
   return connection.model<PostmortemDocument>('Postmortem', postmortemSchema);
 }
 
 /** The stored document as the domain object; empty lists may come back missing (an upsert drops them), so they are filled in. */
 export function fromPostmortemDocument(doc: PostmortemDocument): Postmortem {
-  const { _id, ...rest } = doc;
+  const { _id, labels, annotations, ...rest } = doc;
   return {
     ...rest,
     postmortemId: _id,
+    labels: fromStoredPairs(labels),
+    annotations: fromStoredPairs(annotations),
     // Drafts made before incidents' mitigatedAt was read back as a string hold a Date there.
     times: Object.fromEntries(
       Object.entries(rest.times).map(([k, v]: [string, unknown]) => [

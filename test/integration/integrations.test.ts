@@ -3,6 +3,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Incident } from '../../domain/incident';
 import { acknowledgeUpdate, incidentQuery } from '../../workflows/incident/messages';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
+import { postmortemIdOf } from '../../workflows/postmortem/ids';
 import { eventually } from '../helpers/http-receiver';
 import type { TestEnv } from '../helpers/test-env';
 import { createIncidentTestEnv, waitForCompletion } from '../helpers/incidents';
@@ -260,6 +261,111 @@ describe('alert integrations', () => {
       const [incident] = await waitForStatus('storage', 'gf-disk', 1, 'triggered');
       expect(incident).toMatchObject({ integration: 'grafana', severity: 'SEV3', title: 'Disk 95% full' });
       expect(incident!.links.map((l) => l.text)).toEqual(['Dashboard', 'Panel', 'Silence']);
+    });
+
+    it('keeps OpenTelemetry-style and UTF-8 label names exactly, through MongoDB, the API and the post-mortem', async () => {
+      const labels = {
+        alertname: 'PodCrashLooping',
+        'service.name': 'otel-shop',
+        'k8s.pod.name': 'cart-7d9f',
+        $team: 'carts',
+        'région.🔥': 'eu',
+        severity: 'warning',
+      };
+      const annotations = { summary: 'cart pod restarting', 'runbook.hint': 'check $HOME & <limits>' };
+      await request(env.app)
+        .post('/v1/integrations/alertmanager')
+        .send({
+          version: '4',
+          status: 'firing',
+          receiver: 'fireline',
+          groupLabels: { alertname: 'PodCrashLooping' },
+          commonLabels: {},
+          commonAnnotations: {},
+          alerts: [{ status: 'firing', labels, annotations, fingerprint: 'otel-fp-1' }],
+        })
+        .expect(200);
+      const [doc] = await waitForStatus('otel-shop', 'otel-fp-1', 1, 'triggered');
+      const listed = await request(env.app).get('/v1/incidents?service=otel-shop').expect(200);
+      expect(listed.body.incidents.map((i: Incident) => i.incidentId)).toContain(doc!._id);
+      const shown = (await request(env.app).get(`/v1/incidents/${doc!._id}`).expect(200)).body as Incident;
+      expect(Object.entries(shown.labels)).toEqual(Object.entries(labels));
+      expect(shown.annotations).toEqual(annotations);
+      await request(env.app).post(`/v1/incidents/${doc!._id}/acknowledge`).send({}).expect(200);
+      await request(env.app).post(`/v1/incidents/${doc!._id}/resolve`).send({}).expect(200);
+      const pm = await eventually(async () => {
+        const res = await request(env.app)
+          .get(`/v1/postmortems/${postmortemIdOf(doc!._id)}`)
+          .expect(200);
+        return res.body as { labels: Record<string, string>; annotations: Record<string, string> };
+      });
+      expect(pm.labels).toEqual(labels);
+      expect(pm.annotations).toEqual(annotations);
+    });
+
+    it('sends one signal per incident for a batch, however many alerts it holds', async () => {
+      const alerts = Array.from({ length: 60 }, (_, i) => ({
+        status: 'firing',
+        labels: { alertname: 'Batch', service: 'batch', shard: String(i % 2) },
+        fingerprint: `batch-fp-${i % 2}`,
+      }));
+      const res = await request(env.app)
+        .post('/v1/integrations/alertmanager')
+        .send({ version: '4', status: 'firing', receiver: 'fireline', alerts })
+        .expect(200);
+      expect(res.body.processed).toBe(60);
+      for (const fp of ['batch-fp-0', 'batch-fp-1']) {
+        const workflowId = incidentWorkflowId('batch', fp);
+        await eventually(async () => {
+          const live = await env.client.workflow.getHandle(workflowId).query(incidentQuery);
+          expect(live?.alertCount).toBe(30);
+        });
+        const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+        const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes);
+        expect(signals).toHaveLength(1);
+      }
+    });
+
+    it('refuses labels, annotations and batches beyond their bounds with 400 naming the field', async () => {
+      const post = (body: Record<string, unknown>) =>
+        request(env.app)
+          .post('/v1/integrations/alertmanager')
+          .send({ version: '4', status: 'firing', receiver: 'fireline', ...body })
+          .expect(400);
+      const long = await post({
+        alerts: [{ status: 'firing', labels: { service: 'x', big: 'v'.repeat(2049) } }],
+      });
+      expect(long.body.error.details[0].field).toBe('body.alerts.0.labels.big');
+      const lone = await post({ alerts: [{ status: 'firing', labels: { ['bad\ud800']: 'x' } }] });
+      expect(lone.body.error.details[0].field).toMatch(/^body\.alerts\.0\.labels/);
+      // Common annotations are copied into every alert: 20 alerts × 10,000 characters is over the bound.
+      const amplified = await post({
+        commonAnnotations: {
+          description: 'd'.repeat(10_000),
+          more: 'm'.repeat(10_000),
+          rest: 'r'.repeat(10_000),
+          last: 'l'.repeat(10_000),
+          final: 'f'.repeat(10_000),
+          extra: 'e'.repeat(10_000),
+          tail: 't'.repeat(10_000),
+        },
+        alerts: [{ status: 'firing', labels: { service: 'x' } }],
+      });
+      expect(amplified.body.error.details[0].field).toBe('body.alerts.0.annotations');
+      const details = await request(env.app)
+        .post('/v2/enqueue')
+        .send({
+          routing_key: 'test-routing-key-0123456789abcdef',
+          event_action: 'trigger',
+          payload: {
+            summary: 's',
+            source: 'x',
+            severity: 'info',
+            custom_details: { blob: 'b'.repeat(20_000) },
+          },
+        })
+        .expect(400);
+      expect(details.body.errors[0]).toMatch(/^payload\.custom_details/);
     });
 
     it('refuses a malformed webhook with 400 naming the field', async () => {

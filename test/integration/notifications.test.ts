@@ -33,6 +33,7 @@ describe('deliverNotification', () => {
     severity: 'SEV1',
     priority: 'P1',
     status: 'triggered',
+    labels: {},
     major: true,
     team: 'payments',
     alertCount: 3,

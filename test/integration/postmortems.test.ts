@@ -105,7 +105,7 @@ describe('post-mortems and SLAs', () => {
     const history = await env.client.workflow.getHandle(incident.workflowId, incident.runId).fetchHistory();
     const events = history.events ?? [];
     const alertSignals = events.filter(
-      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'alert',
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'alerts',
     ).length;
     const updates = events
       .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name)

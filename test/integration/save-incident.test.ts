@@ -1,4 +1,8 @@
+import fc from 'fast-check';
+import mongoose from 'mongoose';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { fromIncidentDocument } from '../../infra/models';
+import { isDocumentRefusal } from '../../infra/mongo';
 import { createIncidentActivities } from '../../activities/incident';
 import type { Incident } from '../../domain/incident';
 import { slaTargets } from '../../config/sla-targets';
@@ -63,6 +67,7 @@ describe('saveIncident', () => {
       lastAlertAt: at,
       openedAt: at,
       labels: {},
+      annotations: {},
       links: [],
       runbookRuns: [],
       approvals: [],
@@ -99,5 +104,52 @@ describe('saveIncident', () => {
     await save(incident('inc-save-3', 1, 'saved'));
     await save(incident('inc-save-3', 2, 'from a timed-out attempt'), true);
     expect(await storedTitle('inc-save-3')).toBe('saved');
+  });
+
+  // Prometheus 3 and OpenTelemetry allow any UTF-8 label name; FerretDB refuses
+  // field names with `.` or a leading `$`. Every name must come back exactly.
+  it('stores labels and annotations with any Unicode names and reads them back exactly', async () => {
+    const name = fc.oneof(
+      fc.constantFrom('k8s.pod.name', 'service.name', '$env', '$', '.', 'a..b', '__proto__', 'constructor'),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
+    );
+    const map = fc.dictionary(name, fc.string({ unit: 'binary', maxLength: 60 }), { maxKeys: 12 });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(map, map, async (labels, annotations) => {
+        run += 1;
+        const id = `inc-save-names-${run}`;
+        await save({ ...incident(id, 1, 'names'), labels, annotations });
+        const doc = await env.models.Incident.findById(id).lean();
+        expect(doc).not.toBeNull();
+        const back = fromIncidentDocument(doc!);
+        expect(Object.entries(back.labels)).toEqual(Object.entries(labels));
+        expect(Object.entries(back.annotations)).toEqual(Object.entries(annotations));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('tells a document MongoDB refuses from a MongoDB that is away', async () => {
+    const refused = await env.mongo
+      .db!.collection('refusals')
+      .insertOne({ 'k8s.pod.name': 'web-1' })
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    // FerretDB refuses the dotted name; MongoDB >= 5 accepts it, and then there is nothing to classify.
+    const buildInfo = await env.mongo.db!.admin().command({ buildInfo: 1 });
+    if ('ferretdb' in buildInfo) expect(refused).toBeDefined();
+    if (refused !== undefined) expect(isDocumentRefusal(refused)).toBe(true);
+    const away = await mongoose
+      .createConnection('mongodb://127.0.0.1:9/none', { serverSelectionTimeoutMS: 300 })
+      .asPromise()
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect(away).toBeDefined();
+    expect(isDocumentRefusal(away)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { postmortemPage } from '../../api/ui/views';
 import type { Postmortem } from '../../domain/postmortem';
 import { SafeHtml } from '../../infra/html';
-import { postmortemHtml, toHtml } from '../../api/postmortems/render';
+import { postmortemHtml, toHtml, toMarkdown } from '../../api/postmortems/render';
 
 const title = '<script>alert(1)</script>';
 const message = 'Said "roll back" & <img src=x onerror=alert(2)>';
@@ -18,6 +18,8 @@ function hostilePostmortem(): Postmortem {
     priority: 'P1',
     team: 'payments',
     major: true,
+    labels: { 'k8s.pod.name': 'web-1', $env: '<b>prod</b>' },
+    annotations: { summary: 'a | b' },
     status: 'draft',
     owner: 'user:"mallory"',
     times: { startedAt: at, detectedAt: at, acknowledgedAt: null, mitigatedAt: null, resolvedAt: at },
@@ -65,6 +67,15 @@ describe('post-mortem HTML', () => {
     expect(page).not.toMatch(/&amp;(lt|gt|quot|amp|#39);/);
     // A link that is not http(s) stays text: the page has no anchor at all.
     expect(page).not.toContain('<a ');
+  });
+
+  it('shows the alert labels and annotations with their names exactly as sent', () => {
+    expect(page).toContain('<th>k8s.pod.name</th>');
+    expect(page).toContain('<th>$env</th>');
+    expect(page).toContain('&lt;b&gt;prod&lt;/b&gt;');
+    const markdown = toMarkdown(pm);
+    expect(markdown).toContain('| k8s.pod.name | web-1 |');
+    expect(markdown).toContain('| summary | a \\| b |');
   });
 
   it('is one fragment, built by the template, in the document and in the web UI page', () => {

@@ -11,11 +11,20 @@ const hostile: NotificationContext = {
   major: false,
   team: 'sre',
   alertCount: 3,
+  labels: { 'k8s.pod.name': '<!channel>', $team: 'db' },
   links: [{ href: 'https://grafana.example.com/d/x?a=1&b=<2>|3', text: '<!everyone> dashboard' }],
   reason: 'level 1',
 };
 
 describe('the Slack message', () => {
+  it('shows the labels, names as sent, in plain text', () => {
+    const blocks = slackMessage(hostile, undefined).blocks as Array<Record<string, unknown>>;
+    expect(blocks).toContainEqual({
+      type: 'context',
+      elements: [{ type: 'plain_text', text: 'k8s.pod.name=<!channel>  $team=db', emoji: false }],
+    });
+  });
+
   const message = slackMessage(hostile, 'https://fireline.example.com/v1/incidents/INC-ABCDEF123456');
   const json = JSON.stringify(message);
 

@@ -16,7 +16,7 @@ import { incidentWorkflow } from '../../workflows/incident';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import {
   acknowledgeUpdate,
-  alertSignal,
+  alertsSignal,
   incidentQuery,
   snoozeUpdate,
 } from '../../workflows/incident/messages';
@@ -150,8 +150,8 @@ describe('incident workflow, activities mocked', () => {
       args: [
         { service: first.service, dedupKey, integration: 'native', actionsTaskQueue: `${taskQueue}-actions` },
       ],
-      signal: alertSignal,
-      signalArgs: [first],
+      signal: alertsSignal,
+      signalArgs: [{ events: [first] }],
     });
     await eventually(async () => expect(await handle.query(incidentQuery)).toBeDefined(), 10_000);
     return handle;
@@ -177,7 +177,7 @@ describe('incident workflow, activities mocked', () => {
           args: [{ incidentId: exhausted.incidentId, actor: 'bob' }],
         }),
       ).rejects.toMatchObject({ cause: { message: 'The incident is already acknowledged' } });
-      await handle.signal(alertSignal, alert(exhausted.dedupKey, { action: 'resolve' }));
+      await handle.signal(alertsSignal, { events: [alert(exhausted.dedupKey, { action: 'resolve' })] });
       expect(await handle.result()).toEqual({ incidentId: exhausted.incidentId, status: 'resolved' });
       // The resolution started the post-mortem, whose activities this worker does not have.
       await testEnv.client.workflow
@@ -255,7 +255,9 @@ describe('incident workflow, activities mocked', () => {
       // The stack's dev server suggests continue-as-new after 300 history events.
       const total = 250;
       for (let i = 0; i < total; i += 25) {
-        await Promise.all(Array.from({ length: 25 }, () => handle.signal(alertSignal, alert(dedupKey))));
+        await Promise.all(
+          Array.from({ length: 25 }, () => handle.signal(alertsSignal, { events: [alert(dedupKey)] })),
+        );
       }
       const latest = testEnv.client.workflow.getHandle(handle.workflowId);
       await eventually(async () => {

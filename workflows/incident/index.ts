@@ -14,7 +14,7 @@ import {
   type SnoozeInput,
   acknowledgeUpdate,
   addNoteUpdate,
-  alertSignal,
+  alertsSignal,
   escalateUpdate,
   incidentQuery,
   patchIncidentUpdate,
@@ -43,7 +43,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const escalation = new IncidentEscalation(state, notifier, new IncidentSla(state, notifier));
   const saver = new IncidentSaver(state);
 
-  setHandler(alertSignal, (event) => state.receiveAlert(event));
+  setHandler(alertsSignal, ({ events }) => events.forEach((event) => state.receiveAlert(event)));
   setHandler(runbookEventSignal, (event) => runbooks.onEvent(event));
   setHandler(incidentQuery, () => state.incident);
   const named = (req: IncidentActionInput) => void state.requireNamed(req);

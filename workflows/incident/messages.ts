@@ -3,8 +3,15 @@ import type { AlertEvent, Incident, IncidentSeverity, TimelineEntry } from '../.
 
 // The incident workflow's messages, defined once and imported by the API and tests.
 
-/** An alert event (trigger, acknowledge or resolve) from an integration: fire-and-forget. */
-export const alertSignal = defineSignal<[AlertEvent]>('alert');
+/**
+ * Alert events (trigger, acknowledge or resolve) for this incident's key, in
+ * the order received: fire-and-forget. One request sends one signal per
+ * incident, so a batch of alerts spends one of the run's signals, not one each.
+ */
+export interface AlertBatch {
+  events: AlertEvent[];
+}
+export const alertsSignal = defineSignal<[AlertBatch]>('alerts');
 
 /**
  * Every action names the incident it means: one workflow id serves successive

@@ -77,6 +77,7 @@ export class IncidentNotifier {
       major: current.major,
       team: current.team,
       alertCount: current.alertCount,
+      labels: current.labels,
       links: current.links,
       reason,
     };

@@ -72,6 +72,7 @@ export async function openIncident(state: IncidentState): Promise<void> {
     lastAlertAt: first.occurredAt,
     openedAt: now(),
     labels: first.labels,
+    annotations: first.annotations,
     links: first.links,
     runbookRuns: [],
     approvals: [],

@@ -1,5 +1,7 @@
-import { condition } from '@temporalio/workflow';
-import type { Incident } from '../../domain/incident';
+import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
+import { firelineActor } from '../../domain/actors';
+import { failureMessage } from '../../domain/failure';
+import { type Incident, saveRefusedType } from '../../domain/incident';
 import { saveIncident, saveOptions } from './activity-proxies';
 import type { IncidentState } from './state';
 
@@ -60,8 +62,22 @@ export class IncidentSaver {
       );
       this.savedVersion = snapshot.version;
     } catch (err) {
-      unsaved.unshift(...timeline);
-      throw err;
+      if (!isSaveRefusal(err)) {
+        unsaved.unshift(...timeline);
+        throw err;
+      }
+      // MongoDB refuses this document for good: the incident goes on (paging, live in
+      // Temporal and the API) and the next change is tried afresh.
+      this.savedVersion = snapshot.version;
+      this.state.record('save.failed', firelineActor, `Not saved to MongoDB: ${failureMessage(err)}`);
     }
   }
+}
+
+function isSaveRefusal(err: unknown): boolean {
+  return (
+    err instanceof ActivityFailure &&
+    err.cause instanceof ApplicationFailure &&
+    err.cause.type === saveRefusedType
+  );
 }

@@ -116,6 +116,7 @@ export class IncidentState {
       { key: searchAttributes.priority, value: current.priority },
       { key: searchAttributes.status, value: current.status },
       { key: searchAttributes.team, value: current.team },
+      { key: searchAttributes.incidentId, value: current.incidentId },
     ]);
     upsertMemo({ title: current.title, incidentId: current.incidentId });
   }

@@ -16,6 +16,7 @@ export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
     return href ? [html`<li><a href="${href}" rel="noopener noreferrer">${l.text || l.href}</a></li>`] : [];
   });
   const labels = Object.entries(i.labels ?? {});
+  const annotations = Object.entries(i.annotations ?? {});
   const facts = html`<dl class="facts">
     <dt>Severity</dt>
     <dd>${severityBadge(i)}</dd>
@@ -86,6 +87,14 @@ export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
       labels.length
         ? html`<dt>Labels</dt>
             <dd>${labels.map(([k, v]) => html`<code>${k}=${v}</code> `)}</dd>`
+        : ''
+    }
+    ${
+      annotations.length
+        ? html`<dt>Annotations</dt>
+            <dd>
+              ${annotations.map(([k, v]) => html`<div><code>${k}</code>: <span class="pre">${v}</span></div>`)}
+            </dd>`
         : ''
     }
     ${
