@@ -103,7 +103,14 @@ export type RunbookEvent =
   | { type: 'step'; runId: string; runbookId: string; step: StepRecord }
   | { type: 'approval'; runId: string; runbookId: string; approval: ApprovalRequest }
   | { type: 'notify'; runId: string; runbookId: string; message: string }
-  | { type: 'note'; runId: string; runbookId: string; text: string };
+  | { type: 'note'; runId: string; runbookId: string; text: string }
+  /** The run's outcome, sent by the run itself so it reaches its incident across continue-as-new. */
+  | {
+      type: 'finished';
+      runId: string;
+      runbookId: string;
+      result: Pick<RunbookResult, 'status' | 'reason' | 'verified' | 'resolveIncident'>;
+    };
 
 export interface HttpStepRequest {
   method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -39,9 +39,14 @@ export type { IncidentWorkflowInput, IncidentWorkflowResult } from './input';
 export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentWorkflowResult> {
   const state = new IncidentState(input);
   const notifier = new IncidentNotifier(state);
-  const runbooks = new IncidentRunbooks(state, notifier, input.actionsTaskQueue);
+  const runbooks = new IncidentRunbooks(
+    state,
+    notifier,
+    input.actionsTaskQueue,
+    input.carried?.automaticRunbooks,
+  );
   const escalation = new IncidentEscalation(state, notifier, new IncidentSla(state, notifier));
-  const saver = new IncidentSaver(state);
+  const saver = new IncidentSaver(state, input.unsavedResolved);
 
   setHandler(alertsSignal, ({ events }) => events.forEach((event) => state.receiveAlert(event)));
   setHandler(runbookEventSignal, (event) => runbooks.onEvent(event));
@@ -80,29 +85,38 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     resumeIncident(state);
   } else {
     await openIncident(state);
-    void runbooks.runAutomatic(state.current.triage.runbooks);
+    runbooks.runAutomatic(state.current.triage.runbooks);
   }
   void saver.runInBackground();
 
   while (!state.resolved) {
-    if (workflowInfo().continueAsNewSuggested && !runbooks.anyRunning) {
+    // Neither running runbooks nor unsaved changes hold this up: both travel to the next run.
+    if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await saver.flush();
+      const { current, unsavedResolved } = saver.handOn();
       await continueAsNew<typeof incidentWorkflow>(
         nextRunInput(input, state.nextIncidentEvents, {
-          incident: state.current,
-          unsavedTimeline: state.unsaved.splice(0),
+          carried: { ...current, automaticRunbooks: runbooks.automaticQueue },
+          unsavedResolved,
         }),
       );
     }
     await escalation.step();
   }
 
+  await runbooks.cancelRunning();
   await startPostmortem(state);
   await condition(allHandlersFinished);
-  await saver.flush();
+  // A trigger for the next incident does not wait for MongoDB: the next run saves this one.
+  const saved = await saver.flushUnless(() => state.nextIncidentEvents.length > 0);
   // Checked after the last await, so a trigger that raced the resolution is not lost.
-  if (state.nextIncidentEvents.length > 0)
-    await continueAsNew<typeof incidentWorkflow>(nextRunInput(input, state.nextIncidentEvents));
+  if (state.nextIncidentEvents.length > 0) {
+    const { current, unsavedResolved } = saver.handOn();
+    await continueAsNew<typeof incidentWorkflow>(
+      nextRunInput(input, state.nextIncidentEvents, {
+        unsavedResolved: saved ? unsavedResolved : [...unsavedResolved, current],
+      }),
+    );
+  }
   return { incidentId: state.current.incidentId, status: state.current.status };
 }

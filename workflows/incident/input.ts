@@ -1,4 +1,16 @@
-import type { AlertEvent, Incident, Integration, TimelineEntry } from '../../domain/incident';
+import type {
+  AlertEvent,
+  Incident,
+  Integration,
+  RunbookInvocation,
+  TimelineEntry,
+} from '../../domain/incident';
+
+/** An incident as a run hands it on: itself and the timeline entries MongoDB may not have yet. */
+export interface UnsavedIncident {
+  incident: Incident;
+  unsavedTimeline: TimelineEntry[];
+}
 
 export interface IncidentWorkflowInput {
   service: string;
@@ -6,8 +18,17 @@ export interface IncidentWorkflowInput {
   integration: Integration;
   /** Task queue for runbook actions and HTTP checks. */
   actionsTaskQueue: string;
-  /** Set when the workflow continued as new: the incident so far and what was not yet saved. */
-  carried?: { incident: Incident; unsavedTimeline: TimelineEntry[] };
+  /**
+   * Set when the workflow continued as new: the incident so far, what was not
+   * yet saved, and the automatic runbooks still to run after the running one.
+   */
+  carried?: UnsavedIncident & { automaticRunbooks?: RunbookInvocation[] };
+  /**
+   * Earlier incidents of this key, resolved, whose last save MongoDB has not
+   * confirmed: the next run saves them first, so a MongoDB outage never holds
+   * up the next incident's paging.
+   */
+  unsavedResolved?: UnsavedIncident[];
   /** Events that arrived for the next incident (after this one resolved), or were pending at continue-as-new. */
   pendingEvents?: AlertEvent[];
 }
@@ -21,7 +42,7 @@ export interface IncidentWorkflowResult {
 export function nextRunInput(
   input: IncidentWorkflowInput,
   pendingEvents: AlertEvent[],
-  carried?: IncidentWorkflowInput['carried'],
+  handOn: Pick<IncidentWorkflowInput, 'carried' | 'unsavedResolved'>,
 ): IncidentWorkflowInput {
   return {
     service: input.service,
@@ -29,6 +50,7 @@ export function nextRunInput(
     integration: input.integration,
     actionsTaskQueue: input.actionsTaskQueue,
     pendingEvents,
-    ...(carried ? { carried } : {}),
+    ...(handOn.carried ? { carried: handOn.carried } : {}),
+    ...(handOn.unsavedResolved?.length ? { unsavedResolved: handOn.unsavedResolved } : {}),
   };
 }

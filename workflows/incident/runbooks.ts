@@ -1,6 +1,6 @@
-import { ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, getExternalWorkflowHandle, startChild, workflowInfo } from '@temporalio/workflow';
 import type { RunbookInvocation, RunbookRunSummary } from '../../domain/incident';
-import type { RunbookEvent, RunbookResult, RunbookStatus } from '../../domain/runbook';
+import type { RunbookEvent, RunbookResult } from '../../domain/runbook';
 import { failureMessage } from '../../domain/failure';
 import type { runbookWorkflow } from '../runbook';
 import type { IncidentNotifier } from './notifier';
@@ -8,42 +8,51 @@ import { type IncidentState, now } from './state';
 import { runbookRunId, runbookWorkflowId } from '../runbook/ids';
 import { firelineActor, runbookActor } from '../../domain/actors';
 
-/** The incident's runbooks: child workflows whose steps and outcome feed the incident. */
+/**
+ * The incident's runbooks: child workflows whose steps and outcome feed the
+ * incident. A child outlives a continue-as-new of its incident and reports to
+ * it by workflow id, so the incident may continue as new while runbooks run
+ * (an approval can wait for half an hour).
+ */
 export class IncidentRunbooks {
+  /** Automatic runbooks still to run, in order, after the running one: handed on at continue-as-new. */
+  readonly automaticQueue: RunbookInvocation[];
+
   constructor(
     private readonly state: IncidentState,
     private readonly notifier: IncidentNotifier,
     private readonly actionsTaskQueue: string,
-  ) {}
-
-  /** A running runbook's result would be lost to a new run: continue as new only between runbooks. */
-  get anyRunning(): boolean {
-    return this.state.current.runbookRuns.some((r) => r.status === 'running');
+    automaticQueue: RunbookInvocation[] = [],
+  ) {
+    this.automaticQueue = [...automaticQueue];
   }
 
   /** Runbooks the triage chose run one after another, in order, until one does not succeed. */
-  async runAutomatic(list: RunbookInvocation[]): Promise<void> {
-    for (const invocation of list) {
-      if (this.state.resolved) return;
-      try {
-        const { done } = await this.begin(invocation, firelineActor);
-        if ((await done) !== 'succeeded') return;
-      } catch (err) {
-        this.state.record(
-          'runbook.failed',
-          firelineActor,
-          `Runbook ${invocation.id} could not start: ${failureMessage(err)}`,
-        );
-        return;
-      }
-    }
+  runAutomatic(list: RunbookInvocation[]): void {
+    this.automaticQueue.push(...list);
+    this.startNextAutomatic();
   }
 
-  /** Starts a runbook as a child workflow; `done` settles with its outcome applied to the incident. */
-  async begin(
-    invocation: RunbookInvocation,
-    requestedBy: string,
-  ): Promise<{ runId: string; done: Promise<RunbookStatus> }> {
+  private startNextAutomatic(): void {
+    if (this.state.resolved) return;
+    const automaticRunning = this.state.current.runbookRuns.some(
+      (r) => r.status === 'running' && r.requestedBy === firelineActor,
+    );
+    if (automaticRunning) return;
+    const invocation = this.automaticQueue.shift();
+    if (!invocation) return;
+    this.begin(invocation, firelineActor).catch((err: unknown) => {
+      this.automaticQueue.splice(0);
+      this.state.record(
+        'runbook.failed',
+        firelineActor,
+        `Runbook ${invocation.id} could not start: ${failureMessage(err)}`,
+      );
+    });
+  }
+
+  /** Starts a runbook as a child workflow; its outcome reaches the incident through `finish`. */
+  async begin(invocation: RunbookInvocation, requestedBy: string): Promise<{ runId: string }> {
     const current = this.state.requireOpen();
     const runId = runbookRunId(current.incidentId, current.runbookRuns.length + 1);
     const summary: RunbookRunSummary = {
@@ -59,56 +68,88 @@ export class IncidentRunbooks {
       runbookId: invocation.id,
       params: Object.keys(invocation.params),
     });
-    const child = await startChild<typeof runbookWorkflow>('runbookWorkflow', {
-      workflowId: runbookWorkflowId(runId),
-      args: [
-        {
-          runbookId: invocation.id,
-          runId,
-          incident: {
-            incidentId: current.incidentId,
-            service: current.service,
-            severity: current.severity,
-            title: current.title,
-            labels: current.labels,
+    let child;
+    try {
+      child = await startChild<typeof runbookWorkflow>('runbookWorkflow', {
+        workflowId: runbookWorkflowId(runId),
+        args: [
+          {
+            runbookId: invocation.id,
+            runId,
+            incident: {
+              incidentId: current.incidentId,
+              service: current.service,
+              severity: current.severity,
+              title: current.title,
+              labels: current.labels,
+            },
+            params: invocation.params,
+            dryRun: false,
+            realHttpInDryRun: false,
+            parentWorkflowId: workflowInfo().workflowId,
+            requestedBy,
+            actionsTaskQueue: this.actionsTaskQueue,
           },
-          params: invocation.params,
-          dryRun: false,
-          realHttpInDryRun: false,
-          parentWorkflowId: workflowInfo().workflowId,
-          requestedBy,
-          actionsTaskQueue: this.actionsTaskQueue,
-        },
-      ],
-      // Resolving the incident cancels its runbooks, which runs their compensations.
-      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      staticSummary: `runbook ${invocation.id} for ${current.incidentId}`,
-    });
-    const done = child.result().then(
-      (result) => this.finish(summary, result),
+        ],
+        // It must outlive a continue-as-new; resolving the incident cancels it (cancelRunning).
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: `runbook ${invocation.id} for ${current.incidentId}`,
+      });
+    } catch (err) {
+      summary.status = 'failed';
+      summary.reason = failureMessage(err);
+      summary.endedAt = now();
+      throw err;
+    }
+    // In this run the handle reports the outcome too (and a child that was terminated has no
+    // other way to); after a continue-as-new, the child's `finished` event does.
+    void child.result().then(
+      (result) => this.finish(runId, result),
       (err: unknown) =>
-        this.finish(summary, {
+        this.finish(runId, {
           status: 'failed',
           reason: failureMessage(err),
           verified: false,
           resolveIncident: false,
         }),
     );
-    return { runId, done };
+    return { runId };
+  }
+
+  /** Resolution cancels the runbooks still running, which runs their compensations. */
+  async cancelRunning(): Promise<void> {
+    const running = this.state.current.runbookRuns.filter((r) => r.status === 'running');
+    this.automaticQueue.splice(0);
+    await Promise.all(
+      running.map(async (run) => {
+        run.status = 'cancelled';
+        run.reason = 'the incident was resolved';
+        run.endedAt = now();
+        try {
+          await getExternalWorkflowHandle(runbookWorkflowId(run.runId)).cancel();
+        } catch {
+          // Already finished: nothing to cancel.
+        }
+      }),
+    );
+    if (running.length > 0) this.state.touch();
   }
 
   /** A runbook's outcome feeds the incident: mitigated (maybe resolved), or escalated with the reason. */
   private finish(
-    summary: RunbookRunSummary,
+    runId: string,
     {
       status,
       reason,
       verified,
       resolveIncident,
     }: Pick<RunbookResult, 'status' | 'reason' | 'verified' | 'resolveIncident'>,
-  ): RunbookStatus {
+  ): void {
     const { state } = this;
     const current = state.current;
+    // Reported twice in the run that started it (handle and event), or for an earlier incident.
+    const summary = current.runbookRuns.find((r) => r.runId === runId);
+    if (!summary || summary.status !== 'running') return;
     summary.status = status;
     summary.endedAt = now();
     if (reason) summary.reason = reason;
@@ -126,8 +167,10 @@ export class IncidentRunbooks {
       }
       if (resolveIncident && current.status !== 'resolved')
         state.resolve(actor, `remediated by runbook ${summary.runbookId}`);
-      return status;
+      if (summary.requestedBy === firelineActor) this.startNextAutomatic();
+      return;
     }
+    if (summary.requestedBy === firelineActor) this.automaticQueue.splice(0);
     state.record(
       'runbook.failed',
       actor,
@@ -144,14 +187,18 @@ export class IncidentRunbooks {
         (fromLevel) => `Escalated from level ${fromLevel}: runbook ${summary.runbookId} ${status}`,
       );
     }
-    return status;
   }
 
   /** A runbook run reporting a step, an approval, a notification or a note. */
   async onEvent(event: RunbookEvent): Promise<void> {
     const { state } = this;
     const incident = state.incident;
-    if (!incident) return;
+    // A run of an earlier incident of this key reports to the workflow id, which this run now holds.
+    if (!incident?.runbookRuns.some((r) => r.runId === event.runId)) return;
+    if (event.type === 'finished') {
+      this.finish(event.runId, event.result);
+      return;
+    }
     const actor = runbookActor(event.runbookId);
     switch (event.type) {
       case 'step': {

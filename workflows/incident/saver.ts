@@ -1,65 +1,110 @@
 import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
 import { firelineActor } from '../../domain/actors';
 import { failureMessage } from '../../domain/failure';
-import { type Incident, saveRefusedType } from '../../domain/incident';
+import { type Incident, type TimelineEntry, saveRefusedType } from '../../domain/incident';
 import { saveIncident, saveOptions } from './activity-proxies';
+import type { UnsavedIncident } from './input';
 import type { IncidentState } from './state';
 
 /**
  * Saves the incident to MongoDB in the background, one save at a time so
  * versions land in order, so that a slow or absent MongoDB never holds up an
- * escalation.
+ * escalation: not while the incident is open, not at continue-as-new (what is
+ * unsaved travels to the next run), and not after resolution (a trigger for
+ * the next incident does not wait for the last save of this one).
  */
 export class IncidentSaver {
   /** The version last saved; a higher incident version means there is something to save. */
   private savedVersion: number;
   private inFlight = false;
+  /** The timeline entries of the save under way: handed on with the rest if the run ends first. */
+  private inFlightTimeline: TimelineEntry[] = [];
+  /** Resolved incidents of this key from earlier runs, still to be saved (oldest first). */
+  private readonly unsavedResolved: UnsavedIncident[];
 
-  constructor(private readonly state: IncidentState) {
-    this.savedVersion = state.incident?.version ?? -1;
+  constructor(
+    private readonly state: IncidentState,
+    unsavedResolved: UnsavedIncident[] = [],
+  ) {
+    this.unsavedResolved = [...unsavedResolved];
+    // A carried incident may never have reached MongoDB: the new run saves it once more.
+    this.savedVersion = -1;
   }
 
   private get hasUnsaved(): boolean {
-    return this.state.current.version !== this.savedVersion || this.state.unsaved.length > 0;
+    return (
+      this.state.incident !== undefined &&
+      (this.state.current.version !== this.savedVersion || this.state.unsaved.length > 0)
+    );
   }
 
   /**
-   * Runs for the life of the run. The resolved incident is left to the final
-   * `flush`, which also carries `postmortem.started`: the post-mortem waits
-   * for the resolved incident and must find its whole timeline.
+   * Runs for the life of the run: first the earlier incidents handed on, then
+   * this one. The resolved incident is left to the final `flush`, which also
+   * carries `postmortem.started`: the post-mortem waits for the resolved
+   * incident and must find its whole timeline.
    */
   async runInBackground(): Promise<void> {
+    while (this.unsavedResolved.length > 0) {
+      const earlier = this.unsavedResolved[0]!;
+      // Kept whole until saved, so a run that ends first hands it on as it is.
+      this.inFlight = true;
+      try {
+        await this.write(earlier.incident, earlier.unsavedTimeline);
+      } catch (err) {
+        if (!isSaveRefusal(err)) throw err;
+      } finally {
+        this.inFlight = false;
+      }
+      this.unsavedResolved.shift();
+    }
     for (;;) {
       await condition(() => !this.inFlight && this.hasUnsaved && !this.state.resolved);
-      await this.saveOnce();
+      await this.saveCurrent();
     }
   }
 
-  /** Everything recorded so far is in MongoDB once this returns (before continue-as-new and at the end). */
-  async flush(): Promise<void> {
-    await condition(() => !this.inFlight);
-    await this.saveOnce();
+  /**
+   * Saves everything recorded so far, unless `giveUp` turns true first (a trigger
+   * for the next incident came): then the run hands the rest on with `handOn`.
+   * Answers whether everything was saved.
+   */
+  async flushUnless(giveUp: () => boolean): Promise<boolean> {
+    let done = false;
+    void (async () => {
+      // Earlier incidents first (runInBackground saves them), then this one.
+      await condition(() => this.unsavedResolved.length === 0 && !this.inFlight);
+      while (this.hasUnsaved) {
+        await condition(() => !this.inFlight);
+        await this.saveCurrent();
+      }
+      done = true;
+    })();
+    await condition(() => done || giveUp());
+    return done;
   }
 
-  private async saveOnce(): Promise<void> {
-    this.inFlight = true;
-    try {
-      await this.save();
-    } finally {
-      this.inFlight = false;
-    }
+  /**
+   * What the next run must save: earlier resolved incidents, then this one with
+   * every entry not confirmed saved (a save under way may still land; saves are idempotent).
+   */
+  handOn(): { current: UnsavedIncident; unsavedResolved: UnsavedIncident[] } {
+    const unsavedTimeline = [...this.inFlightTimeline, ...this.state.unsaved.splice(0)];
+    return {
+      current: { incident: this.state.current, unsavedTimeline },
+      unsavedResolved: this.unsavedResolved,
+    };
   }
 
-  private async save(): Promise<void> {
+  private async saveCurrent(): Promise<void> {
     if (!this.hasUnsaved) return;
     const { unsaved } = this.state;
     const timeline = unsaved.splice(0);
     const snapshot = JSON.parse(JSON.stringify(this.state.current)) as Incident;
+    this.inFlight = true;
+    this.inFlightTimeline = timeline;
     try {
-      await saveIncident.executeWithOptions(
-        { ...saveOptions, summary: `save ${snapshot.status} v${snapshot.version}` },
-        [{ incident: snapshot, timeline }],
-      );
+      await this.write(snapshot, timeline);
       this.savedVersion = snapshot.version;
     } catch (err) {
       if (!isSaveRefusal(err)) {
@@ -70,7 +115,17 @@ export class IncidentSaver {
       // Temporal and the API) and the next change is tried afresh.
       this.savedVersion = snapshot.version;
       this.state.record('save.failed', firelineActor, `Not saved to MongoDB: ${failureMessage(err)}`);
+    } finally {
+      this.inFlight = false;
+      this.inFlightTimeline = [];
     }
+  }
+
+  private async write(incident: Incident, timeline: TimelineEntry[]): Promise<void> {
+    await saveIncident.executeWithOptions(
+      { ...saveOptions, summary: `save ${incident.incidentId} ${incident.status} v${incident.version}` },
+      [{ incident, timeline }],
+    );
   }
 }
 

@@ -93,5 +93,19 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
     endedAt: new Date(Date.now()).toISOString(),
   };
   if (input.dryRun) await CancellationScope.nonCancellable(() => saveDrillReport(result));
+  // Its incident may have continued as new since it started this run: tell the workflow id, not the handle.
+  await CancellationScope.nonCancellable(() =>
+    runtime.emit({
+      type: 'finished',
+      runId: input.runId,
+      runbookId: input.runbookId,
+      result: {
+        status,
+        ...(reason ? { reason } : {}),
+        verified: result.verified,
+        resolveIncident: result.resolveIncident,
+      },
+    }),
+  );
   return result;
 }
