@@ -12,7 +12,7 @@ import {
   snoozeUpdate,
   startRunbookUpdate,
 } from '../../workflows/incident/messages';
-import { actorFor, type Guard } from '../auth';
+import { actorFor, incidentAccess, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ConflictError, HttpError, NotFoundError } from '../errors';
 import { decideApproval, readIncident, updateIncident, updateRefusal } from './service';
@@ -117,7 +117,7 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
         { params: idParams, body },
         async ({ params, body: { actor: who, ...fields } }, _req, res) => {
           const input = { ...fields, incidentId: params.id, actor: actorFor(res, who) };
-          res.status(status).json(await updateIncident(deps, update, input));
+          res.status(status).json(await updateIncident(deps, update, input, incidentAccess(res)));
         },
       ),
     );
@@ -191,12 +191,17 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
       async ({ params, body }, _req, res) => {
         const meta = requireRunbook(body.runbookId);
         requireValidParams(meta, body.params);
-        const started = await updateIncident(deps, startRunbookUpdate, {
-          incidentId: params.id,
-          actor: actorFor(res, body.actor),
-          runbookId: meta.id,
-          params: body.params,
-        });
+        const started = await updateIncident(
+          deps,
+          startRunbookUpdate,
+          {
+            incidentId: params.id,
+            actor: actorFor(res, body.actor),
+            runbookId: meta.id,
+            params: body.params,
+          },
+          incidentAccess(res),
+        );
         res.status(202).json(started);
       },
     ),
@@ -214,6 +219,7 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
       },
       async ({ params }, _req, res) => {
         const incident = await readIncident(deps, params.id);
+        incidentAccess(res)(incident);
         const run = incident.runbookRuns?.find((r) => r.runId === params.runId);
         if (!run) throw new NotFoundError(`No runbook run ${params.runId} on ${params.id}`);
         if (run.status !== 'running')
@@ -247,13 +253,17 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
       },
       async ({ params, body }, _req, res) => {
         res.json(
-          await decideApproval(deps, {
-            incidentId: params.id,
-            approvalId: params.approvalId,
-            decision,
-            actor: actorFor(res, body.actor),
-            comment: body.comment,
-          }),
+          await decideApproval(
+            deps,
+            {
+              incidentId: params.id,
+              approvalId: params.approvalId,
+              decision,
+              actor: actorFor(res, body.actor),
+              comment: body.comment,
+            },
+            incidentAccess(res),
+          ),
         );
       },
     );

@@ -1,6 +1,6 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import type { Principal } from '../../infra/api-keys';
-import { actorFor, type Guard } from '../auth';
+import { actorFor, incidentAccess, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError, NotFoundError } from '../errors';
 import { decideApproval, readIncident } from '../incidents/service';
@@ -234,13 +234,17 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
         throw new HttpError(400, 'validation_failed', 'The comment is longer than 2000 characters.');
       }
       // The same Update, checks and actor (`user:<key name>`) as the JSON API's approval route.
-      const decided = await decideApproval(deps, {
-        incidentId: id,
-        approvalId,
-        decision,
-        actor: actorFor(res, undefined),
-        comment: comment || undefined,
-      });
+      const decided = await decideApproval(
+        deps,
+        {
+          incidentId: id,
+          approvalId,
+          decision,
+          actor: actorFor(res, undefined),
+          comment: comment || undefined,
+        },
+        incidentAccess(res),
+      );
       const query = new URLSearchParams({ decided: decided.approvalId, outcome: decided.status });
       res.redirect(303, `/ui/incidents/${encodeURIComponent(id)}?${query.toString()}`);
     },
