@@ -15,6 +15,7 @@ export interface ApiDeps {
     | 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE'
     | 'ROUTING_KEY_RATE_LIMIT_PER_MINUTE'
     | 'TRUST_PROXY'
+    | 'ANALYTICS_MAX_INCIDENTS'
     | 'TEMPORAL_UI_URL'
     | 'PUBLIC_URL'
   >;

@@ -118,6 +118,11 @@ export const configSchema = z.object({
       return value.split(',').map((entry) => entry.trim());
     })
     .optional(),
+  /**
+   * GET /v1/analytics/incidents reads at most this many incidents; a longer
+   * period answers 400 (narrow from/to) instead of loading them all.
+   */
+  ANALYTICS_MAX_INCIDENTS: z.coerce.number().int().min(1).default(50_000),
   /** A standalone worker (`npm run worker`) serves Prometheus `GET /metrics` on this port when set. */
   WORKER_METRICS_PORT: port.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

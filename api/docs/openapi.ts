@@ -96,7 +96,12 @@ export const routeDocs: Record<string, RouteDoc> = {
     summary: 'List incidents, newest first (filters repeatable; cursor paging)',
   },
   'GET /v1/incidents/{id}': { tag: 'Incidents', summary: 'One incident (live from its workflow while open)' },
-  'GET /v1/incidents/{id}/timeline': { tag: 'Incidents', summary: "The incident's timeline, oldest first" },
+  'GET /v1/incidents/{id}/timeline': {
+    tag: 'Incidents',
+    summary: "A page of the incident's timeline, oldest first",
+    description:
+      'The latest `limit` entries (default 500, at most 1000) before `before`; `nextBefore` is the `before` of the older entries, null when there are none.',
+  },
   'POST /v1/incidents/{id}/acknowledge': {
     tag: 'Incidents',
     summary: 'Acknowledge: stops the escalation',
@@ -177,6 +182,8 @@ export const routeDocs: Record<string, RouteDoc> = {
   'GET /v1/analytics/incidents': {
     tag: 'Analytics',
     summary: 'Counts, MTTA/MTTR, SLA breaches and recurring alerts over a period',
+    description:
+      'A period with more than ANALYTICS_MAX_INCIDENTS incidents (default 50000) answers 400 `range_too_large`: ask for a shorter one.',
   },
 };
 

@@ -59,6 +59,7 @@ describe('loadConfig', () => {
     expect(defaults).toMatchObject({
       RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 3000,
       ROUTING_KEY_RATE_LIMIT_PER_MINUTE: 120,
+      ANALYTICS_MAX_INCIDENTS: 50_000,
     });
     expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
     expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
