@@ -65,7 +65,7 @@ export type IncidentAccess = (incident: Pick<Incident, 'incidentId' | 'service'>
 /**
  * The caller's IncidentAccess: a key restricted to services may change (acknowledge,
  * resolve, snooze, escalate, patch, note, run or cancel runbooks, decide approvals)
- * only incidents of those services. Reads are not restricted.
+ * only incidents of those services, and edit only their post-mortems. Reads are not restricted.
  */
 export function incidentAccess(res: Response): IncidentAccess {
   return (incident) => {

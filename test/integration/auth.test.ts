@@ -418,6 +418,45 @@ describe('API keys and scopes', () => {
       },
     );
 
+    it("refuses to edit another service's post-mortem with 403", async () => {
+      const postmortem = (incidentId: string, service: string) => ({
+        _id: `PM-${incidentId.slice(4)}`,
+        incidentId,
+        title: 'Bound',
+        summary: 's',
+        service,
+        severity: 'SEV2',
+        priority: 'P2',
+        team: 'sre',
+        major: false,
+        status: 'draft',
+        owner: 'sre',
+        times: { detectedAt: new Date().toISOString() },
+        durationSeconds: 1,
+        metrics: {},
+        timeline: [],
+        generatedAt: new Date().toISOString(),
+        updatedAt: new Date().toISOString(),
+      });
+      await env.models.Postmortem.collection.insertMany([
+        postmortem(ours, 'payments'),
+        postmortem(theirs, 'search'),
+      ] as never[]);
+      const writer = await env.createKey('payments-writer', ['postmortems:write'], {
+        services: ['payments'],
+      });
+      const refused = await as(writer)
+        .patch(`/v1/postmortems/PM-${theirs.slice(4)}`)
+        .send({ rootCause: 'not ours' })
+        .expect(403);
+      expect(refused.body.error.message).toMatch(/the service of INC-B0UND0000002 is "search"/);
+      expect((await env.models.Postmortem.findById(`PM-${theirs.slice(4)}`).lean())?.rootCause).toBeFalsy();
+      await as(writer)
+        .patch(`/v1/postmortems/PM-${ours.slice(4)}`)
+        .send({ rootCause: 'ours' })
+        .expect(200);
+    });
+
     it("reads every service's incidents: reads are not restricted", async () => {
       await as(bound).get(`/v1/incidents/${theirs}`).expect(200);
       const list = await as(bound).get('/v1/incidents?service=search').expect(200);
