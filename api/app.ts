@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { measureOpenIncidents, registry, scrape } from '../infra/metrics';
 import { pinoHttp } from 'pino-http';
-import { apiKeyGuard } from './auth';
+import { addressRateLimit, apiKeyGuard } from './auth';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './errors';
 import { alertRoutes } from './alerts/routes';
@@ -48,7 +48,9 @@ export function redactTokenInUrl(url: string): string {
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Only the proxies TRUST_PROXY names may say who the client is (X-Forwarded-For): req.ip is
+  // what the per-address rate limit counts, and a client must not choose its own.
+  app.set('trust proxy', deps.config.TRUST_PROXY ?? false);
 
   app.use(
     pinoHttp({
@@ -77,6 +79,8 @@ export function createApp(deps: ApiDeps): Express {
       },
     }),
   );
+  // Before the body is parsed and before any key is checked: unauthenticated load is bounded too.
+  app.use(addressRateLimit(deps.config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE));
   app.use(express.json({ limit: '1mb' }));
 
   app.use(helmet());

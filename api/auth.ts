@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { ApiKeyVerifier, type Principal } from '../infra/api-keys';
 import type { ApiScope } from '../infra/models';
+import type { Incident } from '../domain/incident';
 import { HttpError } from './errors';
 import { userActor } from '../domain/actors';
 import type { ApiDeps } from './deps';
@@ -34,6 +35,70 @@ export function actorFor(res: Response, onBehalfOf: string | undefined): string 
     throw new HttpError(403, 'forbidden', 'Only an admin key may act on behalf of someone (body.actor)');
   }
   return userActor(onBehalfOf);
+}
+
+/** Whether the key may post alerts for and act on this service (an unrestricted key may on any). */
+export function allowsService(principal: Principal, service: string): boolean {
+  return principal.services === undefined || principal.services.includes(service);
+}
+
+/** The 403 for a key restricted to other services; `field` says where the service came from. */
+export function serviceForbidden(
+  principal: Principal,
+  service: string,
+  field: string,
+  context?: string,
+): HttpError {
+  const message = `This key may act only for the services ${(principal.services ?? []).join(', ')}; ${field} is ${JSON.stringify(service)}`;
+  return new HttpError(403, 'forbidden', context ? `${message}: ${context}` : message, [{ field, message }]);
+}
+
+/** Refuses (403) a request about a service the caller's key is not bound to. */
+export function requireService(res: Response, service: string, field: string): void {
+  const principal = principalOf(res);
+  if (!allowsService(principal, service)) throw serviceForbidden(principal, service, field);
+}
+
+/** The check every change to an existing incident makes once it has loaded the incident. */
+export type IncidentAccess = (incident: Pick<Incident, 'incidentId' | 'service'>) => void;
+
+/**
+ * The caller's IncidentAccess: a key restricted to services may change (acknowledge,
+ * resolve, snooze, escalate, patch, note, run or cancel runbooks, decide approvals)
+ * only incidents of those services, and edit only their post-mortems. Reads are not restricted.
+ */
+export function incidentAccess(res: Response): IncidentAccess {
+  return (incident) => {
+    const principal = principalOf(res);
+    if (!allowsService(principal, incident.service)) {
+      throw serviceForbidden(principal, incident.service, `the service of ${incident.incidentId}`);
+    }
+  };
+}
+
+/**
+ * Limits requests per client address before any key is checked, so a flood of
+ * bad tokens costs a counter, not a database lookup each. The address is the
+ * connection's unless TRUST_PROXY names the proxies in front (see app.ts).
+ */
+export function addressRateLimit(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    // Load balancers' health checks come from few addresses and must not be refused.
+    skip: (req) => req.path === '/healthz' || req.path === '/readyz',
+    handler: (_req, _res, next) => {
+      next(
+        new HttpError(
+          429,
+          'rate_limited',
+          `More than ${perMinute} requests a minute from this address; retry later`,
+        ),
+      );
+    },
+  });
 }
 
 /**
@@ -103,9 +168,11 @@ export function createGuard(deps: AuthDeps) {
 export type Guard = ReturnType<typeof createGuard>;
 
 /** The app's guard: keys checked against the API keys stored in its database, the configured rate limit. */
-export function apiKeyGuard(deps: Pick<ApiDeps, 'models' | 'config'>): Guard {
+export function apiKeyGuard(deps: Pick<ApiDeps, 'models' | 'config' | 'logger'>): Guard {
   return createGuard({
-    verifier: new ApiKeyVerifier(deps.models),
+    verifier: new ApiKeyVerifier(deps.models, 30_000, (keyId) =>
+      deps.logger.warn({ keyId }, 'refused an API key stored with scrypt (before SHA-256): re-create it'),
+    ),
     rateLimitPerMinute: deps.config.RATE_LIMIT_PER_MINUTE,
   });
 }

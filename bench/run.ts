@@ -148,6 +148,7 @@ async function main(): Promise<void> {
     BENCH_LEVEL2_URL: sink.url('/level2'),
     BENCH_SCALE_URL: sink.url('/scale'),
     RATE_LIMIT_PER_MINUTE: '100000000',
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
     LOG_LEVEL: 'warn',
   };
   const startWorker = async (): Promise<{ readyMs: number }> => {

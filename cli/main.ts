@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { createApiKey, revokeApiKey } from '../infra/api-keys';
 import { loadConfigOrExit } from '../config';
 import { connectMongo } from '../infra/mongo';
-import { apiScopes, createModels, type ApiScope } from '../infra/models';
+import { apiKeyServicePattern, apiScopes, createModels, type ApiScope } from '../infra/models';
 import { ApiClient, CliError, ExitCode } from './api-client';
 import { commands, type CommandContext } from './commands';
 import { stackDown, stackUp } from './stack';
@@ -26,12 +26,14 @@ const usage = `fireline — the Fireline command line
   fireline postmortem update PM|INCIDENT [--root-cause T] [--summary T] [--lessons T] [--owner O]
                    [--factor T]… [--action-item "title@owner"]… [--status draft|in-review|published]
   fireline postmortem publish PM|INCIDENT
-  fireline keys create --name NAME --scopes SCOPE[,SCOPE…] | keys revoke ID_OR_NAME | keys ls
+  fireline keys create --name NAME --scopes SCOPE[,SCOPE…] [--service S]…
+  fireline keys revoke ID_OR_NAME | keys ls
   fireline stack up [--detach] | stack down
 
 API commands read --url / FIRELINE_URL (default http://localhost:3000) and
 --key / FIRELINE_API_KEY; --json prints JSON for scripts. \`keys\` talks to
-MongoDB directly (MONGODB_URI). Scopes: ${apiScopes.join(', ')}.
+MongoDB directly (MONGODB_URI); --service binds a key to those services
+(it may post alerts for and act on their incidents only). Scopes: ${apiScopes.join(', ')}.
 Exit codes: 0 ok, 1 failure, 2 bad usage or invalid request, 3 no key or
 missing scope, 4 not found, 5 conflict (e.g. already resolved).`;
 
@@ -41,7 +43,8 @@ export const options = {
   key: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-  service: { type: 'string' },
+  // Repeatable for `keys create`; elsewhere the last one counts.
+  service: { type: 'string', multiple: true },
   summary: { type: 'string' },
   severity: { type: 'string' },
   'dedup-key': { type: 'string' },
@@ -92,8 +95,22 @@ async function keys(
           `--scopes must list some of: ${apiScopes.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
           ExitCode.usage,
         );
-      const { token, keyId } = await createApiKey(models, name, scopes as ApiScope[]);
-      process.stderr.write(`created key ${keyId} "${name}" with ${scopes.join(', ')}; it is shown once:\n`);
+      const services = Array.isArray(flags.service) ? (flags.service as string[]) : undefined;
+      const badService = services?.find((s) => !apiKeyServicePattern.test(s));
+      if (badService !== undefined)
+        throw new CliError(
+          `--service ${JSON.stringify(badService)}: must be 1-100 letters, digits, . _ - (starting with a letter or digit)`,
+          ExitCode.usage,
+        );
+      if (services && scopes.includes('admin'))
+        throw new CliError(
+          '--service cannot restrict an admin key (admin may act for anyone)',
+          ExitCode.usage,
+        );
+      const { token, keyId } = await createApiKey(models, name, scopes as ApiScope[], { services });
+      process.stderr.write(
+        `created key ${keyId} "${name}" with ${scopes.join(', ')}${services ? ` for ${services.join(', ')}` : ''}; it is shown once:\n`,
+      );
       process.stdout.write(`${token}\n`);
     } else if (command === 'revoke') {
       const target = args[0];
@@ -102,12 +119,20 @@ async function keys(
       if (revoked === 0) throw new CliError(`no active key ${target}`, ExitCode.notFound);
       process.stderr.write(`revoked ${revoked} key(s)\n`);
     } else if (command === 'ls') {
-      const all = await models.ApiKey.find({}, { name: 1, scopes: 1, createdAt: 1, revokedAt: 1 })
+      const all = await models.ApiKey.find(
+        {},
+        { name: 1, scopes: 1, services: 1, hashAlgorithm: 1, createdAt: 1, revokedAt: 1 },
+      )
         .sort({ createdAt: 1 })
         .lean();
       for (const key of all) {
+        const state = key.revokedAt
+          ? 'revoked'
+          : key.hashAlgorithm
+            ? 'active'
+            : 'refused (old scrypt key: re-create)';
         process.stdout.write(
-          `${key._id}  ${key.name.padEnd(20)}  ${key.scopes.join(',').padEnd(40)}  ${key.revokedAt ? 'revoked' : 'active'}\n`,
+          `${key._id}  ${key.name.padEnd(20)}  ${key.scopes.join(',').padEnd(40)}  ${(key.services?.join(',') ?? '*').padEnd(20)}  ${state}\n`,
         );
       }
     } else {

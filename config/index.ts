@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const booleanFromEnv = z
@@ -5,6 +6,17 @@ const booleanFromEnv = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+/** An address or subnet Express's `trust proxy` takes: `10.0.0.1`, `10.0.0.0/8`, `fd00::/8`, `loopback`… */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) ? bits <= (family === 4 ? 32 : 128) : isIP(prefix) === family;
+}
 
 /**
  * Every setting Fireline reads from the environment, in one place. Parsed once
@@ -72,6 +84,45 @@ export const configSchema = z.object({
   POSTMORTEM_REMINDERS_BEFORE_ESCALATION: z.coerce.number().int().min(0).default(3),
   /** Requests per API key per minute before 429 Too Many Requests. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  /**
+   * Requests per client address per minute, counted before the key is checked
+   * (so bad tokens are limited too); /healthz and /readyz are not counted.
+   */
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  /** Events per PagerDuty routing key per minute on /v2/enqueue (PagerDuty's own limit is 120). */
+  ROUTING_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /**
+   * Which proxies in front of the API to believe about the client's address
+   * (X-Forwarded-For), for the per-address rate limit and the logs: unset or
+   * `false` = none (the connection's address counts); a number = that many
+   * proxies; or a comma-separated list of their addresses or subnets
+   * (`10.0.0.0/8,loopback`). `true` is refused: it would let any client
+   * choose its address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .refine((v) => v.trim() !== 'true', {
+      message: 'true would trust any client; give the number of proxies or their addresses',
+    })
+    .refine(
+      (v) =>
+        v.trim() === 'false' ||
+        /^\d{1,2}$/.test(v.trim()) ||
+        v.split(',').every((entry) => isProxyAddress(entry.trim())),
+      { message: 'must be false, a number of proxies, or a comma-separated list of addresses or subnets' },
+    )
+    .transform((v): false | number | string[] => {
+      const value = v.trim();
+      if (value === 'false') return false;
+      if (/^\d+$/.test(value)) return Number(value);
+      return value.split(',').map((entry) => entry.trim());
+    })
+    .optional(),
+  /**
+   * GET /v1/analytics/incidents reads at most this many incidents; a longer
+   * period answers 400 (narrow from/to) instead of loading them all.
+   */
+  ANALYTICS_MAX_INCIDENTS: z.coerce.number().int().min(1).default(50_000),
   /** A standalone worker (`npm run worker`) serves Prometheus `GET /metrics` on this port when set. */
   WORKER_METRICS_PORT: port.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -93,13 +93,28 @@ export function severityFromLabel(value: string | undefined): AlertSeverity {
 // `service.name` is OpenTelemetry's resource attribute, as Prometheus 3 keeps it.
 const serviceLabels = ['service', 'service.name', 'app', 'job', 'namespace'];
 
+/** The label that names an alert's service: the first of service/service.name/app/job/namespace with a value. */
+function serviceLabelOf(labels: Record<string, string>): string | undefined {
+  return serviceLabels.find((name) => labels[name]?.trim());
+}
+
 /** The service an Alertmanager/Grafana alert belongs to: a `service` (or `service.name`) label, else app/job/namespace, else the receiver. */
 export function serviceOf(labels: Record<string, string>, receiver: string): string {
-  for (const name of serviceLabels) {
-    const value = labels[name]?.trim();
-    if (value) return value.slice(0, 100);
-  }
-  return receiver.slice(0, 100);
+  const name = serviceLabelOf(labels);
+  return (name ? labels[name]!.trim() : receiver).slice(0, 100);
+}
+
+/**
+ * The request field that sets the service of the batch's alert `index` (as
+ * fromAlertmanager reads it): its own label, the batch's common label, or the receiver.
+ */
+export function serviceFieldOf(webhook: AlertmanagerWebhook | GrafanaWebhook, index: number): string {
+  const alert = webhook.alerts[index]!;
+  const name = serviceLabelOf({ ...webhook.commonLabels, ...alert.labels });
+  if (!name) return 'body.receiver';
+  return Object.hasOwn(alert.labels, name)
+    ? `body.alerts.${index}.labels.${name}`
+    : `body.commonLabels.${name}`;
 }
 
 export function fromAlertmanager(

@@ -1,10 +1,11 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { AlertEvent } from '../../domain/incident';
-import type { Guard } from '../auth';
+import { rateLimit } from 'express-rate-limit';
+import { allowsService, principalOf, requireService, serviceForbidden, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { fieldErrorsFrom } from '../errors';
-import { fromAlertmanager, fromNative, fromPagerDuty, generatedDedupKey } from './normalize';
+import { fromAlertmanager, fromNative, fromPagerDuty, generatedDedupKey, serviceFieldOf } from './normalize';
 import {
   alertmanagerWebhookSchema,
   grafanaWebhookSchema,
@@ -13,6 +14,11 @@ import {
 } from './schemas';
 import { deliverAlertEvent, deliverAlertEvents } from '../incidents/service';
 import { documented, validated } from '../validate';
+
+function routingKeyOf(body: unknown): string {
+  const key = (body as { routing_key?: unknown } | undefined)?.routing_key;
+  return typeof key === 'string' ? key : '';
+}
 
 function pagerDutyInvalid(res: Response, message: string, errors: string[]): void {
   res.status(400).json({ status: 'invalid event', message, errors });
@@ -25,6 +31,7 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
     '/v1/alerts',
     ...guard('alerts:write'),
     validated({ body: nativeAlertSchema }, async ({ body }, _req, res) => {
+      requireService(res, body.service, 'body.service');
       const event = fromNative(body, new Date());
       const result = await deliverAlertEvent(deps, event);
       res.status(202).json({
@@ -36,9 +43,28 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
     }),
   );
 
+  // PagerDuty's answer when an integration key sends too fast (its Events API's own wording).
+  const routingKeyLimit = rateLimit({
+    windowMs: 60_000,
+    limit: deps.config.ROUTING_KEY_RATE_LIMIT_PER_MINUTE,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    // Counted per known key only: unknown keys are refused anyway, and counting them would let
+    // anyone fill the limiter's memory with made-up keys (the per-address limit bounds those).
+    skip: (req) => !deps.routingKeys?.has(routingKeyOf(req.body)),
+    keyGenerator: (req) => routingKeyOf(req.body),
+    handler: (_req, res) => {
+      res.status(429).json({
+        status: 'throttle exceeded',
+        message: 'Requests for this service are arriving too quickly. Please retry later.',
+      });
+    },
+  });
+
   // PagerDuty Events API v2: same path, body and answers, so a monitoring system only changes its URL.
   router.post(
     '/v2/enqueue',
+    routingKeyLimit,
     documented({ body: pagerDutyEventSchema }, async (req, res) => {
       const parsed = pagerDutyEventSchema.safeParse(req.body ?? {});
       if (!parsed.success) {
@@ -70,6 +96,17 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
       { body: schema as z.ZodType<z.output<typeof alertmanagerWebhookSchema>> },
       async ({ body }, _req, res) => {
         const events: AlertEvent[] = fromAlertmanager(body, integration, new Date());
+        // The whole batch or nothing: Alertmanager would resend the batch, delivering its allowed alerts twice.
+        const principal = principalOf(res);
+        const refused = events.findIndex((event) => !allowsService(principal, event.service));
+        if (refused >= 0) {
+          throw serviceForbidden(
+            principal,
+            events[refused]!.service,
+            serviceFieldOf(body, refused),
+            `alert ${refused} of the batch is for another service; no alert of the batch was delivered`,
+          );
+        }
         // All events are durably in Temporal before the 200; Alertmanager retries the whole batch otherwise.
         const results = await deliverAlertEvents(deps, events);
         res.status(200).json({

@@ -20,7 +20,8 @@ export function analyticsRoutes(deps: ApiDeps, guard: Guard): Router {
     '/v1/analytics/incidents',
     ...guard('incidents:read'),
     validated({ query }, async ({ query: q }, _req, res) => {
-      res.json({ from: q.from, to: q.to, ...(await analyzeIncidents(deps, q)) });
+      const max = deps.config.ANALYTICS_MAX_INCIDENTS;
+      res.json({ from: q.from, to: q.to, ...(await analyzeIncidents(deps, { ...q, max })) });
     }),
   );
 

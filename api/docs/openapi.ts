@@ -56,7 +56,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Alerts',
     summary: 'PagerDuty Events API v2 compatible endpoint',
     description:
-      'Same body and answers as PagerDuty: authenticated by routing_key (FIRELINE_ROUTING_KEYS binds each key to a service); errors answer 400 `{status, message, errors}`.',
+      'Same body and answers as PagerDuty: authenticated by routing_key (FIRELINE_ROUTING_KEYS binds each key to a service); errors answer 400 `{status, message, errors}`; more than ROUTING_KEY_RATE_LIMIT_PER_MINUTE events a minute for one key answer 429 `{"status": "throttle exceeded", message}`.',
     success: 202,
     auth: 'routing_key',
     example: {
@@ -96,7 +96,12 @@ export const routeDocs: Record<string, RouteDoc> = {
     summary: 'List incidents, newest first (filters repeatable; cursor paging)',
   },
   'GET /v1/incidents/{id}': { tag: 'Incidents', summary: 'One incident (live from its workflow while open)' },
-  'GET /v1/incidents/{id}/timeline': { tag: 'Incidents', summary: "The incident's timeline, oldest first" },
+  'GET /v1/incidents/{id}/timeline': {
+    tag: 'Incidents',
+    summary: "A page of the incident's timeline, oldest first",
+    description:
+      'The latest `limit` entries (default 500, at most 1000) before `before`; `nextBefore` is the `before` of the older entries, null when there are none.',
+  },
   'POST /v1/incidents/{id}/acknowledge': {
     tag: 'Incidents',
     summary: 'Acknowledge: stops the escalation',
@@ -177,6 +182,8 @@ export const routeDocs: Record<string, RouteDoc> = {
   'GET /v1/analytics/incidents': {
     tag: 'Analytics',
     summary: 'Counts, MTTA/MTTR, SLA breaches and recurring alerts over a period',
+    description:
+      'A period with more than ANALYTICS_MAX_INCIDENTS incidents (default 50000) answers 400 `range_too_large`: ask for a shorter one.',
   },
 };
 
@@ -237,9 +244,17 @@ function operationOf(route: CollectedRoute, doc: RouteDoc) {
     responses['400'] = errorResponse('Invalid request: names every bad field');
   if (security.length > 0) {
     responses['401'] = errorResponse('No API key, or not a valid one');
-    responses['403'] = errorResponse('The key lacks the scope');
-    responses['429'] = errorResponse('Rate limited: see Retry-After');
+    responses['403'] = errorResponse('The key lacks the scope, or is bound to other services');
   }
+  // Every route but the health checks counts against the per-address limit; keyed routes also per key.
+  if (route.path !== '/healthz' && route.path !== '/readyz')
+    responses['429'] =
+      doc.auth === 'routing_key'
+        ? {
+            description: "Too many events for this routing key (PagerDuty's answer), or from this address",
+            content: { 'application/json': { schema: { type: 'object' } } },
+          }
+        : errorResponse('Rate limited (per address, per key): see Retry-After');
   if (route.schemas.params) responses['404'] = errorResponse('No such resource');
   if (route.method !== 'GET' && route.schemas.params)
     responses['409'] = errorResponse('Not allowed in its current state');

@@ -12,11 +12,18 @@ import {
   snoozeUpdate,
   startRunbookUpdate,
 } from '../../workflows/incident/messages';
-import { actorFor, type Guard } from '../auth';
+import { actorFor, incidentAccess, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ConflictError, HttpError, NotFoundError } from '../errors';
 import { decideApproval, readIncident, updateIncident, updateRefusal } from './service';
-import { listIncidents, loadStoredIncident, readTimeline, type IncidentPageKey } from './store';
+import {
+  listIncidents,
+  loadStoredIncident,
+  readTimeline,
+  TIMELINE_PAGE_DEFAULT,
+  TIMELINE_PAGE_MAX,
+  type IncidentPageKey,
+} from './store';
 import { requireRunbook, requireValidParams } from '../runbooks/routes';
 import { validated } from '../validate';
 import { approvalIdPattern, runbookRunIdPattern, runbookWorkflowId } from '../../workflows/runbook/ids';
@@ -41,6 +48,16 @@ const listQuery = z.object({
   to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
+});
+
+const timelineQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(TIMELINE_PAGE_MAX).default(TIMELINE_PAGE_DEFAULT),
+  before: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('only entries with a lower seq: the nextBefore of the previous page'),
 });
 
 /** Opaque page cursor: the sort key of the last item returned. */
@@ -93,9 +110,10 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
   router.get(
     '/v1/incidents/:id/timeline',
     ...guard('incidents:read'),
-    validated({ params: idParams }, async ({ params }, _req, res) => {
+    validated({ params: idParams, query: timelineQuery }, async ({ params, query }, _req, res) => {
       await loadStoredIncident(deps, params.id);
-      res.json({ incidentId: params.id, entries: await readTimeline(deps, params.id) });
+      const page = await readTimeline(deps, params.id, query);
+      res.json({ incidentId: params.id, ...page });
     }),
   );
 
@@ -117,7 +135,7 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
         { params: idParams, body },
         async ({ params, body: { actor: who, ...fields } }, _req, res) => {
           const input = { ...fields, incidentId: params.id, actor: actorFor(res, who) };
-          res.status(status).json(await updateIncident(deps, update, input));
+          res.status(status).json(await updateIncident(deps, update, input, incidentAccess(res)));
         },
       ),
     );
@@ -191,12 +209,17 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
       async ({ params, body }, _req, res) => {
         const meta = requireRunbook(body.runbookId);
         requireValidParams(meta, body.params);
-        const started = await updateIncident(deps, startRunbookUpdate, {
-          incidentId: params.id,
-          actor: actorFor(res, body.actor),
-          runbookId: meta.id,
-          params: body.params,
-        });
+        const started = await updateIncident(
+          deps,
+          startRunbookUpdate,
+          {
+            incidentId: params.id,
+            actor: actorFor(res, body.actor),
+            runbookId: meta.id,
+            params: body.params,
+          },
+          incidentAccess(res),
+        );
         res.status(202).json(started);
       },
     ),
@@ -214,6 +237,7 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
       },
       async ({ params }, _req, res) => {
         const incident = await readIncident(deps, params.id);
+        incidentAccess(res)(incident);
         const run = incident.runbookRuns?.find((r) => r.runId === params.runId);
         if (!run) throw new NotFoundError(`No runbook run ${params.runId} on ${params.id}`);
         if (run.status !== 'running')
@@ -247,13 +271,17 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
       },
       async ({ params, body }, _req, res) => {
         res.json(
-          await decideApproval(deps, {
-            incidentId: params.id,
-            approvalId: params.approvalId,
-            decision,
-            actor: actorFor(res, body.actor),
-            comment: body.comment,
-          }),
+          await decideApproval(
+            deps,
+            {
+              incidentId: params.id,
+              approvalId: params.approvalId,
+              decision,
+              actor: actorFor(res, body.actor),
+              comment: body.comment,
+            },
+            incidentAccess(res),
+          ),
         );
       },
     );

@@ -13,6 +13,7 @@ import type { ApiDeps } from '../deps';
 import { ConflictError, HttpError, NotFoundError } from '../errors';
 import { runbookWorkflowId } from '../../workflows/runbook/ids';
 import { loadStoredIncident } from './store';
+import type { IncidentAccess } from '../auth';
 
 export interface DeliveryResult {
   workflowId: string;
@@ -203,15 +204,18 @@ export async function readIncident(deps: ApiDeps, incidentId: string): Promise<I
 
 /**
  * Runs an Update on the incident's workflow; a refusal by its validator becomes
- * a 409 with the reason. The input names the incident, so an action meant for
+ * a 409 with the reason; `access` may refuse the caller (403) once the
+ * incident is loaded. The input names the incident, so an action meant for
  * a resolved incident is refused by a newer incident of the same key.
  */
 export async function updateIncident<Ret, Arg extends { incidentId: string }>(
   deps: ApiDeps,
   update: UpdateDefinition<Ret, [Arg]>,
   arg: Arg,
+  access: IncidentAccess,
 ): Promise<Ret> {
   const stored = await locateIncident(deps, arg.incidentId);
+  access(stored);
   if (stored.status === 'resolved') throw new ConflictError(`Incident ${arg.incidentId} is already resolved`);
   try {
     return await handleFor(deps, stored).executeUpdate(update, { args: [arg] });
@@ -249,11 +253,17 @@ export interface ApprovalDecisionInput {
 /**
  * Approves or rejects a pending approval through its runbook workflow's
  * Update: 404 when the incident has no such approval, 409 when it is already
- * decided or expired, 403 when the actor is not among the approvers. Used by
+ * decided or expired, 403 when the actor is not among the approvers or `access`
+ * refuses the caller. Used by
  * the JSON API and the web UI.
  */
-export async function decideApproval(deps: ApiDeps, input: ApprovalDecisionInput): Promise<ApprovalRequest> {
+export async function decideApproval(
+  deps: ApiDeps,
+  input: ApprovalDecisionInput,
+  access: IncidentAccess,
+): Promise<ApprovalRequest> {
   const incident = await readIncident(deps, input.incidentId);
+  access(incident);
   const approval = incident.approvals?.find((a) => a.approvalId === input.approvalId);
   if (!approval) throw new NotFoundError(`No approval ${input.approvalId} on ${input.incidentId}`);
   if (approval.status !== 'pending')

@@ -93,10 +93,43 @@ export async function listResolvedIncidents(deps: Store): Promise<Incident[]> {
   return docs.map(fromIncidentDocument);
 }
 
-/** The incident's timeline, oldest first (empty for an unknown incident). */
-export async function readTimeline(deps: Store, incidentId: string): Promise<TimelineEntry[]> {
-  const entries = await deps.models.TimelineEntry.find({ incidentId }).sort({ seq: 1 }).lean();
-  return entries.map(({ _id: _ignored, incidentId: _incident, at, ...entry }) => ({
+/** How many timeline entries a page holds unless asked, and at most. */
+export const TIMELINE_PAGE_DEFAULT = 500;
+export const TIMELINE_PAGE_MAX = 1000;
+
+/**
+ * One page of the incident's timeline: its latest `limit` entries before
+ * `before` (a `seq`; all when unset), oldest first. `nextBefore` is what to pass
+ * as `before` for the entries older than these, null when there are none.
+ * Empty for an unknown incident.
+ */
+export async function readTimeline(
+  deps: Store,
+  incidentId: string,
+  page: { limit: number; before?: number } = { limit: TIMELINE_PAGE_DEFAULT },
+): Promise<{ entries: TimelineEntry[]; nextBefore: number | null }> {
+  const docs = await deps.models.TimelineEntry.find({
+    incidentId,
+    ...(page.before !== undefined ? { seq: { $lt: page.before } } : {}),
+  })
+    .sort({ seq: -1 })
+    // One more than the page, to know whether older entries follow.
+    .limit(page.limit + 1)
+    .lean();
+  const entries = docs
+    .slice(0, page.limit)
+    .reverse()
+    .map(({ _id: _ignored, incidentId: _incident, at, ...entry }) => ({ ...entry, at: at.toISOString() }));
+  return { entries, nextBefore: docs.length > page.limit ? entries[0]!.seq : null };
+}
+
+/** The incident's runbook step records (its latest TIMELINE_PAGE_MAX), oldest first: the web UI's runbook section. */
+export async function readRunbookSteps(deps: Store, incidentId: string): Promise<TimelineEntry[]> {
+  const docs = await deps.models.TimelineEntry.find({ incidentId, type: 'runbook.step' })
+    .sort({ seq: -1 })
+    .limit(TIMELINE_PAGE_MAX)
+    .lean();
+  return docs.reverse().map(({ _id: _ignored, incidentId: _incident, at, ...entry }) => ({
     ...entry,
     at: at.toISOString(),
   }));

@@ -11,7 +11,7 @@ import {
 import { toHtml, toMarkdown } from './render';
 import { listPostmortems, loadPostmortem, updatePostmortemIfStatus } from './store';
 import { postmortemStatusSignal } from '../../workflows/postmortem/messages';
-import type { Guard } from '../auth';
+import { incidentAccess, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ConflictError } from '../errors';
 import { validated } from '../validate';
@@ -116,6 +116,8 @@ export function postmortemRoutes(deps: ApiDeps, guard: Guard): Router {
     ...guard('postmortems:write'),
     validated({ params: idParams, body: patchBody }, async ({ params, body }, _req, res) => {
       const current = await loadPostmortem(deps, params.id);
+      // A post-mortem edit can move its review workflow along: a key bound to services edits only theirs.
+      incidentAccess(res)(current);
       if (current.status === 'published' && !onlyActionItemStatusChanges(current, body)) {
         throw new ConflictError(`Post-mortem ${params.id} is published: only action item status can change`);
       }

@@ -56,6 +56,7 @@ dl.facts dd{margin:0}
 .notice{border:1px solid #116329;background:#e8f5ec;padding:.5rem .75rem;border-radius:.25rem}
 .problem{border:1px solid #a50e0e;background:#fdecec;padding:.5rem .75rem;border-radius:.25rem}
 .card{border:1px solid var(--line);border-radius:.35rem;padding:.75rem 1rem;margin:.75rem 0}
+p.pager{display:flex;gap:1.5rem}
 form.decide{display:flex;flex-wrap:wrap;align-items:flex-end;gap:.5rem 1rem;margin:.5rem 0 0}
 form.decide .field{display:flex;flex-direction:column;min-width:16rem;flex:1}
 label{font-weight:600}

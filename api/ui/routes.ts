@@ -1,10 +1,16 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import type { Principal } from '../../infra/api-keys';
-import { actorFor, type Guard } from '../auth';
+import { actorFor, incidentAccess, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError, NotFoundError } from '../errors';
 import { decideApproval, readIncident } from '../incidents/service';
-import { listOpenIncidents, listResolvedIncidents, readTimeline } from '../incidents/store';
+import {
+  listOpenIncidents,
+  listResolvedIncidents,
+  readRunbookSteps,
+  readTimeline,
+  TIMELINE_PAGE_DEFAULT,
+} from '../incidents/store';
 import { listPostmortems, loadPostmortem, postmortemExists } from '../postmortems/store';
 import { liveJs, styleCss } from './assets';
 import {
@@ -197,11 +203,19 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
   router.get('/ui/incidents/:id', ...read, async (req, res) => {
     const id = req.params.id as string;
     if (!incidentIdPattern.test(id)) throw new NotFoundError(`No incident ${id}`);
+    const query = req.query as Record<string, unknown>;
+    // A page of the timeline at a time: `?before=<seq>` for the earlier entries.
+    if (query.before !== undefined && !(typeof query.before === 'string' && /^\d{1,9}$/.test(query.before))) {
+      throw new HttpError(400, 'validation_failed', 'query.before: must be a timeline entry number (#).', [
+        { field: 'query.before', message: 'must be a timeline entry number' },
+      ]);
+    }
+    const before = query.before === undefined ? undefined : Number(query.before);
     const incident = await readIncident(deps, id);
-    const timeline = await readTimeline(deps, id);
+    const page = await readTimeline(deps, id, { limit: TIMELINE_PAGE_DEFAULT, before });
+    const runbookSteps = await readRunbookSteps(deps, id);
     const postmortemId = postmortemIdOf(id);
     const hasPostmortem = incident.status === 'resolved' && (await postmortemExists(deps, postmortemId));
-    const query = req.query as Record<string, unknown>;
     const decided =
       typeof query.decided === 'string' && approvalIdPattern.test(query.decided) ? query.decided : '';
     const outcome = query.outcome === 'approved' || query.outcome === 'rejected' ? query.outcome : '';
@@ -209,7 +223,8 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
       res,
       incidentPage(pageContext(res), {
         incident,
-        timeline,
+        timeline: { ...page, ...(before !== undefined ? { before } : {}) },
+        runbookSteps,
         workflowUrl,
         postmortemId: hasPostmortem ? postmortemId : undefined,
         notice: decided && outcome ? `You ${outcome} ${decided}.` : undefined,
@@ -234,13 +249,17 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
         throw new HttpError(400, 'validation_failed', 'The comment is longer than 2000 characters.');
       }
       // The same Update, checks and actor (`user:<key name>`) as the JSON API's approval route.
-      const decided = await decideApproval(deps, {
-        incidentId: id,
-        approvalId,
-        decision,
-        actor: actorFor(res, undefined),
-        comment: comment || undefined,
-      });
+      const decided = await decideApproval(
+        deps,
+        {
+          incidentId: id,
+          approvalId,
+          decision,
+          actor: actorFor(res, undefined),
+          comment: comment || undefined,
+        },
+        incidentAccess(res),
+      );
       const query = new URLSearchParams({ decided: decided.approvalId, outcome: decided.status });
       res.redirect(303, `/ui/incidents/${encodeURIComponent(id)}?${query.toString()}`);
     },

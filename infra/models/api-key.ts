@@ -11,14 +11,28 @@ export const apiScopes = [
 ] as const;
 export type ApiScope = (typeof apiScopes)[number];
 
-/** An API key as stored: never the secret, only its scrypt hash and salt. */
+/** A service a key may be restricted to: the same spelling as an alert's `service`. */
+export const apiKeyServicePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/** How a key's secret is stored. */
+export const apiKeyHashAlgorithms = ['sha256'] as const;
+
+/** An API key as stored: never the secret, only its SHA-256. */
 export interface ApiKeyDocument {
   /** The key's public id: the part of the token before the secret. */
   _id: string;
   name: string;
   scopes: ApiScope[];
-  salt: string;
+  /**
+   * The services the key may post alerts for and act on; absent = any. (An
+   * empty list is never stored: it would be a key that can do nothing.)
+   */
+  services?: string[];
+  /** Absent on keys created before SHA-256 (scrypt, with `salt`): those are refused. */
+  hashAlgorithm?: (typeof apiKeyHashAlgorithms)[number];
   hash: string;
+  /** Only on keys created before SHA-256. */
+  salt?: string;
   createdAt: Date;
   revokedAt?: Date;
 }
@@ -28,8 +42,13 @@ const apiKeySchema = new Schema<ApiKeyDocument>(
     _id: { type: String, required: true },
     name: { type: String, required: true, match: /^[A-Za-z0-9._@-]{1,100}$/ },
     scopes: { type: [String], enum: apiScopes, required: true },
-    salt: { type: String, required: true },
+    services: {
+      type: [{ type: String, match: apiKeyServicePattern }],
+      default: undefined,
+    },
+    hashAlgorithm: { type: String, enum: apiKeyHashAlgorithms },
     hash: { type: String, required: true },
+    salt: String,
     createdAt: { type: Date, required: true },
     revokedAt: Date,
   },

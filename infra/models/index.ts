@@ -13,7 +13,7 @@ export {
   toIncidentDocument,
   type IncidentDocument,
 } from './incident';
-export { apiScopes, type ApiKeyDocument, type ApiScope } from './api-key';
+export { apiKeyServicePattern, apiScopes, type ApiKeyDocument, type ApiScope } from './api-key';
 export { fromPostmortemDocument, toPostmortemDocument, type PostmortemDocument } from './postmortem';
 export type { ActionLedgerEntry, DrillReportDocument } from './runbook';
 export { timelineEntryId, type TimelineEntryDocument } from './timeline-entry';

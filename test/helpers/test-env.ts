@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import express, { type Express } from 'express';
-import { createApiKey } from '../../infra/api-keys';
+import { createApiKey, type ApiKeyOptions } from '../../infra/api-keys';
 import type mongoose from 'mongoose';
 import type { ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
@@ -34,8 +34,8 @@ export interface TestEnv {
   rawApp: Express;
   /** The admin key `app` adds. */
   adminToken: string;
-  /** A fresh API key with these scopes. */
-  createKey(name: string, scopes: ApiScope[]): Promise<string>;
+  /** A fresh API key with these scopes (and, if given, restricted to these services). */
+  createKey(name: string, scopes: ApiScope[], options?: ApiKeyOptions): Promise<string>;
   taskQueue: string;
   /** Starts a worker on this env's task queues (both, unless a role says otherwise); returns a function that stops it. */
   startWorker(
@@ -62,6 +62,8 @@ export async function createTestEnv(
     TEMPORAL_TASK_QUEUE: `fireline-test-${suffix}`,
     // Tests send bursts; the rate limit has a test of its own.
     RATE_LIMIT_PER_MINUTE: 1_000_000,
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 1_000_000,
+    ROUTING_KEY_RATE_LIMIT_PER_MINUTE: 1_000_000,
     TEMPORAL_ADDRESS: options.temporalAddress ?? baseConfig.TEMPORAL_ADDRESS,
     MONGODB_URI: mongoUri.toString(),
   };
@@ -109,7 +111,8 @@ export async function createTestEnv(
     app,
     rawApp,
     adminToken,
-    createKey: async (name, scopes) => (await createApiKey(models, name, scopes)).token,
+    createKey: async (name, scopes, keyOptions) =>
+      (await createApiKey(models, name, scopes, keyOptions)).token,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     startWorker,
     async teardown() {

@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { createApp } from '../../api/app';
+import { createLogger } from '../../infra/logger';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 // Analytics over a seeded set of incidents in the real MongoDB-wire server;
@@ -169,5 +171,53 @@ describe('incident analytics', () => {
       .expect(400);
     expect(res.body.error.details[0].field).toBe('query.to');
     await request(env.app).get(`/v1/analytics/incidents?${range}&groupBy=planet`).expect(400);
+  });
+
+  it('reads at most ANALYTICS_MAX_INCIDENTS incidents: a longer period answers 400 instead of loading them all', async () => {
+    const march = Date.parse('2026-03-01T00:00:00Z');
+    await env.models.Incident.collection.insertMany(
+      Array.from({ length: 6 }, (_, i) => ({
+        _id: `INC-C0000000000${i}`,
+        priority: 'P3',
+        major: false,
+        status: 'resolved',
+        integration: 'native',
+        version: 1,
+        timelineLength: 1,
+        service: 'c',
+        severity: 'SEV3',
+        team: 'z',
+        title: 'Many',
+        dedupKey: `m${i}`,
+        alertCount: 1,
+        openedAt: new Date(march + i * 60_000),
+        resolvedAt: new Date(march + i * 60_000 + 30_000),
+        resolvedBy: 'user:alice',
+        escalation: { exhausted: false, levels: [{ targets: ['x'.repeat(100)] }] },
+        slaBreaches: [],
+      })) as never[],
+    );
+    const appWith = (max: number) =>
+      createApp({
+        config: { ...env.config, ANALYTICS_MAX_INCIDENTS: max },
+        temporal: env.client,
+        mongo: env.mongo,
+        models: env.models,
+        logger: createLogger({ level: 'silent' }),
+      });
+    const marchRange = 'from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z';
+    const get = (max: number) =>
+      request(appWith(max))
+        .get(`/v1/analytics/incidents?${marchRange}`)
+        .set('Authorization', `Bearer ${env.adminToken}`);
+    const tooMany = await get(5).expect(400);
+    expect(tooMany.body.error.code).toBe('range_too_large');
+    expect(tooMany.body.error.message).toMatch(/more than 5 incidents/);
+    expect(tooMany.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      'query.from',
+      'query.to',
+    ]);
+    const all = await get(6).expect(200);
+    expect(all.body.total).toMatchObject({ incidents: 6, resolved: 6, mttr: { p50Seconds: 30 } });
   });
 });

@@ -1,8 +1,15 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { revokeApiKey } from '../../infra/api-keys';
+import type { ApiDeps } from '../../api/deps';
+import { createApiKey, revokeApiKey } from '../../infra/api-keys';
 import { createLogger } from '../../infra/logger';
 import type { ApiScope } from '../../infra/models';
+import { repoRoot } from '../../stack/paths';
+import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 // Every endpoint but /healthz, /readyz and the PagerDuty one takes an API key
@@ -70,6 +77,16 @@ describe('API keys and scopes', () => {
     const allowed = await request(env.rawApp)[method](path).set('Authorization', `Bearer ${right}`).send({});
     expect([401, 403]).not.toContain(allowed.status);
     expect(allowed.status).toBeLessThan(500);
+  });
+
+  /** The deps of a fresh app on this env's servers (no cache of verified keys, limits of its own). */
+  const deps = (config: Partial<ApiDeps['config']> = {}, extra: Partial<ApiDeps> = {}): ApiDeps => ({
+    config: { ...env.config, ...config },
+    temporal: env.client,
+    mongo: env.mongo,
+    models: env.models,
+    logger: createLogger({ level: 'silent' }),
+    ...extra,
   });
 
   it('leaves health checks open and authenticates PagerDuty events by routing key', async () => {
@@ -177,12 +194,35 @@ describe('API keys and scopes', () => {
     await request(app).get('/v1/incidents').set('Authorization', `Bearer ${other}`).expect(200);
   });
 
-  it('stores keys hashed, never the secret', async () => {
+  it('stores keys as the SHA-256 of their secret, never the secret', async () => {
     const token = await env.createKey('hashed', ['incidents:read']);
     const [, keyId, secret] = /^fl_([a-f0-9]{12})_(.+)$/.exec(token)!;
     const stored = await env.models.ApiKey.findById(keyId).lean();
-    expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored?.hashAlgorithm).toBe('sha256');
+    expect(stored?.hash).toBe(createHash('sha256').update(secret!).digest('hex'));
+    expect(stored?.salt).toBeUndefined();
     expect(JSON.stringify(stored)).not.toContain(secret);
+  });
+
+  it('refuses a key stored with scrypt before SHA-256 (no scrypt run per request any more)', async () => {
+    const token = await env.createKey('legacy', ['incidents:read']);
+    const [, keyId] = /^fl_([a-f0-9]{12})_/.exec(token)!;
+    await env.models.ApiKey.collection.updateOne(
+      { _id: keyId as never },
+      { $unset: { hashAlgorithm: '' }, $set: { salt: 'ab'.repeat(16) } },
+    );
+    let written = '';
+    const app = createApp({
+      ...deps(),
+      logger: createLogger({
+        level: 'warn',
+        destination: { write: (line: string) => void (written += line) },
+      }),
+    });
+    await request(app).get('/v1/incidents').set('Authorization', `Bearer ${token}`).expect(401);
+    expect(written).toContain('re-create it');
+    expect(written).toContain(keyId);
+    expect(written).not.toContain(token.slice(-43));
   });
 
   it('keeps a token given in the URL out of the logs', async () => {
@@ -205,5 +245,342 @@ describe('API keys and scopes', () => {
     expect(written).toContain('token=[redacted]');
     expect(written).toContain('%74oken=[redacted]&x=1');
     expect(written).not.toContain(token);
+  });
+
+  describe('keys bound to services', () => {
+    const base = {
+      runId: 'r1',
+      dedupKey: 'd',
+      integration: 'native',
+      title: 'Bound',
+      status: 'triggered',
+      severity: 'SEV2',
+      priority: 'P2',
+      major: false,
+      team: 'sre',
+      triage: {},
+      escalation: { exhausted: false },
+      alertCount: 1,
+      firstAlertAt: new Date(),
+      lastAlertAt: new Date(),
+      openedAt: new Date(),
+      version: 1,
+      timelineLength: 0,
+      updatedAt: new Date(),
+      labels: {},
+      links: [],
+      runbookRuns: [],
+      slaBreaches: [],
+      approvals: [],
+    };
+    // Stored incidents with no workflow behind them: a change that passes the service check
+    // reaches Temporal and answers 409 or 404, one that does not is refused with 403.
+    const ours = 'INC-B0UND0000001';
+    const theirs = 'INC-B0UND0000002';
+    let bound: string;
+
+    beforeAll(async () => {
+      await env.models.Incident.collection.insertMany([
+        { _id: ours, ...base, service: 'payments', workflowId: 'incident:payments:d' },
+        { _id: theirs, ...base, service: 'search', workflowId: 'incident:search:d' },
+      ] as never[]);
+      bound = await env.createKey(
+        'payments-team',
+        ['alerts:write', 'incidents:read', 'incidents:write', 'runbooks:run', 'approvals:decide'],
+        { services: ['payments', 'web'] },
+      );
+    });
+
+    const as = (token: string) => ({
+      post: (url: string) => request(env.rawApp).post(url).set('Authorization', `Bearer ${token}`),
+      get: (url: string) => request(env.rawApp).get(url).set('Authorization', `Bearer ${token}`),
+      patch: (url: string) => request(env.rawApp).patch(url).set('Authorization', `Bearer ${token}`),
+    });
+    const notStarted = async (service: string, dedupKey: string) => {
+      await expect(
+        env.client.workflow.getHandle(incidentWorkflowId(service, dedupKey)).describe(),
+      ).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    };
+
+    it('carries the services in the principal, and refuses to bind admin keys or bad service names', async () => {
+      const [, keyId] = /^fl_([a-f0-9]{12})_/.exec(bound)!;
+      expect((await env.models.ApiKey.findById(keyId).lean())?.services).toEqual(['payments', 'web']);
+      await expect(createApiKey(env.models, 'root', ['admin'], { services: ['payments'] })).rejects.toThrow(
+        /admin key cannot be restricted/,
+      );
+      await expect(createApiKey(env.models, 'odd', ['alerts:write'], { services: ['a b'] })).rejects.toThrow(
+        /not a service name/,
+      );
+      await expect(createApiKey(env.models, 'none', ['alerts:write'], { services: [] })).rejects.toThrow(
+        /at least one service/,
+      );
+    });
+
+    it('refuses an alert for another service with 403 naming body.service, and takes its own', async () => {
+      const refused = await as(bound)
+        .post('/v1/alerts')
+        .send({ service: 'search', summary: 'not ours', severity: 'critical', dedupKey: 'bound-1' })
+        .expect(403);
+      expect(refused.body.error.code).toBe('forbidden');
+      expect(refused.body.error.message).toMatch(
+        /only for the services payments, web; body.service is "search"/,
+      );
+      expect(refused.body.error.details).toEqual([{ field: 'body.service', message: expect.any(String) }]);
+      await notStarted('search', 'bound-1');
+      await as(bound)
+        .post('/v1/alerts')
+        .send({ service: 'web', summary: 'ours', severity: 'info', dedupKey: 'bound-2' })
+        .expect(202);
+    });
+
+    it('refuses a whole Alertmanager batch with 403 naming the alert and the label that set its service', async () => {
+      const batch = (alerts: unknown[], extra: Record<string, unknown> = {}) => ({
+        status: 'firing',
+        receiver: 'fireline',
+        alerts,
+        ...extra,
+      });
+      const mixed = await as(bound)
+        .post('/v1/integrations/alertmanager')
+        .send(
+          batch([
+            { status: 'firing', labels: { service: 'payments' }, fingerprint: 'bound-am-1' },
+            { status: 'firing', labels: { app: 'search' }, fingerprint: 'bound-am-2' },
+          ]),
+        )
+        .expect(403);
+      expect(mixed.body.error.message).toMatch(/alert 1 of the batch is for another service; no alert/);
+      expect(mixed.body.error.details[0].field).toBe('body.alerts.1.labels.app');
+      // Nothing of the batch was delivered, not even the allowed alert before it.
+      await notStarted('payments', 'bound-am-1');
+
+      const common = await as(bound)
+        .post('/v1/integrations/grafana')
+        .send(
+          batch([{ status: 'firing', labels: { alertname: 'X' }, fingerprint: 'bound-am-3' }], {
+            commonLabels: { service: 'search' },
+          }),
+        )
+        .expect(403);
+      expect(common.body.error.details[0].field).toBe('body.commonLabels.service');
+      const receiver = await as(bound)
+        .post('/v1/integrations/alertmanager')
+        .send(batch([{ status: 'firing', labels: { alertname: 'X' }, fingerprint: 'bound-am-4' }]))
+        .expect(403);
+      expect(receiver.body.error.details[0].field).toBe('body.receiver');
+
+      await as(bound)
+        .post('/v1/integrations/alertmanager')
+        .send(
+          batch([
+            { status: 'firing', labels: { service: 'payments' }, fingerprint: 'bound-am-5' },
+            { status: 'firing', labels: { job: 'web' }, fingerprint: 'bound-am-6' },
+          ]),
+        )
+        .expect(200);
+    });
+
+    const changes: Array<[method: 'post' | 'patch', path: string, body: object]> = [
+      ['post', '/acknowledge', {}],
+      ['post', '/resolve', { note: 'done' }],
+      ['post', '/snooze', { durationSeconds: 60 }],
+      ['post', '/escalate', {}],
+      ['post', '/notes', { text: 'hi' }],
+      ['patch', '', { severity: 'SEV1' }],
+      [
+        'post',
+        '/runbooks',
+        { runbookId: 'restart-service', params: { healthUrl: 'http://x.internal/h', restartUrlEnv: 'X' } },
+      ],
+      ['post', '/runbooks/RUN/cancel', {}],
+      ['post', '/approvals/RUN.a1/approve', {}],
+      ['post', '/approvals/RUN.a1/reject', {}],
+    ];
+
+    it.each(changes)(
+      "refuses %s …%s on another service's incident with 403, not on its own",
+      async (method, suffix, body) => {
+        const url = (id: string) => `/v1/incidents/${id}${suffix.replace('RUN', `${id}.rb1`)}`;
+        const refused = await as(bound)[method](url(theirs)).send(body);
+        expect(refused.status).toBe(403);
+        expect(refused.body.error.message).toMatch(
+          /only for the services payments, web; the service of INC-B0UND0000002 is "search"/,
+        );
+        const own = await as(bound)[method](url(ours)).send(body);
+        expect([403, 500]).not.toContain(own.status);
+        expect(own.status).toBeGreaterThanOrEqual(400); // 409 or 404: no workflow or run behind the stored incident
+        // An unrestricted key is not held back by the service.
+        const admin = await request(env.rawApp)
+          [method](url(theirs))
+          .set('Authorization', `Bearer ${env.adminToken}`)
+          .send(body);
+        expect(admin.status).not.toBe(403);
+      },
+    );
+
+    it("refuses to edit another service's post-mortem with 403", async () => {
+      const postmortem = (incidentId: string, service: string) => ({
+        _id: `PM-${incidentId.slice(4)}`,
+        incidentId,
+        title: 'Bound',
+        summary: 's',
+        service,
+        severity: 'SEV2',
+        priority: 'P2',
+        team: 'sre',
+        major: false,
+        status: 'draft',
+        owner: 'sre',
+        times: { detectedAt: new Date().toISOString() },
+        durationSeconds: 1,
+        metrics: {},
+        timeline: [],
+        generatedAt: new Date().toISOString(),
+        updatedAt: new Date().toISOString(),
+      });
+      await env.models.Postmortem.collection.insertMany([
+        postmortem(ours, 'payments'),
+        postmortem(theirs, 'search'),
+      ] as never[]);
+      const writer = await env.createKey('payments-writer', ['postmortems:write'], {
+        services: ['payments'],
+      });
+      const refused = await as(writer)
+        .patch(`/v1/postmortems/PM-${theirs.slice(4)}`)
+        .send({ rootCause: 'not ours' })
+        .expect(403);
+      expect(refused.body.error.message).toMatch(/the service of INC-B0UND0000002 is "search"/);
+      expect((await env.models.Postmortem.findById(`PM-${theirs.slice(4)}`).lean())?.rootCause).toBeFalsy();
+      await as(writer)
+        .patch(`/v1/postmortems/PM-${ours.slice(4)}`)
+        .send({ rootCause: 'ours' })
+        .expect(200);
+    });
+
+    it("reads every service's incidents: reads are not restricted", async () => {
+      await as(bound).get(`/v1/incidents/${theirs}`).expect(200);
+      const list = await as(bound).get('/v1/incidents?service=search').expect(200);
+      expect(list.body.incidents.map((i: { incidentId: string }) => i.incidentId)).toContain(theirs);
+    });
+
+    it('is made by `fireline keys create --service … --service …`', async () => {
+      const cli = (args: string[]) =>
+        new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+          execFile(
+            process.execPath,
+            [path.join(repoRoot(), 'dist', 'cli', 'main.js'), 'keys', ...args],
+            { env: { ...process.env, MONGODB_URI: env.config.MONGODB_URI } },
+            (err, stdout, stderr) =>
+              resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+          );
+        });
+      const created = await cli([
+        'create',
+        '--name',
+        'cli-bound',
+        '--scopes',
+        'alerts:write',
+        '--service',
+        'payments',
+        '--service',
+        'web',
+      ]);
+      expect(created).toMatchObject({ code: 0 });
+      expect(created.stderr).toContain('for payments, web');
+      const token = created.stdout.trim();
+      const refused = await as(token)
+        .post('/v1/alerts')
+        .send({ service: 'search', summary: 's', severity: 'info' })
+        .expect(403);
+      expect(refused.body.error.details[0].field).toBe('body.service');
+      expect((await cli(['ls'])).stdout).toMatch(/cli-bound\s+alerts:write\s+payments,web\s+active/);
+      expect(
+        await cli(['create', '--name', 'x', '--scopes', 'alerts:write', '--service', 'no spaces']),
+      ).toMatchObject({ code: 2 });
+      expect(
+        await cli(['create', '--name', 'x', '--scopes', 'admin', '--service', 'payments']),
+      ).toMatchObject({ code: 2 });
+    });
+  });
+
+  describe('unauthenticated load', () => {
+    const badToken = 'Bearer fl_000000000000_' + 'x'.repeat(43);
+
+    it('limits requests per client address before checking any key: 429 with Retry-After', async () => {
+      const app = createApp(deps({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 5 }));
+      for (let i = 0; i < 5; i++)
+        await request(app).get('/v1/incidents').set('Authorization', badToken).expect(401);
+      const limited = await request(app).get('/v1/incidents').set('Authorization', badToken).expect(429);
+      expect(limited.body.error).toEqual({
+        code: 'rate_limited',
+        message: 'More than 5 requests a minute from this address; retry later',
+        details: null,
+      });
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      // Before authentication: a good key from the same address waits too, and the PagerDuty endpoint.
+      await request(app).get('/v1/incidents').set('Authorization', `Bearer ${env.adminToken}`).expect(429);
+      await request(app).post('/v2/enqueue').send({}).expect(429);
+      // Load balancers' health checks are not counted.
+      await request(app).get('/healthz').expect(200);
+    });
+
+    it('counts the address X-Forwarded-For gives only when TRUST_PROXY says so', async () => {
+      const behindProxy = createApp(deps({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 2, TRUST_PROXY: 1 }));
+      const from = (app: typeof behindProxy, address: string) =>
+        request(app).get('/v1/incidents').set('X-Forwarded-For', address).set('Authorization', badToken);
+      await from(behindProxy, '203.0.113.1').expect(401);
+      await from(behindProxy, '203.0.113.1').expect(401);
+      await from(behindProxy, '203.0.113.1').expect(429);
+      await from(behindProxy, '203.0.113.2').expect(401);
+
+      // By default the header is not believed: made-up addresses share the connection's limit.
+      const direct = createApp(deps({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 2 }));
+      await from(direct, '203.0.113.1').expect(401);
+      await from(direct, '203.0.113.2').expect(401);
+      await from(direct, '203.0.113.3').expect(429);
+    });
+
+    it("limits /v2/enqueue per routing key with PagerDuty's 429 answer", async () => {
+      const keyA = 'routing-key-a-0123456789abcdef0123';
+      const keyB = 'routing-key-b-0123456789abcdef0123';
+      const app = createApp(
+        deps(
+          { ROUTING_KEY_RATE_LIMIT_PER_MINUTE: 2 },
+          {
+            routingKeys: new Map([
+              [keyA, 'payments'],
+              [keyB, 'search'],
+            ]),
+          },
+        ),
+      );
+      const event = (routingKey: string, n: number) => ({
+        routing_key: routingKey,
+        event_action: 'trigger',
+        dedup_key: `throttle-${routingKey.slice(12, 13)}-${n}`,
+        payload: { summary: 's', source: 'x', severity: 'info' },
+      });
+      await request(app).post('/v2/enqueue').send(event(keyA, 1)).expect(202);
+      await request(app).post('/v2/enqueue').send(event(keyA, 2)).expect(202);
+      const throttled = await request(app).post('/v2/enqueue').send(event(keyA, 3)).expect(429);
+      expect(throttled.body).toEqual({
+        status: 'throttle exceeded',
+        message: 'Requests for this service are arriving too quickly. Please retry later.',
+      });
+      await notStartedPd('payments', 'throttle-a-3');
+      // Another key has its own budget; unknown keys are refused as before, not counted.
+      await request(app).post('/v2/enqueue').send(event(keyB, 1)).expect(202);
+      for (let i = 0; i < 3; i++)
+        await request(app)
+          .post('/v2/enqueue')
+          .send(event('unknown-key-0123456789abcdef0123456', i))
+          .expect(400);
+    });
+
+    const notStartedPd = async (service: string, dedupKey: string) => {
+      await expect(
+        env.client.workflow.getHandle(incidentWorkflowId(service, dedupKey)).describe(),
+      ).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    };
   });
 });

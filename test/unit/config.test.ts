@@ -52,4 +52,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ TEMPORAL_TLS: '0' }).TEMPORAL_TLS).toBe(false);
     expect(() => loadConfig({ TEMPORAL_TLS: 'maybe' })).toThrow(/TEMPORAL_TLS/);
   });
+
+  it('trusts no proxy by default, and only the proxies TRUST_PROXY names', () => {
+    const defaults = loadConfig({});
+    expect(defaults.TRUST_PROXY).toBeUndefined();
+    expect(defaults).toMatchObject({
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 3000,
+      ROUTING_KEY_RATE_LIMIT_PER_MINUTE: 120,
+      ANALYTICS_MAX_INCIDENTS: 50_000,
+    });
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback,fd00::/8,192.0.2.1' }).TRUST_PROXY).toEqual([
+      '10.0.0.0/8',
+      'loopback',
+      'fd00::/8',
+      '192.0.2.1',
+    ]);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: true would trust any client/);
+    for (const bad of ['10.0.0.0/33', 'proxy.internal', '10.0.0.1,', '::1/200'])
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY: must be false, a number/);
+  });
 });

@@ -24,7 +24,10 @@ export function mayDo(viewer: Viewer | undefined, scope: ApiScope): boolean {
 /** What the incident page and its sections show. */
 export interface IncidentPageData {
   incident: Incident;
-  timeline: TimelineEntry[];
+  /** One page of the timeline (its latest entries unless `before` is set), oldest first. */
+  timeline: { entries: TimelineEntry[]; nextBefore: number | null; before?: number };
+  /** The runbook step records of the incident, for its runs' steps. */
+  runbookSteps: TimelineEntry[];
   /** Temporal Web UI link of a workflow, when a UI URL is known. */
   workflowUrl: (workflowId: string) => string | undefined;
   postmortemId?: string;

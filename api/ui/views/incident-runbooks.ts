@@ -24,7 +24,7 @@ export function runbooksSection(data: IncidentPageData): SafeHtml {
     <h2 id="runbooks-heading">Runbook runs</h2>
     ${runs.length === 0 ? html`<p class="muted">No runbook has run on this incident.</p>` : ''}
     ${runs.map((run) => {
-      const steps = stepsOf(run.runId, data.timeline);
+      const steps = stepsOf(run.runId, data.runbookSteps);
       const workflowId = runbookWorkflowId(run.runId);
       const link = data.workflowUrl(workflowId);
       return html`<div class="card">

@@ -137,7 +137,7 @@ export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
             <h2 id="facts-heading">Facts</h2>
             ${facts}
           </section>
-          ${approvalsSection(ctx, i)} ${runbooksSection(data)} ${timelineSection(data.timeline)}
+          ${approvalsSection(ctx, i)} ${runbooksSection(data)} ${timelineSection(i.incidentId, data.timeline)}
         </div>`,
     },
   );
