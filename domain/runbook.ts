@@ -24,6 +24,8 @@ export interface RunbookMeta {
   resolveOnSuccess?: boolean;
   /** Deadline for the whole run, in seconds (default 1 hour). */
   deadlineSeconds?: number;
+  /** Whoever started a run may also approve it (default false); a step's own setting wins. */
+  allowSelfApproval?: boolean;
 }
 
 /** What a runbook sees of its incident. */
@@ -46,7 +48,13 @@ export interface RunbookRunInput {
   realHttpInDryRun: boolean;
   /** The incident workflow to report steps to (absent for drills). */
   parentWorkflowId?: string;
+  /** The actor who started the run (`user:alice`; `fireline` for triage's automatic runs). */
   requestedBy: string;
+  /**
+   * Who may approve when a step names no approvers: the people the incident's
+   * current escalation level reaches, computed by the incident (empty = anyone but the requester).
+   */
+  policyApprovers?: string[];
   /** Task queue of the action and HTTP-check activities (absent: the run's own task queue). */
   actionsTaskQueue?: string;
 }
@@ -87,8 +95,13 @@ export interface ApprovalRequest {
   runbookId: string;
   step: string;
   prompt: string;
-  /** Actors allowed to decide (`user:alice`); empty = anyone. */
+  /** Actors allowed to decide (`user:alice`): the step's, else the escalation level's; empty = anyone. */
   approvers: string[];
+  /** Who started the run; they may not approve it unless `allowSelfApproval`. */
+  requestedBy: string;
+  allowSelfApproval: boolean;
+  /** The run's parameters: what the approver is approving. */
+  params: Record<string, unknown>;
   requestedAt: string;
   expiresAt: string;
   onTimeout: 'reject' | 'escalate';

@@ -46,8 +46,13 @@ export interface ActionStep {
 
 export interface ApprovalStep {
   prompt: string;
-  /** Actors allowed to decide, e.g. `user:alice`; empty = anyone. */
+  /**
+   * Actors allowed to decide, e.g. `user:alice`. Default: the people the incident's
+   * escalation level reached when the run started; nobody there = anyone.
+   */
   approvers?: string[];
+  /** The actor who started the run may decide too (default: `meta.allowSelfApproval`, else false). */
+  allowSelfApproval?: boolean;
   /** How long to wait; default 30 minutes. */
   timeout?: Duration;
   /** On timeout: `reject` fails the run; `escalate` also fails it, and the incident escalates. Default reject. */
@@ -201,7 +206,11 @@ export class RunbookRuntime {
         runbookId: this.meta.id,
         step: name,
         prompt: step.prompt,
-        approvers: step.approvers ?? [],
+        // Never from the run's parameters: the requester must not pick who approves.
+        approvers: step.approvers ?? this.input.policyApprovers ?? [],
+        requestedBy: this.input.requestedBy,
+        allowSelfApproval: step.allowSelfApproval ?? this.meta.allowSelfApproval ?? false,
+        params: this.input.params,
         requestedAt: now(),
         expiresAt: new Date(Date.now() + timeoutMs).toISOString(),
         onTimeout: step.onTimeout ?? 'reject',

@@ -4,6 +4,8 @@ import type { RunbookEvent, RunbookResult, RunbookStatus } from '../../domain/ru
 import { failureMessage } from '../../domain/failure';
 import type { runbookWorkflow } from '../runbook';
 import type { IncidentNotifier } from './notifier';
+import { lookups, lookupOptions } from './activity-proxies';
+import { currentTargets } from './escalation-policy';
 import { type IncidentState, now } from './state';
 import { runbookRunId, runbookWorkflowId } from '../runbook/ids';
 import { firelineActor, runbookActor } from '../../domain/actors';
@@ -59,6 +61,11 @@ export class IncidentRunbooks {
       runbookId: invocation.id,
       params: Object.keys(invocation.params),
     });
+    // Approvers come from the escalation policy (or the runbook), never from the requester's parameters.
+    const policyApprovers = await lookups.approversFor.executeWithOptions(
+      { ...lookupOptions, summary: `who may approve ${invocation.id}` },
+      [{ targets: currentTargets(current.escalation), at: now() }],
+    );
     const child = await startChild<typeof runbookWorkflow>('runbookWorkflow', {
       workflowId: runbookWorkflowId(runId),
       args: [
@@ -77,6 +84,7 @@ export class IncidentRunbooks {
           realHttpInDryRun: false,
           parentWorkflowId: workflowInfo().workflowId,
           requestedBy,
+          policyApprovers,
           actionsTaskQueue: this.actionsTaskQueue,
         },
       ],
@@ -180,9 +188,11 @@ export class IncidentRunbooks {
               expiresAt: approval.expiresAt,
             },
           );
+          // The parameters go with the request: an approver sees what they approve.
           await this.notifier.notifyCurrentLevel(
             `approval-${approval.approvalId}`,
-            `approval needed: ${approval.prompt}`,
+            `approval needed: ${approval.prompt} (${approval.runbookId} ${approval.approvalId}, ` +
+              `requested by ${approval.requestedBy}, parameters ${JSON.stringify(approval.params)})`,
           );
         } else {
           state.record(

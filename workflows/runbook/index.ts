@@ -39,7 +39,7 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
       return approval;
     },
     {
-      validator: ({ approvalId, actor }: ApprovalDecision) => {
+      validator: ({ approvalId, actor, decision }: ApprovalDecision) => {
         const approval = runtime.approvals.find((a) => a.approvalId === approvalId);
         if (!approval) throw ApplicationFailure.nonRetryable(`No approval ${approvalId}`, 'NotFound');
         if (approval.status !== 'pending')
@@ -47,6 +47,13 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
         if (approval.approvers.length > 0 && !approval.approvers.includes(actor)) {
           throw ApplicationFailure.nonRetryable(
             `${actor} may not decide approval ${approvalId}; approvers: ${approval.approvers.join(', ')}`,
+            'NotAllowed',
+          );
+        }
+        // Four eyes: the requester may still reject (stop) their own run, not approve it.
+        if (decision === 'approve' && !approval.allowSelfApproval && actor === approval.requestedBy) {
+          throw ApplicationFailure.nonRetryable(
+            `${actor} started this run and may not approve it too (approval ${approvalId}); ask someone else`,
             'NotAllowed',
           );
         }
