@@ -68,12 +68,25 @@ export interface StepRecord {
   startedAt: string;
   endedAt?: string;
   attempts?: number;
-  outcome: 'running' | 'succeeded' | 'failed' | 'skipped' | 'simulated';
+  /** `outcome_unknown`: an action's attempt started and never reported back; it may or may not have happened. */
+  outcome: 'running' | 'succeeded' | 'failed' | 'skipped' | 'simulated' | 'outcome_unknown';
   /** Short, secret-free description of what happened (or would have, in a drill). */
   summary: string;
 }
 
-export type RunbookStatus = 'running' | 'succeeded' | 'failed' | 'rejected' | 'timed_out' | 'cancelled';
+export type RunbookStatus =
+  'running' | 'succeeded' | 'failed' | 'rejected' | 'timed_out' | 'cancelled' | 'outcome_unknown';
+
+/** An action that may or may not have run: what a person has to check before retrying it. */
+export interface UnknownOutcome {
+  step: string;
+  action: string;
+  /** Where to look, secret-free: `the receiver of TEST_SCALE_URL`. */
+  target: string;
+  idempotencyKey: string;
+  /** Compensations of earlier steps that were held back (not run), newest first. */
+  heldCompensations: string[];
+}
 
 export interface RunbookResult {
   runId: string;
@@ -85,6 +98,8 @@ export interface RunbookResult {
   resolveIncident: boolean;
   dryRun: boolean;
   steps: StepRecord[];
+  /** Set when the run ended `outcome_unknown`. */
+  unknownOutcome?: UnknownOutcome;
   startedAt: string;
   endedAt: string;
 }
@@ -146,6 +161,12 @@ export interface ActionRequest {
   input: Record<string, unknown>;
   /** Same on every attempt, and per runbook run and step. */
   idempotencyKey: string;
+  /**
+   * The target honours `Idempotency-Key` (or repeating the action is harmless): an attempt
+   * after one that never reported back re-sends with the same key. Otherwise that attempt
+   * fails with `ActionOutcomeUnknown` instead of acting again.
+   */
+  idempotent?: boolean;
 }
 
 export interface ActionResponse {

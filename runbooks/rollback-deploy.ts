@@ -56,8 +56,11 @@ export default defineRunbook<Params>({
           urlEnv: deployUrlEnv,
           body: { service: rb.incident.service, release: goodRelease, reason: 'rollback' },
         },
+        // It sets an absolute release, so sending it twice changes nothing: safe to re-send.
+        idempotent: true,
         compensate: {
           action: 'webhook',
+          idempotent: true,
           input: {
             urlEnv: deployUrlEnv,
             body: { service: rb.incident.service, release: badRelease, reason: 'rollback did not help' },

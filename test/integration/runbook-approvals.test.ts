@@ -3,10 +3,17 @@ import type { Incident } from '../../domain/incident';
 import type { ApprovalRequest } from '../../domain/runbook';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import type { TestEnv } from '../helpers/test-env';
-import { createIncidentTestEnv, openIncident, waitForFirstRunbookRun } from '../helpers/incidents';
+import {
+  createIncidentTestEnv,
+  openIncident,
+  timelineOf,
+  waitForFirstRunbookRun,
+} from '../helpers/incidents';
+import { runbookRunId } from '../../workflows/runbook/ids';
 
-// Who may approve a runbook run and what they see, through the API against the real servers.
-describe('runbook approvals', () => {
+// Who may approve a runbook run, what they see, and an action whose outcome is
+// unknown, through the API against the real servers.
+describe('runbook approvals and unknown outcomes', () => {
   let env: TestEnv;
   let receiver: HttpReceiver;
   let teardown: () => Promise<void>;
@@ -124,5 +131,86 @@ describe('runbook approvals', () => {
     expect(notice.incident.reason).toContain(
       `requested by user:alice, parameters ${JSON.stringify(approval.params)}`,
     );
+  });
+
+  it('does not re-send an action whose earlier attempt never reported back: outcome unknown, timeline, escalation', async () => {
+    const incident = await incidentFor('queue', 'outcome-unknown');
+    const runId = runbookRunId(incident.incidentId, 1);
+    const key = `${runId}:scale out`;
+    // What a worker killed mid-call leaves behind: started, never completed.
+    await env.models.ActionLedger.create({
+      _id: key,
+      action: 'webhook',
+      state: 'started',
+      startedAt: new Date(),
+    });
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/runbooks`)
+      .send({
+        runbookId: 'scale-out-queue',
+        params: {
+          scaleUrlEnv: 'TEST_SCALE_URL',
+          queue: 'q1',
+          settleSeconds: 0,
+          backlogCheckUrl: receiver.url('/backlog'),
+        },
+      })
+      .expect(202);
+    const after = await waitForFirstRunbookRun(env, incident.incidentId, 'outcome_unknown');
+    expect(receiver.to('/scale').filter((r) => r.headers['idempotency-key'] === key)).toHaveLength(0);
+    expect(after.escalation.level).toBe(1);
+    expect(after.status).toBe('triggered');
+
+    const entries = await eventually(async () => {
+      const list = await timelineOf(env, incident.incidentId);
+      expect(list.some((e) => e.type === 'escalated')).toBe(true);
+      return list;
+    });
+    const unknown = entries.find((e) => e.type === 'runbook.outcome_unknown');
+    expect(unknown?.message).toBe(
+      `Outcome unknown: action "scale out" (webhook) of runbook scale-out-queue may or may not have run: ` +
+        `check the receiver of TEST_SCALE_URL before retrying; idempotency key ${key}`,
+    );
+    expect(
+      entries.find(
+        (e) =>
+          e.type === 'runbook.step' && e.message.startsWith('scale-out-queue: scale out outcome_unknown'),
+      ),
+    ).toBeDefined();
+    // No compensation ran, no later step ran, and level 2 (dave's pager) was paged.
+    expect(entries.some((e) => e.message.includes('undo scale out'))).toBe(false);
+    expect(receiver.to('/backlog')).toHaveLength(0);
+    await eventually(() =>
+      expect(
+        receiver
+          .to('/level2')
+          .some(
+            (r) =>
+              (r.body as { incident: { incidentId: string } }).incident.incidentId === incident.incidentId,
+          ),
+      ).toBe(true),
+    );
+  });
+
+  it('re-sends an idempotent action with the same key after an attempt that never reported back', async () => {
+    const incident = await incidentFor('api', 'idempotent-resend');
+    const key = `${runbookRunId(incident.incidentId, 1)}:roll back`;
+    await env.models.ActionLedger.create({
+      _id: key,
+      action: 'webhook',
+      state: 'started',
+      startedAt: new Date(),
+    });
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/runbooks`)
+      .send({ actor: 'alice', runbookId: 'rollback-deploy', params: rollbackParams('v44') })
+      .expect(202);
+    const approval = await pendingApproval(incident.incidentId);
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`)
+      .send({ actor: 'bob' })
+      .expect(200);
+    await waitForFirstRunbookRun(env, incident.incidentId, 'succeeded');
+    expect(receiver.to('/deploy').filter((r) => r.headers['idempotency-key'] === key)).toHaveLength(1);
   });
 });

@@ -113,7 +113,8 @@ export class IncidentRunbooks {
       reason,
       verified,
       resolveIncident,
-    }: Pick<RunbookResult, 'status' | 'reason' | 'verified' | 'resolveIncident'>,
+      unknownOutcome,
+    }: Pick<RunbookResult, 'status' | 'reason' | 'verified' | 'resolveIncident' | 'unknownOutcome'>,
   ): RunbookStatus {
     const { state } = this;
     const current = state.current;
@@ -134,6 +135,12 @@ export class IncidentRunbooks {
       }
       if (resolveIncident && current.status !== 'resolved')
         state.resolve(actor, `remediated by runbook ${summary.runbookId}`);
+      return status;
+    }
+    if (status === 'outcome_unknown') {
+      // A person has to look before anyone retries: paged now, whatever the incident's status.
+      if (current.status !== 'resolved')
+        state.actionOutcomeUnknown(actor, summary.runId, summary.runbookId, unknownOutcome);
       return status;
     }
     state.record(

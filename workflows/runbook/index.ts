@@ -6,7 +6,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { RunbookResult, RunbookRunInput, RunbookStatus } from '../../domain/runbook';
+import type { RunbookResult, RunbookRunInput, RunbookStatus, UnknownOutcome } from '../../domain/runbook';
 import { runbooks } from '../../runbooks';
 import { RunbookContext, RunbookFailure, RunbookRuntime } from '../../runbooks/sdk';
 import { type ApprovalDecision, decideApprovalUpdate, runbookProgressQuery } from './messages';
@@ -19,7 +19,9 @@ const { saveDrillReport } = proxyActivities<Activities>({
 /**
  * One run of one runbook: a child workflow of its incident (or, for a drill,
  * a workflow of its own). A failure, rejection, timeout or cancellation runs
- * the compensations of the steps that completed, newest first.
+ * the compensations of the steps that completed, newest first. An action whose
+ * outcome is unknown holds them back: undoing earlier steps beneath an action
+ * that may have happened could make things worse, so a person decides.
  */
 export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookResult> {
   const runbook = runbooks.get(input.runbookId);
@@ -65,6 +67,7 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
   const deadlineAt = Date.now() + deadlineMs;
   let status: RunbookStatus = 'succeeded';
   let reason: string | undefined;
+  let unknownOutcome: UnknownOutcome | undefined;
   try {
     await CancellationScope.withTimeout(deadlineMs, () =>
       runbook.run(new RunbookContext(runtime, input.params as never)),
@@ -79,12 +82,24 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
     } else if (err instanceof ApplicationFailure && err.type === RunbookFailure.approvalTimedOut) {
       status = 'timed_out';
       reason = err.message;
+    } else if (err instanceof ApplicationFailure && err.type === RunbookFailure.outcomeUnknown) {
+      status = 'outcome_unknown';
+      reason = err.message;
+      const details = (err.details?.[0] ?? {}) as Partial<UnknownOutcome>;
+      const step = [...runtime.steps].reverse().find((s) => s.outcome === 'outcome_unknown');
+      unknownOutcome = {
+        step: details.step ?? step?.name ?? 'unknown',
+        action: details.action ?? 'unknown',
+        target: details.target ?? 'the action target',
+        idempotencyKey: details.idempotencyKey ?? `${input.runId}:${details.step ?? step?.name}`,
+        heldCompensations: runtime.pendingCompensations,
+      };
     } else {
       status = 'failed';
       reason = err instanceof Error ? err.message : String(err);
     }
-    // Compensations run even when the run itself was cancelled.
-    await CancellationScope.nonCancellable(() => runtime.compensate());
+    // Compensations run even when the run itself was cancelled; not when an action may or may not have run.
+    if (status !== 'outcome_unknown') await CancellationScope.nonCancellable(() => runtime.compensate());
   }
 
   const result: RunbookResult = {
@@ -96,6 +111,7 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
     resolveIncident: status === 'succeeded' && runtime.verified && runbook.meta.resolveOnSuccess === true,
     dryRun: input.dryRun,
     steps: runtime.steps,
+    ...(unknownOutcome ? { unknownOutcome } : {}),
     startedAt,
     endedAt: new Date(Date.now()).toISOString(),
   };
