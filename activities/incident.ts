@@ -151,6 +151,11 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
       metrics.escalations.inc({ kind: notificationKind(input.key) });
       return planDeliveries(deps.catalog, input.targets, new Date(input.at), input.key);
     },
+
+    /** Who may approve a runbook run: the people these targets reach at `at` (`user:<person id>`). */
+    async approversFor(input: { targets: TargetRef[]; at: string }): Promise<string[]> {
+      return peopleReached(deps.catalog, input.targets, new Date(input.at)).map((id) => `user:${id}`);
+    },
   };
 }
 
@@ -206,6 +211,20 @@ async function saveIncidentDocument(
 function unsetMissing(fields: Record<string, unknown>): { $unset?: Record<string, ''> } {
   const missing = optionalIncidentFields.filter((f) => fields[f] === undefined);
   return missing.length > 0 ? { $unset: Object.fromEntries(missing.map((f) => [f, ''])) } : {};
+}
+
+/** Pure: the person ids a set of targets reaches at an instant (people, and whoever schedules have on call); channels reach nobody in particular. */
+export function peopleReached(catalog: OnCallCatalog, targets: TargetRef[], at: Date): string[] {
+  const ids = new Set<string>();
+  for (const target of targets) {
+    if (target.type === 'person') ids.add(target.id);
+    if (target.type === 'schedule') {
+      const schedule = catalog.schedules.find((s) => s.id === target.id);
+      const personId = schedule ? whoIsOnCall(schedule, at) : undefined;
+      if (personId) ids.add(personId);
+    }
+  }
+  return [...ids];
 }
 
 /** Pure: the deliveries for a set of targets at an instant. */

@@ -73,6 +73,17 @@ async function withHeartbeats<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Failure type of an action attempt that will not re-send after one that never reported back. */
+export const ActionOutcomeUnknown = 'ActionOutcomeUnknown';
+
+/** Where a person checks whether an action happened, named without secrets (a URL's variable, a command's id). */
+export function actionTarget(request: Pick<ActionRequest, 'action' | 'input'>): string {
+  const { urlEnv, command } = request.input;
+  if (typeof urlEnv === 'string') return `the receiver of ${urlEnv}`;
+  if (typeof command === 'string') return `the effect of command ${command} on the worker host`;
+  return `the target of action ${request.action}`;
+}
+
 export function createRunbookActivities(deps: RunbookActivityDeps) {
   return {
     /** One HTTP request of a runbook step; throws (so it is retried) unless the expectation holds. */
@@ -103,7 +114,10 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
     /**
      * Runs a registered action at most once per idempotency key: the ledger in
      * MongoDB remembers completed actions, so a retry after a crash returns the
-     * earlier result instead of acting again.
+     * earlier result instead of acting again. An earlier attempt that started
+     * and never reported back (its worker died mid-call) may or may not have
+     * acted: unless the action is declared idempotent, this attempt refuses to
+     * re-send blindly and fails with a non-retryable `ActionOutcomeUnknown`.
      */
     async runAction(request: ActionRequest): Promise<ActionResponse> {
       const { attempt, signal } = activityInfo();
@@ -114,6 +128,19 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
       if (done?.state === 'completed') {
         metrics.runbookActions.inc({ action: request.action, outcome: 'replayed' });
         return { summary: done.summary ?? 'done', output: done.output, attempt, replayed: true };
+      }
+      if (done?.state === 'started' && !request.idempotent) {
+        metrics.runbookActions.inc({ action: request.action, outcome: 'unknown' });
+        const target = actionTarget(request);
+        throw ApplicationFailure.create({
+          message:
+            `an earlier attempt of ${request.action} started at ${done.startedAt.toISOString()} and never ` +
+            `reported back: it may or may not have run; check ${target} before retrying ` +
+            `(idempotency key ${request.idempotencyKey})`,
+          type: ActionOutcomeUnknown,
+          nonRetryable: true,
+          details: [{ action: request.action, target, idempotencyKey: request.idempotencyKey }],
+        });
       }
       if (!done) {
         try {
@@ -126,10 +153,25 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
         } catch (err) {
           if (!isDuplicateKeyError(err)) throw err;
         }
+      } else if (done.state === 'failed') {
+        // The last attempt ended with an error it saw: this one may act again.
+        await deps.models.ActionLedger.updateOne(
+          { _id: request.idempotencyKey },
+          { $set: { state: 'started', startedAt: new Date() }, $unset: { error: '' } },
+        );
       }
-      const result = await withHeartbeats(() =>
-        impl(request.input, { idempotencyKey: request.idempotencyKey, secrets: deps.secrets, signal }),
-      );
+      let result: Awaited<ReturnType<ActionImpl>>;
+      try {
+        result = await withHeartbeats(() =>
+          impl(request.input, { idempotencyKey: request.idempotencyKey, secrets: deps.secrets, signal }),
+        );
+      } catch (err) {
+        await deps.models.ActionLedger.updateOne(
+          { _id: request.idempotencyKey },
+          { $set: { state: 'failed', error: failureMessage(err).slice(0, 500) } },
+        );
+        throw err;
+      }
       await deps.models.ActionLedger.updateOne(
         { _id: request.idempotencyKey },
         {

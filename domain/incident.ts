@@ -144,6 +144,7 @@ export type TimelineType =
   | 'runbook.step'
   | 'runbook.succeeded'
   | 'runbook.failed'
+  | 'runbook.outcome_unknown'
   | 'approval.requested'
   | 'approval.decided'
   | 'mitigated'

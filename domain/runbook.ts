@@ -24,6 +24,8 @@ export interface RunbookMeta {
   resolveOnSuccess?: boolean;
   /** Deadline for the whole run, in seconds (default 1 hour). */
   deadlineSeconds?: number;
+  /** Whoever started a run may also approve it (default false); a step's own setting wins. */
+  allowSelfApproval?: boolean;
 }
 
 /** What a runbook sees of its incident. */
@@ -46,7 +48,13 @@ export interface RunbookRunInput {
   realHttpInDryRun: boolean;
   /** The incident workflow to report steps to (absent for drills). */
   parentWorkflowId?: string;
+  /** The actor who started the run (`user:alice`; `fireline` for triage's automatic runs). */
   requestedBy: string;
+  /**
+   * Who may approve when a step names no approvers: the people the incident's
+   * current escalation level reaches, computed by the incident (empty = anyone but the requester).
+   */
+  policyApprovers?: string[];
   /** Task queue of the action and HTTP-check activities (absent: the run's own task queue). */
   actionsTaskQueue?: string;
 }
@@ -60,12 +68,25 @@ export interface StepRecord {
   startedAt: string;
   endedAt?: string;
   attempts?: number;
-  outcome: 'running' | 'succeeded' | 'failed' | 'skipped' | 'simulated';
+  /** `outcome_unknown`: an action's attempt started and never reported back; it may or may not have happened. */
+  outcome: 'running' | 'succeeded' | 'failed' | 'skipped' | 'simulated' | 'outcome_unknown';
   /** Short, secret-free description of what happened (or would have, in a drill). */
   summary: string;
 }
 
-export type RunbookStatus = 'running' | 'succeeded' | 'failed' | 'rejected' | 'timed_out' | 'cancelled';
+export type RunbookStatus =
+  'running' | 'succeeded' | 'failed' | 'rejected' | 'timed_out' | 'cancelled' | 'outcome_unknown';
+
+/** An action that may or may not have run: what a person has to check before retrying it. */
+export interface UnknownOutcome {
+  step: string;
+  action: string;
+  /** Where to look, secret-free: `the receiver of TEST_SCALE_URL`. */
+  target: string;
+  idempotencyKey: string;
+  /** Compensations of earlier steps that were held back (not run), newest first. */
+  heldCompensations: string[];
+}
 
 export interface RunbookResult {
   runId: string;
@@ -77,6 +98,8 @@ export interface RunbookResult {
   resolveIncident: boolean;
   dryRun: boolean;
   steps: StepRecord[];
+  /** Set when the run ended `outcome_unknown`. */
+  unknownOutcome?: UnknownOutcome;
   startedAt: string;
   endedAt: string;
 }
@@ -87,8 +110,13 @@ export interface ApprovalRequest {
   runbookId: string;
   step: string;
   prompt: string;
-  /** Actors allowed to decide (`user:alice`); empty = anyone. */
+  /** Actors allowed to decide (`user:alice`): the step's, else the escalation level's; empty = anyone. */
   approvers: string[];
+  /** Who started the run; they may not approve it unless `allowSelfApproval`. */
+  requestedBy: string;
+  allowSelfApproval: boolean;
+  /** The run's parameters: what the approver is approving. */
+  params: Record<string, unknown>;
   requestedAt: string;
   expiresAt: string;
   onTimeout: 'reject' | 'escalate';
@@ -109,7 +137,7 @@ export type RunbookEvent =
       type: 'finished';
       runId: string;
       runbookId: string;
-      result: Pick<RunbookResult, 'status' | 'reason' | 'verified' | 'resolveIncident'>;
+      result: Pick<RunbookResult, 'status' | 'reason' | 'verified' | 'resolveIncident' | 'unknownOutcome'>;
     };
 
 export interface HttpStepRequest {
@@ -140,6 +168,12 @@ export interface ActionRequest {
   input: Record<string, unknown>;
   /** Same on every attempt, and per runbook run and step. */
   idempotencyKey: string;
+  /**
+   * The target honours `Idempotency-Key` (or repeating the action is harmless): an attempt
+   * after one that never reported back re-sends with the same key. Otherwise that attempt
+   * fails with `ActionOutcomeUnknown` instead of acting again.
+   */
+  idempotent?: boolean;
 }
 
 export interface ActionResponse {

@@ -29,6 +29,8 @@ export default defineRunbook<Params>({
     await rb.approval('approve clean-up', {
       prompt: `Delete old temporary files on ${rb.incident.service}?`,
       timeout: '1 hour',
+      // Deleting day-old temporary files is low-risk: the responder who asked may approve it.
+      allowSelfApproval: true,
     });
     await rb.action(
       'clean up',

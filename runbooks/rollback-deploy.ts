@@ -10,8 +10,6 @@ interface Params extends Record<string, unknown> {
   errorRateCheckUrl: string;
   /** How long to wait for the error rate to recover (default 300 s). */
   verifySeconds?: number;
-  /** Who may approve, e.g. `user:alice` (default: anyone). */
-  approvers?: string[];
   /** How long the approval may wait before the incident escalates (default 1800 s). */
   approvalTimeoutSeconds?: number;
 }
@@ -34,11 +32,6 @@ export default defineRunbook<Params>({
         goodRelease: { type: 'string', minLength: 1 },
         errorRateCheckUrl: { type: 'string', format: 'uri' },
         verifySeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 300 },
-        approvers: {
-          type: 'array',
-          items: { type: 'string', pattern: '^user:[A-Za-z0-9._@-]+$' },
-          maxItems: 20,
-        },
         approvalTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 1800 },
       },
       required: ['deployUrlEnv', 'badRelease', 'goodRelease', 'errorRateCheckUrl'],
@@ -52,7 +45,6 @@ export default defineRunbook<Params>({
     const { deployUrlEnv, badRelease, goodRelease } = rb.params;
     await rb.approval('approve rollback', {
       prompt: `Roll ${rb.incident.service} back from ${badRelease} to ${goodRelease}?`,
-      approvers: rb.params.approvers ?? [],
       timeout: (rb.params.approvalTimeoutSeconds ?? 1800) * 1000,
       onTimeout: 'escalate',
     });
@@ -64,8 +56,11 @@ export default defineRunbook<Params>({
           urlEnv: deployUrlEnv,
           body: { service: rb.incident.service, release: goodRelease, reason: 'rollback' },
         },
+        // It sets an absolute release, so sending it twice changes nothing: safe to re-send.
+        idempotent: true,
         compensate: {
           action: 'webhook',
+          idempotent: true,
           input: {
             urlEnv: deployUrlEnv,
             body: { service: rb.incident.service, release: badRelease, reason: 'rollback did not help' },

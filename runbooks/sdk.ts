@@ -40,14 +40,25 @@ export interface ActionStep {
   /** Registered action: `webhook`, `command`, or one registered in actions/index.ts. */
   action: string;
   input: Record<string, unknown>;
+  /**
+   * The target honours the `Idempotency-Key` header (or repeating the action is harmless).
+   * Then an attempt after one that died mid-call re-sends with the same key; otherwise
+   * (the default) the step ends `outcome_unknown` and a person is paged to check.
+   */
+  idempotent?: boolean;
   /** Undoes this step if a later step fails or the run is cancelled (saga, newest first). */
-  compensate?: { action: string; input: Record<string, unknown> };
+  compensate?: { action: string; input: Record<string, unknown>; idempotent?: boolean };
 }
 
 export interface ApprovalStep {
   prompt: string;
-  /** Actors allowed to decide, e.g. `user:alice`; empty = anyone. */
+  /**
+   * Actors allowed to decide, e.g. `user:alice`. Default: the people the incident's
+   * escalation level reached when the run started; nobody there = anyone.
+   */
   approvers?: string[];
+  /** The actor who started the run may decide too (default: `meta.allowSelfApproval`, else false). */
+  allowSelfApproval?: boolean;
   /** How long to wait; default 30 minutes. */
   timeout?: Duration;
   /** On timeout: `reject` fails the run; `escalate` also fails it, and the incident escalates. Default reject. */
@@ -77,6 +88,8 @@ export const RunbookFailure = {
   stepFailed: 'RunbookStepFailed',
   rejected: 'ApprovalRejected',
   approvalTimedOut: 'ApprovalTimedOut',
+  /** An action may or may not have run (its attempt died mid-call and it is not idempotent). */
+  outcomeUnknown: 'ActionOutcomeUnknown',
 } as const;
 
 /**
@@ -104,6 +117,14 @@ export function durationToMs(duration: Duration): number {
   return millis;
 }
 
+/** The activity's `ActionOutcomeUnknown` failure, if that is why it failed. */
+function outcomeUnknownOf(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  return cause instanceof ApplicationFailure && cause.type === RunbookFailure.outcomeUnknown
+    ? cause
+    : undefined;
+}
+
 /** Attempts an activity made before failing: all of them when retries ran out. */
 function attemptsOf(err: unknown, retry: RetryPolicy | undefined): number | undefined {
   if (err instanceof ActivityFailure && err.retryState === 'MAXIMUM_ATTEMPTS_REACHED')
@@ -117,8 +138,7 @@ const now = () => new Date(Date.now()).toISOString();
 export class RunbookRuntime {
   readonly steps: StepRecord[] = [];
   readonly approvals: ApprovalRequest[] = [];
-  private readonly compensations: Array<{ step: string; action: string; input: Record<string, unknown> }> =
-    [];
+  private readonly compensations: Array<{ step: string } & NonNullable<ActionStep['compensate']>> = [];
   verified = false;
   private runApproved = false;
 
@@ -162,14 +182,23 @@ export class RunbookRuntime {
       return done.result;
     } catch (err) {
       const attempts = attemptsOf(err, retry);
+      const unknown = outcomeUnknownOf(err);
       Object.assign(record, {
-        outcome: 'failed',
+        outcome: unknown ? 'outcome_unknown' : 'failed',
         summary: failureMessage(err),
         endedAt: now(),
         ...(attempts ? { attempts } : {}),
       });
       await this.report(record);
       if (isCancellation(err)) throw err;
+      if (unknown) {
+        throw ApplicationFailure.create({
+          message: `step "${name}" may or may not have run: ${unknown.message}`,
+          type: RunbookFailure.outcomeUnknown,
+          nonRetryable: true,
+          details: [{ step: name, ...(unknown.details?.[0] as object) }],
+        });
+      }
       if (err instanceof ApplicationFailure && Object.values(RunbookFailure).includes(err.type as never))
         throw err;
       throw ApplicationFailure.nonRetryable(
@@ -201,7 +230,11 @@ export class RunbookRuntime {
         runbookId: this.meta.id,
         step: name,
         prompt: step.prompt,
-        approvers: step.approvers ?? [],
+        // Never from the run's parameters: the requester must not pick who approves.
+        approvers: step.approvers ?? this.input.policyApprovers ?? [],
+        requestedBy: this.input.requestedBy,
+        allowSelfApproval: step.allowSelfApproval ?? this.meta.allowSelfApproval ?? false,
+        params: this.input.params,
         requestedAt: now(),
         expiresAt: new Date(Date.now() + timeoutMs).toISOString(),
         onTimeout: step.onTimeout ?? 'reject',
@@ -245,13 +278,18 @@ export class RunbookRuntime {
     if (compensation) this.compensations.push({ step, ...compensation });
   }
 
+  /** The compensations that would run, newest first (held back when an outcome is unknown). */
+  get pendingCompensations(): string[] {
+    return this.compensations.map((c) => `undo ${c.step}`).reverse();
+  }
+
   /** Runs the compensations of completed steps, newest first; each is recorded. */
   async compensate(): Promise<void> {
     while (this.compensations.length > 0) {
-      const { step, action, input } = this.compensations.pop()!;
+      const { step, action, input, idempotent } = this.compensations.pop()!;
       try {
         await this.step(`undo ${step}`, 'compensation', () =>
-          this.performAction(`undo:${step}`, action, input, {}),
+          this.performAction(`undo:${step}`, action, input, { idempotent }),
         );
       } catch {
         // Recorded as a failed step; the other compensations still run.
@@ -263,7 +301,7 @@ export class RunbookRuntime {
     name: string,
     action: string,
     input: Record<string, unknown>,
-    options: StepOptions,
+    options: StepOptions & { idempotent?: boolean | undefined },
   ): Promise<{
     result: Record<string, unknown> | undefined;
     summary: string;
@@ -285,7 +323,14 @@ export class RunbookRuntime {
         retry: options.retry ?? { maximumAttempts: 3 },
         summary: `${this.meta.id}: ${name} (${action})`,
       },
-      [{ action, input, idempotencyKey: `${this.input.runId}:${name}` }],
+      [
+        {
+          action,
+          input,
+          idempotencyKey: `${this.input.runId}:${name}`,
+          ...(options.idempotent ? { idempotent: true } : {}),
+        },
+      ],
     );
     return {
       result: response.output,
@@ -372,7 +417,11 @@ export class RunbookContext<P extends Record<string, unknown>> {
     const output = await this.runtime.step(
       name,
       'action',
-      () => this.runtime.performAction(name, step.action, step.input, options),
+      () =>
+        this.runtime.performAction(name, step.action, step.input, {
+          ...options,
+          idempotent: step.idempotent,
+        }),
       options.retry,
     );
     this.runtime.pushCompensation(name, step.compensate);

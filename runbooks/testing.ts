@@ -215,7 +215,8 @@ export async function runRunbookForTest(options: RunbookTestOptions): Promise<Ru
                 params: options.params,
                 dryRun: options.dryRun ?? false,
                 realHttpInDryRun: false,
-                requestedBy: 'user:test',
+                // Another actor decides: a requester may not approve their own run.
+                requestedBy: 'user:test-requester',
               },
             ],
           });
@@ -256,7 +257,7 @@ export async function runRunbookForTest(options: RunbookTestOptions): Promise<Ru
               answered.add(approval.approvalId);
               const decision = options.decide?.(approval) ?? 'approve';
               await handle.executeUpdate(decideApprovalUpdate, {
-                args: [{ approvalId: approval.approvalId, decision, actor: 'user:test' }],
+                args: [{ approvalId: approval.approvalId, decision, actor: 'user:test-approver' }],
               });
             }
             await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 100))]);

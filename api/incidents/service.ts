@@ -253,8 +253,8 @@ export interface ApprovalDecisionInput {
 /**
  * Approves or rejects a pending approval through its runbook workflow's
  * Update: 404 when the incident has no such approval, 409 when it is already
- * decided or expired, 403 when the actor is not among the approvers or `access`
- * refuses the caller. Used by
+ * decided or expired, 403 when the actor is not among the approvers (or started
+ * the run and the runbook does not allow self-approval) or `access` refuses the caller. Used by
  * the JSON API and the web UI.
  */
 export async function decideApproval(

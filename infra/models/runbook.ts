@@ -8,7 +8,9 @@ import type { RunbookResult } from '../../domain/runbook';
 export interface ActionLedgerEntry {
   _id: string;
   action: string;
-  state: 'started' | 'completed';
+  /** `failed`: the attempt ended with an error, so a retry may act again; `started` alone: it never reported back. */
+  state: 'started' | 'completed' | 'failed';
+  error?: string;
   summary?: string;
   output?: Record<string, unknown>;
   startedAt: Date;
@@ -21,6 +23,7 @@ const actionLedgerSchema = new Schema<ActionLedgerEntry>(
     action: { type: String, required: true },
     state: { type: String, required: true },
     summary: String,
+    error: String,
     output: Schema.Types.Mixed,
     startedAt: { type: Date, required: true },
     completedAt: Date,

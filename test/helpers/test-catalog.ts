@@ -6,12 +6,19 @@ export const WEBHOOK_SECRET = 'test-signing-secret';
 
 /**
  * Rules and an on-call catalog with delays of seconds, every channel a path
- * on the local receiver. Services pick the policy: `esc-*` two levels,
+ * on the local receiver. Services pick the policy: `oncall-*` the on-call person first, `esc-*` two levels,
  * `exhaust-*` one short level repeated then the fallback.
  */
 export function testRules(): TriageRules {
   return {
     rules: [
+      {
+        id: 'oncall-first',
+        match: { service: /^oncall-/ },
+        impact: 'medium',
+        team: 'sre',
+        escalationPolicy: 'oncall-first',
+      },
       {
         id: 'exhaust',
         match: { service: /^exhaust-/ },
@@ -75,6 +82,16 @@ export function testCatalog(levelDelaySeconds = 2): OnCallCatalog {
             ],
           },
           { delaySeconds: levelDelaySeconds, targets: [{ type: 'schedule', id: 'always-dave' }] },
+        ],
+        repeat: 0,
+        fallback: [{ type: 'channel', id: 'fallback-hook' }],
+      },
+      {
+        id: 'oncall-first',
+        name: 'On-call person first',
+        levels: [
+          { delaySeconds: levelDelaySeconds, targets: [{ type: 'schedule', id: 'always-dave' }] },
+          { delaySeconds: levelDelaySeconds, targets: [{ type: 'channel', id: 'level1-hook' }] },
         ],
         repeat: 0,
         fallback: [{ type: 'channel', id: 'fallback-hook' }],

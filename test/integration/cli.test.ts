@@ -124,8 +124,15 @@ describe('fireline CLI', () => {
       expect(pending).toHaveLength(1);
       return pending[0]!.approvalId;
     }, 30_000);
-    const approved = await ok(['approvals', 'approve', approvalId, '--comment', 'go']);
-    expect(approved.stdout).toBe(`${approvalId} approved by user:carol\n`);
+    // carol started the run, so she may not approve it too; dan may.
+    const own = await fireline(['approvals', 'approve', approvalId]);
+    expect(own.code).toBe(3);
+    expect(own.stderr).toContain('user:carol started this run and may not approve it too');
+    const dan = await env.createKey('dan', ['approvals:decide', 'incidents:read']);
+    const approved = await fireline(['approvals', 'approve', approvalId, '--comment', 'go'], {
+      FIRELINE_API_KEY: dan,
+    });
+    expect(approved.stdout).toBe(`${approvalId} approved by user:dan\n`);
     const finished = await run;
     expect(finished.code).toBe(0);
     expect(finished.stdout).toMatch(/\.rb1: succeeded/);

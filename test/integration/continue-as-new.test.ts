@@ -57,7 +57,7 @@ describe('a long incident continues as new', () => {
     expect(acked.body.status).toBe('acknowledged');
 
     const entries = await eventually(async () => {
-      const res = await request(env.app).get(`/v1/incidents/${doc._id}/timeline`).expect(200);
+      const res = await request(env.app).get(`/v1/incidents/${doc._id}/timeline?limit=1000`).expect(200);
       const list = (res.body as { entries: TimelineEntry[] }).entries;
       expect(list.at(-1)?.type).toBe('acknowledged');
       return list;

@@ -204,12 +204,13 @@ describe('runbooks on incidents', () => {
     );
   });
 
-  it('lets only the named approvers decide, and escalates when the approval expires', async () => {
+  it('lets only the on-call people of the escalation level decide when the step names none, and escalates when the approval expires', async () => {
+    // The oncall-first policy's level 1 is the schedule always-dave.
     await request(env.app)
       .post('/v1/alerts')
-      .send({ service: 'api', summary: 'error rate again', severity: 'error', dedupKey: 'deploy-43' })
+      .send({ service: 'oncall-api', summary: 'error rate again', severity: 'error', dedupKey: 'deploy-43' })
       .expect(202);
-    const incident = await openIncidentOf(env, 'api', 'deploy-43');
+    const incident = await openIncidentOf(env, 'oncall-api', 'deploy-43');
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/runbooks`)
       .send({
@@ -219,7 +220,6 @@ describe('runbooks on incidents', () => {
           badRelease: 'v43',
           goodRelease: 'v42',
           errorRateCheckUrl: receiver.url('/api/errors'),
-          approvers: ['user:alice'],
           approvalTimeoutSeconds: 2,
         },
       })
@@ -229,14 +229,15 @@ describe('runbooks on incidents', () => {
       expect(res.body.approvals[0]?.status).toBe('pending');
       return res.body.approvals[0] as ApprovalRequest;
     });
+    expect(approval.approvers).toEqual(['user:dave']);
     const forbidden = await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`)
       .send({ actor: 'bob' })
       .expect(403);
-    expect(forbidden.body.error.message).toMatch(/user:bob may not decide/);
+    expect(forbidden.body.error.message).toMatch(/user:bob may not decide .*approvers: user:dave$/);
 
     const after = await eventually(async () => {
-      const current = await openIncidentOf(env, 'api', 'deploy-43');
+      const current = await openIncidentOf(env, 'oncall-api', 'deploy-43');
       expect(current.runbookRuns[0]?.status).toBe('timed_out');
       return current;
     });
@@ -244,7 +245,7 @@ describe('runbooks on incidents', () => {
     expect(after.escalation.level).toBe(1);
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`)
-      .send({ actor: 'alice' })
+      .send({ actor: 'dave' })
       .expect(409);
     // Nothing was deployed for this incident.
     expect(

@@ -4,6 +4,8 @@ import type { RunbookEvent, RunbookResult } from '../../domain/runbook';
 import { failureMessage } from '../../domain/failure';
 import type { runbookWorkflow } from '../runbook';
 import type { IncidentNotifier } from './notifier';
+import { lookups, lookupOptions } from './activity-proxies';
+import { currentTargets } from './escalation-policy';
 import { type IncidentState, now } from './state';
 import { runbookRunId, runbookWorkflowId } from '../runbook/ids';
 import { firelineActor, runbookActor } from '../../domain/actors';
@@ -68,6 +70,11 @@ export class IncidentRunbooks {
       runbookId: invocation.id,
       params: Object.keys(invocation.params),
     });
+    // Approvers come from the escalation policy (or the runbook), never from the requester's parameters.
+    const policyApprovers = await lookups.approversFor.executeWithOptions(
+      { ...lookupOptions, summary: `who may approve ${invocation.id}` },
+      [{ targets: currentTargets(current.escalation), at: now() }],
+    );
     let child;
     try {
       child = await startChild<typeof runbookWorkflow>('runbookWorkflow', {
@@ -88,6 +95,7 @@ export class IncidentRunbooks {
             realHttpInDryRun: false,
             parentWorkflowId: workflowInfo().workflowId,
             requestedBy,
+            policyApprovers,
             actionsTaskQueue: this.actionsTaskQueue,
           },
         ],
@@ -143,7 +151,8 @@ export class IncidentRunbooks {
       reason,
       verified,
       resolveIncident,
-    }: Pick<RunbookResult, 'status' | 'reason' | 'verified' | 'resolveIncident'>,
+      unknownOutcome,
+    }: Pick<RunbookResult, 'status' | 'reason' | 'verified' | 'resolveIncident' | 'unknownOutcome'>,
   ): void {
     const { state } = this;
     const current = state.current;
@@ -171,6 +180,12 @@ export class IncidentRunbooks {
       return;
     }
     if (summary.requestedBy === firelineActor) this.automaticQueue.splice(0);
+    if (status === 'outcome_unknown') {
+      // A person has to look before anyone retries: paged now, whatever the incident's status.
+      if (current.status !== 'resolved')
+        state.actionOutcomeUnknown(actor, summary.runId, summary.runbookId, unknownOutcome);
+      return;
+    }
     state.record(
       'runbook.failed',
       actor,
@@ -227,9 +242,11 @@ export class IncidentRunbooks {
               expiresAt: approval.expiresAt,
             },
           );
+          // The parameters go with the request: an approver sees what they approve.
           await this.notifier.notifyCurrentLevel(
             `approval-${approval.approvalId}`,
-            `approval needed: ${approval.prompt}`,
+            `approval needed: ${approval.prompt} (${approval.runbookId} ${approval.approvalId}, ` +
+              `requested by ${approval.requestedBy}, parameters ${JSON.stringify(approval.params)})`,
           );
         } else {
           state.record(

@@ -8,6 +8,7 @@ import type {
 } from '../../domain/incident';
 import { searchAttributes } from '../search-attributes';
 import { advanceEscalation, freshEscalation } from './escalation-policy';
+import type { UnknownOutcome } from '../../domain/runbook';
 import type { IncidentActionInput, PatchIncidentInput, SnoozeInput } from './messages';
 import type { IncidentWorkflowInput } from './input';
 import { firelineActor, integrationActor } from '../../domain/actors';
@@ -179,6 +180,36 @@ export class IncidentState {
     const from = current.escalation.level;
     advanceEscalation(current.escalation);
     return this.transition('triggered', { type: 'escalated', actor, message: message(from + 1) });
+  }
+
+  /**
+   * A runbook action may or may not have run: the timeline says what to check
+   * before anyone retries it, and the incident escalates to the next level now
+   * (triggered again even if acknowledged), so a person looks.
+   */
+  actionOutcomeUnknown(
+    actor: string,
+    runId: string,
+    runbookId: string,
+    unknown: UnknownOutcome | undefined,
+  ): Incident {
+    const action = unknown ? `action "${unknown.step}" (${unknown.action})` : 'an action';
+    const held = unknown?.heldCompensations.length
+      ? `; compensations not run: ${unknown.heldCompensations.join(', ')}`
+      : '';
+    this.record(
+      'runbook.outcome_unknown',
+      actor,
+      `Outcome unknown: ${action} of runbook ${runbookId} may or may not have run: ` +
+        `check ${unknown?.target ?? 'its target'} before retrying; ` +
+        `idempotency key ${unknown?.idempotencyKey ?? 'unknown'}${held}`,
+      { runId, ...(unknown ? { ...unknown } : {}) },
+    );
+    return this.escalate(
+      actor,
+      (fromLevel) =>
+        `Escalated from level ${fromLevel}: runbook ${runbookId} outcome unknown, a person has to check`,
+    );
   }
 
   /** The snooze ran out: triggered again, and the escalation starts over from level 1. */

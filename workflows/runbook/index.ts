@@ -6,7 +6,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { RunbookResult, RunbookRunInput, RunbookStatus } from '../../domain/runbook';
+import type { RunbookResult, RunbookRunInput, RunbookStatus, UnknownOutcome } from '../../domain/runbook';
 import { runbooks } from '../../runbooks';
 import { RunbookContext, RunbookFailure, RunbookRuntime } from '../../runbooks/sdk';
 import { type ApprovalDecision, decideApprovalUpdate, runbookProgressQuery } from './messages';
@@ -19,7 +19,9 @@ const { saveDrillReport } = proxyActivities<Activities>({
 /**
  * One run of one runbook: a child workflow of its incident (or, for a drill,
  * a workflow of its own). A failure, rejection, timeout or cancellation runs
- * the compensations of the steps that completed, newest first.
+ * the compensations of the steps that completed, newest first. An action whose
+ * outcome is unknown holds them back: undoing earlier steps beneath an action
+ * that may have happened could make things worse, so a person decides.
  */
 export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookResult> {
   const runbook = runbooks.get(input.runbookId);
@@ -39,7 +41,7 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
       return approval;
     },
     {
-      validator: ({ approvalId, actor }: ApprovalDecision) => {
+      validator: ({ approvalId, actor, decision }: ApprovalDecision) => {
         const approval = runtime.approvals.find((a) => a.approvalId === approvalId);
         if (!approval) throw ApplicationFailure.nonRetryable(`No approval ${approvalId}`, 'NotFound');
         if (approval.status !== 'pending')
@@ -47,6 +49,13 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
         if (approval.approvers.length > 0 && !approval.approvers.includes(actor)) {
           throw ApplicationFailure.nonRetryable(
             `${actor} may not decide approval ${approvalId}; approvers: ${approval.approvers.join(', ')}`,
+            'NotAllowed',
+          );
+        }
+        // Four eyes: the requester may still reject (stop) their own run, not approve it.
+        if (decision === 'approve' && !approval.allowSelfApproval && actor === approval.requestedBy) {
+          throw ApplicationFailure.nonRetryable(
+            `${actor} started this run and may not approve it too (approval ${approvalId}); ask someone else`,
             'NotAllowed',
           );
         }
@@ -58,6 +67,7 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
   const deadlineAt = Date.now() + deadlineMs;
   let status: RunbookStatus = 'succeeded';
   let reason: string | undefined;
+  let unknownOutcome: UnknownOutcome | undefined;
   try {
     await CancellationScope.withTimeout(deadlineMs, () =>
       runbook.run(new RunbookContext(runtime, input.params as never)),
@@ -72,12 +82,24 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
     } else if (err instanceof ApplicationFailure && err.type === RunbookFailure.approvalTimedOut) {
       status = 'timed_out';
       reason = err.message;
+    } else if (err instanceof ApplicationFailure && err.type === RunbookFailure.outcomeUnknown) {
+      status = 'outcome_unknown';
+      reason = err.message;
+      const details = (err.details?.[0] ?? {}) as Partial<UnknownOutcome>;
+      const step = [...runtime.steps].reverse().find((s) => s.outcome === 'outcome_unknown');
+      unknownOutcome = {
+        step: details.step ?? step?.name ?? 'unknown',
+        action: details.action ?? 'unknown',
+        target: details.target ?? 'the action target',
+        idempotencyKey: details.idempotencyKey ?? `${input.runId}:${details.step ?? step?.name}`,
+        heldCompensations: runtime.pendingCompensations,
+      };
     } else {
       status = 'failed';
       reason = err instanceof Error ? err.message : String(err);
     }
-    // Compensations run even when the run itself was cancelled.
-    await CancellationScope.nonCancellable(() => runtime.compensate());
+    // Compensations run even when the run itself was cancelled; not when an action may or may not have run.
+    if (status !== 'outcome_unknown') await CancellationScope.nonCancellable(() => runtime.compensate());
   }
 
   const result: RunbookResult = {
@@ -89,6 +111,7 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
     resolveIncident: status === 'succeeded' && runtime.verified && runbook.meta.resolveOnSuccess === true,
     dryRun: input.dryRun,
     steps: runtime.steps,
+    ...(unknownOutcome ? { unknownOutcome } : {}),
     startedAt,
     endedAt: new Date(Date.now()).toISOString(),
   };
@@ -104,6 +127,7 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
         ...(reason ? { reason } : {}),
         verified: result.verified,
         resolveIncident: result.resolveIncident,
+        ...(unknownOutcome ? { unknownOutcome } : {}),
       },
     }),
   );

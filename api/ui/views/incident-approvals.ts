@@ -5,6 +5,15 @@ import { mayDo, type PageContext } from './context';
 import { csrfField, incidentPath, outcome, when } from './parts';
 import { table } from './table';
 
+/** What the approver approves: each parameter and its value as JSON, escaped like all text. */
+function paramsList(params: Record<string, unknown> | undefined): SafeHtml {
+  const entries = Object.entries(params ?? {});
+  if (entries.length === 0) return html`<span class="muted">none</span>`;
+  return html`<ul class="params">
+    ${entries.map(([name, value]) => html`<li><code>${name}</code> = <code>${JSON.stringify(value)}</code></li>`)}
+  </ul>`;
+}
+
 /** The incident page's approvals: a decision form per pending one, a table of those decided. */
 export function approvalsSection(ctx: PageContext, incident: Incident): SafeHtml {
   const approvals = incident.approvals ?? [];
@@ -47,14 +56,19 @@ export function approvalsSection(ctx: PageContext, incident: Incident): SafeHtml
             <dt>Approval</dt>
             <dd>${a.approvalId} (${a.runbookId}, step “${a.step}”)</dd>
             <dt>Requested</dt>
-            <dd>${when(a.requestedAt)}</dd>
+            <dd>${when(a.requestedAt)} by ${a.requestedBy}</dd>
+            <dt>Parameters</dt>
+            <dd>${paramsList(a.params)}</dd>
             <dt>Expires</dt>
             <dd>
               ${when(a.expiresAt)} (then
               ${a.onTimeout === 'escalate' ? 'the incident escalates' : 'it counts as rejected'})
             </dd>
             <dt>Who may decide</dt>
-            <dd>${a.approvers.length ? a.approvers.join(', ') : 'anyone with approvals:decide'}</dd>
+            <dd>
+              ${a.approvers.length ? a.approvers.join(', ') : 'anyone with approvals:decide'}
+              ${a.allowSelfApproval ? '' : html`(not ${a.requestedBy}, who started the run)`}
+            </dd>
           </dl>
           ${form(a)}
         </div>`,

@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import request from 'supertest';
+import type { Incident } from '../../domain/incident';
+import { repoRoot } from '../../stack/paths';
+import { eventually, HttpReceiver } from '../helpers/http-receiver';
+import { openIncident, timelineOf } from '../helpers/incidents';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+
+const KILLS = 10;
+
+// A worker process killed with SIGKILL while a non-idempotent runbook action
+// is in flight, ten times, one incident per kill: the receiver stalls each call
+// so the kill lands mid-call. The retried attempt, on the next worker, must not
+// re-send: every run ends `outcome_unknown`, each action reached the receiver at
+// most once per idempotency key, and every incident's timeline says what to
+// check and the incident escalated. Runs overlap (the next kill does not wait
+// for the previous run to finish), so the test stays short.
+describe('worker killed mid-action: outcome unknown, never re-sent', () => {
+  let env: TestEnv;
+  let receiver: HttpReceiver;
+  let worker: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    receiver = await new HttpReceiver().start();
+    // Every scaling call stalls far longer than a kill takes to land.
+    receiver.delays.set('/scale', 15_000);
+  }, 180_000);
+  afterAll(async () => {
+    worker?.kill('SIGKILL');
+    await env.teardown();
+    await receiver.stop();
+  });
+
+  function startWorker(): ChildProcess {
+    return spawn(process.execPath, [path.join(repoRoot(), 'dist', 'worker', 'main.js')], {
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: env.config.TEMPORAL_ADDRESS,
+        TEMPORAL_TASK_QUEUE: env.taskQueue,
+        MONGODB_URI: env.config.MONGODB_URI,
+        FIRELINE_WORKFLOW_BUNDLE: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE,
+        TEST_SCALE_URL: receiver.url('/scale'),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    });
+  }
+
+  async function killWorker(): Promise<void> {
+    const dying = worker;
+    if (!dying) return;
+    const exited = new Promise((resolve) => dying.once('exit', resolve));
+    dying.kill('SIGKILL');
+    await exited;
+    worker = undefined;
+  }
+
+  it(`surfaces every unknown outcome and sends each action at most once, killed ${KILLS} times mid-call`, async () => {
+    const runs: Array<{ incident: Incident; key: string; dedupKey: string }> = [];
+    for (let round = 1; round <= KILLS; round++) {
+      worker = startWorker();
+      const dedupKey = `unknown-${round}`;
+      await request(env.app)
+        .post('/v1/alerts')
+        .send({ service: 'kill-unknown', summary: 'Backlog', severity: 'warning', dedupKey })
+        .expect(202);
+      const incident = await openIncident(env, 'kill-unknown', dedupKey);
+      const key = `${incident.incidentId}.rb1:scale out`;
+      let killed: Promise<void> | undefined;
+      receiver.onRequest = (r) => {
+        if (r.path === '/scale' && r.headers['idempotency-key'] === key && !killed) killed = killWorker();
+      };
+      await request(env.app)
+        .post(`/v1/incidents/${incident.incidentId}/runbooks`)
+        .send({
+          runbookId: 'scale-out-queue',
+          params: {
+            scaleUrlEnv: 'TEST_SCALE_URL',
+            queue: dedupKey,
+            settleSeconds: 0,
+            backlogCheckUrl: receiver.url(`/backlog/${dedupKey}`),
+          },
+        })
+        .expect(202);
+      await eventually(() => expect(killed).toBeDefined(), 30_000, 50);
+      await killed;
+      runs.push({ incident, key, dedupKey });
+    }
+    receiver.onRequest = undefined;
+    worker = startWorker();
+
+    for (const { incident, key, dedupKey } of runs) {
+      await eventually(
+        async () => {
+          const res = await request(env.app).get(`/v1/incidents/${incident.incidentId}`).expect(200);
+          expect(res.body.runbookRuns[0]?.status).toBe('outcome_unknown');
+        },
+        60_000,
+        250,
+      );
+      // Sent once (the call the kill interrupted), never re-sent.
+      expect(receiver.to('/scale').filter((r) => r.headers['idempotency-key'] === key)).toHaveLength(1);
+      // Nothing after the action ran, and no compensation was sent blindly.
+      expect(receiver.to(`/backlog/${dedupKey}`)).toHaveLength(0);
+      const entries = await eventually(async () => {
+        const list = await timelineOf(env, incident.incidentId);
+        expect(list.some((e) => e.type === 'escalated')).toBe(true);
+        return list;
+      }, 30_000);
+      expect(entries.find((e) => e.type === 'runbook.outcome_unknown')?.message).toBe(
+        `Outcome unknown: action "scale out" (webhook) of runbook scale-out-queue may or may not have run: ` +
+          `check the receiver of TEST_SCALE_URL before retrying; idempotency key ${key}`,
+      );
+      expect(entries.find((e) => e.type === 'escalated')?.message).toMatch(
+        /runbook scale-out-queue outcome unknown, a person has to check$/,
+      );
+    }
+    // One call per run: no re-send, and no compensation (a scale-in) either.
+    expect(receiver.to('/scale')).toHaveLength(KILLS);
+    // About 70 s on an idle 2-core machine; the margin is for machines shared with other test runs.
+  }, 300_000);
+});
