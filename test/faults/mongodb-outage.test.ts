@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import type { Incident } from '../../domain/incident';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
+import { incidentQuery } from '../../workflows/incident/messages';
 import { startMongoServer, type MongoServer } from '../../stack/mongo';
 import { cacheDir } from '../../stack/paths';
 import { freePort } from '../../stack/ports';
@@ -69,16 +71,61 @@ describe('MongoDB outage', () => {
       .send({ service: 'outage', summary: 'During the outage', severity: 'warning', dedupKey: 'o4' })
       .expect(202);
     const outageStarted = Date.now();
-    // The incident opened during the outage pages level 1 at once and level 2 five seconds
+    const live = (key: string) =>
+      env.client.workflow.getHandle(incidentWorkflowId('outage', key)).query(incidentQuery);
+
+    // A noisy incident outgrows its history (the test server suggests continue-as-new after
+    // 300 events) while its escalation timers run: the new run must not wait for MongoDB.
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'outage', summary: 'Noisy during the outage', severity: 'warning', dedupKey: 'o5' })
+      .expect(202);
+    for (let batch = 0; batch < 8; batch++) {
+      await Promise.all(
+        Array.from({ length: 50 }, () =>
+          request(env.app)
+            .post('/v1/alerts')
+            .send({
+              service: 'outage',
+              summary: 'Noisy during the outage',
+              severity: 'warning',
+              dedupKey: 'o5',
+            })
+            .expect(202),
+        ),
+      );
+    }
+
+    // A trigger after resolution opens the next incident of its key and pages at once,
+    // though the resolved one's last save waits for MongoDB.
+    await eventually(async () => expect((await live('o1'))?.status).toBe('resolved'), 15_000);
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'outage', summary: 'Back again', severity: 'error', dedupKey: 'o1' })
+      .expect(202);
+
+    // Incidents opened during the outage page level 1 at once and level 2 five seconds
     // later: saving to MongoDB happens beside the escalation, never in front of it.
-    const pagedAbout = (path: string) =>
+    const pagedAbout = (path: string, title: string) =>
       receiver
         .to(path)
-        .filter((r) => (r.body as { incident?: { title?: string } }).incident?.title === 'During the outage');
+        .filter((r) => (r.body as { incident?: { title?: string } }).incident?.title === title);
     await eventually(() => {
-      expect(pagedAbout('/level1')).toHaveLength(1);
-      expect(pagedAbout('/level2')).toHaveLength(1);
+      expect(pagedAbout('/level1', 'During the outage')).toHaveLength(1);
+      expect(pagedAbout('/level2', 'During the outage')).toHaveLength(1);
+      expect(pagedAbout('/level1', 'Noisy during the outage')).toHaveLength(1);
+      expect(pagedAbout('/level2', 'Noisy during the outage')).toHaveLength(1);
+      expect(pagedAbout('/level1', 'Back again')).toHaveLength(1);
     }, 25_000);
+    const noisy = (await live('o5'))!;
+    expect(noisy.alertCount).toBe(401);
+    // It continued as new during the outage.
+    expect(noisy.runId).not.toBe(await firstRunId('o5'));
+
+    // The API finds an incident MongoDB has never seen through its workflow, and acts on it.
+    const unsaved = (await live('o4'))!;
+    const shown = await request(env.app).get(`/v1/incidents/${unsaved.incidentId}`).expect(200);
+    expect((shown.body as Incident).title).toBe('During the outage');
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, outageStarted + 30_000 - Date.now())));
 
     mongo = await startMongo();
@@ -106,5 +153,25 @@ describe('MongoDB outage', () => {
       return doc!;
     }, 120_000);
     expect(during.status).toBe('triggered');
+    // The re-triggered key: its new incident is saved beside the resolved one.
+    await eventually(async () => {
+      const docs = await env.models.Incident.find({ workflowId: incidentWorkflowId('outage', 'o1') }).lean();
+      expect(docs.map((d) => d.status).sort()).toEqual(['resolved', 'triggered']);
+    }, 120_000);
+    await eventually(async () => {
+      const doc = await env.models.Incident.findById(noisy.incidentId).lean();
+      expect(doc?.alertCount).toBe(401);
+    }, 120_000);
   }, 240_000);
+
+  /** The first run of a key's workflow, the one signal-with-start began. */
+  async function firstRunId(key: string): Promise<string> {
+    const runs: Array<{ runId: string; startTime: Date }> = [];
+    for await (const run of env.client.workflow.list({
+      query: `WorkflowId = '${incidentWorkflowId('outage', key)}'`,
+    }))
+      runs.push({ runId: run.runId, startTime: run.startTime });
+    runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+    return runs[0]!.runId;
+  }
 });
