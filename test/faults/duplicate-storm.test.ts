@@ -1,0 +1,144 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import type { ApprovalRequest } from '../../domain/runbook';
+import { incidentWorkflowId } from '../../workflows/incident/ids';
+import { incidentQuery } from '../../workflows/incident/messages';
+import { postmortemIdOf } from '../../workflows/postmortem/ids';
+import { eventually, type HttpReceiver } from '../helpers/http-receiver';
+import { createIncidentTestEnv, openIncident } from '../helpers/incidents';
+import type { TestEnv } from '../helpers/test-env';
+
+// Temporal takes at most 10,000 signals in one run. 15,000 duplicates of one
+// alert, while a runbook of the incident waits for approval, must all be
+// accepted and counted: the incident continues as new as often as it needs,
+// with the runbook still running, and nothing is refused or lost.
+describe('a duplicate storm past Temporal’s per-run limits', () => {
+  let env: TestEnv;
+  let receiver: HttpReceiver;
+  let teardown: () => Promise<void>;
+  let server: Server;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    ({ env, receiver, teardown } = await createIncidentTestEnv(600));
+    server = env.app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await teardown();
+  });
+
+  const alert = JSON.stringify({
+    service: 'storm',
+    summary: 'Queue depth above 10k',
+    severity: 'error',
+    dedupKey: 'queue-depth',
+  });
+
+  /** Posts `count` duplicates, `concurrency` at a time, over kept-alive connections; answers the statuses seen. */
+  async function postDuplicates(count: number, concurrency: number): Promise<Map<number, number>> {
+    const statuses = new Map<number, number>();
+    let sent = 0;
+    let lastReport = Date.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (sent < count) {
+          sent += 1;
+          const res = await fetch(`${baseUrl}/v1/alerts`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${env.adminToken}` },
+            body: alert,
+          });
+          await res.arrayBuffer();
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (Date.now() - lastReport > 10_000) {
+            lastReport = Date.now();
+            process.stderr.write(`duplicate storm: ${sent} of ${count} sent\n`);
+          }
+        }
+      }),
+    );
+    return statuses;
+  }
+
+  it('accepts and counts 15,000 duplicates while a runbook waits for approval', async () => {
+    const total = 15_000;
+    const first = await fetch(`${baseUrl}/v1/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.adminToken}` },
+      body: alert,
+    });
+    expect(first.status).toBe(202);
+    const incident = await openIncident(env, 'storm', 'queue-depth');
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/runbooks`)
+      .send({
+        actor: 'alice',
+        runbookId: 'rollback-deploy',
+        params: {
+          deployUrlEnv: 'TEST_DEPLOY_URL',
+          badRelease: 'v42',
+          goodRelease: 'v41',
+          errorRateCheckUrl: receiver.url('/api/errors'),
+          verifySeconds: 2,
+        },
+      })
+      .expect(202);
+    const pending = await eventually(async () => {
+      const res = await request(env.app).get(`/v1/incidents/${incident.incidentId}/approvals`).expect(200);
+      const [approval] = res.body.approvals as ApprovalRequest[];
+      expect(approval?.status).toBe('pending');
+      return approval!;
+    });
+
+    const statuses = await postDuplicates(total - 1, 64);
+    expect([...statuses]).toEqual([[202, total - 1]]);
+
+    const workflowId = incidentWorkflowId('storm', 'queue-depth');
+    const live = await eventually(
+      async () => {
+        const current = await env.client.workflow.getHandle(workflowId).query(incidentQuery);
+        expect(current?.alertCount).toBe(total);
+        return current!;
+      },
+      60_000,
+      500,
+    );
+    expect(live).toMatchObject({ incidentId: incident.incidentId, status: 'triggered' });
+    expect(live.runbookRuns).toEqual([expect.objectContaining({ status: 'running' })]);
+    const description = await env.client.workflow.getHandle(workflowId).describe();
+    expect(description.status.name).toBe('RUNNING');
+    expect(description.runId).not.toBe(incident.runId);
+
+    // The approval outlived every continue-as-new and can still be decided; the run's outcome reaches the incident.
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/approvals/${pending.approvalId}/approve`)
+      .send({ actor: 'bob' })
+      .expect(200);
+    await eventually(
+      async () => {
+        const current = await env.client.workflow.getHandle(workflowId).query(incidentQuery);
+        expect(current?.runbookRuns[0]?.status).toBe('succeeded');
+      },
+      60_000,
+      500,
+    );
+
+    await request(env.app).post(`/v1/incidents/${incident.incidentId}/resolve`).send({}).expect(200);
+    const postmortem = await eventually(
+      async () =>
+        (
+          await request(env.app)
+            .get(`/v1/postmortems/${postmortemIdOf(incident.incidentId)}`)
+            .expect(200)
+        ).body as { incidentId: string; timeline: Array<{ type: string; count: number }> },
+      120_000,
+      1_000,
+    );
+    const alertLines = postmortem.timeline.filter((line) => line.type === 'alert');
+    expect(alertLines.reduce((sum, line) => sum + line.count, 0)).toBe(total);
+  }, 420_000);
+});
