@@ -1,11 +1,25 @@
 // Every name an incident goes by, built and parsed here and nowhere else.
+// A pure-JS hash: this module is also part of the workflow bundle, where node:crypto is not.
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
+
+/** A part kept as it is: no `:` (the separator) and no `~` (the mark of a hashed part). */
+const plainPart = /^[A-Za-z0-9._\-/@=+]+$/;
+
+function idPart(value: string, maxLength: number): string {
+  if (value.length <= maxLength && plainPart.test(value)) return value;
+  return `~${bytesToHex(sha256(utf8ToBytes(value))).slice(0, 40)}`;
+}
 
 /**
  * The business key of an incident's workflow: one open incident per service
  * and dedup key. Readable in the Temporal Web UI, e.g. `incident:payments:db-down`.
+ * Injective and at most 240 characters (Temporal allows 255): a part with a
+ * `:` or `~`, or too long, is replaced by `~` and 160 bits of its SHA-256,
+ * which no plain part can spell.
  */
 export function incidentWorkflowId(service: string, dedupKey: string): string {
-  return `incident:${service}:${dedupKey}`;
+  return `incident:${idPart(service, 100)}:${idPart(dedupKey, 128)}`;
 }
 
 /** `INC-` and 12 capital letters or digits, e.g. `INC-0123456789AB`. */
