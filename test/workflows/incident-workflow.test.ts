@@ -272,4 +272,44 @@ describe('incident workflow, activities mocked', () => {
       await latest.terminate('test done');
     });
   });
+
+  it('holds continue-as-new while its unsaved timeline would not fit the next run, and hands on once saves drain', async () => {
+    const { activities, recorder } = mockActivities({ delaySeconds: 600 });
+    let mongoAway = true;
+    const save = activities.saveIncident;
+    activities.saveIncident = async (input) => {
+      // MongoDB away: the attempt fails and is retried, as a real save would be.
+      if (mongoAway) throw new Error('MongoServerSelectionError: connect ECONNREFUSED');
+      return save(input);
+    };
+    await withWorker(activities, async (taskQueue) => {
+      const dedupKey = `carry-${randomUUID()}`;
+      const handle = await open(taskQueue, dedupKey);
+      // 12,000 timeline entries (about 3 MB) unsaved: more than one payload may carry.
+      for (let i = 0; i < 1000; i += 50) {
+        await Promise.all(
+          Array.from({ length: 50 }, () =>
+            handle.signal(alertsSignal, { events: Array.from({ length: 12 }, () => alert(dedupKey)) }),
+          ),
+        );
+      }
+      const latest = testEnv.client.workflow.getHandle(handle.workflowId);
+      await eventually(async () => {
+        expect(await latest.query(incidentQuery)).toMatchObject({ alertCount: 12_001 });
+      }, 30_000);
+      // Continue-as-new is long suggested, but the run stays on rather than hand on 3 MB.
+      expect((await latest.describe()).runId).toBe(handle.signaledRunId);
+
+      // The save's next retry (backing off up to a minute) finds MongoDB back.
+      mongoAway = false;
+      await eventually(async () => {
+        expect((await latest.describe()).runId).not.toBe(handle.signaledRunId);
+        expect(await latest.query(incidentQuery)).toMatchObject({ alertCount: 12_001 });
+      }, 100_000);
+      const seqs = new Set(recorder.timeline.map((e) => e.seq));
+      const incident = (await latest.query(incidentQuery))!;
+      expect(seqs.size).toBe(incident.timelineLength);
+      await latest.terminate('test done');
+    });
+  }, 180_000);
 });

@@ -18,7 +18,8 @@ export class IncidentEscalation {
   ) {}
 
   /** One step: a page, an SLA breach, or a wait that ends in a change or a deadline. */
-  async step(): Promise<void> {
+  /** One step of the escalation; `wake` also ends its wait (the run is due to continue as new). */
+  async step(wake: () => boolean = () => false): Promise<void> {
     const incident = this.state.current;
     const esc = incident.escalation;
     // Any change from here on (an ack, a resolution, a new alert) wakes the wait below.
@@ -54,7 +55,7 @@ export class IncidentEscalation {
     if (incident.status === 'snoozed') deadline = incident.snoozedUntil;
     const slaDue = this.sla.nextDeadline();
     const wakeAt = [deadline, slaDue].filter((d): d is string => d !== undefined).sort()[0];
-    const changed = () => this.state.current.version !== seenVersion;
+    const changed = () => this.state.current.version !== seenVersion || wake();
     if (wakeAt === undefined) {
       await condition(changed);
       return;

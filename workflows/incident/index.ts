@@ -89,9 +89,10 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   }
   void saver.runInBackground();
 
+  // Neither running runbooks nor unsaved changes hold this up: both travel to the next run.
+  const handOnDue = () => workflowInfo().continueAsNewSuggested && saver.canHandOn();
   while (!state.resolved) {
-    // Neither running runbooks nor unsaved changes hold this up: both travel to the next run.
-    if (workflowInfo().continueAsNewSuggested) {
+    if (handOnDue()) {
       await condition(allHandlersFinished);
       const { current, unsavedResolved } = saver.handOn();
       await continueAsNew<typeof incidentWorkflow>(
@@ -101,7 +102,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         }),
       );
     }
-    await escalation.step();
+    await escalation.step(handOnDue);
   }
 
   await runbooks.cancelRunning();

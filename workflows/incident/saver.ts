@@ -1,10 +1,18 @@
-import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
 import { firelineActor } from '../../domain/actors';
 import { failureMessage } from '../../domain/failure';
 import { type Incident, type TimelineEntry, saveRefusedType } from '../../domain/incident';
 import { saveIncident, saveOptions } from './activity-proxies';
 import type { UnsavedIncident } from './input';
 import type { IncidentState } from './state';
+
+const maxHandOnBytes = 512 * 1024;
+const maxHandOnEntries = 2_000;
+/** Timeline entries in one save: its input must stay well under Temporal's 2 MB payload limit. */
+const maxSaveTimelineBytes = 256 * 1024;
+// Temporal terminates a run at 51,200 events or 50 MB of history; these leave room to hand on.
+const maxHistoryEvents = 40_000;
+const maxHistoryBytes = 40 * 1024 * 1024;
 
 /**
  * Saves the incident to MongoDB in the background, one save at a time so
@@ -47,10 +55,14 @@ export class IncidentSaver {
   async runInBackground(): Promise<void> {
     while (this.unsavedResolved.length > 0) {
       const earlier = this.unsavedResolved[0]!;
-      // Kept whole until saved, so a run that ends first hands it on as it is.
+      // Entries leave the list only once saved, so a run that ends first hands on the rest.
       this.inFlight = true;
       try {
-        await this.write(earlier.incident, earlier.unsavedTimeline);
+        do {
+          const count = entriesWithin(earlier.unsavedTimeline, maxSaveTimelineBytes);
+          await this.write(earlier.incident, earlier.unsavedTimeline.slice(0, count));
+          earlier.unsavedTimeline.splice(0, count);
+        } while (earlier.unsavedTimeline.length > 0);
       } catch (err) {
         if (!isSaveRefusal(err)) throw err;
       } finally {
@@ -85,6 +97,25 @@ export class IncidentSaver {
   }
 
   /**
+   * Whether what is unsaved fits the next run's input. During a long MongoDB
+   * outage a noisy incident's unsaved timeline grows; past a quarter of
+   * Temporal's 2 MB payload limit the run stays on (its history has room up
+   * to 51,200 events) until the saves drain it, unless the history nears its own limit.
+   */
+  canHandOn(): boolean {
+    const info = workflowInfo();
+    if (info.historyLength > maxHistoryEvents || (info.historySize ?? 0) > maxHistoryBytes) return true;
+    const entries = this.inFlightTimeline.length + this.state.unsaved.length;
+    // Counted first: this is checked at every wake-up while continue-as-new is due.
+    if (entries > maxHandOnEntries) return false;
+    let bytes = 0;
+    for (const entry of this.inFlightTimeline) bytes += JSON.stringify(entry).length;
+    for (const entry of this.state.unsaved) bytes += JSON.stringify(entry).length;
+    for (const earlier of this.unsavedResolved) bytes += JSON.stringify(earlier).length;
+    return bytes <= maxHandOnBytes;
+  }
+
+  /**
    * What the next run must save: earlier resolved incidents, then this one with
    * every entry not confirmed saved (a save under way may still land; saves are idempotent).
    */
@@ -99,7 +130,7 @@ export class IncidentSaver {
   private async saveCurrent(): Promise<void> {
     if (!this.hasUnsaved) return;
     const { unsaved } = this.state;
-    const timeline = unsaved.splice(0);
+    const timeline = unsaved.splice(0, entriesWithin(unsaved, maxSaveTimelineBytes));
     const snapshot = JSON.parse(JSON.stringify(this.state.current)) as Incident;
     this.inFlight = true;
     this.inFlightTimeline = timeline;
@@ -127,6 +158,16 @@ export class IncidentSaver {
       [{ incident, timeline }],
     );
   }
+}
+
+/** How many of the first entries fit in `budget` bytes (at least one). */
+function entriesWithin(entries: TimelineEntry[], budget: number): number {
+  let bytes = 0;
+  for (let i = 0; i < entries.length; i++) {
+    bytes += JSON.stringify(entries[i]).length;
+    if (bytes > budget) return Math.max(1, i);
+  }
+  return entries.length;
 }
 
 function isSaveRefusal(err: unknown): boolean {
