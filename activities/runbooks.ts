@@ -6,6 +6,7 @@ import type {
   ActionResponse,
   HttpStepRequest,
   HttpStepResponse,
+  RunbookMeta,
   RunbookResult,
 } from '../domain/runbook';
 import { failureMessage } from '../domain/failure';
@@ -22,7 +23,10 @@ export type HttpTransport = (
 export interface RunbookActivityDeps {
   models: Pick<Models, 'ActionLedger' | 'DrillReport'>;
   actions: Record<string, ActionImpl>;
+  /** The worker's environment; each action sees only what its runbook declares. */
   secrets: Record<string, string | undefined>;
+  /** Metadata of the runbooks, for the secrets each one declares. */
+  runbookMetas: RunbookMeta[];
   /** How HTTP steps reach the network; default fetch. The runbook test kit swaps in its mocks. */
   httpTransport?: HttpTransport;
 }
@@ -40,6 +44,14 @@ export const fetchTransport: HttpTransport = async (request, signal) => {
   });
   return { status: response.status, body: await response.text() };
 };
+
+/** The variables a runbook declares, and only those (undefined when unset). */
+function declaredSecrets(
+  meta: RunbookMeta,
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  return Object.fromEntries((meta.secrets ?? []).map((name) => [name, env[name]]));
+}
 
 /** The activity's attempt number and cancellation signal (1 and a fresh signal outside an activity, for tests). */
 function activityInfo(): { attempt: number; signal: AbortSignal } {
@@ -84,6 +96,9 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
       try {
         response = await withHeartbeats(() => transport({ ...request, method }, signal));
       } catch (err) {
+        // A refusal will not change on retry: it stays non-retryable, with the step's request named.
+        if (err instanceof ApplicationFailure && err.nonRetryable)
+          throw ApplicationFailure.nonRetryable(`${method} ${request.url}: ${err.message}`, err.type);
         throw new Error(`${method} ${request.url}: ${failureMessage(err)}`);
       }
       const body = response.body.slice(0, 500);
@@ -110,6 +125,12 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
       const impl = deps.actions[request.action];
       if (!impl)
         throw ApplicationFailure.nonRetryable(`no action ${request.action} is registered`, 'UnknownAction');
+      const meta = deps.runbookMetas.find((m) => m.id === request.runbookId);
+      if (!meta)
+        throw ApplicationFailure.nonRetryable(
+          `no runbook ${request.runbookId} is registered`,
+          'UnknownRunbook',
+        );
       const done = await deps.models.ActionLedger.findById(request.idempotencyKey).lean();
       if (done?.state === 'completed') {
         metrics.runbookActions.inc({ action: request.action, outcome: 'replayed' });
@@ -128,7 +149,12 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
         }
       }
       const result = await withHeartbeats(() =>
-        impl(request.input, { idempotencyKey: request.idempotencyKey, secrets: deps.secrets, signal }),
+        impl(request.input, {
+          idempotencyKey: request.idempotencyKey,
+          runbookId: request.runbookId,
+          secrets: declaredSecrets(meta, deps.secrets),
+          signal,
+        }),
       );
       await deps.models.ActionLedger.updateOne(
         { _id: request.idempotencyKey },

@@ -146,7 +146,7 @@ async function main(): Promise<void> {
     FIRELINE_WORKFLOW_BUNDLE: defaultBundlePath(),
     BENCH_LEVEL1_URL: sink.url('/level1'),
     BENCH_LEVEL2_URL: sink.url('/level2'),
-    BENCH_SCALE_URL: sink.url('/scale'),
+    SCALE_WEBHOOK_URL: sink.url('/scale'),
     RATE_LIMIT_PER_MINUTE: '100000000',
     LOG_LEVEL: 'warn',
   };
@@ -221,7 +221,7 @@ async function main(): Promise<void> {
       const started = await post(`/v1/incidents/${rbIncident?._id}/runbooks`, {
         runbookId: 'scale-out-queue',
         params: {
-          scaleUrlEnv: 'BENCH_SCALE_URL',
+          scaleUrlEnv: 'SCALE_WEBHOOK_URL',
           queue: `q${i}`,
           settleSeconds: 0,
           backlogCheckUrl: sink.url('/backlog'),

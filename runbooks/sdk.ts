@@ -13,6 +13,7 @@ import {
 import type { Duration } from '@temporalio/common';
 import ms from 'ms';
 import type { Activities } from '../activities';
+import { runbookMetaProblems } from '../domain/runbook';
 import type {
   ApprovalRequest,
   HttpStepRequest,
@@ -67,8 +68,14 @@ export interface Runbook<P extends Record<string, unknown> = Record<string, unkn
   run(rb: RunbookContext<P>): Promise<void>;
 }
 
-/** Declares a runbook: metadata plus a body that uses the context's steps. */
+/**
+ * Declares a runbook: metadata plus a body that uses the context's steps.
+ * Throws when the metadata lets alerts supply a URL, host or environment
+ * variable name, so such a runbook stops the worker and the API at start.
+ */
 export function defineRunbook<P extends Record<string, unknown>>(runbook: Runbook<P>): Runbook<P> {
+  const problems = runbookMetaProblems(runbook.meta);
+  if (problems.length > 0) throw new Error(`runbook ${runbook.meta.id}: ${problems.join('; ')}`);
   return runbook;
 }
 
@@ -285,7 +292,7 @@ export class RunbookRuntime {
         retry: options.retry ?? { maximumAttempts: 3 },
         summary: `${this.meta.id}: ${name} (${action})`,
       },
-      [{ action, input, idempotencyKey: `${this.input.runId}:${name}` }],
+      [{ runbookId: this.meta.id, action, input, idempotencyKey: `${this.input.runId}:${name}` }],
     );
     return {
       result: response.output,

@@ -2,7 +2,12 @@
 export interface ActionContext {
   /** Same on every attempt: pass it to external systems so they can drop repeats. */
   idempotencyKey: string;
-  /** Secrets and URLs, looked up by name. */
+  /** The runbook the action runs for. */
+  runbookId: string;
+  /**
+   * Secrets and URLs, looked up by name: only the environment variables the
+   * runbook declares in `meta.secrets` (a declared but unset one is undefined).
+   */
   secrets: Record<string, string | undefined>;
   signal: AbortSignal;
 }

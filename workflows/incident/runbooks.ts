@@ -1,6 +1,11 @@
 import { ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflow';
 import type { RunbookInvocation, RunbookRunSummary } from '../../domain/incident';
-import type { RunbookEvent, RunbookResult, RunbookStatus } from '../../domain/runbook';
+import {
+  ignoredFromAlertMessage,
+  type RunbookEvent,
+  type RunbookResult,
+  type RunbookStatus,
+} from '../../domain/runbook';
 import { failureMessage } from '../../domain/failure';
 import type { runbookWorkflow } from '../runbook';
 import type { IncidentNotifier } from './notifier';
@@ -54,11 +59,19 @@ export class IncidentRunbooks {
       startedAt: now(),
     };
     current.runbookRuns.push(summary);
-    this.state.record('runbook.started', requestedBy, `Runbook ${invocation.id} started (${runId})`, {
-      runId,
-      runbookId: invocation.id,
-      params: Object.keys(invocation.params),
-    });
+    const ignored = invocation.ignoredFromAlert ?? [];
+    this.state.record(
+      'runbook.started',
+      requestedBy,
+      `Runbook ${invocation.id} started (${runId})` +
+        (ignored.length > 0 ? `; ${ignoredFromAlertMessage(ignored)}` : ''),
+      {
+        runId,
+        runbookId: invocation.id,
+        params: Object.keys(invocation.params),
+        ...(ignored.length > 0 ? { ignoredFromAlert: ignored } : {}),
+      },
+    );
     const child = await startChild<typeof runbookWorkflow>('runbookWorkflow', {
       workflowId: runbookWorkflowId(runId),
       args: [
