@@ -10,6 +10,7 @@ import type {
   RunbookResult,
 } from '../domain/runbook';
 import { failureMessage } from '../domain/failure';
+import { isRedirect, type EgressPolicy, type EgressResponse } from '../infra/egress';
 import { metrics } from '../infra/metrics';
 import { isDuplicateKeyError } from '../infra/mongo';
 import type { Models } from '../infra/models';
@@ -27,23 +28,48 @@ export interface RunbookActivityDeps {
   secrets: Record<string, string | undefined>;
   /** Metadata of the runbooks, for the secrets each one declares. */
   runbookMetas: RunbookMeta[];
-  /** How HTTP steps reach the network; default fetch. The runbook test kit swaps in its mocks. */
+  /** Where HTTP steps and actions may connect (FIRELINE_EGRESS_ALLOW). */
+  egress: EgressPolicy;
+  /** How HTTP steps reach the network; default fetch through `egress`. The runbook test kit swaps in its mocks. */
   httpTransport?: HttpTransport;
 }
 
-/** The real network: fetch, with the step's timeout. */
-export const fetchTransport: HttpTransport = async (request, signal) => {
-  const response = await fetch(request.url, {
-    method: request.method,
-    headers: {
-      ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...request.headers,
-    },
-    body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-    signal: AbortSignal.any([signal, AbortSignal.timeout(request.timeoutMs ?? 10_000)]),
-  });
-  return { status: response.status, body: await response.text() };
-};
+/**
+ * The real network through the egress policy, with the step's timeout. A
+ * redirect is not followed: unless the step expects that status, it fails
+ * without retries.
+ */
+export function fetchTransport(egress: EgressPolicy): HttpTransport {
+  return async (request, signal) => {
+    const response = await egress.fetch(request.url, {
+      method: request.method,
+      headers: {
+        ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...request.headers,
+      },
+      body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(request.timeoutMs ?? 10_000)]),
+    });
+    if (isRedirect(response.status) && !request.expectStatus?.includes(response.status)) {
+      throw ApplicationFailure.nonRetryable(
+        `redirect (status ${response.status}${redirectTarget(response)}) refused: redirects are not followed`,
+        'EgressRefused',
+      );
+    }
+    return { status: response.status, body: await response.text() };
+  };
+}
+
+/** Where a redirect points, for the step's summary: its host only. */
+function redirectTarget(response: EgressResponse): string {
+  const location = response.headers.get('location');
+  if (!location) return '';
+  try {
+    return ` to ${new URL(location, 'http://relative.invalid').host}`;
+  } catch {
+    return '';
+  }
+}
 
 /** The variables a runbook declares, and only those (undefined when unset). */
 function declaredSecrets(
@@ -91,7 +117,7 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
     async runbookHttp(request: HttpStepRequest): Promise<HttpStepResponse> {
       const { attempt, signal } = activityInfo();
       const method = request.method ?? 'GET';
-      const transport = deps.httpTransport ?? fetchTransport;
+      const transport = deps.httpTransport ?? fetchTransport(deps.egress);
       let response: { status: number; body: string };
       try {
         response = await withHeartbeats(() => transport({ ...request, method }, signal));
@@ -154,6 +180,7 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
           runbookId: request.runbookId,
           secrets: declaredSecrets(meta, deps.secrets),
           signal,
+          fetch: deps.egress.fetch,
         }),
       );
       await deps.models.ActionLedger.updateOne(

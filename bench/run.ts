@@ -11,7 +11,7 @@ import { createPostmortemActivities } from '../activities/postmortems';
 import { createApiKey } from '../infra/api-keys';
 import { incidentWorkflowId } from '../workflows/incident/ids';
 import { incidentQuery } from '../workflows/incident/messages';
-import { loadConfig } from '../config';
+import { LOOPBACK_EGRESS, loadConfig } from '../config';
 import { connectMongo } from '../infra/mongo';
 import { createModels, ensureIndexes, fromPostmortemDocument, type Models } from '../infra/models';
 import { timelineEntryId } from '../infra/models/timeline-entry';
@@ -147,6 +147,8 @@ async function main(): Promise<void> {
     BENCH_LEVEL1_URL: sink.url('/level1'),
     BENCH_LEVEL2_URL: sink.url('/level2'),
     SCALE_WEBHOOK_URL: sink.url('/scale'),
+    // The sink the runbooks check and call listens on loopback, which the egress policy refuses by default.
+    FIRELINE_EGRESS_ALLOW: [process.env.FIRELINE_EGRESS_ALLOW, LOOPBACK_EGRESS].filter(Boolean).join(','),
     RATE_LIMIT_PER_MINUTE: '100000000',
     LOG_LEVEL: 'warn',
   };

@@ -37,7 +37,10 @@ export function commandEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS
  * `webhook`: POST (or input.method) JSON to the URL in the environment variable
  * `input.urlEnv`, with an Idempotency-Key header. 4xx other than 408/429 is not retried.
  */
-export const webhookAction: ActionImpl = async (input, { idempotencyKey, runbookId, secrets, signal }) => {
+export const webhookAction: ActionImpl = async (
+  input,
+  { idempotencyKey, runbookId, secrets, signal, fetch },
+) => {
   const urlEnv = stringField(input, 'urlEnv');
   requireDeclared(secrets, urlEnv, runbookId);
   const url = secrets[urlEnv];
@@ -51,6 +54,7 @@ export const webhookAction: ActionImpl = async (input, { idempotencyKey, runbook
       headers: { 'Idempotency-Key': idempotencyKey },
       body: method === 'GET' ? undefined : JSON.stringify(input.body ?? {}),
       signal,
+      fetch,
     },
     { label: `webhook ${urlEnv}: `, rejectedType: 'ActionRejected' },
   );

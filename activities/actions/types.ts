@@ -1,3 +1,5 @@
+import type { EgressFetch } from '../../infra/egress';
+
 /** What an action implementation gets besides its input. */
 export interface ActionContext {
   /** Same on every attempt: pass it to external systems so they can drop repeats. */
@@ -10,6 +12,8 @@ export interface ActionContext {
    */
   secrets: Record<string, string | undefined>;
   signal: AbortSignal;
+  /** fetch through the worker's egress policy (FIRELINE_EGRESS_ALLOW); redirects are not followed. */
+  fetch: EgressFetch;
 }
 
 /** A remediation action a runbook can run with `rb.action(...)`. */

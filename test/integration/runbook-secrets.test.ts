@@ -1,6 +1,7 @@
 import type { ActionImpl } from '../../activities/actions';
 import { defaultActions } from '../../activities/actions';
 import { createRunbookActivities } from '../../activities/runbooks';
+import { EgressPolicy } from '../../infra/egress';
 import { runbookMetas } from '../../runbooks';
 import { runRunbookForTest } from '../../runbooks/testing';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
@@ -44,6 +45,7 @@ describe('runbook secrets', () => {
       secrets: workerEnvironment,
       runbookMetas: runbookMetas(),
       actions: defaultActions(),
+      egress: new EgressPolicy(),
     });
     await expect(
       activities.runAction({

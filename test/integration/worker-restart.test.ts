@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { createRunbookActivities } from '../../activities/runbooks';
+import { EgressPolicy } from '../../infra/egress';
 import { runbookMetas } from '../../runbooks';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
@@ -108,6 +109,7 @@ describe('durability across a worker restart', () => {
       models: env.models,
       secrets: {},
       runbookMetas: runbookMetas(),
+      egress: new EgressPolicy(),
       actions: {
         count: async () => {
           calls += 1;

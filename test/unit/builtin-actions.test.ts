@@ -1,11 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { commandAction, webhookAction } from '../../activities/actions/builtin';
+import { EgressPolicy } from '../../infra/egress';
 
 const context = (secrets: Record<string, string | undefined>) => ({
   idempotencyKey: 'INC-1.rb1:step',
   runbookId: 'restart-service',
   secrets,
   signal: new AbortController().signal,
+  fetch: new EgressPolicy().fetch,
 });
 
 describe('commandAction', () => {
