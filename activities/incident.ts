@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { RunbookMeta } from '../domain/runbook';
+import { ignoredFromAlertMessage, type RunbookMeta } from '../domain/runbook';
 import { metrics, notificationKind } from '../infra/metrics';
 import { checkRunbookParams, paramsFromAlert } from '../infra/runbook-params';
 import type {
@@ -49,7 +49,7 @@ function appliesTo(meta: RunbookMeta, event: AlertEvent): boolean {
 /**
  * The runbooks to run automatically: the rule's first, in its order, then those
  * whose `appliesTo` matches, in registry order; each once, with parameters
- * filled from the alert and checked against the runbook's schema.
+ * filled from the alert (those it accepts from alerts) and checked against the runbook's schema.
  */
 export function resolveRunbooks(
   fromRule: RunbookInvocation[],
@@ -69,15 +69,16 @@ export function resolveRunbooks(
       warnings.push(`runbook ${invocation.id} does not exist`);
       continue;
     }
-    const params = paramsFromAlert(meta, invocation.params, event);
+    const { params, ignored } = paramsFromAlert(meta, invocation.params, event);
     const problems = checkRunbookParams(meta, params);
     if (problems.length > 0) {
       warnings.push(
-        `runbook ${meta.id} not started: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+        `runbook ${meta.id} not started: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}` +
+          (ignored.length > 0 ? ` (${ignoredFromAlertMessage(ignored)})` : ''),
       );
       continue;
     }
-    runbooks.push({ id: meta.id, params });
+    runbooks.push({ id: meta.id, params, ...(ignored.length > 0 ? { ignoredFromAlert: ignored } : {}) });
   }
   return { runbooks, warnings };
 }

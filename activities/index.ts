@@ -2,6 +2,7 @@ import type { Transporter } from 'nodemailer';
 import type { ActionImpl } from './actions';
 import type { IncidentSeverity, SlaTarget } from '../domain/incident';
 import type { RunbookMeta } from '../domain/runbook';
+import type { EgressPolicy } from '../infra/egress';
 import type { Models } from '../infra/models';
 import type { OnCallCatalog } from '../domain/oncall';
 import type { TriageRules } from '../domain/triage-types';
@@ -25,7 +26,9 @@ export interface ActivityDeps {
   postmortemReview: { reminderIntervalSeconds: number; remindersBeforeEscalation: number };
   /** Remediation actions runbooks can call (actions/index.ts). */
   actions: Record<string, ActionImpl>;
-  /** How runbook HTTP steps reach the network (default fetch; the runbook test kit mocks it). */
+  /** Where runbook HTTP steps and actions may connect (FIRELINE_EGRESS_ALLOW). */
+  egress: EgressPolicy;
+  /** How runbook HTTP steps reach the network (default fetch through `egress`; the runbook test kit mocks it). */
   httpTransport?: HttpTransport;
 }
 

@@ -6,9 +6,11 @@ import type {
   ActionResponse,
   HttpStepRequest,
   HttpStepResponse,
+  RunbookMeta,
   RunbookResult,
 } from '../domain/runbook';
 import { failureMessage } from '../domain/failure';
+import { isRedirect, type EgressPolicy, type EgressResponse } from '../infra/egress';
 import { metrics } from '../infra/metrics';
 import { isDuplicateKeyError } from '../infra/mongo';
 import type { Models } from '../infra/models';
@@ -22,24 +24,60 @@ export type HttpTransport = (
 export interface RunbookActivityDeps {
   models: Pick<Models, 'ActionLedger' | 'DrillReport'>;
   actions: Record<string, ActionImpl>;
+  /** The worker's environment; each action sees only what its runbook declares. */
   secrets: Record<string, string | undefined>;
-  /** How HTTP steps reach the network; default fetch. The runbook test kit swaps in its mocks. */
+  /** Metadata of the runbooks, for the secrets each one declares. */
+  runbookMetas: RunbookMeta[];
+  /** Where HTTP steps and actions may connect (FIRELINE_EGRESS_ALLOW). */
+  egress: EgressPolicy;
+  /** How HTTP steps reach the network; default fetch through `egress`. The runbook test kit swaps in its mocks. */
   httpTransport?: HttpTransport;
 }
 
-/** The real network: fetch, with the step's timeout. */
-export const fetchTransport: HttpTransport = async (request, signal) => {
-  const response = await fetch(request.url, {
-    method: request.method,
-    headers: {
-      ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...request.headers,
-    },
-    body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-    signal: AbortSignal.any([signal, AbortSignal.timeout(request.timeoutMs ?? 10_000)]),
-  });
-  return { status: response.status, body: await response.text() };
-};
+/**
+ * The real network through the egress policy, with the step's timeout. A
+ * redirect is not followed: unless the step expects that status, it fails
+ * without retries.
+ */
+export function fetchTransport(egress: EgressPolicy): HttpTransport {
+  return async (request, signal) => {
+    const response = await egress.fetch(request.url, {
+      method: request.method,
+      headers: {
+        ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...request.headers,
+      },
+      body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(request.timeoutMs ?? 10_000)]),
+    });
+    if (isRedirect(response.status) && !request.expectStatus?.includes(response.status)) {
+      throw ApplicationFailure.nonRetryable(
+        `redirect (status ${response.status}${redirectTarget(response)}) refused: redirects are not followed`,
+        'EgressRefused',
+      );
+    }
+    return { status: response.status, body: await response.text() };
+  };
+}
+
+/** Where a redirect points, for the step's summary: its host only. */
+function redirectTarget(response: EgressResponse): string {
+  const location = response.headers.get('location');
+  if (!location) return '';
+  try {
+    return ` to ${new URL(location, 'http://relative.invalid').host}`;
+  } catch {
+    return '';
+  }
+}
+
+/** The variables a runbook declares, and only those (undefined when unset). */
+function declaredSecrets(
+  meta: RunbookMeta,
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  return Object.fromEntries((meta.secrets ?? []).map((name) => [name, env[name]]));
+}
 
 /** The activity's attempt number and cancellation signal (1 and a fresh signal outside an activity, for tests). */
 function activityInfo(): { attempt: number; signal: AbortSignal } {
@@ -90,11 +128,14 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
     async runbookHttp(request: HttpStepRequest): Promise<HttpStepResponse> {
       const { attempt, signal } = activityInfo();
       const method = request.method ?? 'GET';
-      const transport = deps.httpTransport ?? fetchTransport;
+      const transport = deps.httpTransport ?? fetchTransport(deps.egress);
       let response: { status: number; body: string };
       try {
         response = await withHeartbeats(() => transport({ ...request, method }, signal));
       } catch (err) {
+        // A refusal will not change on retry: it stays non-retryable, with the step's request named.
+        if (err instanceof ApplicationFailure && err.nonRetryable)
+          throw ApplicationFailure.nonRetryable(`${method} ${request.url}: ${err.message}`, err.type);
         throw new Error(`${method} ${request.url}: ${failureMessage(err)}`);
       }
       const body = response.body.slice(0, 500);
@@ -124,6 +165,12 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
       const impl = deps.actions[request.action];
       if (!impl)
         throw ApplicationFailure.nonRetryable(`no action ${request.action} is registered`, 'UnknownAction');
+      const meta = deps.runbookMetas.find((m) => m.id === request.runbookId);
+      if (!meta)
+        throw ApplicationFailure.nonRetryable(
+          `no runbook ${request.runbookId} is registered`,
+          'UnknownRunbook',
+        );
       const done = await deps.models.ActionLedger.findById(request.idempotencyKey).lean();
       if (done?.state === 'completed') {
         metrics.runbookActions.inc({ action: request.action, outcome: 'replayed' });
@@ -163,7 +210,13 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
       let result: Awaited<ReturnType<ActionImpl>>;
       try {
         result = await withHeartbeats(() =>
-          impl(request.input, { idempotencyKey: request.idempotencyKey, secrets: deps.secrets, signal }),
+          impl(request.input, {
+            idempotencyKey: request.idempotencyKey,
+            runbookId: request.runbookId,
+            secrets: declaredSecrets(meta, deps.secrets),
+            signal,
+            fetch: deps.egress.fetch,
+          }),
         );
       } catch (err) {
         await deps.models.ActionLedger.updateOne(

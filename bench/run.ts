@@ -11,7 +11,7 @@ import { createPostmortemActivities } from '../activities/postmortems';
 import { createApiKey } from '../infra/api-keys';
 import { incidentWorkflowId } from '../workflows/incident/ids';
 import { incidentQuery } from '../workflows/incident/messages';
-import { loadConfig } from '../config';
+import { LOOPBACK_EGRESS, loadConfig } from '../config';
 import { connectMongo } from '../infra/mongo';
 import { createModels, ensureIndexes, fromPostmortemDocument, type Models } from '../infra/models';
 import { timelineEntryId } from '../infra/models/timeline-entry';
@@ -146,7 +146,9 @@ async function main(): Promise<void> {
     FIRELINE_WORKFLOW_BUNDLE: defaultBundlePath(),
     BENCH_LEVEL1_URL: sink.url('/level1'),
     BENCH_LEVEL2_URL: sink.url('/level2'),
-    BENCH_SCALE_URL: sink.url('/scale'),
+    SCALE_WEBHOOK_URL: sink.url('/scale'),
+    // The sink the runbooks check and call listens on loopback, which the egress policy refuses by default.
+    FIRELINE_EGRESS_ALLOW: [process.env.FIRELINE_EGRESS_ALLOW, LOOPBACK_EGRESS].filter(Boolean).join(','),
     RATE_LIMIT_PER_MINUTE: '100000000',
     RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
     LOG_LEVEL: 'warn',
@@ -222,7 +224,7 @@ async function main(): Promise<void> {
       const started = await post(`/v1/incidents/${rbIncident?._id}/runbooks`, {
         runbookId: 'scale-out-queue',
         params: {
-          scaleUrlEnv: 'BENCH_SCALE_URL',
+          scaleUrlEnv: 'SCALE_WEBHOOK_URL',
           queue: `q${i}`,
           settleSeconds: 0,
           backlogCheckUrl: sink.url('/backlog'),

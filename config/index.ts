@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import net from 'node:net';
 import { z } from 'zod';
 
 const booleanFromEnv = z
@@ -11,12 +11,66 @@ const port = z.coerce.number().int().min(0).max(65535);
 function isProxyAddress(entry: string): boolean {
   if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
   const [address = '', prefix, ...rest] = entry.split('/');
-  const family = isIP(address);
+  const family = net.isIP(address);
   if (family === 0 || rest.length > 0) return false;
   if (prefix === undefined) return true;
   const bits = Number(prefix);
-  return /^\d{1,3}$/.test(prefix) ? bits <= (family === 4 ? 32 : 128) : isIP(prefix) === family;
+  return /^\d{1,3}$/.test(prefix) ? bits <= (family === 4 ? 32 : 128) : net.isIP(prefix) === family;
 }
+
+export interface Cidr {
+  address: string;
+  prefix: number;
+  family: 'ipv4' | 'ipv6';
+}
+
+/** `10.0.0.0/8` → its parts; a bare address is a /32 (or /128). Undefined when it is not one. */
+export function parseCidr(text: string): Cidr | undefined {
+  const [address = '', prefixText, ...rest] = text.split('/');
+  const version = net.isIP(address);
+  if (version === 0 || rest.length > 0) return undefined;
+  const max = version === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+  if (!(prefix >= 0 && prefix <= max)) return undefined;
+  return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
+}
+
+/** Destinations runbook HTTP checks and webhook actions may reach besides public addresses. */
+export interface EgressAllow {
+  /** Hostnames, exact or `*.example.internal` (any subdomain); allowed whatever they resolve to. */
+  hosts: string[];
+  cidrs: Cidr[];
+}
+
+const hostname = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+
+/** The local stack, the tests and the bench talk to servers on this machine: they allow loopback, and say so. */
+export const LOOPBACK_EGRESS = '127.0.0.0/8,::1/128';
+
+/** An allowlist plus loopback, for the local stack. */
+export function withLoopback(allow: EgressAllow): EgressAllow {
+  return {
+    hosts: allow.hosts,
+    cidrs: [...allow.cidrs, ...LOOPBACK_EGRESS.split(',').map((c) => parseCidr(c)!)],
+  };
+}
+
+const egressAllow = z.string().transform((value, ctx): EgressAllow => {
+  const allow: EgressAllow = { hosts: [], cidrs: [] };
+  for (const entry of value.split(',').map((e) => e.trim())) {
+    if (entry === '') continue;
+    const cidr = parseCidr(entry);
+    if (cidr) allow.cidrs.push(cidr);
+    // A name of digits and dots only is a malformed address, not a host.
+    else if (hostname.test(entry) && !/^[\d.]+$/.test(entry)) allow.hosts.push(entry.toLowerCase());
+    else
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(entry)} is not a hostname, an IP address or a CIDR`,
+      });
+  }
+  return allow;
+});
 
 /**
  * Every setting Fireline reads from the environment, in one place. Parsed once
@@ -123,6 +177,13 @@ export const configSchema = z.object({
    * period answers 400 (narrow from/to) instead of loading them all.
    */
   ANALYTICS_MAX_INCIDENTS: z.coerce.number().int().min(1).default(50_000),
+  /**
+   * Where runbook HTTP checks and webhook actions may connect besides public
+   * addresses: hosts (`deploy.internal`, `*.svc.cluster.local`) and CIDRs
+   * (`10.20.0.0/16`, `127.0.0.1/32`), comma-separated. Loopback, link-local,
+   * private and reserved addresses are refused otherwise.
+   */
+  FIRELINE_EGRESS_ALLOW: egressAllow.default({ hosts: [], cidrs: [] }),
   /** A standalone worker (`npm run worker`) serves Prometheus `GET /metrics` on this port when set. */
   WORKER_METRICS_PORT: port.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

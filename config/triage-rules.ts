@@ -15,7 +15,9 @@ export const triageRules: TriageRules = {
       major: true,
       team: 'payments',
       escalationPolicy: 'payments-critical',
-      runbooks: ['restart-service'],
+      // restart-service checks the URL its rule gives, never one from the alert: to run it
+      // automatically, pin its healthUrl here, e.g.
+      // runbooks: [{ id: 'restart-service', params: { healthUrl: 'https://payments.internal/healthz' } }],
     },
     {
       id: 'production-critical',

@@ -83,6 +83,8 @@ export interface SlaBreach {
 export interface RunbookInvocation {
   id: string;
   params: Record<string, unknown>;
+  /** Set by triage: parameters the alert carried that the runbook does not take from alerts (names only). */
+  ignoredFromAlert?: string[];
 }
 
 export type TargetRef =

@@ -18,6 +18,18 @@ export interface RunbookMeta {
   };
   /** JSON Schema of the parameters (checked by the API before a run starts). */
   parameters: JsonSchema;
+  /**
+   * Parameters an alert may supply, from an annotation or label of the same
+   * name, when triage starts the runbook. Every other parameter comes only from
+   * the triage rule or from whoever starts the run. None may say where Fireline
+   * connects or what it reads (see steeringParameter): defineRunbook refuses that.
+   */
+  fromAlert?: string[];
+  /**
+   * Environment variables the runbook's actions may read, e.g. a webhook's
+   * `urlEnv`. Actions of this runbook see these and no others.
+   */
+  secrets?: string[];
   /** `automatic` runs straight away; `approval` waits for a human before its first side effect. */
   mode: 'automatic' | 'approval';
   /** Resolve the incident when the runbook succeeds and verified the fix. */
@@ -163,6 +175,8 @@ export interface HttpStepResponse {
 }
 
 export interface ActionRequest {
+  /** The runbook asking: its `secrets` are all the action may read. */
+  runbookId: string;
   /** Registered action id: `webhook`, `command`, or one of your own. */
   action: string;
   input: Record<string, unknown>;
@@ -182,4 +196,75 @@ export interface ActionResponse {
   attempt: number;
   /** True when an earlier attempt already did it (the action ledger answered). */
   replayed: boolean;
+}
+
+/** Formats whose value names a place to connect to. */
+const steeringFormats = new Set([
+  'uri',
+  'uri-reference',
+  'iri',
+  'iri-reference',
+  'uri-template',
+  'url',
+  'hostname',
+  'idn-hostname',
+  'ipv4',
+  'ipv6',
+]);
+/** Last words of a parameter name that say it is a URL, a host or an environment variable's name. */
+const steeringWords = new Set(['url', 'uri', 'urls', 'env', 'host', 'hostname', 'hosts']);
+
+/**
+ * Why a parameter says where Fireline connects or which environment variable
+ * it reads (so an alert must never supply it), or undefined. Judged by its
+ * name's last word (`healthUrl`, `restartUrlEnv`, `db_host`) and by any
+ * `format` in its schema (`uri`, `hostname`, …), nested ones included.
+ */
+export function steeringParameter(name: string, schema: unknown): string | undefined {
+  const lastWord = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[_-]/)
+    .at(-1);
+  if (lastWord && steeringWords.has(lastWord)) return `its name ends in "${lastWord}"`;
+  const formats: string[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'format' && typeof inner === 'string') formats.push(inner);
+        else visit(inner);
+      }
+    }
+  };
+  visit(schema);
+  const format = formats.find((f) => steeringFormats.has(f));
+  return format ? `its schema has format "${format}"` : undefined;
+}
+
+/** Environment variable names: upper case, digits and underscores. */
+const envName = /^[A-Z_][A-Z0-9_]*$/;
+
+/** What is wrong with a runbook's declarations (`fromAlert`, `secrets`); empty when nothing. */
+export function runbookMetaProblems(meta: RunbookMeta): string[] {
+  const problems: string[] = [];
+  const properties = (meta.parameters.properties ?? {}) as Record<string, unknown>;
+  for (const name of meta.fromAlert ?? []) {
+    if (!Object.hasOwn(properties, name)) {
+      problems.push(`fromAlert names ${name}, which is not one of its parameters`);
+      continue;
+    }
+    const why = steeringParameter(name, properties[name]);
+    if (why) problems.push(`parameter ${name} may not come from alerts: ${why}`);
+  }
+  for (const name of meta.secrets ?? []) {
+    if (!envName.test(name))
+      problems.push(`secrets names ${JSON.stringify(name)}, not an environment variable name`);
+  }
+  return problems;
+}
+
+/** How the timeline says which alert-supplied parameters a runbook did not take. */
+export function ignoredFromAlertMessage(names: string[]): string {
+  return `ignored the alert's ${names.join(', ')}: not accepted from alerts`;
 }

@@ -33,20 +33,32 @@ export function checkRunbookParams(meta: RunbookMeta, params: Record<string, unk
 }
 
 /**
- * Parameters for an automatic run: the rule's, then any the schema names that
- * the alert carries as an annotation or label of the same name.
+ * Parameters for an automatic run: the rule's (they always win: the operator
+ * wrote them), then those the runbook accepts from alerts (`meta.fromAlert`)
+ * that the alert carries as an annotation or label of the same name.
+ * `ignored` names the parameters the alert carried that the runbook does not
+ * accept from alerts (whether or not the rule gives them): they are not used,
+ * so an alert sender cannot choose what the worker connects to or reads.
  */
 export function paramsFromAlert(
   meta: RunbookMeta,
   given: Record<string, unknown>,
   event: AlertEvent,
-): Record<string, unknown> {
+): { params: Record<string, unknown>; ignored: string[] } {
   const params = { ...given };
+  const ignored: string[] = [];
+  const fromAlert = new Set(meta.fromAlert ?? []);
   const properties = (meta.parameters.properties ?? {}) as Record<string, unknown>;
   for (const name of Object.keys(properties)) {
-    if (params[name] !== undefined) continue;
-    const value = event.annotations[name] ?? event.labels[name];
-    if (value !== undefined) params[name] = value;
+    const value = Object.hasOwn(event.annotations, name)
+      ? event.annotations[name]
+      : Object.hasOwn(event.labels, name)
+        ? event.labels[name]
+        : undefined;
+    if (value === undefined) continue;
+    // Named even when the rule gives it: the sender tried to set what it may not.
+    if (!fromAlert.has(name)) ignored.push(name);
+    else if (params[name] === undefined) params[name] = value;
   }
-  return params;
+  return { params, ignored };
 }

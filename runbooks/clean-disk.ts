@@ -21,6 +21,7 @@ export default defineRunbook<Params>({
       required: ['freeSpaceCheckUrl'],
       additionalProperties: false,
     },
+    fromAlert: [],
     mode: 'approval',
     resolveOnSuccess: true,
     deadlineSeconds: 2 * 60 * 60,

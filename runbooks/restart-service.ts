@@ -3,9 +3,12 @@ import { defineRunbook } from './sdk';
 interface Params extends Record<string, unknown> {
   /** Health endpoint of the service. */
   healthUrl: string;
-  /** Environment variable holding the restart webhook's URL (it may carry a token). */
-  restartUrlEnv: string;
+  /** Environment variable holding the restart webhook's URL (it may carry a token); one of `secrets`. */
+  restartUrlEnv?: string;
 }
+
+/** The restart webhooks' variables this runbook may read: add one per webhook your services use. */
+const restartUrlEnvs = ['RESTART_WEBHOOK_URL'];
 
 /** Service down: health check → restart through a webhook → verify healthy → resolve. */
 export default defineRunbook<Params>({
@@ -23,13 +26,17 @@ export default defineRunbook<Params>({
         healthUrl: { type: 'string', format: 'uri', description: 'Health endpoint of the service' },
         restartUrlEnv: {
           type: 'string',
-          pattern: '^[A-Z][A-Z0-9_]*$',
+          enum: restartUrlEnvs,
+          default: restartUrlEnvs[0],
           description: 'Env var with the restart webhook URL',
         },
       },
-      required: ['healthUrl', 'restartUrlEnv'],
+      required: ['healthUrl'],
       additionalProperties: false,
     },
+    // Where to check and what to restart come from the triage rule or the person running it, never an alert.
+    fromAlert: [],
+    secrets: restartUrlEnvs,
     mode: 'automatic',
     resolveOnSuccess: true,
     deadlineSeconds: 15 * 60,
@@ -45,7 +52,7 @@ export default defineRunbook<Params>({
     }
     await rb.action('restart', {
       action: 'webhook',
-      input: { urlEnv: rb.params.restartUrlEnv, body: { service: rb.incident.service } },
+      input: { urlEnv: rb.params.restartUrlEnv ?? restartUrlEnvs[0], body: { service: rb.incident.service } },
     });
     await rb.verify('verify healthy', { check: health, interval: '2 seconds', deadline: '2 minutes' });
   },

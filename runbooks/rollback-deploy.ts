@@ -1,8 +1,8 @@
 import { defineRunbook } from './sdk';
 
 interface Params extends Record<string, unknown> {
-  /** Environment variable holding the deploy system's webhook URL. */
-  deployUrlEnv: string;
+  /** Environment variable holding the deploy system's webhook URL; one of `secrets`. */
+  deployUrlEnv?: string;
   /** Release to roll back from, and back to. */
   badRelease: string;
   goodRelease: string;
@@ -13,6 +13,12 @@ interface Params extends Record<string, unknown> {
   /** How long the approval may wait before the incident escalates (default 1800 s). */
   approvalTimeoutSeconds?: number;
 }
+
+/** The deploy webhooks' variables this runbook may read. */
+const deployUrlEnvs = ['DEPLOY_WEBHOOK_URL'];
+
+/** Release names as alerts may give them: shown in the approval prompt and sent to the deploy webhook. */
+const release = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]*$', maxLength: 128 };
 
 /** Error rate after a deploy: approval → roll back through the deploy webhook; re-deploy if verification fails. */
 export default defineRunbook<Params>({
@@ -27,22 +33,26 @@ export default defineRunbook<Params>({
     parameters: {
       type: 'object',
       properties: {
-        deployUrlEnv: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' },
-        badRelease: { type: 'string', minLength: 1 },
-        goodRelease: { type: 'string', minLength: 1 },
+        deployUrlEnv: { type: 'string', enum: deployUrlEnvs, default: deployUrlEnvs[0] },
+        badRelease: release,
+        goodRelease: release,
         errorRateCheckUrl: { type: 'string', format: 'uri' },
         verifySeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 300 },
         approvalTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 1800 },
       },
-      required: ['deployUrlEnv', 'badRelease', 'goodRelease', 'errorRateCheckUrl'],
+      required: ['badRelease', 'goodRelease', 'errorRateCheckUrl'],
       additionalProperties: false,
     },
+    // An alert may say which releases; a person approves the rollback with both shown in the prompt.
+    fromAlert: ['badRelease', 'goodRelease'],
+    secrets: deployUrlEnvs,
     mode: 'approval',
     resolveOnSuccess: false,
     deadlineSeconds: 60 * 60,
   },
   async run(rb) {
-    const { deployUrlEnv, badRelease, goodRelease } = rb.params;
+    const { badRelease, goodRelease } = rb.params;
+    const deployUrlEnv = rb.params.deployUrlEnv ?? deployUrlEnvs[0];
     await rb.approval('approve rollback', {
       prompt: `Roll ${rb.incident.service} back from ${badRelease} to ${goodRelease}?`,
       timeout: (rb.params.approvalTimeoutSeconds ?? 1800) * 1000,

@@ -1,8 +1,8 @@
 import { defineRunbook } from './sdk';
 
 interface Params extends Record<string, unknown> {
-  /** Environment variable holding the scaling webhook's URL. */
-  scaleUrlEnv: string;
+  /** Environment variable holding the scaling webhook's URL; one of `secrets`. */
+  scaleUrlEnv?: string;
   queue: string;
   /** Consumers to add. */
   extraConsumers?: number;
@@ -13,6 +13,9 @@ interface Params extends Record<string, unknown> {
   /** How long the backlog has to start draining (default 60 s). */
   verifySeconds?: number;
 }
+
+/** The scaling webhooks' variables this runbook may read. */
+const scaleUrlEnvs = ['SCALE_WEBHOOK_URL'];
 
 /** Queue backlog: scale out through a webhook, wait, verify; scale back in if it did not help. */
 export default defineRunbook<Params>({
@@ -27,22 +30,26 @@ export default defineRunbook<Params>({
     parameters: {
       type: 'object',
       properties: {
-        scaleUrlEnv: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' },
-        queue: { type: 'string', minLength: 1 },
+        scaleUrlEnv: { type: 'string', enum: scaleUrlEnvs, default: scaleUrlEnvs[0] },
+        queue: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]*$', maxLength: 255 },
         extraConsumers: { type: 'integer', minimum: 1, maximum: 100, default: 2 },
         settleSeconds: { type: 'integer', minimum: 0, maximum: 3600, default: 120 },
         backlogCheckUrl: { type: 'string', format: 'uri' },
         verifySeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
       },
-      required: ['scaleUrlEnv', 'queue', 'backlogCheckUrl'],
+      required: ['queue', 'backlogCheckUrl'],
       additionalProperties: false,
     },
+    // The alert says which queue backs up; where to scale and what to check are the operator's.
+    fromAlert: ['queue'],
+    secrets: scaleUrlEnvs,
     mode: 'automatic',
     resolveOnSuccess: false,
     deadlineSeconds: 30 * 60,
   },
   async run(rb) {
-    const { scaleUrlEnv, queue } = rb.params;
+    const { queue } = rb.params;
+    const scaleUrlEnv = rb.params.scaleUrlEnv ?? scaleUrlEnvs[0];
     const extra = rb.params.extraConsumers ?? 2;
     await rb.action('scale out', {
       action: 'webhook',

@@ -13,6 +13,7 @@ import {
 import type { Duration } from '@temporalio/common';
 import ms from 'ms';
 import type { Activities } from '../activities';
+import { runbookMetaProblems } from '../domain/runbook';
 import type {
   ApprovalRequest,
   HttpStepRequest,
@@ -78,8 +79,14 @@ export interface Runbook<P extends Record<string, unknown> = Record<string, unkn
   run(rb: RunbookContext<P>): Promise<void>;
 }
 
-/** Declares a runbook: metadata plus a body that uses the context's steps. */
+/**
+ * Declares a runbook: metadata plus a body that uses the context's steps.
+ * Throws when the metadata lets alerts supply a URL, host or environment
+ * variable name, so such a runbook stops the worker and the API at start.
+ */
 export function defineRunbook<P extends Record<string, unknown>>(runbook: Runbook<P>): Runbook<P> {
+  const problems = runbookMetaProblems(runbook.meta);
+  if (problems.length > 0) throw new Error(`runbook ${runbook.meta.id}: ${problems.join('; ')}`);
   return runbook;
 }
 
@@ -325,6 +332,7 @@ export class RunbookRuntime {
       },
       [
         {
+          runbookId: this.meta.id,
           action,
           input,
           idempotencyKey: `${this.input.runId}:${name}`,

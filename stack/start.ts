@@ -2,7 +2,7 @@ import { Runtime } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { createApiKey, revokeApiKey } from '../infra/api-keys';
 import { close, listen } from '../api/server';
-import { loadConfigOrExit } from '../config';
+import { loadConfigOrExit, withLoopback } from '../config';
 import { createLogger } from '../infra/logger';
 import { connectMongo } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
@@ -53,6 +53,9 @@ async function main(): Promise<void> {
       MONGODB_URI: stack.mongoUri,
       // Links from the web UI to runs in the Temporal Web UI.
       TEMPORAL_UI_URL: config.TEMPORAL_UI_URL ?? stack.temporalUiUrl,
+      // A development stack: runbooks may check and call services on this machine (loopback),
+      // which the egress policy refuses by default. `npm run worker` does not do this.
+      FIRELINE_EGRESS_ALLOW: withLoopback(config.FIRELINE_EGRESS_ALLOW),
     };
     const mongo = await connectMongo(effective.MONGODB_URI);
     cleanups.push(() => mongo.close());
@@ -103,6 +106,9 @@ async function main(): Promise<void> {
     );
     printProgress(`  API key:      ${devKey}  (name "dev", admin; replaced at every start)`);
     printProgress(`                export FIRELINE_API_KEY=${devKey}`);
+    printProgress(
+      '  Egress:       runbooks may reach loopback (127.0.0.0/8, ::1) as well: a development stack',
+    );
     printProgress('Press Ctrl-C to stop everything.');
 
     await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../config';
+import { LOOPBACK_EGRESS, loadConfig } from '../config';
 import { startLocalStack } from '../stack';
 import { runCommand } from '../stack/server-process';
 import { repoRoot } from '../stack/paths';
@@ -15,6 +15,11 @@ import { buildWorkflowBundle } from '../worker/build-bundle';
  */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
+  // The tests' receivers listen on loopback, which the egress policy refuses by default: every
+  // test process allows it (tests of the policy itself build policies without it).
+  process.env.FIRELINE_EGRESS_ALLOW = [process.env.FIRELINE_EGRESS_ALLOW, LOOPBACK_EGRESS]
+    .filter(Boolean)
+    .join(',');
   const config = loadConfig();
   const [stack] = await Promise.all([
     startLocalStack({ config, mode: 'ephemeral', progress: printProgress }),

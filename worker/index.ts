@@ -4,6 +4,7 @@ import { defaultActions } from '../activities/actions';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { ActionRequest, HttpStepRequest } from '../domain/runbook';
 import { actionsTaskQueue, type Config } from '../config';
+import { EgressPolicy } from '../infra/egress';
 import { temporalConnectionOptions } from '../infra/temporal';
 import type { Models } from '../infra/models';
 import { onCallCatalog } from '../config/oncall-catalog';
@@ -28,6 +29,7 @@ export type WorkerConfig = Partial<Pick<Config, 'WORKER_ROLE'>> &
     | 'SMTP_FROM'
     | 'POSTMORTEM_REMINDER_SECONDS'
     | 'POSTMORTEM_REMINDERS_BEFORE_ESCALATION'
+    | 'FIRELINE_EGRESS_ALLOW'
   >;
 
 export interface FirelineWorkerDeps {
@@ -50,6 +52,7 @@ export function defaultActivityDeps(config: WorkerConfig, models: Models): Activ
     mailer: config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined,
     mailFrom: config.SMTP_FROM,
     actions: defaultActions(),
+    egress: new EgressPolicy(config.FIRELINE_EGRESS_ALLOW),
     runbookMetas: runbookMetas(),
     slaTargets,
     postmortemReview: {

@@ -11,12 +11,38 @@ function stringField(input: Record<string, unknown>, field: string): string {
   return value;
 }
 
+/** Refuses a variable the runbook did not declare in `meta.secrets` (the context holds only those). */
+export function requireDeclared(secrets: Record<string, unknown>, name: string, runbookId: string): void {
+  if (!Object.hasOwn(secrets, name)) {
+    throw ApplicationFailure.nonRetryable(
+      `environment variable ${name} is not declared by runbook ${runbookId} (meta.secrets)`,
+      'SecretNotDeclared',
+    );
+  }
+}
+
+/**
+ * The environment of allowlisted commands: enough to find programs and read
+ * text, and none of the worker's own variables (MONGODB_URI, TEMPORAL_API_KEY,
+ * webhook URLs).
+ */
+export function commandEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const picked: NodeJS.ProcessEnv = { PATH: env.PATH ?? '/usr/local/bin:/usr/bin:/bin' };
+  for (const name of ['LANG', 'LC_ALL', 'HOME'] as const)
+    if (env[name] !== undefined) picked[name] = env[name];
+  return picked;
+}
+
 /**
  * `webhook`: POST (or input.method) JSON to the URL in the environment variable
  * `input.urlEnv`, with an Idempotency-Key header. 4xx other than 408/429 is not retried.
  */
-export const webhookAction: ActionImpl = async (input, { idempotencyKey, secrets, signal }) => {
+export const webhookAction: ActionImpl = async (
+  input,
+  { idempotencyKey, runbookId, secrets, signal, fetch },
+) => {
   const urlEnv = stringField(input, 'urlEnv');
+  requireDeclared(secrets, urlEnv, runbookId);
   const url = secrets[urlEnv];
   if (!url)
     throw ApplicationFailure.nonRetryable(`environment variable ${urlEnv} is not set`, 'ActionNotConfigured');
@@ -28,6 +54,7 @@ export const webhookAction: ActionImpl = async (input, { idempotencyKey, secrets
       headers: { 'Idempotency-Key': idempotencyKey },
       body: method === 'GET' ? undefined : JSON.stringify(input.body ?? {}),
       signal,
+      fetch,
     },
     { label: `webhook ${urlEnv}: `, rejectedType: 'ActionRejected' },
   );
@@ -68,7 +95,12 @@ export function commandAction(allowlist: AllowedCommand[]): ActionImpl {
       execFile(
         file,
         [...fixed, ...args],
-        { timeout: allowed.timeoutMs ?? 60_000, signal, maxBuffer: 1024 * 1024 },
+        {
+          timeout: allowed.timeoutMs ?? 60_000,
+          signal,
+          maxBuffer: 1024 * 1024,
+          env: commandEnvironment(),
+        },
         (err, out, errOut) => {
           if (err)
             reject(new Error(`command ${id} failed: ${(errOut || err.message).toString().slice(0, 300)}`));

@@ -1,10 +1,19 @@
+import type { EgressFetch } from '../../infra/egress';
+
 /** What an action implementation gets besides its input. */
 export interface ActionContext {
   /** Same on every attempt: pass it to external systems so they can drop repeats. */
   idempotencyKey: string;
-  /** Secrets and URLs, looked up by name. */
+  /** The runbook the action runs for. */
+  runbookId: string;
+  /**
+   * Secrets and URLs, looked up by name: only the environment variables the
+   * runbook declares in `meta.secrets` (a declared but unset one is undefined).
+   */
   secrets: Record<string, string | undefined>;
   signal: AbortSignal;
+  /** fetch through the worker's egress policy (FIRELINE_EGRESS_ALLOW); redirects are not followed. */
+  fetch: EgressFetch;
 }
 
 /** A remediation action a runbook can run with `rb.action(...)`. */

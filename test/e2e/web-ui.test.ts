@@ -102,7 +102,7 @@ describe('web UI in a browser', () => {
       .send({
         runbookId: 'rollback-deploy',
         params: {
-          deployUrlEnv: 'TEST_DEPLOY_URL',
+          deployUrlEnv: 'DEPLOY_WEBHOOK_URL',
           badRelease: 'v42',
           goodRelease: 'v41',
           errorRateCheckUrl: receiver.url('/api/errors'),

@@ -41,7 +41,7 @@ describe('worker killed mid-action: outcome unknown, never re-sent', () => {
         TEMPORAL_TASK_QUEUE: env.taskQueue,
         MONGODB_URI: env.config.MONGODB_URI,
         FIRELINE_WORKFLOW_BUNDLE: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE,
-        TEST_SCALE_URL: receiver.url('/scale'),
+        SCALE_WEBHOOK_URL: receiver.url('/scale'),
         LOG_LEVEL: 'warn',
       },
       stdio: 'ignore',
@@ -77,7 +77,7 @@ describe('worker killed mid-action: outcome unknown, never re-sent', () => {
         .send({
           runbookId: 'scale-out-queue',
           params: {
-            scaleUrlEnv: 'TEST_SCALE_URL',
+            scaleUrlEnv: 'SCALE_WEBHOOK_URL',
             queue: dedupKey,
             settleSeconds: 0,
             backlogCheckUrl: receiver.url(`/backlog/${dedupKey}`),
@@ -111,7 +111,7 @@ describe('worker killed mid-action: outcome unknown, never re-sent', () => {
       }, 30_000);
       expect(entries.find((e) => e.type === 'runbook.outcome_unknown')?.message).toBe(
         `Outcome unknown: action "scale out" (webhook) of runbook scale-out-queue may or may not have run: ` +
-          `check the receiver of TEST_SCALE_URL before retrying; idempotency key ${key}`,
+          `check the receiver of SCALE_WEBHOOK_URL before retrying; idempotency key ${key}`,
       );
       expect(entries.find((e) => e.type === 'escalated')?.message).toMatch(
         /runbook scale-out-queue outcome unknown, a person has to check$/,

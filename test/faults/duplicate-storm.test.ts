@@ -79,7 +79,7 @@ describe('a duplicate storm past Temporal’s per-run limits', () => {
         actor: 'alice',
         runbookId: 'rollback-deploy',
         params: {
-          deployUrlEnv: 'TEST_DEPLOY_URL',
+          deployUrlEnv: 'DEPLOY_WEBHOOK_URL',
           badRelease: 'v42',
           goodRelease: 'v41',
           errorRateCheckUrl: receiver.url('/api/errors'),

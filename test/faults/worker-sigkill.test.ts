@@ -52,7 +52,7 @@ describe('worker killed mid-runbook, repeatedly', () => {
         TEMPORAL_TASK_QUEUE: env.taskQueue,
         MONGODB_URI: env.config.MONGODB_URI,
         FIRELINE_WORKFLOW_BUNDLE: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE,
-        TEST_SCALE_URL: receiver.url('/scale'),
+        SCALE_WEBHOOK_URL: receiver.url('/scale'),
         WORKER_METRICS_PORT: String(metricsPort),
         LOG_LEVEL: 'warn',
       },
@@ -112,7 +112,7 @@ describe('worker killed mid-runbook, repeatedly', () => {
           .send({
             runbookId: 'scale-out-queue',
             params: {
-              scaleUrlEnv: 'TEST_SCALE_URL',
+              scaleUrlEnv: 'SCALE_WEBHOOK_URL',
               queue,
               settleSeconds: 3,
               backlogCheckUrl: receiver.url(`/backlog-ok/${queue}`),

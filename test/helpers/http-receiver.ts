@@ -15,6 +15,8 @@ export class HttpReceiver {
   private readonly server: http.Server;
   /** Paths that answer with this status instead of 200. */
   readonly failures = new Map<string, number>();
+  /** Paths that answer 302 with this Location. */
+  readonly redirects = new Map<string, string>();
   /** Paths that answer only after this many milliseconds (a slow receiver). */
   readonly delays = new Map<string, number>();
   /** Called for every request before it is answered (tests flip `failures` here). */
@@ -37,7 +39,9 @@ export class HttpReceiver {
         this.requests.push(received);
         this.onRequest?.(received);
         const answer = () => {
-          res.statusCode = this.failures.get(path) ?? 200;
+          const location = this.redirects.get(path);
+          if (location) res.setHeader('location', location);
+          res.statusCode = location ? 302 : (this.failures.get(path) ?? 200);
           res.end('ok');
         };
         const delay = this.delays.get(path);

@@ -18,7 +18,7 @@ export async function createIncidentTestEnv(
   const env = await createTestEnv(envOptions);
   const receiver = await new HttpReceiver().start();
   await env.startWorker({
-    triageRules: testRules(),
+    triageRules: testRules(receiver),
     catalog: testCatalog(levelDelaySeconds),
     secrets: testSecrets(receiver),
     ...overrides,

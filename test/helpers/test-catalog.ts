@@ -7,11 +7,25 @@ export const WEBHOOK_SECRET = 'test-signing-secret';
 /**
  * Rules and an on-call catalog with delays of seconds, every channel a path
  * on the local receiver. Services pick the policy: `oncall-*` the on-call person first, `esc-*` two levels,
- * `exhaust-*` one short level repeated then the fallback.
+ * `exhaust-*` one short level repeated then the fallback. With a receiver,
+ * alerts of service `web` run restart-service against its `/web/health`,
+ * as an operator's rule pins where a runbook checks.
  */
-export function testRules(): TriageRules {
+export function testRules(receiver?: HttpReceiver): TriageRules {
   return {
     rules: [
+      ...(receiver
+        ? [
+            {
+              id: 'web-restart',
+              match: { service: 'web' },
+              impact: 'medium' as const,
+              team: 'sre',
+              escalationPolicy: 'two-levels',
+              runbooks: [{ id: 'restart-service', params: { healthUrl: receiver.url('/web/health') } }],
+            },
+          ]
+        : []),
       {
         id: 'oncall-first',
         match: { service: /^oncall-/ },
@@ -114,8 +128,8 @@ export function testSecrets(receiver: HttpReceiver): Record<string, string> {
     TEST_SLACK_URL: receiver.url('/slack'),
     TEST_FALLBACK_URL: receiver.url('/fallback'),
     TEST_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    TEST_RESTART_URL: receiver.url('/restart'),
-    TEST_DEPLOY_URL: receiver.url('/deploy'),
-    TEST_SCALE_URL: receiver.url('/scale'),
+    RESTART_WEBHOOK_URL: receiver.url('/restart'),
+    DEPLOY_WEBHOOK_URL: receiver.url('/deploy'),
+    SCALE_WEBHOOK_URL: receiver.url('/scale'),
   };
 }

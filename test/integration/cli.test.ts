@@ -106,7 +106,7 @@ describe('fireline CLI', () => {
       incidentId,
       'rollback-deploy',
       '--param',
-      'deployUrlEnv=TEST_DEPLOY_URL',
+      'deployUrlEnv=DEPLOY_WEBHOOK_URL',
       '--param',
       'badRelease=v42',
       '--param',

@@ -41,7 +41,7 @@ describe('runbook approvals and unknown outcomes', () => {
   }
 
   const rollbackParams = (badRelease: string) => ({
-    deployUrlEnv: 'TEST_DEPLOY_URL',
+    deployUrlEnv: 'DEPLOY_WEBHOOK_URL',
     badRelease,
     goodRelease: 'v41',
     errorRateCheckUrl: receiver.url('/api/errors'),
@@ -149,7 +149,7 @@ describe('runbook approvals and unknown outcomes', () => {
       .send({
         runbookId: 'scale-out-queue',
         params: {
-          scaleUrlEnv: 'TEST_SCALE_URL',
+          scaleUrlEnv: 'SCALE_WEBHOOK_URL',
           queue: 'q1',
           settleSeconds: 0,
           backlogCheckUrl: receiver.url('/backlog'),
@@ -169,7 +169,7 @@ describe('runbook approvals and unknown outcomes', () => {
     const unknown = entries.find((e) => e.type === 'runbook.outcome_unknown');
     expect(unknown?.message).toBe(
       `Outcome unknown: action "scale out" (webhook) of runbook scale-out-queue may or may not have run: ` +
-        `check the receiver of TEST_SCALE_URL before retrying; idempotency key ${key}`,
+        `check the receiver of SCALE_WEBHOOK_URL before retrying; idempotency key ${key}`,
     );
     expect(
       entries.find(

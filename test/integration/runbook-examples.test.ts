@@ -32,7 +32,7 @@ describe('example runbooks', () => {
     const webhook = webhookMock(() => receiver.failures.delete('/svc/health'));
     const result = await runRunbookForTest({
       runbookId: 'restart-service',
-      params: { healthUrl: receiver.url('/svc/health'), restartUrlEnv: 'RESTART_URL' },
+      params: { healthUrl: receiver.url('/svc/health'), restartUrlEnv: 'RESTART_WEBHOOK_URL' },
       actions: { webhook: webhook.impl },
     });
     expect(result).toMatchObject({ status: 'succeeded', verified: true, resolveIncident: true });
@@ -49,7 +49,7 @@ describe('example runbooks', () => {
     const webhook = webhookMock();
     const result = await runRunbookForTest({
       runbookId: 'restart-service',
-      params: { healthUrl: receiver.url('/svc/health'), restartUrlEnv: 'RESTART_URL' },
+      params: { healthUrl: receiver.url('/svc/health'), restartUrlEnv: 'RESTART_WEBHOOK_URL' },
       actions: { webhook: webhook.impl },
     });
     expect(result.status).toBe('succeeded');
@@ -58,7 +58,7 @@ describe('example runbooks', () => {
   });
 
   const rollbackParams = () => ({
-    deployUrlEnv: 'DEPLOY_URL',
+    deployUrlEnv: 'DEPLOY_WEBHOOK_URL',
     badRelease: 'v2',
     goodRelease: 'v1',
     errorRateCheckUrl: receiver.url('/errors'),
@@ -143,7 +143,7 @@ describe('example runbooks', () => {
     const result = await runRunbookForTest({
       runbookId: 'scale-out-queue',
       params: {
-        scaleUrlEnv: 'SCALE_URL',
+        scaleUrlEnv: 'SCALE_WEBHOOK_URL',
         queue: 'orders',
         settleSeconds: 0,
         verifySeconds: 2,

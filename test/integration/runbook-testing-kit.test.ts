@@ -8,7 +8,7 @@ import { RunbookTestError, runRunbookForTest, type HttpMockRequest } from '../..
 describe('runbook test kit', () => {
   // Nothing serves this name (.invalid never resolves): only a mock can answer.
   const healthUrl = 'http://cache.invalid/health';
-  const params = { healthUrl, restartUrlEnv: 'RESTART_URL' };
+  const params = { healthUrl, restartUrlEnv: 'RESTART_WEBHOOK_URL' };
 
   function webhook(fail?: string) {
     const calls: unknown[] = [];

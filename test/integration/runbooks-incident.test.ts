@@ -34,12 +34,12 @@ describe('runbooks on incidents', () => {
     const one = await request(env.app).get('/v1/runbooks/rollback-deploy').expect(200);
     expect(one.body).toMatchObject({
       mode: 'approval',
-      parameters: { type: 'object', required: expect.arrayContaining(['deployUrlEnv']) },
+      parameters: { type: 'object', required: expect.arrayContaining(['errorRateCheckUrl']) },
     });
     await request(env.app).get('/v1/runbooks/nope').expect(404);
   });
 
-  it('runs a matching runbook automatically from the alert and resolves the incident', async () => {
+  it("runs a matching runbook automatically with the rule's parameters and resolves the incident", async () => {
     receiver.failures.set('/web/health', 503);
     receiver.onRequest = (req) => {
       if (req.path === '/restart') receiver.failures.delete('/web/health');
@@ -52,14 +52,13 @@ describe('runbooks on incidents', () => {
         severity: 'critical',
         dedupKey: 'web-down',
         labels: { alertname: 'ServiceDown' },
-        annotations: { healthUrl: receiver.url('/web/health'), restartUrlEnv: 'TEST_RESTART_URL' },
       })
       .expect(202);
     const opened = await openIncidentOf(env, 'web', 'web-down');
     expect(opened.triage.runbooks).toEqual([
       {
         id: 'restart-service',
-        params: { healthUrl: receiver.url('/web/health'), restartUrlEnv: 'TEST_RESTART_URL' },
+        params: { healthUrl: receiver.url('/web/health'), restartUrlEnv: 'RESTART_WEBHOOK_URL' },
       },
     ]);
     const resolved = await eventually(async () => {
@@ -89,7 +88,7 @@ describe('runbooks on incidents', () => {
       'restart-service: health check started',
       expect.stringMatching(/^restart-service: health check failed after 2 attempts: GET .* status 503/),
       'restart-service: restart started',
-      'restart-service: restart succeeded after 1 attempt: webhook TEST_RESTART_URL: HTTP 200',
+      'restart-service: restart succeeded after 1 attempt: webhook RESTART_WEBHOOK_URL: HTTP 200',
       'restart-service: verify healthy started',
       expect.stringMatching(
         /^restart-service: verify healthy succeeded after 1 attempt: healthy after 1 check/,
@@ -107,6 +106,79 @@ describe('runbooks on incidents', () => {
       'runbook-restart-service',
       runbookWorkflowId(runbookRunId(opened.incidentId, 1)),
     );
+  });
+
+  it("takes no URL or variable name from an alert: the rule's values hold, and the ignored ones are named", async () => {
+    // The alert tries to aim the health check elsewhere and the restart at another channel's URL.
+    receiver.failures.set('/web/health', 503);
+    receiver.onRequest = (req) => {
+      if (req.path === '/restart') receiver.failures.delete('/web/health');
+    };
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({
+        service: 'web',
+        summary: 'web is down again',
+        severity: 'critical',
+        dedupKey: 'web-steered',
+        labels: { alertname: 'ServiceDown', restartUrlEnv: 'TEST_LEVEL2_URL' },
+        annotations: { healthUrl: receiver.url('/steered/health') },
+      })
+      .expect(202);
+    const opened = await openIncidentOf(env, 'web', 'web-steered');
+    expect(opened.triage.runbooks).toEqual([
+      {
+        id: 'restart-service',
+        params: { healthUrl: receiver.url('/web/health'), restartUrlEnv: 'RESTART_WEBHOOK_URL' },
+        ignoredFromAlert: ['healthUrl', 'restartUrlEnv'],
+      },
+    ]);
+    await eventually(async () => {
+      const current = await openIncidentOf(env, 'web', 'web-steered');
+      expect(current.runbookRuns[0]?.status).toBe('succeeded');
+    });
+    expect(receiver.to('/steered/health')).toHaveLength(0);
+    expect(
+      receiver
+        .to('/level2')
+        .filter((r) => String(r.headers['idempotency-key']).startsWith(opened.incidentId)),
+    ).toHaveLength(0);
+    expect(receiver.to('/restart').at(-1)!.headers['idempotency-key']).toBe(
+      `${opened.incidentId}.rb1:restart`,
+    );
+    await eventually(async () => {
+      const started = (await timelineOf(env, opened.incidentId)).find((e) => e.type === 'runbook.started');
+      expect(started).toMatchObject({
+        message: `Runbook restart-service started (${opened.incidentId}.rb1); ignored the alert's healthUrl, restartUrlEnv: not accepted from alerts`,
+        data: { ignoredFromAlert: ['healthUrl', 'restartUrlEnv'] },
+      });
+    });
+  });
+
+  it('does not start a runbook whose URL only the alert gives, and says so', async () => {
+    // No rule pins healthUrl for this service: the runbook matches by its alertname, and the alert's URL is not used.
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({
+        service: 'search',
+        summary: 'search is down',
+        severity: 'error',
+        dedupKey: 'search-down',
+        labels: { alertname: 'ServiceDown' },
+        annotations: { healthUrl: receiver.url('/steered/search') },
+      })
+      .expect(202);
+    const opened = await openIncidentOf(env, 'search', 'search-down');
+    expect(opened.triage.runbooks).toEqual([]);
+    await eventually(async () =>
+      expect((await timelineOf(env, opened.incidentId)).map((e) => e.message)).toContain(
+        "Triage problem: runbook restart-service not started: params.healthUrl is required (ignored the alert's healthUrl: not accepted from alerts)",
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(receiver.to('/steered/search')).toHaveLength(0);
+    expect(opened.runbookRuns).toEqual([]);
+    await request(env.app).post(`/v1/incidents/${opened.incidentId}/resolve`).send({}).expect(200);
   });
 
   it('pauses for approval, announces it, rolls back, and escalates when verification fails', async () => {
@@ -132,7 +204,7 @@ describe('runbooks on incidents', () => {
         actor: 'alice',
         runbookId: 'rollback-deploy',
         params: {
-          deployUrlEnv: 'TEST_DEPLOY_URL',
+          deployUrlEnv: 'DEPLOY_WEBHOOK_URL',
           badRelease: 'v42',
           goodRelease: 'v41',
           errorRateCheckUrl: receiver.url('/api/errors'),
@@ -194,7 +266,7 @@ describe('runbooks on incidents', () => {
       entries.some(
         (e) =>
           e.message ===
-          'rollback-deploy: undo roll back succeeded after 1 attempt: webhook TEST_DEPLOY_URL: HTTP 200',
+          'rollback-deploy: undo roll back succeeded after 1 attempt: webhook DEPLOY_WEBHOOK_URL: HTTP 200',
       ),
     ).toBe(true);
     await recordHistory(
@@ -216,7 +288,7 @@ describe('runbooks on incidents', () => {
       .send({
         runbookId: 'rollback-deploy',
         params: {
-          deployUrlEnv: 'TEST_DEPLOY_URL',
+          deployUrlEnv: 'DEPLOY_WEBHOOK_URL',
           badRelease: 'v43',
           goodRelease: 'v42',
           errorRateCheckUrl: receiver.url('/api/errors'),
@@ -266,7 +338,7 @@ describe('runbooks on incidents', () => {
       .send({
         runbookId: 'scale-out-queue',
         params: {
-          scaleUrlEnv: 'TEST_SCALE_URL',
+          scaleUrlEnv: 'SCALE_WEBHOOK_URL',
           queue: 'orders',
           settleSeconds: 600,
           backlogCheckUrl: receiver.url('/backlog'),
@@ -296,7 +368,7 @@ describe('runbooks on incidents', () => {
       .post('/v1/runbooks/scale-out-queue/dry-run')
       .send({
         params: {
-          scaleUrlEnv: 'TEST_SCALE_URL',
+          scaleUrlEnv: 'SCALE_WEBHOOK_URL',
           queue: 'drill',
           settleSeconds: 1,
           backlogCheckUrl: receiver.url('/backlog'),

@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { createRunbookActivities } from '../../activities/runbooks';
+import { EgressPolicy } from '../../infra/egress';
+import { runbookMetas } from '../../runbooks';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
@@ -80,7 +82,7 @@ describe('durability across a worker restart', () => {
       .send({
         runbookId: 'scale-out-queue',
         params: {
-          scaleUrlEnv: 'TEST_SCALE_URL',
+          scaleUrlEnv: 'SCALE_WEBHOOK_URL',
           queue: 'rb',
           settleSeconds: 3,
           backlogCheckUrl: receiver.url('/backlog-ok'),
@@ -106,6 +108,8 @@ describe('durability across a worker restart', () => {
     const activities = createRunbookActivities({
       models: env.models,
       secrets: {},
+      runbookMetas: runbookMetas(),
+      egress: new EgressPolicy(),
       actions: {
         count: async () => {
           calls += 1;
@@ -113,8 +117,14 @@ describe('durability across a worker restart', () => {
         },
       },
     });
-    const first = await activities.runAction({ action: 'count', input: {}, idempotencyKey: 'ledger-test:1' });
+    const first = await activities.runAction({
+      runbookId: 'restart-service',
+      action: 'count',
+      input: {},
+      idempotencyKey: 'ledger-test:1',
+    });
     const second = await activities.runAction({
+      runbookId: 'restart-service',
       action: 'count',
       input: {},
       idempotencyKey: 'ledger-test:1',

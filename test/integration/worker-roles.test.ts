@@ -24,7 +24,7 @@ describe('orchestration and action workers', () => {
   it('runs runbook steps only on a worker of the actions queue', async () => {
     const secrets = testSecrets(receiver);
     // The orchestration worker cannot reach the scaling endpoint; only the action worker knows it.
-    const { TEST_SCALE_URL: _onlyOnActionWorkers, ...orchestrationSecrets } = secrets;
+    const { SCALE_WEBHOOK_URL: _onlyOnActionWorkers, ...orchestrationSecrets } = secrets;
     await env.startWorker(
       { triageRules: testRules(), catalog: testCatalog(60), secrets: orchestrationSecrets },
       'orchestration',
@@ -39,7 +39,7 @@ describe('orchestration and action workers', () => {
       .send({
         runbookId: 'scale-out-queue',
         params: {
-          scaleUrlEnv: 'TEST_SCALE_URL',
+          scaleUrlEnv: 'SCALE_WEBHOOK_URL',
           queue: 'roles',
           settleSeconds: 0,
           backlogCheckUrl: receiver.url('/backlog-ok'),

@@ -1,6 +1,6 @@
 import { ParentClosePolicy, getExternalWorkflowHandle, startChild, workflowInfo } from '@temporalio/workflow';
 import type { RunbookInvocation, RunbookRunSummary } from '../../domain/incident';
-import type { RunbookEvent, RunbookResult } from '../../domain/runbook';
+import { ignoredFromAlertMessage, type RunbookEvent, type RunbookResult } from '../../domain/runbook';
 import { failureMessage } from '../../domain/failure';
 import type { runbookWorkflow } from '../runbook';
 import type { IncidentNotifier } from './notifier';
@@ -65,11 +65,19 @@ export class IncidentRunbooks {
       startedAt: now(),
     };
     current.runbookRuns.push(summary);
-    this.state.record('runbook.started', requestedBy, `Runbook ${invocation.id} started (${runId})`, {
-      runId,
-      runbookId: invocation.id,
-      params: Object.keys(invocation.params),
-    });
+    const ignored = invocation.ignoredFromAlert ?? [];
+    this.state.record(
+      'runbook.started',
+      requestedBy,
+      `Runbook ${invocation.id} started (${runId})` +
+        (ignored.length > 0 ? `; ${ignoredFromAlertMessage(ignored)}` : ''),
+      {
+        runId,
+        runbookId: invocation.id,
+        params: Object.keys(invocation.params),
+        ...(ignored.length > 0 ? { ignoredFromAlert: ignored } : {}),
+      },
+    );
     // Approvers come from the escalation policy (or the runbook), never from the requester's parameters.
     const policyApprovers = await lookups.approversFor.executeWithOptions(
       { ...lookupOptions, summary: `who may approve ${invocation.id}` },
