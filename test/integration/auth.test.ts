@@ -390,7 +390,10 @@ describe('API keys and scopes', () => {
       [
         'post',
         '/runbooks',
-        { runbookId: 'restart-service', params: { healthUrl: 'http://x.internal/h', restartUrlEnv: 'X' } },
+        {
+          runbookId: 'restart-service',
+          params: { healthUrl: 'http://x.internal/h', restartUrlEnv: 'RESTART_WEBHOOK_URL' },
+        },
       ],
       ['post', '/runbooks/RUN/cancel', {}],
       ['post', '/approvals/RUN.a1/approve', {}],

@@ -60,8 +60,9 @@ describe('runbook secrets', () => {
       message:
         'environment variable FIRELINE_SLACK_SRE_WEBHOOK_URL is not declared by runbook scale-out-queue (meta.secrets)',
     });
+    // The attempt failed with an error it saw: recorded as failed, nothing sent.
     expect(await env.models.ActionLedger.findById('secrets-test:1').lean()).toMatchObject({
-      state: 'started',
+      state: 'failed',
     });
   });
 });
