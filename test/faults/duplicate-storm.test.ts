@@ -6,7 +6,7 @@ import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { incidentQuery } from '../../workflows/incident/messages';
 import { postmortemIdOf } from '../../workflows/postmortem/ids';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
-import { createIncidentTestEnv, openIncident } from '../helpers/incidents';
+import { createIncidentTestEnv, openIncident, rollbackParams } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
 
 // Temporal takes at most 10,000 signals in one run. 15,000 duplicates of one
@@ -78,13 +78,7 @@ describe('a duplicate storm past Temporal’s per-run limits', () => {
       .send({
         actor: 'alice',
         runbookId: 'rollback-deploy',
-        params: {
-          deployUrlEnv: 'DEPLOY_WEBHOOK_URL',
-          badRelease: 'v42',
-          goodRelease: 'v41',
-          errorRateCheckUrl: receiver.url('/api/errors'),
-          verifySeconds: 2,
-        },
+        params: rollbackParams(receiver),
       })
       .expect(202);
     const pending = await eventually(async () => {

@@ -73,3 +73,17 @@ export async function waitForFirstRunbookRun(
     250,
   );
 }
+
+/** Parameters of a rollback-deploy run against the local receiver (its deploy webhook and error-rate check). */
+export function rollbackParams(
+  receiver: HttpReceiver,
+  overrides: { badRelease?: string; verifySeconds?: number } = {},
+): Record<string, unknown> {
+  return {
+    deployUrlEnv: 'DEPLOY_WEBHOOK_URL',
+    badRelease: overrides.badRelease ?? 'v42',
+    goodRelease: 'v41',
+    errorRateCheckUrl: receiver.url('/api/errors'),
+    verifySeconds: overrides.verifySeconds ?? 2,
+  };
+}

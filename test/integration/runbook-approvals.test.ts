@@ -6,6 +6,7 @@ import type { TestEnv } from '../helpers/test-env';
 import {
   createIncidentTestEnv,
   openIncident,
+  rollbackParams,
   timelineOf,
   waitForFirstRunbookRun,
 } from '../helpers/incidents';
@@ -40,19 +41,13 @@ describe('runbook approvals and unknown outcomes', () => {
     });
   }
 
-  const rollbackParams = (badRelease: string) => ({
-    deployUrlEnv: 'DEPLOY_WEBHOOK_URL',
-    badRelease,
-    goodRelease: 'v41',
-    errorRateCheckUrl: receiver.url('/api/errors'),
-    verifySeconds: 2,
-  });
+  const rollback = (badRelease: string) => rollbackParams(receiver, { badRelease });
 
   it('refuses the requester approving their own run with a 403, and lets someone else approve', async () => {
     const incident = await incidentFor('api', 'self-approval');
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/runbooks`)
-      .send({ actor: 'alice', runbookId: 'rollback-deploy', params: rollbackParams('v42') })
+      .send({ actor: 'alice', runbookId: 'rollback-deploy', params: rollback('v42') })
       .expect(202);
     const approval = await pendingApproval(incident.incidentId);
     expect(approval).toMatchObject({ requestedBy: 'user:alice', allowSelfApproval: false });
@@ -97,7 +92,7 @@ describe('runbook approvals and unknown outcomes', () => {
     const incident = await incidentFor('api', 'params-visible');
     // Release names are pattern-limited now; the check URL still carries HTML's own `&`.
     const params = {
-      ...rollbackParams('v42'),
+      ...rollback('v42'),
       errorRateCheckUrl: `${receiver.url('/api/errors')}?window=5m&svc=api`,
     };
     await request(env.app)
@@ -207,7 +202,7 @@ describe('runbook approvals and unknown outcomes', () => {
     });
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/runbooks`)
-      .send({ actor: 'alice', runbookId: 'rollback-deploy', params: rollbackParams('v44') })
+      .send({ actor: 'alice', runbookId: 'rollback-deploy', params: rollback('v44') })
       .expect(202);
     const approval = await pendingApproval(incident.incidentId);
     await request(env.app)

@@ -6,6 +6,7 @@ import type { TestEnv } from '../helpers/test-env';
 import {
   createIncidentTestEnv,
   openIncident as openIncidentOf,
+  rollbackParams,
   timelineOf,
   waitForCompletion,
 } from '../helpers/incidents';
@@ -203,13 +204,7 @@ describe('runbooks on incidents', () => {
       .send({
         actor: 'alice',
         runbookId: 'rollback-deploy',
-        params: {
-          deployUrlEnv: 'DEPLOY_WEBHOOK_URL',
-          badRelease: 'v42',
-          goodRelease: 'v41',
-          errorRateCheckUrl: receiver.url('/api/errors'),
-          verifySeconds: 2,
-        },
+        params: rollbackParams(receiver),
       })
       .expect(202);
     expect(started.body).toEqual({ runId: `${incident.incidentId}.rb1` });
