@@ -6,7 +6,7 @@ import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { incidentQuery } from '../../workflows/incident/messages';
 import { postmortemIdOf } from '../../workflows/postmortem/ids';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
-import { createIncidentTestEnv, openIncident, rollbackParams } from '../helpers/incidents';
+import { createIncidentTestEnv, rollbackParams } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
 
 // Temporal takes at most 10,000 signals in one run. 15,000 duplicates of one
@@ -72,7 +72,17 @@ describe('a duplicate storm past Temporal’s per-run limits', () => {
       body: alert,
     });
     expect(first.status).toBe(202);
-    const incident = await openIncident(env, 'storm', 'queue-depth');
+    const workflowId = incidentWorkflowId('storm', 'queue-depth');
+    // Read from the workflow: on a loaded machine MongoDB's copy may lag behind.
+    const incident = await eventually(
+      async () => {
+        const opened = await env.client.workflow.getHandle(workflowId).query(incidentQuery);
+        if (!opened) throw new Error('the incident is not opened yet');
+        return opened;
+      },
+      60_000,
+      500,
+    );
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/runbooks`)
       .send({
@@ -91,7 +101,6 @@ describe('a duplicate storm past Temporal’s per-run limits', () => {
     const statuses = await postDuplicates(total - 1, 64);
     expect([...statuses]).toEqual([[202, total - 1]]);
 
-    const workflowId = incidentWorkflowId('storm', 'queue-depth');
     const live = await eventually(
       async () => {
         const current = await env.client.workflow.getHandle(workflowId).query(incidentQuery);

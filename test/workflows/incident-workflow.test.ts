@@ -306,10 +306,12 @@ describe('incident workflow, activities mocked', () => {
         expect((await latest.describe()).runId).not.toBe(handle.signaledRunId);
         expect(await latest.query(incidentQuery)).toMatchObject({ alertCount: 12_001 });
       }, 100_000);
-      const seqs = new Set(recorder.timeline.map((e) => e.seq));
-      const incident = (await latest.query(incidentQuery))!;
-      expect(seqs.size).toBe(incident.timelineLength);
+      // The new run saves what was handed on: every entry, once each seq.
+      await eventually(async () => {
+        const incident = (await latest.query(incidentQuery))!;
+        expect(new Set(recorder.timeline.map((e) => e.seq)).size).toBe(incident.timelineLength);
+      }, 60_000);
       await latest.terminate('test done');
     });
-  }, 180_000);
+  }, 240_000);
 });
