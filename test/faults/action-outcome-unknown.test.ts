@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import type { Incident } from '../../domain/incident';
-import { repoRoot } from '../../stack/paths';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { openIncident, timelineOf } from '../helpers/incidents';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { killProcess, spawnWorkerProcess } from '../helpers/worker-process';
 
 const KILLS = 10;
 
@@ -34,26 +33,11 @@ describe('worker killed mid-action: outcome unknown, never re-sent', () => {
   });
 
   function startWorker(): ChildProcess {
-    return spawn(process.execPath, [path.join(repoRoot(), 'dist', 'worker', 'main.js')], {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: env.config.TEMPORAL_ADDRESS,
-        TEMPORAL_TASK_QUEUE: env.taskQueue,
-        MONGODB_URI: env.config.MONGODB_URI,
-        FIRELINE_WORKFLOW_BUNDLE: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE,
-        SCALE_WEBHOOK_URL: receiver.url('/scale'),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    });
+    return spawnWorkerProcess(env, { SCALE_WEBHOOK_URL: receiver.url('/scale') });
   }
 
   async function killWorker(): Promise<void> {
-    const dying = worker;
-    if (!dying) return;
-    const exited = new Promise((resolve) => dying.once('exit', resolve));
-    dying.kill('SIGKILL');
-    await exited;
+    await killProcess(worker);
     worker = undefined;
   }
 

@@ -1,24 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import request from 'supertest';
-import { repoRoot } from '../../stack/paths';
+import { freePort } from '../../stack/ports';
 import { eventually, HttpReceiver, type ReceivedRequest } from '../helpers/http-receiver';
 import { openIncident, waitForFirstRunbookRun } from '../helpers/incidents';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { killProcess, spawnWorkerProcess } from '../helpers/worker-process';
 import { runbookProgressQuery } from '../../workflows/runbook/messages';
 import { runbookWorkflowId } from '../../workflows/runbook/ids';
 
 // Ten kills mid-action are action-outcome-unknown.test.ts's; here a few rounds of each kind.
 const ROUNDS = 4;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 // A worker process killed with SIGKILL in the middle of a runbook step,
 // round after round: each time a new worker process finishes the run, and the
@@ -46,27 +37,14 @@ describe('worker killed mid-runbook, repeatedly', () => {
   });
 
   function startWorker(): ChildProcess {
-    return spawn(process.execPath, [path.join(repoRoot(), 'dist', 'worker', 'main.js')], {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: env.config.TEMPORAL_ADDRESS,
-        TEMPORAL_TASK_QUEUE: env.taskQueue,
-        MONGODB_URI: env.config.MONGODB_URI,
-        FIRELINE_WORKFLOW_BUNDLE: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE,
-        SCALE_WEBHOOK_URL: receiver.url('/scale'),
-        WORKER_METRICS_PORT: String(metricsPort),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
+    return spawnWorkerProcess(env, {
+      SCALE_WEBHOOK_URL: receiver.url('/scale'),
+      WORKER_METRICS_PORT: String(metricsPort),
     });
   }
 
   async function killWorker(): Promise<void> {
-    const dying = worker;
-    if (!dying) return;
-    const exited = new Promise((resolve) => dying.once('exit', resolve));
-    dying.kill('SIGKILL');
-    await exited;
+    await killProcess(worker);
     worker = undefined;
   }
 
