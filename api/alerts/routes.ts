@@ -12,7 +12,7 @@ import {
   nativeAlertSchema,
   pagerDutyEventSchema,
 } from './schemas';
-import { deliverAlertEvent, deliverAlertEvents } from '../incidents/service';
+import { deliverAlertEvent, deliverAlertEvents } from '../incidents/alert-delivery';
 import { documented, validated } from '../validate';
 
 function routingKeyOf(body: unknown): string {

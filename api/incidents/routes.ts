@@ -14,8 +14,8 @@ import {
 } from '../../workflows/incident/messages';
 import { actorFor, incidentAccess, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
-import { ConflictError, HttpError, NotFoundError } from '../errors';
-import { decideApproval, readIncident, updateIncident, updateRefusal } from './service';
+import { HttpError } from '../errors';
+import { cancelRunbookRun, decideApproval, readIncident, updateIncident } from './service';
 import {
   listIncidents,
   loadStoredIncident,
@@ -26,7 +26,7 @@ import {
 } from './store';
 import { requireRunbook, requireValidParams } from '../runbooks/routes';
 import { validated } from '../validate';
-import { approvalIdPattern, runbookRunIdPattern, runbookWorkflowId } from '../../workflows/runbook/ids';
+import { approvalIdPattern, runbookRunIdPattern } from '../../workflows/runbook/ids';
 import { incidentIdPattern } from '../../workflows/incident/ids';
 
 const idParams = z.object({
@@ -236,18 +236,7 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
         body: z.object({ actor }).strict(),
       },
       async ({ params }, _req, res) => {
-        const incident = await readIncident(deps, params.id);
-        incidentAccess(res)(incident);
-        const run = incident.runbookRuns?.find((r) => r.runId === params.runId);
-        if (!run) throw new NotFoundError(`No runbook run ${params.runId} on ${params.id}`);
-        if (run.status !== 'running')
-          throw new ConflictError(`Runbook run ${params.runId} is already ${run.status}`);
-        try {
-          await deps.temporal.workflow.getHandle(runbookWorkflowId(run.runId)).cancel();
-        } catch (err) {
-          throw updateRefusal(err, `Runbook run ${params.runId} already finished`);
-        }
-        res.status(202).json({ runId: run.runId, status: 'cancelling' });
+        res.status(202).json(await cancelRunbookRun(deps, params.id, params.runId, incidentAccess(res)));
       },
     ),
   );

@@ -1,11 +1,8 @@
-import { actionsTaskQueue } from '../../config';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { incidentIdPattern, incidentWorkflowId } from '../../workflows/incident/ids';
-import type { AlertEvent, Incident } from '../../domain/incident';
-import { metrics } from '../../infra/metrics';
-import { incidentWorkflow } from '../../workflows/incident';
-import { alertsSignal, incidentQuery } from '../../workflows/incident/messages';
+import { incidentIdPattern } from '../../workflows/incident/ids';
+import type { Incident } from '../../domain/incident';
+import { incidentQuery } from '../../workflows/incident/messages';
 import { decideApprovalUpdate } from '../../workflows/runbook/messages';
 import type { ApprovalRequest } from '../../domain/runbook';
 import { searchAttributes } from '../../workflows/search-attributes';
@@ -14,141 +11,6 @@ import { ConflictError, HttpError, NotFoundError } from '../errors';
 import { runbookWorkflowId } from '../../workflows/runbook/ids';
 import { loadStoredIncident } from './store';
 import type { IncidentAccess } from '../auth';
-
-export interface DeliveryResult {
-  workflowId: string;
-  /** `dropped`: an acknowledge/resolve for a key with no open incident (accepted, as PagerDuty does). */
-  outcome: 'accepted' | 'dropped';
-}
-
-/**
- * Hands an alert event to its incident's workflow and returns once Temporal
- * has durably recorded it (see deliverAlertEvents).
- */
-export async function deliverAlertEvent(deps: ApiDeps, event: AlertEvent): Promise<DeliveryResult> {
-  const [result] = await deliverAlertEvents(deps, [event]);
-  return result!;
-}
-
-/** Events of one signal: well under Temporal's 2 MB payload limit, whatever the batch. */
-const maxSignalBytes = 256 * 1024;
-
-/**
- * Hands alert events to their incidents' workflows, one signal per incident
- * (more only for a very large batch), and returns once Temporal has durably
- * recorded them all, each event's outcome in the order given. A trigger uses
- * signal-with-start, so concurrent duplicates land in one incident and a
- * trigger after resolution opens a new one.
- */
-export async function deliverAlertEvents(deps: ApiDeps, events: AlertEvent[]): Promise<DeliveryResult[]> {
-  const byWorkflow = new Map<string, AlertEvent[]>();
-  for (const event of events) {
-    const workflowId = incidentWorkflowId(event.service, event.dedupKey);
-    const group = byWorkflow.get(workflowId);
-    if (group) group.push(event);
-    else byWorkflow.set(workflowId, [event]);
-  }
-  const outcomes = new Map<AlertEvent, DeliveryResult>();
-  await Promise.all(
-    [...byWorkflow].map(async ([workflowId, group]) => {
-      for (const chunk of signalChunks(group)) {
-        const outcome = await sendAndMeasure(deps, workflowId, chunk);
-        for (const event of chunk) outcomes.set(event, { workflowId, outcome });
-      }
-    }),
-  );
-  return events.map((event) => outcomes.get(event)!);
-}
-
-/**
- * Splits one incident's events into signals: by size, and so that events
- * before its first trigger go alone (they are dropped if no incident is open,
- * and must not reach one that signal-with-start opens after them).
- */
-function signalChunks(events: AlertEvent[]): AlertEvent[][] {
-  const chunks: AlertEvent[][] = [];
-  let current: AlertEvent[] = [];
-  let bytes = 0;
-  for (const event of events) {
-    const size = JSON.stringify(event).length;
-    const startsTriggers = event.action === 'trigger' && current.length > 0 && !current.some(isTrigger);
-    if (startsTriggers || (current.length > 0 && bytes + size > maxSignalBytes)) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(event);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
-
-const isTrigger = (event: AlertEvent) => event.action === 'trigger';
-
-async function sendAndMeasure(
-  deps: ApiDeps,
-  workflowId: string,
-  events: AlertEvent[],
-): Promise<DeliveryResult['outcome']> {
-  const withStart = events.some(isTrigger);
-  try {
-    const outcome = await sendAlertEvents(deps, workflowId, events, withStart);
-    for (const event of events) {
-      metrics.eventsIngested.inc({ source: event.integration, action: event.action, outcome });
-      metrics.ingestionLatency.observe(
-        { source: event.integration },
-        (Date.now() - Date.parse(event.receivedAt)) / 1000,
-      );
-    }
-    return outcome;
-  } catch (err) {
-    for (const event of events)
-      metrics.eventsIngested.inc({ source: event.integration, action: event.action, outcome: 'error' });
-    metrics.temporalClientErrors.inc({ operation: withStart ? 'signalWithStart' : 'signal' });
-    throw err;
-  }
-}
-
-async function sendAlertEvents(
-  deps: ApiDeps,
-  workflowId: string,
-  events: AlertEvent[],
-  withStart: boolean,
-): Promise<DeliveryResult['outcome']> {
-  const first = events.find(isTrigger) ?? events[0]!;
-  if (withStart) {
-    await deps.temporal.workflow.signalWithStart(incidentWorkflow, {
-      workflowId,
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      args: [
-        {
-          service: first.service,
-          dedupKey: first.dedupKey,
-          integration: first.integration,
-          actionsTaskQueue: actionsTaskQueue(deps.config),
-        },
-      ],
-      signal: alertsSignal,
-      signalArgs: [{ events }],
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      staticSummary: `${first.service}: ${first.summary}`.slice(0, 200),
-      memo: { title: first.summary },
-      typedSearchAttributes: [
-        { key: searchAttributes.service, value: first.service },
-        { key: searchAttributes.status, value: 'triggered' },
-      ],
-    });
-    return 'accepted';
-  }
-  try {
-    await deps.temporal.workflow.getHandle(workflowId).signal(alertsSignal, { events });
-    return 'accepted';
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return 'dropped';
-    throw err;
-  }
-}
 
 function handleFor(deps: ApiDeps, incident: Incident): WorkflowHandle {
   // The latest run of the business key; checked against the incident id by the caller.
@@ -239,6 +101,26 @@ export function updateRefusal(err: unknown, whenClosed: string): unknown {
   }
   if (err instanceof WorkflowNotFoundError) return new ConflictError(whenClosed);
   return err;
+}
+
+/** Cancels a running runbook run of the incident (its compensations run): 404 unknown run, 409 not running. */
+export async function cancelRunbookRun(
+  deps: ApiDeps,
+  incidentId: string,
+  runId: string,
+  access: IncidentAccess,
+): Promise<{ runId: string; status: 'cancelling' }> {
+  const incident = await readIncident(deps, incidentId);
+  access(incident);
+  const run = incident.runbookRuns?.find((r) => r.runId === runId);
+  if (!run) throw new NotFoundError(`No runbook run ${runId} on ${incidentId}`);
+  if (run.status !== 'running') throw new ConflictError(`Runbook run ${runId} is already ${run.status}`);
+  try {
+    await deps.temporal.workflow.getHandle(runbookWorkflowId(run.runId)).cancel();
+  } catch (err) {
+    throw updateRefusal(err, `Runbook run ${runId} already finished`);
+  }
+  return { runId: run.runId, status: 'cancelling' };
 }
 
 export interface ApprovalDecisionInput {

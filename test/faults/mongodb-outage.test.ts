@@ -80,20 +80,12 @@ describe('MongoDB outage', () => {
       .post('/v1/alerts')
       .send({ service: 'outage', summary: 'Noisy during the outage', severity: 'warning', dedupKey: 'o5' })
       .expect(202);
-    for (let batch = 0; batch < 8; batch++) {
-      await Promise.all(
-        Array.from({ length: 50 }, () =>
-          request(env.app)
-            .post('/v1/alerts')
-            .send({
-              service: 'outage',
-              summary: 'Noisy during the outage',
-              severity: 'warning',
-              dedupKey: 'o5',
-            })
-            .expect(202),
-        ),
-      );
+    // One after another, so that each alert is a signal of its own (concurrent ones share signals).
+    for (let sent = 0; sent < 200; sent++) {
+      await request(env.app)
+        .post('/v1/alerts')
+        .send({ service: 'outage', summary: 'Noisy during the outage', severity: 'warning', dedupKey: 'o5' })
+        .expect(202);
     }
 
     // A trigger after resolution opens the next incident of its key and pages at once,
@@ -118,7 +110,7 @@ describe('MongoDB outage', () => {
       expect(pagedAbout('/level1', 'Back again')).toHaveLength(1);
     }, 25_000);
     const noisy = (await live('o5'))!;
-    expect(noisy.alertCount).toBe(401);
+    expect(noisy.alertCount).toBe(201);
     // It continued as new during the outage.
     expect(noisy.runId).not.toBe(await firstRunId('o5'));
 
@@ -160,7 +152,7 @@ describe('MongoDB outage', () => {
     }, 120_000);
     await eventually(async () => {
       const doc = await env.models.Incident.findById(noisy.incidentId).lean();
-      expect(doc?.alertCount).toBe(401);
+      expect(doc?.alertCount).toBe(201);
     }, 120_000);
   }, 240_000);
 

@@ -326,6 +326,34 @@ describe('alert integrations', () => {
       }
     });
 
+    it('folds the alerts of concurrent requests for one incident into few signals', async () => {
+      const requests = 120;
+      const statuses = await Promise.all(
+        Array.from({ length: requests }, (_, i) =>
+          request(env.app)
+            .post('/v1/alerts')
+            .send({ service: 'concurrent', summary: `Spike ${i}`, severity: 'error', dedupKey: 'spike' })
+            .then((res) => res.status),
+        ),
+      );
+      expect(statuses).toEqual(Array.from({ length: requests }, () => 202));
+      const workflowId = incidentWorkflowId('concurrent', 'spike');
+      await eventually(async () => {
+        const live = await env.client.workflow.getHandle(workflowId).query(incidentQuery);
+        expect(live?.alertCount).toBe(requests);
+      });
+      // Each signal waits for the one before it, so requests that arrive meanwhile share the next.
+      const signals = new Set<string>();
+      for await (const execution of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+        const history = await env.client.workflow.getHandle(workflowId, execution.runId).fetchHistory();
+        for (const e of history.events ?? [])
+          if (e.workflowExecutionSignaledEventAttributes)
+            signals.add(`${execution.runId}:${String(e.eventId)}`);
+      }
+      expect(signals.size).toBeGreaterThan(0);
+      expect(signals.size).toBeLessThan(requests / 4);
+    });
+
     it('refuses labels, annotations and batches beyond their bounds with 400 naming the field', async () => {
       const post = (body: Record<string, unknown>) =>
         request(env.app)

@@ -17,13 +17,12 @@ export class IncidentEscalation {
     private readonly sla: IncidentSla,
   ) {}
 
-  /** One step: a page, an SLA breach, or a wait that ends in a change or a deadline. */
   /** One step of the escalation; `wake` also ends its wait (the run is due to continue as new). */
   async step(wake: () => boolean = () => false): Promise<void> {
     const incident = this.state.current;
     const esc = incident.escalation;
-    // Any change from here on (an ack, a resolution, a new alert) wakes the wait below.
-    const seenVersion = incident.version;
+    // A transition from here on (an ack, a resolution, a snooze, an escalation) wakes the wait below.
+    const seenTransitions = this.state.transitions;
 
     if (incident.status === 'triggered' && esc.exhausted && !esc.fallbackNotified) {
       esc.fallbackNotified = true;
@@ -55,7 +54,7 @@ export class IncidentEscalation {
     if (incident.status === 'snoozed') deadline = incident.snoozedUntil;
     const slaDue = this.sla.nextDeadline();
     const wakeAt = [deadline, slaDue].filter((d): d is string => d !== undefined).sort()[0];
-    const changed = () => this.state.current.version !== seenVersion || wake();
+    const changed = () => this.state.transitions !== seenTransitions || wake();
     if (wakeAt === undefined) {
       await condition(changed);
       return;

@@ -30,6 +30,12 @@ export class IncidentState {
   readonly inbox: AlertEvent[];
   /** Triggers that came after resolution: they open the next incident in a new run. */
   readonly nextIncidentEvents: AlertEvent[] = [];
+  /**
+   * Counts transitions: what the escalation waits for. An alert folded into
+   * the incident changes its version but not its escalation, and must not
+   * restart the escalation's timer.
+   */
+  transitions = 0;
 
   constructor(input: IncidentWorkflowInput) {
     this.incident = input.carried?.incident;
@@ -132,6 +138,7 @@ export class IncidentState {
     entry: { type: TimelineType; actor: string; message: string; data?: Record<string, unknown> },
   ): Incident {
     const current = this.current;
+    this.transitions += 1;
     current.status = status;
     if (status !== 'snoozed') current.snoozedUntil = undefined;
     current.escalation.nextEscalationAt = undefined;

@@ -1,0 +1,110 @@
+import type { AlertEvent } from '../../domain/incident';
+import { IncidentSignalQueue, signalChunks } from '../../api/incidents/alert-delivery';
+
+const event = (n: number, action: AlertEvent['action'] = 'trigger', summary = `alert ${n}`): AlertEvent => ({
+  eventId: `e${n}`,
+  action,
+  integration: 'native',
+  service: 'svc',
+  dedupKey: 'key',
+  summary,
+  severity: 'error',
+  labels: {},
+  annotations: {},
+  links: [],
+  occurredAt: '2026-12-01T00:00:00.000Z',
+  receivedAt: '2026-12-01T00:00:00.000Z',
+});
+
+/** A send that waits until released, recording what each call carried. */
+function gatedSend() {
+  const calls: { workflowId: string; events: AlertEvent[]; release: (err?: Error) => void }[] = [];
+  const send = (workflowId: string, events: AlertEvent[]) =>
+    new Promise<'accepted'>((resolve, reject) => {
+      calls.push({ workflowId, events, release: (err) => (err ? reject(err) : resolve('accepted')) });
+    });
+  return { calls, send };
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('IncidentSignalQueue', () => {
+  it('sends a lone request at once, and what arrives meanwhile together in the next signal', async () => {
+    const { calls, send } = gatedSend();
+    const queue = new IncidentSignalQueue(send);
+    const first = queue.deliver('wf', [event(1)]);
+    await flush();
+    expect(calls).toHaveLength(1);
+    const rest = [2, 3, 4].map((n) => queue.deliver('wf', [event(n)]));
+    await flush();
+    expect(calls).toHaveLength(1);
+    calls[0]!.release();
+    expect(await first).toEqual(['accepted']);
+    await flush();
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.events.map((e) => e.eventId)).toEqual(['e2', 'e3', 'e4']);
+    calls[1]!.release();
+    expect(await Promise.all(rest)).toEqual([['accepted'], ['accepted'], ['accepted']]);
+  });
+
+  it('does not hold one incident’s requests behind another’s', async () => {
+    const { calls, send } = gatedSend();
+    const queue = new IncidentSignalQueue(send);
+    void queue.deliver('a', [event(1)]);
+    void queue.deliver('b', [event(2)]);
+    await flush();
+    expect(calls.map((c) => c.workflowId)).toEqual(['a', 'b']);
+  });
+
+  it('fails only the requests whose events were not all recorded, and goes on with later ones', async () => {
+    const { calls, send } = gatedSend();
+    const queue = new IncidentSignalQueue(send);
+    const first = queue.deliver('wf', [event(1)]);
+    await flush();
+    // Waiting behind the first: a resolve, then a trigger, which signalChunks puts in separate signals.
+    const resolveEvent = queue.deliver('wf', [event(2, 'resolve')]);
+    const trigger = queue.deliver('wf', [event(3)]);
+    await flush();
+    calls[0]!.release();
+    await first;
+    await flush();
+    expect(calls[1]!.events.map((e) => e.eventId)).toEqual(['e2']);
+    calls[1]!.release();
+    await flush();
+    expect(calls[2]!.events.map((e) => e.eventId)).toEqual(['e3']);
+    calls[2]!.release(new Error('Temporal unavailable'));
+    expect(await resolveEvent).toEqual(['accepted']);
+    await expect(trigger).rejects.toThrow('Temporal unavailable');
+    // The queue is free again.
+    const later = queue.deliver('wf', [event(4)]);
+    await flush();
+    expect(calls).toHaveLength(4);
+    calls[3]!.release();
+    expect(await later).toEqual(['accepted']);
+  });
+
+  it('answers each request with its own events’ outcomes, in order', async () => {
+    const outcomes: Array<'accepted' | 'dropped'> = ['dropped', 'accepted'];
+    const queue = new IncidentSignalQueue(async () => outcomes.shift()!);
+    // A lone acknowledge (dropped: no incident open), then a request holding two triggers.
+    const [ack, triggers] = await Promise.all([
+      queue.deliver('wf', [event(1, 'acknowledge')]),
+      queue.deliver('wf', [event(2), event(3)]),
+    ]);
+    expect(ack).toEqual(['dropped']);
+    expect(triggers).toEqual(['accepted', 'accepted']);
+  });
+});
+
+describe('signalChunks', () => {
+  it('keeps events before the first trigger apart, and splits by size', () => {
+    const big = 'x'.repeat(100 * 1024);
+    const chunks = signalChunks([
+      event(1, 'resolve'),
+      event(2, 'trigger', big),
+      event(3, 'trigger', big),
+      event(4, 'trigger', big),
+    ]);
+    expect(chunks.map((c) => c.map((e) => e.eventId))).toEqual([['e1'], ['e2', 'e3'], ['e4']]);
+  });
+});
