@@ -75,9 +75,24 @@ export async function listIncidents(
   };
 }
 
+/** Narrows the web UI's board; each list matches any of its values. */
+export interface OpenIncidentFilter {
+  status?: IncidentStatus[];
+  severity?: IncidentSeverity[];
+  service?: string[];
+  team?: string[];
+}
+
 /** The open incidents, newest first (at most 200): the web UI's board. */
-export async function listOpenIncidents(deps: Store): Promise<Incident[]> {
-  const docs = await deps.models.Incident.find({ status: { $in: openStatuses } })
+export async function listOpenIncidents(deps: Store, filter: OpenIncidentFilter = {}): Promise<Incident[]> {
+  const chosen = filter.status?.filter((s) => s !== 'resolved') ?? [];
+  const status = chosen.length > 0 ? chosen : openStatuses;
+  const docs = await deps.models.Incident.find({
+    status: { $in: status },
+    ...(filter.severity?.length ? { severity: { $in: filter.severity } } : {}),
+    ...(filter.service?.length ? { service: { $in: filter.service } } : {}),
+    ...(filter.team?.length ? { team: { $in: filter.team } } : {}),
+  })
     .sort({ openedAt: -1, _id: -1 })
     .limit(200)
     .lean();

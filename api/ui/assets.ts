@@ -10,7 +10,7 @@ export const styleCss = `
 html{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 body{margin:0}
 a{color:var(--link)}
-a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,summary:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
 .skip{position:absolute;left:-999px;top:0;background:#fff;color:var(--fg);padding:.5rem 1rem;z-index:1}
 .skip:focus{left:.5rem;top:.5rem}
 .vh{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
@@ -65,6 +65,25 @@ button{font:inherit;padding:.4rem .9rem;border-radius:.25rem;border:1px solid #1
 button.approve{background:#116329;border-color:#116329}
 button.reject{background:#a50e0e;border-color:#a50e0e}
 form.login{max-width:32rem;display:flex;flex-direction:column;gap:.5rem}
+.actions{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start;margin:.5rem 0}
+form.action{display:flex;flex-direction:column;gap:.4rem;border:1px solid var(--line);border-radius:.35rem;padding:.6rem .75rem;min-width:16rem;flex:1;max-width:30rem}
+form.action button{align-self:flex-start}
+form.inline{margin:0}
+form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:flex-end;margin:.5rem 0 1rem}
+form.filters .field{min-width:10rem}
+fieldset{border:1px solid var(--line);border-radius:.25rem;padding:.25rem .6rem;margin:0}
+legend{font-weight:600;padding:0 .25rem}
+label.check{font-weight:400;margin-right:.6rem;white-space:nowrap}
+.field{display:flex;flex-direction:column;gap:.15rem}
+.field .help{color:var(--muted);font-size:.9rem}
+.field .error{color:#a50e0e;font-weight:600}
+.field.invalid input,.field.invalid select,.field.invalid textarea{border-color:#a50e0e;border-width:2px}
+.req{font-weight:400;color:var(--muted)}
+textarea,select,input[type=number],input[type=url]{font:inherit;padding:.4rem .5rem;border:1px solid #6b7280;border-radius:.25rem;width:100%}
+details.runbook{border:1px solid var(--line);border-radius:.35rem;padding:.5rem .75rem;margin:.5rem 0}
+details.runbook summary{cursor:pointer;font-weight:600}
+details.runbook form.action{max-width:40rem;border:none;padding:.5rem 0}
+button.primary{background:#0b57d0;border-color:#0b57d0}
 footer{max-width:78rem;margin:0 auto;padding:1rem 1.25rem;color:var(--muted);font-size:.9rem}
 @media print{header.site,footer,form{display:none}main{max-width:none;padding:0}a{color:inherit}}
 `;
@@ -72,9 +91,10 @@ footer{max-width:78rem;margin:0 auto;padding:1rem 1.25rem;color:var(--muted);fon
 /**
  * Keeps an open incident's page current without a full reload: every few
  * seconds it fetches the same page and swaps in its live region — unless the
- * user is typing in or focused on it — and stops once the incident is resolved
- * (the new region has no data-refresh-seconds). Without JavaScript a
- * <noscript> meta refresh does the same, by reloading the page.
+ * user is focused on it or has typed, chosen or opened anything in its forms —
+ * and stops once the incident is resolved (the new region has no
+ * data-refresh-seconds). Without JavaScript a <noscript> meta refresh does the
+ * same by reloading the page, on pages without forms a reload would clear.
  */
 export const liveJs = `'use strict';
 (function () {
@@ -85,8 +105,19 @@ export const liveJs = `'use strict';
     if (document.hidden) return true;
     var active = document.activeElement;
     if (active && active !== document.body && region.contains(active)) return true;
-    var fields = region.querySelectorAll('input[type=text], textarea');
-    for (var i = 0; i < fields.length; i++) if (fields[i].value !== '') return true;
+    // Anything typed, chosen or opened in the region's forms would be lost by the swap.
+    if (region.querySelector('details[open]')) return true;
+    var fields = region.querySelectorAll('input, textarea, select');
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      if (f.tagName === 'SELECT') {
+        for (var j = 0; j < f.options.length; j++) if (f.options[j].selected !== f.options[j].defaultSelected) return true;
+      } else if (f.type === 'checkbox' || f.type === 'radio') {
+        if (f.checked !== f.defaultChecked) return true;
+      } else if (f.type !== 'hidden' && f.value !== f.defaultValue) {
+        return true;
+      }
+    }
     return false;
   }
   function later() {

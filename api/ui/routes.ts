@@ -1,4 +1,10 @@
-import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import express, {
+  Router,
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { Principal } from '../../infra/api-keys';
 import { actorFor, incidentAccess, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
@@ -12,6 +18,7 @@ import {
   TIMELINE_PAGE_DEFAULT,
 } from '../incidents/store';
 import { listPostmortems, loadPostmortem, postmortemExists } from '../postmortems/store';
+import { runbookMetas } from '../../runbooks';
 import { liveJs, styleCss } from './assets';
 import {
   clearKeyCookie,
@@ -31,8 +38,17 @@ import {
   loginPage,
   postmortemPage,
   postmortemsPage,
+  type BoardFilter,
+  type FormState,
   type PageContext,
 } from './views';
+import {
+  incidentSeverities,
+  incidentStatuses,
+  type IncidentSeverity,
+  type IncidentStatus,
+} from '../../domain/incident';
+import { DONE_NOTICES, type DoneNotice, respondRoutes } from './respond';
 import { approvalIdPattern } from '../../workflows/runbook/ids';
 import { postmortemIdOf, postmortemIdPattern } from '../../workflows/postmortem/ids';
 import { incidentIdBody, incidentIdPattern } from '../../workflows/incident/ids';
@@ -76,6 +92,23 @@ function safeNext(value: unknown): string | undefined {
     : undefined;
 }
 
+/** The board's filters from the query: only known statuses and severities, bounded text. */
+function boardFilter(query: Record<string, unknown>): BoardFilter {
+  const list = (value: unknown): unknown[] =>
+    Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value];
+  const known = (value: unknown, allowed: readonly string[]) =>
+    list(value).filter((v): v is string => typeof v === 'string' && allowed.includes(v));
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim().slice(0, 100) : '');
+  return {
+    status: known(query.status, openStatuses),
+    severity: known(query.severity, incidentSeverities),
+    service: text(query.service),
+    team: text(query.team),
+  };
+}
+
+const openStatuses = incidentStatuses.filter((s) => s !== 'resolved');
+
 function pageContext(res: Response): PageContext {
   const principal = res.locals.principal as Principal | undefined;
   return {
@@ -107,6 +140,8 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
   // The scope check of guard('approvals:decide') alone: the key was verified (and
   // rate-limited) by `read` already, and verification is cached.
   const [mayDecide] = guard('approvals:decide') as [RequestHandler, ...RequestHandler[]];
+  const [mayWrite] = guard('incidents:write') as [RequestHandler, ...RequestHandler[]];
+  const [mayRun] = guard('runbooks:run') as [RequestHandler, ...RequestHandler[]];
 
   router.get('/', (_req, res) => res.redirect(302, '/ui/incidents'));
 
@@ -196,14 +231,49 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
 
   router.get('/ui/incidents', ...read, async (req, res) => {
     const resolved = req.query.status === 'resolved';
-    const incidents = resolved ? await listResolvedIncidents(deps) : await listOpenIncidents(deps);
-    sendPage(res, incidentsPage(pageContext(res), incidents, { resolved, now: new Date() }));
+    const filter = boardFilter(req.query);
+    const incidents = resolved
+      ? await listResolvedIncidents(deps)
+      : await listOpenIncidents(deps, {
+          status: filter.status as IncidentStatus[],
+          severity: filter.severity as IncidentSeverity[],
+          service: filter.service ? [filter.service] : undefined,
+          team: filter.team ? [filter.team] : undefined,
+        });
+    // After an action from the board: that incident as its workflow has it now, and a notice.
+    const query = req.query as Record<string, unknown>;
+    const acted = typeof query.acted === 'string' && incidentIdPattern.test(query.acted) ? query.acted : '';
+    const done =
+      typeof query.done === 'string' && Object.hasOwn(DONE_NOTICES, query.done)
+        ? DONE_NOTICES[query.done as DoneNotice]
+        : undefined;
+    if (acted) {
+      const index = incidents.findIndex((i) => i.incidentId === acted);
+      if (index >= 0) incidents[index] = await readIncident(deps, acted);
+    }
+    const returnTo = new URL(req.originalUrl, 'http://ui.invalid');
+    returnTo.searchParams.delete('acted');
+    returnTo.searchParams.delete('done');
+    sendPage(
+      res,
+      incidentsPage(pageContext(res), incidents, {
+        resolved,
+        now: new Date(),
+        filter,
+        returnTo: `${returnTo.pathname}${returnTo.search}`,
+        notice: acted && done ? `${acted}: ${done}` : undefined,
+      }),
+    );
   });
 
-  router.get('/ui/incidents/:id', ...read, async (req, res) => {
-    const id = req.params.id as string;
-    if (!incidentIdPattern.test(id)) throw new NotFoundError(`No incident ${id}`);
-    const query = req.query as Record<string, unknown>;
+  /** The incident page: after a refused form (`form`) with the refusal's status, else 200. */
+  const showIncident = async (
+    req: Request,
+    res: Response,
+    id: string,
+    options: { notice?: string; form?: FormState; status?: number } = {},
+  ) => {
+    const query = req.method === 'GET' ? (req.query as Record<string, unknown>) : {};
     // A page of the timeline at a time: `?before=<seq>` for the earlier entries.
     if (query.before !== undefined && !(typeof query.before === 'string' && /^\d{1,9}$/.test(query.before))) {
       throw new HttpError(400, 'validation_failed', 'query.before: must be a timeline entry number (#).', [
@@ -216,9 +286,6 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
     const runbookSteps = await readRunbookSteps(deps, id);
     const postmortemId = postmortemIdOf(id);
     const hasPostmortem = incident.status === 'resolved' && (await postmortemExists(deps, postmortemId));
-    const decided =
-      typeof query.decided === 'string' && approvalIdPattern.test(query.decided) ? query.decided : '';
-    const outcome = query.outcome === 'approved' || query.outcome === 'rejected' ? query.outcome : '';
     sendPage(
       res,
       incidentPage(pageContext(res), {
@@ -227,10 +294,37 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
         runbookSteps,
         workflowUrl,
         postmortemId: hasPostmortem ? postmortemId : undefined,
-        notice: decided && outcome ? `You ${outcome} ${decided}.` : undefined,
+        notice: options.notice,
+        runbooks: runbookMetas(),
+        form: options.form,
       }),
+      options.status,
     );
+  };
+
+  router.get('/ui/incidents/:id', ...read, async (req, res) => {
+    const id = req.params.id as string;
+    if (!incidentIdPattern.test(id)) throw new NotFoundError(`No incident ${id}`);
+    const query = req.query as Record<string, unknown>;
+    const decided =
+      typeof query.decided === 'string' && approvalIdPattern.test(query.decided) ? query.decided : '';
+    const outcome = query.outcome === 'approved' || query.outcome === 'rejected' ? query.outcome : '';
+    const done =
+      typeof query.done === 'string' && Object.hasOwn(DONE_NOTICES, query.done)
+        ? DONE_NOTICES[query.done as DoneNotice]
+        : undefined;
+    await showIncident(req, res, id, {
+      notice: decided && outcome ? `You ${outcome} ${decided}.` : done,
+    });
   });
+
+  router.use(
+    respondRoutes(
+      deps,
+      { before: [form, ...read, requireCsrfToken], mayWrite, mayRun },
+      (req, res, id, refused, status) => showIncident(req, res, id, { form: refused, status }),
+    ),
+  );
 
   const decide = (decision: 'approve' | 'reject'): RequestHandler[] => [
     form,

@@ -236,6 +236,195 @@ describe('web UI in a browser', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('lets a responder acknowledge, note, run a runbook, approve its gate, edit and resolve from the browser', async () => {
+    const token = await env.createKey('web-oncall', [
+      'incidents:read',
+      'incidents:write',
+      'runbooks:run',
+      'approvals:decide',
+    ]);
+    const context = await browser!.newContext();
+    const page = await watchedPage(context, [400, 403]);
+    await signIn(page, token);
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({
+        service: 'payments',
+        summary: 'Payment errors after deploy',
+        severity: 'critical',
+        dedupKey: 'web-respond',
+      })
+      .expect(202);
+    const incident = await openIncident(env, 'payments', 'web-respond');
+
+    // The board, filtered to the service, acknowledges from its row and stays filtered.
+    await page.goto(`${baseUrl}/ui/incidents`);
+    await page.getByLabel('Service').fill('payments');
+    await Promise.all([
+      page.waitForURL(/service=payments/),
+      page.getByRole('button', { name: 'Filter' }).click(),
+    ]);
+    expect(await page.getByRole('link', { name: 'Payment errors after deploy' }).count()).toBe(1);
+    await Promise.all([
+      page.waitForURL(/\/ui\/incidents\?service=payments/),
+      page.getByRole('button', { name: `Acknowledge ${incident.incidentId}` }).click(),
+    ]);
+    const row = page
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: 'Payment errors after deploy' }) });
+    expect(await row.innerText()).toContain('acknowledged');
+
+    await page.goto(`${baseUrl}/ui/incidents/${incident.incidentId}`);
+    expect(await page.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+    await page.getByLabel('Note', { exact: true }).fill('Looking at the v42 deploy');
+    await Promise.all([
+      page.waitForURL(/done=noted/),
+      page.getByRole('button', { name: 'Add note' }).click(),
+    ]);
+    expect(await page.getByRole('status').innerText()).toContain('Your note is on the timeline.');
+
+    // The runbook form comes from its JSON Schema; the API's validation errors show next to the fields.
+    const rollback = page.locator('details', { hasText: 'Roll back a bad deploy' });
+    await rollback.locator('summary').click();
+    const badRelease = rollback.getByLabel(/^badRelease/);
+    await badRelease.fill('v42 bad!');
+    await rollback.getByLabel(/^goodRelease/).fill('v41');
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/runbooks') && r.request().method() === 'POST'),
+      rollback.getByRole('button', { name: 'Start rollback-deploy' }).click(),
+    ]);
+    expect(refused.status()).toBe(400);
+    expect(await page.locator('#rb-rollback-deploy-badRelease-error').innerText()).toMatch(
+      /must match pattern/,
+    );
+    expect(await page.locator('#rb-rollback-deploy-errorRateCheckUrl-error').innerText()).toBe('is required');
+    expect(await rollback.getByLabel(/^badRelease/).inputValue()).toBe('v42 bad!');
+    expect(await rollback.getByLabel(/^deployUrlEnv/).inputValue()).toBe('DEPLOY_WEBHOOK_URL');
+    await rollback.getByLabel(/^badRelease/).fill('v42');
+    await rollback.getByLabel(/^errorRateCheckUrl/).fill(receiver.url('/api/errors'));
+    await rollback.getByLabel(/^verifySeconds/).fill('10');
+    await Promise.all([
+      page.waitForURL(/done=runbook-started/),
+      rollback.getByRole('button', { name: 'Start rollback-deploy' }).click(),
+    ]);
+
+    // Whoever started the run may not approve it: the refusal's reason is on the page.
+    const approval = await pendingApproval(incident.incidentId);
+    await page.reload();
+    const [selfApproval] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/approve') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: `Approve ${approval.approvalId}` }).click(),
+    ]);
+    expect(selfApproval.status()).toBe(403);
+    expect(await page.getByRole('alert').innerText()).toMatch(/web-oncall/);
+
+    // A second responder approves it in their own browser.
+    const approverContext = await browser!.newContext();
+    const approverPage = await watchedPage(approverContext);
+    await signIn(approverPage, await env.createKey('web-approver', ['incidents:read', 'approvals:decide']));
+    await approverPage.goto(`${baseUrl}/ui/incidents/${incident.incidentId}`);
+    await Promise.all([
+      approverPage.waitForURL(/outcome=approved/),
+      approverPage.getByRole('button', { name: `Approve ${approval.approvalId}` }).click(),
+    ]);
+    await approverContext.close();
+    await eventually(async () => {
+      const current = await openIncident(env, 'payments', 'web-respond');
+      expect(current.runbookRuns[0]?.status).toBe('succeeded');
+    }, 30_000);
+
+    await page.goto(`${baseUrl}/ui/incidents/${incident.incidentId}`);
+    await page.getByLabel('Severity', { exact: true }).selectOption('SEV2');
+    await page.getByLabel('Commander').fill('dana');
+    await Promise.all([
+      page.waitForURL(/done=edited/),
+      page.getByRole('button', { name: 'Save changes' }).click(),
+    ]);
+    await page.getByLabel('Resolution note (optional)').fill('Rolled back to v41');
+    await Promise.all([
+      page.waitForURL(/done=resolved/),
+      page.getByRole('button', { name: 'Resolve' }).click(),
+    ]);
+    expect(await page.getByRole('status').innerText()).toContain('You resolved the incident.');
+
+    const entries = await eventually(async () => {
+      const all = await timelineOf(env, incident.incidentId);
+      expect(all.map((e) => e.type)).toContain('resolved');
+      return all;
+    });
+    const by = (type: string) => entries.filter((e) => e.type === type).map((e) => e.actor);
+    expect(by('acknowledged')).toEqual(['user:web-oncall']);
+    expect(by('note')).toEqual(['user:web-oncall']);
+    expect(entries.find((e) => e.type === 'note')?.message).toBe('Looking at the v42 deploy');
+    expect(by('runbook.started')).toEqual(['user:web-oncall']);
+    expect(by('approval.decided')).toEqual(['user:web-approver']);
+    expect(by('updated')).toEqual(['user:web-oncall']);
+    expect(entries.find((e) => e.type === 'updated')?.data).toEqual({ severity: 'SEV2', commander: 'dana' });
+    expect(by('resolved')).toEqual(['user:web-oncall']);
+    expect(entries.find((e) => e.type === 'resolved')?.message).toBe(
+      'Resolved by user:web-oncall: Rolled back to v41',
+    );
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 150_000);
+
+  it('responds without JavaScript, shows a refusal with its reason, and hides what the key may not do', async () => {
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'payments', summary: 'Refunds slow', severity: 'error', dedupKey: 'web-nojs' })
+      .expect(202);
+    const incident = await openIncident(env, 'payments', 'web-nojs');
+    const context = await browser!.newContext({ javaScriptEnabled: false });
+    const page = await watchedPage(context, [409]);
+    await signIn(page, await env.createKey('web-nojs', ['incidents:read', 'incidents:write']));
+    await page.goto(`${baseUrl}/ui/incidents/${incident.incidentId}`);
+    // The forms would be cleared by a reload: no meta refresh here, a link instead.
+    expect(await page.locator('noscript meta[http-equiv="refresh"]').count()).toBe(0);
+    expect(await page.getByText('lacks runbooks:run').count()).toBe(1);
+    expect(await page.getByRole('button', { name: /^Start / }).count()).toBe(0);
+
+    // Someone else acknowledged meanwhile: this stale page's Acknowledge is refused with the reason.
+    await request(env.app).post(`/v1/incidents/${incident.incidentId}/acknowledge`).send({}).expect(200);
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/acknowledge') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Acknowledge' }).click(),
+    ]);
+    expect(refused.status()).toBe(409);
+    expect(await page.getByRole('alert').first().innerText()).toBe('The incident is already acknowledged');
+
+    await page.getByLabel('Snooze for').selectOption({ label: '30 minutes' });
+    await Promise.all([
+      page.waitForURL(/done=snoozed/),
+      page.getByRole('button', { name: 'Snooze' }).click(),
+    ]);
+    await page.getByLabel('Reason (optional)').fill('customers affected');
+    await Promise.all([
+      page.waitForURL(/done=escalated/),
+      page.getByRole('button', { name: 'Escalate now' }).click(),
+    ]);
+    const live = await openIncident(env, 'payments', 'web-nojs');
+    expect(live.status).toBe('triggered');
+    const entries = await timelineOf(env, incident.incidentId);
+    expect(entries.find((e) => e.type === 'snoozed')).toMatchObject({
+      actor: 'user:web-nojs',
+      data: { durationSeconds: 1800 },
+    });
+    expect(entries.find((e) => e.type === 'escalated')?.message).toMatch(/customers affected/);
+
+    // A key that may only read sees no forms at all.
+    const reader = await browser!.newContext({ javaScriptEnabled: false });
+    const readerPage = await watchedPage(reader);
+    await signIn(readerPage, await env.createKey('web-read-only', ['incidents:read']));
+    await readerPage.goto(`${baseUrl}/ui/incidents/${incident.incidentId}`);
+    expect(await readerPage.getByText('lacks incidents:write and runbooks:run').count()).toBe(1);
+    expect(await readerPage.locator('form.action').count()).toBe(0);
+    await readerPage.goto(`${baseUrl}/ui/incidents`);
+    expect(await readerPage.getByRole('button', { name: /^Acknowledge/ }).count()).toBe(0);
+    await reader.close();
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 90_000);
+
   it('shows a 403 page when a key without approvals:decide approves', async () => {
     await request(env.app)
       .post('/v1/alerts')
@@ -343,6 +532,15 @@ describe('web UI in a browser', () => {
     await agent.post('/ui/logout').type('form').send({}).expect(403);
     // With the token it gets as far as the incident (which does not exist).
     await agent.post(approve).type('form').send({ _csrf: fresh! }).expect(404);
+    // Every action form is guarded alike.
+    for (const action of ['acknowledge', 'resolve', 'snooze', 'escalate', 'notes', 'edit', 'runbooks']) {
+      const refused = await agent
+        .post(`/ui/incidents/INC-0123456789AB/${action}`)
+        .type('form')
+        .send({ text: 'x' })
+        .expect(403);
+      expect(refused.text).toContain('did not come from Fireline');
+    }
 
     expect(logs).toContain('/ui/incidents');
     expect(logs).not.toContain(token);

@@ -1,4 +1,5 @@
 import type { Incident, TimelineEntry } from '../../../domain/incident';
+import type { RunbookMeta } from '../../../domain/runbook';
 import type { ApiScope } from '../../../infra/models';
 
 /** How often an open incident's page refreshes itself. */
@@ -33,4 +34,21 @@ export interface IncidentPageData {
   postmortemId?: string;
   /** A message after an action (approved, rejected). */
   notice?: string;
+  /** The runbooks a responder may start from the page. */
+  runbooks: RunbookMeta[];
+  /** The form refused on the last submit, shown again with what was typed and why. */
+  form?: FormState;
+}
+
+/**
+ * A refused form, rendered again: what was typed (so nothing is lost), the
+ * reason (a 409 or 403 from the incident) or the fields' validation errors.
+ */
+export interface FormState {
+  /** `acknowledge`, `resolve`, `snooze`, `escalate`, `note`, `edit`, `runbook:<id>`, `cancel:<runId>`. */
+  form: string;
+  values?: Record<string, string>;
+  /** Form field name → what is wrong with it. */
+  errors?: Record<string, string>;
+  problem?: string;
 }

@@ -1,10 +1,11 @@
 import { externalHref, html } from '../../../infra/html';
-import { type IncidentPageData, LIVE_REFRESH_SECONDS, type PageContext } from './context';
+import { type IncidentPageData, LIVE_REFRESH_SECONDS, mayDo, type PageContext } from './context';
+import { actionsSection } from './incident-actions';
 import { approvalsSection } from './incident-approvals';
 import { runbooksSection } from './incident-runbooks';
 import { timelineSection } from './incident-timeline';
 import { layout } from './layout';
-import { escalationSummary, postmortemPath, severityBadge, statusBadge, when } from './parts';
+import { escalationSummary, incidentPath, postmortemPath, severityBadge, statusBadge, when } from './parts';
 
 export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
   const i = data.incident;
@@ -121,23 +122,34 @@ export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
     }
   </dl>`;
 
+  // Forms a reload would clear: without JavaScript the page offers a link instead of reloading itself.
+  const hasForms = mayDo(ctx.viewer, 'incidents:write') || mayDo(ctx.viewer, 'runbooks:run');
+  const problem =
+    data.form?.problem ?? (data.form?.errors ? 'Some fields need fixing: see below.' : undefined);
   return layout(
     { ...ctx, section: open ? 'open' : 'resolved' },
     {
       title: `${i.incidentId}: ${i.title}`,
       live: open,
-      notice: data.notice ? html`<p class="notice" role="status">${data.notice}</p>` : undefined,
+      reloadWithoutScript: !hasForms,
+      notice: problem
+        ? html`<p class="problem" role="alert">${problem}</p>`
+        : data.notice
+          ? html`<p class="notice" role="status">${data.notice}</p>`
+          : undefined,
       main: html`<h1>${i.title}</h1>
         <p class="lead">${i.incidentId} · ${i.service} · opened ${when(i.openedAt)}</p>
         <div id="live" ${open ? html` data-refresh-seconds="${LIVE_REFRESH_SECONDS}"` : ''}>
           <p class="muted">
-            ${open ? `This page updates every ${LIVE_REFRESH_SECONDS} seconds while the incident is open.` : 'This incident is resolved.'}
+            ${open ? `This page updates every ${LIVE_REFRESH_SECONDS} seconds while the incident is open, unless you are typing in it.` : 'This incident is resolved.'}
+            ${open && hasForms ? html`<noscript><a href="${incidentPath(i.incidentId)}">Reload</a></noscript>` : ''}
           </p>
           <section aria-labelledby="facts-heading">
             <h2 id="facts-heading">Facts</h2>
             ${facts}
           </section>
-          ${approvalsSection(ctx, i)} ${runbooksSection(data)} ${timelineSection(i.incidentId, data.timeline)}
+          ${actionsSection(ctx, data)} ${approvalsSection(ctx, i)} ${runbooksSection(data)}
+          ${timelineSection(i.incidentId, data.timeline)}
         </div>`,
     },
   );

@@ -2,8 +2,8 @@
 export { LIVE_REFRESH_SECONDS, mayDo, type PageContext, type Viewer } from './context';
 export { errorPage } from './error';
 export { incidentPage } from './incident';
-export type { IncidentPageData } from './context';
-export { incidentsPage } from './incidents';
+export type { FormState, IncidentPageData } from './context';
+export { incidentsPage, type BoardFilter } from './incidents';
 export { loginPage } from './login';
 export { postmortemPage } from './postmortem';
 export { postmortemsPage } from './postmortems';

@@ -6,7 +6,14 @@ import { csrfField } from './parts';
 /** The frame of every page: head, navigation, session, and the page's own main content. */
 export function layout(
   ctx: PageContext,
-  page: { title: string; main: SafeHtml; live?: boolean; notice?: SafeHtml },
+  page: {
+    title: string;
+    main: SafeHtml;
+    live?: boolean;
+    /** Without JavaScript, a live page reloads itself, unless it has forms a reload would clear. */
+    reloadWithoutScript?: boolean;
+    notice?: SafeHtml;
+  },
 ): string {
   const nav = (section: PageContext['section'], href: string, label: string) =>
     html`<li>
@@ -22,7 +29,13 @@ export function layout(
         <link rel="stylesheet" href="${styleHref}" />
         ${
           page.live
-            ? html`<noscript><meta http-equiv="refresh" content="${LIVE_REFRESH_SECONDS}" /></noscript>
+            ? html`${
+                  page.reloadWithoutScript === false
+                    ? ''
+                    : html`<noscript
+                        ><meta http-equiv="refresh" content="${LIVE_REFRESH_SECONDS}"
+                      /></noscript>`
+                }
                 <script src="${liveScriptSrc}" defer></script>`
             : ''
         }

@@ -65,3 +65,10 @@ export function incidentPath(id: string): string {
 export function postmortemPath(id: string): string {
   return `/ui/postmortems/${encodeURIComponent(id)}`;
 }
+
+/** A field's validation error, announced to screen readers; empty when there is none. */
+export function fieldError(id: string, error: string | undefined): SafeHtml {
+  return error
+    ? html`<span class="error" id="${id}" role="alert">${error}</span>`
+    : html`<span id="${id}" hidden></span>`;
+}
