@@ -1,3 +1,5 @@
+import { withRuntimeOverrides } from '../domain/oncall-overrides';
+import { RuntimeOverrideReader } from '../infra/oncall-overrides';
 import { Context } from '@temporalio/activity';
 import { ignoredFromAlertMessage, type RunbookMeta } from '../domain/runbook';
 import { metrics, notificationKind } from '../infra/metrics';
@@ -27,9 +29,11 @@ import { triage } from '../domain/triage';
 import type { TriageRules } from '../domain/triage-types';
 
 export interface IncidentActivityDeps {
-  models: Pick<Models, 'Incident' | 'TimelineEntry'>;
+  models: Pick<Models, 'Incident' | 'TimelineEntry' | 'ScheduleOverrides'>;
   triageRules: TriageRules;
   catalog: OnCallCatalog;
+  /** The overrides made at run time (API, CLI, web UI); read from MongoDB unless given. */
+  overrides?: RuntimeOverrideReader;
   /** Metadata of the runbooks in the workflow bundle. */
   runbookMetas: RunbookMeta[];
   slaTargets: Record<IncidentSeverity, SlaTarget>;
@@ -99,6 +103,9 @@ export function policySnapshot(
 }
 
 export function createIncidentActivities(deps: IncidentActivityDeps) {
+  const overrides = deps.overrides ?? new RuntimeOverrideReader(deps.models);
+  /** The catalog as of now: schedules-as-code with the overrides made since. */
+  const catalogNow = async () => withRuntimeOverrides(deps.catalog, await overrides.current());
   return {
     /**
      * Applies the triage rules and snapshots the escalation policy. Done in an
@@ -150,12 +157,12 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
       key: string;
     }): Promise<{ deliveries: PlannedDelivery[]; unreachable: UnreachableTarget[] }> {
       metrics.escalations.inc({ kind: notificationKind(input.key) });
-      return planDeliveries(deps.catalog, input.targets, new Date(input.at), input.key);
+      return planDeliveries(await catalogNow(), input.targets, new Date(input.at), input.key);
     },
 
     /** Who may approve a runbook run: the people these targets reach at `at` (`user:<person id>`). */
     async approversFor(input: { targets: TargetRef[]; at: string }): Promise<string[]> {
-      return peopleReached(deps.catalog, input.targets, new Date(input.at)).map((id) => `user:${id}`);
+      return peopleReached(await catalogNow(), input.targets, new Date(input.at)).map((id) => `user:${id}`);
     },
   };
 }

@@ -15,6 +15,7 @@ import { postmortemRoutes } from './postmortems/routes';
 import { analyticsRoutes } from './analytics/routes';
 import { apiDocsRoutes } from './docs/page';
 import { webUiRoutes } from './ui/routes';
+import { oncallRoutes } from './oncall/routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -97,6 +98,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(runbookRoutes(deps, guard));
   app.use(postmortemRoutes(deps, guard));
   app.use(analyticsRoutes(deps, guard));
+  app.use(oncallRoutes(deps, guard));
   app.use(apiDocsRoutes(app));
   app.use(webUiRoutes(deps, guard));
 

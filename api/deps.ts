@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import type { Config } from '../config';
 import type { Logger } from '../infra/logger';
 import type { Models } from '../infra/models';
+import type { OnCallCatalog } from '../domain/oncall';
 
 /** What the API needs from the process that hosts it; tests pass their own. */
 export interface ApiDeps {
@@ -21,6 +22,8 @@ export interface ApiDeps {
   >;
   /** PagerDuty-compatible integration keys → service. */
   routingKeys?: Map<string, string>;
+  /** The on-call catalog (schedules-as-code); the repo's config/oncall-catalog.ts unless given. */
+  catalog?: OnCallCatalog;
   temporal: Client;
   mongo: Connection;
   models: Models;

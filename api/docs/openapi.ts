@@ -185,6 +185,37 @@ export const routeDocs: Record<string, RouteDoc> = {
     description:
       'A period with more than ANALYTICS_MAX_INCIDENTS incidents (default 50000) answers 400 `range_too_large`: ask for a shorter one.',
   },
+  'GET /v1/oncall': {
+    tag: 'On call',
+    summary: 'Who every schedule and escalation level reaches now (or `?at=`), overrides applied',
+  },
+  'GET /v1/schedules': {
+    tag: 'On call',
+    summary: 'The schedules (as code, config/oncall-catalog.ts) and the people in the catalog',
+  },
+  'GET /v1/schedules/{id}/shifts': {
+    tag: 'On call',
+    summary: 'The computed rotation of a schedule over [from, to), overrides applied',
+  },
+  'GET /v1/schedules/{id}/overrides': { tag: 'On call', summary: 'The runtime overrides of a schedule' },
+  'POST /v1/schedules/{id}/overrides': {
+    tag: 'On call',
+    summary: 'Have someone cover a schedule for a while (no deploy)',
+    description:
+      'Stored in MongoDB and applied to the next page the worker plans, for open incidents too. 400 for a person not in the catalog or an end not after the start, 409 for an overlap with another override of the schedule.',
+    success: 201,
+    example: {
+      personId: 'alice',
+      start: '2026-12-24T18:00:00Z',
+      end: '2026-12-25T09:00:00Z',
+      note: 'covering for bob',
+    },
+  },
+  'DELETE /v1/schedules/{id}/overrides/{overrideId}': {
+    tag: 'On call',
+    summary: 'Delete a runtime override',
+    success: 204,
+  },
 };
 
 /** Whether a route belongs in the API document (the web UI and the docs page do not). */

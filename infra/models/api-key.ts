@@ -7,6 +7,7 @@ export const apiScopes = [
   'runbooks:run',
   'approvals:decide',
   'postmortems:write',
+  'oncall:write',
   'admin',
 ] as const;
 export type ApiScope = (typeof apiScopes)[number];

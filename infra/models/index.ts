@@ -5,6 +5,7 @@ import { postmortemModel } from './postmortem';
 import { roundTripCheckModel } from './round-trip-check';
 import { actionLedgerModel, drillReportModel } from './runbook';
 import { timelineEntryModel } from './timeline-entry';
+import { scheduleOverridesModel } from './schedule-overrides';
 
 export type { RoundTripCheck } from './round-trip-check';
 export {
@@ -17,6 +18,7 @@ export { apiKeyServicePattern, apiScopes, type ApiKeyDocument, type ApiScope } f
 export { fromPostmortemDocument, toPostmortemDocument, type PostmortemDocument } from './postmortem';
 export type { ActionLedgerEntry, DrillReportDocument } from './runbook';
 export { timelineEntryId, type TimelineEntryDocument } from './timeline-entry';
+export type { ScheduleOverridesDocument } from './schedule-overrides';
 
 /** All mongoose models of Fireline, bound to one connection. */
 export function createModels(connection: Connection) {
@@ -28,6 +30,7 @@ export function createModels(connection: Connection) {
     DrillReport: drillReportModel(connection),
     Postmortem: postmortemModel(connection),
     ApiKey: apiKeyModel(connection),
+    ScheduleOverrides: scheduleOverridesModel(connection),
   };
 }
 

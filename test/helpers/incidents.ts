@@ -15,11 +15,12 @@ export async function createIncidentTestEnv(
   overrides: Partial<ActivityDeps> = {},
   envOptions: Parameters<typeof createTestEnv>[0] = {},
 ): Promise<{ env: TestEnv; receiver: HttpReceiver; teardown: () => Promise<void> }> {
-  const env = await createTestEnv(envOptions);
+  const catalog = overrides.catalog ?? testCatalog(levelDelaySeconds);
+  const env = await createTestEnv({ catalog, ...envOptions });
   const receiver = await new HttpReceiver().start();
   await env.startWorker({
     triageRules: testRules(receiver),
-    catalog: testCatalog(levelDelaySeconds),
+    catalog,
     secrets: testSecrets(receiver),
     ...overrides,
   });

@@ -61,10 +61,15 @@ export function testRules(receiver?: HttpReceiver): TriageRules {
 
 export function testCatalog(levelDelaySeconds = 2): OnCallCatalog {
   return {
-    people: [{ id: 'dave', name: 'Dave Test', channels: ['dave-pager'] }],
+    people: [
+      { id: 'dave', name: 'Dave Test', channels: ['dave-pager'] },
+      // Not on any rotation: takes shifts by override.
+      { id: 'erin', name: 'Erin Test', channels: ['erin-pager'] },
+    ],
     channels: [
       { id: 'level1-hook', type: 'webhook', urlEnv: 'TEST_LEVEL1_URL', secretEnv: 'TEST_WEBHOOK_SECRET' },
       { id: 'dave-pager', type: 'webhook', urlEnv: 'TEST_LEVEL2_URL' },
+      { id: 'erin-pager', type: 'webhook', urlEnv: 'TEST_ERIN_URL' },
       { id: 'team-slack', type: 'slack', webhookUrlEnv: 'TEST_SLACK_URL' },
       { id: 'fallback-hook', type: 'webhook', urlEnv: 'TEST_FALLBACK_URL' },
     ],
@@ -125,6 +130,7 @@ export function testSecrets(receiver: HttpReceiver): Record<string, string> {
   return {
     TEST_LEVEL1_URL: receiver.url('/level1'),
     TEST_LEVEL2_URL: receiver.url('/level2'),
+    TEST_ERIN_URL: receiver.url('/erin'),
     TEST_SLACK_URL: receiver.url('/slack'),
     TEST_FALLBACK_URL: receiver.url('/fallback'),
     TEST_WEBHOOK_SECRET: WEBHOOK_SECRET,

@@ -6,6 +6,7 @@ import { createApiKey, type ApiKeyOptions } from '../../infra/api-keys';
 import type mongoose from 'mongoose';
 import type { ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
+import type { OnCallCatalog } from '../../domain/oncall';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../infra/logger';
 import { connectMongo } from '../../infra/mongo';
@@ -50,7 +51,7 @@ export interface TestEnv {
  * MongoDB database of this test file's own so test files do not see each other.
  */
 export async function createTestEnv(
-  options: { mongoUri?: string; temporalAddress?: string } = {},
+  options: { mongoUri?: string; temporalAddress?: string; catalog?: OnCallCatalog } = {},
 ): Promise<TestEnv> {
   installQuietRuntime();
   const suffix = randomUUID().slice(0, 8);
@@ -75,7 +76,15 @@ export async function createTestEnv(
   await ensureIndexes(models);
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const routingKeys = new Map([['test-routing-key-0123456789abcdef', 'payments']]);
-  const rawApp = createApp({ config, temporal: client, mongo, models, logger, routingKeys });
+  const rawApp = createApp({
+    config,
+    temporal: client,
+    mongo,
+    models,
+    logger,
+    routingKeys,
+    catalog: options.catalog,
+  });
   const { token: adminToken } = await createApiKey(models, 'test-admin', ['admin']);
   const app = express();
   app.use((req, _res, next) => {

@@ -22,7 +22,7 @@ describe('API keys and scopes', () => {
   });
   afterAll(async () => env.teardown());
 
-  const routes: Array<[method: 'get' | 'post' | 'patch', path: string, scope: ApiScope]> = [
+  const routes: Array<[method: 'get' | 'post' | 'patch' | 'delete', path: string, scope: ApiScope]> = [
     ['post', '/v1/alerts', 'alerts:write'],
     ['post', '/v1/integrations/alertmanager', 'alerts:write'],
     ['post', '/v1/integrations/grafana', 'alerts:write'],
@@ -48,6 +48,12 @@ describe('API keys and scopes', () => {
     ['get', '/v1/postmortems/PM-0123456789AB', 'incidents:read'],
     ['patch', '/v1/postmortems/PM-0123456789AB', 'postmortems:write'],
     ['get', '/v1/analytics/incidents?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z', 'incidents:read'],
+    ['get', '/v1/oncall', 'incidents:read'],
+    ['get', '/v1/schedules', 'incidents:read'],
+    ['get', '/v1/schedules/sre-primary/shifts', 'incidents:read'],
+    ['get', '/v1/schedules/sre-primary/overrides', 'incidents:read'],
+    ['post', '/v1/schedules/sre-primary/overrides', 'oncall:write'],
+    ['delete', '/v1/schedules/sre-primary/overrides/OVR-0123456789AB', 'oncall:write'],
     ['get', '/v1/diagnostics/round-trips/none', 'admin'],
     ['get', '/metrics', 'admin'],
   ];

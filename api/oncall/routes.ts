@@ -1,0 +1,108 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { overrideIdPattern } from '../../domain/oncall-overrides';
+import { actorFor, type Guard } from '../auth';
+import type { ApiDeps } from '../deps';
+import { validated } from '../validate';
+import { catalogOf, createOverride, deleteOverride, listOverrides, onCallAt, shiftsOf } from './service';
+
+export const scheduleIdParams = z.object({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a schedule id'),
+});
+const instant = z.iso.datetime({ offset: true });
+/** The longest span of shifts one request may ask for. */
+export const MAX_SHIFT_DAYS = 93;
+
+export const overrideBody = z
+  .object({
+    personId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/, 'must be a person id from the catalog'),
+    start: instant.describe('when the override begins (ISO 8601 with offset)'),
+    end: instant.describe('when it ends; after start'),
+    note: z.string().min(1).max(500).optional(),
+  })
+  .strict();
+
+export const shiftsQuery = z
+  .object({
+    from: instant.optional().describe('default: now'),
+    to: instant.optional().describe(`default: from + 7 days; at most ${MAX_SHIFT_DAYS} days after from`),
+  })
+  .transform(({ from, to }, ctx) => {
+    const start = from ? new Date(from) : new Date();
+    const end = to ? new Date(to) : new Date(start.getTime() + 7 * 86_400_000);
+    if (!(end > start)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+    else if (end.getTime() - start.getTime() > MAX_SHIFT_DAYS * 86_400_000)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_SHIFT_DAYS} days after from` });
+    return { from: start, to: end };
+  });
+
+/**
+ * Who is on call, and the overrides that change it at run time: schedules
+ * stay code (config/oncall-catalog.ts); an override made here is stored in
+ * MongoDB and applies to the next page the worker plans, open incidents included.
+ */
+export function oncallRoutes(deps: ApiDeps, guard: Guard): Router {
+  const router = Router();
+
+  router.get(
+    '/v1/oncall',
+    ...guard('incidents:read'),
+    validated(
+      { query: z.object({ at: instant.optional().describe('default: now') }) },
+      async ({ query }, _req, res) => {
+        res.json(await onCallAt(deps, query.at ? new Date(query.at) : new Date()));
+      },
+    ),
+  );
+
+  router.get('/v1/schedules', ...guard('incidents:read'), (_req, res) => {
+    const catalog = catalogOf(deps);
+    res.json({
+      schedules: catalog.schedules.map(({ id, name, timeZone, layers }) => ({ id, name, timeZone, layers })),
+      people: catalog.people.map(({ id, name }) => ({ id, name })),
+    });
+  });
+
+  router.get(
+    '/v1/schedules/:id/shifts',
+    ...guard('incidents:read'),
+    validated({ params: scheduleIdParams, query: shiftsQuery }, async ({ params, query }, _req, res) => {
+      const shifts = await shiftsOf(deps, params.id, query.from, query.to);
+      res.json({ scheduleId: params.id, from: query.from.toISOString(), to: query.to.toISOString(), shifts });
+    }),
+  );
+
+  router.get(
+    '/v1/schedules/:id/overrides',
+    ...guard('incidents:read'),
+    validated({ params: scheduleIdParams }, async ({ params }, _req, res) => {
+      res.json({ scheduleId: params.id, overrides: await listOverrides(deps, params.id) });
+    }),
+  );
+
+  router.post(
+    '/v1/schedules/:id/overrides',
+    ...guard('oncall:write'),
+    validated({ params: scheduleIdParams, body: overrideBody }, async ({ params, body }, _req, res) => {
+      res.status(201).json(await createOverride(deps, params.id, body, actorFor(res, undefined)));
+    }),
+  );
+
+  router.delete(
+    '/v1/schedules/:id/overrides/:overrideId',
+    ...guard('oncall:write'),
+    validated(
+      {
+        params: scheduleIdParams.extend({
+          overrideId: z.string().regex(overrideIdPattern, 'must be an override id like OVR-0123456789AB'),
+        }),
+      },
+      async ({ params }, _req, res) => {
+        await deleteOverride(deps, params.id, params.overrideId);
+        res.status(204).end();
+      },
+    ),
+  );
+
+  return router;
+}

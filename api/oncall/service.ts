@@ -1,0 +1,202 @@
+import { onCallCatalog } from '../../config/oncall-catalog';
+import type { TargetRef } from '../../domain/incident';
+import type { OnCallCatalog, OnCallSchedule } from '../../domain/oncall';
+import {
+  type RuntimeOverride,
+  scheduleShifts,
+  type Shift,
+  withRuntimeOverrides,
+} from '../../domain/oncall-overrides';
+import { whoIsOnCall } from '../../domain/oncall-schedule';
+import {
+  addOverride,
+  listRuntimeOverrides,
+  OverrideRefused,
+  removeOverride,
+} from '../../infra/oncall-overrides';
+import type { ApiDeps } from '../deps';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+
+/** The schedules-as-code the API answers about: the worker's catalog (tests pass their own). */
+export function catalogOf(deps: Pick<ApiDeps, 'catalog'>): OnCallCatalog {
+  return deps.catalog ?? onCallCatalog;
+}
+
+/** The catalog with the overrides made at run time, as the worker plans pages with it. */
+export async function catalogWithOverrides(
+  deps: Pick<ApiDeps, 'catalog' | 'models'>,
+): Promise<{ catalog: OnCallCatalog; overrides: RuntimeOverride[] }> {
+  const overrides = await listRuntimeOverrides(deps.models);
+  return { catalog: withRuntimeOverrides(catalogOf(deps), overrides), overrides };
+}
+
+export function requireSchedule(catalog: OnCallCatalog, id: string): OnCallSchedule {
+  const schedule = catalog.schedules.find((s) => s.id === id);
+  if (!schedule) {
+    throw new NotFoundError(
+      `No schedule ${id}; the schedules are ${catalog.schedules.map((s) => s.id).join(', ') || 'none'}`,
+    );
+  }
+  return schedule;
+}
+
+export interface PersonRef {
+  id: string;
+  name: string;
+}
+
+function personRef(catalog: OnCallCatalog, id: string): PersonRef {
+  return { id, name: catalog.people.find((p) => p.id === id)?.name ?? id };
+}
+
+/** The runtime override that put `personId` on call at `at`, if one did. */
+function overrideAt(overrides: RuntimeOverride[], scheduleId: string, personId: string, at: number) {
+  return [...overrides]
+    .reverse()
+    .find(
+      (o) =>
+        o.scheduleId === scheduleId &&
+        o.personId === personId &&
+        Date.parse(o.start) <= at &&
+        at < Date.parse(o.end),
+    );
+}
+
+export interface ShiftView extends Shift {
+  person: PersonRef;
+  /** The runtime override this shift comes from. */
+  overrideId?: string;
+}
+
+/** The schedule's shifts over [from, to), overrides applied, with names and the overrides they come from. */
+export async function shiftsOf(
+  deps: Pick<ApiDeps, 'catalog' | 'models'>,
+  scheduleId: string,
+  from: Date,
+  to: Date,
+): Promise<ShiftView[]> {
+  const { catalog, overrides } = await catalogWithOverrides(deps);
+  const schedule = requireSchedule(catalog, scheduleId);
+  return scheduleShifts(schedule, from, to).map((shift) => {
+    const override = overrideAt(overrides, scheduleId, shift.personId, Date.parse(shift.start));
+    return {
+      ...shift,
+      person: personRef(catalog, shift.personId),
+      ...(override ? { overrideId: override.id } : {}),
+    };
+  });
+}
+
+export interface OnCallNow {
+  at: string;
+  schedules: Array<{
+    id: string;
+    name: string;
+    timeZone: string;
+    onCall: PersonRef | null;
+    overrideId?: string;
+    /** When the current shift ends (the next hand-off), within the next 31 days. */
+    until?: string;
+  }>;
+  policies: Array<{
+    id: string;
+    name: string;
+    levels: Array<{ level: number; delaySeconds: number; targets: TargetView[] }>;
+    repeat: number;
+    fallback: TargetView[];
+  }>;
+}
+
+interface TargetView {
+  type: TargetRef['type'];
+  id: string;
+  /** Whom the target reaches at the instant: the person, whoever a schedule has on call; none for a channel. */
+  people: PersonRef[];
+}
+
+/** Who every schedule and every escalation level reaches at `at`. */
+export async function onCallAt(deps: Pick<ApiDeps, 'catalog' | 'models'>, at: Date): Promise<OnCallNow> {
+  const { catalog, overrides } = await catalogWithOverrides(deps);
+  const t = at.getTime();
+  const target = (ref: TargetRef): TargetView => {
+    if (ref.type === 'person') return { ...ref, people: [personRef(catalog, ref.id)] };
+    if (ref.type === 'schedule') {
+      const schedule = catalog.schedules.find((s) => s.id === ref.id);
+      const personId = schedule ? whoIsOnCall(schedule, at) : undefined;
+      return { ...ref, people: personId ? [personRef(catalog, personId)] : [] };
+    }
+    return { ...ref, people: [] };
+  };
+  return {
+    at: at.toISOString(),
+    schedules: catalog.schedules.map((schedule) => {
+      const personId = whoIsOnCall(schedule, at);
+      const override = personId ? overrideAt(overrides, schedule.id, personId, t) : undefined;
+      const horizon = new Date(t + 31 * 86_400_000);
+      const [current] = scheduleShifts(schedule, at, horizon);
+      const ends = current && current.personId === personId && Date.parse(current.end) < horizon.getTime();
+      return {
+        id: schedule.id,
+        name: schedule.name,
+        timeZone: schedule.timeZone,
+        onCall: personId ? personRef(catalog, personId) : null,
+        ...(override ? { overrideId: override.id } : {}),
+        ...(ends ? { until: current.end } : {}),
+      };
+    }),
+    policies: catalog.policies.map((policy) => ({
+      id: policy.id,
+      name: policy.name,
+      levels: policy.levels.map((level, i) => ({
+        level: i + 1,
+        delaySeconds: level.delaySeconds,
+        targets: level.targets.map(target),
+      })),
+      repeat: policy.repeat ?? 0,
+      fallback: (policy.fallback ?? []).map(target),
+    })),
+  };
+}
+
+/** A refused override as the API answers it: 409 for an overlap, 400 naming the field otherwise. */
+function overrideRefusal(err: unknown): unknown {
+  if (!(err instanceof OverrideRefused)) return err;
+  const { kind, field, message } = err.problem;
+  return kind === 'overlap'
+    ? new ConflictError(message, [{ field, message }])
+    : new ValidationError([{ field, message }]);
+}
+
+export async function listOverrides(
+  deps: Pick<ApiDeps, 'catalog' | 'models'>,
+  scheduleId: string,
+): Promise<RuntimeOverride[]> {
+  requireSchedule(catalogOf(deps), scheduleId);
+  return listRuntimeOverrides(deps.models, scheduleId);
+}
+
+/** Makes an override (`actor` from actorFor): 404 unknown schedule, 400 invalid, 409 overlapping. */
+export async function createOverride(
+  deps: Pick<ApiDeps, 'catalog' | 'models'>,
+  scheduleId: string,
+  input: { personId: string; start: string; end: string; note?: string },
+  actor: string,
+): Promise<RuntimeOverride> {
+  const catalog = catalogOf(deps);
+  requireSchedule(catalog, scheduleId);
+  try {
+    return await addOverride(deps.models, catalog, scheduleId, input, actor);
+  } catch (err) {
+    throw overrideRefusal(err);
+  }
+}
+
+export async function deleteOverride(
+  deps: Pick<ApiDeps, 'catalog' | 'models'>,
+  scheduleId: string,
+  overrideId: string,
+): Promise<void> {
+  requireSchedule(catalogOf(deps), scheduleId);
+  if (!(await removeOverride(deps.models, scheduleId, overrideId)))
+    throw new NotFoundError(`No override ${overrideId} on ${scheduleId}`);
+}

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import type { OnCallCatalog } from '../domain/oncall';
+import {
+  OVERRIDE_LIMITS,
+  overrideIdFrom,
+  overrideProblem,
+  type OverrideProblem,
+  type RuntimeOverride,
+} from '../domain/oncall-overrides';
+import type { Logger } from './logger';
+import type { Models, ScheduleOverridesDocument } from './models';
+import { isDuplicateKeyError } from './mongo';
+
+/** An override refused for what it says (the API answers 400 or 409 with the problem). */
+export class OverrideRefused extends Error {
+  constructor(readonly problem: OverrideProblem) {
+    super(problem.message);
+    this.name = 'OverrideRefused';
+  }
+}
+
+type OverrideModels = Pick<Models, 'ScheduleOverrides'>;
+
+// Ended overrides are kept this long (the shifts and calendar feeds of the past month show them).
+const KEEP_ENDED_MS = 31 * 86_400_000;
+
+function overridesOf(doc: ScheduleOverridesDocument | null, scheduleId: string): RuntimeOverride[] {
+  return (doc?.overrides ?? []).map((o) => ({ ...o, scheduleId }));
+}
+
+/** The runtime overrides of one schedule, or of all, by start. */
+export async function listRuntimeOverrides(
+  models: OverrideModels,
+  scheduleId?: string,
+): Promise<RuntimeOverride[]> {
+  const docs =
+    scheduleId === undefined
+      ? await models.ScheduleOverrides.find({}).lean()
+      : [await models.ScheduleOverrides.findById(scheduleId).lean()];
+  return docs
+    .flatMap((doc) => (doc ? overridesOf(doc, doc._id) : []))
+    .sort((a, b) => a.start.localeCompare(b.start));
+}
+
+/**
+ * Changes a schedule's overrides by compare-and-set on the document's
+ * revision, retried when someone else changed them in between.
+ */
+async function changeOverrides<T>(
+  models: OverrideModels,
+  scheduleId: string,
+  change: (current: RuntimeOverride[]) => { next: RuntimeOverride[]; result: T },
+): Promise<T> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const doc = await models.ScheduleOverrides.findById(scheduleId).lean();
+    const { next, result } = change(overridesOf(doc, scheduleId));
+    const stored = next.map(({ scheduleId: _, ...o }) => o);
+    if (!doc) {
+      try {
+        await models.ScheduleOverrides.create({ _id: scheduleId, revision: 1, overrides: stored });
+        return result;
+      } catch (err) {
+        if (isDuplicateKeyError(err)) continue;
+        throw err;
+      }
+    }
+    const written = await models.ScheduleOverrides.updateOne(
+      { _id: scheduleId, revision: doc.revision },
+      { $set: { overrides: stored, revision: doc.revision + 1 } },
+    );
+    if (written.matchedCount === 1) return result;
+  }
+  throw new Error(`the overrides of ${scheduleId} kept changing; try again`);
+}
+
+/** Adds an override (refused with OverrideRefused when invalid or overlapping); returns it. */
+export async function addOverride(
+  models: OverrideModels,
+  catalog: OnCallCatalog,
+  scheduleId: string,
+  input: { personId: string; start: string; end: string; note?: string },
+  actor: string,
+  now = new Date(),
+): Promise<RuntimeOverride> {
+  const created: RuntimeOverride = {
+    id: overrideIdFrom(randomBytes(6)),
+    scheduleId,
+    personId: input.personId,
+    start: new Date(input.start).toISOString(),
+    end: new Date(input.end).toISOString(),
+    createdBy: actor,
+    createdAt: now.toISOString(),
+    ...(input.note ? { note: input.note } : {}),
+  };
+  return changeOverrides(models, scheduleId, (current) => {
+    const kept = current.filter((o) => Date.parse(o.end) > now.getTime() - KEEP_ENDED_MS);
+    const problem = overrideProblem(catalog, kept, created, now);
+    if (problem) throw new OverrideRefused(problem);
+    if (kept.length >= OVERRIDE_LIMITS.perSchedule) {
+      throw new OverrideRefused({
+        kind: 'invalid',
+        field: 'body',
+        message: `${scheduleId} has ${kept.length} overrides, the most it may have; delete some first`,
+      });
+    }
+    const next = [...kept, created].sort((a, b) => a.start.localeCompare(b.start));
+    return { next, result: created };
+  });
+}
+
+/** Deletes an override; answers whether there was one. */
+export async function removeOverride(
+  models: OverrideModels,
+  scheduleId: string,
+  overrideId: string,
+): Promise<boolean> {
+  return changeOverrides(models, scheduleId, (current) => {
+    const next = current.filter((o) => o.id !== overrideId);
+    return { next, result: next.length < current.length };
+  });
+}
+
+/**
+ * The worker's view of the runtime overrides when it plans a page: read
+ * afresh each time, so an override made a moment ago applies to the next
+ * page; when MongoDB does not answer within `timeoutMs`, the last overrides
+ * it read, so a MongoDB outage never stops paging.
+ */
+export class RuntimeOverrideReader {
+  private lastGood: RuntimeOverride[] = [];
+
+  constructor(
+    private readonly models: OverrideModels,
+    private readonly logger?: Logger,
+    private readonly timeoutMs = 1000,
+  ) {}
+
+  async current(): Promise<RuntimeOverride[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      this.lastGood = await Promise.race([listRuntimeOverrides(this.models), timeout]);
+    } catch (err) {
+      this.logger?.warn({ err }, 'on-call overrides unreadable; planning with the last ones read');
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.lastGood;
+  }
+}
