@@ -16,7 +16,7 @@ export interface RouteDoc {
   /** A request body that the route accepts; the tests check it validates. */
   example?: unknown;
   /** How the route authenticates when not by an API key with a scope. */
-  auth?: 'none' | 'routing_key';
+  auth?: 'none' | 'routing_key' | 'feed_token';
 }
 
 export const routeDocs: Record<string, RouteDoc> = {
@@ -211,6 +211,23 @@ export const routeDocs: Record<string, RouteDoc> = {
       note: 'covering for bob',
     },
   },
+  'POST /v1/calendar-feeds': {
+    tag: 'On call',
+    summary: "Make an iCalendar feed of a schedule's or a person's shifts",
+    description:
+      "Answers the feed's token once (only its SHA-256 is stored) and its path, `/v1/calendar.ics?token=…`, to subscribe to in a calendar app.",
+    success: 201,
+    example: { scheduleId: 'sre-primary' },
+  },
+  'GET /v1/calendar-feeds': { tag: 'On call', summary: 'The calendar feeds (ids and targets, not tokens)' },
+  'DELETE /v1/calendar-feeds/{feedId}': { tag: 'On call', summary: 'Revoke a calendar feed', success: 204 },
+  'GET /v1/calendar.ics': {
+    tag: 'On call',
+    summary: 'A calendar feed (RFC 5545): the past month and next three months of shifts',
+    description:
+      "Authenticated by the feed's own `token` in the URL, as calendar apps cannot send headers; redacted in logs.",
+    auth: 'feed_token',
+  },
   'DELETE /v1/schedules/{id}/overrides/{overrideId}': {
     tag: 'On call',
     summary: 'Delete a runtime override',
@@ -257,7 +274,7 @@ const errorResponse = (description: string) => ({
 
 function operationOf(route: CollectedRoute, doc: RouteDoc) {
   const security =
-    doc.auth === 'none' || doc.auth === 'routing_key'
+    doc.auth === 'none' || doc.auth === 'routing_key' || doc.auth === 'feed_token'
       ? []
       : route.queryToken
         ? [{ bearerAuth: [] }, { integrationToken: [] }]

@@ -4,7 +4,19 @@ import { overrideIdPattern } from '../../domain/oncall-overrides';
 import { actorFor, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validated } from '../validate';
-import { catalogOf, createOverride, deleteOverride, listOverrides, onCallAt, shiftsOf } from './service';
+import { FEED_DAYS } from './calendar';
+import {
+  catalogOf,
+  createFeed,
+  createOverride,
+  deleteOverride,
+  feedCalendar,
+  listFeeds,
+  listOverrides,
+  onCallAt,
+  revokeFeed,
+  shiftsOf,
+} from './service';
 
 export const scheduleIdParams = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a schedule id'),
@@ -35,6 +47,40 @@ export const shiftsQuery = z
       ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_SHIFT_DAYS} days after from` });
     return { from: start, to: end };
   });
+
+const personOrSchedule = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/);
+/** A feed's query: its token, and (for other tools than calendar apps) the window, at most 124 days. */
+const feedQuery = z
+  .object({
+    token: z.string().min(1).max(200),
+    from: instant.optional().describe(`default: ${FEED_DAYS.before} days ago`),
+    to: instant.optional().describe(`default: ${FEED_DAYS.after} days ahead`),
+  })
+  .transform(({ token, from, to }, ctx) => {
+    const window = { from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined };
+    if (window.from && window.to) {
+      const days = (window.to.getTime() - window.from.getTime()) / 86_400_000;
+      if (!(days > 0)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+      else if (days > FEED_DAYS.before + FEED_DAYS.after)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: `at most ${FEED_DAYS.before + FEED_DAYS.after} days after from`,
+        });
+    } else if (window.from || window.to) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [window.from ? 'to' : 'from'],
+        message: 'give both from and to, or neither',
+      });
+    }
+    return { token, ...window };
+  });
+
+export const feedBody = z.union([
+  z.object({ scheduleId: personOrSchedule.describe('a schedule id') }).strict(),
+  z.object({ personId: personOrSchedule.describe('a person id from the catalog') }).strict(),
+]);
 
 /**
  * Who is on call, and the overrides that change it at run time: schedules
@@ -102,6 +148,47 @@ export function oncallRoutes(deps: ApiDeps, guard: Guard): Router {
         res.status(204).end();
       },
     ),
+  );
+
+  router.post(
+    '/v1/calendar-feeds',
+    ...guard('incidents:read'),
+    validated({ body: feedBody }, async ({ body }, _req, res) => {
+      res.status(201).json(await createFeed(deps, body, actorFor(res, undefined)));
+    }),
+  );
+
+  router.get('/v1/calendar-feeds', ...guard('incidents:read'), async (_req, res) => {
+    res.json({ feeds: await listFeeds(deps) });
+  });
+
+  router.delete(
+    '/v1/calendar-feeds/:feedId',
+    ...guard('oncall:write'),
+    validated(
+      {
+        params: z.object({
+          feedId: z.string().regex(/^CAL-[0-9A-F]{12}$/, 'must be a feed id like CAL-0123456789AB'),
+        }),
+      },
+      async ({ params }, _req, res) => {
+        await revokeFeed(deps, params.feedId);
+        res.status(204).end();
+      },
+    ),
+  );
+
+  // Calendar apps cannot send an API key: the feed's own token, in the URL, opens it (and only it).
+  router.get(
+    '/v1/calendar.ics',
+    validated({ query: feedQuery }, async ({ query }, _req, res) => {
+      const { filename, body } = await feedCalendar(deps, query.token, query);
+      res
+        .type('text/calendar; charset=utf-8')
+        .set('Content-Disposition', `inline; filename="${filename}"`)
+        .set('Cache-Control', 'private, max-age=300')
+        .send(body);
+    }),
   );
 
   return router;

@@ -14,7 +14,14 @@ import {
   OverrideRefused,
   removeOverride,
 } from '../../infra/oncall-overrides';
+import {
+  createCalendarFeed,
+  findCalendarFeed,
+  listCalendarFeeds,
+  revokeCalendarFeed,
+} from '../../infra/calendar-feeds';
 import type { ApiDeps } from '../deps';
+import { FEED_DAYS, shiftsCalendar } from './calendar';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 
 /** The schedules-as-code the API answers about: the worker's catalog (tests pass their own). */
@@ -199,4 +206,73 @@ export async function deleteOverride(
   requireSchedule(catalogOf(deps), scheduleId);
   if (!(await removeOverride(deps.models, scheduleId, overrideId)))
     throw new NotFoundError(`No override ${overrideId} on ${scheduleId}`);
+}
+
+export type FeedTarget = { scheduleId: string } | { personId: string };
+
+/** Makes a calendar feed of a schedule's or a person's shifts; answers its token once. */
+export async function createFeed(
+  deps: Pick<ApiDeps, 'catalog' | 'models'>,
+  target: FeedTarget,
+  actor: string,
+): Promise<{ feedId: string; kind: 'schedule' | 'person'; targetId: string; token: string; path: string }> {
+  const catalog = catalogOf(deps);
+  const feed =
+    'scheduleId' in target
+      ? { kind: 'schedule' as const, targetId: requireSchedule(catalog, target.scheduleId).id }
+      : { kind: 'person' as const, targetId: target.personId };
+  if (feed.kind === 'person' && !catalog.people.some((p) => p.id === feed.targetId)) {
+    throw new ValidationError([
+      { field: 'body.personId', message: `${feed.targetId} is not a person in the on-call catalog` },
+    ]);
+  }
+  const { feedId, token } = await createCalendarFeed(deps.models, feed, actor);
+  return { feedId, ...feed, token, path: `/v1/calendar.ics?token=${token}` };
+}
+
+export const listFeeds = (deps: Pick<ApiDeps, 'models'>) => listCalendarFeeds(deps.models);
+
+export async function revokeFeed(deps: Pick<ApiDeps, 'models'>, feedId: string): Promise<void> {
+  if (!(await revokeCalendarFeed(deps.models, feedId))) throw new NotFoundError(`No calendar feed ${feedId}`);
+}
+
+/** The iCalendar text a feed token opens (404 for any token that opens none). */
+export async function feedCalendar(
+  deps: Pick<ApiDeps, 'catalog' | 'models'>,
+  token: string,
+  window: { from?: Date; to?: Date } = {},
+): Promise<{ filename: string; body: string }> {
+  const feed = await findCalendarFeed(deps.models, token);
+  if (!feed) throw new NotFoundError('No calendar feed for this token (revoked, or never made)');
+  const now = Date.now();
+  const from = window.from ?? new Date(now - FEED_DAYS.before * 86_400_000);
+  const to = window.to ?? new Date(now + FEED_DAYS.after * 86_400_000);
+  const catalog = catalogOf(deps);
+  const schedules =
+    feed.kind === 'schedule' ? catalog.schedules.filter((s) => s.id === feed.targetId) : catalog.schedules;
+  const shifts = (
+    await Promise.all(
+      schedules.map(async (schedule) =>
+        (await shiftsOf(deps, schedule.id, from, to)).map((shift) => ({
+          ...shift,
+          scheduleId: schedule.id,
+          scheduleName: schedule.name,
+        })),
+      ),
+    )
+  )
+    .flat()
+    .filter((shift) => feed.kind === 'schedule' || shift.personId === feed.targetId);
+  const person = catalog.people.find((p) => p.id === feed.targetId);
+  const name =
+    feed.kind === 'schedule'
+      ? `On call: ${schedules[0]?.name ?? feed.targetId}`
+      : `On call: ${person?.name ?? feed.targetId}`;
+  return {
+    filename: `${feed.kind}-${feed.targetId}.ics`,
+    body: shiftsCalendar(name, shifts, {
+      describe: (shift) =>
+        feed.kind === 'schedule' ? `On call: ${shift.person.name}` : `On call: ${shift.scheduleName}`,
+    }),
+  };
 }

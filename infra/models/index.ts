@@ -6,6 +6,7 @@ import { roundTripCheckModel } from './round-trip-check';
 import { actionLedgerModel, drillReportModel } from './runbook';
 import { timelineEntryModel } from './timeline-entry';
 import { scheduleOverridesModel } from './schedule-overrides';
+import { calendarFeedModel } from './calendar-feed';
 
 export type { RoundTripCheck } from './round-trip-check';
 export {
@@ -19,6 +20,7 @@ export { fromPostmortemDocument, toPostmortemDocument, type PostmortemDocument }
 export type { ActionLedgerEntry, DrillReportDocument } from './runbook';
 export { timelineEntryId, type TimelineEntryDocument } from './timeline-entry';
 export type { ScheduleOverridesDocument } from './schedule-overrides';
+export type { CalendarFeedDocument } from './calendar-feed';
 
 /** All mongoose models of Fireline, bound to one connection. */
 export function createModels(connection: Connection) {
@@ -31,6 +33,7 @@ export function createModels(connection: Connection) {
     Postmortem: postmortemModel(connection),
     ApiKey: apiKeyModel(connection),
     ScheduleOverrides: scheduleOverridesModel(connection),
+    CalendarFeed: calendarFeedModel(connection),
   };
 }
 

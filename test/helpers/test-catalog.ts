@@ -87,6 +87,20 @@ export function testCatalog(levelDelaySeconds = 2): OnCallCatalog {
           },
         ],
       },
+      {
+        // Daily hand-offs at 10:00 New York time: 15:00 UTC in winter, 14:00 UTC once DST starts.
+        id: 'nyc-daily',
+        name: 'New York daily',
+        timeZone: 'America/New_York',
+        layers: [
+          {
+            participants: ['dave', 'erin'],
+            rotation: { every: 1, unit: 'day' },
+            start: '2027-03-01',
+            handoffTime: '10:00',
+          },
+        ],
+      },
     ],
     policies: [
       {

@@ -54,6 +54,9 @@ describe('API keys and scopes', () => {
     ['get', '/v1/schedules/sre-primary/overrides', 'incidents:read'],
     ['post', '/v1/schedules/sre-primary/overrides', 'oncall:write'],
     ['delete', '/v1/schedules/sre-primary/overrides/OVR-0123456789AB', 'oncall:write'],
+    ['post', '/v1/calendar-feeds', 'incidents:read'],
+    ['get', '/v1/calendar-feeds', 'incidents:read'],
+    ['delete', '/v1/calendar-feeds/CAL-0123456789AB', 'oncall:write'],
     ['get', '/v1/diagnostics/round-trips/none', 'admin'],
     ['get', '/metrics', 'admin'],
   ];

@@ -1,3 +1,4 @@
+import ICAL from 'ical.js';
 import request from 'supertest';
 import type { RuntimeOverride } from '../../domain/oncall-overrides';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
@@ -169,5 +170,62 @@ describe('on-call overrides', () => {
       .send({ personId: 'erin', start, end })
       .expect(201);
     expect(made.body.createdBy).toBe('user:oncall-writer');
+  });
+
+  describe('calendar feeds', () => {
+    /** The VEVENTs of an iCalendar text, parsed by ical.js. */
+    const events = (text: string) =>
+      new ICAL.Component(ICAL.parse(text)).getAllSubcomponents('vevent').map((v) => {
+        const event = new ICAL.Event(v);
+        return {
+          uid: event.uid,
+          summary: event.summary,
+          start: event.startDate.toJSDate().toISOString(),
+          end: event.endDate.toJSDate().toISOString(),
+        };
+      });
+    // New York starts DST on 2027-03-14: the 10:00 hand-off moves from 15:00 to 14:00 UTC.
+    const from = '2027-03-10T00:00:00.000Z';
+    const to = '2027-03-18T00:00:00.000Z';
+
+    it('serves a schedule’s shifts across a DST change exactly as GET /v1/schedules/:id/shifts has them', async () => {
+      const made = await request(env.app)
+        .post('/v1/calendar-feeds')
+        .send({ scheduleId: 'nyc-daily' })
+        .expect(201);
+      expect(made.body).toMatchObject({
+        kind: 'schedule',
+        targetId: 'nyc-daily',
+        feedId: expect.stringMatching(/^CAL-/),
+      });
+      const feed = await request(env.rawApp).get(`${made.body.path}&from=${from}&to=${to}`).expect(200);
+      expect(feed.headers['content-type']).toMatch(/^text\/calendar/);
+      const shifts = (
+        await request(env.app).get(`/v1/schedules/nyc-daily/shifts?from=${from}&to=${to}`).expect(200)
+      ).body.shifts as Array<{ start: string; end: string; person: { name: string } }>;
+      const parsed = events(feed.text);
+      expect(parsed.map(({ start, end, summary }) => ({ start, end, summary }))).toEqual(
+        shifts.map((s) => ({ start: s.start, end: s.end, summary: `On call: ${s.person.name}` })),
+      );
+      expect(parsed.map((e) => e.start)).toContain('2027-03-13T15:00:00.000Z');
+      expect(parsed.map((e) => e.start)).toContain('2027-03-14T14:00:00.000Z');
+      expect(new Set(parsed.map((e) => e.uid)).size).toBe(parsed.length);
+
+      // A person's feed has only their shifts, on every schedule.
+      const erin = await request(env.app).post('/v1/calendar-feeds').send({ personId: 'erin' }).expect(201);
+      const erinFeed = await request(env.rawApp).get(`${erin.body.path}&from=${from}&to=${to}`).expect(200);
+      const erinShifts = events(erinFeed.text);
+      expect(erinShifts.length).toBe(shifts.filter((s) => s.person.name === 'Erin Test').length);
+      expect(erinShifts.every((e) => e.summary === 'On call: New York daily')).toBe(true);
+
+      // Revoked: the token opens nothing, as an unknown one does.
+      await request(env.app).delete(`/v1/calendar-feeds/${made.body.feedId}`).expect(204);
+      await request(env.rawApp).get(made.body.path).expect(404);
+      await request(env.rawApp)
+        .get('/v1/calendar.ics?token=fc_' + 'x'.repeat(43))
+        .expect(404);
+      await request(env.app).post('/v1/calendar-feeds').send({ personId: 'mallory' }).expect(400);
+      await request(env.app).post('/v1/calendar-feeds').send({ scheduleId: 'nope' }).expect(404);
+    });
   });
 });
