@@ -1,21 +1,14 @@
 import type { Incident, TimelineEntry } from '../domain/incident';
 import type { Postmortem } from '../domain/postmortem';
 import type { ApprovalRequest, RunbookMeta } from '../domain/runbook';
-import { type ApiClient, CliError, ExitCode } from './api-client';
+import { CliError, ExitCode } from './api-client';
+import type { CommandContext } from './context';
+
+export type { CommandContext } from './context';
 import { ago, pairs, table } from './format';
 import { postmortemIdOf } from '../workflows/postmortem/ids';
 import { incidentIdPattern } from '../workflows/incident/ids';
-
-/** What every API command gets: the client, the parsed flags and positionals, and where to write. */
-export interface CommandContext {
-  api: ApiClient;
-  args: string[];
-  flags: Record<string, string | boolean | string[] | undefined>;
-  json: boolean;
-  out: (text: string) => void;
-  /** Progress and notices: stderr, so --json output stays clean. */
-  info: (text: string) => void;
-}
+import { oncallCommands } from './oncall-commands';
 
 const str = (ctx: CommandContext, name: string): string | undefined => {
   const v = ctx.flags[name];
@@ -99,6 +92,7 @@ function incidentLines(incident: Incident): string {
 }
 
 export const commands: Record<string, Record<string, (ctx: CommandContext) => Promise<number | void>>> = {
+  oncall: oncallCommands,
   trigger: {
     async ''(ctx) {
       const service = str(ctx, 'service');

@@ -26,6 +26,9 @@ const usage = `fireline — the Fireline command line
   fireline postmortem update PM|INCIDENT [--root-cause T] [--summary T] [--lessons T] [--owner O]
                    [--factor T]… [--action-item "title@owner"]… [--status draft|in-review|published]
   fireline postmortem publish PM|INCIDENT
+  fireline oncall [--at TIME] | oncall shifts --schedule S [--from TIME] [--to TIME]
+  fireline oncall override create --schedule S --person P --start TIME --end TIME [--note TEXT]
+  fireline oncall override ls --schedule S | oncall override delete OVR-… --schedule S
   fireline keys create --name NAME --scopes SCOPE[,SCOPE…] [--service S]…
   fireline keys revoke ID_OR_NAME | keys ls
   fireline stack up [--detach] | stack down
@@ -71,6 +74,13 @@ export const options = {
   name: { type: 'string' },
   scopes: { type: 'string' },
   detach: { type: 'boolean' },
+  schedule: { type: 'string' },
+  person: { type: 'string' },
+  start: { type: 'string' },
+  end: { type: 'string' },
+  at: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
 } as const;
 
 async function keys(
@@ -166,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new CliError('stack takes up [--detach] or down', ExitCode.usage);
   }
   const group = commands[area];
-  // `trigger` has no sub-command: what follows it is positional.
+  // `trigger` has no sub-command: what follows it is positional; `oncall` alone says who is on call.
   const handler = group?.[area === 'trigger' ? '' : (command ?? '')];
   if (!handler) throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${usage}`, ExitCode.usage);
   const ctx: CommandContext = {

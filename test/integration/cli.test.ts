@@ -187,4 +187,56 @@ describe('fireline CLI', () => {
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain('cannot reach');
   });
+
+  it('shows who is on call and makes, lists and deletes an override', async () => {
+    const now = await ok(['oncall']);
+    expect(now.stdout).toMatch(/always-dave\s+Dave Test \(dave\)/);
+    const start = new Date(Date.now() + 3_600_000).toISOString();
+    const end = new Date(Date.now() + 5 * 3_600_000).toISOString();
+    const made = await ok([
+      'oncall',
+      'override',
+      'create',
+      '--schedule',
+      'always-dave',
+      '--person',
+      'erin',
+      '--start',
+      start,
+      '--end',
+      end,
+      '--note',
+      'swap',
+      '--json',
+    ]);
+    const override = JSON.parse(made.stdout) as { id: string; createdBy: string };
+    expect(override).toMatchObject({ id: expect.stringMatching(/^OVR-/), createdBy: 'user:carol' });
+    const later = await ok(['oncall', '--at', new Date(Date.parse(start) + 60_000).toISOString()]);
+    expect(later.stdout).toMatch(new RegExp(`always-dave\\s+Erin Test \\(erin\\)\\s+\\S+\\s+${override.id}`));
+    const shifts = await ok(['oncall', 'shifts', '--schedule', 'always-dave', '--from', start, '--to', end]);
+    expect(shifts.stdout).toContain('Erin Test (erin)');
+    expect((await ok(['oncall', 'override', 'ls', '--schedule', 'always-dave'])).stdout).toContain(
+      override.id,
+    );
+    // Overlapping: a conflict (exit 5) saying with which.
+    const overlap = await fireline([
+      'oncall',
+      'override',
+      'create',
+      '--schedule',
+      'always-dave',
+      '--person',
+      'dave',
+      '--start',
+      start,
+      '--end',
+      end,
+    ]);
+    expect(overlap.code).toBe(5);
+    expect(overlap.stderr).toContain(override.id);
+    await ok(['oncall', 'override', 'delete', override.id, '--schedule', 'always-dave']);
+    expect(
+      (await fireline(['oncall', 'override', 'delete', override.id, '--schedule', 'always-dave'])).code,
+    ).toBe(4);
+  });
 });
