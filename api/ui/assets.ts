@@ -79,7 +79,7 @@ label.check{font-weight:400;margin-right:.6rem;white-space:nowrap}
 .field .error{color:#a50e0e;font-weight:600}
 .field.invalid input,.field.invalid select,.field.invalid textarea{border-color:#a50e0e;border-width:2px}
 .req{font-weight:400;color:var(--muted)}
-textarea,select,input[type=number],input[type=url]{font:inherit;padding:.4rem .5rem;border:1px solid #6b7280;border-radius:.25rem;width:100%}
+textarea,select,input[type=number],input[type=url],input[type=datetime-local]{font:inherit;padding:.4rem .5rem;border:1px solid #6b7280;border-radius:.25rem;width:100%}
 details.runbook{border:1px solid var(--line);border-radius:.35rem;padding:.5rem .75rem;margin:.5rem 0}
 details.runbook summary{cursor:pointer;font-weight:600}
 details.runbook form.action{max-width:40rem;border:none;padding:.5rem 0}

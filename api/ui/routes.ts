@@ -49,6 +49,7 @@ import {
   type IncidentStatus,
 } from '../../domain/incident';
 import { DONE_NOTICES, type DoneNotice, respondRoutes } from './respond';
+import { onCallUiRoutes } from './oncall';
 import { approvalIdPattern } from '../../workflows/runbook/ids';
 import { postmortemIdOf, postmortemIdPattern } from '../../workflows/postmortem/ids';
 import { incidentIdBody, incidentIdPattern } from '../../workflows/incident/ids';
@@ -360,6 +361,17 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
   ];
   router.post('/ui/incidents/:id/approvals/:approvalId/approve', ...decide('approve'));
   router.post('/ui/incidents/:id/approvals/:approvalId/reject', ...decide('reject'));
+
+  // ------------------------------------------------------------ on call
+
+  const [mayOncall] = guard('oncall:write') as [RequestHandler, ...RequestHandler[]];
+  router.use(
+    onCallUiRoutes(
+      deps,
+      { read, post: [form, ...read, requireCsrfToken], mayWrite: mayOncall },
+      { context: pageContext, send: sendPage },
+    ),
+  );
 
   // ------------------------------------------------------------ post-mortems
 

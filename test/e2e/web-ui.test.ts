@@ -425,6 +425,70 @@ describe('web UI in a browser', () => {
     expect(problems).toEqual([]);
   }, 90_000);
 
+  it('shows who is on call, and adds and deletes an override from the On call page', async () => {
+    const context = await browser!.newContext();
+    const page = await watchedPage(context, [400]);
+    await signIn(page, await env.createKey('web-scheduler', ['incidents:read', 'oncall:write']));
+    await page.getByRole('link', { name: 'On call' }).click();
+    await page.waitForURL(`${baseUrl}/ui/oncall`);
+    const section = page.locator('section', { has: page.getByRole('heading', { name: /^Always Dave/ }) });
+    expect(await section.innerText()).toContain('On call now: Dave Test');
+
+    // Times are in the schedule's zone (UTC for this one); the end before the start is refused next to it.
+    const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+    const now = Date.now();
+    await section.getByLabel('Who covers').selectOption({ label: 'Erin Test' });
+    await section.getByLabel('From (UTC)').fill(local(now + 2 * 3_600_000));
+    await section.getByLabel('Until (UTC)').fill(local(now + 3_600_000));
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/overrides') && r.request().method() === 'POST'),
+      section.getByRole('button', { name: 'Add override' }).click(),
+    ]);
+    expect(refused.status()).toBe(400);
+    const again = page.locator('section', { has: page.getByRole('heading', { name: /^Always Dave/ }) });
+    expect(await again.locator('#ovr-always-dave-end-error').innerText()).toBe('must be after start');
+    expect(await again.getByLabel('Who covers').inputValue()).toBe('erin');
+
+    await again.getByLabel('From (UTC)').fill(local(now - 60_000));
+    await again.getByLabel('Until (UTC)').fill(local(now + 2 * 3_600_000));
+    await again.getByLabel('Note (optional)').fill('dave at the dentist');
+    await Promise.all([
+      page.waitForURL(/done=override-added/),
+      again.getByRole('button', { name: 'Add override' }).click(),
+    ]);
+    const covered = page.locator('section', { has: page.getByRole('heading', { name: /^Always Dave/ }) });
+    expect(await covered.innerText()).toContain('On call now: Erin Test');
+    expect(await covered.getByRole('table', { name: 'Overrides of Always Dave' }).innerText()).toContain(
+      'dave at the dentist',
+    );
+    const onCall = await request(env.app).get('/v1/oncall').expect(200);
+    expect(onCall.body.schedules).toContainEqual(
+      expect.objectContaining({ id: 'always-dave', onCall: { id: 'erin', name: 'Erin Test' } }),
+    );
+
+    // A calendar feed of the schedule: its URL is shown once, and serves iCalendar.
+    await covered.getByRole('button', { name: 'Calendar feed of Always Dave' }).click();
+    const feedUrl = await page.locator('.notice code').innerText();
+    expect(feedUrl).toMatch(/\/v1\/calendar\.ics\?token=fc_/);
+    const feed = await fetch(feedUrl);
+    expect(feed.headers.get('content-type')).toMatch(/^text\/calendar/);
+    expect(await feed.text()).toContain('SUMMARY:On call: Erin Test');
+
+    await page.goto(`${baseUrl}/ui/oncall`);
+    const overrideId = (onCall.body.schedules as Array<{ id: string; overrideId?: string }>).find(
+      (s) => s.id === 'always-dave',
+    )!.overrideId!;
+    await Promise.all([
+      page.waitForURL(/done=override-deleted/),
+      page.getByRole('button', { name: `Delete ${overrideId}` }).click(),
+    ]);
+    expect(
+      await page.locator('section', { has: page.getByRole('heading', { name: /^Always Dave/ }) }).innerText(),
+    ).toContain('On call now: Dave Test');
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 90_000);
+
   it('shows a 403 page when a key without approvals:decide approves', async () => {
     await request(env.app)
       .post('/v1/alerts')
@@ -540,6 +604,9 @@ describe('web UI in a browser', () => {
         .send({ text: 'x' })
         .expect(403);
       expect(refused.text).toContain('did not come from Fireline');
+    }
+    for (const path of ['/ui/oncall/always-dave/overrides', '/ui/oncall/feeds']) {
+      await agent.post(path).type('form').send({ personId: 'erin' }).expect(403);
     }
 
     expect(logs).toContain('/ui/incidents');

@@ -15,7 +15,7 @@ export interface PageContext {
   viewer?: Viewer;
   csrfToken: string;
   /** Marks the current item of the navigation. */
-  section?: 'open' | 'resolved' | 'postmortems';
+  section?: 'open' | 'resolved' | 'postmortems' | 'oncall';
 }
 
 export function mayDo(viewer: Viewer | undefined, scope: ApiScope): boolean {

@@ -8,3 +8,4 @@ export { loginPage } from './login';
 export { postmortemPage } from './postmortem';
 export { postmortemsPage } from './postmortems';
 export { escalationSummary } from './parts';
+export { onCallPage, type OnCallPageData } from './oncall';

@@ -51,6 +51,7 @@ export function layout(
                       ${nav('open', '/ui/incidents', 'Open incidents')}
                       ${nav('resolved', '/ui/incidents?status=resolved', 'Recently resolved')}
                       ${nav('postmortems', '/ui/postmortems', 'Post-mortems')}
+                      ${nav('oncall', '/ui/oncall', 'On call')}
                     </ul>
                   </nav>
                   <div class="session">
