@@ -1,3 +1,4 @@
+import type { DevInbox } from '../infra/dev-inbox';
 import type { Transporter } from 'nodemailer';
 import type { ActionImpl } from './actions';
 import type { IncidentSeverity, SlaTarget } from '../domain/incident';
@@ -21,6 +22,8 @@ export interface ActivityDeps {
   publicUrl?: string;
   mailer?: Transporter;
   mailFrom: string;
+  /** Development only (FIRELINE_DEV_INBOX): pages for channels that are not configured are kept here. */
+  devInbox?: DevInbox;
   runbookMetas: RunbookMeta[];
   slaTargets: Record<IncidentSeverity, SlaTarget>;
   postmortemReview: { reminderIntervalSeconds: number; remindersBeforeEscalation: number };

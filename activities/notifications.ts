@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
+import type { DevInbox } from '../infra/dev-inbox';
 import type { Transporter } from 'nodemailer';
 import type { NotificationContext, PlannedDelivery } from '../domain/incident';
 import { sendJson } from '../infra/http';
@@ -17,6 +18,8 @@ export interface NotificationDeps {
   mailFrom: string;
   /** Per-request timeout for webhooks. */
   httpTimeoutMs?: number;
+  /** Development only: where pages for channels that are not configured go instead of failing. */
+  devInbox?: DevInbox;
 }
 
 export interface DeliverInput {
@@ -140,10 +143,13 @@ export function createNotificationActivities(deps: NotificationDeps) {
   const timeoutMs = deps.httpTimeoutMs ?? 10_000;
   return {
     /** Sends one planned notification. Retried by the workflow; the idempotency key is the same on every attempt. */
-    async deliverNotification(input: DeliverInput): Promise<{ detail: string }> {
+    async deliverNotification(input: DeliverInput): Promise<{ detail: string; devInbox?: boolean }> {
       try {
         const result = await deliver(input);
-        metrics.notifications.inc({ channel: input.delivery.channelType, outcome: 'sent' });
+        metrics.notifications.inc({
+          channel: input.delivery.channelType,
+          outcome: result.devInbox ? 'dev_inbox' : 'sent',
+        });
         return result;
       } catch (err) {
         metrics.notifications.inc({ channel: input.delivery.channelType, outcome: 'failed' });
@@ -152,9 +158,38 @@ export function createNotificationActivities(deps: NotificationDeps) {
     },
   };
 
-  async function deliver(input: DeliverInput): Promise<{ detail: string }> {
+  /** The variable a delivery needs and that is not set, if any (the channel is not configured). */
+  function missingSetting(delivery: PlannedDelivery): string | undefined {
+    if (delivery.channelType === 'email') return deps.mailer ? undefined : 'SMTP_URL';
+    const channel = deps.catalog.channels.find((c) => c.id === delivery.destination);
+    if (!channel) return undefined;
+    const needed =
+      channel.type === 'slack'
+        ? [channel.webhookUrlEnv]
+        : channel.type === 'webhook'
+          ? [channel.urlEnv, ...(channel.secretEnv ? [channel.secretEnv] : [])]
+          : [];
+    return needed.find((name) => !deps.secrets[name]);
+  }
+
+  async function deliver(input: DeliverInput): Promise<{ detail: string; devInbox?: boolean }> {
     const { delivery, context, idempotencyKey } = input;
     const url = incidentUrl(deps.publicUrl, context.incidentId);
+
+    const missing = deps.devInbox ? missingSetting(delivery) : undefined;
+    if (deps.devInbox && missing) {
+      await deps.devInbox.keep({
+        _id: idempotencyKey,
+        incidentId: context.incidentId,
+        title: context.title,
+        severity: context.severity,
+        status: context.status,
+        label: delivery.label,
+        reason: context.reason,
+        missing,
+      });
+      return { detail: `${missing} is not set`, devInbox: true };
+    }
 
     if (delivery.channelType === 'email') {
       const recipients = emailRecipients(deps.catalog, delivery.destination);

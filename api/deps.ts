@@ -19,7 +19,8 @@ export interface ApiDeps {
     | 'ANALYTICS_MAX_INCIDENTS'
     | 'TEMPORAL_UI_URL'
     | 'PUBLIC_URL'
-  >;
+  > &
+    Partial<Pick<Config, 'FIRELINE_DEV_INBOX'>>;
   /** PagerDuty-compatible integration keys → service. */
   routingKeys?: Map<string, string>;
   /** The on-call catalog (schedules-as-code); the repo's config/oncall-catalog.ts unless given. */

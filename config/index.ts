@@ -119,6 +119,12 @@ export const configSchema = z.object({
     .optional(),
   SMTP_FROM: z.string().min(3).default('Fireline <fireline@localhost>'),
   /**
+   * Development only: a page for a channel whose variable is not set is kept
+   * in the development inbox (web UI /ui/inbox, and the terminal) instead of
+   * failing. `npm start` turns it on when no channel is configured.
+   */
+  FIRELINE_DEV_INBOX: booleanFromEnv.optional(),
+  /**
    * PagerDuty-compatible integration keys and the service each one feeds:
    * `key1=payments,key2=search`. Events with another routing_key are refused.
    */

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -19,11 +20,16 @@ export const redactedPaths = [
   '*.webhookUrl',
 ];
 
-/** A JSON logger; `destination` (default standard output) lets tests read what it writes. */
+/**
+ * A JSON logger; `destination` (default standard output) lets tests read what
+ * it writes. `pretty` writes readable lines instead, for a person at a
+ * terminal (`npm start`); the same paths are redacted either way.
+ */
 export function createLogger(options: {
   level: string;
   name?: string;
   destination?: DestinationStream;
+  pretty?: boolean;
 }): Logger {
   return pino(
     {
@@ -31,6 +37,15 @@ export function createLogger(options: {
       level: options.level,
       redact: { paths: redactedPaths, censor: '[redacted]' },
     },
-    options.destination ?? pino.destination(1),
+    options.destination ??
+      (options.pretty
+        ? pinoPretty({
+            sync: true,
+            colorize: true,
+            singleLine: true,
+            translateTime: 'SYS:HH:MM:ss',
+            ignore: 'pid,hostname,name',
+          })
+        : pino.destination(1)),
   );
 }

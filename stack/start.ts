@@ -3,6 +3,9 @@ import { createApp } from '../api/app';
 import { createApiKey, revokeApiKey } from '../infra/api-keys';
 import { close, listen } from '../api/server';
 import { loadConfigOrExit, withLoopback } from '../config';
+import { onCallCatalog } from '../config/oncall-catalog';
+import { anyChannelConfigured } from './channels';
+import { DevInbox } from '../infra/dev-inbox';
 import { createLogger } from '../infra/logger';
 import { connectMongo } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
@@ -20,7 +23,8 @@ import { printProgress } from './progress';
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  // Readable lines for a person at a terminal; JSON when the output goes to a file or a collector.
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: process.stdout.isTTY === true });
   // This process owns shutdown order (worker, API, then servers), so the SDK installs no signal handlers.
   Runtime.install({
     logger: temporalLoggerFrom(logger.child({ component: 'temporal-sdk' })),
@@ -47,8 +51,11 @@ async function main(): Promise<void> {
   };
 
   try {
+    // No channel to reach anyone: pages go to the development inbox (the web UI shows it).
+    const devInbox = config.FIRELINE_DEV_INBOX ?? !anyChannelConfigured(onCallCatalog, process.env, config);
     const effective = {
       ...config,
+      FIRELINE_DEV_INBOX: devInbox,
       TEMPORAL_ADDRESS: stack.temporalAddress,
       MONGODB_URI: stack.mongoUri,
       // Links from the web UI to runs in the Temporal Web UI.
@@ -66,6 +73,7 @@ async function main(): Promise<void> {
       config: effective,
       models,
       bundlePath: defaultBundlePath(),
+      activityOverrides: devInbox ? { devInbox: new DevInbox(models, printProgress) } : undefined,
     });
     const workerRun = worker.run();
     cleanups.push(async () => {
@@ -109,6 +117,11 @@ async function main(): Promise<void> {
     printProgress(
       '  Egress:       runbooks may reach loopback (127.0.0.0/8, ::1) as well: a development stack',
     );
+    if (devInbox) {
+      printProgress(
+        `  Pages:        no channel is configured: pages go to the development inbox, http://localhost:${port}/ui/inbox`,
+      );
+    }
     printProgress('Press Ctrl-C to stop everything.');
 
     await new Promise<void>((resolve, reject) => {

@@ -8,6 +8,7 @@ import { EgressPolicy } from '../infra/egress';
 import { temporalConnectionOptions } from '../infra/temporal';
 import type { Models } from '../infra/models';
 import { onCallCatalog } from '../config/oncall-catalog';
+import { DevInbox } from '../infra/dev-inbox';
 import { runbookMetas } from '../runbooks';
 import { slaTargets } from '../config/sla-targets';
 import { triageRules } from '../config/triage-rules';
@@ -30,7 +31,8 @@ export type WorkerConfig = Partial<Pick<Config, 'WORKER_ROLE'>> &
     | 'POSTMORTEM_REMINDER_SECONDS'
     | 'POSTMORTEM_REMINDERS_BEFORE_ESCALATION'
     | 'FIRELINE_EGRESS_ALLOW'
-  >;
+  > &
+  Partial<Pick<Config, 'FIRELINE_DEV_INBOX'>>;
 
 export interface FirelineWorkerDeps {
   config: WorkerConfig;
@@ -51,6 +53,7 @@ export function defaultActivityDeps(config: WorkerConfig, models: Models): Activ
     publicUrl: config.PUBLIC_URL,
     mailer: config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined,
     mailFrom: config.SMTP_FROM,
+    devInbox: config.FIRELINE_DEV_INBOX ? new DevInbox(models) : undefined,
     actions: defaultActions(),
     egress: new EgressPolicy(config.FIRELINE_EGRESS_ALLOW),
     runbookMetas: runbookMetas(),

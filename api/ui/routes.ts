@@ -39,6 +39,7 @@ import {
   postmortemPage,
   postmortemsPage,
   type BoardFilter,
+  inboxPage,
   type FormState,
   type PageContext,
 } from './views';
@@ -50,6 +51,7 @@ import {
 } from '../../domain/incident';
 import { DONE_NOTICES, type DoneNotice, respondRoutes } from './respond';
 import { onCallUiRoutes } from './oncall';
+import { readDevInbox } from '../inbox/store';
 import { approvalIdPattern } from '../../workflows/runbook/ids';
 import { postmortemIdOf, postmortemIdPattern } from '../../workflows/postmortem/ids';
 import { incidentIdBody, incidentIdPattern } from '../../workflows/incident/ids';
@@ -115,6 +117,7 @@ function pageContext(res: Response): PageContext {
   return {
     viewer: principal ? { name: principal.name, scopes: principal.scopes } : undefined,
     csrfToken: csrfTokenOf(res),
+    devInbox: res.locals.devInbox === true,
   };
 }
 
@@ -159,6 +162,7 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
   const secureCookies = deps.config.PUBLIC_URL?.startsWith('https:') === true;
   router.use('/ui', (req, res, next) => {
     res.locals.secureCookies = secureCookies;
+    res.locals.devInbox = deps.config.FIRELINE_DEV_INBOX === true;
     res.setHeader('Content-Security-Policy', req.secure ? `${CSP}; upgrade-insecure-requests` : CSP);
     res.setHeader('Cache-Control', 'no-store');
     next();
@@ -372,6 +376,12 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
       { context: pageContext, send: sendPage },
     ),
   );
+
+  router.get('/ui/inbox', ...read, async (_req, res) => {
+    if (!deps.config.FIRELINE_DEV_INBOX)
+      throw new NotFoundError('The development inbox is off (FIRELINE_DEV_INBOX)');
+    sendPage(res, inboxPage(pageContext(res), await readDevInbox(deps)));
+  });
 
   // ------------------------------------------------------------ post-mortems
 

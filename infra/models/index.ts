@@ -7,6 +7,7 @@ import { actionLedgerModel, drillReportModel } from './runbook';
 import { timelineEntryModel } from './timeline-entry';
 import { scheduleOverridesModel } from './schedule-overrides';
 import { calendarFeedModel } from './calendar-feed';
+import { devInboxModel } from './dev-inbox';
 
 export type { RoundTripCheck } from './round-trip-check';
 export {
@@ -21,6 +22,7 @@ export type { ActionLedgerEntry, DrillReportDocument } from './runbook';
 export { timelineEntryId, type TimelineEntryDocument } from './timeline-entry';
 export type { ScheduleOverridesDocument } from './schedule-overrides';
 export type { CalendarFeedDocument } from './calendar-feed';
+export type { DevInboxDocument } from './dev-inbox';
 
 /** All mongoose models of Fireline, bound to one connection. */
 export function createModels(connection: Connection) {
@@ -34,6 +36,7 @@ export function createModels(connection: Connection) {
     ApiKey: apiKeyModel(connection),
     ScheduleOverrides: scheduleOverridesModel(connection),
     CalendarFeed: calendarFeedModel(connection),
+    DevInbox: devInboxModel(connection),
   };
 }
 

@@ -43,10 +43,14 @@ export class IncidentNotifier {
             { ...deliveryOptions, summary: `notify ${delivery.label}` },
             [{ delivery, context, idempotencyKey: `${incidentId}:${delivery.deliveryId}` }],
           );
-          state.record('notification.sent', firelineActor, `Notified ${delivery.label} (${reason})`, {
-            ...where,
-            detail: outcome.detail,
-          });
+          state.record(
+            'notification.sent',
+            firelineActor,
+            outcome.devInbox
+              ? `Development inbox: the page for ${delivery.label} (${reason}) was kept, not sent: ${outcome.detail}`
+              : `Notified ${delivery.label} (${reason})`,
+            { ...where, detail: outcome.detail, ...(outcome.devInbox ? { devInbox: true } : {}) },
+          );
         } catch (err) {
           state.record(
             'notification.failed',

@@ -15,7 +15,9 @@ export interface PageContext {
   viewer?: Viewer;
   csrfToken: string;
   /** Marks the current item of the navigation. */
-  section?: 'open' | 'resolved' | 'postmortems' | 'oncall';
+  section?: 'open' | 'resolved' | 'postmortems' | 'oncall' | 'inbox';
+  /** The development inbox is on (FIRELINE_DEV_INBOX): the navigation links to it. */
+  devInbox?: boolean;
 }
 
 export function mayDo(viewer: Viewer | undefined, scope: ApiScope): boolean {

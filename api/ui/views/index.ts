@@ -9,3 +9,4 @@ export { postmortemPage } from './postmortem';
 export { postmortemsPage } from './postmortems';
 export { escalationSummary } from './parts';
 export { onCallPage, type OnCallPageData } from './oncall';
+export { inboxPage } from './inbox';

@@ -52,6 +52,7 @@ export function layout(
                       ${nav('resolved', '/ui/incidents?status=resolved', 'Recently resolved')}
                       ${nav('postmortems', '/ui/postmortems', 'Post-mortems')}
                       ${nav('oncall', '/ui/oncall', 'On call')}
+                      ${ctx.devInbox ? nav('inbox', '/ui/inbox', 'Dev inbox') : ''}
                     </ul>
                   </nav>
                   <div class="session">
