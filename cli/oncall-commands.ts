@@ -1,31 +1,7 @@
-import type { RuntimeOverride } from '../domain/oncall-overrides';
+import type { OnCallNow, PersonRef, RuntimeOverride } from '../domain/oncall-overrides';
 import { CliError, ExitCode } from './api-client';
 import type { CommandContext } from './context';
 import { table } from './format';
-
-interface PersonRef {
-  id: string;
-  name: string;
-}
-interface OnCallNow {
-  at: string;
-  schedules: Array<{
-    id: string;
-    name: string;
-    onCall: PersonRef | null;
-    overrideId?: string;
-    until?: string;
-  }>;
-  policies: Array<{
-    id: string;
-    name: string;
-    levels: Array<{
-      level: number;
-      delaySeconds: number;
-      targets: Array<{ type: string; id: string; people: PersonRef[] }>;
-    }>;
-  }>;
-}
 
 const flag = (ctx: CommandContext, name: string): string | undefined => {
   const v = ctx.flags[name];

@@ -1,3 +1,4 @@
+import type { TargetRef } from './incident';
 import type { OnCallCatalog, OnCallSchedule, RotationLayer, ScheduleOverride } from './oncall';
 import { whoIsOnCall, zonedTimeToInstant } from './oncall-schedule';
 
@@ -155,4 +156,38 @@ export function scheduleShifts(schedule: OnCallSchedule, from: Date, to: Date): 
     }
   });
   return shifts;
+}
+
+/** A person as the on-call answers name them. */
+export interface PersonRef {
+  id: string;
+  name: string;
+}
+
+/** Who every schedule and escalation level reaches at an instant (`GET /v1/oncall`). */
+export interface OnCallNow {
+  at: string;
+  schedules: Array<{
+    id: string;
+    name: string;
+    timeZone: string;
+    onCall: PersonRef | null;
+    overrideId?: string;
+    /** When the current shift ends (the next hand-off), within the next 31 days. */
+    until?: string;
+  }>;
+  policies: Array<{
+    id: string;
+    name: string;
+    levels: Array<{ level: number; delaySeconds: number; targets: TargetView[] }>;
+    repeat: number;
+    fallback: TargetView[];
+  }>;
+}
+
+export interface TargetView {
+  type: TargetRef['type'];
+  id: string;
+  /** Whom the target reaches at the instant: the person, whoever a schedule has on call; none for a channel. */
+  people: PersonRef[];
 }

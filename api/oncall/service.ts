@@ -2,7 +2,10 @@ import { onCallCatalog } from '../../config/oncall-catalog';
 import type { TargetRef } from '../../domain/incident';
 import type { OnCallCatalog, OnCallSchedule } from '../../domain/oncall';
 import {
+  type OnCallNow,
+  type PersonRef,
   type RuntimeOverride,
+  type TargetView,
   scheduleShifts,
   type Shift,
   withRuntimeOverrides,
@@ -47,11 +50,6 @@ export function requireSchedule(catalog: OnCallCatalog, id: string): OnCallSched
   return schedule;
 }
 
-export interface PersonRef {
-  id: string;
-  name: string;
-}
-
 function personRef(catalog: OnCallCatalog, id: string): PersonRef {
   return { id, name: catalog.people.find((p) => p.id === id)?.name ?? id };
 }
@@ -92,33 +90,6 @@ export async function shiftsOf(
       ...(override ? { overrideId: override.id } : {}),
     };
   });
-}
-
-export interface OnCallNow {
-  at: string;
-  schedules: Array<{
-    id: string;
-    name: string;
-    timeZone: string;
-    onCall: PersonRef | null;
-    overrideId?: string;
-    /** When the current shift ends (the next hand-off), within the next 31 days. */
-    until?: string;
-  }>;
-  policies: Array<{
-    id: string;
-    name: string;
-    levels: Array<{ level: number; delaySeconds: number; targets: TargetView[] }>;
-    repeat: number;
-    fallback: TargetView[];
-  }>;
-}
-
-interface TargetView {
-  type: TargetRef['type'];
-  id: string;
-  /** Whom the target reaches at the instant: the person, whoever a schedule has on call; none for a channel. */
-  people: PersonRef[];
 }
 
 /** Who every schedule and every escalation level reaches at `at`. */

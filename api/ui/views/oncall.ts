@@ -1,7 +1,7 @@
 import type { Person } from '../../../domain/oncall';
-import type { RuntimeOverride } from '../../../domain/oncall-overrides';
+import type { OnCallNow, RuntimeOverride } from '../../../domain/oncall-overrides';
 import { html, type SafeHtml } from '../../../infra/html';
-import type { OnCallNow, ShiftView } from '../../oncall/service';
+import type { ShiftView } from '../../oncall/service';
 import { type FormState, mayDo, type PageContext } from './context';
 import { layout } from './layout';
 import { csrfField, fieldError, when } from './parts';
