@@ -14,6 +14,7 @@ import {
   requireSchedule,
   shiftsOf,
 } from '../oncall/service';
+import { refusedForm } from './respond';
 import { type FormState, onCallPage, type PageContext } from './views';
 
 const NOTICES = {
@@ -82,19 +83,7 @@ export function onCallUiRoutes(
         await action(req, res);
       } catch (err) {
         if (!(err instanceof HttpError) || err.status >= 500 || err.status === 401) throw err;
-        const values = Object.fromEntries(
-          Object.entries((req.body ?? {}) as Record<string, unknown>).filter(
-            (e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '_csrf',
-          ),
-        );
-        const state: FormState =
-          err instanceof ValidationError && err.fields.length > 0
-            ? {
-                form: form(req),
-                values,
-                errors: Object.fromEntries(err.fields.map((f) => [f.field, f.message])),
-              }
-            : { form: form(req), values, problem: err.message };
+        const state = refusedForm(form(req), (req.body ?? {}) as Record<string, unknown>, err);
         await show(req, res, { form: state, status: err.status });
       }
     };

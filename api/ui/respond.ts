@@ -37,6 +37,13 @@ export const DONE_NOTICES = {
 } as const;
 export type DoneNotice = keyof typeof DONE_NOTICES;
 
+/** The notice a `?done=` names, if it names one. */
+export function doneNotice(query: Record<string, unknown>): string | undefined {
+  return typeof query.done === 'string' && Object.hasOwn(DONE_NOTICES, query.done)
+    ? DONE_NOTICES[query.done as DoneNotice]
+    : undefined;
+}
+
 /** Renders the incident page again with a refused form, with the refusal's HTTP status. */
 export type RenderIncident = (
   req: Request,
@@ -47,8 +54,8 @@ export type RenderIncident = (
 ) => Promise<void>;
 
 /** A same-site page to go back to after an action from a list (the list's own filters). */
-function listReturn(value: unknown): string | undefined {
-  return typeof value === 'string' && /^\/ui\/incidents(\?[A-Za-z0-9=&%._-]{0,400})?$/.test(value)
+export function listReturn(value: unknown): string | undefined {
+  return typeof value === 'string' && /^\/ui\/incidents(\?[A-Za-z0-9=&%+._-]{0,400})?$/.test(value)
     ? value
     : undefined;
 }
@@ -266,7 +273,7 @@ export function respondRoutes(
 }
 
 /** The refused form with what was typed and why, field by field where the refusal names fields. */
-function refusedForm(form: string, body: Record<string, unknown>, err: HttpError): FormState {
+export function refusedForm(form: string, body: Record<string, unknown>, err: HttpError): FormState {
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(body)) {
     if (typeof value === 'string' && name !== '_csrf') values[name] = value;

@@ -49,7 +49,7 @@ import {
   type IncidentSeverity,
   type IncidentStatus,
 } from '../../domain/incident';
-import { DONE_NOTICES, type DoneNotice, respondRoutes } from './respond';
+import { doneNotice, respondRoutes } from './respond';
 import { onCallUiRoutes } from './oncall';
 import { readDevInbox } from '../inbox/store';
 import { approvalIdPattern } from '../../workflows/runbook/ids';
@@ -248,10 +248,7 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
     // After an action from the board: that incident as its workflow has it now, and a notice.
     const query = req.query as Record<string, unknown>;
     const acted = typeof query.acted === 'string' && incidentIdPattern.test(query.acted) ? query.acted : '';
-    const done =
-      typeof query.done === 'string' && Object.hasOwn(DONE_NOTICES, query.done)
-        ? DONE_NOTICES[query.done as DoneNotice]
-        : undefined;
+    const done = doneNotice(query);
     if (acted) {
       const index = incidents.findIndex((i) => i.incidentId === acted);
       if (index >= 0) incidents[index] = await readIncident(deps, acted);
@@ -314,10 +311,7 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
     const decided =
       typeof query.decided === 'string' && approvalIdPattern.test(query.decided) ? query.decided : '';
     const outcome = query.outcome === 'approved' || query.outcome === 'rejected' ? query.outcome : '';
-    const done =
-      typeof query.done === 'string' && Object.hasOwn(DONE_NOTICES, query.done)
-        ? DONE_NOTICES[query.done as DoneNotice]
-        : undefined;
+    const done = doneNotice(query);
     await showIncident(req, res, id, {
       notice: decided && outcome ? `You ${outcome} ${decided}.` : done,
     });
