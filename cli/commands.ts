@@ -2,7 +2,7 @@ import type { Incident, TimelineEntry } from '../domain/incident';
 import type { Postmortem } from '../domain/postmortem';
 import type { ApprovalRequest, RunbookMeta } from '../domain/runbook';
 import { CliError, ExitCode } from './api-client';
-import type { CommandContext } from './context';
+import { type CommandContext, print, str } from './context';
 
 export type { CommandContext } from './context';
 import { ago, pairs, table } from './format';
@@ -10,10 +10,6 @@ import { postmortemIdOf } from '../workflows/postmortem/ids';
 import { incidentIdPattern } from '../workflows/incident/ids';
 import { oncallCommands } from './oncall-commands';
 
-const str = (ctx: CommandContext, name: string): string | undefined => {
-  const v = ctx.flags[name];
-  return typeof v === 'string' ? v : Array.isArray(v) ? v.at(-1) : undefined;
-};
 const list = (ctx: CommandContext, name: string): string[] => {
   const v = ctx.flags[name];
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
@@ -23,9 +19,6 @@ function positional(ctx: CommandContext, index: number, what: string): string {
   if (!v) throw new CliError(`missing ${what}`, ExitCode.usage);
   return v;
 }
-const print = (ctx: CommandContext, value: unknown, human: () => string) =>
-  ctx.out(ctx.json ? `${JSON.stringify(value, null, 2)}\n` : human());
-
 /** Runbook parameters from --params JSON and --param k=v (values parsed as JSON when they are, else strings). */
 function runbookParams(ctx: CommandContext): Record<string, unknown> {
   let params: Record<string, unknown> = {};

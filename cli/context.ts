@@ -10,3 +10,13 @@ export interface CommandContext {
   /** Progress and notices: stderr, so --json output stays clean. */
   info: (text: string) => void;
 }
+
+/** A flag's value (the last one when repeated). */
+export const str = (ctx: CommandContext, name: string): string | undefined => {
+  const v = ctx.flags[name];
+  return typeof v === 'string' ? v : Array.isArray(v) ? v.at(-1) : undefined;
+};
+
+/** Prints `value` as JSON with --json, else what `human` makes of it. */
+export const print = (ctx: CommandContext, value: unknown, human: () => string) =>
+  ctx.out(ctx.json ? `${JSON.stringify(value, null, 2)}\n` : human());

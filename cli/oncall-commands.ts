@@ -1,20 +1,13 @@
 import type { OnCallNow, PersonRef, RuntimeOverride } from '../domain/oncall-overrides';
 import { CliError, ExitCode } from './api-client';
-import type { CommandContext } from './context';
+import { type CommandContext, print, str } from './context';
 import { table } from './format';
 
-const flag = (ctx: CommandContext, name: string): string | undefined => {
-  const v = ctx.flags[name];
-  return typeof v === 'string' ? v : Array.isArray(v) ? v.at(-1) : undefined;
-};
 function required(ctx: CommandContext, name: string, hint: string): string {
-  const v = flag(ctx, name);
+  const v = str(ctx, name);
   if (!v) throw new CliError(`--${name} is required: ${hint}`, ExitCode.usage);
   return v;
 }
-const print = (ctx: CommandContext, value: unknown, human: () => string) =>
-  ctx.out(ctx.json ? `${JSON.stringify(value, null, 2)}\n` : human());
-
 /** `--start 2026-12-24T18:00` as the API wants it: an ISO instant (a time without a zone is local to this machine). */
 function instant(ctx: CommandContext, name: string): string {
   const raw = required(ctx, name, 'an ISO date-time, e.g. 2026-12-24T18:00:00Z');
@@ -25,7 +18,7 @@ function instant(ctx: CommandContext, name: string): string {
 }
 
 async function whoIsOnCall(ctx: CommandContext): Promise<void> {
-  const at = flag(ctx, 'at');
+  const at = str(ctx, 'at');
   const now = await ctx.api.request<OnCallNow>('GET', '/v1/oncall', {
     query: { at: at ? new Date(at).toISOString() : undefined },
   });
@@ -62,8 +55,8 @@ async function whoIsOnCall(ctx: CommandContext): Promise<void> {
 
 async function shifts(ctx: CommandContext): Promise<void> {
   const schedule = required(ctx, 'schedule', 'which schedule');
-  const from = flag(ctx, 'from');
-  const to = flag(ctx, 'to');
+  const from = str(ctx, 'from');
+  const to = str(ctx, 'to');
   const result = await ctx.api.request<{
     shifts: Array<{ person: PersonRef; start: string; end: string; overrideId?: string }>;
   }>('GET', `/v1/schedules/${encodeURIComponent(schedule)}/shifts`, {
@@ -87,7 +80,7 @@ async function override(ctx: CommandContext): Promise<void> {
         personId: required(ctx, 'person', 'who covers'),
         start: instant(ctx, 'start'),
         end: instant(ctx, 'end'),
-        ...(flag(ctx, 'note') ? { note: flag(ctx, 'note') } : {}),
+        ...(str(ctx, 'note') ? { note: str(ctx, 'note') } : {}),
       },
     });
     print(

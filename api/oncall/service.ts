@@ -32,10 +32,14 @@ export function catalogOf(deps: Pick<ApiDeps, 'catalog'>): OnCallCatalog {
   return deps.catalog ?? onCallCatalog;
 }
 
-/** The catalog with the overrides made at run time, as the worker plans pages with it. */
-export async function catalogWithOverrides(
-  deps: Pick<ApiDeps, 'catalog' | 'models'>,
-): Promise<{ catalog: OnCallCatalog; overrides: RuntimeOverride[] }> {
+/** The catalog with the runtime overrides applied, and those overrides: what on-call answers are computed from. */
+export interface OnCallState {
+  catalog: OnCallCatalog;
+  overrides: RuntimeOverride[];
+}
+
+/** The catalog with the overrides made at run time, as the worker plans pages with it (one MongoDB read). */
+export async function catalogWithOverrides(deps: Pick<ApiDeps, 'catalog' | 'models'>): Promise<OnCallState> {
   const overrides = await listRuntimeOverrides(deps.models);
   return { catalog: withRuntimeOverrides(catalogOf(deps), overrides), overrides };
 }
@@ -80,7 +84,16 @@ export async function shiftsOf(
   from: Date,
   to: Date,
 ): Promise<ShiftView[]> {
-  const { catalog, overrides } = await catalogWithOverrides(deps);
+  return shiftsIn(await catalogWithOverrides(deps), scheduleId, from, to);
+}
+
+/** shiftsOf over an on-call state already read. */
+export function shiftsIn(
+  { catalog, overrides }: OnCallState,
+  scheduleId: string,
+  from: Date,
+  to: Date,
+): ShiftView[] {
   const schedule = requireSchedule(catalog, scheduleId);
   return scheduleShifts(schedule, from, to).map((shift) => {
     const override = overrideAt(overrides, scheduleId, shift.personId, Date.parse(shift.start));
@@ -94,7 +107,11 @@ export async function shiftsOf(
 
 /** Who every schedule and every escalation level reaches at `at`. */
 export async function onCallAt(deps: Pick<ApiDeps, 'catalog' | 'models'>, at: Date): Promise<OnCallNow> {
-  const { catalog, overrides } = await catalogWithOverrides(deps);
+  return onCallIn(await catalogWithOverrides(deps), at);
+}
+
+/** onCallAt over an on-call state already read. */
+export function onCallIn({ catalog, overrides }: OnCallState, at: Date): OnCallNow {
   const t = at.getTime();
   const target = (ref: TargetRef): TargetView => {
     if (ref.type === 'person') return { ...ref, people: [personRef(catalog, ref.id)] };
@@ -218,21 +235,18 @@ export async function feedCalendar(
   const now = Date.now();
   const from = window.from ?? new Date(now - FEED_DAYS.before * 86_400_000);
   const to = window.to ?? new Date(now + FEED_DAYS.after * 86_400_000);
-  const catalog = catalogOf(deps);
+  const state = await catalogWithOverrides(deps);
+  const { catalog } = state;
   const schedules =
     feed.kind === 'schedule' ? catalog.schedules.filter((s) => s.id === feed.targetId) : catalog.schedules;
-  const shifts = (
-    await Promise.all(
-      schedules.map(async (schedule) =>
-        (await shiftsOf(deps, schedule.id, from, to)).map((shift) => ({
-          ...shift,
-          scheduleId: schedule.id,
-          scheduleName: schedule.name,
-        })),
-      ),
+  const shifts = schedules
+    .flatMap((schedule) =>
+      shiftsIn(state, schedule.id, from, to).map((shift) => ({
+        ...shift,
+        scheduleId: schedule.id,
+        scheduleName: schedule.name,
+      })),
     )
-  )
-    .flat()
     .filter((shift) => feed.kind === 'schedule' || shift.personId === feed.targetId);
   const person = catalog.people.find((p) => p.id === feed.targetId);
   const name =

@@ -9,10 +9,10 @@ import {
   createFeed,
   createOverride,
   deleteOverride,
-  listOverrides,
-  onCallAt,
+  catalogWithOverrides,
+  onCallIn,
   requireSchedule,
-  shiftsOf,
+  shiftsIn,
 } from '../oncall/service';
 import { refusedForm } from './respond';
 import { type FormState, onCallPage, type PageContext } from './views';
@@ -51,21 +51,20 @@ export function onCallUiRoutes(
   ) => {
     const now = new Date();
     const week = new Date(now.getTime() + 7 * 86_400_000);
-    const catalog = catalogOf(deps);
-    const schedules = await Promise.all(
-      catalog.schedules.map(async (s) => ({
-        id: s.id,
-        timeZone: s.timeZone,
-        shifts: await shiftsOf(deps, s.id, now, week),
-        overrides: (await listOverrides(deps, s.id)).filter((o) => Date.parse(o.end) > now.getTime()),
-      })),
-    );
+    // One read of the overrides serves every schedule on the page.
+    const state = await catalogWithOverrides(deps);
+    const schedules = state.catalog.schedules.map((s) => ({
+      id: s.id,
+      timeZone: s.timeZone,
+      shifts: shiftsIn(state, s.id, now, week),
+      overrides: state.overrides.filter((o) => o.scheduleId === s.id && Date.parse(o.end) > now.getTime()),
+    }));
     page.send(
       res,
       onCallPage(page.context(res), {
-        now: await onCallAt(deps, now),
+        now: onCallIn(state, now),
         schedules,
-        people: catalog.people,
+        people: state.catalog.people,
         ...extra,
       }),
       extra.status,
