@@ -5,6 +5,7 @@ import { ignoredFromAlertMessage, type RunbookMeta } from '../domain/runbook';
 import { metrics, notificationKind } from '../infra/metrics';
 import { checkRunbookParams, paramsFromAlert } from '../infra/runbook-params';
 import type {
+  MajorResponsePlan,
   AlertEvent,
   EscalationPolicySnapshot,
   Incident,
@@ -24,7 +25,7 @@ import { saveRefusedType } from '../domain/incident';
 import { isDocumentRefusal, isDuplicateKeyError } from '../infra/mongo';
 import { optionalIncidentFields, timelineEntryId, toIncidentDocument, type Models } from '../infra/models';
 import { whoIsOnCall } from '../domain/oncall-schedule';
-import type { OnCallCatalog } from '../domain/oncall';
+import { majorResponseSettings, type OnCallCatalog } from '../domain/oncall';
 import { triage } from '../domain/triage';
 import type { TriageRules } from '../domain/triage-types';
 
@@ -111,9 +112,12 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
      * Applies the triage rules and snapshots the escalation policy. Done in an
      * activity so that editing rules never changes a running incident's replay.
      */
-    async triageAlert(
-      event: AlertEvent,
-    ): Promise<{ triage: TriageResult; policy: EscalationPolicySnapshot; warnings: string[] }> {
+    async triageAlert(event: AlertEvent): Promise<{
+      triage: TriageResult;
+      policy: EscalationPolicySnapshot;
+      warnings: string[];
+      response?: MajorResponsePlan;
+    }> {
       const matched = triage(event, deps.triageRules);
       const { runbooks, warnings } = resolveRunbooks(matched.runbooks, event, deps.runbookMetas);
       const result = { ...matched, runbooks, sla: deps.slaTargets[matched.severity] };
@@ -127,7 +131,19 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
         policy = policySnapshot(deps.catalog, fallbackId) ?? noEscalationPolicy();
         warnings.push(`using escalation policy ${policy.id} instead`);
       }
-      return { triage: { ...result, escalationPolicyId: policy.id }, policy, warnings };
+      const settings = result.major ? majorResponseSettings(deps.catalog, result.team, policy.id) : undefined;
+      const response: MajorResponsePlan | undefined = result.major
+        ? {
+            ...(settings?.bridgeUrl ? { bridgeUrl: settings.bridgeUrl } : {}),
+            ...(settings?.bridgeWebhook && !settings.bridgeUrl ? { bridgeWebhook: true } : {}),
+          }
+        : undefined;
+      return {
+        triage: { ...result, escalationPolicyId: policy.id },
+        policy,
+        warnings,
+        ...(response ? { response } : {}),
+      };
     },
 
     /**
@@ -249,7 +265,7 @@ export function planDeliveries(
     // The same person reached through two targets gets one message.
     if (!deliveries.has(deliveryId)) deliveries.set(deliveryId, { ...delivery, deliveryId });
   };
-  const addChannel = (channelId: string, via: string, target: TargetRef) => {
+  const addChannel = (channelId: string, via: string, target: TargetRef, personId?: string) => {
     const channel = catalog.channels.find((c) => c.id === channelId);
     if (!channel) unreachable.push({ target, reason: `channel ${channelId} is not in the catalog` });
     else
@@ -257,6 +273,7 @@ export function planDeliveries(
         channelType: channel.type,
         destination: channel.id,
         label: `${via}${channel.id} (${channel.type})`,
+        ...(personId ? { personId } : {}),
       });
   };
   const addPerson = (personId: string, via: string, target: TargetRef) => {
@@ -270,8 +287,14 @@ export function planDeliveries(
       return;
     }
     if (person.email)
-      add({ channelType: 'email', destination: `person:${person.id}`, label: `${via}${person.id} (email)` });
-    for (const channelId of person.channels ?? []) addChannel(channelId, `${via}${person.id} via `, target);
+      add({
+        channelType: 'email',
+        destination: `person:${person.id}`,
+        label: `${via}${person.id} (email)`,
+        personId: person.id,
+      });
+    for (const channelId of person.channels ?? [])
+      addChannel(channelId, `${via}${person.id} via `, target, person.id);
   };
 
   for (const target of targets) {

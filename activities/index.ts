@@ -1,3 +1,4 @@
+import type { WebClient } from '@slack/web-api';
 import type { DevInbox } from '../infra/dev-inbox';
 import type { Transporter } from 'nodemailer';
 import type { ActionImpl } from './actions';
@@ -24,6 +25,8 @@ export interface ActivityDeps {
   mailFrom: string;
   /** Development only (FIRELINE_DEV_INBOX): pages for channels that are not configured are kept here. */
   devInbox?: DevInbox;
+  /** The Slack app's client (SLACK_BOT_TOKEN). */
+  slack?: WebClient;
   runbookMetas: RunbookMeta[];
   slaTargets: Record<IncidentSeverity, SlaTarget>;
   postmortemReview: { reminderIntervalSeconds: number; remindersBeforeEscalation: number };

@@ -5,7 +5,13 @@ import type { Transporter } from 'nodemailer';
 import type { NotificationContext, PlannedDelivery } from '../domain/incident';
 import { sendJson } from '../infra/http';
 import { metrics } from '../infra/metrics';
-import type { Channel, OnCallCatalog } from '../domain/oncall';
+import { actorName, majorResponseSettings, type Channel, type OnCallCatalog } from '../domain/oncall';
+import type { WebClient } from '@slack/web-api';
+import type { Incident, TimelineEntry } from '../domain/incident';
+import type { Models } from '../infra/models';
+import { createSlackApp, severityEmoji, slackEscape, slackUrl } from './slack-app';
+import { teamsMessage } from './teams-card';
+import { commanderActor } from '../domain/actors';
 
 export interface NotificationDeps {
   catalog: OnCallCatalog;
@@ -20,6 +26,10 @@ export interface NotificationDeps {
   httpTimeoutMs?: number;
   /** Development only: where pages for channels that are not configured go instead of failing. */
   devInbox?: DevInbox;
+  /** The Slack app's Web API client (SLACK_BOT_TOKEN); Slack channels with a `slackChannelId` use it. */
+  slack?: WebClient;
+  /** Where the Slack app keeps its messages' ids; needed with `slack`. */
+  models?: Pick<Models, 'ChatMessage'>;
 }
 
 export interface DeliverInput {
@@ -29,30 +39,10 @@ export interface DeliverInput {
   idempotencyKey: string;
 }
 
-const severityEmoji: Record<string, string> = {
-  SEV1: ':red_circle:',
-  SEV2: ':large_orange_circle:',
-  SEV3: ':large_yellow_circle:',
-  SEV4: ':white_circle:',
-};
-
 export function incidentUrl(publicUrl: string | undefined, incidentId: string): string | undefined {
   return publicUrl
     ? `${publicUrl.replace(/\/$/, '')}/v1/incidents/${encodeURIComponent(incidentId)}`
     : undefined;
-}
-
-/**
- * Slack's three control characters, escaped as its message formatting guide says, so that text
- * from an alert cannot mention (`<!channel>`, `<@U…>`) or make a link of its own.
- */
-export function slackEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** A URL inside Slack's `<url|text>`: its control characters and the separator percent-encoded. */
-function slackUrl(href: string): string {
-  return href.replace(/[<>|]/g, (c) => encodeURIComponent(c)).replace(/&/g, '&amp;');
 }
 
 /**
@@ -85,8 +75,25 @@ export function slackMessage(context: NotificationContext, url: string | undefin
           field('Team', context.team),
           field('Alerts', context.alertCount),
           field('Why', context.reason),
+          ...(context.response
+            ? [
+                field('Commander', context.response.commander ?? 'unclaimed'),
+                field('Responders', context.response.responders.join(', ') || 'none yet'),
+              ]
+            : []),
         ],
       },
+      ...(context.response?.bridgeUrl
+        ? [
+            {
+              type: 'section',
+              text: {
+                type: 'mrkdwn',
+                text: `*Bridge:* <${slackUrl(context.response.bridgeUrl)}|Join the bridge>`,
+              },
+            },
+          ]
+        : []),
       // Slack's limit for a text object is 3,000 characters.
       ...(labels
         ? [{ type: 'context', elements: [{ type: 'plain_text', text: labels.slice(0, 2900), emoji: false }] }]
@@ -139,11 +146,113 @@ async function post(
   return `HTTP ${status}`;
 }
 
+/** The context with actors as people read them: the catalog's names. */
+function withNames(catalog: OnCallCatalog, context: NotificationContext): NotificationContext {
+  if (!context.response) return context;
+  const name = (actor: string) => actorName(catalog, actor);
+  return {
+    ...context,
+    response: {
+      ...context.response,
+      commander: context.response.commander && name(commanderActor(context.response.commander)),
+      responders: context.response.responders.map(name),
+    },
+  };
+}
+
 export function createNotificationActivities(deps: NotificationDeps) {
   const timeoutMs = deps.httpTimeoutMs ?? 10_000;
+  const slackApp =
+    deps.slack && deps.models
+      ? createSlackApp({ slack: deps.slack, catalog: deps.catalog, models: deps.models })
+      : undefined;
   return {
+    /** Brings the incident's chat messages up to date and posts the new entries in their threads. */
+    async syncChatMessages(input: { incident: Incident; entries: TimelineEntry[] }): Promise<void> {
+      if (!slackApp) return;
+      await slackApp.sync(
+        input.incident,
+        input.entries,
+        incidentUrl(deps.publicUrl, input.incident.incidentId),
+      );
+    },
+
+    /**
+     * Asks the team's bridge webhook for a conference bridge for a major
+     * incident. The same idempotency key on every attempt; the answer must be
+     * `{ "url": "https://…" }`.
+     */
+    async createBridge(input: {
+      incidentId: string;
+      title: string;
+      service: string;
+      severity: string;
+      team: string;
+      policyId: string;
+    }): Promise<{ url: string }> {
+      const settings = majorResponseSettings(deps.catalog, input.team, input.policyId);
+      const hook = settings?.bridgeWebhook;
+      if (!hook) {
+        throw ApplicationFailure.nonRetryable(
+          `no bridge webhook is configured for team ${input.team}`,
+          'ChannelNotConfigured',
+        );
+      }
+      const target = deps.secrets[hook.urlEnv];
+      if (!target) {
+        throw ApplicationFailure.nonRetryable(
+          `environment variable ${hook.urlEnv} is not set`,
+          'ChannelNotConfigured',
+        );
+      }
+      const timestamp = new Date().toISOString();
+      const body = JSON.stringify({
+        type: 'incident.bridge.requested',
+        incidentId: input.incidentId,
+        title: input.title,
+        service: input.service,
+        severity: input.severity,
+        team: input.team,
+        incidentUrl: incidentUrl(deps.publicUrl, input.incidentId),
+      });
+      const headers: Record<string, string> = {
+        'Idempotency-Key': `${input.incidentId}:bridge`,
+        'X-Fireline-Timestamp': timestamp,
+      };
+      if (hook.secretEnv) {
+        const secret = deps.secrets[hook.secretEnv];
+        if (!secret) {
+          throw ApplicationFailure.nonRetryable(
+            `environment variable ${hook.secretEnv} is not set`,
+            'ChannelNotConfigured',
+          );
+        }
+        headers['X-Fireline-Signature'] = signWebhook(secret, timestamp, body);
+      }
+      const { text } = await sendJson(
+        target,
+        { headers, body, signal: AbortSignal.timeout(timeoutMs) },
+        { label: 'bridge webhook: ', rejectedType: 'NotificationRejected' },
+      );
+      let url: unknown;
+      try {
+        url = (JSON.parse(text) as { url?: unknown } | null)?.url;
+      } catch {
+        url = undefined;
+      }
+      if (typeof url !== 'string' || !/^https:\/\/[^\s]{1,2000}$/.test(url)) {
+        throw ApplicationFailure.nonRetryable(
+          'the bridge webhook answered without a "url" starting with https://',
+          'NotificationRejected',
+        );
+      }
+      return { url };
+    },
+
     /** Sends one planned notification. Retried by the workflow; the idempotency key is the same on every attempt. */
-    async deliverNotification(input: DeliverInput): Promise<{ detail: string; devInbox?: boolean }> {
+    async deliverNotification(
+      input: DeliverInput,
+    ): Promise<{ detail: string; devInbox?: boolean; chatMessage?: boolean }> {
       try {
         const result = await deliver(input);
         metrics.notifications.inc({
@@ -163,8 +272,14 @@ export function createNotificationActivities(deps: NotificationDeps) {
     if (delivery.channelType === 'email') return deps.mailer ? undefined : 'SMTP_URL';
     const channel = deps.catalog.channels.find((c) => c.id === delivery.destination);
     if (!channel) return undefined;
+    if (channel.type === 'slack') {
+      if (channel.slackChannelId && deps.slack) return undefined;
+      return channel.webhookUrlEnv && deps.secrets[channel.webhookUrlEnv]
+        ? undefined
+        : (channel.webhookUrlEnv ?? 'SLACK_BOT_TOKEN');
+    }
     const needed =
-      channel.type === 'slack'
+      channel.type === 'teams'
         ? [channel.webhookUrlEnv]
         : channel.type === 'webhook'
           ? [channel.urlEnv, ...(channel.secretEnv ? [channel.secretEnv] : [])]
@@ -172,8 +287,11 @@ export function createNotificationActivities(deps: NotificationDeps) {
     return needed.find((name) => !deps.secrets[name]);
   }
 
-  async function deliver(input: DeliverInput): Promise<{ detail: string; devInbox?: boolean }> {
-    const { delivery, context, idempotencyKey } = input;
+  async function deliver(
+    input: DeliverInput,
+  ): Promise<{ detail: string; devInbox?: boolean; chatMessage?: boolean }> {
+    const { delivery, idempotencyKey } = input;
+    const context = withNames(deps.catalog, input.context);
     const url = incidentUrl(deps.publicUrl, context.incidentId);
 
     const missing = deps.devInbox ? missingSetting(delivery) : undefined;
@@ -212,6 +330,13 @@ export function createNotificationActivities(deps: NotificationDeps) {
           `Service: ${context.service}  Team: ${context.team}  Status: ${context.status}`,
           `Severity: ${context.severity}  Priority: ${context.priority}${context.major ? '  MAJOR INCIDENT' : ''}`,
           `Alerts: ${context.alertCount}  Why you: ${context.reason}`,
+          ...(context.response
+            ? [
+                `Bridge: ${context.response.bridgeUrl ?? 'none yet'}`,
+                `Commander: ${context.response.commander ?? 'unclaimed'}`,
+                `Responders: ${context.response.responders.join(', ') || 'none yet'}`,
+              ]
+            : []),
           ...Object.entries(context.labels ?? {}).map(([name, value]) => `Label ${name}: ${value}`),
           ...context.links.map((l) => `${l.text ?? 'Link'}: ${l.href}`),
         ].join('\n'),
@@ -228,8 +353,30 @@ export function createNotificationActivities(deps: NotificationDeps) {
       );
     }
     if (channel.type === 'slack') {
+      if (channel.slackChannelId && slackApp) {
+        // The app's message names people by their Slack mention: it gets the actors, not the names.
+        const detail = await slackApp.page(
+          channel.id,
+          channel.slackChannelId,
+          input.context,
+          idempotencyKey,
+          url,
+        );
+        return { detail, chatMessage: true };
+      }
+      if (!channel.webhookUrlEnv) {
+        throw ApplicationFailure.nonRetryable(
+          `channel ${channel.id}: SLACK_BOT_TOKEN is not set and the channel has no webhookUrlEnv`,
+          'ChannelNotConfigured',
+        );
+      }
       const webhookUrl = requireSecret(deps.secrets, channel.webhookUrlEnv, channel);
       const body = JSON.stringify(slackMessage(context, url));
+      return { detail: await post(webhookUrl, body, { 'Idempotency-Key': idempotencyKey }, timeoutMs) };
+    }
+    if (channel.type === 'teams') {
+      const webhookUrl = requireSecret(deps.secrets, channel.webhookUrlEnv, channel);
+      const body = JSON.stringify(teamsMessage(context, url));
       return { detail: await post(webhookUrl, body, { 'Idempotency-Key': idempotencyKey }, timeoutMs) };
     }
     if (channel.type === 'webhook') {

@@ -16,6 +16,7 @@ import { analyticsRoutes } from './analytics/routes';
 import { apiDocsRoutes } from './docs/page';
 import { webUiRoutes } from './ui/routes';
 import { oncallRoutes } from './oncall/routes';
+import { slackRoutes } from './integrations/slack/routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -82,6 +83,8 @@ export function createApp(deps: ApiDeps): Express {
   );
   // Before the body is parsed and before any key is checked: unauthenticated load is bounded too.
   app.use(addressRateLimit(deps.config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE));
+  // Before the JSON parser: Slack's signature is over the raw body.
+  app.use(slackRoutes(deps));
   app.use(express.json({ limit: '1mb' }));
 
   app.use(helmet());

@@ -1,3 +1,4 @@
+import type { WebClient } from '@slack/web-api';
 import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
@@ -20,12 +21,14 @@ export interface ApiDeps {
     | 'TEMPORAL_UI_URL'
     | 'PUBLIC_URL'
   > &
-    Partial<Pick<Config, 'FIRELINE_DEV_INBOX'>>;
+    Partial<Pick<Config, 'FIRELINE_DEV_INBOX' | 'SLACK_SIGNING_SECRET'>>;
   /** PagerDuty-compatible integration keys → service. */
   routingKeys?: Map<string, string>;
   /** The on-call catalog (schedules-as-code); the repo's config/oncall-catalog.ts unless given. */
   catalog?: OnCallCatalog;
   temporal: Client;
+  /** The Slack app's client (SLACK_BOT_TOKEN): ephemeral replies to buttons and commands. */
+  slack?: WebClient;
   mongo: Connection;
   models: Models;
   logger: Logger;

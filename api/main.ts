@@ -4,6 +4,7 @@ import { connectMongo } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
 import { createModels, ensureIndexes } from '../infra/models';
 import { createApp } from './app';
+import { createSlackClient } from '../infra/slack';
 import { close, listen } from './server';
 
 /** API process entry point (`npm run api`): needs TEMPORAL_ADDRESS and MONGODB_URI. */
@@ -21,7 +22,15 @@ async function main(): Promise<void> {
   const models = createModels(mongo);
   await ensureIndexes(models);
   const server = await listen(
-    createApp({ config, temporal, mongo, models, logger, routingKeys: config.FIRELINE_ROUTING_KEYS }),
+    createApp({
+      config,
+      temporal,
+      mongo,
+      models,
+      logger,
+      routingKeys: config.FIRELINE_ROUTING_KEYS,
+      slack: createSlackClient(config),
+    }),
     config.PORT,
   );
   logger.info({ port: config.PORT }, 'API listening');

@@ -118,6 +118,15 @@ export const configSchema = z.object({
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
   SMTP_FROM: z.string().min(3).default('Fireline <fireline@localhost>'),
+  /** The Slack app's bot token (`xoxb-…`, a secret): messages updated in place, with buttons. */
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  /**
+   * The Slack app's signing secret: turns on /v1/integrations/slack/interactions
+   * and /v1/integrations/slack/commands, which check every request's signature with it.
+   */
+  SLACK_SIGNING_SECRET: z.string().min(8, "must be the app's signing secret").optional(),
+  /** Base URL of Slack's Web API; for a proxy, or a local stand-in in tests. */
+  SLACK_API_URL: z.url().default('https://slack.com/api/'),
   /**
    * Development only: a page for a channel whose variable is not set is kept
    * in the development inbox (web UI /ui/inbox, and the terminal) instead of

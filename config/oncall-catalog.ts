@@ -7,7 +7,8 @@ import type { OnCallCatalog } from '../domain/oncall';
  */
 export const onCallCatalog: OnCallCatalog = {
   people: [
-    { id: 'alice', name: 'Alice Example', email: 'alice@example.com' },
+    // slackUserId: the Slack member id of whoever presses the Slack app's buttons.
+    { id: 'alice', name: 'Alice Example', email: 'alice@example.com', slackUserId: 'U0ALICE0001' },
     { id: 'bob', name: 'Bob Example', email: 'bob@example.com' },
     { id: 'carol', name: 'Carol Example', email: 'carol@example.com' },
   ],
@@ -21,6 +22,8 @@ export const onCallCatalog: OnCallCatalog = {
       secretEnv: 'FIRELINE_INCIDENT_WEBHOOK_SECRET',
     },
     { id: 'managers-email', type: 'email', to: ['eng-managers@example.com'] },
+    // Add `slackChannelId: 'C…'` to a Slack channel to use the Slack app (SLACK_BOT_TOKEN) there.
+    { id: 'sre-teams', type: 'teams', webhookUrlEnv: 'FIRELINE_TEAMS_SRE_WEBHOOK_URL' },
   ],
   schedules: [
     {
@@ -51,6 +54,8 @@ export const onCallCatalog: OnCallCatalog = {
       ],
     },
   ],
+  // A major incident's bridge, by escalation policy or team (README: "Responding from chat").
+  responses: [{ team: 'payments', bridgeUrl: 'https://meet.example.com/payments-major-incident' }],
   policies: [
     {
       id: 'sre-default',

@@ -27,3 +27,8 @@ export function isAutomatedActor(actor: string): boolean {
 export function isRunbookActor(actor: string): boolean {
   return actor.startsWith('runbook:');
 }
+
+/** The incident's commander as an actor: `commander` names the person (`alice`), as PATCH and a claim store it. */
+export function commanderActor(commander: string): string {
+  return commander.startsWith('user:') ? commander : userActor(commander);
+}

@@ -152,6 +152,9 @@ export type TimelineType =
   | 'mitigated'
   | 'sla.breached'
   | 'save.failed'
+  | 'response.opened'
+  | 'response.updated'
+  | 'commander.claimed'
   | 'postmortem.started';
 
 export interface TimelineEntry {
@@ -203,10 +206,51 @@ export interface Incident {
   slaBreaches?: SlaBreach[];
   /** Approvals runbooks asked for, pending and decided. */
   approvals: ApprovalRequest[];
+  /** A major incident's response: its bridge and responders (the commander is `commander`). */
+  response?: IncidentResponse;
+  /** Who was paged, level by level (the newest last). */
+  pages?: PageRecord[];
+  /** Catalog ids of the chat channels holding this incident's message (the Slack app), kept up to date. */
+  chatChannels?: string[];
   /** Incremented at every change; saves with a lower version are ignored. */
   version: number;
   /** Number of timeline entries so far. */
   timelineLength: number;
+}
+
+/** What triage found for a major incident's response in the catalog. */
+export interface MajorResponsePlan {
+  /** A fixed bridge (Zoom, Meet, Teams URL). */
+  bridgeUrl?: string;
+  /** The team's webhook creates a bridge. */
+  bridgeWebhook?: boolean;
+}
+
+export interface Responder {
+  /** `user:<person id>`. */
+  actor: string;
+  /** Paged by the escalation, or acted on the incident. */
+  how: 'paged' | 'acted';
+  since: string;
+}
+
+export interface IncidentResponse {
+  openedAt: string;
+  bridgeUrl?: string;
+  /** Why there is no bridge (none configured, the webhook failed). */
+  bridgeProblem?: string;
+  responders: Responder[];
+}
+
+/** One escalation step's pages: what the timeline's notification entries say, in short. */
+export interface PageRecord {
+  /** `level 1 (pass 1 of 2)`, `fallback`. */
+  reason: string;
+  at: string;
+  /** Delivery labels: `schedule sre-primary → alice (email)`. */
+  targets: string[];
+  /** Person ids reached. */
+  people: string[];
 }
 
 /** Everything a notification needs to say about the incident. */
@@ -225,9 +269,13 @@ export interface NotificationContext {
   links: AlertLink[];
   /** Why it is sent: `level 1 (pass 1 of 2)`, `fallback`. */
   reason: string;
+  /** Set on a major incident once its response is opened: names as people read them. */
+  response?: { bridgeUrl?: string; commander?: string; responders: string[] };
+  /** Person ids this page reaches (a Slack message mentions them). */
+  paged?: string[];
 }
 
-export type ChannelType = 'slack' | 'webhook' | 'email';
+export type ChannelType = 'slack' | 'teams' | 'webhook' | 'email';
 
 /** One message to one destination, planned from the escalation targets. */
 export interface PlannedDelivery {
@@ -238,6 +286,8 @@ export interface PlannedDelivery {
   destination: string;
   /** Human-readable: `schedule primary → alice (email)`. */
   label: string;
+  /** The person it reaches, when it reaches one. */
+  personId?: string;
 }
 
 export interface DeliveryOutcome {

@@ -7,13 +7,22 @@ export interface Person {
   email?: string;
   /** Channels that reach this person directly (a Slack DM webhook, a pager webhook). */
   channels?: string[];
+  /** Their Slack member id (`U…`): who presses a button in Slack or types `/incident`. */
+  slackUserId?: string;
 }
 
 /** Where a URL or secret lives: the name of an environment variable, never the value itself. */
 export type EnvVarName = string;
 
+/**
+ * A Slack channel is reached through the Slack app (`slackChannelId`, with
+ * SLACK_BOT_TOKEN set: one message per incident, updated in place, with
+ * buttons) or an incoming webhook (`webhookUrlEnv`: a message per page); with
+ * both, the app is used whenever the token is set.
+ */
 export type Channel =
-  | { id: string; type: 'slack'; webhookUrlEnv: EnvVarName }
+  | { id: string; type: 'slack'; webhookUrlEnv?: EnvVarName; slackChannelId?: string }
+  | { id: string; type: 'teams'; webhookUrlEnv: EnvVarName }
   | { id: string; type: 'webhook'; urlEnv: EnvVarName; secretEnv?: EnvVarName }
   | { id: string; type: 'email'; to: string[] };
 
@@ -54,10 +63,46 @@ export interface EscalationPolicy {
   fallback?: TargetRef[];
 }
 
+/**
+ * How a major incident's response is run for a team or an escalation policy:
+ * a fixed conference bridge (Zoom, Meet, Teams), or one a webhook of the
+ * team's creates (POSTed the incident, it answers `{ "url": "https://…" }`).
+ */
+export interface MajorResponseSettings {
+  /** Matches incidents of this escalation policy (checked before `team`). */
+  policy?: string;
+  /** Matches incidents of this team. */
+  team?: string;
+  bridgeUrl?: string;
+  bridgeWebhook?: { urlEnv: EnvVarName; secretEnv?: EnvVarName };
+}
+
 /** Everything escalation needs to know about who to reach and how. */
 export interface OnCallCatalog {
   people: Person[];
   channels: Channel[];
   schedules: OnCallSchedule[];
   policies: EscalationPolicy[];
+  /** Major incidents' bridges, by policy or team; the first match wins. */
+  responses?: MajorResponseSettings[];
+}
+
+/** The response settings for an incident's policy, else its team. */
+export function majorResponseSettings(
+  catalog: Pick<OnCallCatalog, 'responses'>,
+  team: string,
+  policyId: string,
+): MajorResponseSettings | undefined {
+  const responses = catalog.responses ?? [];
+  return responses.find((r) => r.policy === policyId) ?? responses.find((r) => r.team === team && !r.policy);
+}
+
+/** The person a `user:<id>` actor names, if the catalog has them. */
+export function personOfActor(catalog: Pick<OnCallCatalog, 'people'>, actor: string): Person | undefined {
+  return actor.startsWith('user:') ? catalog.people.find((p) => `user:${p.id}` === actor) : undefined;
+}
+
+/** How an actor is shown to people: a catalog person's name, else the actor itself. */
+export function actorName(catalog: Pick<OnCallCatalog, 'people'>, actor: string): string {
+  return personOfActor(catalog, actor)?.name ?? actor;
 }

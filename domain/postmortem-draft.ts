@@ -1,6 +1,6 @@
 import type { Incident, TimelineEntry } from './incident';
 import type { Postmortem, PostmortemTimelineEntry, Responder } from './postmortem';
-import { isAutomatedActor, isRunbookActor, runbookActor, userActor } from './actors';
+import { commanderActor, isAutomatedActor, isRunbookActor, runbookActor } from './actors';
 
 function secondsBetween(from: string | undefined, to: string | undefined): number | null {
   if (!from || !to) return null;
@@ -39,7 +39,10 @@ export function respondersOf(incident: Incident, entries: TimelineEntry[]): Resp
     if (!roles.has(actor)) roles.set(actor, new Set());
     roles.get(actor)!.add(role);
   };
-  if (incident.commander) add(userActor(incident.commander), 'commander');
+  if (incident.commander) add(commanderActor(incident.commander), 'commander');
+  // Those who acted are named by what they did, below; the response adds who was paged and did not.
+  for (const responder of incident.response?.responders ?? [])
+    if (responder.how === 'paged') add(responder.actor, 'paged');
   add(incident.acknowledgedBy, 'acknowledged');
   add(incident.resolvedBy, 'resolved');
   const byType: Record<string, string> = {
@@ -108,11 +111,20 @@ export function buildPostmortem(
     priority: incident.priority,
     team: incident.team,
     major: incident.major,
+    ...(incident.response
+      ? {
+          response: {
+            openedAt: incident.response.openedAt,
+            ...(incident.response.bridgeUrl ? { bridgeUrl: incident.response.bridgeUrl } : {}),
+            ...(incident.commander ? { commander: commanderActor(incident.commander) } : {}),
+          },
+        }
+      : {}),
     labels: incident.labels,
     annotations: incident.annotations,
     status: 'draft',
     owner: incident.commander
-      ? userActor(incident.commander)
+      ? commanderActor(incident.commander)
       : (incident.acknowledgedBy ?? `team:${incident.team}`),
     times: {
       startedAt: incident.firstAlertAt,

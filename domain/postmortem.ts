@@ -52,6 +52,8 @@ export interface Postmortem {
   priority: Priority;
   team: string;
   major: boolean;
+  /** A major incident's response: its bridge and commander. */
+  response?: { bridgeUrl?: string; commander?: string; openedAt: string };
   /** The incident's labels and annotations, names exactly as the alert sent them. */
   labels: Record<string, string>;
   annotations: Record<string, string>;

@@ -8,11 +8,19 @@ export function anyChannelConfigured(
   config: Pick<Config, 'SMTP_URL'>,
 ): boolean {
   if (config.SMTP_URL) return true;
-  return catalog.channels.some((channel) =>
-    channel.type === 'slack'
-      ? Boolean(env[channel.webhookUrlEnv])
-      : channel.type === 'webhook'
-        ? Boolean(env[channel.urlEnv])
-        : false,
-  );
+  return catalog.channels.some((channel) => {
+    switch (channel.type) {
+      case 'slack':
+        return (
+          Boolean(channel.slackChannelId && env.SLACK_BOT_TOKEN) ||
+          Boolean(channel.webhookUrlEnv && env[channel.webhookUrlEnv])
+        );
+      case 'teams':
+        return Boolean(env[channel.webhookUrlEnv]);
+      case 'webhook':
+        return Boolean(env[channel.urlEnv]);
+      case 'email':
+        return false;
+    }
+  });
 }

@@ -6,6 +6,7 @@ import { loadConfigOrExit, withLoopback } from '../config';
 import { onCallCatalog } from '../config/oncall-catalog';
 import { anyChannelConfigured } from './channels';
 import { DevInbox } from '../infra/dev-inbox';
+import { createSlackClient } from '../infra/slack';
 import { createLogger } from '../infra/logger';
 import { connectMongo } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
@@ -69,11 +70,13 @@ async function main(): Promise<void> {
     const models = createModels(mongo);
     await ensureIndexes(models);
 
+    // One Slack client for the worker and the API of this process.
+    const slack = createSlackClient(effective);
     const { worker, connection } = await createFirelineWorker({
       config: effective,
       models,
       bundlePath: defaultBundlePath(),
-      activityOverrides: devInbox ? { devInbox: new DevInbox(models, printProgress) } : undefined,
+      activityOverrides: { slack, ...(devInbox ? { devInbox: new DevInbox(models, printProgress) } : {}) },
     });
     const workerRun = worker.run();
     cleanups.push(async () => {
@@ -98,6 +101,7 @@ async function main(): Promise<void> {
         models,
         logger,
         routingKeys: config.FIRELINE_ROUTING_KEYS,
+        slack,
       }),
       port,
     );

@@ -9,6 +9,7 @@ import { temporalConnectionOptions } from '../infra/temporal';
 import type { Models } from '../infra/models';
 import { onCallCatalog } from '../config/oncall-catalog';
 import { DevInbox } from '../infra/dev-inbox';
+import { createSlackClient } from '../infra/slack';
 import { runbookMetas } from '../runbooks';
 import { slaTargets } from '../config/sla-targets';
 import { triageRules } from '../config/triage-rules';
@@ -32,6 +33,7 @@ export type WorkerConfig = Partial<Pick<Config, 'WORKER_ROLE'>> &
     | 'POSTMORTEM_REMINDERS_BEFORE_ESCALATION'
     | 'FIRELINE_EGRESS_ALLOW'
   > &
+  Partial<Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_API_URL'>> &
   Partial<Pick<Config, 'FIRELINE_DEV_INBOX'>>;
 
 export interface FirelineWorkerDeps {
@@ -54,6 +56,7 @@ export function defaultActivityDeps(config: WorkerConfig, models: Models): Activ
     mailer: config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined,
     mailFrom: config.SMTP_FROM,
     devInbox: config.FIRELINE_DEV_INBOX ? new DevInbox(models) : undefined,
+    slack: createSlackClient(config),
     actions: defaultActions(),
     egress: new EgressPolicy(config.FIRELINE_EGRESS_ALLOW),
     runbookMetas: runbookMetas(),

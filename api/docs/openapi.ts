@@ -16,7 +16,7 @@ export interface RouteDoc {
   /** A request body that the route accepts; the tests check it validates. */
   example?: unknown;
   /** How the route authenticates when not by an API key with a scope. */
-  auth?: 'none' | 'routing_key' | 'feed_token';
+  auth?: 'none' | 'routing_key' | 'feed_token' | 'slack_signature';
 }
 
 export const routeDocs: Record<string, RouteDoc> = {
@@ -122,6 +122,27 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Incidents',
     summary: 'Escalate to the next level now',
     example: { reason: 'Need the database team' },
+  },
+  'POST /v1/incidents/{id}/commander': {
+    tag: 'Incidents',
+    summary: 'Take the incident commander role',
+    description: 'The caller becomes the commander (an admin key may name `actor`); 409 if they already are.',
+    example: {},
+  },
+  'POST /v1/integrations/slack/interactions': {
+    tag: 'Chat',
+    summary: "The Slack app's interactivity request URL (buttons on incident messages)",
+    description:
+      "Slack's `block_actions` payload, signed with the app's signing secret (`X-Slack-Signature`, " +
+      '`X-Slack-Request-Timestamp` within five minutes); 401 otherwise. Present only with SLACK_SIGNING_SECRET.',
+    auth: 'slack_signature',
+  },
+  'POST /v1/integrations/slack/commands': {
+    tag: 'Chat',
+    summary: "The Slack app's `/incident` slash command",
+    description:
+      'Signed as interactions are; answers an ephemeral message. Present only with SLACK_SIGNING_SECRET.',
+    auth: 'slack_signature',
   },
   'POST /v1/incidents/{id}/notes': {
     tag: 'Incidents',
@@ -274,7 +295,10 @@ const errorResponse = (description: string) => ({
 
 function operationOf(route: CollectedRoute, doc: RouteDoc) {
   const security =
-    doc.auth === 'none' || doc.auth === 'routing_key' || doc.auth === 'feed_token'
+    doc.auth === 'none' ||
+    doc.auth === 'routing_key' ||
+    doc.auth === 'feed_token' ||
+    doc.auth === 'slack_signature'
       ? []
       : route.queryToken
         ? [{ bearerAuth: [] }, { integrationToken: [] }]

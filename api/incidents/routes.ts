@@ -5,6 +5,7 @@ import { incidentSeverities, incidentStatuses } from '../../domain/incident';
 import {
   type IncidentActionInput,
   acknowledgeUpdate,
+  claimCommanderUpdate,
   addNoteUpdate,
   escalateUpdate,
   patchIncidentUpdate,
@@ -168,6 +169,8 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
     escalateUpdate,
     z.object({ actor, reason: z.string().min(1).max(1000).optional() }).strict(),
   );
+  // The caller (or, for an admin key, `actor`) takes the incident commander role.
+  action('post', '/v1/incidents/:id/commander', claimCommanderUpdate, z.object({ actor }).strict());
   action(
     'post',
     '/v1/incidents/:id/notes',

@@ -33,6 +33,16 @@ export function toMarkdown(pm: Postmortem): string {
     '',
     pm.summary,
     '',
+    ...(pm.response
+      ? [
+          '## Major incident response',
+          '',
+          `- Opened: ${pm.response.openedAt}`,
+          `- Bridge: ${pm.response.bridgeUrl ? md(pm.response.bridgeUrl) : 'none'}`,
+          `- Commander: ${pm.response.commander ? md(pm.response.commander) : 'unclaimed'}`,
+          '',
+        ]
+      : []),
     '## Times and metrics',
     '',
     '| | |',
@@ -155,6 +165,16 @@ export function postmortemHtml(pm: Postmortem): SafeHtml {
     </p>
     <h2>Summary</h2>
     <p class="pre">${pm.summary}</p>
+    ${
+      pm.response
+        ? html`<h2>Major incident response</h2>
+            <ul>
+              <li>Opened: ${pm.response.openedAt}</li>
+              <li>Bridge: ${pm.response.bridgeUrl ?? 'none'}</li>
+              <li>Commander: ${pm.response.commander ?? 'unclaimed'}</li>
+            </ul>`
+        : ''
+    }
     <h2>Times and metrics</h2>
     <table>
       ${times.map(([k, v]) => row(k, v))}

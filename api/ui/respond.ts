@@ -9,6 +9,7 @@ import {
   type IncidentActionInput,
   acknowledgeUpdate,
   addNoteUpdate,
+  claimCommanderUpdate,
   escalateUpdate,
   patchIncidentUpdate,
   resolveUpdate,
@@ -34,6 +35,7 @@ export const DONE_NOTICES = {
   edited: 'Your changes are saved.',
   'runbook-started': 'The runbook started: see its run below.',
   'runbook-cancelled': 'The runbook run is being cancelled; its compensations run first.',
+  'commander-claimed': 'You are the incident commander.',
 } as const;
 export type DoneNotice = keyof typeof DONE_NOTICES;
 
@@ -179,6 +181,12 @@ export function respondRoutes(
     update(escalateUpdate, 'escalated', (body) =>
       parse(z.object({ reason: optionalText(FORM_LIMITS.reason) }), body),
     ),
+  );
+  route(
+    'commander',
+    steps.mayWrite,
+    () => 'commander',
+    update(claimCommanderUpdate, 'commander-claimed', () => ({})),
   );
   route(
     'notes',

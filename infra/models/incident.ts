@@ -38,6 +38,9 @@ const incidentFields = {
   runbookRuns: { type: Schema.Types.Mixed, default: [] },
   slaBreaches: { type: Schema.Types.Mixed, default: [] },
   approvals: { type: Schema.Types.Mixed, default: [] },
+  response: { type: Schema.Types.Mixed },
+  pages: { type: Schema.Types.Mixed },
+  chatChannels: { type: [String] },
   version: { type: Number, required: true },
   timelineLength: { type: Number, required: true },
 } as const satisfies Record<

@@ -8,6 +8,7 @@ import { timelineEntryModel } from './timeline-entry';
 import { scheduleOverridesModel } from './schedule-overrides';
 import { calendarFeedModel } from './calendar-feed';
 import { devInboxModel } from './dev-inbox';
+import { chatMessageModel } from './chat-message';
 
 export type { RoundTripCheck } from './round-trip-check';
 export {
@@ -23,6 +24,7 @@ export { timelineEntryId, type TimelineEntryDocument } from './timeline-entry';
 export type { ScheduleOverridesDocument } from './schedule-overrides';
 export type { CalendarFeedDocument } from './calendar-feed';
 export type { DevInboxDocument } from './dev-inbox';
+export { chatMessageId, type ChatMessageDocument } from './chat-message';
 
 /** All mongoose models of Fireline, bound to one connection. */
 export function createModels(connection: Connection) {
@@ -37,6 +39,7 @@ export function createModels(connection: Connection) {
     ScheduleOverrides: scheduleOverridesModel(connection),
     CalendarFeed: calendarFeedModel(connection),
     DevInbox: devInboxModel(connection),
+    ChatMessage: chatMessageModel(connection),
   };
 }
 

@@ -35,6 +35,7 @@ const postmortemSchema = new Schema<PostmortemDocument>(
     priority: { type: String, required: true, enum: priorities },
     team: { type: String, required: true },
     major: { type: Boolean, required: true },
+    response: { type: Schema.Types.Mixed },
     labels: { type: Schema.Types.Mixed, default: [] },
     annotations: { type: Schema.Types.Mixed, default: [] },
     status: { type: String, required: true, enum: postmortemStatuses },

@@ -19,6 +19,8 @@ export class HttpReceiver {
   readonly redirects = new Map<string, string>();
   /** Paths that answer only after this many milliseconds (a slow receiver). */
   readonly delays = new Map<string, number>();
+  /** Paths that answer with this JSON body instead of `ok`. */
+  readonly bodies = new Map<string, unknown>();
   /** Called for every request before it is answered (tests flip `failures` here). */
   onRequest?: (request: ReceivedRequest) => void;
 
@@ -42,6 +44,11 @@ export class HttpReceiver {
           const location = this.redirects.get(path);
           if (location) res.setHeader('location', location);
           res.statusCode = location ? 302 : (this.failures.get(path) ?? 200);
+          if (this.bodies.has(path)) {
+            res.setHeader('content-type', 'application/json');
+            res.end(JSON.stringify(this.bodies.get(path)));
+            return;
+          }
           res.end('ok');
         };
         const delay = this.delays.get(path);

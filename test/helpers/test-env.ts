@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { WebClient } from '@slack/web-api';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import express, { type Express } from 'express';
@@ -51,7 +52,13 @@ export interface TestEnv {
  * MongoDB database of this test file's own so test files do not see each other.
  */
 export async function createTestEnv(
-  options: { mongoUri?: string; temporalAddress?: string; catalog?: OnCallCatalog } = {},
+  options: {
+    mongoUri?: string;
+    temporalAddress?: string;
+    catalog?: OnCallCatalog;
+    /** The Slack app: its signing secret turns the Slack endpoints on; the client answers ephemerally. */
+    slack?: { signingSecret: string; client?: WebClient };
+  } = {},
 ): Promise<TestEnv> {
   installQuietRuntime();
   const suffix = randomUUID().slice(0, 8);
@@ -67,6 +74,7 @@ export async function createTestEnv(
     ROUTING_KEY_RATE_LIMIT_PER_MINUTE: 1_000_000,
     TEMPORAL_ADDRESS: options.temporalAddress ?? baseConfig.TEMPORAL_ADDRESS,
     MONGODB_URI: mongoUri.toString(),
+    SLACK_SIGNING_SECRET: options.slack?.signingSecret,
   };
 
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
@@ -84,6 +92,7 @@ export async function createTestEnv(
     logger,
     routingKeys,
     catalog: options.catalog,
+    slack: options.slack?.client,
   });
   const { token: adminToken } = await createApiKey(models, 'test-admin', ['admin']);
   const app = express();

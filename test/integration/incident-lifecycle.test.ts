@@ -147,6 +147,8 @@ describe('incident lifecycle end to end', () => {
     expect(entries.map((e) => e.type)).toEqual([
       'incident.opened',
       'triage',
+      // A SEV1 is a major incident: its response opens at triage.
+      'response.opened',
       'alert',
       'escalation.level',
       'notification.sent',

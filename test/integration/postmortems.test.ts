@@ -91,6 +91,7 @@ describe('post-mortems and SLAs', () => {
     expect(types.filter((type) => type !== 'alert')).toEqual([
       'incident.opened',
       'triage',
+      'response.opened',
       'escalation.level',
       'notification.sent',
       'notification.sent',

@@ -7,11 +7,14 @@ describe('the stored incident', () => {
       [
         'acknowledgedAt',
         'acknowledgedBy',
+        'chatChannels',
         'commander',
         'mitigatedAt',
+        'pages',
         'resolutionNote',
         'resolvedAt',
         'resolvedBy',
+        'response',
         'snoozedUntil',
       ].sort(),
     );

@@ -22,6 +22,7 @@ describe('planDeliveries', () => {
         channelType: 'webhook',
         destination: 'dave-pager',
         label: 'schedule always-dave → dave via dave-pager (webhook)',
+        personId: 'dave',
       },
       {
         deliveryId: 'r0-l1:slack:team-slack',

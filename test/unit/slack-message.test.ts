@@ -1,5 +1,6 @@
 import type { NotificationContext } from '../../domain/incident';
-import { slackEscape, slackMessage } from '../../activities/notifications';
+import { slackMessage } from '../../activities/notifications';
+import { slackEscape } from '../../activities/slack-app';
 
 const hostile: NotificationContext = {
   incidentId: 'INC-ABCDEF123456',

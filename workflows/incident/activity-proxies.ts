@@ -30,3 +30,20 @@ export const deliveryOptions: ActivityOptions = {
   },
 };
 export const { deliverNotification } = proxyActivities<Activities>(deliveryOptions);
+
+/**
+ * The chat message follows the incident, but a chat service that is down must
+ * not hold anything up: a few attempts, then the next change tries again.
+ */
+export const chatOptions: ActivityOptions = {
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '20 seconds', maximumAttempts: 4 },
+};
+export const { syncChatMessages } = proxyActivities<Activities>(chatOptions);
+
+/** A team's bridge webhook: a few attempts; the response goes on without a bridge if it fails. */
+export const bridgeOptions: ActivityOptions = {
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '10 seconds', maximumAttempts: 3 },
+};
+export const { createBridge } = proxyActivities<Activities>(bridgeOptions);

@@ -14,6 +14,7 @@ import {
   type SnoozeInput,
   acknowledgeUpdate,
   addNoteUpdate,
+  claimCommanderUpdate,
   alertsSignal,
   escalateUpdate,
   incidentQuery,
@@ -22,6 +23,7 @@ import {
   snoozeUpdate,
   startRunbookUpdate,
 } from './messages';
+import { IncidentChat } from './chat';
 import { IncidentNotifier } from './notifier';
 import { openIncident, resumeIncident } from './open';
 import { startPostmortem } from './postmortem';
@@ -47,28 +49,35 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   );
   const escalation = new IncidentEscalation(state, notifier, new IncidentSla(state, notifier));
   const saver = new IncidentSaver(state, input.unsavedResolved);
+  const chat = new IncidentChat(state);
 
   setHandler(alertsSignal, ({ events }) => events.forEach((event) => state.receiveAlert(event)));
   setHandler(runbookEventSignal, (event) => runbooks.onEvent(event));
   setHandler(incidentQuery, () => state.incident);
   const named = (req: IncidentActionInput) => void state.requireNamed(req);
   const openNamed = (req: IncidentActionInput) => void state.requireOpenNamed(req);
-  setHandler(acknowledgeUpdate, ({ actor }) => state.acknowledge(actor), {
+  setHandler(acknowledgeUpdate, ({ actor, via }) => state.acknowledge(actor, via), {
     validator: (req: IncidentActionInput) => state.validateAcknowledge(req),
   });
-  setHandler(resolveUpdate, ({ actor, note }) => state.resolve(actor, note), { validator: openNamed });
-  setHandler(snoozeUpdate, ({ actor, durationSeconds }) => state.snooze(actor, durationSeconds), {
+  setHandler(resolveUpdate, ({ actor, note, via }) => state.resolve(actor, note, via), {
+    validator: openNamed,
+  });
+  setHandler(snoozeUpdate, ({ actor, durationSeconds, via }) => state.snooze(actor, durationSeconds, via), {
     validator: (req: SnoozeInput) => state.validateSnooze(req),
   });
   setHandler(
     escalateUpdate,
-    ({ actor, reason }) =>
+    ({ actor, reason, via }) =>
       state.escalate(
         actor,
-        (from) => `Escalated by ${actor} from level ${from}${reason ? `: ${reason}` : ''}`,
+        (from) =>
+          `Escalated by ${via ? `${actor} (via ${via})` : actor} from level ${from}${reason ? `: ${reason}` : ''}`,
       ),
     { validator: openNamed },
   );
+  setHandler(claimCommanderUpdate, ({ actor, via }) => state.claimCommander(actor, via), {
+    validator: (req: IncidentActionInput) => state.validateClaimCommander(req),
+  });
   setHandler(addNoteUpdate, ({ actor, text }) => state.record('note', actor, text), { validator: named });
   setHandler(patchIncidentUpdate, (req) => state.patch(req), {
     validator: (req: PatchIncidentInput) => state.validatePatch(req),
@@ -88,6 +97,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     runbooks.runAutomatic(state.current.triage.runbooks);
   }
   void saver.runInBackground();
+  void chat.runInBackground();
 
   // Neither running runbooks nor unsaved changes hold this up: both travel to the next run.
   const handOnDue = () => workflowInfo().continueAsNewSuggested && saver.canHandOn();
@@ -97,7 +107,11 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       const { current, unsavedResolved } = saver.handOn();
       await continueAsNew<typeof incidentWorkflow>(
         nextRunInput(input, state.nextIncidentEvents, {
-          carried: { ...current, automaticRunbooks: runbooks.automaticQueue },
+          carried: {
+            ...current,
+            automaticRunbooks: runbooks.automaticQueue,
+            chatBacklog: chat.handOn(),
+          },
           unsavedResolved,
         }),
       );
@@ -106,6 +120,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   }
 
   await runbooks.cancelRunning();
+  await chat.flush();
   await startPostmortem(state);
   await condition(allHandlersFinished);
   // A trigger for the next incident does not wait for MongoDB: the next run saves this one.

@@ -22,7 +22,11 @@ export interface IncidentWorkflowInput {
    * Set when the workflow continued as new: the incident so far, what was not
    * yet saved, and the automatic runbooks still to run after the running one.
    */
-  carried?: UnsavedIncident & { automaticRunbooks?: RunbookInvocation[] };
+  carried?: UnsavedIncident & {
+    automaticRunbooks?: RunbookInvocation[];
+    /** Entries still to post in the chat message's thread. */
+    chatBacklog?: TimelineEntry[];
+  };
   /**
    * Earlier incidents of this key, resolved, whose last save MongoDB has not
    * confirmed: the next run saves them first, so a MongoDB outage never holds

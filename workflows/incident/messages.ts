@@ -20,6 +20,8 @@ export const alertsSignal = defineSignal<[AlertBatch]>('alerts');
 export interface IncidentActionInput {
   incidentId: string;
   actor: string;
+  /** Where the person acted, when not the API or web UI: `Slack`. The timeline says so. */
+  via?: string;
 }
 
 export type AcknowledgeInput = IncidentActionInput;
@@ -54,6 +56,8 @@ export const snoozeUpdate = defineUpdate<Incident, [SnoozeInput]>('snooze');
 export const escalateUpdate = defineUpdate<Incident, [EscalateInput]>('escalate');
 export const addNoteUpdate = defineUpdate<TimelineEntry, [NoteInput]>('addNote');
 export const patchIncidentUpdate = defineUpdate<Incident, [PatchIncidentInput]>('patchIncident');
+/** The actor takes the incident commander role; refused if they hold it already. */
+export const claimCommanderUpdate = defineUpdate<Incident, [IncidentActionInput]>('claimCommander');
 /** Starts a runbook as a child workflow; answers with its run id once it started. */
 export const startRunbookUpdate = defineUpdate<{ runId: string }, [StartRunbookInput]>('startRunbook');
 

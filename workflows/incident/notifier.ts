@@ -1,4 +1,4 @@
-import type { NotificationContext, TargetRef } from '../../domain/incident';
+import type { NotificationContext, PlannedDelivery, TargetRef } from '../../domain/incident';
 import { failureMessage } from '../../domain/failure';
 import { deliverNotification, deliveryOptions, lookups, lookupOptions } from './activity-proxies';
 import { currentTargets } from './escalation-policy';
@@ -34,7 +34,8 @@ export class IncidentNotifier {
         `Cannot notify ${skipped.target.type} ${skipped.target.id}: ${skipped.reason}`,
       );
     }
-    const context = this.context(reason);
+    if (plan.deliveries.length > 0) state.recordPages(reason, plan.deliveries);
+    const context = this.context(reason, plan.deliveries);
     await Promise.all(
       plan.deliveries.map(async (delivery) => {
         const where = { channelType: delivery.channelType, destination: delivery.destination };
@@ -43,6 +44,7 @@ export class IncidentNotifier {
             { ...deliveryOptions, summary: `notify ${delivery.label}` },
             [{ delivery, context, idempotencyKey: `${incidentId}:${delivery.deliveryId}` }],
           );
+          if (outcome.chatMessage) state.addChatChannel(delivery.destination);
           state.record(
             'notification.sent',
             firelineActor,
@@ -69,8 +71,9 @@ export class IncidentNotifier {
     if (targets.length > 0) await this.notify(targets, key, reason);
   }
 
-  private context(reason: string): NotificationContext {
+  private context(reason: string, deliveries: PlannedDelivery[]): NotificationContext {
     const current = this.state.current;
+    const paged = [...new Set(deliveries.flatMap((d) => (d.personId ? [d.personId] : [])))];
     return {
       incidentId: current.incidentId,
       title: current.title,
@@ -84,6 +87,16 @@ export class IncidentNotifier {
       labels: current.labels,
       links: current.links,
       reason,
+      ...(paged.length > 0 ? { paged } : {}),
+      ...(current.response
+        ? {
+            response: {
+              bridgeUrl: current.response.bridgeUrl,
+              commander: current.commander,
+              responders: current.response.responders.map((r) => r.actor),
+            },
+          }
+        : {}),
     };
   }
 }

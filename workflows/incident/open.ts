@@ -2,17 +2,23 @@ import { condition, uuid4, workflowInfo } from '@temporalio/workflow';
 import {
   type AlertEvent,
   type EscalationPolicySnapshot,
+  type MajorResponsePlan,
   type TriageResult,
   noEscalationPolicy,
 } from '../../domain/incident';
 import { failureMessage } from '../../domain/failure';
-import { lookupOptions, lookups } from './activity-proxies';
+import { bridgeOptions, createBridge, lookupOptions, lookups } from './activity-proxies';
 import { freshEscalation } from './escalation-policy';
 import { newIncidentId } from './ids';
 import { type IncidentState, now } from './state';
 import { firelineActor, integrationActor } from '../../domain/actors';
 
-type Triaged = { triage: TriageResult; policy: EscalationPolicySnapshot; warnings: string[] };
+type Triaged = {
+  triage: TriageResult;
+  policy: EscalationPolicySnapshot;
+  warnings: string[];
+  response?: MajorResponsePlan;
+};
 
 /**
  * When triage itself keeps failing, the incident still opens: severity from
@@ -48,7 +54,7 @@ function emergencyTriage(event: AlertEvent, err: unknown): Triaged {
 export async function openIncident(state: IncidentState): Promise<void> {
   await condition(() => state.inbox.some((event) => event.action === 'trigger'));
   const first = state.inbox.find((event) => event.action === 'trigger')!;
-  const { triage, policy, warnings } = await lookups.triageAlert
+  const { triage, policy, warnings, response } = await lookups.triageAlert
     .executeWithOptions({ ...lookupOptions, summary: `triage: ${first.service} ${first.severity}` }, [first])
     .catch((err: unknown) => emergencyTriage(first, err));
   const info = workflowInfo();
@@ -91,8 +97,35 @@ export async function openIncident(state: IncidentState): Promise<void> {
     { ...triage },
   );
   for (const warning of warnings) state.record('triage', firelineActor, `Triage problem: ${warning}`);
+  if (triage.major) openMajorResponse(state, response ?? {});
   state.publish();
   state.drainInbox();
+}
+
+/**
+ * A fixed bridge is there before the first page; one the team's webhook
+ * creates follows in the background (paging does not wait for it), and the
+ * messages sent from then on carry it.
+ */
+function openMajorResponse(state: IncidentState, plan: MajorResponsePlan): void {
+  state.openResponse(plan);
+  if (!plan.bridgeWebhook) return;
+  const current = state.current;
+  void createBridge
+    .executeWithOptions({ ...bridgeOptions, summary: `create bridge for team ${current.team}` }, [
+      {
+        incidentId: current.incidentId,
+        title: current.title,
+        service: current.service,
+        severity: current.severity,
+        team: current.team,
+        policyId: current.escalation.policy.id,
+      },
+    ])
+    .then(
+      ({ url }) => state.setBridge({ url }),
+      (err: unknown) => state.setBridge({ problem: `the bridge webhook failed: ${failureMessage(err)}` }),
+    );
 }
 
 /** Continued as new: the run id changes; the incident keeps its id and goes on where it was. */

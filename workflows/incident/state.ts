@@ -3,13 +3,28 @@ import type {
   AlertEvent,
   Incident,
   IncidentStatus,
+  MajorResponsePlan,
+  PlannedDelivery,
   TimelineEntry,
   TimelineType,
 } from '../../domain/incident';
+import { chatThreadTypes, maxChatBacklog, updatesChatMessage } from '../../domain/chat';
 import { searchAttributes } from '../search-attributes';
 import { advanceEscalation, freshEscalation } from './escalation-policy';
 import type { UnknownOutcome } from '../../domain/runbook';
 import type { IncidentActionInput, PatchIncidentInput, SnoozeInput } from './messages';
+
+/** `user:dave` or `user:dave (via Slack)`: how an action names who did it and from where. */
+function by(actor: string, via?: string): string {
+  return via ? `${actor} (via ${via})` : actor;
+}
+
+const maxPages = 20;
+
+/** The commander as PATCH stores it: the person (`dave`), not the actor (`user:dave`). */
+function commanderOf(actor: string): string {
+  return actor.startsWith('user:') ? actor.slice('user:'.length) : actor;
+}
 import type { IncidentWorkflowInput } from './input';
 import { firelineActor, integrationActor } from '../../domain/actors';
 
@@ -36,11 +51,17 @@ export class IncidentState {
    * restart the escalation's timer.
    */
   transitions = 0;
+  /** Counts changes the chat message shows: what the chat waits for. */
+  chatRevision = 0;
+  /** Entries for the chat message's thread, not yet posted. */
+  readonly chatBacklog: TimelineEntry[];
 
   constructor(input: IncidentWorkflowInput) {
     this.incident = input.carried?.incident;
     this.unsaved = [...(input.carried?.unsavedTimeline ?? [])];
     this.inbox = [...(input.pendingEvents ?? [])];
+    this.chatBacklog = [...(input.carried?.chatBacklog ?? [])];
+    if (this.chatBacklog.length > 0) this.chatRevision += 1;
   }
 
   get current(): Incident {
@@ -86,6 +107,11 @@ export class IncidentState {
     if (!(req.durationSeconds > 0)) throw new Error('durationSeconds must be positive');
   }
 
+  validateClaimCommander(req: IncidentActionInput): void {
+    if (this.requireOpenNamed(req).commander === commanderOf(req.actor))
+      throw new Error(`${req.actor} is already the incident commander`);
+  }
+
   validatePatch(req: PatchIncidentInput): void {
     this.requireNamed(req);
     if (req.severity === undefined && req.title === undefined && req.commander === undefined)
@@ -106,7 +132,103 @@ export class IncidentState {
     };
     this.unsaved.push(entry);
     this.touch();
+    if (current.response && actor.startsWith('user:')) this.addResponder(actor, 'acted');
+    if (updatesChatMessage(type)) this.chatRevision += 1;
+    if (chatThreadTypes.has(type) && (current.chatChannels?.length ?? 0) > 0) {
+      this.chatBacklog.push(entry);
+      if (this.chatBacklog.length > maxChatBacklog) this.chatBacklog.shift();
+    }
     return entry;
+  }
+
+  private addResponder(actor: string, how: 'paged' | 'acted'): void {
+    const responders = this.current.response!.responders;
+    const known = responders.find((r) => r.actor === actor);
+    if (!known) responders.push({ actor, how, since: now() });
+    // Someone paged who then acts is responding.
+    else if (known.how === 'paged' && how === 'acted') known.how = 'acted';
+    else return;
+    this.chatRevision += 1;
+  }
+
+  /** A chat channel now holds the incident's message, which follows the incident from here on. */
+  addChatChannel(channelId: string): void {
+    const current = this.current;
+    const channels = (current.chatChannels ??= []);
+    if (channels.includes(channelId)) return;
+    channels.push(channelId);
+    this.chatRevision += 1;
+    this.touch();
+  }
+
+  /** What one escalation step paged, for the incident's message and the response's responders. */
+  recordPages(reason: string, deliveries: PlannedDelivery[]): void {
+    const current = this.current;
+    const people = [...new Set(deliveries.flatMap((d) => (d.personId ? [d.personId] : [])))];
+    const pages = (current.pages ??= []);
+    pages.push({ reason, at: now(), targets: deliveries.map((d) => d.label), people });
+    if (pages.length > maxPages) pages.splice(0, pages.length - maxPages);
+    if (current.response) for (const id of people) this.addResponder(`user:${id}`, 'paged');
+    this.touch();
+  }
+
+  /**
+   * Triage marked the incident major: the response opens with the bridge the
+   * catalog names (or one a webhook is creating), a commander role to claim,
+   * and the responders (who is paged, who acts).
+   */
+  openResponse(plan: MajorResponsePlan): void {
+    const current = this.current;
+    current.response = {
+      openedAt: now(),
+      ...(plan.bridgeUrl ? { bridgeUrl: plan.bridgeUrl } : {}),
+      ...(!plan.bridgeUrl && !plan.bridgeWebhook
+        ? { bridgeProblem: `no bridge is configured for team ${current.team}` }
+        : {}),
+      responders: [],
+    };
+    const bridge = plan.bridgeUrl
+      ? `bridge ${plan.bridgeUrl}`
+      : plan.bridgeWebhook
+        ? 'a bridge is being created'
+        : `no bridge configured for team ${current.team}`;
+    this.record(
+      'response.opened',
+      firelineActor,
+      `Major incident response opened: ${bridge}; the incident commander role is open to claim`,
+      { ...(plan.bridgeUrl ? { bridgeUrl: plan.bridgeUrl } : {}) },
+    );
+  }
+
+  /** The bridge the team's webhook created, or why there is none. */
+  setBridge(outcome: { url: string } | { problem: string }): void {
+    const response = this.current.response;
+    if (!response) return;
+    if ('url' in outcome) {
+      response.bridgeUrl = outcome.url;
+      response.bridgeProblem = undefined;
+      this.record('response.updated', firelineActor, `Bridge created: ${outcome.url}`, {
+        bridgeUrl: outcome.url,
+      });
+    } else {
+      response.bridgeProblem = outcome.problem;
+      this.record('response.updated', firelineActor, `No bridge: ${outcome.problem}`);
+    }
+  }
+
+  /** Someone takes the incident commander role (from the API, the web UI or chat). */
+  claimCommander(actor: string, via?: string): Incident {
+    const current = this.requireOpen();
+    const previous = current.commander;
+    current.commander = commanderOf(actor);
+    this.record(
+      'commander.claimed',
+      actor,
+      `${by(actor, via)} is the incident commander${previous ? ` (was ${previous})` : ''}`,
+      { commander: current.commander, ...(previous ? { previous } : {}), ...(via ? { via } : {}) },
+    );
+    this.publish();
+    return current;
   }
 
   /** A change that is saved but has no timeline entry of its own. */
@@ -147,18 +269,19 @@ export class IncidentState {
     return current;
   }
 
-  acknowledge(actor: string): Incident {
+  acknowledge(actor: string, via?: string): Incident {
     const current = this.requireOpen();
     current.acknowledgedAt = now();
     current.acknowledgedBy = actor;
     return this.transition('acknowledged', {
       type: 'acknowledged',
       actor,
-      message: `Acknowledged by ${actor}; escalation stopped`,
+      message: `Acknowledged by ${by(actor, via)}; escalation stopped`,
+      ...(via ? { data: { via } } : {}),
     });
   }
 
-  resolve(actor: string, note?: string): Incident {
+  resolve(actor: string, note?: string, via?: string): Incident {
     const current = this.requireOpen();
     current.resolvedAt = now();
     current.resolvedBy = actor;
@@ -166,18 +289,19 @@ export class IncidentState {
     return this.transition('resolved', {
       type: 'resolved',
       actor,
-      message: note ? `Resolved by ${actor}: ${note}` : `Resolved by ${actor}`,
+      message: note ? `Resolved by ${by(actor, via)}: ${note}` : `Resolved by ${by(actor, via)}`,
+      ...(via ? { data: { via } } : {}),
     });
   }
 
-  snooze(actor: string, durationSeconds: number): Incident {
+  snooze(actor: string, durationSeconds: number, via?: string): Incident {
     const current = this.requireOpen();
     current.snoozedUntil = new Date(Date.now() + durationSeconds * 1000).toISOString();
     return this.transition('snoozed', {
       type: 'snoozed',
       actor,
-      message: `Snoozed by ${actor} until ${current.snoozedUntil}`,
-      data: { durationSeconds },
+      message: `Snoozed by ${by(actor, via)} until ${current.snoozedUntil}`,
+      data: { durationSeconds, ...(via ? { via } : {}) },
     });
   }
 

@@ -126,6 +126,7 @@ function respondForms(parts: FormParts): SafeHtml {
       textField(parts, 'escalate', 'reason', 'Reason (optional)', { maxLength: FORM_LIMITS.reason }),
       'reject',
     )}
+    ${i.response ? actionForm(parts, 'commander', 'commander', 'Claim commander', '') : ''}
   </div>`;
 }
 

@@ -42,9 +42,31 @@ export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
         : ''
     }
     ${
-      i.commander
+      i.commander || i.response
         ? html`<dt>Commander</dt>
-            <dd>${i.commander}</dd>`
+            <dd>${i.commander ?? 'unclaimed'}</dd>`
+        : ''
+    }
+    ${
+      i.response
+        ? html`<dt>Bridge</dt>
+            <dd>
+              ${
+                i.response.bridgeUrl && externalHref(i.response.bridgeUrl)
+                  ? html`<a href="${externalHref(i.response.bridgeUrl)}" rel="noopener noreferrer"
+                      >Join the bridge</a
+                    >`
+                  : (i.response.bridgeProblem ?? 'being created')
+              }
+            </dd>
+            <dt>Responders</dt>
+            <dd>
+              ${
+                i.response.responders.length
+                  ? i.response.responders.map((r) => html`${r.actor}${r.how === 'paged' ? ' (paged)' : ''}. `)
+                  : 'none yet'
+              }
+            </dd>`
         : ''
     }
     <dt>Opened</dt>

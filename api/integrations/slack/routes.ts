@@ -1,0 +1,166 @@
+import express, { Router, type Request, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { ApiDeps } from '../../deps';
+import { HttpError, ValidationError, fieldErrorsFrom } from '../../errors';
+import { slackSignatureProblem } from './signature';
+import {
+  parseSlackAction,
+  personOfSlackUser,
+  runSlackAction,
+  runSlashCommand,
+  unknownSlackUserText,
+} from './service';
+
+/** Slack waits three seconds for an answer; what takes longer goes on and reports by ephemeral message. */
+const answerWithinMs = 2_500;
+
+const blockActionsPayload = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({ id: z.string().min(1).max(64) }),
+  channel: z.object({ id: z.string().min(1).max(64) }).optional(),
+  container: z.object({ channel_id: z.string().max(64).optional() }).optional(),
+  actions: z
+    .array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional() }))
+    .min(1),
+});
+
+const slashCommandBody = z.object({
+  command: z.string().min(1).max(64),
+  text: z.string().max(4000).default(''),
+  user_id: z.string().min(1).max(64),
+  channel_id: z.string().max(64).optional(),
+});
+
+/**
+ * Checks Slack's signature over the raw body: anything else is 401 and nothing
+ * is done. Without a signing secret the endpoints do not exist (404).
+ */
+function verifiedBySlack(signingSecret: string | undefined): RequestHandler {
+  return (req, _res, next) => {
+    if (!signingSecret) {
+      next('router');
+      return;
+    }
+    const problem = slackSignatureProblem({
+      signingSecret,
+      timestamp: req.header('x-slack-request-timestamp'),
+      signature: req.header('x-slack-signature'),
+      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      nowSeconds: Math.floor(Date.now() / 1000),
+    });
+    if (problem) next(new HttpError(401, 'unauthorized', `Not a request from Slack: ${problem}`));
+    else next();
+  };
+}
+
+function formOf(req: Request): URLSearchParams {
+  return new URLSearchParams((req.body as Buffer).toString('utf8'));
+}
+
+/** Waits for `work` at most until Slack's deadline; the work goes on after that. */
+async function withinSlackDeadline(work: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, answerWithinMs)))]);
+  clearTimeout(timer);
+}
+
+/** What a refusal tells the person: the API's reason for a 4xx, a plain apology otherwise. */
+function refusalText(err: unknown): string {
+  if (err instanceof HttpError && err.status < 500) return `Not done: ${err.message}`;
+  return 'Fireline could not do that just now; try again, or use the web UI.';
+}
+
+/**
+ * The Slack app's endpoints: interactivity (the buttons on incident messages)
+ * and the `/incident` slash command. Mounted only with SLACK_SIGNING_SECRET
+ * (404 otherwise); every request must carry Slack's signature.
+ */
+export function slackRoutes(deps: ApiDeps): Router {
+  const router = Router();
+  const signingSecret = deps.config.SLACK_SIGNING_SECRET;
+  const parseRaw = express.raw({ type: () => true, limit: '1mb' });
+  // The body is read only when the endpoints exist.
+  const rawBody: RequestHandler = (req, res, next) =>
+    signingSecret ? parseRaw(req, res, next) : next('router');
+  const verify = verifiedBySlack(signingSecret);
+
+  const tell = async (channel: string | undefined, user: string, text: string) => {
+    if (!deps.slack || !channel) {
+      deps.logger.info({ slackUser: user }, `Slack reply not sent (no bot token or channel): ${text}`);
+      return;
+    }
+    try {
+      await deps.slack.chat.postEphemeral({ channel, user, text });
+    } catch (err) {
+      deps.logger.warn({ err, slackUser: user }, 'Slack ephemeral reply failed');
+    }
+  };
+
+  router.post('/v1/integrations/slack/interactions', rawBody, verify, async (req, res, next) => {
+    try {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(formOf(req).get('payload') ?? '');
+      } catch {
+        throw new ValidationError([{ field: 'body.payload', message: 'must be the JSON Slack sends' }]);
+      }
+      const parsed = blockActionsPayload.safeParse(payload);
+      if (!parsed.success) throw new ValidationError(fieldErrorsFrom(parsed.error, 'body.payload'));
+      const { user, actions } = parsed.data;
+      const channel = parsed.data.channel?.id ?? parsed.data.container?.channel_id;
+      const person = personOfSlackUser(deps, user.id);
+      const pressed = parseSlackAction(actions[0]!.action_id, actions[0]!.value);
+      if ('problem' in pressed) throw new HttpError(400, 'validation_failed', pressed.problem);
+      if (!person) {
+        await tell(channel, user.id, unknownSlackUserText(user.id));
+        res.status(200).end();
+        return;
+      }
+      const work = runSlackAction(deps, person, pressed.action, pressed.value).then(
+        (done) => deps.logger.info({ person: person.id, action: pressed.action }, done),
+        (err: unknown) => {
+          if (!(err instanceof HttpError)) deps.logger.error({ err }, 'Slack action failed');
+          return tell(channel, user.id, refusalText(err));
+        },
+      );
+      await withinSlackDeadline(work);
+      // The message itself shows the outcome: the workflow updates it in place.
+      res.status(200).end();
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post('/v1/integrations/slack/commands', rawBody, verify, async (req, res, next) => {
+    try {
+      const parsed = slashCommandBody.safeParse(Object.fromEntries(formOf(req)));
+      if (!parsed.success) throw new ValidationError(fieldErrorsFrom(parsed.error, 'body'));
+      const { user_id: userId, text, channel_id: channel } = parsed.data;
+      const person = personOfSlackUser(deps, userId);
+      if (!person) {
+        res.json({ response_type: 'ephemeral', text: unknownSlackUserText(userId) });
+        return;
+      }
+      let answer: string | undefined;
+      const work = runSlashCommand(deps, person, text).then(
+        (reply) => {
+          answer = reply;
+        },
+        (err: unknown) => {
+          if (!(err instanceof HttpError)) deps.logger.error({ err }, 'Slack command failed');
+          answer = refusalText(err);
+        },
+      );
+      await withinSlackDeadline(work);
+      if (answer === undefined) {
+        // Slow: say so now, and the answer follows as an ephemeral message.
+        void work.then(() => tell(channel, userId, answer!));
+        answer = 'Working on it: the answer follows here in a moment.';
+      }
+      res.json({ response_type: 'ephemeral', text: answer });
+    } catch (err) {
+      next(err);
+    }
+  });
+  return router;
+}
