@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { Logger } from '../infra/logger';
 import type { Models } from '../infra/models';
 import type { OnCallCatalog } from '../domain/oncall';
+import type { GroupingRules } from '../domain/grouping';
 
 /** What the API needs from the process that hosts it; tests pass their own. */
 export interface ApiDeps {
@@ -26,6 +27,8 @@ export interface ApiDeps {
   routingKeys?: Map<string, string>;
   /** The on-call catalog (schedules-as-code); the repo's config/oncall-catalog.ts unless given. */
   catalog?: OnCallCatalog;
+  /** Which alerts share an incident; the repo's config/grouping-rules.ts unless given. */
+  groupingRules?: GroupingRules;
   temporal: Client;
   /** The Slack app's client (SLACK_BOT_TOKEN): ephemeral replies to buttons and commands. */
   slack?: WebClient;

@@ -4,11 +4,16 @@ import { connectMongo } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
 import { createModels, ensureIndexes } from '../infra/models';
 import { createApp } from './app';
+import type { ApiDeps } from './deps';
 import { createSlackClient } from '../infra/slack';
 import { close, listen } from './server';
 
-/** API process entry point (`npm run api`): needs TEMPORAL_ADDRESS and MONGODB_URI. */
-async function main(): Promise<void> {
+/**
+ * Runs an API process until SIGINT or SIGTERM: needs TEMPORAL_ADDRESS and
+ * MONGODB_URI. `overrides` replace parts of its dependencies (the benchmark's
+ * API process passes its own grouping rules).
+ */
+export async function runApiProcess(overrides: Partial<Pick<ApiDeps, 'groupingRules'>> = {}): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'fireline-api' });
   if (!config.TEMPORAL_ADDRESS || !config.MONGODB_URI) {
@@ -30,6 +35,7 @@ async function main(): Promise<void> {
       logger,
       routingKeys: config.FIRELINE_ROUTING_KEYS,
       slack: createSlackClient(config),
+      ...overrides,
     }),
     config.PORT,
   );
@@ -54,7 +60,14 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`fireline api: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+/** The entry point (`npm run api`). */
+export function runApiMain(overrides: Partial<Pick<ApiDeps, 'groupingRules'>> = {}): void {
+  runApiProcess(overrides).catch((err: unknown) => {
+    process.stderr.write(
+      `fireline api: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  });
+}
+
+if (require.main === module) runApiMain();

@@ -1,3 +1,4 @@
+import type { GroupingRules } from '../domain/grouping';
 import type { OnCallCatalog } from '../domain/oncall';
 import type { TriageRules } from '../domain/triage-types';
 
@@ -51,6 +52,15 @@ export function benchCatalog(): OnCallCatalog {
         repeat: 0,
         fallback: [],
       },
+    ],
+  };
+}
+
+/** `bench-grouped` alerts join one incident per value of their `storm` label, whatever their dedup key. */
+export function benchGroupingRules(): GroupingRules {
+  return {
+    rules: [
+      { id: 'bench-storm-label', match: { service: 'bench-grouped' }, by: ['service', 'labels.storm'] },
     ],
   };
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createPostmortemActivities } from '../activities/postmortems';
 import { createApiKey } from '../infra/api-keys';
-import { incidentWorkflowId } from '../workflows/incident/ids';
+import { groupedIncidentWorkflowId, incidentWorkflowId } from '../workflows/incident/ids';
 import { incidentQuery } from '../workflows/incident/messages';
 import { LOOPBACK_EGRESS, loadConfig } from '../config';
 import { connectMongo } from '../infra/mongo';
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   try {
     // API process, with an admin key for the load generator.
     const apiPort = await freePort();
-    processes.api = spawn(process.execPath, [path.join(root, 'dist', 'api', 'main.js')], {
+    processes.api = spawn(process.execPath, [path.join(root, 'dist', 'bench', 'api.js')], {
       env: { ...childEnv, PORT: String(apiPort) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -190,8 +190,14 @@ async function main(): Promise<void> {
       });
       return { status: res.status, json: (await res.json()) as Record<string, unknown> };
     };
-    const alert = (service: string, dedupKey: string) =>
-      post('/v1/alerts', { service, summary: `${service} benchmark alert`, severity: 'warning', dedupKey });
+    const alert = (service: string, dedupKey: string, labels: Record<string, string> = {}) =>
+      post('/v1/alerts', {
+        service,
+        summary: `${service} benchmark alert`,
+        severity: 'warning',
+        dedupKey,
+        labels,
+      });
 
     // --- Worker cold start: an alert waits in the queue before the worker exists.
     log('worker cold start (pre-built bundle)');
@@ -510,6 +516,60 @@ async function main(): Promise<void> {
     section('Duplicate storm', [
       `- ${STORM_ALERTS} alerts for ${stormKeys} keys sent by ${CONCURRENCY * 2} concurrent senders: all answered in ${stormSeconds.toFixed(1)} s (**${(stormAccepted / stormSeconds).toFixed(0)} alerts/s**), ${stormAccepted} accepted, ${stormFailed} failed`,
       `- **${stormIncidents} incidents**${stormRuns > stormIncidents ? ` (${stormRuns} workflow runs: an incident continues as new as its history grows)` : ''}, ${stormFolded} alerts folded into them (loss: ${stormAccepted - stormFolded}), all counted by the workflows ${((stormCatchUp ?? Number.NaN) / 1000).toFixed(1)} s after the last answer`,
+    ]);
+
+    // --- Grouped storm: many dedup keys, one grouping rule folding them into a few incidents.
+    const groupedKeys = 500;
+    const groupedIncidents = 5;
+    log(
+      `grouped storm: ${STORM_ALERTS} alerts under ${groupedKeys} dedup keys, grouped into ${groupedIncidents} incidents, concurrency ${CONCURRENCY * 2}`,
+    );
+    let groupedNext = 0;
+    let groupedAccepted = 0;
+    let groupedFailed = 0;
+    const groupedStart = Date.now();
+    await closedLoop(
+      CONCURRENCY * 2,
+      () => groupedNext >= STORM_ALERTS,
+      async () => {
+        const i = groupedNext++;
+        if (i >= STORM_ALERTS) return;
+        const key = i % groupedKeys;
+        const res = await alert('bench-grouped', `g${key}`, { storm: `s${key % groupedIncidents}` }).catch(
+          () => ({
+            status: 0,
+          }),
+        );
+        if (res.status === 202) groupedAccepted += 1;
+        else groupedFailed += 1;
+      },
+    );
+    const groupedSeconds = (Date.now() - groupedStart) / 1000;
+    const groupedState = async () => {
+      let alerts = 0;
+      let listed = 0;
+      for (let k = 0; k < groupedIncidents; k++) {
+        const state = await client.workflow
+          .getHandle(groupedIncidentWorkflowId('bench-storm-label', ['bench-grouped', `s${k}`]))
+          .query(incidentQuery);
+        alerts += state?.alertCount ?? 0;
+        listed += state?.alerts?.length ?? 0;
+      }
+      return { alerts, listed };
+    };
+    let grouped = { alerts: 0, listed: 0 };
+    const groupedCatchUp = await catchUp(
+      async () => (grouped = await groupedState()).alerts >= groupedAccepted,
+      120_000,
+    );
+    const groupedWorkflowIds = new Set<string>();
+    for await (const run of client.workflow.list({
+      query: `WorkflowType = 'incidentWorkflow' AND FirelineService = 'bench-grouped'`,
+    }))
+      groupedWorkflowIds.add(run.workflowId);
+    section('Grouped storm', [
+      `- ${STORM_ALERTS} alerts under ${groupedKeys} dedup keys, one grouping rule (by a label with ${groupedIncidents} values), ${CONCURRENCY * 2} concurrent senders: all answered in ${groupedSeconds.toFixed(1)} s (**${(groupedAccepted / groupedSeconds).toFixed(0)} alerts/s**), ${groupedAccepted} accepted, ${groupedFailed} failed`,
+      `- **${groupedWorkflowIds.size} incidents** (target ${groupedIncidents}), ${grouped.alerts} alerts counted by them (loss: ${groupedAccepted - grouped.alerts}), listing ${grouped.listed} distinct alerts (dedup keys: ${groupedKeys}), ${((groupedCatchUp ?? Number.NaN) / 1000).toFixed(1)} s after the last answer`,
     ]);
 
     const rawNew = await sustained('raw Temporal, new workflows', async (i) => {

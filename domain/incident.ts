@@ -43,6 +43,31 @@ export interface AlertEvent {
   occurredAt: string;
   /** When Fireline received it. */
   receivedAt: string;
+  /** Set by the API from the grouping rules: the group whose incident the event joins. */
+  grouping?: AlertGrouping;
+}
+
+/** How an alert was grouped, carried on the event to its incident (the API sets it from the rules, never from the sender). */
+export interface AlertGrouping {
+  ruleId: string;
+  /** The grouped fields' values, in the rule's order. */
+  values: string[];
+  resolve: 'all-resolved' | 'manual';
+}
+
+/** One alert of an incident (one dedup key): how often it fired, and whether it still fires. */
+export interface IncidentAlert {
+  dedupKey: string;
+  summary: string;
+  severity: AlertSeverity;
+  integration: Integration;
+  source?: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  /** Triggers received for it. */
+  count: number;
+  state: 'firing' | 'resolved';
+  resolvedAt?: string;
 }
 
 /** The failure type of a save MongoDB refused: retrying the same document cannot succeed. */
@@ -129,6 +154,7 @@ export interface EscalationState {
 
 export type TimelineType =
   | 'alert'
+  | 'alert.resolved'
   | 'incident.opened'
   | 'triage'
   | 'notification.sent'
@@ -208,6 +234,13 @@ export interface Incident {
   approvals: ApprovalRequest[];
   /** A major incident's response: its bridge and responders (the commander is `commander`). */
   response?: IncidentResponse;
+  /**
+   * The incident's alerts, one per dedup key (absent on incidents opened
+   * before alerts were kept). A grouping rule brings several.
+   */
+  alerts?: IncidentAlert[];
+  /** The grouping rule that folds alerts into this incident, if one does. */
+  grouping?: AlertGrouping;
   /** Who was paged, level by level (the newest last). */
   pages?: PageRecord[];
   /** Catalog ids of the chat channels holding this incident's message (the Slack app), kept up to date. */

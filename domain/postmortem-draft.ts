@@ -111,6 +111,7 @@ export function buildPostmortem(
     priority: incident.priority,
     team: incident.team,
     major: incident.major,
+    ...(incident.alerts?.length ? { alerts: incident.alerts } : {}),
     ...(incident.response
       ? {
           response: {

@@ -1,5 +1,5 @@
 // Post-mortem types shared by the workflow, activities and the API (JSON-safe).
-import type { IncidentSeverity, Priority, RunbookRunSummary, SlaBreach } from './incident';
+import type { IncidentAlert, IncidentSeverity, Priority, RunbookRunSummary, SlaBreach } from './incident';
 
 export const postmortemStatuses = ['draft', 'in-review', 'published'] as const;
 export type PostmortemStatus = (typeof postmortemStatuses)[number];
@@ -52,6 +52,8 @@ export interface Postmortem {
   priority: Priority;
   team: string;
   major: boolean;
+  /** The incident's alerts, with how often each fired. */
+  alerts?: IncidentAlert[];
   /** A major incident's response: its bridge and commander. */
   response?: { bridgeUrl?: string; commander?: string; openedAt: string };
   /** The incident's labels and annotations, names exactly as the alert sent them. */

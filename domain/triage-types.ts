@@ -3,18 +3,20 @@ import type { AlertSeverity, Impact, IncidentSeverity, RunbookInvocation, Urgenc
 /** A string to match exactly, one of several, or a pattern. */
 export type Matcher = string | string[] | RegExp;
 
+/** Every field given must match; an empty match matches every alert. */
+export interface AlertMatch {
+  service?: Matcher;
+  source?: Matcher;
+  severity?: AlertSeverity | AlertSeverity[];
+  /** Each label must be present and match. */
+  labels?: Record<string, Matcher>;
+}
+
 export interface TriageRule {
   /** Shown in the timeline as the rule that matched. */
   id: string;
   description?: string;
-  /** Every field given must match; an empty `match` matches every alert. */
-  match: {
-    service?: Matcher;
-    source?: Matcher;
-    severity?: AlertSeverity | AlertSeverity[];
-    /** Each label must be present and match. */
-    labels?: Record<string, Matcher>;
-  };
+  match: AlertMatch;
   impact: Impact;
   /** Defaults to the alert's severity: critical/error → high, warning → medium, info → low. */
   urgency?: Urgency;

@@ -1,5 +1,5 @@
 import type { AlertEvent, Impact, IncidentSeverity, Priority, TriageResult, Urgency } from './incident';
-import type { Matcher, TriageRule, TriageRules } from './triage-types';
+import type { AlertMatch, Matcher, TriageRule, TriageRules } from './triage-types';
 
 /** ITIL-style impact × urgency matrix. */
 const priorityMatrix: Record<Impact, Record<Urgency, Priority>> = {
@@ -33,7 +33,11 @@ function matches(matcher: Matcher | undefined, value: string | undefined): boole
 }
 
 export function ruleMatches(rule: TriageRule, event: AlertEvent): boolean {
-  const { match } = rule;
+  return alertMatches(rule.match, event);
+}
+
+/** Whether an alert matches: what triage rules and grouping rules both select alerts by. */
+export function alertMatches(match: AlertMatch, event: AlertEvent): boolean {
   if (!matches(match.service, event.service)) return false;
   if (!matches(match.source, event.source)) return false;
   if (match.severity !== undefined) {

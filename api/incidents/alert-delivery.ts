@@ -3,7 +3,9 @@ import { actionsTaskQueue } from '../../config';
 import type { AlertEvent } from '../../domain/incident';
 import { metrics } from '../../infra/metrics';
 import { incidentWorkflow } from '../../workflows/incident';
-import { incidentWorkflowId } from '../../workflows/incident/ids';
+import { workflowIdOfAlert } from '../../workflows/incident/ids';
+import { groupingOf } from '../../domain/grouping';
+import { groupingRules } from '../../config/grouping-rules';
 import { alertsSignal } from '../../workflows/incident/messages';
 import { searchAttributes } from '../../workflows/search-attributes';
 import type { ApiDeps } from '../deps';
@@ -32,8 +34,11 @@ export async function deliverAlertEvent(deps: ApiDeps, event: AlertEvent): Promi
  */
 export async function deliverAlertEvents(deps: ApiDeps, events: AlertEvent[]): Promise<DeliveryResult[]> {
   const byWorkflow = new Map<string, AlertEvent[]>();
-  for (const event of events) {
-    const workflowId = incidentWorkflowId(event.service, event.dedupKey);
+  const rules = deps.groupingRules ?? groupingRules;
+  for (const original of events) {
+    const grouping = groupingOf(original, rules);
+    const event = grouping ? Object.assign(original, { grouping }) : original;
+    const workflowId = workflowIdOfAlert(event);
     const group = byWorkflow.get(workflowId);
     if (group) group.push(event);
     else byWorkflow.set(workflowId, [event]);

@@ -33,6 +33,19 @@ export function toMarkdown(pm: Postmortem): string {
     '',
     pm.summary,
     '',
+    ...(pm.alerts && pm.alerts.length > 1
+      ? [
+          '## Alerts',
+          '',
+          '| Dedup key | Summary | Fired | First seen | Last seen | State |',
+          '| --- | --- | --- | --- | --- | --- |',
+          ...pm.alerts.map(
+            (a) =>
+              `| ${md(a.dedupKey)} | ${md(a.summary)} | ${a.count} | ${a.firstSeenAt} | ${a.lastSeenAt} | ${a.state} |`,
+          ),
+          '',
+        ]
+      : []),
     ...(pm.response
       ? [
           '## Major incident response',
@@ -165,6 +178,32 @@ export function postmortemHtml(pm: Postmortem): SafeHtml {
     </p>
     <h2>Summary</h2>
     <p class="pre">${pm.summary}</p>
+    ${
+      pm.alerts && pm.alerts.length > 1
+        ? html`<h2>Alerts</h2>
+            <table>
+              <tr>
+                <th>Dedup key</th>
+                <th>Summary</th>
+                <th>Fired</th>
+                <th>First seen</th>
+                <th>Last seen</th>
+                <th>State</th>
+              </tr>
+              ${pm.alerts.map(
+                (a) =>
+                  html`<tr>
+                    <td>${a.dedupKey}</td>
+                    <td>${a.summary}</td>
+                    <td>${a.count}</td>
+                    <td>${a.firstSeenAt}</td>
+                    <td>${a.lastSeenAt}</td>
+                    <td>${a.state}</td>
+                  </tr>`,
+              )}
+            </table>`
+        : ''
+    }
     ${
       pm.response
         ? html`<h2>Major incident response</h2>

@@ -40,6 +40,8 @@ const incidentFields = {
   approvals: { type: Schema.Types.Mixed, default: [] },
   response: { type: Schema.Types.Mixed },
   pages: { type: Schema.Types.Mixed },
+  alerts: { type: Schema.Types.Mixed },
+  grouping: { type: Schema.Types.Mixed },
   chatChannels: { type: [String] },
   version: { type: Number, required: true },
   timelineLength: { type: Number, required: true },

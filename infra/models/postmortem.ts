@@ -36,6 +36,7 @@ const postmortemSchema = new Schema<PostmortemDocument>(
     team: { type: String, required: true },
     major: { type: Boolean, required: true },
     response: { type: Schema.Types.Mixed },
+    alerts: { type: Schema.Types.Mixed },
     labels: { type: Schema.Types.Mixed, default: [] },
     annotations: { type: Schema.Types.Mixed, default: [] },
     status: { type: String, required: true, enum: postmortemStatuses },

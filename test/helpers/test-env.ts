@@ -8,6 +8,7 @@ import type mongoose from 'mongoose';
 import type { ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
 import type { OnCallCatalog } from '../../domain/oncall';
+import type { GroupingRules } from '../../domain/grouping';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../infra/logger';
 import { connectMongo } from '../../infra/mongo';
@@ -56,6 +57,8 @@ export async function createTestEnv(
     mongoUri?: string;
     temporalAddress?: string;
     catalog?: OnCallCatalog;
+    /** Which alerts share an incident (none: by dedup key). */
+    groupingRules?: GroupingRules;
     /** The Slack app: its signing secret turns the Slack endpoints on; the client answers ephemerally. */
     slack?: { signingSecret: string; client?: WebClient };
   } = {},
@@ -93,6 +96,7 @@ export async function createTestEnv(
     routingKeys,
     catalog: options.catalog,
     slack: options.slack?.client,
+    groupingRules: options.groupingRules ?? { rules: [] },
   });
   const { token: adminToken } = await createApiKey(models, 'test-admin', ['admin']);
   const app = express();

@@ -7,8 +7,10 @@ describe('the stored incident', () => {
       [
         'acknowledgedAt',
         'acknowledgedBy',
+        'alerts',
         'chatChannels',
         'commander',
+        'grouping',
         'mitigatedAt',
         'pages',
         'resolutionNote',

@@ -2,6 +2,7 @@
 // A pure-JS hash: this module is also part of the workflow bundle, where node:crypto is not.
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
+import type { AlertEvent } from '../../domain/incident';
 
 /** A part kept as it is: no `:` (the separator) and no `~` (the mark of a hashed part). */
 const plainPart = /^[A-Za-z0-9._\-/@=+]+$/;
@@ -20,6 +21,24 @@ function idPart(value: string, maxLength: number): string {
  */
 export function incidentWorkflowId(service: string, dedupKey: string): string {
   return `incident:${idPart(service, 100)}:${idPart(dedupKey, 128)}`;
+}
+
+/**
+ * The workflow of the incident a grouping rule folds alerts into:
+ * `incident-group:<rule id>:<160 bits of the SHA-256 of the grouped values>`.
+ * Its prefix is not `incident:`, so it never spells a dedup-key incident's id,
+ * and the same rule and values always give the same id, whichever API process
+ * computes it: signal-with-start on that id is what keeps one group one incident.
+ */
+export function groupedIncidentWorkflowId(ruleId: string, values: string[]): string {
+  return `incident-group:${idPart(ruleId, 100)}:${bytesToHex(sha256(utf8ToBytes(JSON.stringify(values)))).slice(0, 40)}`;
+}
+
+/** The workflow an alert event goes to: its grouping rule's group, else its service and dedup key. */
+export function workflowIdOfAlert(event: Pick<AlertEvent, 'service' | 'dedupKey' | 'grouping'>): string {
+  return event.grouping
+    ? groupedIncidentWorkflowId(event.grouping.ruleId, event.grouping.values)
+    : incidentWorkflowId(event.service, event.dedupKey);
 }
 
 /** `INC-` and 12 capital letters or digits, e.g. `INC-0123456789AB`. */

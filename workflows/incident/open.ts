@@ -82,6 +82,8 @@ export async function openIncident(state: IncidentState): Promise<void> {
     links: first.links,
     runbookRuns: [],
     approvals: [],
+    alerts: [],
+    ...(first.grouping ? { grouping: first.grouping } : {}),
     version: 0,
     timelineLength: 0,
   };

@@ -20,6 +20,8 @@ function by(actor: string, via?: string): string {
 }
 
 const maxPages = 20;
+/** Alerts listed on one incident; past this, more dedup keys are counted in alertCount only. */
+const maxListedAlerts = 1_000;
 
 /** The commander as PATCH stores it: the person (`dave`), not the actor (`user:dave`). */
 function commanderOf(actor: string): string {
@@ -387,19 +389,86 @@ export class IncidentState {
       case 'trigger':
         current.alertCount += 1;
         current.lastAlertAt = event.occurredAt;
+        this.alertFired(event);
         this.record('alert', actor, `Alert ${current.alertCount}: ${event.summary}`, {
           eventId: event.eventId,
           severity: event.severity,
           ...(event.source ? { source: event.source } : {}),
+          ...(current.grouping ? { dedupKey: event.dedupKey } : {}),
         });
         break;
       case 'acknowledge':
         if (current.status !== 'acknowledged') this.acknowledge(actor);
         break;
       case 'resolve':
-        this.resolve(actor, `resolve event from ${event.integration}`);
+        this.alertResolved(event, actor);
         break;
     }
+  }
+
+  /** The alert of the event's dedup key fired (again): counted, and firing. */
+  private alertFired(event: AlertEvent): void {
+    const alerts = (this.current.alerts ??= []);
+    const alert = alerts.find((a) => a.dedupKey === event.dedupKey);
+    if (alert) {
+      alert.count += 1;
+      alert.lastSeenAt = event.occurredAt;
+      alert.summary = event.summary;
+      alert.severity = event.severity;
+      alert.state = 'firing';
+      alert.resolvedAt = undefined;
+      return;
+    }
+    if (alerts.length >= maxListedAlerts) return;
+    alerts.push({
+      dedupKey: event.dedupKey,
+      summary: event.summary,
+      severity: event.severity,
+      integration: event.integration,
+      ...(event.source ? { source: event.source } : {}),
+      firstSeenAt: event.occurredAt,
+      lastSeenAt: event.occurredAt,
+      count: 1,
+      state: 'firing',
+    });
+  }
+
+  /**
+   * A resolve event. Without a grouping rule the incident is its one alert and
+   * resolves; with one, that alert resolves, and the incident when its last
+   * firing alert does (unless the rule leaves that to a person).
+   */
+  private alertResolved(event: AlertEvent, actor: string): void {
+    const current = this.current;
+    const alert = current.alerts?.find((a) => a.dedupKey === event.dedupKey);
+    if (alert && alert.state === 'firing') {
+      alert.state = 'resolved';
+      alert.resolvedAt = event.occurredAt;
+    }
+    if (!current.grouping) {
+      this.resolve(actor, `resolve event from ${event.integration}`);
+      return;
+    }
+    // A grouped incident's resolve for an alert it does not hold (or no longer lists) changes nothing.
+    if (!alert) return;
+    const alerts = current.alerts ?? [];
+    const firing = alerts.filter((a) => a.state === 'firing').length;
+    this.record(
+      'alert.resolved',
+      actor,
+      `Alert ${event.dedupKey} resolved: ${firing} of ${alerts.length} alerts still firing`,
+      { dedupKey: event.dedupKey, firing },
+    );
+    if (firing > 0) return;
+    if (current.grouping.resolve === 'manual') {
+      this.record(
+        'alert.resolved',
+        firelineActor,
+        `All ${alerts.length} alerts resolved; grouping rule ${current.grouping.ruleId} leaves the incident open for a person to resolve`,
+      );
+      return;
+    }
+    this.resolve(actor, `all ${alerts.length} alerts resolved (grouping rule ${current.grouping.ruleId})`);
   }
 
   /** Applies what waited in the inbox (triage, or the previous run, came first). */

@@ -1,6 +1,7 @@
 import { externalHref, html } from '../../../infra/html';
 import { type IncidentPageData, LIVE_REFRESH_SECONDS, mayDo, type PageContext } from './context';
 import { actionsSection } from './incident-actions';
+import { alertsSection } from './incident-alerts';
 import { approvalsSection } from './incident-approvals';
 import { runbooksSection } from './incident-runbooks';
 import { timelineSection } from './incident-timeline';
@@ -170,8 +171,8 @@ export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
             <h2 id="facts-heading">Facts</h2>
             ${facts}
           </section>
-          ${actionsSection(ctx, data)} ${approvalsSection(ctx, i)} ${runbooksSection(data)}
-          ${timelineSection(i.incidentId, data.timeline)}
+          ${alertsSection(i)} ${actionsSection(ctx, data)} ${approvalsSection(ctx, i)}
+          ${runbooksSection(data)} ${timelineSection(i.incidentId, data.timeline)}
         </div>`,
     },
   );
