@@ -32,3 +32,13 @@ export function isRunbookActor(actor: string): boolean {
 export function commanderActor(commander: string): string {
   return commander.startsWith('user:') ? commander : userActor(commander);
 }
+
+/** The person a commander actor names, as `commander` stores it (`user:dave` → `dave`). */
+export function commanderOfActor(actor: string): string {
+  return actor.startsWith('user:') ? actor.slice('user:'.length) : actor;
+}
+
+/** Who did something and from where, as the timeline says it: `user:dave (via Slack)`. */
+export function actorVia(actor: string, via?: string): string {
+  return via ? `${actor} (via ${via})` : actor;
+}

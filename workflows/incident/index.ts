@@ -23,6 +23,7 @@ import {
   snoozeUpdate,
   startRunbookUpdate,
 } from './messages';
+import { actorVia } from '../../domain/actors';
 import { IncidentChat } from './chat';
 import { IncidentNotifier } from './notifier';
 import { openIncident, resumeIncident } from './open';
@@ -70,8 +71,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     ({ actor, reason, via }) =>
       state.escalate(
         actor,
-        (from) =>
-          `Escalated by ${via ? `${actor} (via ${via})` : actor} from level ${from}${reason ? `: ${reason}` : ''}`,
+        (from) => `Escalated by ${actorVia(actor, via)} from level ${from}${reason ? `: ${reason}` : ''}`,
       ),
     { validator: openNamed },
   );

@@ -1,4 +1,4 @@
-import type { NotificationContext, PlannedDelivery, TargetRef } from '../../domain/incident';
+import type { NotificationContext, TargetRef } from '../../domain/incident';
 import { failureMessage } from '../../domain/failure';
 import { deliverNotification, deliveryOptions, lookups, lookupOptions } from './activity-proxies';
 import { currentTargets } from './escalation-policy';
@@ -34,8 +34,9 @@ export class IncidentNotifier {
         `Cannot notify ${skipped.target.type} ${skipped.target.id}: ${skipped.reason}`,
       );
     }
-    if (plan.deliveries.length > 0) state.recordPages(reason, plan.deliveries);
-    const context = this.context(reason, plan.deliveries);
+    const paged = [...new Set(plan.deliveries.flatMap((d) => (d.personId ? [d.personId] : [])))];
+    if (plan.deliveries.length > 0) state.recordPages(reason, plan.deliveries, paged);
+    const context = this.context(reason, paged);
     await Promise.all(
       plan.deliveries.map(async (delivery) => {
         const where = { channelType: delivery.channelType, destination: delivery.destination };
@@ -71,9 +72,8 @@ export class IncidentNotifier {
     if (targets.length > 0) await this.notify(targets, key, reason);
   }
 
-  private context(reason: string, deliveries: PlannedDelivery[]): NotificationContext {
+  private context(reason: string, paged: string[]): NotificationContext {
     const current = this.state.current;
-    const paged = [...new Set(deliveries.flatMap((d) => (d.personId ? [d.personId] : [])))];
     return {
       incidentId: current.incidentId,
       title: current.title,

@@ -14,21 +14,12 @@ import { advanceEscalation, freshEscalation } from './escalation-policy';
 import type { UnknownOutcome } from '../../domain/runbook';
 import type { IncidentActionInput, PatchIncidentInput, SnoozeInput } from './messages';
 
-/** `user:dave` or `user:dave (via Slack)`: how an action names who did it and from where. */
-function by(actor: string, via?: string): string {
-  return via ? `${actor} (via ${via})` : actor;
-}
-
 const maxPages = 20;
 /** Alerts listed on one incident; past this, more dedup keys are counted in alertCount only. */
 const maxListedAlerts = 1_000;
 
-/** The commander as PATCH stores it: the person (`dave`), not the actor (`user:dave`). */
-function commanderOf(actor: string): string {
-  return actor.startsWith('user:') ? actor.slice('user:'.length) : actor;
-}
 import type { IncidentWorkflowInput } from './input';
-import { firelineActor, integrationActor } from '../../domain/actors';
+import { actorVia, commanderOfActor, firelineActor, integrationActor } from '../../domain/actors';
 
 export const now = (): string => new Date(Date.now()).toISOString();
 
@@ -110,7 +101,7 @@ export class IncidentState {
   }
 
   validateClaimCommander(req: IncidentActionInput): void {
-    if (this.requireOpenNamed(req).commander === commanderOf(req.actor))
+    if (this.requireOpenNamed(req).commander === commanderOfActor(req.actor))
       throw new Error(`${req.actor} is already the incident commander`);
   }
 
@@ -164,9 +155,8 @@ export class IncidentState {
   }
 
   /** What one escalation step paged, for the incident's message and the response's responders. */
-  recordPages(reason: string, deliveries: PlannedDelivery[]): void {
+  recordPages(reason: string, deliveries: PlannedDelivery[], people: string[]): void {
     const current = this.current;
-    const people = [...new Set(deliveries.flatMap((d) => (d.personId ? [d.personId] : [])))];
     const pages = (current.pages ??= []);
     pages.push({ reason, at: now(), targets: deliveries.map((d) => d.label), people });
     if (pages.length > maxPages) pages.splice(0, pages.length - maxPages);
@@ -222,11 +212,11 @@ export class IncidentState {
   claimCommander(actor: string, via?: string): Incident {
     const current = this.requireOpen();
     const previous = current.commander;
-    current.commander = commanderOf(actor);
+    current.commander = commanderOfActor(actor);
     this.record(
       'commander.claimed',
       actor,
-      `${by(actor, via)} is the incident commander${previous ? ` (was ${previous})` : ''}`,
+      `${actorVia(actor, via)} is the incident commander${previous ? ` (was ${previous})` : ''}`,
       { commander: current.commander, ...(previous ? { previous } : {}), ...(via ? { via } : {}) },
     );
     this.publish();
@@ -278,7 +268,7 @@ export class IncidentState {
     return this.transition('acknowledged', {
       type: 'acknowledged',
       actor,
-      message: `Acknowledged by ${by(actor, via)}; escalation stopped`,
+      message: `Acknowledged by ${actorVia(actor, via)}; escalation stopped`,
       ...(via ? { data: { via } } : {}),
     });
   }
@@ -291,7 +281,7 @@ export class IncidentState {
     return this.transition('resolved', {
       type: 'resolved',
       actor,
-      message: note ? `Resolved by ${by(actor, via)}: ${note}` : `Resolved by ${by(actor, via)}`,
+      message: note ? `Resolved by ${actorVia(actor, via)}: ${note}` : `Resolved by ${actorVia(actor, via)}`,
       ...(via ? { data: { via } } : {}),
     });
   }
@@ -302,7 +292,7 @@ export class IncidentState {
     return this.transition('snoozed', {
       type: 'snoozed',
       actor,
-      message: `Snoozed by ${by(actor, via)} until ${current.snoozedUntil}`,
+      message: `Snoozed by ${actorVia(actor, via)} until ${current.snoozedUntil}`,
       data: { durationSeconds, ...(via ? { via } : {}) },
     });
   }
