@@ -479,25 +479,34 @@ async function main(): Promise<void> {
       PROJECTION_CAP_SECONDS * 1000,
     );
     const dupStored = (await alertSum('bench-dup')) - dupKeys;
+    /** STORM_ALERTS alerts from 2 × CONCURRENCY senders, as fast as they are answered. */
+    const storm = async (send: (i: number) => Promise<{ status: number }>) => {
+      let next = 0;
+      let accepted = 0;
+      let failed = 0;
+      const started = Date.now();
+      await closedLoop(
+        CONCURRENCY * 2,
+        () => next >= STORM_ALERTS,
+        async () => {
+          const i = next++;
+          if (i >= STORM_ALERTS) return;
+          const res = await send(i).catch(() => ({ status: 0 }));
+          if (res.status === 202) accepted += 1;
+          else failed += 1;
+        },
+      );
+      return { accepted, failed, seconds: (Date.now() - started) / 1000 };
+    };
+
     // --- Duplicate storm.
     const stormKeys = 5;
     log(`duplicate storm: ${STORM_ALERTS} alerts for ${stormKeys} keys, concurrency ${CONCURRENCY * 2}`);
-    let stormNext = 0;
-    let stormAccepted = 0;
-    let stormFailed = 0;
-    const stormStart = Date.now();
-    await closedLoop(
-      CONCURRENCY * 2,
-      () => stormNext >= STORM_ALERTS,
-      async () => {
-        const i = stormNext++;
-        if (i >= STORM_ALERTS) return;
-        const res = await alert('bench-storm', `s${i % stormKeys}`).catch(() => ({ status: 0 }));
-        if (res.status === 202) stormAccepted += 1;
-        else stormFailed += 1;
-      },
-    );
-    const stormSeconds = (Date.now() - stormStart) / 1000;
+    const {
+      accepted: stormAccepted,
+      failed: stormFailed,
+      seconds: stormSeconds,
+    } = await storm((i) => alert('bench-storm', `s${i % stormKeys}`));
     let stormFolded = 0;
     const stormCatchUp = await catchUp(
       async () => (stormFolded = await alertsInWorkflows('bench-storm', stormKeys)) >= stormAccepted,
@@ -524,27 +533,14 @@ async function main(): Promise<void> {
     log(
       `grouped storm: ${STORM_ALERTS} alerts under ${groupedKeys} dedup keys, grouped into ${groupedIncidents} incidents, concurrency ${CONCURRENCY * 2}`,
     );
-    let groupedNext = 0;
-    let groupedAccepted = 0;
-    let groupedFailed = 0;
-    const groupedStart = Date.now();
-    await closedLoop(
-      CONCURRENCY * 2,
-      () => groupedNext >= STORM_ALERTS,
-      async () => {
-        const i = groupedNext++;
-        if (i >= STORM_ALERTS) return;
-        const key = i % groupedKeys;
-        const res = await alert('bench-grouped', `g${key}`, { storm: `s${key % groupedIncidents}` }).catch(
-          () => ({
-            status: 0,
-          }),
-        );
-        if (res.status === 202) groupedAccepted += 1;
-        else groupedFailed += 1;
-      },
-    );
-    const groupedSeconds = (Date.now() - groupedStart) / 1000;
+    const {
+      accepted: groupedAccepted,
+      failed: groupedFailed,
+      seconds: groupedSeconds,
+    } = await storm((i) => {
+      const key = i % groupedKeys;
+      return alert('bench-grouped', `g${key}`, { storm: `s${key % groupedIncidents}` });
+    });
     const groupedState = async () => {
       let alerts = 0;
       let listed = 0;

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import type { RuntimeOverride } from '../../domain/oncall-overrides';
+import { bashBlocks, listenLocally, runBash } from '../helpers/readme-examples';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 // The README's "On-call changes" examples, run as written (curl and the CLI,
@@ -15,53 +13,33 @@ const repo = path.join(__dirname, '../..');
 const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
 
 function onCallExamples(): string {
-  const start = readme.indexOf('\n### On-call changes\n');
-  const end = readme.indexOf('**Calendar feeds.**', start);
-  if (start < 0 || end < 0) throw new Error('README has no "On-call changes" section');
-  const blocks = [...readme.slice(start, end).matchAll(/^```bash\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
+  const blocks = bashBlocks(readme, '### On-call changes\n', '**Calendar feeds.**');
   expect(blocks).toHaveLength(2);
   return blocks.join('\n');
 }
 
 describe("the README's on-call examples", () => {
   let env: TestEnv;
-  let server: http.Server;
-  let url: string;
+  let api: Awaited<ReturnType<typeof listenLocally>>;
 
   beforeAll(async () => {
     env = await createTestEnv();
-    server = http.createServer(env.rawApp).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await listenLocally(env.rawApp);
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await api.close();
     await env.teardown();
   });
 
   it('make, show and delete overrides as written', async () => {
+    const url = api.url;
     const cli = `node ${path.join(repo, 'dist', 'cli', 'main.js')}`;
     const firstId = `$(${cli} oncall override ls --schedule payments-primary --json | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8"))[0].id')`;
     const script = onCallExamples()
       .replaceAll('localhost:3000', url.replace('http://', ''))
       .replaceAll('npx fireline', cli)
       .replace('OVR-0123456789AB', firstId);
-    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
-      (resolve) =>
-        execFile(
-          'bash',
-          ['-euo', 'pipefail', '-c', script],
-          { env: { ...process.env, FIRELINE_API_KEY: env.adminToken, FIRELINE_URL: url } },
-          (err, out, errOut) =>
-            resolve({
-              code: err ? (typeof err.code === 'number' ? err.code : 1) : 0,
-              stdout: out,
-              stderr: errOut,
-            }),
-        ),
-    );
-    if (code !== 0) throw new Error(`exit ${code}\n${stdout}\n${stderr}`);
+    const stdout = await runBash(script, { FIRELINE_API_KEY: env.adminToken, FIRELINE_URL: url });
     expect(stdout).toContain('"personId":"bob"');
     expect(stdout).toMatch(/sre-primary\s+Bob Example \(bob\)/);
     expect(stdout).toMatch(/deleted OVR-[0-9A-F]{12}/);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { AlertEvent } from '../../domain/incident';
+import { alertEvent } from '../helpers/alert-event';
 import { groupingOf, type GroupingRules } from '../../domain/grouping';
 import {
   groupedIncidentWorkflowId,
@@ -7,21 +8,8 @@ import {
   workflowIdOfAlert,
 } from '../../workflows/incident/ids';
 
-const event = (fields: Partial<AlertEvent>): AlertEvent => ({
-  eventId: 'e1',
-  integration: 'alertmanager',
-  service: 'api',
-  dedupKey: 'k1',
-  action: 'trigger',
-  summary: 's',
-  severity: 'error',
-  labels: {},
-  annotations: {},
-  links: [],
-  occurredAt: '2026-12-01T00:00:00.000Z',
-  receivedAt: '2026-12-01T00:00:00.000Z',
-  ...fields,
-});
+const event = (fields: Partial<AlertEvent>): AlertEvent =>
+  alertEvent({ integration: 'alertmanager', service: 'api', dedupKey: 'k1', ...fields });
 
 const rules: GroupingRules = {
   rules: [

@@ -1,25 +1,9 @@
-import type { AlertEvent } from '../../domain/incident';
+import { alertEvent } from '../helpers/alert-event';
 import { priorityOf, triage } from '../../domain/triage';
 import { triageRules } from '../../config/triage-rules';
 import type { TriageRules } from '../../domain/triage-types';
 
-function alert(overrides: Partial<AlertEvent> = {}): AlertEvent {
-  return {
-    eventId: 'e1',
-    integration: 'native',
-    service: 'search',
-    dedupKey: 'k',
-    action: 'trigger',
-    summary: 's',
-    severity: 'error',
-    labels: {},
-    annotations: {},
-    links: [],
-    occurredAt: '2026-11-26T10:00:00.000Z',
-    receivedAt: '2026-11-26T10:00:00.000Z',
-    ...overrides,
-  };
-}
+const alert = alertEvent;
 
 const rules: TriageRules = {
   rules: [
