@@ -40,6 +40,9 @@ function runbookParams(ctx: CommandContext): Record<string, unknown> {
   return params;
 }
 
+/** Alerts `incidents show` lists (firing first, the latest first); --json has them all. */
+const shownAlerts = 20;
+
 function incidentLines(incident: Incident): string {
   const esc = incident.escalation;
   const level = esc.exhausted
@@ -73,6 +76,20 @@ function incidentLines(incident: Incident): string {
       ['RUN', 'RUNBOOK', 'STATUS', 'BY', 'STARTED'],
       incident.runbookRuns.map((r) => [r.runId, r.runbookId, r.status, r.requestedBy, ago(r.startedAt)]),
     )}`;
+  }
+  const alerts = [...(incident.alerts ?? [])].sort(
+    (a, b) =>
+      Number(b.state === 'firing') - Number(a.state === 'firing') || b.lastSeenAt.localeCompare(a.lastSeenAt),
+  );
+  if (alerts.length > 0) {
+    text += `\nalerts\n${table(
+      ['DEDUP KEY', 'STATE', 'COUNT', 'FIRST SEEN', 'LAST SEEN', 'SUMMARY'],
+      alerts
+        .slice(0, shownAlerts)
+        .map((a) => [a.dedupKey, a.state, a.count, ago(a.firstSeenAt), ago(a.lastSeenAt), a.summary]),
+    )}`;
+    if (alerts.length > shownAlerts)
+      text += `… and ${alerts.length - shownAlerts} more (--json lists them all)\n`;
   }
   const pending = (incident.approvals ?? []).filter((a) => a.status === 'pending');
   if (pending.length > 0) {

@@ -155,6 +155,7 @@ export interface EscalationState {
 export type TimelineType =
   | 'alert'
   | 'alert.resolved'
+  | 'alert.repeated'
   | 'incident.opened'
   | 'triage'
   | 'notification.sent'

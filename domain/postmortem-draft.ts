@@ -1,3 +1,4 @@
+import { thousands } from './alert-repeats';
 import type { Incident, TimelineEntry } from './incident';
 import type { Postmortem, PostmortemTimelineEntry, Responder } from './postmortem';
 import { commanderActor, isAutomatedActor, isRunbookActor, runbookActor } from './actors';
@@ -7,23 +8,41 @@ function secondsBetween(from: string | undefined, to: string | undefined): numbe
   return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 }
 
-/** Every timeline entry in order; a run of alerts folds into one line with its count. */
+/** Alerts an entry stands for: one for an alert, its count for folded repeats, none for anything else. */
+function alertsIn(entry: TimelineEntry): number {
+  if (entry.type === 'alert') return 1;
+  if (entry.type === 'alert.repeated') return Number(entry.data?.count ?? 0) || 1;
+  return 0;
+}
+
+/**
+ * Every timeline entry in order; a run of alerts (and their folded repeats)
+ * becomes one line, which says how many alerts it stands for.
+ */
 export function foldTimeline(entries: TimelineEntry[]): PostmortemTimelineEntry[] {
   const lines: PostmortemTimelineEntry[] = [];
+  let runAlerts = 0;
+  let runFirst = '';
   for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
     const last = lines[lines.length - 1];
-    if (entry.type === 'alert' && last?.type === 'alert') {
+    const alerts = alertsIn(entry);
+    if (alerts > 0 && last?.type === 'alert' && runAlerts > 0) {
+      runAlerts += alerts;
       last.count += 1;
       last.seqTo = entry.seq;
-      last.message = `${last.count} alerts, first: ${last.message.replace(/^\d+ alerts, first: /, '')}`;
+      last.alerts = runAlerts;
+      last.message = `${thousands(runAlerts)} alerts, first: ${runFirst}`;
       continue;
     }
+    runAlerts = alerts;
+    runFirst = entry.message;
     lines.push({
       at: entry.at,
-      type: entry.type,
+      type: alerts > 0 ? 'alert' : entry.type,
       actor: entry.actor,
       message: entry.message,
       count: 1,
+      ...(alerts > 0 ? { alerts } : {}),
       seqFrom: entry.seq,
       seqTo: entry.seq,
     });

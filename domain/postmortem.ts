@@ -24,6 +24,8 @@ export interface PostmortemTimelineEntry {
   message: string;
   /** Entries this line stands for (alerts in a row fold into one). */
   count: number;
+  /** On an alert line: the alerts it stands for (folded repeats count as many). */
+  alerts?: number;
   /** Sequence numbers in the incident's timeline. */
   seqFrom: number;
   seqTo: number;

@@ -1,4 +1,4 @@
-import type { Postmortem } from '../../domain/postmortem';
+import type { Postmortem, PostmortemTimelineEntry } from '../../domain/postmortem';
 import { html, type SafeHtml } from '../../infra/html';
 
 function duration(seconds: number | null): string {
@@ -9,6 +9,12 @@ function duration(seconds: number | null): string {
 }
 
 /** Markdown text needs its table pipes and line breaks tamed; nothing else is interpreted. */
+/** A timeline line's type, with how many alerts (or entries) a folded line stands for. */
+function typeCell(line: PostmortemTimelineEntry): string {
+  const times = line.alerts ?? line.count;
+  return times > 1 ? `${line.type} ×${times}` : line.type;
+}
+
 function md(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
@@ -83,10 +89,7 @@ export function toMarkdown(pm: Postmortem): string {
     '',
     '| Time | Event | Actor | What happened |',
     '| --- | --- | --- | --- |',
-    ...pm.timeline.map(
-      (e) =>
-        `| ${e.at} | ${e.type}${e.count > 1 ? ` ×${e.count}` : ''} | ${md(e.actor)} | ${md(e.message)} |`,
-    ),
+    ...pm.timeline.map((e) => `| ${e.at} | ${typeCell(e)} | ${md(e.actor)} | ${md(e.message)} |`),
     '',
     '## Responders',
     '',
@@ -237,7 +240,7 @@ export function postmortemHtml(pm: Postmortem): SafeHtml {
         (t) =>
           html`<tr>
             <td>${t.at}</td>
-            <td>${t.type}${t.count > 1 ? ` ×${t.count}` : ''}</td>
+            <td>${typeCell(t)}</td>
             <td>${t.actor}</td>
             <td>${t.message}</td>
           </tr>`,

@@ -50,6 +50,14 @@ export async function timelineOf(env: TestEnv, incidentId: string): Promise<Time
 }
 
 /** Waits until the workflow run has completed. */
+/** The alerts a timeline stands for: one per alert entry, and the count of each folded run of repeats. */
+export function alertsOnTimeline(entries: TimelineEntry[]): number {
+  return entries.reduce(
+    (n, e) => n + (e.type === 'alert' ? 1 : e.type === 'alert.repeated' ? Number(e.data?.count) : 0),
+    0,
+  );
+}
+
 export async function waitForCompletion(env: TestEnv, workflowId: string, runId?: string): Promise<void> {
   await eventually(async () => {
     const { status } = await env.client.workflow.getHandle(workflowId, runId).describe();

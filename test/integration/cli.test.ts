@@ -88,10 +88,22 @@ describe('fireline CLI', () => {
     expect(table.split('\n')[0]).toMatch(/^INCIDENT\s+SEV\s+STATUS\s+SERVICE/);
     expect(table).toContain(incidentId);
 
+    // The same alert again: counted on the incident's alert, which `show` lists.
+    await ok([
+      'trigger',
+      '--service',
+      'checkout',
+      '--summary',
+      'Checkout error rate above 7%',
+      '--dedup-key',
+      'cli-1',
+    ]);
     await ok(['incidents', 'ack', incidentId]);
     await ok(['incidents', 'note', incidentId, 'rolling', 'back', 'v42']);
     await eventually(async () => {
       const shown = (await ok(['incidents', 'show', incidentId])).stdout;
+      expect(shown).toMatch(/^DEDUP KEY\s+STATE\s+COUNT\s+FIRST SEEN\s+LAST SEEN\s+SUMMARY$/m);
+      expect(shown).toMatch(/^cli-1\s+firing\s+2\s+.*Checkout error rate above 7%$/m);
       expect(shown).toMatch(/status\s+acknowledged/);
       expect(shown).toMatch(/carol\s+.*rolling back v42/);
     });

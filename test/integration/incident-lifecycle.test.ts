@@ -7,6 +7,7 @@ import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import { WEBHOOK_SECRET } from '../helpers/test-catalog';
 import type { TestEnv } from '../helpers/test-env';
 import {
+  alertsOnTimeline,
   createIncidentTestEnv,
   openIncident as openIncidentOf,
   timelineOf,
@@ -190,6 +191,20 @@ describe('incident lifecycle end to end', () => {
     for await (const _ of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs += 1;
     expect(runs).toBe(1);
     await request(env.app).post(`/v1/incidents/${incident.incidentId}/resolve`).send({}).expect(200);
+
+    // The timeline has the first alert and its repeats folded into one entry before the resolution.
+    const entries = await eventually(async () => {
+      const list = await timelineOf(env, incident.incidentId);
+      expect(list.at(-1)?.type).toBe('postmortem.started');
+      return list;
+    });
+    expect(entries.filter((e) => e.type === 'alert')).toHaveLength(1);
+    const folds = entries.filter((e) => e.type === 'alert.repeated');
+    expect(alertsOnTimeline(entries)).toBe(50);
+    expect(folds.length).toBeGreaterThanOrEqual(1);
+    expect(folds.at(-1)?.message).toMatch(/^Alert index-lag fired (once more|\d+ more times) (at|between) /);
+    const resolvedAt = entries.findIndex((e) => e.type === 'resolved');
+    expect(entries.findIndex((e) => e === folds.at(-1))).toBeLessThan(resolvedAt);
   });
 
   it('notifies the fallback and marks the incident exhausted when nobody acknowledges', async () => {

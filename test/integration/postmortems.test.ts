@@ -3,7 +3,13 @@ import { createPostmortemActivities } from '../../activities/postmortems';
 import type { Postmortem } from '../../domain/postmortem';
 import { recordHistory } from '../helpers/histories';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
-import { createIncidentTestEnv, openIncident, timelineOf, waitForCompletion } from '../helpers/incidents';
+import {
+  alertsOnTimeline,
+  createIncidentTestEnv,
+  openIncident,
+  timelineOf,
+  waitForCompletion,
+} from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
 import { postmortemIdOf, postmortemWorkflowId } from '../../workflows/postmortem/ids';
 
@@ -84,8 +90,8 @@ describe('post-mortems and SLAs', () => {
     // second and third alert land (before or after the first page) is up to timing.
     expect(pm.timeline.reduce((n, line) => n + line.count, 0)).toBe(entries.length);
     expect(pm.timeline.map((l) => [l.seqFrom, l.seqTo])[0]).toEqual([1, 1]);
-    const alertLines = pm.timeline.filter((l) => l.type === 'alert');
-    expect(alertLines.reduce((n, line) => n + line.count, 0)).toBe(3);
+    expect(alertsOnTimeline(entries)).toBe(3);
+    expect(pm.alerts).toEqual([expect.objectContaining({ dedupKey: 'pm-1', count: 3 })]);
     const types = pm.timeline.map((l) => l.type);
     expect(types.some((type, i) => type === 'alert' && types[i + 1] === 'alert')).toBe(false);
     expect(types.filter((type) => type !== 'alert')).toEqual([
@@ -135,8 +141,8 @@ describe('post-mortems and SLAs', () => {
     expect(markdown.headers['content-type']).toMatch(/^text\/markdown/);
     expect(markdown.text).toContain(`# Post-mortem: ${alert.summary}`);
     // One Markdown row per folded line: `alert` for one alert, `alert ×N` for a run of N.
-    for (const line of alertLines) {
-      expect(markdown.text).toContain(line.count === 1 ? '| alert |' : `| alert ×${line.count} |`);
+    for (const line of pm.timeline.filter((l) => l.type === 'alert')) {
+      expect(markdown.text).toContain(line.alerts === 1 ? '| alert |' : `| alert ×${line.alerts} |`);
     }
     expect(markdown.text).toContain('DB failover \\| started');
     const html = await request(env.app)

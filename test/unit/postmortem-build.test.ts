@@ -27,6 +27,20 @@ describe('post-mortem timeline', () => {
     ]);
     expect(lines[1]!.message).toBe('3 alerts, first: Alert 1: disk');
   });
+
+  it('counts folded repeats as the alerts they stand for', () => {
+    const lines = foldTimeline([
+      entry(1, 'alert', 'Alert 1: disk'),
+      { ...entry(2, 'alert.repeated', 'Alert disk fired 1,240 more times'), data: { count: 1240 } },
+      entry(3, 'acknowledged'),
+      { ...entry(4, 'alert.repeated', 'Alert disk fired 7 more times'), data: { count: 7 } },
+    ]);
+    expect(lines.map((l) => [l.type, l.count, l.alerts, l.message])).toEqual([
+      ['alert', 2, 1241, '1,241 alerts, first: Alert 1: disk'],
+      ['acknowledged', 1, undefined, 'acknowledged'],
+      ['alert', 1, 7, 'Alert disk fired 7 more times'],
+    ]);
+  });
 });
 
 describe('pre-filled root cause', () => {

@@ -285,11 +285,14 @@ describe('incident workflow, activities mocked', () => {
     await withWorker(activities, async (taskQueue) => {
       const dedupKey = `carry-${randomUUID()}`;
       const handle = await open(taskQueue, dedupKey);
-      // 12,000 timeline entries (about 3 MB) unsaved: more than one payload may carry.
+      // 12,000 timeline entries (about 3 MB) unsaved: more than one payload may carry. Each
+      // alert has a key of its own, as repeats of one alert would fold into a few entries.
       for (let i = 0; i < 1000; i += 50) {
         await Promise.all(
-          Array.from({ length: 50 }, () =>
-            handle.signal(alertsSignal, { events: Array.from({ length: 12 }, () => alert(dedupKey)) }),
+          Array.from({ length: 50 }, (_, j) =>
+            handle.signal(alertsSignal, {
+              events: Array.from({ length: 12 }, (_, k) => alert(`${dedupKey}:${i + j}:${k}`)),
+            }),
           ),
         );
       }

@@ -120,6 +120,8 @@ export class IncidentSaver {
    * every entry not confirmed saved (a save under way may still land; saves are idempotent).
    */
   handOn(): { current: UnsavedIncident; unsavedResolved: UnsavedIncident[] } {
+    // Folded repeats are written now, or the next run would not know of them.
+    this.state.writeRepeats();
     const unsavedTimeline = [...this.inFlightTimeline, ...this.state.unsaved.splice(0)];
     return {
       current: { incident: this.state.current, unsavedTimeline },

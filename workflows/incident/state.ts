@@ -8,6 +8,7 @@ import type {
   TimelineEntry,
   TimelineType,
 } from '../../domain/incident';
+import { type PendingRepeats, addRepeat, repeatsFoldMs, repeatsMessage } from '../../domain/alert-repeats';
 import { chatThreadTypes, maxChatBacklog, updatesChatMessage } from '../../domain/chat';
 import { searchAttributes } from '../search-attributes';
 import { advanceEscalation, freshEscalation } from './escalation-policy';
@@ -48,6 +49,8 @@ export class IncidentState {
   chatRevision = 0;
   /** Entries for the chat message's thread, not yet posted. */
   readonly chatBacklog: TimelineEntry[];
+  /** Repeats of alerts already on the timeline, by dedup key, not yet written to it. */
+  private readonly repeats = new Map<string, PendingRepeats>();
 
   constructor(input: IncidentWorkflowInput) {
     this.incident = input.carried?.incident;
@@ -113,6 +116,8 @@ export class IncidentState {
 
   /** Appends a timeline entry; every change bumps the version, which wakes the saver and the escalation wait. */
   record(type: TimelineType, actor: string, message: string, data?: Record<string, unknown>): TimelineEntry {
+    // Folded repeats go first, so the timeline keeps the order things happened in.
+    this.writeRepeats();
     const current = this.current;
     current.timelineLength += 1;
     const entry: TimelineEntry = {
@@ -132,6 +137,20 @@ export class IncidentState {
       if (this.chatBacklog.length > maxChatBacklog) this.chatBacklog.shift();
     }
     return entry;
+  }
+
+  /** Writes the folded repeats to the timeline: one entry per alert. */
+  writeRepeats(): void {
+    if (this.repeats.size === 0) return;
+    const folds = [...this.repeats.values()];
+    this.repeats.clear();
+    for (const fold of folds)
+      this.record('alert.repeated', firelineActor, repeatsMessage(fold), {
+        dedupKey: fold.dedupKey,
+        count: fold.count,
+        firstAt: fold.firstAt,
+        lastAt: fold.lastAt,
+      });
   }
 
   private addResponder(actor: string, how: 'paged' | 'acted'): void {
@@ -379,7 +398,10 @@ export class IncidentState {
       case 'trigger':
         current.alertCount += 1;
         current.lastAlertAt = event.occurredAt;
-        this.alertFired(event);
+        if (this.alertFired(event) === 'repeat') {
+          this.foldRepeat(event);
+          break;
+        }
         this.record('alert', actor, `Alert ${current.alertCount}: ${event.summary}`, {
           eventId: event.eventId,
           severity: event.severity,
@@ -396,20 +418,25 @@ export class IncidentState {
     }
   }
 
-  /** The alert of the event's dedup key fired (again): counted, and firing. */
-  private alertFired(event: AlertEvent): void {
+  /**
+   * The alert of the event's dedup key fired (again): counted, and firing. A
+   * repeat of an alert that is firing is folded; a first alert, or one firing
+   * again after it resolved, gets its own timeline entry.
+   */
+  private alertFired(event: AlertEvent): 'first' | 'repeat' {
     const alerts = (this.current.alerts ??= []);
     const alert = alerts.find((a) => a.dedupKey === event.dedupKey);
     if (alert) {
+      const wasFiring = alert.state === 'firing';
       alert.count += 1;
       alert.lastSeenAt = event.occurredAt;
       alert.summary = event.summary;
       alert.severity = event.severity;
       alert.state = 'firing';
       alert.resolvedAt = undefined;
-      return;
+      return wasFiring ? 'repeat' : 'first';
     }
-    if (alerts.length >= maxListedAlerts) return;
+    if (alerts.length >= maxListedAlerts) return 'first';
     alerts.push({
       dedupKey: event.dedupKey,
       summary: event.summary,
@@ -421,6 +448,15 @@ export class IncidentState {
       count: 1,
       state: 'firing',
     });
+    return 'first';
+  }
+
+  private foldRepeat(event: AlertEvent): void {
+    const key = event.dedupKey;
+    const fold = addRepeat(this.repeats.get(key), key, event.occurredAt, Date.now());
+    this.repeats.set(key, fold);
+    if (Date.now() - fold.since >= repeatsFoldMs) this.writeRepeats();
+    else this.touch();
   }
 
   /**
