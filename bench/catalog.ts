@@ -4,6 +4,8 @@ import type { TriageRules } from '../domain/triage-types';
 
 /** Level-1 wait of the incidents in the timer benchmark (`bench-timer` service). */
 export const TIMER_SECONDS = Number(process.env.BENCH_TIMER_SECONDS ?? 120);
+/** Level-1 wait of the one incident whose cost in Temporal is counted (`bench-cost` service). */
+export const COST_LEVEL1_SECONDS = 3;
 
 /**
  * The benchmark's rules and catalog: every notification goes to the
@@ -14,6 +16,13 @@ export const TIMER_SECONDS = Number(process.env.BENCH_TIMER_SECONDS ?? 120);
 export function benchRules(): TriageRules {
   return {
     rules: [
+      {
+        id: 'cost',
+        match: { service: 'bench-cost' },
+        impact: 'medium',
+        team: 'sre',
+        escalationPolicy: 'cost',
+      },
       {
         id: 'timer',
         match: { service: 'bench-timer' },
@@ -40,6 +49,16 @@ export function benchCatalog(): OnCallCatalog {
         name: 'Timer benchmark',
         levels: [
           { delaySeconds: TIMER_SECONDS, targets: [{ type: 'channel', id: 'level1' }] },
+          { delaySeconds: 3600, targets: [{ type: 'channel', id: 'level2' }] },
+        ],
+        repeat: 0,
+        fallback: [],
+      },
+      {
+        id: 'cost',
+        name: 'One incident, level 1 then level 2',
+        levels: [
+          { delaySeconds: COST_LEVEL1_SECONDS, targets: [{ type: 'channel', id: 'level1' }] },
           { delaySeconds: 3600, targets: [{ type: 'channel', id: 'level2' }] },
         ],
         repeat: 0,

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { Pool } from 'undici';
 import { createPostmortemActivities } from '../activities/postmortems';
 import { createApiKey } from '../infra/api-keys';
 import { groupedIncidentWorkflowId, incidentWorkflowId } from '../workflows/incident/ids';
@@ -20,9 +21,10 @@ import { startLocalStack, type LocalStack } from '../stack';
 import { freePort } from '../stack/ports';
 import { repoRoot } from '../stack/paths';
 import { defaultBundlePath } from '../worker/bundle';
-import { TIMER_SECONDS } from './catalog';
+import { COST_LEVEL1_SECONDS, TIMER_SECONDS } from './catalog';
 import { closedLoop, summary } from './stats';
 import { runbookWorkflowId } from '../workflows/runbook/ids';
+import { postmortemWorkflowId } from '../workflows/postmortem/ids';
 
 /**
  * `npm run bench`: starts a throw-away Temporal dev server and MongoDB-wire
@@ -81,6 +83,7 @@ class Sink {
 interface Processes {
   worker?: ChildProcess;
   api?: ChildProcess;
+  api2?: ChildProcess;
   baseline?: ChildProcess;
 }
 
@@ -119,6 +122,52 @@ function lineFrom(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray
     child.once('exit', (code) => reject(new Error(`process exited (${code}) before printing ${pattern}`)));
   });
 }
+
+/** What runs of a workflow cost the Temporal server: history events and workflow tasks, by kind. */
+interface HistoryCost {
+  runs: number;
+  events: number;
+  workflowTasks: number;
+  signals: number;
+  activities: Map<string, number>;
+  timers: number;
+  markers: number;
+  upserts: number;
+}
+
+async function historyCost(client: Client, workflowIds: string[]): Promise<HistoryCost> {
+  const cost: HistoryCost = {
+    runs: 0,
+    events: 0,
+    workflowTasks: 0,
+    signals: 0,
+    activities: new Map(),
+    timers: 0,
+    markers: 0,
+    upserts: 0,
+  };
+  for (const workflowId of workflowIds) {
+    for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      cost.runs += 1;
+      const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+      for (const e of history.events ?? []) {
+        cost.events += 1;
+        if (e.workflowTaskCompletedEventAttributes) cost.workflowTasks += 1;
+        if (e.workflowExecutionSignaledEventAttributes) cost.signals += 1;
+        if (e.timerStartedEventAttributes) cost.timers += 1;
+        if (e.markerRecordedEventAttributes) cost.markers += 1;
+        if (e.upsertWorkflowSearchAttributesEventAttributes || e.workflowPropertiesModifiedEventAttributes)
+          cost.upserts += 1;
+        const type = e.activityTaskScheduledEventAttributes?.activityType?.name;
+        if (type) cost.activities.set(type, (cost.activities.get(type) ?? 0) + 1);
+      }
+    }
+  }
+  return cost;
+}
+
+const activityList = (cost: HistoryCost) =>
+  [...cost.activities].map(([type, n]) => `${n} ${type}`).join(', ') || 'none';
 
 async function main(): Promise<void> {
   const root = repoRoot();
@@ -165,33 +214,51 @@ async function main(): Promise<void> {
   };
 
   try {
-    // API process, with an admin key for the load generator.
-    const apiPort = await freePort();
-    processes.api = spawn(process.execPath, [path.join(root, 'dist', 'bench', 'api.js')], {
-      env: { ...childEnv, PORT: String(apiPort) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const api = `http://127.0.0.1:${apiPort}`;
+    // Two API processes (the second shares one storm with the first), with an admin key for the load generator.
+    const startApi = async (): Promise<{ url: string; child: ChildProcess }> => {
+      const port = await freePort();
+      const child = spawn(process.execPath, [path.join(root, 'dist', 'bench', 'api.js')], {
+        env: { ...childEnv, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const url = `http://127.0.0.1:${port}`;
+      await waitFor(
+        'the API',
+        async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok === true,
+        60_000,
+      );
+      return { url, child };
+    };
+    const firstApi = await startApi();
+    processes.api = firstApi.child;
+    const secondApi = await startApi();
+    processes.api2 = secondApi.child;
     const { token } = await createApiKey(models, 'bench', ['admin']);
-    await waitFor(
-      'the API',
-      async () => (await fetch(`${api}/readyz`).catch(() => undefined))?.ok === true,
-      60_000,
-    );
-    const post = async (
+    // undici's pool, not fetch: on a 2-core machine the load generator's own CPU is part of the result.
+    const pools = [firstApi.url, secondApi.url].map((url) => new Pool(url, { connections: CONCURRENCY * 4 }));
+    const postTo = async (
+      pool: Pool,
       p: string,
       body: unknown,
     ): Promise<{ status: number; json: Record<string, unknown> }> => {
-      const res = await fetch(`${api}${p}`, {
-        signal: AbortSignal.timeout(60_000),
+      const res = await pool.request({
+        path: p,
         method: 'POST',
+        headersTimeout: 60_000,
+        bodyTimeout: 60_000,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+      return { status: res.statusCode, json: (await res.body.json()) as Record<string, unknown> };
     };
-    const alert = (service: string, dedupKey: string, labels: Record<string, string> = {}) =>
-      post('/v1/alerts', {
+    const post = (p: string, body: unknown) => postTo(pools[0]!, p, body);
+    const alert = (
+      service: string,
+      dedupKey: string,
+      labels: Record<string, string> = {},
+      pool = pools[0]!,
+    ) =>
+      postTo(pool, '/v1/alerts', {
         service,
         summary: `${service} benchmark alert`,
         severity: 'warning',
@@ -214,6 +281,34 @@ async function main(): Promise<void> {
     section('Worker cold start', [
       `- process spawn → polling with the pre-built bundle: **${ms(readyMs)}**`,
       `- process spawn → an incident queued before the worker existed triaged and saved: **${ms(firstSavedMs)}** (upper bound: MongoDB polled every 250 ms)`,
+    ]);
+
+    // --- What one incident costs the Temporal server, for the standard scenario.
+    log('one incident, open → level 2 → acknowledge → resolve: counting its history');
+    await alert('bench-cost', 'cost');
+    const costWorkflowId = incidentWorkflowId('bench-cost', 'cost');
+    const costIncident = await waitFor(
+      'the level-2 page of the cost incident',
+      async () =>
+        sink.received.some(
+          (r) =>
+            r.path === '/level2' &&
+            (r.body as { incident?: { service?: string } }).incident?.service === 'bench-cost',
+        ),
+      60_000,
+    ).then(() => client.workflow.getHandle(costWorkflowId).query(incidentQuery));
+    if (!costIncident) throw new Error('the cost incident is not open');
+    for (const action of ['acknowledge', 'resolve']) {
+      const res = await post(`/v1/incidents/${costIncident.incidentId}/${action}`, { actor: 'bench' });
+      if (res.status !== 200) throw new Error(`${action} refused: ${JSON.stringify(res.json)}`);
+    }
+    await client.workflow.getHandle(costWorkflowId).result();
+    const cost = await historyCost(client, [costWorkflowId]);
+    const pmCost = await historyCost(client, [postmortemWorkflowId(costIncident.incidentId)]);
+    section('What one incident costs Temporal', [
+      `- open (triage, level-1 page) → level-2 page ${COST_LEVEL1_SECONDS} s later → acknowledge → resolve → post-mortem started: **${cost.events} history events, ${cost.workflowTasks} workflow tasks** in the incident workflow`,
+      `- of which: activities ${activityList(cost)} (3 events each); ${cost.markers} local activities (triage, planning: 1 marker each); ${cost.timers} timers; ${cost.upserts} search-attribute and memo upserts; ${cost.signals} signal`,
+      `- the post-mortem workflow it starts: ${pmCost.events} events, ${pmCost.workflowTasks} workflow tasks, while the draft waits for review`,
     ]);
 
     // --- Runbook step overhead.
@@ -290,13 +385,19 @@ async function main(): Promise<void> {
     // Not fatal when some are late: on the embedded FerretDB the worker's activity slots can be
     // busy with slow MongoDB writes, and how many arrived is itself the result.
     const level2WaitSeconds = TIMER_SECONDS + 300;
+    const timerPages = () =>
+      sink.received.filter(
+        (r) =>
+          r.path === '/level2' &&
+          (r.body as { incident?: { service?: string } }).incident?.service === 'bench-timer',
+      );
     await waitFor(
       'level-2 notifications',
-      async () => sink.received.filter((r) => r.path === '/level2').length >= OPEN_INCIDENTS,
+      async () => timerPages().length >= OPEN_INCIDENTS,
       level2WaitSeconds * 1000,
     ).catch(() => undefined);
     const secondLevel = new Map<string, number>();
-    for (const r of sink.received.filter((x) => x.path === '/level2')) {
+    for (const r of timerPages()) {
       const id = (r.body as { incident?: { incidentId?: string } }).incident?.incidentId;
       if (id && !secondLevel.has(id)) secondLevel.set(id, r.at);
     }
@@ -484,6 +585,7 @@ async function main(): Promise<void> {
       let next = 0;
       let accepted = 0;
       let failed = 0;
+      const latencies: number[] = [];
       const started = Date.now();
       await closedLoop(
         CONCURRENCY * 2,
@@ -491,41 +593,55 @@ async function main(): Promise<void> {
         async () => {
           const i = next++;
           if (i >= STORM_ALERTS) return;
+          const t0 = performance.now();
           const res = await send(i).catch(() => ({ status: 0 }));
-          if (res.status === 202) accepted += 1;
-          else failed += 1;
+          if (res.status === 202) {
+            accepted += 1;
+            latencies.push(performance.now() - t0);
+          } else failed += 1;
         },
       );
-      return { accepted, failed, seconds: (Date.now() - started) / 1000 };
+      return { accepted, failed, seconds: (Date.now() - started) / 1000, latency: summary(latencies) };
     };
+    /** Distinct workflow ids of a service: an incident that continued as new is one incident over several runs. */
+    const incidentWorkflowsOf = async (service: string) => {
+      const ids = new Set<string>();
+      let runs = 0;
+      for await (const run of client.workflow.list({
+        query: `WorkflowType = 'incidentWorkflow' AND FirelineService = '${service}'`,
+      })) {
+        ids.add(run.workflowId);
+        runs += 1;
+      }
+      return { ids: [...ids], runs };
+    };
+    const groupCommit = (cost: HistoryCost, alerts: number) =>
+      `- group commit: ${cost.signals} signals carried them (**${(alerts / cost.signals).toFixed(1)} alerts per signal**); ${cost.workflowTasks} workflow tasks and ${cost.events} history events in all (${(cost.events / alerts).toFixed(2)} per alert), ${activityList(cost)}`;
 
-    // --- Duplicate storm.
+    // --- Duplicate storm, through one API process and then shared by two.
     const stormKeys = 5;
-    log(`duplicate storm: ${STORM_ALERTS} alerts for ${stormKeys} keys, concurrency ${CONCURRENCY * 2}`);
-    const {
-      accepted: stormAccepted,
-      failed: stormFailed,
-      seconds: stormSeconds,
-    } = await storm((i) => alert('bench-storm', `s${i % stormKeys}`));
-    let stormFolded = 0;
-    const stormCatchUp = await catchUp(
-      async () => (stormFolded = await alertsInWorkflows('bench-storm', stormKeys)) >= stormAccepted,
-      120_000,
-    );
-    // Distinct workflow ids: an incident that continued as new is one incident over several runs.
-    const stormWorkflowIds = new Set<string>();
-    let stormRuns = 0;
-    for await (const run of client.workflow.list({
-      query: `WorkflowType = 'incidentWorkflow' AND FirelineService = 'bench-storm'`,
-    })) {
-      stormWorkflowIds.add(run.workflowId);
-      stormRuns += 1;
-    }
-    const stormIncidents = stormWorkflowIds.size;
-    section('Duplicate storm', [
-      `- ${STORM_ALERTS} alerts for ${stormKeys} keys sent by ${CONCURRENCY * 2} concurrent senders: all answered in ${stormSeconds.toFixed(1)} s (**${(stormAccepted / stormSeconds).toFixed(0)} alerts/s**), ${stormAccepted} accepted, ${stormFailed} failed`,
-      `- **${stormIncidents} incidents**${stormRuns > stormIncidents ? ` (${stormRuns} workflow runs: an incident continues as new as its history grows)` : ''}, ${stormFolded} alerts folded into them (loss: ${stormAccepted - stormFolded}), all counted by the workflows ${((stormCatchUp ?? Number.NaN) / 1000).toFixed(1)} s after the last answer`,
-    ]);
+    const duplicateStorm = async (service: string, apiPools: Pool[]) => {
+      log(
+        `duplicate storm (${service}): ${STORM_ALERTS} alerts for ${stormKeys} keys, concurrency ${CONCURRENCY * 2}, ${apiPools.length} API process(es)`,
+      );
+      const result = await storm((i) =>
+        alert(service, `s${i % stormKeys}`, {}, apiPools[i % apiPools.length]),
+      );
+      let folded = 0;
+      const caughtUp = await catchUp(
+        async () => (folded = await alertsInWorkflows(service, stormKeys)) >= result.accepted,
+        120_000,
+      );
+      const { ids, runs } = await incidentWorkflowsOf(service);
+      const cost = await historyCost(client, ids);
+      return [
+        `- ${STORM_ALERTS} alerts for ${stormKeys} keys sent by ${CONCURRENCY * 2} concurrent senders${apiPools.length > 1 ? `, alternating between ${apiPools.length} API processes` : ''}: all answered in ${result.seconds.toFixed(1)} s (**${(result.accepted / result.seconds).toFixed(0)} alerts/s**), ${result.accepted} accepted, ${result.failed} failed; request → 202 p50 ${ms(result.latency.p50)}, **p99 ${ms(result.latency.p99)}**`,
+        `- **${ids.length} incidents**${runs > ids.length ? ` (${runs} workflow runs: an incident continues as new as its history grows)` : ''}, ${folded} alerts folded into them (loss: ${result.accepted - folded}), all counted by the workflows ${((caughtUp ?? Number.NaN) / 1000).toFixed(1)} s after the last answer`,
+        groupCommit(cost, result.accepted),
+      ];
+    };
+    section('Duplicate storm', await duplicateStorm('bench-storm', pools.slice(0, 1)));
+    section('Duplicate storm, two API processes', await duplicateStorm('bench-storm-2', pools));
 
     // --- Grouped storm: many dedup keys, one grouping rule folding them into a few incidents.
     const groupedKeys = 500;
@@ -537,6 +653,7 @@ async function main(): Promise<void> {
       accepted: groupedAccepted,
       failed: groupedFailed,
       seconds: groupedSeconds,
+      latency: groupedLatency,
     } = await storm((i) => {
       const key = i % groupedKeys;
       return alert('bench-grouped', `g${key}`, { storm: `s${key % groupedIncidents}` });
@@ -558,14 +675,12 @@ async function main(): Promise<void> {
       async () => (grouped = await groupedState()).alerts >= groupedAccepted,
       120_000,
     );
-    const groupedWorkflowIds = new Set<string>();
-    for await (const run of client.workflow.list({
-      query: `WorkflowType = 'incidentWorkflow' AND FirelineService = 'bench-grouped'`,
-    }))
-      groupedWorkflowIds.add(run.workflowId);
+    const { ids: groupedWorkflowIds } = await incidentWorkflowsOf('bench-grouped');
+    const groupedCost = await historyCost(client, groupedWorkflowIds);
     section('Grouped storm', [
-      `- ${STORM_ALERTS} alerts under ${groupedKeys} dedup keys, one grouping rule (by a label with ${groupedIncidents} values), ${CONCURRENCY * 2} concurrent senders: all answered in ${groupedSeconds.toFixed(1)} s (**${(groupedAccepted / groupedSeconds).toFixed(0)} alerts/s**), ${groupedAccepted} accepted, ${groupedFailed} failed`,
-      `- **${groupedWorkflowIds.size} incidents** (target ${groupedIncidents}), ${grouped.alerts} alerts counted by them (loss: ${groupedAccepted - grouped.alerts}), listing ${grouped.listed} distinct alerts (dedup keys: ${groupedKeys}), ${((groupedCatchUp ?? Number.NaN) / 1000).toFixed(1)} s after the last answer`,
+      `- ${STORM_ALERTS} alerts under ${groupedKeys} dedup keys, one grouping rule (by a label with ${groupedIncidents} values), ${CONCURRENCY * 2} concurrent senders: all answered in ${groupedSeconds.toFixed(1)} s (**${(groupedAccepted / groupedSeconds).toFixed(0)} alerts/s**), ${groupedAccepted} accepted, ${groupedFailed} failed; request → 202 p50 ${ms(groupedLatency.p50)}, p99 ${ms(groupedLatency.p99)}`,
+      `- **${groupedWorkflowIds.length} incidents** (target ${groupedIncidents}), ${grouped.alerts} alerts counted by them (loss: ${groupedAccepted - grouped.alerts}), listing ${grouped.listed} distinct alerts (dedup keys: ${groupedKeys}), ${((groupedCatchUp ?? Number.NaN) / 1000).toFixed(1)} s after the last answer`,
+      groupCommit(groupedCost, groupedAccepted),
     ]);
 
     const rawNew = await sustained('raw Temporal, new workflows', async (i) => {

@@ -1,4 +1,4 @@
-import { ApplicationFailure, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type {
   AlertEvent,
   Incident,
@@ -247,18 +247,25 @@ export class IncidentState {
     this.current.version += 1;
   }
 
-  /** The search attributes and memo the Web UI and the API's lists filter on. */
+  /**
+   * The search attributes and memo the Web UI and the API's lists filter on.
+   * Only what changed is upserted: each upsert is an event in the history.
+   */
   publish(): void {
     const current = this.current;
-    upsertSearchAttributes([
+    const info = workflowInfo();
+    const changed = [
       { key: searchAttributes.service, value: current.service },
       { key: searchAttributes.severity, value: current.severity },
       { key: searchAttributes.priority, value: current.priority },
       { key: searchAttributes.status, value: current.status },
       { key: searchAttributes.team, value: current.team },
       { key: searchAttributes.incidentId, value: current.incidentId },
-    ]);
-    upsertMemo({ title: current.title, incidentId: current.incidentId });
+    ].filter(({ key, value }) => info.typedSearchAttributes.get(key) !== value);
+    if (changed.length > 0) upsertSearchAttributes(changed);
+    const memo = info.memo ?? {};
+    if (memo.title !== current.title || memo.incidentId !== current.incidentId)
+      upsertMemo({ title: current.title, incidentId: current.incidentId });
   }
 
   /**
