@@ -4,6 +4,8 @@ import helmet from 'helmet';
 import { measureOpenIncidents, registry, scrape } from '../infra/metrics';
 import { pinoHttp } from 'pino-http';
 import { addressRateLimit, apiKeyGuard } from './auth';
+import { groupingRuleProblems } from '../domain/grouping';
+import { groupingRules } from '../config/grouping-rules';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './errors';
 import { alertRoutes } from './alerts/routes';
@@ -48,6 +50,10 @@ export function redactTokenInUrl(url: string): string {
 
 /** Builds the HTTP API; the caller decides where it listens (tests use supertest without listening). */
 export function createApp(deps: ApiDeps): Express {
+  // Grouping rules decide which workflow an alert goes to: a mistake there fails the start, not an alert.
+  const groupingProblems = groupingRuleProblems(deps.groupingRules ?? groupingRules);
+  if (groupingProblems.length > 0)
+    throw new Error(`config/grouping-rules.ts: ${groupingProblems.join('; ')}`);
   const app = express();
   app.disable('x-powered-by');
   // Only the proxies TRUST_PROXY names may say who the client is (X-Forwarded-For): req.ip is

@@ -12,6 +12,10 @@ import type { GroupingRules } from '../domain/grouping';
  *     match: { labels: { cluster: /./, alertname: /./ } },
  *     by: ['service', 'labels.cluster', 'labels.alertname'],
  *   }
+ *
+ * or, by time, every alert of a service within 10 minutes of the last one:
+ *
+ *   { id: 'service-10m', match: { service: /./ }, by: ['service'], windowSeconds: 600 }
  */
 export const groupingRules: GroupingRules = {
   rules: [],

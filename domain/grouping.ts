@@ -22,11 +22,33 @@ export interface GroupingRule {
    * alert resolves. `manual`: it stays open until a person resolves it.
    */
   resolve?: 'all-resolved' | 'manual';
+  /**
+   * Time-based grouping: an alert joins the group's incident only within this
+   * many seconds of the incident's last alert; after a quiet spell the next
+   * alert opens a new incident (the earlier one stays open until resolved).
+   * Without it the group is one incident until it resolves.
+   */
+  windowSeconds?: number;
 }
 
 export interface GroupingRules {
   /** Checked in order; the first match wins. An alert no rule matches is grouped by its dedup key. */
   rules: GroupingRule[];
+}
+
+/** The rules' mistakes an operator can make, as messages naming the rule (empty: the rules are sound). */
+export function groupingRuleProblems(rules: GroupingRules): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  for (const rule of rules.rules) {
+    if (ids.has(rule.id)) problems.push(`grouping rule ${rule.id}: the id is used twice`);
+    ids.add(rule.id);
+    if (rule.by.length === 0) problems.push(`grouping rule ${rule.id}: by names no field`);
+    const window = rule.windowSeconds;
+    if (window !== undefined && !(Number.isInteger(window) && window > 0))
+      problems.push(`grouping rule ${rule.id}: windowSeconds must be a positive whole number`);
+  }
+  return problems;
 }
 
 function fieldValue(event: AlertEvent, field: GroupingField): string {
@@ -43,5 +65,6 @@ export function groupingOf(event: AlertEvent, rules: GroupingRules): AlertGroupi
     ruleId: rule.id,
     values: rule.by.map((field) => fieldValue(event, field)),
     resolve: rule.resolve ?? 'all-resolved',
+    ...(rule.windowSeconds !== undefined ? { windowSeconds: rule.windowSeconds } : {}),
   };
 }

@@ -53,6 +53,8 @@ export interface AlertGrouping {
   /** The grouped fields' values, in the rule's order. */
   values: string[];
   resolve: 'all-resolved' | 'manual';
+  /** Time-based grouping: the quiet spell, in seconds, after which the group's next alert opens a new incident. */
+  windowSeconds?: number;
 }
 
 /** One alert of an incident (one dedup key): how often it fired, and whether it still fires. */

@@ -1,5 +1,6 @@
 // Every workflow the worker registers. The bundle is built from this file.
 export { roundTripWorkflow } from './diagnostics';
+export { alertGroupWorkflow } from './alert-group';
 export { incidentWorkflow } from './incident';
 export { runbookWorkflow } from './runbook';
 export { postmortemWorkflow } from './postmortem';

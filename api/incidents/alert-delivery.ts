@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { actionsTaskQueue } from '../../config';
 import type { AlertEvent } from '../../domain/incident';
 import { metrics } from '../../infra/metrics';
+import { alertGroupWorkflow } from '../../workflows/alert-group';
 import { incidentWorkflow } from '../../workflows/incident';
 import { workflowIdOfAlert } from '../../workflows/incident/ids';
 import { groupingOf } from '../../domain/grouping';
@@ -198,6 +199,30 @@ async function sendAlertEvents(
   withStart: boolean,
 ): Promise<Outcome> {
   const first = events.find(isTrigger) ?? events[0]!;
+  const window = first.grouping?.windowSeconds;
+  if (withStart && first.grouping && window !== undefined) {
+    // A time-based group: its router chooses the incident (see alertGroupWorkflow).
+    await deps.temporal.workflow.signalWithStart(alertGroupWorkflow, {
+      workflowId,
+      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+      args: [
+        {
+          ruleId: first.grouping.ruleId,
+          values: first.grouping.values,
+          windowSeconds: window,
+          actionsTaskQueue: actionsTaskQueue(deps.config),
+        },
+      ],
+      signal: alertsSignal,
+      signalArgs: [{ events }],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      staticSummary: `alert group ${first.grouping.ruleId}: ${first.grouping.values.join(', ')}`.slice(
+        0,
+        200,
+      ),
+    });
+    return 'accepted';
+  }
   if (withStart) {
     await deps.temporal.workflow.signalWithStart(incidentWorkflow, {
       workflowId,

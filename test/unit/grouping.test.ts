@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import type { AlertEvent } from '../../domain/incident';
 import { alertEvent } from '../helpers/alert-event';
-import { groupingOf, type GroupingRules } from '../../domain/grouping';
+import { groupingOf, groupingRuleProblems, type GroupingRules } from '../../domain/grouping';
+import { alertGroupWorkflowId, windowIncidentWorkflowId } from '../../workflows/alert-group/ids';
 import {
   groupedIncidentWorkflowId,
   incidentWorkflowId,
@@ -57,5 +58,47 @@ describe('groupingOf', () => {
     );
     // The values are hashed as a list: moving a character from one value to the next is another group.
     expect(groupedIncidentWorkflowId('r', ['ab', 'c'])).not.toBe(groupedIncidentWorkflowId('r', ['a', 'bc']));
+  });
+});
+
+describe('time-based grouping', () => {
+  const windowRules: GroupingRules = {
+    rules: [{ id: 'service-window', match: { service: /./ }, by: ['service'], windowSeconds: 600 }],
+  };
+
+  it("sends a time-based group's alerts to its router, one per rule and values", () => {
+    const a = event({ dedupKey: 'a' });
+    const grouping = groupingOf(a, windowRules);
+    expect(grouping).toEqual({
+      ruleId: 'service-window',
+      values: ['api'],
+      resolve: 'all-resolved',
+      windowSeconds: 600,
+    });
+    const routed = workflowIdOfAlert({ ...a, grouping });
+    expect(routed).toBe(alertGroupWorkflowId('service-window', ['api']));
+    expect(
+      workflowIdOfAlert({ ...event({ dedupKey: 'b' }), grouping: groupingOf(event({}), windowRules) }),
+    ).toBe(routed);
+    expect(alertGroupWorkflowId('r', ['ab', 'c'])).not.toBe(alertGroupWorkflowId('r', ['a', 'bc']));
+    expect(windowIncidentWorkflowId('service-window', ['api'], '0123abcd-0000-4000-8000-000000000000')).toBe(
+      `incident-window:${routed.slice('alert-group:'.length)}:0123abcd`,
+    );
+  });
+
+  it('names the mistakes in the rules', () => {
+    expect(groupingRuleProblems(windowRules)).toEqual([]);
+    expect(
+      groupingRuleProblems({
+        rules: [
+          { id: 'x', match: {}, by: ['service'], windowSeconds: 0 },
+          { id: 'x', match: {}, by: [] },
+        ],
+      }),
+    ).toEqual([
+      'grouping rule x: windowSeconds must be a positive whole number',
+      'grouping rule x: the id is used twice',
+      'grouping rule x: by names no field',
+    ]);
   });
 });

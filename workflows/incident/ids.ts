@@ -3,6 +3,7 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import type { AlertEvent } from '../../domain/incident';
+import { alertGroupWorkflowId } from '../alert-group/ids';
 
 /** A part kept as it is: no `:` (the separator) and no `~` (the mark of a hashed part). */
 const plainPart = /^[A-Za-z0-9._\-/@=+]+$/;
@@ -34,11 +35,16 @@ export function groupedIncidentWorkflowId(ruleId: string, values: string[]): str
   return `incident-group:${idPart(ruleId, 100)}:${bytesToHex(sha256(utf8ToBytes(JSON.stringify(values)))).slice(0, 40)}`;
 }
 
-/** The workflow an alert event goes to: its grouping rule's group, else its service and dedup key. */
+/**
+ * The workflow an alert event goes to: a time-based group's router, a
+ * content group's incident, else the incident of its service and dedup key.
+ */
 export function workflowIdOfAlert(event: Pick<AlertEvent, 'service' | 'dedupKey' | 'grouping'>): string {
-  return event.grouping
-    ? groupedIncidentWorkflowId(event.grouping.ruleId, event.grouping.values)
-    : incidentWorkflowId(event.service, event.dedupKey);
+  const grouping = event.grouping;
+  if (!grouping) return incidentWorkflowId(event.service, event.dedupKey);
+  return grouping.windowSeconds !== undefined
+    ? alertGroupWorkflowId(grouping.ruleId, grouping.values)
+    : groupedIncidentWorkflowId(grouping.ruleId, grouping.values);
 }
 
 /** `INC-` and 12 capital letters or digits, e.g. `INC-0123456789AB`. */

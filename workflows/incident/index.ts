@@ -24,6 +24,7 @@ import {
   startRunbookUpdate,
 } from './messages';
 import { actorVia } from '../../domain/actors';
+import { leaveAlertGroup } from './alert-group';
 import { IncidentChat } from './chat';
 import { IncidentNotifier } from './notifier';
 import { openIncident, resumeIncident } from './open';
@@ -134,5 +135,6 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       }),
     );
   }
+  await leaveAlertGroup(state);
   return { incidentId: state.current.incidentId, status: state.current.status };
 }

@@ -1,0 +1,209 @@
+import {
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  setHandler,
+  startChild,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { AlertEvent } from '../../domain/incident';
+import type { incidentWorkflow } from '../incident';
+import { alertsSignal } from '../incident/messages';
+import { searchAttributes } from '../search-attributes';
+import { windowIncidentWorkflowId } from './ids';
+import { type AlertGroupView, alertGroupQuery, incidentClosedSignal } from './messages';
+
+export interface AlertGroupInput {
+  ruleId: string;
+  values: string[];
+  windowSeconds: number;
+  /** Handed to the incidents it starts. */
+  actionsTaskQueue: string;
+  /** Set when the router continued as new. */
+  carried?: AlertGroupState;
+}
+
+interface AlertGroupState {
+  current?: string;
+  lastTriggerAt?: number;
+  open: string[];
+  keys: [string, string][];
+  pending: AlertEvent[];
+}
+
+/** Dedup keys remembered for acknowledges and resolves; past this the oldest are forgotten (they go to the current incident). */
+const maxRememberedKeys = 10_000;
+
+/**
+ * Routes a time-based group's alerts to its incidents. A trigger joins the
+ * current incident while it comes within the window of the last one, and
+ * opens a new incident (a child workflow, left running on its own) after a
+ * quiet spell. An acknowledge or resolve goes to the incident holding its
+ * dedup key. Alerts are handled one batch at a time, in order, so two alerts
+ * of one group never open two incidents. The router ends once none of its
+ * incidents is open: the next alert starts a new one, as signal-with-start.
+ */
+class AlertGroupRouter {
+  private current: string | undefined;
+  private lastTriggerAt: number | undefined;
+  private readonly open: Set<string>;
+  private readonly keys: Map<string, string>;
+  private readonly pending: AlertEvent[];
+
+  constructor(private readonly input: AlertGroupInput) {
+    const carried = input.carried;
+    this.current = carried?.current;
+    this.lastTriggerAt = carried?.lastTriggerAt;
+    this.open = new Set(carried?.open ?? []);
+    this.keys = new Map(carried?.keys ?? []);
+    this.pending = [...(carried?.pending ?? [])];
+  }
+
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** Nothing to route and no incident open: the group is over. */
+  get done(): boolean {
+    return this.pending.length === 0 && this.open.size === 0;
+  }
+
+  get view(): AlertGroupView {
+    return {
+      ...(this.current ? { currentIncident: this.current } : {}),
+      ...(this.lastTriggerAt !== undefined
+        ? { lastTriggerAt: new Date(this.lastTriggerAt).toISOString() }
+        : {}),
+      openIncidents: [...this.open],
+    };
+  }
+
+  receive(events: AlertEvent[]): void {
+    this.pending.push(...events);
+  }
+
+  closed(workflowId: string): void {
+    this.open.delete(workflowId);
+    if (this.current === workflowId) this.current = undefined;
+    for (const [key, holder] of this.keys) if (holder === workflowId) this.keys.delete(key);
+  }
+
+  /** Hands every pending event to its incident, starting incidents as the window says. */
+  async routePending(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batches = new Map<string, { events: AlertEvent[]; start: boolean }>();
+      for (const event of this.pending.splice(0)) {
+        const target = event.action === 'trigger' ? this.triggerTarget(event) : this.keyHolder(event);
+        if (!target) continue; // an acknowledge or resolve for no open incident: dropped, as for a dedup key
+        const batch = batches.get(target.workflowId);
+        if (batch) batch.events.push(event);
+        else batches.set(target.workflowId, { events: [event], start: target.start });
+      }
+      await Promise.all([...batches].map(([workflowId, batch]) => this.deliver(workflowId, batch)));
+    }
+  }
+
+  nextInput(): AlertGroupInput {
+    return {
+      ruleId: this.input.ruleId,
+      values: this.input.values,
+      windowSeconds: this.input.windowSeconds,
+      actionsTaskQueue: this.input.actionsTaskQueue,
+      carried: {
+        ...(this.current ? { current: this.current } : {}),
+        ...(this.lastTriggerAt !== undefined ? { lastTriggerAt: this.lastTriggerAt } : {}),
+        open: [...this.open],
+        keys: [...this.keys],
+        pending: this.pending.splice(0),
+      },
+    };
+  }
+
+  private triggerTarget(event: AlertEvent): { workflowId: string; start: boolean } {
+    const at = Date.now();
+    const withinWindow =
+      this.current !== undefined &&
+      this.lastTriggerAt !== undefined &&
+      at - this.lastTriggerAt <= this.input.windowSeconds * 1000;
+    let start = false;
+    if (!withinWindow) {
+      this.current = windowIncidentWorkflowId(this.input.ruleId, this.input.values, uuid4());
+      this.open.add(this.current);
+      start = true;
+    }
+    this.lastTriggerAt = at;
+    this.remember(event.dedupKey, this.current!);
+    return { workflowId: this.current!, start };
+  }
+
+  private keyHolder(event: AlertEvent): { workflowId: string; start: boolean } | undefined {
+    const holder = this.keys.get(event.dedupKey) ?? this.current;
+    return holder ? { workflowId: holder, start: false } : undefined;
+  }
+
+  private remember(dedupKey: string, workflowId: string): void {
+    this.keys.delete(dedupKey);
+    this.keys.set(dedupKey, workflowId);
+    if (this.keys.size > maxRememberedKeys) this.keys.delete(this.keys.keys().next().value!);
+  }
+
+  private async deliver(workflowId: string, batch: { events: AlertEvent[]; start: boolean }): Promise<void> {
+    if (batch.start) return this.startIncident(workflowId, batch.events);
+    try {
+      await getExternalWorkflowHandle(workflowId).signal(alertsSignal, { events: batch.events });
+    } catch {
+      // The incident ended as the batch went out: its triggers open the group's next incident.
+      this.closed(workflowId);
+      const triggers = batch.events.filter((e) => e.action === 'trigger');
+      if (triggers.length === 0) return;
+      this.current = windowIncidentWorkflowId(this.input.ruleId, this.input.values, uuid4());
+      this.open.add(this.current);
+      for (const event of triggers) this.remember(event.dedupKey, this.current);
+      await this.startIncident(this.current, triggers);
+    }
+  }
+
+  private async startIncident(workflowId: string, events: AlertEvent[]): Promise<void> {
+    const first = events.find((e) => e.action === 'trigger') ?? events[0]!;
+    await startChild<typeof incidentWorkflow>('incidentWorkflow', {
+      workflowId,
+      args: [
+        {
+          service: first.service,
+          dedupKey: first.dedupKey,
+          integration: first.integration,
+          actionsTaskQueue: this.input.actionsTaskQueue,
+          pendingEvents: events,
+        },
+      ],
+      // The incident lives its own life: the router may end or continue as new before it does.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      staticSummary: `${first.service}: ${first.summary}`.slice(0, 200),
+      memo: { title: first.summary },
+      typedSearchAttributes: [
+        { key: searchAttributes.service, value: first.service },
+        { key: searchAttributes.status, value: 'triggered' },
+      ],
+    });
+  }
+}
+
+/** A time-based alert group: see AlertGroupRouter. */
+export async function alertGroupWorkflow(input: AlertGroupInput): Promise<void> {
+  const router = new AlertGroupRouter(input);
+  setHandler(alertsSignal, ({ events }) => router.receive(events));
+  setHandler(incidentClosedSignal, ({ workflowId }) => router.closed(workflowId));
+  setHandler(alertGroupQuery, () => router.view);
+  for (;;) {
+    await router.routePending();
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof alertGroupWorkflow>(router.nextInput());
+    }
+    if (router.done) return;
+    await condition(() => router.hasPending || router.done);
+  }
+}
