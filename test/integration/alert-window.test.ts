@@ -18,7 +18,11 @@ import type { TestEnv } from '../helpers/test-env';
 // processes racing open one incident.
 const windowSeconds = 3;
 const groupingRules: GroupingRules = {
-  rules: [{ id: 'service-window', match: { service: /^windowed-/ }, by: ['service'], windowSeconds }],
+  rules: [
+    // A long window for the test that sends one alert after another on a loaded machine.
+    { id: 'long-window', match: { service: 'windowed-long' }, by: ['service'], windowSeconds: 600 },
+    { id: 'service-window', match: { service: /^windowed-/ }, by: ['service'], windowSeconds },
+  ],
 };
 
 describe('time-based alert grouping', () => {
@@ -112,7 +116,7 @@ describe('time-based alert grouping', () => {
     await eventually(async () => {
       let routerRuns = 0;
       for await (const _ of env.client.workflow.list({
-        query: `WorkflowId = '${alertGroupWorkflowId('service-window', [service])}'`,
+        query: `WorkflowId = '${alertGroupWorkflowId('long-window', [service])}'`,
       }))
         routerRuns += 1;
       expect(routerRuns).toBeGreaterThan(1);

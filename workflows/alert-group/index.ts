@@ -122,8 +122,13 @@ class AlertGroupRouter {
     };
   }
 
+  /**
+   * The window is measured in when the API received each trigger: not when the
+   * router gets to it (a busy router must not split a steady stream), and not
+   * in the times senders give.
+   */
   private triggerTarget(event: AlertEvent): { workflowId: string; start: boolean } {
-    const at = Date.now();
+    const at = Date.parse(event.receivedAt);
     const withinWindow =
       this.current !== undefined &&
       this.lastTriggerAt !== undefined &&
@@ -134,7 +139,8 @@ class AlertGroupRouter {
       this.open.add(this.current);
       start = true;
     }
-    this.lastTriggerAt = at;
+    // API processes' clocks differ a little: the window runs from the latest trigger seen.
+    this.lastTriggerAt = Math.max(this.lastTriggerAt ?? at, at);
     this.remember(event.dedupKey, this.current!);
     return { workflowId: this.current!, start };
   }

@@ -11,7 +11,7 @@ export const incidentClosedSignal = defineSignal<[IncidentClosed]>('incidentClos
 export interface AlertGroupView {
   /** The incident new alerts join while the window is open, if any. */
   currentIncident?: string;
-  /** Workflow time of the last trigger routed (ISO). */
+  /** When the API received the group's latest trigger (ISO). */
   lastTriggerAt?: string;
   openIncidents: string[];
 }
