@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as prettier from 'prettier';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +19,8 @@ import { timelineEntryId } from '../infra/models/timeline-entry';
 import { toMarkdown } from '../api/postmortems/render';
 import { startLocalStack, type LocalStack } from '../stack';
 import { freePort } from '../stack/ports';
-import { repoRoot } from '../stack/paths';
+import { cacheDir, repoRoot } from '../stack/paths';
+import { startPostgresTemporal } from './postgres-temporal';
 import { defaultBundlePath } from '../worker/bundle';
 import { COST_LEVEL1_SECONDS, TIMER_SECONDS } from './catalog';
 import { closedLoop, summary } from './stats';
@@ -40,6 +41,12 @@ const OPEN_INCIDENTS = Number(process.env.BENCH_OPEN_INCIDENTS ?? 1000);
 const STORM_ALERTS = Number(process.env.BENCH_STORM_ALERTS ?? 5000);
 const RUNBOOK_RUNS = Number(process.env.BENCH_RUNBOOK_RUNS ?? 40);
 const TASK_QUEUE = 'fireline-bench';
+/** `dev` (the Temporal CLI dev server, SQLite) or `postgresql` (the Temporal server with PostgreSQL, see postgres-temporal.ts). */
+const TEMPORAL_KIND = process.env.BENCH_TEMPORAL ?? 'dev';
+if (TEMPORAL_KIND !== 'dev' && TEMPORAL_KIND !== 'postgresql')
+  throw new Error(`BENCH_TEMPORAL must be dev or postgresql, not ${TEMPORAL_KIND}`);
+/** Worker processes: one beside the dev server; two, as a self-hosted cluster would run, beside the PostgreSQL one. */
+const WORKERS = TEMPORAL_KIND === 'postgresql' ? 2 : 1;
 /** How long to wait for the worker's MongoDB projection to catch up before reporting how far it got. */
 const PROJECTION_CAP_SECONDS = Number(process.env.BENCH_PROJECTION_CAP_SECONDS ?? 120);
 
@@ -84,6 +91,7 @@ interface Processes {
   worker?: ChildProcess;
   api?: ChildProcess;
   api2?: ChildProcess;
+  worker2?: ChildProcess;
   baseline?: ChildProcess;
 }
 
@@ -121,6 +129,51 @@ function lineFrom(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray
     });
     child.once('exit', (code) => reject(new Error(`process exited (${code}) before printing ${pattern}`)));
   });
+}
+
+/** CPU seconds used so far by every process on the machine: its component (known pids by role, others by name) and time. */
+function cpuByProcess(roles: Map<number, string>): Map<number, { component: string; seconds: number }> {
+  const ticks = 100; // USER_HZ on Linux
+  const byPid = new Map<number, { component: string; seconds: number }>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / ticks;
+    // Kernel threads rename themselves after their current work: one component for them all.
+    const component =
+      roles.get(pid) ??
+      (/^(kworker|ksoftirqd|kswapd|kcompactd|kdamond|kthreadd|rcu_|migration)/.test(name)
+        ? 'kernel'
+        : name.replace(/-[\d.]+$/, ''));
+    byPid.set(pid, { component, seconds });
+  }
+  return byPid;
+}
+
+/** Each component's share of the machine's CPUs between two snapshots, busiest first. */
+function cpuShares(
+  before: Map<number, { seconds: number }>,
+  after: Map<number, { component: string; seconds: number }>,
+  seconds: number,
+): string {
+  const used = new Map<string, number>();
+  for (const [pid, { component, seconds: total }] of after)
+    used.set(component, (used.get(component) ?? 0) + total - (before.get(pid)?.seconds ?? 0));
+  return [...used]
+    .map(([component, cpu]) => [component, cpu / seconds] as const)
+    .filter(([, share]) => share >= 0.02)
+    .sort((a, b) => b[1] - a[1])
+    .map(([component, share]) => `${component} ${(share * 100).toFixed(0)}%`)
+    .join(', ')
+    .concat(` (of ${os.cpus().length * 100}%)`);
 }
 
 /** What runs of a workflow cost the Temporal server: history events and workflow tasks, by kind. */
@@ -177,9 +230,20 @@ async function main(): Promise<void> {
     log(`${title}: ${lines.join(' | ')}`);
   };
 
-  log('starting a throw-away Temporal dev server and MongoDB-wire server');
-  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: '', MONGODB_URI: '' });
-  const stack: LocalStack = await startLocalStack({ config, mode: 'ephemeral' });
+  const onPostgres = TEMPORAL_KIND === 'postgresql';
+  log(
+    `starting a throw-away ${onPostgres ? 'Temporal server with PostgreSQL' : 'Temporal dev server'} and MongoDB-wire server`,
+  );
+  const pgTemporal = onPostgres
+    ? await startPostgresTemporal(cacheDir(process.env.FIRELINE_CACHE_DIR), log)
+    : undefined;
+  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: pgTemporal?.address ?? '', MONGODB_URI: '' });
+  const stack: LocalStack = await startLocalStack({ config, mode: 'ephemeral' }).catch(
+    async (err: unknown) => {
+      await pgTemporal?.stop();
+      throw err;
+    },
+  );
   const sink = await new Sink().start();
   const processes: Processes = {};
   const mongo = await connectMongo(stack.mongoUri);
@@ -202,15 +266,23 @@ async function main(): Promise<void> {
     RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
     LOG_LEVEL: 'warn',
   };
-  const startWorker = async (): Promise<{ readyMs: number }> => {
+  const startWorker = async (slot: 'worker' | 'worker2' = 'worker'): Promise<{ readyMs: number }> => {
     const spawnedAt = Date.now();
     const child = spawn(process.execPath, [path.join(root, 'dist', 'bench', 'worker.js')], {
       env: { ...childEnv, BENCH_SPAWNED_AT: String(spawnedAt) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    processes.worker = child;
+    processes[slot] = child;
     const [, readyMs] = await lineFrom(child, /ready (\d+)/);
     return { readyMs: Number(readyMs) };
+  };
+
+  /** Fireline's own processes by role, for the CPU figures; the servers go by their names. */
+  const processRoles = () => {
+    const roles = new Map<number, string>([[process.pid, 'load generator']]);
+    for (const [role, child] of Object.entries(processes))
+      if (child?.pid) roles.set(child.pid, role.replace(/2$/, '').replace(/^api$/, 'API'));
+    return roles;
   };
 
   try {
@@ -278,6 +350,8 @@ async function main(): Promise<void> {
       60_000,
     );
     const firstSavedMs = Date.now() - spawnedAt;
+    // A self-hosted cluster runs more than one worker: the second shares every task queue from here on.
+    if (WORKERS > 1) await startWorker('worker2');
     section('Worker cold start', [
       `- process spawn → polling with the pre-built bundle: **${ms(readyMs)}**`,
       `- process spawn → an incident queued before the worker existed triaged and saved: **${ms(firstSavedMs)}** (upper bound: MongoDB polled every 250 ms)`,
@@ -348,9 +422,10 @@ async function main(): Promise<void> {
 
     // --- Memory per open incident and escalation timer accuracy, 1,000 open incidents.
     log(`opening ${OPEN_INCIDENTS} incidents for the timer and memory benchmark`);
-    const workerPid = processes.worker?.pid ?? 0;
+    const workerPids = [processes.worker?.pid, processes.worker2?.pid].filter((pid): pid is number => !!pid);
+    const workersRss = () => workerPids.reduce((sum, pid) => sum + rssBytes(pid), 0);
     await new Promise((r) => setTimeout(r, 3_000));
-    const rssBefore = rssBytes(workerPid);
+    const rssBefore = workersRss();
     const openStart = Date.now();
     let opened = 0;
     await closedLoop(
@@ -374,9 +449,9 @@ async function main(): Promise<void> {
     ).catch(() => undefined);
     const savedBeforeRss = await timerSaved();
     const savedAfterMs = Date.now() - openedAllAt;
-    const rssAfter = rssBytes(workerPid);
+    const rssAfter = workersRss();
     section(`Worker memory at ${OPEN_INCIDENTS} open incidents`, [
-      `- worker RSS before: ${(rssBefore / 2 ** 20).toFixed(0)} MiB; with ${OPEN_INCIDENTS} open incidents waiting on their escalation timers: ${(rssAfter / 2 ** 20).toFixed(0)} MiB`,
+      `- worker RSS${workerPids.length > 1 ? ` (${workerPids.length} processes, summed)` : ''} before: ${(rssBefore / 2 ** 20).toFixed(0)} MiB; with ${OPEN_INCIDENTS} open incidents waiting on their escalation timers: ${(rssAfter / 2 ** 20).toFixed(0)} MiB`,
       `- **${((rssAfter - rssBefore) / OPEN_INCIDENTS / 1024).toFixed(1)} KiB per open incident** (workflow cache, state and the SDK's buffers; RSS, so an upper bound)`,
       `- incidents opened through the API in ${((openedAllAt - openStart) / 1000).toFixed(1)} s; ${savedBeforeRss} of ${OPEN_INCIDENTS} triaged, notified and saved in MongoDB ${(savedAfterMs / 1000).toFixed(1)} s after the last 202, when RSS was read`,
     ]);
@@ -586,6 +661,7 @@ async function main(): Promise<void> {
       let accepted = 0;
       let failed = 0;
       const latencies: number[] = [];
+      const cpuBefore = cpuByProcess(processRoles());
       const started = Date.now();
       await closedLoop(
         CONCURRENCY * 2,
@@ -601,7 +677,9 @@ async function main(): Promise<void> {
           } else failed += 1;
         },
       );
-      return { accepted, failed, seconds: (Date.now() - started) / 1000, latency: summary(latencies) };
+      const seconds = (Date.now() - started) / 1000;
+      const cpu = cpuShares(cpuBefore, cpuByProcess(processRoles()), seconds);
+      return { accepted, failed, seconds, latency: summary(latencies), cpu };
     };
     /** Distinct workflow ids of a service: an incident that continued as new is one incident over several runs. */
     const incidentWorkflowsOf = async (service: string) => {
@@ -638,6 +716,7 @@ async function main(): Promise<void> {
         `- ${STORM_ALERTS} alerts for ${stormKeys} keys sent by ${CONCURRENCY * 2} concurrent senders${apiPools.length > 1 ? `, alternating between ${apiPools.length} API processes` : ''}: all answered in ${result.seconds.toFixed(1)} s (**${(result.accepted / result.seconds).toFixed(0)} alerts/s**), ${result.accepted} accepted, ${result.failed} failed; request → 202 p50 ${ms(result.latency.p50)}, **p99 ${ms(result.latency.p99)}**`,
         `- **${ids.length} incidents**${runs > ids.length ? ` (${runs} workflow runs: an incident continues as new as its history grows)` : ''}, ${folded} alerts folded into them (loss: ${result.accepted - folded}), all counted by the workflows ${((caughtUp ?? Number.NaN) / 1000).toFixed(1)} s after the last answer`,
         groupCommit(cost, result.accepted),
+        `- CPU while it ran: ${result.cpu}`,
       ];
     };
     section('Duplicate storm', await duplicateStorm('bench-storm', pools.slice(0, 1)));
@@ -654,6 +733,7 @@ async function main(): Promise<void> {
       failed: groupedFailed,
       seconds: groupedSeconds,
       latency: groupedLatency,
+      cpu: groupedCpu,
     } = await storm((i) => {
       const key = i % groupedKeys;
       return alert('bench-grouped', `g${key}`, { storm: `s${key % groupedIncidents}` });
@@ -681,6 +761,7 @@ async function main(): Promise<void> {
       `- ${STORM_ALERTS} alerts under ${groupedKeys} dedup keys, one grouping rule (by a label with ${groupedIncidents} values), ${CONCURRENCY * 2} concurrent senders: all answered in ${groupedSeconds.toFixed(1)} s (**${(groupedAccepted / groupedSeconds).toFixed(0)} alerts/s**), ${groupedAccepted} accepted, ${groupedFailed} failed; request → 202 p50 ${ms(groupedLatency.p50)}, p99 ${ms(groupedLatency.p99)}`,
       `- **${groupedWorkflowIds.length} incidents** (target ${groupedIncidents}), ${grouped.alerts} alerts counted by them (loss: ${groupedAccepted - grouped.alerts}), listing ${grouped.listed} distinct alerts (dedup keys: ${groupedKeys}), ${((groupedCatchUp ?? Number.NaN) / 1000).toFixed(1)} s after the last answer`,
       groupCommit(groupedCost, groupedAccepted),
+      `- CPU while it ran: ${groupedCpu}`,
     ]);
 
     const rawNew = await sustained('raw Temporal, new workflows', async (i) => {
@@ -729,22 +810,23 @@ async function main(): Promise<void> {
       `Written by \`npm run bench\` on ${new Date().toISOString()}.`,
       '',
       `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}.`,
-      `Everything on this one machine: the Temporal CLI dev server (SQLite), the MongoDB-wire server (${stack.started.find((s) => s.includes('mongo') || s.includes('ferret')) ?? stack.mongoUri}), Fireline's worker and API as separate processes, the load generator and the notification sink.`,
+      `Everything on this one machine: ${pgTemporal ? pgTemporal.description : 'the Temporal CLI dev server (SQLite)'}, the MongoDB-wire server (${stack.started.find((s) => s.includes('mongo') || s.includes('ferret')) ?? stack.mongoUri}), Fireline's ${WORKERS} worker process(es) and 2 API processes, the load generator and the notification sink.`,
       `Settings: BENCH_SECONDS=${SECONDS}, BENCH_CONCURRENCY=${CONCURRENCY}, BENCH_OPEN_INCIDENTS=${OPEN_INCIDENTS}, BENCH_TIMER_SECONDS=${TIMER_SECONDS}, BENCH_STORM_ALERTS=${STORM_ALERTS}, BENCH_RUNBOOK_RUNS=${RUNBOOK_RUNS}.`,
       '',
     ];
     // Formatted as the repository's other Markdown, so `npm run lint` passes on a fresh result.
-    const resultsPath = path.join(root, 'bench', 'RESULTS.md');
+    const resultsPath = path.join(root, 'bench', onPostgres ? 'RESULTS-postgresql.md' : 'RESULTS.md');
     const markdown = [...header, ...results].join('\n');
     const options = { ...(await prettier.resolveConfig(resultsPath)), filepath: resultsPath };
     writeFileSync(resultsPath, await prettier.format(markdown, options));
-    log('wrote bench/RESULTS.md');
+    log(`wrote ${path.relative(root, resultsPath)}`);
   } finally {
     for (const child of Object.values(processes)) child?.kill('SIGKILL');
     sink.stop();
     await connection.close();
     await mongo.close();
     await stack.stop();
+    await pgTemporal?.stop();
   }
 }
 
