@@ -798,7 +798,7 @@ async function main(): Promise<void> {
       `- duplicates over ${dupKeys} open incidents: ${fireDup.accepted} accepted, ${fireDup.failed} failed; **${dupFolded} folded into the incident workflows** (loss: ${fireDup.accepted - dupFolded}); ${projection(dupCatchUp, dupStored, fireDup.accepted)}.`,
       ...(newCatchUp === undefined
         ? [
-            `- Accepting an incident is one signal-with-start; opening it is the incident workflow's first steps (triage, the level-1 page, SLA and escalation timers, saves to MongoDB), many more workflow tasks and events. With the Temporal dev server, FerretDB, the worker, the API and the load generator sharing this machine's CPUs, ${newStored} incidents were opened end to end in the ${newStoredSeconds.toFixed(0)} s from the start of the run (**${(newStored / newStoredSeconds).toFixed(1)} incidents/s**); the rest wait, durably, in Temporal and are worked off in order.`,
+            `- Accepting an incident is one signal-with-start; opening it is the incident workflow's first steps (triage, the level-1 page, SLA and escalation timers, saves to MongoDB), many more workflow tasks and events. With ${onPostgres ? 'the Temporal server and PostgreSQL' : 'the Temporal dev server'}, FerretDB, the workers, the APIs and the load generator sharing this machine's CPUs, ${newStored} incidents were opened end to end in the ${newStoredSeconds.toFixed(0)} s from the start of the run (**${(newStored / newStoredSeconds).toFixed(1)} incidents/s**); the rest wait, durably, in Temporal and are worked off in order.`,
           ]
         : []),
     ]);
