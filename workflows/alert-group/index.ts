@@ -133,16 +133,18 @@ class AlertGroupRouter {
       this.current !== undefined &&
       this.lastTriggerAt !== undefined &&
       at - this.lastTriggerAt <= this.input.windowSeconds * 1000;
-    let start = false;
-    if (!withinWindow) {
-      this.current = windowIncidentWorkflowId(this.input.ruleId, this.input.values, uuid4());
-      this.open.add(this.current);
-      start = true;
-    }
+    const workflowId = withinWindow ? this.current! : this.openNext();
     // API processes' clocks differ a little: the window runs from the latest trigger seen.
     this.lastTriggerAt = Math.max(this.lastTriggerAt ?? at, at);
-    this.remember(event.dedupKey, this.current!);
-    return { workflowId: this.current!, start };
+    this.remember(event.dedupKey, workflowId);
+    return { workflowId, start: !withinWindow };
+  }
+
+  /** The group's next incident: where its triggers go from now on. */
+  private openNext(): string {
+    this.current = windowIncidentWorkflowId(this.input.ruleId, this.input.values, uuid4());
+    this.open.add(this.current);
+    return this.current;
   }
 
   private keyHolder(event: AlertEvent): { workflowId: string; start: boolean } | undefined {
@@ -165,10 +167,9 @@ class AlertGroupRouter {
       this.closed(workflowId);
       const triggers = batch.events.filter((e) => e.action === 'trigger');
       if (triggers.length === 0) return;
-      this.current = windowIncidentWorkflowId(this.input.ruleId, this.input.values, uuid4());
-      this.open.add(this.current);
-      for (const event of triggers) this.remember(event.dedupKey, this.current);
-      await this.startIncident(this.current, triggers);
+      const next = this.openNext();
+      for (const event of triggers) this.remember(event.dedupKey, next);
+      await this.startIncident(next, triggers);
     }
   }
 
