@@ -1,14 +1,11 @@
-import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
-import express from 'express';
-import { createApp } from '../../api/app';
 import { alertsSection } from '../../api/ui/views/incident-alerts';
 import type { Incident } from '../../domain/incident';
 import type { GroupingRules } from '../../domain/grouping';
-import { createLogger } from '../../infra/logger';
 import { groupedIncidentWorkflowId } from '../../workflows/incident/ids';
 import { createIncidentTestEnv, timelineOf } from '../helpers/incidents';
 import { eventually } from '../helpers/http-receiver';
+import { secondApiProcess } from '../helpers/second-api';
 import type { TestEnv } from '../helpers/test-env';
 
 // Grouping rules against the real servers: alerts of many dedup keys in one incident, per-alert
@@ -162,21 +159,7 @@ describe('alert grouping', () => {
 
   it('two API processes racing with alerts of one group open exactly one incident, every alert counted', async () => {
     // A second API process: its own Temporal client, so its own signal queue.
-    const connection = await Connection.connect({ address: env.config.TEMPORAL_ADDRESS! });
-    const second = createApp({
-      config: env.config,
-      temporal: new Client({ connection, namespace: env.config.TEMPORAL_NAMESPACE }),
-      mongo: env.mongo,
-      models: env.models,
-      logger: createLogger({ level: 'silent' }),
-      groupingRules,
-    });
-    const secondApp = express();
-    secondApp.use((req, _res, next) => {
-      req.headers.authorization ??= `Bearer ${env.adminToken}`;
-      next();
-    });
-    secondApp.use(second);
+    const { app: secondApp, close } = await secondApiProcess(env, groupingRules);
     try {
       const labels = { cluster: 'race-1', alertname: 'Down' };
       await Promise.all(
@@ -205,7 +188,7 @@ describe('alert grouping', () => {
         runs.push(execution.runId);
       expect(runs).toHaveLength(1);
     } finally {
-      await connection.close();
+      await close();
     }
   });
 });

@@ -1,15 +1,12 @@
-import { Client, Connection } from '@temporalio/client';
-import express from 'express';
 import request from 'supertest';
-import { createApp } from '../../api/app';
 import type { Incident } from '../../domain/incident';
 import type { GroupingRules } from '../../domain/grouping';
-import { createLogger } from '../../infra/logger';
 import { alertGroupWorkflowId } from '../../workflows/alert-group/ids';
 import { alertGroupQuery } from '../../workflows/alert-group/messages';
 import { recordHistory } from '../helpers/histories';
 import { createIncidentTestEnv, timelineOf } from '../helpers/incidents';
 import { eventually } from '../helpers/http-receiver';
+import { secondApiProcess } from '../helpers/second-api';
 import type { TestEnv } from '../helpers/test-env';
 
 // Time-based grouping against the real servers: every alert of a service within the window of the
@@ -124,21 +121,8 @@ describe('time-based alert grouping', () => {
   }, 120_000);
 
   it('two API processes racing with alerts of one group open exactly one incident, every alert counted', async () => {
-    const connection = await Connection.connect({ address: env.config.TEMPORAL_ADDRESS! });
-    const second = createApp({
-      config: env.config,
-      temporal: new Client({ connection, namespace: env.config.TEMPORAL_NAMESPACE }),
-      mongo: env.mongo,
-      models: env.models,
-      logger: createLogger({ level: 'silent' }),
-      groupingRules,
-    });
-    const secondApp = express();
-    secondApp.use((req, _res, next) => {
-      req.headers.authorization ??= `Bearer ${env.adminToken}`;
-      next();
-    });
-    secondApp.use(second);
+    // A second API process: its own Temporal client, so its own signal queue.
+    const { app: secondApp, close } = await secondApiProcess(env, groupingRules);
     try {
       const service = 'windowed-race';
       await Promise.all(
@@ -162,7 +146,7 @@ describe('time-based alert grouping', () => {
         expect(routerRuns).toHaveLength(1);
       });
     } finally {
-      await connection.close();
+      await close();
     }
   });
 });
