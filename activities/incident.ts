@@ -23,14 +23,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import { failureMessage } from '../domain/failure';
 import { saveRefusedType } from '../domain/incident';
 import { isDocumentRefusal, isDuplicateKeyError } from '../infra/mongo';
-import { optionalIncidentFields, timelineEntryId, toIncidentDocument, type Models } from '../infra/models';
+import { optionalIncidentFields, toIncidentDocument, type Models } from '../infra/models';
+import { saveTimelineEntries } from '../infra/timeline-store';
 import { whoIsOnCall } from '../domain/oncall-schedule';
 import { majorResponseSettings, type OnCallCatalog } from '../domain/oncall';
 import { triage } from '../domain/triage';
 import type { TriageRules } from '../domain/triage-types';
 
 export interface IncidentActivityDeps {
-  models: Pick<Models, 'Incident' | 'TimelineEntry' | 'ScheduleOverrides'>;
+  models: Pick<Models, 'Incident' | 'TimelinePage' | 'ScheduleOverrides'>;
   triageRules: TriageRules;
   catalog: OnCallCatalog;
   /** The overrides made at run time (API, CLI, web UI); read from MongoDB unless given. */
@@ -189,25 +190,7 @@ async function saveIncidentDocument(
   input: { incident: Incident; timeline: TimelineEntry[] },
 ): Promise<void> {
   const { incident, timeline } = input;
-  if (timeline.length > 0) {
-    try {
-      await deps.models.TimelineEntry.bulkWrite(
-        timeline.map((entry) => ({
-          updateOne: {
-            filter: { _id: timelineEntryId(incident.incidentId, entry.seq) },
-            update: {
-              $setOnInsert: { ...entry, incidentId: incident.incidentId, at: new Date(entry.at) },
-            },
-            upsert: true,
-          },
-        })),
-        { ordered: false },
-      );
-    } catch (err) {
-      // Two saves racing to upsert the same entry: one inserted it, which is all either wanted.
-      if (!isDuplicateKeyError(err)) throw err;
-    }
-  }
+  await saveTimelineEntries(deps.models.TimelinePage, incident.incidentId, timeline);
   const { _id, ...fields } = toIncidentDocument(incident);
   // Read the stored version, then write by `_id` alone, rather than one update
   // filtered on `{ _id, version: { $lt } }`: MongoDB-wire servers such as

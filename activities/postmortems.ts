@@ -4,12 +4,13 @@ import { isDuplicateKeyError } from '../infra/mongo';
 import { fromIncidentDocument, toPostmortemDocument, type Models } from '../infra/models';
 import type { OnCallCatalog } from '../domain/oncall';
 import { buildPostmortem } from '../domain/postmortem-draft';
+import { readWholeTimeline } from '../infra/timeline-store';
 import { planDeliveries } from './incident';
 import type { DeliverInput } from './notifications';
 import { postmortemIdOf } from '../workflows/postmortem/ids';
 
 export interface PostmortemActivityDeps {
-  models: Pick<Models, 'Incident' | 'TimelineEntry' | 'Postmortem'>;
+  models: Pick<Models, 'Incident' | 'TimelinePage' | 'Postmortem'>;
   catalog: OnCallCatalog;
   /** Review reminders: every interval until published; after this many, the fallback too. */
   postmortemReview: { reminderIntervalSeconds: number; remindersBeforeEscalation: number };
@@ -47,23 +48,17 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
       if (!doc || doc.status !== 'resolved')
         throw new Error(`incident ${input.incidentId} is not saved as resolved yet`);
       const incident = fromIncidentDocument(doc);
-      const entries = await deps.models.TimelineEntry.find({ incidentId: incident.incidentId })
-        .sort({ seq: 1 })
-        .lean();
+      const entries = await readWholeTimeline(
+        deps.models.TimelinePage,
+        incident.incidentId,
+        incident.timelineLength,
+      );
       if (entries.length < incident.timelineLength) {
         throw new Error(
           `incident ${input.incidentId} timeline not fully saved yet (${entries.length}/${incident.timelineLength})`,
         );
       }
-      const draft = buildPostmortem(
-        postmortemIdOf(incident.incidentId),
-        incident,
-        entries.map(({ _id, incidentId: _i, at, ...entry }) => {
-          void _id;
-          return { ...entry, at: at.toISOString() };
-        }),
-        new Date(),
-      );
+      const draft = buildPostmortem(postmortemIdOf(incident.incidentId), incident, entries, new Date());
       const { _id: postmortemId, ...fields } = toPostmortemDocument(draft);
       const generated = Object.fromEntries(
         Object.entries(fields).filter(([k]) => !(reviewFields as readonly string[]).includes(k)),

@@ -15,7 +15,8 @@ import { incidentQuery } from '../workflows/incident/messages';
 import { LOOPBACK_EGRESS, loadConfig } from '../config';
 import { connectMongo } from '../infra/mongo';
 import { createModels, ensureIndexes, fromPostmortemDocument, type Models } from '../infra/models';
-import { timelineEntryId } from '../infra/models/timeline-entry';
+import { saveTimelineEntries } from '../infra/timeline-store';
+import type { TimelineType } from '../domain/incident';
 import { toMarkdown } from '../api/postmortems/render';
 import { startLocalStack, type LocalStack } from '../stack';
 import { freePort } from '../stack/ports';
@@ -534,19 +535,18 @@ async function main(): Promise<void> {
         resolvedBy: 'bench',
         timelineLength: size,
       } as never);
-      const kinds = ['alert.received', 'notification.sent', 'note.added', 'runbook.step'];
-      const entries = Array.from({ length: size }, (_, seq) => ({
-        _id: timelineEntryId(incidentId, seq),
-        incidentId,
-        seq,
-        at: new Date(openedAt.getTime() + seq * 1000),
-        type: kinds[seq % kinds.length],
-        actor: seq % 4 === 2 ? 'user:bench' : 'fireline',
-        message: `benchmark event ${seq}`,
+      // Real entry kinds, interleaved so that none folds: a post-mortem line per entry.
+      const kinds: TimelineType[] = ['alert', 'notification.sent', 'note', 'runbook.step'];
+      const entries = Array.from({ length: size }, (_, i) => ({
+        seq: i + 1,
+        at: new Date(openedAt.getTime() + i * 1000).toISOString(),
+        type: kinds[i % kinds.length]!,
+        actor: i % 4 === 2 ? 'user:bench' : 'fireline',
+        message: `benchmark event ${i + 1}`,
         data: {},
       }));
       for (let i = 0; i < entries.length; i += 1000)
-        await models.TimelineEntry.collection.insertMany(entries.slice(i, i + 1000) as never[]);
+        await saveTimelineEntries(models.TimelinePage, incidentId, entries.slice(i, i + 1000));
       const t0 = performance.now();
       const { postmortemId } = await pmActivities.generatePostmortem({ incidentId });
       const generateMs = performance.now() - t0;

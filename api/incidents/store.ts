@@ -7,6 +7,7 @@ import {
   type TimelineEntry,
 } from '../../domain/incident';
 import { fromIncidentDocument, type IncidentDocument } from '../../infra/models';
+import { readLatestTimeline, readWholeTimeline } from '../../infra/timeline-store';
 import type { ApiDeps } from '../deps';
 import { NotFoundError } from '../errors';
 
@@ -112,6 +113,14 @@ export async function listResolvedIncidents(deps: Store): Promise<Incident[]> {
 export const TIMELINE_PAGE_DEFAULT = 500;
 export const TIMELINE_PAGE_MAX = 1000;
 
+/** How many entries the incident document says are saved (0 for an unknown incident). */
+async function savedTimelineLength(deps: Store, incidentId: string): Promise<number> {
+  const doc = await deps.models.Incident.findById(incidentId, { timelineLength: 1 }).lean<{
+    timelineLength?: number;
+  }>();
+  return doc?.timelineLength ?? 0;
+}
+
 /**
  * One page of the incident's timeline: its latest `limit` entries before
  * `before` (a `seq`; all when unset), oldest first. `nextBefore` is what to pass
@@ -123,29 +132,22 @@ export async function readTimeline(
   incidentId: string,
   page: { limit: number; before?: number } = { limit: TIMELINE_PAGE_DEFAULT },
 ): Promise<{ entries: TimelineEntry[]; nextBefore: number | null }> {
-  const docs = await deps.models.TimelineEntry.find({
-    incidentId,
-    ...(page.before !== undefined ? { seq: { $lt: page.before } } : {}),
-  })
-    .sort({ seq: -1 })
+  const latest = await readLatestTimeline(deps.models.TimelinePage, incidentId, {
+    knownLength: await savedTimelineLength(deps, incidentId),
     // One more than the page, to know whether older entries follow.
-    .limit(page.limit + 1)
-    .lean();
-  const entries = docs
-    .slice(0, page.limit)
-    .reverse()
-    .map(({ _id: _ignored, incidentId: _incident, at, ...entry }) => ({ ...entry, at: at.toISOString() }));
-  return { entries, nextBefore: docs.length > page.limit ? entries[0]!.seq : null };
+    count: page.limit + 1,
+    ...(page.before !== undefined ? { before: page.before } : {}),
+  });
+  const entries = latest.slice(-page.limit);
+  return { entries, nextBefore: latest.length > page.limit ? entries[0]!.seq : null };
 }
 
 /** The incident's runbook step records (its latest TIMELINE_PAGE_MAX), oldest first: the web UI's runbook section. */
 export async function readRunbookSteps(deps: Store, incidentId: string): Promise<TimelineEntry[]> {
-  const docs = await deps.models.TimelineEntry.find({ incidentId, type: 'runbook.step' })
-    .sort({ seq: -1 })
-    .limit(TIMELINE_PAGE_MAX)
-    .lean();
-  return docs.reverse().map(({ _id: _ignored, incidentId: _incident, at, ...entry }) => ({
-    ...entry,
-    at: at.toISOString(),
-  }));
+  const whole = await readWholeTimeline(
+    deps.models.TimelinePage,
+    incidentId,
+    await savedTimelineLength(deps, incidentId),
+  );
+  return whole.filter((entry) => entry.type === 'runbook.step').slice(-TIMELINE_PAGE_MAX);
 }

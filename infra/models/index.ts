@@ -4,7 +4,7 @@ import { apiKeyModel } from './api-key';
 import { postmortemModel } from './postmortem';
 import { roundTripCheckModel } from './round-trip-check';
 import { actionLedgerModel, drillReportModel } from './runbook';
-import { timelineEntryModel } from './timeline-entry';
+import { timelinePageModel } from './timeline-page';
 import { scheduleOverridesModel } from './schedule-overrides';
 import { calendarFeedModel } from './calendar-feed';
 import { devInboxModel } from './dev-inbox';
@@ -20,7 +20,7 @@ export {
 export { apiKeyServicePattern, apiScopes, type ApiKeyDocument, type ApiScope } from './api-key';
 export { fromPostmortemDocument, toPostmortemDocument, type PostmortemDocument } from './postmortem';
 export type { ActionLedgerEntry, DrillReportDocument } from './runbook';
-export { timelineEntryId, type TimelineEntryDocument } from './timeline-entry';
+export { TIMELINE_PAGE_SIZE, timelinePageId, type TimelinePageDocument } from './timeline-page';
 export type { ScheduleOverridesDocument } from './schedule-overrides';
 export type { CalendarFeedDocument } from './calendar-feed';
 export type { DevInboxDocument } from './dev-inbox';
@@ -31,7 +31,7 @@ export function createModels(connection: Connection) {
   return {
     RoundTripCheck: roundTripCheckModel(connection),
     Incident: incidentModel(connection),
-    TimelineEntry: timelineEntryModel(connection),
+    TimelinePage: timelinePageModel(connection),
     ActionLedger: actionLedgerModel(connection),
     DrillReport: drillReportModel(connection),
     Postmortem: postmortemModel(connection),

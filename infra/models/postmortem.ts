@@ -6,11 +6,16 @@ import { fromStoredPairs, toStoredPairs, type StoredPair } from './string-map';
 /**
  * A stored post-mortem: the domain object keyed by postmortemId, labels and
  * annotations as name/value pairs (string-map.ts). Timestamps are ISO-8601 UTC strings.
+ * The timeline, which nobody edits or queries and may run to thousands of
+ * lines, is one JSON string: a MongoDB-wire server such as FerretDB decodes
+ * and validates a nested document field by field and a string at once, which
+ * made the timeline most of the cost of saving and reading a long post-mortem.
  */
-export type PostmortemDocument = Omit<Postmortem, 'postmortemId' | 'labels' | 'annotations'> & {
+export type PostmortemDocument = Omit<Postmortem, 'postmortemId' | 'labels' | 'annotations' | 'timeline'> & {
   _id: string;
   labels?: StoredPair[];
   annotations?: StoredPair[];
+  timeline: string;
 };
 
 const actionItemSchema = new Schema(
@@ -44,7 +49,7 @@ const postmortemSchema = new Schema<PostmortemDocument>(
     times: { type: Schema.Types.Mixed, required: true },
     durationSeconds: { type: Number, required: true, min: 0 },
     metrics: { type: Schema.Types.Mixed, required: true },
-    timeline: { type: Schema.Types.Mixed, required: true },
+    timeline: { type: String, required: true },
     responders: { type: Schema.Types.Mixed, default: [] },
     runbooks: { type: Schema.Types.Mixed, default: [] },
     slaBreaches: { type: Schema.Types.Mixed, default: [] },
@@ -65,12 +70,13 @@ postmortemSchema.index({ service: 1, 'times.detectedAt': -1 });
 
 /** The post-mortem as stored. */
 export function toPostmortemDocument(pm: Postmortem): PostmortemDocument {
-  const { postmortemId, labels, annotations, ...rest } = pm;
+  const { postmortemId, labels, annotations, timeline, ...rest } = pm;
   return {
     ...rest,
     _id: postmortemId,
     labels: toStoredPairs(labels),
     annotations: toStoredPairs(annotations),
+    timeline: JSON.stringify(timeline),
   };
 }
 
@@ -80,7 +86,7 @@ export function postmortemModel(connection: Connection): Model<PostmortemDocumen
 
 /** The stored document as the domain object; empty lists may come back missing (an upsert drops them), so they are filled in. */
 export function fromPostmortemDocument(doc: PostmortemDocument): Postmortem {
-  const { _id, labels, annotations, ...rest } = doc;
+  const { _id, labels, annotations, timeline, ...rest } = doc;
   return {
     ...rest,
     postmortemId: _id,
@@ -93,7 +99,7 @@ export function fromPostmortemDocument(doc: PostmortemDocument): Postmortem {
         v instanceof Date ? v.toISOString() : v,
       ]),
     ) as Postmortem['times'],
-    timeline: rest.timeline ?? [],
+    timeline: JSON.parse(timeline) as Postmortem['timeline'],
     responders: rest.responders ?? [],
     runbooks: rest.runbooks ?? [],
     slaBreaches: rest.slaBreaches ?? [],

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { readWholeTimeline } from '../../infra/timeline-store';
 import type { Incident } from '../../domain/incident';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { incidentQuery } from '../../workflows/incident/messages';
@@ -128,8 +129,9 @@ describe('MongoDB outage', () => {
         async () => {
           const doc = await env.models.Incident.findById(incident.incidentId).lean();
           expect(doc?.status).toBe('resolved');
-          expect(await env.models.TimelineEntry.countDocuments({ incidentId: incident.incidentId })).toBe(
-            doc!.timelineLength,
+          const timeline = await readWholeTimeline(env.models.TimelinePage, incident.incidentId, 0);
+          expect(timeline.map((entry) => entry.seq)).toEqual(
+            Array.from({ length: doc!.timelineLength }, (_, i) => i + 1),
           );
           expect(await env.models.Postmortem.countDocuments({ incidentId: incident.incidentId })).toBe(1);
         },

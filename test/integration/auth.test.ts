@@ -446,7 +446,7 @@ describe('API keys and scopes', () => {
         times: { detectedAt: new Date().toISOString() },
         durationSeconds: 1,
         metrics: {},
-        timeline: [],
+        timeline: '[]',
         generatedAt: new Date().toISOString(),
         updatedAt: new Date().toISOString(),
       });

@@ -1,5 +1,7 @@
 import request from 'supertest';
-import { timelineEntryId } from '../../infra/models';
+import type { TimelineEntry } from '../../domain/incident';
+import { saveTimelineEntries } from '../../infra/timeline-store';
+import { readTimeline } from '../../api/incidents/store';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 // A long incident's timeline is read a page at a time, by the API and by the web UI.
@@ -50,12 +52,12 @@ describe('timeline pages', () => {
       timelineLength: total,
       updatedAt: at,
     } as never);
-    await env.models.TimelineEntry.collection.insertMany(
+    await saveTimelineEntries(
+      env.models.TimelinePage,
+      id,
       Array.from({ length: total }, (_, seq) => ({
-        _id: timelineEntryId(id, seq),
-        incidentId: id,
         seq,
-        at: new Date(at.getTime() + seq * 1000),
+        at: new Date(at.getTime() + seq * 1000).toISOString(),
         // Early on, one runbook step: the runbook section shows it whichever page is open.
         ...(seq === 5
           ? {
@@ -72,7 +74,7 @@ describe('timeline pages', () => {
               },
             }
           : { type: 'alert', actor: 'integration:native', message: `alert ${seq}` }),
-      })) as never[],
+      })),
     );
     key = await env.createKey('timeline-reader', ['incidents:read']);
   });
@@ -100,6 +102,29 @@ describe('timeline pages', () => {
       actor: 'integration:native',
       message: 'alert 0',
     });
+  });
+
+  it('reads entries saved ahead of the incident document, and a cursor past the end, from the pages there are', async () => {
+    // No incident document yet: its entries are saved first.
+    const ahead = 'INC-T1MEL1NE0002';
+    const entries = (from: number, to: number): TimelineEntry[] =>
+      range(from, to).map((seq) => ({
+        seq,
+        at: '2026-04-01T00:00:00.000Z',
+        type: 'note',
+        actor: 'user:ada',
+        message: `note ${seq}`,
+      }));
+    await saveTimelineEntries(env.models.TimelinePage, ahead, entries(0, 250));
+    expect(seqs((await readTimeline(env, ahead, { limit: 10 })).entries)).toEqual(range(240, 250));
+    expect(seqs((await readTimeline(env, ahead, { limit: 10, before: 999_999_999 })).entries)).toEqual(
+      range(240, 250),
+    );
+    // A retried save writes the same entries again, next to the new ones: none doubles, none is lost.
+    await saveTimelineEntries(env.models.TimelinePage, ahead, entries(200, 251));
+    const whole = await readTimeline(env, ahead, { limit: 1000 });
+    expect(seqs(whole.entries)).toEqual(range(0, 251));
+    expect(whole.entries[250]).toEqual(entries(250, 251)[0]);
   });
 
   it('refuses a page larger than 1000 or a bad cursor with 400 naming the field', async () => {

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { readWholeTimeline } from '../../infra/timeline-store';
 import { createRunbookActivities } from '../../activities/runbooks';
 import { EgressPolicy } from '../../infra/egress';
 import { runbookMetas } from '../../runbooks';
@@ -56,7 +57,7 @@ describe('durability across a worker restart', () => {
       const saved = await env.models.Incident.findOne({
         workflowId: incidentWorkflowId('restart', 'backlog'),
       }).lean();
-      const entries = await env.models.TimelineEntry.find({ incidentId: saved?._id }).lean();
+      const entries = await readWholeTimeline(env.models.TimelinePage, saved!._id, saved!.timelineLength);
       expect(entries.filter((e) => e.type === 'escalation.level').map((e) => e.data?.level)).toEqual([0, 1]);
       return saved!;
     });
