@@ -176,7 +176,10 @@ export class RunbookRuntime {
   ): Promise<T> {
     const record: StepRecord = { name, kind, startedAt: now(), outcome: 'running', summary: '' };
     this.steps.push(record);
-    await this.report(record);
+    // The start is reported while the step runs, not before it: the signal and
+    // the step's activity leave in one workflow task. The end is reported only
+    // once the start has reached the incident, so its timeline keeps the order.
+    const startReported = this.report(record);
     try {
       const done = await body();
       Object.assign(record, {
@@ -185,6 +188,7 @@ export class RunbookRuntime {
         endedAt: now(),
         ...(done.attempts !== undefined ? { attempts: done.attempts } : {}),
       });
+      await startReported;
       await this.report(record);
       return done.result;
     } catch (err) {
@@ -196,6 +200,7 @@ export class RunbookRuntime {
         endedAt: now(),
         ...(attempts ? { attempts } : {}),
       });
+      await startReported;
       await this.report(record);
       if (isCancellation(err)) throw err;
       if (unknown) {

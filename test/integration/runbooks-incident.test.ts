@@ -1,3 +1,4 @@
+import { temporal } from '@temporalio/proto';
 import request from 'supertest';
 import type { ApprovalRequest } from '../../domain/runbook';
 import { recordHistory } from '../helpers/histories';
@@ -100,6 +101,27 @@ describe('runbooks on incidents', () => {
     ]);
     const failedStep = entries.find((e) => e.message.startsWith('restart-service: health check failed'));
     expect(failedStep?.data).toMatchObject({ attempts: 2, outcome: 'failed', kind: 'http' });
+    // Each step's start is reported in the workflow task that schedules the step's activity,
+    // rather than a workflow task earlier: no step waits for its report to reach the incident.
+    const history = await env.client.workflow
+      .getHandle(runbookWorkflowId(runbookRunId(opened.incidentId, 1)))
+      .fetchHistory();
+    const events = history.events ?? [];
+    const { EventType } = temporal.api.enums.v1;
+    const scheduling = events
+      .filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+      .map((e) => Number(e.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId));
+    const signalling = new Set(
+      events
+        .filter((e) => e.eventType === EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED)
+        .map((e) =>
+          Number(e.signalExternalWorkflowExecutionInitiatedEventAttributes?.workflowTaskCompletedEventId),
+        ),
+    );
+    expect(scheduling.length).toBeGreaterThanOrEqual(3);
+    // The health check's retry is a second attempt of one activity: three steps, three schedulings.
+    expect(scheduling.filter((task) => signalling.has(task))).toEqual(scheduling);
+
     await waitForCompletion(env, opened.workflowId, opened.runId);
     await recordHistory(env.client, 'incident-with-automatic-runbook', opened.workflowId, opened.runId);
     await recordHistory(
