@@ -191,6 +191,36 @@ describe('incident workflow, activities mocked', () => {
     });
   });
 
+  it('saves an escalation together with the outcome of its page, not in a save of its own before it', async () => {
+    const { activities, recorder } = mockActivities({ delaySeconds: 1 });
+    const saved: TimelineEntry[][] = [];
+    const { deliverNotification, saveIncident } = activities;
+    activities.deliverNotification = async (input) => {
+      if (input.delivery.deliveryId === 'r0-l1:bob') await new Promise((r) => setTimeout(r, 1_500));
+      return deliverNotification(input);
+    };
+    activities.saveIncident = async (input) => {
+      saved.push(input.timeline);
+      return saveIncident(input);
+    };
+    const dedupKey = `page-save-${randomUUID()}`;
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await open(taskQueue, dedupKey);
+      const { incidentId } = await incidentOf(handle);
+      await eventually(async () => expect(recorder.pages).toContain('r0-l1:bob'), 10_000);
+      await handle.executeUpdate(acknowledgeUpdate, { args: [{ incidentId, actor: 'bob' }] });
+      await handle.signal(alertsSignal, { events: [alert(dedupKey, { action: 'resolve' })] });
+      await handle.result();
+      await testEnv.client.workflow.getHandle(postmortemWorkflowId(incidentId)).terminate('test done');
+    });
+    const levelTwo = saved.find((entries) =>
+      entries.some((e) => e.type === 'escalation.level' && e.data?.level === 1),
+    );
+    expect(levelTwo?.map((e) => e.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Notified bob/)]),
+    );
+  });
+
   it('an acknowledged incident pages nobody else', async () => {
     const { activities, recorder } = mockActivities({ delaySeconds: 1 });
     await withWorker(activities, async (taskQueue) => {

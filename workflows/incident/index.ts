@@ -50,7 +50,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     input.carried?.automaticRunbooks,
   );
   const escalation = new IncidentEscalation(state, notifier, new IncidentSla(state, notifier));
-  const saver = new IncidentSaver(state, input.unsavedResolved);
+  const saver = new IncidentSaver(state, input.unsavedResolved, () => notifier.underWay);
   const chat = new IncidentChat(state);
 
   setHandler(alertsSignal, ({ events }) => events.forEach((event) => state.receiveAlert(event)));

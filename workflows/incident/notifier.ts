@@ -7,10 +7,24 @@ import { firelineActor } from '../../domain/actors';
 
 /** Pages people and channels for the incident; every outcome, sent or not, goes in the timeline. */
 export class IncidentNotifier {
+  /** Notifications under way, from planning to the last delivery's outcome. */
+  readonly underWay = new Set<number>();
+  private notifications = 0;
+
   constructor(private readonly state: IncidentState) {}
 
   /** Resolves the targets to deliveries and sends each. */
   async notify(targets: TargetRef[], key: string, reason: string): Promise<void> {
+    const notification = ++this.notifications;
+    this.underWay.add(notification);
+    try {
+      await this.planAndDeliver(targets, key, reason);
+    } finally {
+      this.underWay.delete(notification);
+    }
+  }
+
+  private async planAndDeliver(targets: TargetRef[], key: string, reason: string): Promise<void> {
     const { state } = this;
     const incidentId = state.current.incidentId;
     let plan: Awaited<ReturnType<typeof lookups.planNotifications>>;

@@ -33,6 +33,8 @@ export class IncidentSaver {
   constructor(
     private readonly state: IncidentState,
     unsavedResolved: UnsavedIncident[] = [],
+    /** The notifier's notifications under way. */
+    private readonly notificationsUnderWay: () => ReadonlySet<number> = () => new Set(),
   ) {
     this.unsavedResolved = [...unsavedResolved];
     // A carried incident may never have reached MongoDB: the new run saves it once more.
@@ -70,10 +72,36 @@ export class IncidentSaver {
       }
       this.unsavedResolved.shift();
     }
+    let waited = false;
     for (;;) {
       await condition(() => !this.inFlight && this.hasUnsaved && !this.state.resolved);
+      // Waiting once per save: notifications started meanwhile do not put it off again.
+      if (!waited && (await this.waitedForNotificationsUnderWay())) {
+        waited = true;
+        continue;
+      }
+      waited = false;
       await this.saveCurrent();
     }
+  }
+
+  /**
+   * Once the incident is in MongoDB, a change made while notifications are
+   * out (an escalation and its page, say) is saved when they have ended, with
+   * their outcomes: one save and one workflow task fewer each time, and no
+   * save competing with pages when many escalations fall due together. Only
+   * the notifications under way now are waited for, and each ends within its
+   * deliveries' retry policy, so a run that keeps paging still saves. The
+   * first save never waits: the incident shows in lists at once.
+   */
+  private async waitedForNotificationsUnderWay(): Promise<boolean> {
+    if (this.savedVersion < 0) return false;
+    const waitingFor = [...this.notificationsUnderWay()];
+    if (waitingFor.length === 0) return false;
+    await condition(
+      () => this.state.resolved || waitingFor.every((id) => !this.notificationsUnderWay().has(id)),
+    );
+    return true;
   }
 
   /**
