@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import type { TimelineEntry } from '../domain/incident';
 import { isDuplicateKeyError } from './mongo';
 import {
+  TIMELINE_PAGE_SIZE,
   timelineEntryField,
   timelinePageId,
   timelinePageOf,
@@ -106,10 +107,12 @@ export async function readLatestTimeline(
 ): Promise<TimelineEntry[]> {
   const last = await lastPageOf(pages, incidentId, options.knownLength);
   const before = options.before ?? Infinity;
-  let page = Math.min(last, before === Infinity ? last : timelinePageOf(Math.max(0, before - 1)));
+  let page = Math.min(last, timelinePageOf(Math.max(0, before - 1)));
   const collected: TimelineEntry[] = [];
   while (page >= 0 && collected.length < options.count) {
-    const numbers = Array.from({ length: Math.min(READ_CONCURRENCY, page + 1) }, (_, i) => page - i);
+    // The pages the missing entries need (one more: the first may hold fewer), a batch at a time.
+    const needed = Math.ceil((options.count - collected.length) / TIMELINE_PAGE_SIZE) + 1;
+    const numbers = Array.from({ length: Math.min(READ_CONCURRENCY, needed, page + 1) }, (_, i) => page - i);
     const found = await readPages(pages, incidentId, numbers);
     collected.push(...found.flatMap(entriesOf).filter((entry) => entry.seq < before));
     page -= numbers.length;

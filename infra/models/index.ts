@@ -20,7 +20,7 @@ export {
 export { apiKeyServicePattern, apiScopes, type ApiKeyDocument, type ApiScope } from './api-key';
 export { fromPostmortemDocument, toPostmortemDocument, type PostmortemDocument } from './postmortem';
 export type { ActionLedgerEntry, DrillReportDocument } from './runbook';
-export { TIMELINE_PAGE_SIZE, timelinePageId, type TimelinePageDocument } from './timeline-page';
+export type { TimelinePageDocument } from './timeline-page';
 export type { ScheduleOverridesDocument } from './schedule-overrides';
 export type { CalendarFeedDocument } from './calendar-feed';
 export type { DevInboxDocument } from './dev-inbox';

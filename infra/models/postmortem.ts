@@ -8,8 +8,9 @@ import { fromStoredPairs, toStoredPairs, type StoredPair } from './string-map';
  * annotations as name/value pairs (string-map.ts). Timestamps are ISO-8601 UTC strings.
  * The timeline, which nobody edits or queries and may run to thousands of
  * lines, is one JSON string: a MongoDB-wire server such as FerretDB decodes
- * and validates a nested document field by field and a string at once, which
- * made the timeline most of the cost of saving and reading a long post-mortem.
+ * and validates a nested document field by field and a string at once, and
+ * as nested documents the timeline would be most of the cost of saving and
+ * reading a long post-mortem.
  */
 export type PostmortemDocument = Omit<Postmortem, 'postmortemId' | 'labels' | 'annotations' | 'timeline'> & {
   _id: string;

@@ -91,7 +91,7 @@ export class IncidentSaver {
    * their outcomes: one save and one workflow task fewer each time, and no
    * save competing with pages when many escalations fall due together. Only
    * the notifications under way now are waited for, and each ends within its
-   * deliveries' retry policy, so a run that keeps paging still saves. The
+   * activities' retry policies, so a run that keeps paging still saves. The
    * first save never waits: the incident shows in lists at once.
    */
   private async waitedForNotificationsUnderWay(): Promise<boolean> {
