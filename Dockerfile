@@ -33,6 +33,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The worker's state directory (FIRELINE_STATE_DIR), writable by the processes; compose mounts a volume here.
+RUN mkdir -p /var/lib/fireline && chown node:node /var/lib/fireline
 USER node
 
 # ---- worker: polls the task queue(s); needs TEMPORAL_ADDRESS and MONGODB_URI.

@@ -6,6 +6,7 @@ import type { IncidentSeverity, SlaTarget } from '../domain/incident';
 import type { RunbookMeta } from '../domain/runbook';
 import type { EgressPolicy } from '../infra/egress';
 import type { Models } from '../infra/models';
+import type { RuntimeOverrideReader } from '../infra/oncall-overrides';
 import type { OnCallCatalog } from '../domain/oncall';
 import type { TriageRules } from '../domain/triage-types';
 import { createDiagnosticsActivities } from './diagnostics';
@@ -23,6 +24,8 @@ export interface ActivityDeps {
   publicUrl?: string;
   mailer?: Transporter;
   mailFrom: string;
+  /** The on-call overrides made at run time, with their fallback while MongoDB does not answer (MongoDB alone unless given). */
+  overrides?: RuntimeOverrideReader;
   /** Development only (FIRELINE_DEV_INBOX): pages for channels that are not configured are kept here. */
   devInbox?: DevInbox;
   /** The Slack app's client (SLACK_BOT_TOKEN). */

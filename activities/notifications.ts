@@ -9,7 +9,7 @@ import { actorName, majorResponseSettings, type Channel, type OnCallCatalog } fr
 import type { WebClient } from '@slack/web-api';
 import type { Incident, TimelineEntry } from '../domain/incident';
 import type { Models } from '../infra/models';
-import { createSlackApp, severityEmoji, slackEscape, slackUrl } from './slack-app';
+import { createSlackApp, severityEmoji, slackEscape, slackLink } from './slack-app';
 import { teamsMessage } from './teams-card';
 import { commanderActor } from '../domain/actors';
 
@@ -53,7 +53,10 @@ export function incidentUrl(publicUrl: string | undefined, incidentId: string): 
 export function slackMessage(context: NotificationContext, url: string | undefined): Record<string, unknown> {
   const headline =
     `${severityEmoji[context.severity] ?? ''} ${context.severity} ${context.priority}${context.major ? ' MAJOR' : ''}: ${context.title}`.trim();
-  const links = [...(url ? [{ href: url, text: 'Open incident' }] : []), ...context.links];
+  const links = [...(url ? [{ href: url, text: 'Open incident' }] : []), ...context.links].flatMap(
+    (l) => slackLink(l.href, l.text ?? l.href) ?? [],
+  );
+  const bridge = context.response?.bridgeUrl && slackLink(context.response.bridgeUrl, 'Join the bridge');
   const labels = Object.entries(context.labels ?? {})
     .map(([name, value]) => `${name}=${value}`)
     .join('  ');
@@ -83,17 +86,7 @@ export function slackMessage(context: NotificationContext, url: string | undefin
             : []),
         ],
       },
-      ...(context.response?.bridgeUrl
-        ? [
-            {
-              type: 'section',
-              text: {
-                type: 'mrkdwn',
-                text: `*Bridge:* <${slackUrl(context.response.bridgeUrl)}|Join the bridge>`,
-              },
-            },
-          ]
-        : []),
+      ...(bridge ? [{ type: 'section', text: { type: 'mrkdwn', text: `*Bridge:* ${bridge}` } }] : []),
       // Slack's limit for a text object is 3,000 characters.
       ...(labels
         ? [{ type: 'context', elements: [{ type: 'plain_text', text: labels.slice(0, 2900), emoji: false }] }]
@@ -105,9 +98,7 @@ export function slackMessage(context: NotificationContext, url: string | undefin
               elements: [
                 {
                   type: 'mrkdwn',
-                  text: links
-                    .map((l) => `<${slackUrl(l.href)}|${slackEscape(l.text ?? l.href)}>`)
-                    .join(' · '),
+                  text: links.join(' · '),
                 },
               ],
             },

@@ -90,14 +90,16 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
       reminder: number;
       escalate: boolean;
     }): Promise<{ sent: number }> {
+      const key = `${input.postmortemId}:reminder-${input.reminder}`;
       const pm = await deps.models.Postmortem.findById(input.postmortemId).lean();
       if (!pm || pm.status === 'published') return { sent: 0 };
+      // A retry of a reminder that was sent and recorded: nothing more to send.
+      if (pm.reminders?.some((r) => r.key === key)) return { sent: 0 };
       const incidentDoc = await deps.models.Incident.findById(pm.incidentId).lean();
       if (!incidentDoc) return { sent: 0 };
       const incident = fromIncidentDocument(incidentDoc);
       const policy = incident.escalation.policy;
       const targets = [...(policy.levels[0]?.targets ?? []), ...(input.escalate ? policy.fallback : [])];
-      const key = `${input.postmortemId}:reminder-${input.reminder}`;
       const plan = planDeliveries(deps.catalog, targets, new Date(), key);
       const context: NotificationContext = {
         incidentId: incident.incidentId,
@@ -123,7 +125,7 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
         }
       }
       await deps.models.Postmortem.updateOne(
-        { _id: input.postmortemId, 'reminders.at': { $ne: key } },
+        { _id: input.postmortemId, 'reminders.key': { $ne: key } },
         { $push: { reminders: { at: new Date().toISOString(), escalated: input.escalate, key } } },
       );
       return { sent };

@@ -3,9 +3,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { slackActions, type SlackActionValue } from '../domain/chat';
 import type { Incident, NotificationContext, TimelineEntry } from '../domain/incident';
 import { actorName, type OnCallCatalog } from '../domain/oncall';
-import { chatMessageId, type Models } from '../infra/models';
+import { Context } from '@temporalio/activity';
+import { chatMessageId, type ChatMessageDocument, type Models } from '../infra/models';
 import { commanderActor } from '../domain/actors';
-import { isDuplicateKeyError } from '../infra/mongo';
+import { failureMessage } from '../domain/failure';
+import { externalHref } from '../infra/html';
+import { DEFAULT_MONGO_LOOKUP_TIMEOUT_MS, isDuplicateKeyError, withMongoTimeout } from '../infra/mongo';
 
 // Slack's limits: header text 150 characters, other text objects 3,000, button text 75, value 2,000, 50 blocks.
 const maxText = 2900;
@@ -25,6 +28,15 @@ export function slackEscape(text: string): string {
 /** A URL inside Slack's `<url|text>`: its control characters and the separator percent-encoded. */
 export function slackUrl(href: string): string {
   return href.replace(/[<>|]/g, (c) => encodeURIComponent(c)).replace(/&/g, '&amp;');
+}
+
+/**
+ * Slack's `<url|text>` for an http(s) URL, as the web UI links them; any
+ * other scheme (`javascript:`, `slack:`, `file:`…) is not linked: undefined.
+ */
+export function slackLink(href: string, text: string): string | undefined {
+  const url = externalHref(href);
+  return url === undefined ? undefined : `<${slackUrl(url)}|${slackEscape(text)}>`;
 }
 
 const clip = (text: string, max = maxText) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -173,7 +185,7 @@ export function slackIncidentMessage(view: SlackIncidentView): { text: string; b
   ];
   if (view.major) {
     const bridge = view.bridgeUrl
-      ? `<${slackUrl(view.bridgeUrl)}|Join the bridge>`
+      ? (slackLink(view.bridgeUrl, 'Join the bridge') ?? 'not shown: its link is not http(s)')
       : slackEscape(view.bridgeProblem ?? 'bridge being created');
     const responders = view.responders?.length ? slackEscape(view.responders.join(', ')) : 'none yet';
     blocks.push({
@@ -223,20 +235,11 @@ export function slackIncidentMessage(view: SlackIncidentView): { text: string; b
       ],
     });
   }
-  const links = [...(view.url ? [{ href: view.url, text: 'Open incident' }] : []), ...view.links].slice(
-    0,
-    10,
-  );
+  const links = [...(view.url ? [{ href: view.url, text: 'Open incident' }] : []), ...view.links]
+    .flatMap((l) => slackLink(l.href, l.text ?? l.href) ?? [])
+    .slice(0, 10);
   if (links.length > 0) {
-    blocks.push({
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: clip(links.map((l) => `<${slackUrl(l.href)}|${slackEscape(l.text ?? l.href)}>`).join(' · ')),
-        },
-      ],
-    });
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(links.join(' · ')) }] });
   }
   return { text: slackEscape(clip(`${headline} — ${status}`)), blocks };
 }
@@ -251,6 +254,8 @@ export interface SlackAppDeps {
   slack: WebClient;
   catalog: OnCallCatalog;
   models: Pick<Models, 'ChatMessage'>;
+  /** How long a read or write of a message's record waits for MongoDB before going on without it. */
+  mongoTimeoutMs?: number;
 }
 
 function slackFailure(err: unknown, method: string): never {
@@ -275,12 +280,61 @@ function slackFailure(err: unknown, method: string): never {
 }
 
 /**
+ * Message metadata on everything the app posts: when MongoDB cannot say what
+ * was posted, or an earlier attempt may have posted without recording it, the
+ * channel itself says (conversations.history and conversations.replies).
+ */
+export const slackMetadataEvents = {
+  /** The incident's message: `{ incident_id, channel_id, page_key }`. */
+  incident: 'fireline_incident',
+  /** A later page in its thread: `{ incident_id, page_key }`. */
+  page: 'fireline_page',
+  /** A timeline entry in its thread: `{ incident_id, seq }`. */
+  timeline: 'fireline_timeline',
+} as const;
+
+/** Pages of conversation history or of a thread read when looking for what was posted. */
+const maxLookupPages = 5;
+
+/** An incident's message in one channel, from its record or found in the channel. */
+interface KnownMessage {
+  conversation: string;
+  ts: string;
+  /** Pages posted as the message or in its thread (their idempotency keys). */
+  pageKeys: string[];
+  /** The last timeline entry posted in the thread. */
+  threadedSeq: number;
+}
+
+type Payload = Record<string, unknown> | undefined;
+
+/** The attempt of the running activity (1 outside one). */
+function attemptOfActivity(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}
+
+function warn(message: string, attributes: Record<string, unknown>): void {
+  try {
+    Context.current().log.warn(message, attributes);
+  } catch {
+    // Outside an activity (unit tests): nowhere to log.
+  }
+}
+
+/**
  * The Slack app's side of an incident: one message per channel, posted at the
  * first page and updated in place (chat.update) from then on; later pages and
- * the timeline's important entries go in its thread.
+ * the timeline's important entries go in its thread. MongoDB keeps where each
+ * message is, but a page never waits for it: every read and write of the
+ * record is bounded, and what it cannot say is looked up in the channel.
  */
 export function createSlackApp(deps: SlackAppDeps) {
   const { slack, catalog, models } = deps;
+  const mongoTimeoutMs = deps.mongoTimeoutMs ?? DEFAULT_MONGO_LOOKUP_TIMEOUT_MS;
 
   async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
     try {
@@ -288,6 +342,146 @@ export function createSlackApp(deps: SlackAppDeps) {
     } catch (err) {
       return slackFailure(err, method);
     }
+  }
+
+  /** The message's record; `unknown` when MongoDB does not answer in time. */
+  async function readRecord(_id: string): Promise<ChatMessageDocument | null | 'unknown'> {
+    try {
+      return await withMongoTimeout('reading a chat message record', mongoTimeoutMs, () =>
+        models.ChatMessage.findById(_id).lean<ChatMessageDocument>(),
+      );
+    } catch (err) {
+      warn('chat message record unreadable; asking Slack', { _id, error: failureMessage(err) });
+      return 'unknown';
+    }
+  }
+
+  /** A write of the record that must not fail what was already posted: logged, not thrown. */
+  async function keepRecord(what: string, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await withMongoTimeout(what, mongoTimeoutMs, write);
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return;
+      warn(`chat message record not written (${what})`, { error: failureMessage(err) });
+    }
+  }
+
+  /** The incident's message in a conversation, found by its metadata, with what its thread holds. */
+  async function findInSlack(
+    conversation: string,
+    incidentId: string,
+    channelId: string,
+  ): Promise<KnownMessage | undefined> {
+    let cursor: string | undefined;
+    let found: { ts: string; pageKey?: string } | undefined;
+    for (let page = 0; page < maxLookupPages && !found; page++) {
+      const history = await call('conversations.history', () =>
+        slack.conversations.history({
+          channel: conversation,
+          include_all_metadata: true,
+          limit: 200,
+          cursor,
+        }),
+      );
+      for (const message of history.messages ?? []) {
+        const payload = message.metadata?.event_payload as Payload;
+        if (
+          message.ts &&
+          message.metadata?.event_type === slackMetadataEvents.incident &&
+          payload?.incident_id === incidentId &&
+          payload.channel_id === channelId
+        ) {
+          found = {
+            ts: message.ts,
+            pageKey: typeof payload.page_key === 'string' ? payload.page_key : undefined,
+          };
+          break;
+        }
+      }
+      cursor = history.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    if (!found) return undefined;
+    const known: KnownMessage = {
+      conversation,
+      ts: found.ts,
+      pageKeys: found.pageKey ? [found.pageKey] : [],
+      threadedSeq: 0,
+    };
+    cursor = undefined;
+    for (let page = 0; page < maxLookupPages; page++) {
+      const thread = await call('conversations.replies', () =>
+        slack.conversations.replies({
+          channel: conversation,
+          ts: found.ts,
+          include_all_metadata: true,
+          limit: 200,
+          cursor,
+        }),
+      );
+      for (const reply of thread.messages ?? []) {
+        const payload = reply.metadata?.event_payload as Payload;
+        if (reply.ts === found.ts || payload?.incident_id !== incidentId) continue;
+        if (reply.metadata?.event_type === slackMetadataEvents.page && typeof payload.page_key === 'string')
+          known.pageKeys.push(payload.page_key);
+        if (reply.metadata?.event_type === slackMetadataEvents.timeline && typeof payload.seq === 'number')
+          known.threadedSeq = Math.max(known.threadedSeq, payload.seq);
+      }
+      cursor = thread.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    return known;
+  }
+
+  /**
+   * Where the incident's message is: its record, checked against the channel
+   * when the record cannot be read, or when an earlier attempt may have posted
+   * without recording it. A record found missing is written from the channel.
+   */
+  async function locate(
+    _id: string,
+    conversation: string | undefined,
+    incidentId: string,
+    channelId: string,
+    askSlack: (record: ChatMessageDocument | null | 'unknown') => boolean,
+  ): Promise<KnownMessage | undefined> {
+    const record = await readRecord(_id);
+    const recorded: KnownMessage | undefined =
+      record && record !== 'unknown'
+        ? {
+            conversation: record.conversation,
+            ts: record.ts,
+            pageKeys: record.pageKeys,
+            threadedSeq: record.threadedSeq,
+          }
+        : undefined;
+    const where = recorded?.conversation ?? conversation;
+    if (!where || !askSlack(record)) return recorded;
+    const found = await findInSlack(where, incidentId, channelId);
+    if (!found) return recorded;
+    if (!recorded) {
+      if (record === null) {
+        await keepRecord('recording a message found in Slack', () =>
+          models.ChatMessage.create({
+            _id,
+            incidentId,
+            channelId,
+            provider: 'slack',
+            conversation: found.conversation,
+            ts: found.ts,
+            threadedSeq: found.threadedSeq,
+            pageKeys: found.pageKeys,
+            createdAt: new Date(),
+          }),
+        );
+      }
+      return found;
+    }
+    return {
+      ...recorded,
+      pageKeys: [...new Set([...recorded.pageKeys, ...found.pageKeys])],
+      threadedSeq: Math.max(recorded.threadedSeq, found.threadedSeq),
+    };
   }
 
   return {
@@ -299,8 +493,16 @@ export function createSlackApp(deps: SlackAppDeps) {
       idempotencyKey: string,
       url: string | undefined,
     ): Promise<string> {
-      const _id = chatMessageId(context.incidentId, channelId);
-      const existing = await models.ChatMessage.findById(_id).lean();
+      const { incidentId } = context;
+      const _id = chatMessageId(incidentId, channelId);
+      const retried = attemptOfActivity() > 1;
+      const existing = await locate(
+        _id,
+        conversation,
+        incidentId,
+        channelId,
+        (record) => record === 'unknown' || retried,
+      );
       if (existing) {
         if (existing.pageKeys.includes(idempotencyKey)) return `already posted in thread ${existing.ts}`;
         const who = (context.paged ?? []).map((id) => mention(catalog, id)).join(', ');
@@ -310,9 +512,15 @@ export function createSlackApp(deps: SlackAppDeps) {
             thread_ts: existing.ts,
             reply_broadcast: true,
             text: `Paging ${slackEscape(context.reason)}${who ? `: ${who}` : ''} — ${slackEscape(clip(context.title, 200))} is ${context.status}`,
+            metadata: {
+              event_type: slackMetadataEvents.page,
+              event_payload: { incident_id: incidentId, page_key: idempotencyKey },
+            },
           }),
         );
-        await models.ChatMessage.updateOne({ _id }, { $push: { pageKeys: idempotencyKey } });
+        await keepRecord('recording a page in the thread', () =>
+          models.ChatMessage.updateOne({ _id }, { $push: { pageKeys: idempotencyKey } }),
+        );
         return `Slack thread reply to ${existing.ts}`;
       }
       const message = slackIncidentMessage(viewOfPage(context, catalog, url));
@@ -321,34 +529,46 @@ export function createSlackApp(deps: SlackAppDeps) {
           channel: conversation,
           text: message.text,
           blocks: message.blocks as never,
+          metadata: {
+            event_type: slackMetadataEvents.incident,
+            event_payload: { incident_id: incidentId, channel_id: channelId, page_key: idempotencyKey },
+          },
         }),
       );
       if (!posted.ts || !posted.channel)
         throw ApplicationFailure.retryable('Slack chat.postMessage answered without a ts');
-      try {
-        await models.ChatMessage.create({
+      const { ts, channel } = posted;
+      await keepRecord('recording the message', () =>
+        models.ChatMessage.create({
           _id,
-          incidentId: context.incidentId,
+          incidentId,
           channelId,
           provider: 'slack',
-          conversation: posted.channel,
-          ts: posted.ts,
+          conversation: channel,
+          ts,
           threadedSeq: 0,
           pageKeys: [idempotencyKey],
           createdAt: new Date(),
-        });
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-      }
-      return `Slack message ${posted.ts} in ${posted.channel}`;
+        }),
+      );
+      return `Slack message ${ts} in ${channel}`;
     },
 
     /** Brings every message of the incident up to date, then posts the new thread entries. Idempotent per entry. */
     async sync(incident: Incident, entries: TimelineEntry[], url: string | undefined): Promise<void> {
       const message = slackIncidentMessage(viewOfIncident(incident, catalog, url));
+      const retried = attemptOfActivity() > 1;
       for (const channelId of incident.chatChannels ?? []) {
         const _id = chatMessageId(incident.incidentId, channelId);
-        const doc = await models.ChatMessage.findById(_id).lean();
+        const channel = catalog.channels.find((c) => c.id === channelId);
+        // The workflow lists the channel once its message is posted: a record that is missing was lost.
+        const doc = await locate(
+          _id,
+          channel?.type === 'slack' ? channel.slackChannelId : undefined,
+          incident.incidentId,
+          channelId,
+          (record) => record === null || record === 'unknown' || retried,
+        );
         if (!doc) continue;
         await call('chat.update', () =>
           slack.chat.update({
@@ -365,9 +585,15 @@ export function createSlackApp(deps: SlackAppDeps) {
               channel: doc.conversation,
               thread_ts: doc.ts,
               text: slackThreadText(entry, catalog),
+              metadata: {
+                event_type: slackMetadataEvents.timeline,
+                event_payload: { incident_id: incident.incidentId, seq: entry.seq },
+              },
             }),
           );
-          await models.ChatMessage.updateOne({ _id }, { $set: { threadedSeq: entry.seq } });
+          await keepRecord('recording a thread entry', () =>
+            models.ChatMessage.updateOne({ _id }, { $set: { threadedSeq: entry.seq } }),
+          );
         }
       }
     },

@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { measureOpenIncidents, registry, scrape } from '../infra/metrics';
 import { pinoHttp } from 'pino-http';
-import { addressRateLimit, apiKeyGuard } from './auth';
+import { addressRateLimit, apiKeyGuard, uiSessionStore } from './auth';
 import { groupingRuleProblems } from '../domain/grouping';
 import { groupingRules } from '../config/grouping-rules';
 import type { ApiDeps } from './deps';
@@ -51,7 +51,9 @@ export function redactTokenInUrl(url: string): string {
 /** Builds the HTTP API; the caller decides where it listens (tests use supertest without listening). */
 export function createApp(deps: ApiDeps): Express {
   // Grouping rules decide which workflow an alert goes to: a mistake there fails the start, not an alert.
-  const groupingProblems = groupingRuleProblems(deps.groupingRules ?? groupingRules);
+  // The one place the repo's rules stand in for rules not given.
+  const rules = deps.groupingRules ?? groupingRules;
+  const groupingProblems = groupingRuleProblems(rules);
   if (groupingProblems.length > 0)
     throw new Error(`config/grouping-rules.ts: ${groupingProblems.join('; ')}`);
   const app = express();
@@ -95,21 +97,22 @@ export function createApp(deps: ApiDeps): Express {
 
   app.use(helmet());
   // Every route but /healthz, /readyz and the PagerDuty endpoint (which checks its routing key) takes an API key.
-  const guard = apiKeyGuard(deps);
+  const sessions = uiSessionStore(deps);
+  const guard = apiKeyGuard(deps, sessions);
   measureOpenIncidents(deps);
   app.get('/metrics', ...guard('admin'), async (_req, res) => {
     res.type(registry.contentType).send(await scrape());
   });
   app.use(healthRoutes(deps));
   app.use(diagnosticsRoutes(deps, guard));
-  app.use(alertRoutes(deps, guard));
+  app.use(alertRoutes({ ...deps, groupingRules: rules }, guard));
   app.use(incidentRoutes(deps, guard));
   app.use(runbookRoutes(deps, guard));
   app.use(postmortemRoutes(deps, guard));
   app.use(analyticsRoutes(deps, guard));
   app.use(oncallRoutes(deps, guard));
   app.use(apiDocsRoutes(app));
-  app.use(webUiRoutes(deps, guard));
+  app.use(webUiRoutes(deps, guard, sessions));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

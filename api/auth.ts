@@ -2,13 +2,18 @@ import type { RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { ApiKeyVerifier, type Principal } from '../infra/api-keys';
 import type { ApiScope } from '../infra/models';
+import { DEFAULT_MONGO_LOOKUP_TIMEOUT_MS, MongoUnavailableError } from '../infra/mongo';
+import { UiSessionStore } from '../infra/ui-sessions';
 import type { Incident } from '../domain/incident';
-import { HttpError } from './errors';
+import { HttpError, ServiceUnavailableError } from './errors';
 import { userActor } from '../domain/actors';
 import type { ApiDeps } from './deps';
+import { SESSION_MAX_AGE_SECONDS } from './ui/session';
 
 export interface AuthDeps {
   verifier: ApiKeyVerifier;
+  /** The web UI's sessions: a request whose `res.locals.uiSessionId` is set (by the UI) is checked against them. */
+  sessions?: UiSessionStore;
   /** Requests per key per minute before a 429 with Retry-After. */
   rateLimitPerMinute: number;
 }
@@ -126,6 +131,15 @@ export function createGuard(deps: AuthDeps) {
 
   return function guard(scope: ApiScope, options: { queryToken?: boolean } = {}): RequestHandler[] {
     const authenticate: RequestHandler = async (req, res, next) => {
+      const sessionId = res.locals.uiSessionId as string | undefined;
+      if (sessionId !== undefined && deps.sessions) {
+        const principal = await unlessUnavailable(deps.sessions.verify(sessionId));
+        if (!principal) throw new HttpError(401, 'unauthorized', 'The session has ended: sign in again');
+        requireScope(principal, scope);
+        res.locals.principal = principal;
+        next();
+        return;
+      }
       const queryToken =
         options.queryToken && typeof req.query.token === 'string' ? req.query.token : undefined;
       const headerToken = bearerToken(req.headers.authorization);
@@ -134,7 +148,7 @@ export function createGuard(deps: AuthDeps) {
         res.setHeader('WWW-Authenticate', 'Bearer');
         throw new HttpError(401, 'unauthorized', 'An API key is required: Authorization: Bearer <key>');
       }
-      const principal = await deps.verifier.verify(token);
+      const principal = await unlessUnavailable(deps.verifier.verify(token));
       if (!principal) {
         res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
         throw new HttpError(401, 'unauthorized', 'The API key is not valid or was revoked');
@@ -151,9 +165,7 @@ export function createGuard(deps: AuthDeps) {
           'A key in the URL (?token=) may have only the alerts:write scope; send this key as Authorization: Bearer <key>',
         );
       }
-      if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
-        throw new HttpError(403, 'forbidden', `This key lacks the ${scope} scope`);
-      }
+      requireScope(principal, scope);
       res.locals.principal = principal;
       next();
     };
@@ -167,12 +179,69 @@ export function createGuard(deps: AuthDeps) {
 
 export type Guard = ReturnType<typeof createGuard>;
 
-/** The app's guard: keys checked against the API keys stored in its database, the configured rate limit. */
-export function apiKeyGuard(deps: Pick<ApiDeps, 'models' | 'config' | 'logger'>): Guard {
+function requireScope(principal: Principal, scope: ApiScope): void {
+  if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
+    throw new HttpError(403, 'forbidden', `This key lacks the ${scope} scope`);
+  }
+}
+
+/**
+ * A check MongoDB could not answer, with no earlier answer to go on, is a 503
+ * (try again), never a 401: the key or session may well be valid.
+ */
+async function unlessUnavailable<T>(check: Promise<T>): Promise<T> {
+  try {
+    return await check;
+  } catch (err) {
+    if (!(err instanceof MongoUnavailableError)) throw err;
+    throw new ServiceUnavailableError(
+      'The credentials could not be checked: MongoDB is not answering, and they were not verified recently; retry shortly',
+    );
+  }
+}
+
+/** The API's timing of key and session checks, from its configuration. */
+export function credentialTiming(config: ApiDeps['config']): {
+  cacheMs: number;
+  outageGraceMs: number;
+  lookupTimeoutMs: number;
+} {
+  return {
+    cacheMs: (config.API_KEY_CACHE_SECONDS ?? 30) * 1000,
+    outageGraceMs: (config.API_KEY_OUTAGE_GRACE_SECONDS ?? 900) * 1000,
+    lookupTimeoutMs: config.MONGODB_LOOKUP_TIMEOUT_MS ?? DEFAULT_MONGO_LOOKUP_TIMEOUT_MS,
+  };
+}
+
+/**
+ * The app's guard: keys checked against the API keys stored in its database
+ * (and, for the web UI, its sessions), the configured rate limit.
+ */
+export function apiKeyGuard(
+  deps: Pick<ApiDeps, 'models' | 'config' | 'logger'>,
+  sessions?: UiSessionStore,
+): Guard {
   return createGuard({
-    verifier: new ApiKeyVerifier(deps.models, 30_000, (keyId) =>
-      deps.logger.warn({ keyId }, 'refused an API key stored with scrypt (before SHA-256): re-create it'),
-    ),
+    verifier: new ApiKeyVerifier(deps.models, {
+      ...credentialTiming(deps.config),
+      onLegacyKey: (keyId) =>
+        deps.logger.warn({ keyId }, 'refused an API key stored with scrypt (before SHA-256): re-create it'),
+      onStale: (keyId, verifiedAt) =>
+        deps.logger.warn(
+          { keyId, verifiedAt },
+          'MongoDB did not answer: an API key goes on as last verified',
+        ),
+    }),
+    sessions,
     rateLimitPerMinute: deps.config.RATE_LIMIT_PER_MINUTE,
+  });
+}
+
+/** The web UI's sessions, on the app's database, with the same timing as keys. */
+export function uiSessionStore(deps: Pick<ApiDeps, 'models' | 'config' | 'logger'>): UiSessionStore {
+  return new UiSessionStore(deps.models, {
+    ...credentialTiming(deps.config),
+    ttlMs: SESSION_MAX_AGE_SECONDS * 1000,
+    logger: deps.logger,
   });
 }

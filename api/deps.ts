@@ -22,7 +22,18 @@ export interface ApiDeps {
     | 'TEMPORAL_UI_URL'
     | 'PUBLIC_URL'
   > &
-    Partial<Pick<Config, 'FIRELINE_DEV_INBOX' | 'SLACK_SIGNING_SECRET'>>;
+    Partial<
+      Pick<
+        Config,
+        | 'FIRELINE_DEV_INBOX'
+        | 'SLACK_SIGNING_SECRET'
+        | 'SLACK_TEAM_ID'
+        | 'SLACK_APP_ID'
+        | 'API_KEY_CACHE_SECONDS'
+        | 'API_KEY_OUTAGE_GRACE_SECONDS'
+        | 'MONGODB_LOOKUP_TIMEOUT_MS'
+      >
+    >;
   /** PagerDuty-compatible integration keys → service. */
   routingKeys?: Map<string, string>;
   /** The on-call catalog (schedules-as-code); the repo's config/oncall-catalog.ts unless given. */

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
+import { MongoUnavailableError } from '../infra/mongo';
 
 /** One field-level problem, named by its path in the request (e.g. `body.severity`). */
 export interface FieldError {
@@ -32,6 +33,16 @@ export class ConflictError extends HttpError {
   }
 }
 
+/** 503 with Retry-After: a dependency did not answer, and the request may succeed shortly. */
+export class ServiceUnavailableError extends HttpError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(503, 'unavailable', message);
+  }
+}
+
 export class ValidationError extends HttpError {
   constructor(readonly fields: FieldError[]) {
     super(
@@ -59,6 +70,8 @@ interface BodyParserError {
   type: string;
   status: number;
   message: string;
+  /** entity.too.large: the limit, in bytes. */
+  limit?: number;
 }
 
 function isBodyParserError(err: unknown): err is BodyParserError {
@@ -76,12 +89,17 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   let httpError: HttpError;
   if (err instanceof HttpError) {
     httpError = err;
+  } else if (err instanceof MongoUnavailableError) {
+    req.log.warn({ err }, 'MongoDB did not answer');
+    httpError = new ServiceUnavailableError('MongoDB is not answering; retry shortly');
   } else if (isBodyParserError(err)) {
     httpError =
       err.type === 'entity.parse.failed'
         ? new HttpError(400, 'invalid_json', 'Request body is not valid JSON', { field: 'body' })
         : err.type === 'entity.too.large'
-          ? new HttpError(413, 'payload_too_large', 'Request body is too large')
+          ? new HttpError(413, 'payload_too_large', `Request body is too large: at most ${err.limit} bytes`, [
+              { field: 'body', message: `at most ${err.limit} bytes of JSON` },
+            ])
           : new HttpError(
               err.status >= 400 && err.status < 500 ? err.status : 400,
               'bad_request',
@@ -91,6 +109,8 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     req.log.error({ err }, 'unhandled error');
     httpError = new HttpError(500, 'internal', 'Internal server error');
   }
+  if (httpError instanceof ServiceUnavailableError)
+    res.setHeader('Retry-After', String(httpError.retryAfterSeconds));
   res.status(httpError.status).json({
     error: { code: httpError.code, message: httpError.message, details: httpError.details ?? null },
   });

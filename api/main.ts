@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../infra/logger';
-import { connectMongo } from '../infra/mongo';
+import { connectMongoInBackground } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
 import { createModels, ensureIndexes } from '../infra/models';
 import { createApp } from './app';
@@ -23,9 +23,18 @@ export async function runApiProcess(overrides: Partial<Pick<ApiDeps, 'groupingRu
     process.exit(1);
   }
   const temporal = await createTemporalClient(config);
-  const mongo = await connectMongo(config.MONGODB_URI);
+  // Alerts and acknowledgements need Temporal only: the API serves while MongoDB is unreachable,
+  // and builds the indexes once it answers.
+  const background = connectMongoInBackground(config.MONGODB_URI, {
+    logger,
+    onConnected: async () => {
+      logger.info('building MongoDB indexes');
+      await ensureIndexes(models);
+      logger.info('MongoDB indexes are in place');
+    },
+  });
+  const mongo = background.connection;
   const models = createModels(mongo);
-  await ensureIndexes(models);
   const server = await listen(
     createApp({
       config,
@@ -45,7 +54,7 @@ export async function runApiProcess(overrides: Partial<Pick<ApiDeps, 'groupingRu
     logger.info({ signal }, 'API shutting down');
     await close(server);
     await temporal.connection.close();
-    await mongo.close();
+    await background.close();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -125,6 +125,18 @@ export const configSchema = z.object({
    * and /v1/integrations/slack/commands, which check every request's signature with it.
    */
   SLACK_SIGNING_SECRET: z.string().min(8, "must be the app's signing secret").optional(),
+  /**
+   * The Slack workspace (team id, `T…`) and app (`A…`) Fireline's Slack app is:
+   * when set, a signed request from another workspace or app is refused (403).
+   */
+  SLACK_TEAM_ID: z
+    .string()
+    .regex(/^[TE][A-Z0-9]{2,30}$/, 'must be a Slack team id such as T0123ABCD')
+    .optional(),
+  SLACK_APP_ID: z
+    .string()
+    .regex(/^A[A-Z0-9]{2,30}$/, 'must be a Slack app id such as A0123ABCD')
+    .optional(),
   /** Base URL of Slack's Web API; for a proxy, or a local stand-in in tests. */
   SLACK_API_URL: z.url().default('https://slack.com/api/'),
   /**
@@ -193,6 +205,19 @@ export const configSchema = z.object({
    */
   ANALYTICS_MAX_INCIDENTS: z.coerce.number().int().min(1).default(50_000),
   /**
+   * The API trusts a verified API key or web UI session this long before asking
+   * MongoDB again: a revocation or sign-out on another replica takes effect within it.
+   */
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /**
+   * While MongoDB does not answer, a key or session MongoDB verified within this
+   * many seconds keeps working (alerts, acknowledgements); a key revoked during
+   * the outage keeps working until MongoDB answers again or this ends. 0 = none.
+   */
+  API_KEY_OUTAGE_GRACE_SECONDS: z.coerce.number().int().min(0).default(900),
+  /** How long a read on the API's paging path (keys, sessions, an incident) waits for MongoDB before falling back. */
+  MONGODB_LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1500),
+  /**
    * Where runbook HTTP checks and webhook actions may connect besides public
    * addresses: hosts (`deploy.internal`, `*.svc.cluster.local`) and CIDRs
    * (`10.20.0.0/16`, `127.0.0.1/32`), comma-separated. Loopback, link-local,
@@ -204,6 +229,12 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the local stack keeps built binaries and data (git-ignored). */
   FIRELINE_CACHE_DIR: z.string().min(1).optional(),
+  /**
+   * Where a worker keeps what it must know while MongoDB is unreachable, across
+   * its own restarts: the last on-call overrides it read. Default `state` in
+   * the cache folder; give each worker host (or container) a persistent one.
+   */
+  FIRELINE_STATE_DIR: z.string().min(1).optional(),
   /** Pre-built workflow bundle for the worker (default dist/workflow-bundle.js from `npm run build`). */
   FIRELINE_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** Path to a `temporal` CLI binary to use instead of searching PATH or building one. */
@@ -239,6 +270,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(config.TEMPORAL_TLS_CERT_PATH) !== Boolean(config.TEMPORAL_TLS_KEY_PATH)) {
     throw new ConfigError(
       'Invalid configuration in the environment:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together',
+    );
+  }
+  // A page kept in the development inbox reaches nobody: refused outright rather than quietly ignored.
+  if (config.NODE_ENV === 'production' && config.FIRELINE_DEV_INBOX) {
+    throw new ConfigError(
+      'Invalid configuration in the environment:\n  FIRELINE_DEV_INBOX=true is refused with NODE_ENV=production: ' +
+        'pages kept in the development inbox reach nobody; unset FIRELINE_DEV_INBOX and configure the channels',
     );
   }
   return config;

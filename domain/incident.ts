@@ -45,6 +45,10 @@ export interface AlertEvent {
   receivedAt: string;
   /** Set by the API from the grouping rules: the group whose incident the event joins. */
   grouping?: AlertGrouping;
+  /** Set by the workflow, never by a sender: more triggers of this alert folded into this one. */
+  repeats?: number;
+  /** Set by the workflow, never by a sender: triggers of other alerts that came after this one, counted but not kept. */
+  otherTriggers?: number;
 }
 
 /** How an alert was grouped, carried on the event to its incident (the API sets it from the rules, never from the sender). */
@@ -70,6 +74,21 @@ export interface IncidentAlert {
   count: number;
   state: 'firing' | 'resolved';
   resolvedAt?: string;
+}
+
+/**
+ * Alerts past what an incident lists (see domain/incident-alerts.ts): counted,
+ * and followed by a 64-bit hash of their dedup key while there is room. The
+ * API keeps every alert's record in MongoDB (alert_routes).
+ */
+export interface UnlistedAlerts {
+  count: number;
+  /** Hashes of the dedup keys of unlisted alerts firing now. */
+  firing: string[];
+  /** Hashes of the dedup keys of unlisted alerts that resolved. */
+  resolved: string[];
+  /** Unlisted alerts past the number followed: their state is not known. */
+  untracked: number;
 }
 
 /** The failure type of a save MongoDB refused: retrying the same document cannot succeed. */
@@ -230,11 +249,16 @@ export interface Incident {
   links: AlertLink[];
   /** Set when a runbook remediated and verified the fix. */
   mitigatedAt?: string;
+  /** The latest runbook runs, and every one still running. */
   runbookRuns: RunbookRunSummary[];
+  /** Finished runs dropped from `runbookRuns` (the oldest first) to keep the incident's size bounded. */
+  unlistedRunbookRuns?: number;
   /** SLA targets missed, in order. */
   slaBreaches?: SlaBreach[];
-  /** Approvals runbooks asked for, pending and decided. */
+  /** Approvals runbooks asked for: every pending one, and the latest decided. */
   approvals: ApprovalRequest[];
+  /** Decided approvals dropped from `approvals` (the oldest first) to keep the incident's size bounded. */
+  unlistedApprovals?: number;
   /** A major incident's response: its bridge and responders (the commander is `commander`). */
   response?: IncidentResponse;
   /**
@@ -242,6 +266,8 @@ export interface Incident {
    * before alerts were kept). A grouping rule brings several.
    */
   alerts?: IncidentAlert[];
+  /** Alerts that did not fit the list, counted. */
+  unlistedAlerts?: UnlistedAlerts;
   /** The grouping rule that folds alerts into this incident, if one does. */
   grouping?: AlertGrouping;
   /** Who was paged, level by level (the newest last). */

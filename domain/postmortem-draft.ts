@@ -8,9 +8,9 @@ function secondsBetween(from: string | undefined, to: string | undefined): numbe
   return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 }
 
-/** Alerts an entry stands for: one for an alert, its count for folded repeats, none for anything else. */
+/** Alerts an entry stands for: an alert's triggers (one, unless some were folded into it), the count of folded repeats, none for anything else. */
 function alertsIn(entry: TimelineEntry): number {
-  if (entry.type === 'alert') return 1;
+  if (entry.type === 'alert') return Number(entry.data?.triggers ?? 1) || 1;
   if (entry.type === 'alert.repeated') return Number(entry.data?.count ?? 0) || 1;
   return 0;
 }

@@ -83,7 +83,8 @@ export interface Postmortem {
   actionItems: ActionItem[];
   /** Questions for the review where Fireline could not fill a field in. */
   prompts: Record<string, string>;
-  reminders: Array<{ at: string; escalated: boolean }>;
+  /** Review reminders sent; `key` (`<postmortem>:reminder-<n>`) tells a retried one apart from the next. */
+  reminders: Array<{ at: string; escalated: boolean; key?: string }>;
   generatedAt: string;
   updatedAt: string;
 }

@@ -164,6 +164,23 @@ export interface HttpStepRequest {
   timeoutMs?: number;
 }
 
+/**
+ * An HTTP step as its activity gets it. A POST, PUT, PATCH or DELETE carries
+ * its step's idempotency key: it goes through the action ledger (sent at most
+ * once) and is sent as the `Idempotency-Key` header.
+ */
+export interface RunbookHttpRequest extends HttpStepRequest {
+  /** Same on every attempt, per runbook run and step. */
+  idempotencyKey?: string;
+  /** The target honours `Idempotency-Key`: an attempt after an unknown outcome re-sends with the same key. */
+  idempotent?: boolean;
+}
+
+/** Methods that change something: sent at most once per step through the action ledger. */
+export function isUnsafeMethod(method: string): boolean {
+  return method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
+}
+
 export interface HttpStepResponse {
   ok: boolean;
   status: number;
@@ -172,6 +189,8 @@ export interface HttpStepResponse {
   /** Why it is not ok. */
   problem?: string;
   attempt: number;
+  /** True when an earlier attempt already sent it (the action ledger answered). */
+  replayed?: boolean;
 }
 
 export interface ActionRequest {

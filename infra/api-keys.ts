@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LastGoodCache } from './last-good-cache';
 import { apiKeyServicePattern, type ApiScope, type Models } from './models';
+import { DEFAULT_MONGO_LOOKUP_TIMEOUT_MS } from './mongo';
 
 /** Who a request acts as: the key's name and what it may do. */
 export interface Principal {
@@ -67,56 +69,97 @@ export async function revokeApiKey(models: Pick<Models, 'ApiKey'>, keyIdOrName: 
   return result.modifiedCount;
 }
 
+export interface ApiKeyVerifierOptions {
+  /** A verified token is trusted without a lookup for this long; a revocation takes effect within it. */
+  cacheMs?: number;
+  /**
+   * While MongoDB does not answer, a token verified within this long still
+   * works (so alerts and acknowledgements go on); 0 = refuse with 503 at once.
+   */
+  outageGraceMs?: number;
+  /** How long a lookup waits for MongoDB before the last verified answer (or a 503) stands in. */
+  lookupTimeoutMs?: number;
+  /** Told of a key stored with scrypt (refused). */
+  onLegacyKey?: (keyId: string) => void;
+  /** Told each time a key is let in on its last verified answer because MongoDB did not answer. */
+  onStale?: (keyId: string, verifiedAt: Date) => void;
+}
+
 /**
  * Checks tokens against the stored hashes in constant time: one lookup by
  * `_id` and one SHA-256 per token, so a bad token costs no more than a good
  * one. A verified token is remembered (by its SHA-256) for `cacheMs`, sparing
- * the lookup; a revocation takes effect within that time.
+ * the lookup; a revocation takes effect within that time. When MongoDB does
+ * not answer within `lookupTimeoutMs`, a token it verified within
+ * `outageGraceMs` keeps working; any other token makes `verify` throw
+ * MongoUnavailableError (the API answers 503), never "not valid".
  *
  * Keys created before SHA-256 (scrypt-hashed, no `hashAlgorithm`) are refused
  * rather than verified with scrypt: no release has shipped, and keeping
  * scrypt would keep its cost per bad token. Re-create such keys.
  */
 export class ApiKeyVerifier {
-  private readonly cache = new Map<string, { principal: Principal; until: number }>();
+  private readonly cache: LastGoodCache<Principal>;
+  private readonly onLegacyKey: (keyId: string) => void;
 
   constructor(
     private readonly models: Pick<Models, 'ApiKey'>,
-    private readonly cacheMs = 30_000,
-    private readonly onLegacyKey: (keyId: string) => void = () => undefined,
-  ) {}
+    options: ApiKeyVerifierOptions = {},
+  ) {
+    this.onLegacyKey = options.onLegacyKey ?? (() => undefined);
+    const onStale = options.onStale ?? (() => undefined);
+    this.cache = new LastGoodCache<Principal>(
+      'API key lookup',
+      {
+        freshMs: options.cacheMs ?? 30_000,
+        graceMs: options.outageGraceMs ?? 15 * 60_000,
+        lookupTimeoutMs: options.lookupTimeoutMs ?? DEFAULT_MONGO_LOOKUP_TIMEOUT_MS,
+      },
+      (principal, verifiedAt) => onStale(principal.keyId, verifiedAt),
+    );
+  }
 
   async verify(token: string): Promise<Principal | undefined> {
     const match = TOKEN.exec(token);
     if (!match) return undefined;
-    const digest = createHash('sha256').update(token).digest('hex');
-    const cached = this.cache.get(digest);
-    if (cached && cached.until > Date.now()) return cached.principal;
     const [, keyId, secret] = match as unknown as [string, string, string];
-    const key = await this.models.ApiKey.findById(keyId).lean();
-    if (!key || key.revokedAt) return undefined;
-    if (key.hashAlgorithm !== 'sha256') {
-      this.onLegacyKey(keyId);
-      return undefined;
-    }
-    const stored = Buffer.from(key.hash, 'hex');
-    const hash = secretHash(secret);
-    if (stored.length !== hash.length || !timingSafeEqual(stored, hash)) return undefined;
-    const principal: Principal = {
-      keyId,
-      name: key.name,
-      scopes: key.scopes,
-      ...(key.services ? { services: key.services } : {}),
-    };
-    this.prune();
-    this.cache.set(digest, { principal, until: Date.now() + this.cacheMs });
-    return principal;
+    const digest = createHash('sha256').update(token).digest('hex');
+    return this.cache.get(digest, async () => {
+      const key = await this.models.ApiKey.findById(keyId).lean();
+      if (!key || key.revokedAt) return undefined;
+      if (key.hashAlgorithm !== 'sha256') {
+        this.onLegacyKey(keyId);
+        return undefined;
+      }
+      const stored = Buffer.from(key.hash, 'hex');
+      const hash = secretHash(secret);
+      if (stored.length !== hash.length || !timingSafeEqual(stored, hash)) return undefined;
+      return {
+        value: {
+          keyId,
+          name: key.name,
+          scopes: key.scopes,
+          ...(key.services ? { services: key.services } : {}),
+        },
+      };
+    });
   }
+}
 
-  /** Drops expired entries now and then, so the cache holds only keys seen within `cacheMs`. */
-  private prune(): void {
-    if (this.cache.size < 1000) return;
-    const now = Date.now();
-    for (const [digest, entry] of this.cache) if (entry.until <= now) this.cache.delete(digest);
-  }
+/**
+ * The principal of a key id (a web UI session's key), or undefined when the
+ * key is gone, revoked or stored with scrypt. One unbounded lookup: callers bound it.
+ */
+export async function principalOfKeyId(
+  models: Pick<Models, 'ApiKey'>,
+  keyId: string,
+): Promise<Principal | undefined> {
+  const key = await models.ApiKey.findById(keyId).lean();
+  if (!key || key.revokedAt || key.hashAlgorithm !== 'sha256') return undefined;
+  return {
+    keyId,
+    name: key.name,
+    scopes: key.scopes,
+    ...(key.services ? { services: key.services } : {}),
+  };
 }

@@ -60,6 +60,8 @@ export interface EgressResponse {
   ok: boolean;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
+  /** The body as a stream, so a reader can stop at a bound (null: no body). */
+  body?: ReadableStream<Uint8Array> | null;
 }
 
 export interface EgressRequest {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Models } from './models';
+import { pingMongo, withMongoTimeout } from './mongo';
 
 /**
  * Fireline's Prometheus metrics, one registry per process. `npm start` runs
@@ -50,11 +51,19 @@ export const metrics = {
   }),
   openIncidents: new Gauge({
     name: 'fireline_open_incidents',
-    help: 'Incidents not yet resolved, by severity (read from MongoDB at scrape time)',
+    help: 'Incidents not yet resolved, by severity (read from MongoDB at scrape time; while fireline_mongodb_up is 0, as last read)',
     labelNames: ['severity'] as const,
     registers: [registry],
   }),
+  mongodbUp: new Gauge({
+    name: 'fireline_mongodb_up',
+    help: 'Whether MongoDB answered this process at the last scrape or readiness check (1) or not (0)',
+    registers: [registry],
+  }),
 };
+
+/** A scrape waits this long for MongoDB, then answers with what it has. */
+const SCRAPE_MONGO_TIMEOUT_MS = 2_000;
 
 let openIncidentsSource: Pick<Models, 'Incident'> | undefined;
 
@@ -64,11 +73,23 @@ export function measureOpenIncidents({ models }: { models: Pick<Models, 'Inciden
 }
 
 async function collectOpenIncidents(): Promise<void> {
-  if (!openIncidentsSource) return;
-  const counts = await openIncidentsSource.Incident.aggregate<{ _id: string; n: number }>([
-    { $match: { status: { $ne: 'resolved' } } },
-    { $group: { _id: '$severity', n: { $sum: 1 } } },
-  ]);
+  const source = openIncidentsSource;
+  if (!source) return;
+  let counts: Array<{ _id: string; n: number }>;
+  try {
+    counts = await withMongoTimeout('counting open incidents', SCRAPE_MONGO_TIMEOUT_MS, async () => {
+      await pingMongo(source.Incident.db);
+      return source.Incident.aggregate<{ _id: string; n: number }>([
+        { $match: { status: { $ne: 'resolved' } } },
+        { $group: { _id: '$severity', n: { $sum: 1 } } },
+      ]);
+    });
+  } catch {
+    // The rest of the registry still answers; the health endpoints log why.
+    metrics.mongodbUp.set(0);
+    return;
+  }
+  metrics.mongodbUp.set(1);
   metrics.openIncidents.reset();
   for (const severity of ['SEV1', 'SEV2', 'SEV3', 'SEV4']) {
     metrics.openIncidents.set({ severity }, counts.find((c) => c._id === severity)?.n ?? 0);

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import type { Logger } from './logger';
 
 /**
  * One mongoose connection per process. Fireline's mongoose code must run on
@@ -13,6 +14,134 @@ export async function connectMongo(uri: string): Promise<mongoose.Connection> {
   });
   await connection.asPromise();
   return connection;
+}
+
+/**
+ * MongoDB did not answer in time, or could not be reached: as opposed to an
+ * answer (a document, or none). Callers on the paging path fall back to what
+ * they last read; the API answers 503 with Retry-After when there is nothing to fall back to.
+ */
+export class MongoUnavailableError extends Error {
+  constructor(what: string, cause?: unknown) {
+    super(`MongoDB did not answer: ${what}`, cause === undefined ? undefined : { cause });
+    this.name = 'MongoUnavailableError';
+  }
+}
+
+/** How long a read on the paging path waits for MongoDB unless configured (MONGODB_LOOKUP_TIMEOUT_MS). */
+export const DEFAULT_MONGO_LOOKUP_TIMEOUT_MS = 1_500;
+
+/**
+ * Waits at most `timeoutMs` for a MongoDB operation; a timeout or any failure
+ * to get an answer becomes a MongoUnavailableError. The race is needed because
+ * a hung server (process stopped, network black hole) leaves the socket open
+ * and silent: the driver's own timeouts (maxTimeMS is server-side; mongoose's
+ * buffering covers only a disconnected client) never fire then. The operation
+ * itself is left to finish or fail on its own.
+ */
+export async function withMongoTimeout<T>(
+  what: string,
+  timeoutMs: number,
+  work: () => Promise<T>,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new MongoUnavailableError(`${what} (no answer within ${timeoutMs} ms)`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([work(), timeout]);
+  } catch (err) {
+    if (err instanceof MongoUnavailableError || isDocumentRefusal(err)) throw err;
+    throw new MongoUnavailableError(`${what} (${err instanceof Error ? err.message : String(err)})`, err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A connection that (re)connects in the background; `close` also stops the retries. */
+export interface BackgroundMongoConnection {
+  /** Usable at once: mongoose buffers commands until it is connected (bound your reads). */
+  connection: mongoose.Connection;
+  /** Resolves once connected and `onConnected` has succeeded (never rejects). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects without making the caller wait for MongoDB, so a process can
+ * start and serve what needs only Temporal while MongoDB is unreachable. Until
+ * the first connection succeeds it retries (backing off to `maxRetryMs`); then
+ * `onConnected` runs (building indexes, say), retried the same way until it
+ * succeeds. Once connected, the driver itself reconnects after later outages.
+ */
+export function connectMongoInBackground(
+  uri: string,
+  options: {
+    logger: Pick<Logger, 'info' | 'warn'>;
+    onConnected?: (connection: mongoose.Connection) => Promise<void>;
+    maxRetryMs?: number;
+  },
+): BackgroundMongoConnection {
+  const maxRetryMs = options.maxRetryMs ?? 5_000;
+  const connectOptions = { serverSelectionTimeoutMS: 5_000, autoIndex: false };
+  // No URI to a log: it may carry a password.
+  const connection = mongoose.createConnection();
+  let closed = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let wake: () => void = () => undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      retryTimer = setTimeout(resolve, ms);
+    });
+
+  const run = async () => {
+    for (let attempt = 1; !closed; attempt++) {
+      try {
+        await connection.openUri(uri, connectOptions);
+        break;
+      } catch (err) {
+        if (closed) return;
+        const retryMs = Math.min(maxRetryMs, 500 * 2 ** Math.min(attempt, 10));
+        options.logger.warn(
+          { err: err instanceof Error ? err.message : String(err), attempt, retryMs },
+          'MongoDB is unreachable; serving without it and connecting again',
+        );
+        await pause(retryMs);
+      }
+    }
+    if (closed) return;
+    options.logger.info('connected to MongoDB');
+    for (let attempt = 1; options.onConnected && !closed; attempt++) {
+      try {
+        await options.onConnected(connection);
+        break;
+      } catch (err) {
+        if (closed) return;
+        const retryMs = Math.min(maxRetryMs, 500 * 2 ** Math.min(attempt, 10));
+        options.logger.warn(
+          { err: err instanceof Error ? err.message : String(err), attempt, retryMs },
+          'MongoDB start-up work failed; trying again',
+        );
+        await pause(retryMs);
+      }
+    }
+  };
+  const ready = run();
+
+  return {
+    connection,
+    ready,
+    async close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      wake();
+      await connection.close();
+    },
+  };
 }
 
 export async function pingMongo(connection: mongoose.Connection): Promise<void> {

@@ -14,3 +14,14 @@ export function repoRoot(): string {
     dir = parent;
   }
 }
+
+/**
+ * Where a worker keeps what it must know without MongoDB (FIRELINE_STATE_DIR):
+ * by default `state` in the cache folder (FIRELINE_CACHE_DIR, else `.cache`).
+ */
+export function stateDir(config: { FIRELINE_STATE_DIR?: string; FIRELINE_CACHE_DIR?: string }): string {
+  return path.resolve(
+    config.FIRELINE_STATE_DIR ??
+      path.join(config.FIRELINE_CACHE_DIR ?? path.join(repoRoot(), '.cache'), 'state'),
+  );
+}

@@ -3,8 +3,10 @@ import type { Config } from '../config';
 
 /**
  * The process's one Slack Web API client, when the app's bot token is set.
- * Retries are few: the activity calling it has retries of its own, and the
- * API must answer Slack within three seconds.
+ * It does not retry: a request that timed out may have been posted, and only
+ * the activity, which looks in the channel for what an earlier attempt posted,
+ * may try again; the API must answer Slack within three seconds anyway. Its
+ * errors do not carry the HTTP request, whose headers hold the bot token.
  */
 export function createSlackClient(
   config: Partial<Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_API_URL'>>,
@@ -13,7 +15,8 @@ export function createSlackClient(
   return new WebClient(config.SLACK_BOT_TOKEN, {
     slackApiUrl: config.SLACK_API_URL,
     logLevel: LogLevel.ERROR,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+    retryConfig: { retries: 0 },
     timeout: 5_000,
+    attachOriginalToWebAPIRequestError: false,
   });
 }

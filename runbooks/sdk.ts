@@ -13,7 +13,7 @@ import {
 import type { Duration } from '@temporalio/common';
 import ms from 'ms';
 import type { Activities } from '../activities';
-import { runbookMetaProblems } from '../domain/runbook';
+import { isUnsafeMethod, runbookMetaProblems } from '../domain/runbook';
 import type {
   ApprovalRequest,
   HttpStepRequest,
@@ -35,6 +35,17 @@ export type { HttpStepRequest, RunbookIncident, RunbookMeta } from '../domain/ru
 export interface StepOptions {
   timeout?: Duration;
   retry?: RetryPolicy;
+}
+
+/** Options of an `rb.http` step. */
+export interface HttpStepOptions extends StepOptions {
+  /**
+   * For a POST, PUT, PATCH or DELETE: the target honours the `Idempotency-Key`
+   * header (or repeating the request is harmless), so an attempt after one whose
+   * outcome is unknown re-sends it with the same key. Otherwise (the default)
+   * the step ends `outcome_unknown` and a person is paged to check.
+   */
+  idempotent?: boolean;
 }
 
 export interface ActionStep {
@@ -352,7 +363,12 @@ export class RunbookRuntime {
     };
   }
 
-  async httpOnce(request: HttpStepRequest, options: StepOptions, summary: string) {
+  /**
+   * One HTTP request. With a step name, a POST, PUT, PATCH or DELETE is sent at
+   * most once through the action ledger, keyed like an action step.
+   */
+  async httpOnce(request: HttpStepRequest, options: HttpStepOptions, summary: string, step?: string) {
+    const unsafe = step !== undefined && isUnsafeMethod(request.method ?? 'GET');
     return runbookHttp.executeWithOptions(
       {
         taskQueue: this.input.actionsTaskQueue,
@@ -361,7 +377,15 @@ export class RunbookRuntime {
         retry: options.retry ?? { maximumAttempts: 3 },
         summary,
       },
-      [request],
+      [
+        unsafe
+          ? {
+              ...request,
+              idempotencyKey: `${this.input.runId}:${step}`,
+              ...(options.idempotent ? { idempotent: true } : {}),
+            }
+          : request,
+      ],
     );
   }
 }
@@ -388,11 +412,17 @@ export class RunbookContext<P extends Record<string, unknown>> {
     return this.runtime.input.dryRun;
   }
 
-  /** An HTTP check or call; fails the step unless the expectation holds (after retries). */
+  /**
+   * An HTTP check or call; fails the step unless the expectation holds (after
+   * retries). A POST, PUT, PATCH or DELETE is sent at most once, with an
+   * `Idempotency-Key` header, through the action ledger like an action: a
+   * timeout, reset or 5xx after it was sent ends the step `outcome_unknown`
+   * unless `options.idempotent`.
+   */
   async http(
     name: string,
     request: HttpStepRequest,
-    options: StepOptions = {},
+    options: HttpStepOptions = {},
   ): Promise<{ status: number; body: string }> {
     const method = request.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD') await this.runtime.ensureRunApproved();
@@ -409,10 +439,17 @@ export class RunbookContext<P extends Record<string, unknown>> {
             simulated: true,
           };
         }
-        const response = await this.runtime.httpOnce(request, options, `${this.runtime.meta.id}: ${name}`);
+        const response = await this.runtime.httpOnce(
+          request,
+          options,
+          `${this.runtime.meta.id}: ${name}`,
+          name,
+        );
         return {
           result: { status: response.status, body: response.body },
-          summary: `${method} ${request.url} → ${response.status}`,
+          summary:
+            `${method} ${request.url} → ${response.status}` +
+            (response.replayed ? ' (already sent, not repeated)' : ''),
           attempts: response.attempt,
         };
       },

@@ -11,6 +11,10 @@ export interface MongoServer {
   uri: string;
   kind: 'mongod' | 'ferretdb';
   stop(): Promise<void>;
+  /** SIGSTOP: the process stays alive and its sockets open, but it answers nothing (a hung server). */
+  pause(): void;
+  /** SIGCONT after `pause`. */
+  resume(): void;
 }
 
 export interface MongoServerOptions {
@@ -103,7 +107,24 @@ export async function startMongoServer(options: MongoServerOptions): Promise<Mon
     await server.stop();
     throw err;
   }
-  return { uri: `${uriBase}/fireline`, kind, stop: () => server.stop() };
+  let paused = false;
+  const resume = () => {
+    if (!paused || server.hasExited()) return;
+    process.kill(server.pid, 'SIGCONT');
+    paused = false;
+  };
+  return {
+    uri: `${uriBase}/fireline`,
+    kind,
+    // A stopped process would not act on SIGTERM until continued.
+    stop: () => (resume(), server.stop()),
+    pause: () => {
+      if (paused || server.hasExited()) return;
+      process.kill(server.pid, 'SIGSTOP');
+      paused = true;
+    },
+    resume,
+  };
 }
 
 async function waitForMongo(uri: string, server: ServerProcess, timeoutMs = 60_000): Promise<void> {

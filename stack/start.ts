@@ -9,6 +9,7 @@ import { DevInbox } from '../infra/dev-inbox';
 import { createSlackClient } from '../infra/slack';
 import { createLogger } from '../infra/logger';
 import { connectMongo } from '../infra/mongo';
+import { stateDir } from '../infra/paths';
 import { createTemporalClient } from '../infra/temporal';
 import { temporalLoggerFrom } from '../infra/temporal-logger';
 import { createModels, ensureIndexes } from '../infra/models';
@@ -52,8 +53,10 @@ async function main(): Promise<void> {
   };
 
   try {
-    // No channel to reach anyone: pages go to the development inbox (the web UI shows it).
-    const devInbox = config.FIRELINE_DEV_INBOX ?? !anyChannelConfigured(onCallCatalog, process.env, config);
+    // No channel to reach anyone: pages go to the development inbox (the web UI shows it), never in production.
+    const devInbox =
+      config.FIRELINE_DEV_INBOX ??
+      (config.NODE_ENV !== 'production' && !anyChannelConfigured(onCallCatalog, process.env, config));
     const effective = {
       ...config,
       FIRELINE_DEV_INBOX: devInbox,
@@ -76,6 +79,8 @@ async function main(): Promise<void> {
       config: effective,
       models,
       bundlePath: defaultBundlePath(),
+      stateDir: stateDir(effective),
+      logger,
       activityOverrides: { slack, ...(devInbox ? { devInbox: new DevInbox(models, printProgress) } : {}) },
     });
     const workerRun = worker.run();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { defaultActions } from '../activities/actions';
@@ -7,6 +8,10 @@ import { actionsTaskQueue, type Config } from '../config';
 import { EgressPolicy } from '../infra/egress';
 import { temporalConnectionOptions } from '../infra/temporal';
 import type { Models } from '../infra/models';
+import type { Logger } from '../infra/logger';
+import { RuntimeOverrideReader } from '../infra/oncall-overrides';
+import { JsonStateFile } from '../infra/state-file';
+import type { RuntimeOverride } from '../domain/oncall-overrides';
 import { onCallCatalog } from '../config/oncall-catalog';
 import { DevInbox } from '../infra/dev-inbox';
 import { createSlackClient } from '../infra/slack';
@@ -34,7 +39,7 @@ export type WorkerConfig = Partial<Pick<Config, 'WORKER_ROLE'>> &
     | 'FIRELINE_EGRESS_ALLOW'
   > &
   Partial<Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_API_URL'>> &
-  Partial<Pick<Config, 'FIRELINE_DEV_INBOX'>>;
+  Partial<Pick<Config, 'FIRELINE_DEV_INBOX' | 'MONGODB_LOOKUP_TIMEOUT_MS'>>;
 
 export interface FirelineWorkerDeps {
   config: WorkerConfig;
@@ -43,12 +48,29 @@ export interface FirelineWorkerDeps {
   bundlePath: string;
   /** Replaces parts of the activities' dependencies (tests use their own catalog and rules). */
   activityOverrides?: Partial<ActivityDeps>;
+  /**
+   * Where the worker keeps what it must know while MongoDB is unreachable, across restarts
+   * (FIRELINE_STATE_DIR); without one, the last overrides read live in memory only.
+   */
+  stateDir?: string;
+  logger?: Logger;
 }
 
 /** The activities' dependencies as production wires them: the rules and catalog in the repo, secrets from the environment. */
-export function defaultActivityDeps(config: WorkerConfig, models: Models): ActivityDeps {
+export function defaultActivityDeps(
+  config: WorkerConfig,
+  models: Models,
+  options: { stateDir?: string; logger?: Logger } = {},
+): ActivityDeps {
   return {
     models,
+    overrides: new RuntimeOverrideReader(models, {
+      logger: options.logger,
+      timeoutMs: config.MONGODB_LOOKUP_TIMEOUT_MS,
+      snapshot: options.stateDir
+        ? new JsonStateFile<RuntimeOverride[]>(path.join(options.stateDir, 'oncall-overrides.json'))
+        : undefined,
+    }),
     triageRules,
     catalog: onCallCatalog,
     secrets: process.env,
@@ -109,7 +131,7 @@ export async function createFirelineWorker(
   const connection = await NativeConnection.connect(await temporalConnectionOptions(deps.config));
   try {
     const activities = createActivities({
-      ...defaultActivityDeps(deps.config, deps.models),
+      ...defaultActivityDeps(deps.config, deps.models, { stateDir: deps.stateDir, logger: deps.logger }),
       ...deps.activityOverrides,
     });
     const workers: Worker[] = [];

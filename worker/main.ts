@@ -2,7 +2,8 @@ import { Runtime } from '@temporalio/worker';
 import { actionsTaskQueue, loadConfigOrExit } from '../config';
 import { createLogger } from '../infra/logger';
 import { measureOpenIncidents, serveMetrics } from '../infra/metrics';
-import { connectMongo } from '../infra/mongo';
+import { connectMongoInBackground } from '../infra/mongo';
+import { stateDir } from '../infra/paths';
 import { temporalLoggerFrom } from '../infra/temporal-logger';
 import { createModels, ensureIndexes } from '../infra/models';
 import { defaultBundlePath } from './bundle';
@@ -20,13 +21,19 @@ async function main(): Promise<void> {
   }
   // The runtime's default signal handling shuts the worker down on SIGINT/SIGTERM.
   Runtime.install({ logger: temporalLoggerFrom(logger) });
-  const mongo = await connectMongo(config.MONGODB_URI);
-  const models = createModels(mongo);
-  await ensureIndexes(models);
+  // Paging needs Temporal, not MongoDB: the worker serves at once and connects in the background,
+  // building the indexes when MongoDB answers.
+  const mongo = connectMongoInBackground(config.MONGODB_URI, {
+    logger,
+    onConnected: () => ensureIndexes(models),
+  });
+  const models = createModels(mongo.connection);
   const { worker, connection } = await createFirelineWorker({
     config,
     models,
     bundlePath: config.FIRELINE_WORKFLOW_BUNDLE ?? defaultBundlePath(),
+    stateDir: stateDir(config),
+    logger,
   });
   measureOpenIncidents({ models });
   const metricsServer =
@@ -38,6 +45,7 @@ async function main(): Promise<void> {
       actionsTaskQueue: actionsTaskQueue(config),
       namespace: config.TEMPORAL_NAMESPACE,
       metricsPort: config.WORKER_METRICS_PORT,
+      stateDir: stateDir(config),
     },
     'worker started',
   );

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { ApplicationFailure } from '@temporalio/common';
-import { sendJson } from '../../infra/http';
+import { OutcomeUnknownError, sendJson } from '../../infra/http';
 import type { ActionImpl, AllowedCommand } from './types';
 
 function stringField(input: Record<string, unknown>, field: string): string {
@@ -35,7 +35,10 @@ export function commandEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS
 
 /**
  * `webhook`: POST (or input.method) JSON to the URL in the environment variable
- * `input.urlEnv`, with an Idempotency-Key header. 4xx other than 408/429 is not retried.
+ * `input.urlEnv`, with an Idempotency-Key header. 4xx other than 408/429 is not
+ * retried; a timeout, reset or 5xx after the request was sent leaves the
+ * outcome unknown (an `OutcomeUnknownError`), so it is not re-sent unless the
+ * step is idempotent.
  */
 export const webhookAction: ActionImpl = async (
   input,
@@ -102,9 +105,13 @@ export function commandAction(allowlist: AllowedCommand[]): ActionImpl {
           env: commandEnvironment(),
         },
         (err, out, errOut) => {
-          if (err)
-            reject(new Error(`command ${id} failed: ${(errOut || err.message).toString().slice(0, 300)}`));
-          else resolve({ stdout: out.toString() });
+          if (!err) resolve({ stdout: out.toString() });
+          // Killed (its timeout, or the attempt's): it was running and may have done its work.
+          else if (err.killed || err.signal)
+            reject(
+              new OutcomeUnknownError(`command ${id} was stopped (${err.signal ?? 'killed'}) while running`),
+            );
+          else reject(new Error(`command ${id} failed: ${(errOut || err.message).toString().slice(0, 300)}`));
         },
       );
     });

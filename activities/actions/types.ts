@@ -16,7 +16,13 @@ export interface ActionContext {
   fetch: EgressFetch;
 }
 
-/** A remediation action a runbook can run with `rb.action(...)`. */
+/**
+ * A remediation action a runbook can run with `rb.action(...)`. When its
+ * request may have reached the target and failed (a timeout, a reset, a 5xx),
+ * throw `OutcomeUnknownError` (infra/http.ts; sendJson does): the step ends
+ * `outcome_unknown` instead of being sent again. Any other error says nothing
+ * happened, and the step is retried.
+ */
 export type ActionImpl = (
   input: Record<string, unknown>,
   context: ActionContext,

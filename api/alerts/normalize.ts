@@ -158,3 +158,16 @@ export function fromAlertmanager(
     };
   });
 }
+
+/**
+ * The events' size as Temporal receives them (UTF-8 JSON), counted only up to
+ * just past `limit`: a request that expands to far more is not serialized whole.
+ */
+export function expandedBytes(events: AlertEvent[], limit: number): number {
+  let bytes = 0;
+  for (const event of events) {
+    bytes += Buffer.byteLength(JSON.stringify(event));
+    if (bytes > limit) break;
+  }
+  return bytes;
+}

@@ -4,16 +4,26 @@ import type { AlertEvent } from '../../domain/incident';
 import { rateLimit } from 'express-rate-limit';
 import { allowsService, principalOf, requireService, serviceForbidden, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
-import { fieldErrorsFrom } from '../errors';
-import { fromAlertmanager, fromNative, fromPagerDuty, generatedDedupKey, serviceFieldOf } from './normalize';
+import { fieldErrorsFrom, HttpError } from '../errors';
 import {
+  expandedBytes,
+  fromAlertmanager,
+  fromNative,
+  fromPagerDuty,
+  generatedDedupKey,
+  serviceFieldOf,
+} from './normalize';
+import {
+  alertLimits,
   alertmanagerWebhookSchema,
   grafanaWebhookSchema,
   nativeAlertSchema,
   pagerDutyEventSchema,
 } from './schemas';
-import { deliverAlertEvent, deliverAlertEvents } from '../incidents/alert-delivery';
+import { deliverAlertEvent, deliverAlertEvents, type DeliveryDeps } from '../incidents/alert-delivery';
 import { documented, validated } from '../validate';
+import type { GroupingRules } from '../../domain/grouping';
+import { createAlertRouteStore } from './route-store';
 
 function routingKeyOf(body: unknown): string {
   const key = (body as { routing_key?: unknown } | undefined)?.routing_key;
@@ -24,8 +34,25 @@ function pagerDutyInvalid(res: Response, message: string, errors: string[]): voi
   res.status(400).json({ status: 'invalid event', message, errors });
 }
 
-export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
+/** 413 for a webhook whose alerts, each with the batch's common fields copied in, come to too much. */
+function expansionTooLarge(alerts: number): HttpError {
+  const limit = alertLimits.maxExpandedBytes;
+  const message = `the ${alerts} alerts, each with the batch's common labels, annotations and URLs, come to more than ${limit} bytes (${limit / 1024 / 1024} MiB) as events, the most one request may expand to: send fewer alerts a request (Alertmanager: max_alerts) or fewer common labels and annotations`;
+  return new HttpError(413, 'payload_too_large', `Request too large: body.alerts: ${message}`, [
+    { field: 'body.alerts', message },
+  ]);
+}
+
+/** `deps.groupingRules`: the rules in force, resolved by createApp. */
+export function alertRoutes(deps: ApiDeps & { groupingRules: GroupingRules }, guard: Guard): Router {
   const router = Router();
+  // This process's view of where grouped alerts went: one per API process, as its signal queue is.
+  const delivery: DeliveryDeps = {
+    temporal: deps.temporal,
+    config: deps.config,
+    groupingRules: deps.groupingRules,
+    alertRoutes: createAlertRouteStore(deps),
+  };
 
   router.post(
     '/v1/alerts',
@@ -33,7 +60,7 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
     validated({ body: nativeAlertSchema }, async ({ body }, _req, res) => {
       requireService(res, body.service, 'body.service');
       const event = fromNative(body, new Date());
-      const result = await deliverAlertEvent(deps, event);
+      const result = await deliverAlertEvent(delivery, event);
       res.status(202).json({
         status: result.outcome,
         action: event.action,
@@ -83,7 +110,7 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
         return;
       }
       const dedupKey = event.dedup_key ?? generatedDedupKey();
-      await deliverAlertEvent(deps, fromPagerDuty(event, service, dedupKey, new Date()));
+      await deliverAlertEvent(delivery, fromPagerDuty(event, service, dedupKey, new Date()));
       res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: dedupKey });
     }),
   );
@@ -96,6 +123,8 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
       { body: schema as z.ZodType<z.output<typeof alertmanagerWebhookSchema>> },
       async ({ body }, _req, res) => {
         const events: AlertEvent[] = fromAlertmanager(body, integration, new Date());
+        if (expandedBytes(events, alertLimits.maxExpandedBytes) > alertLimits.maxExpandedBytes)
+          throw expansionTooLarge(events.length);
         // The whole batch or nothing: Alertmanager would resend the batch, delivering its allowed alerts twice.
         const principal = principalOf(res);
         const refused = events.findIndex((event) => !allowsService(principal, event.service));
@@ -108,7 +137,7 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
           );
         }
         // All events are durably in Temporal before the 200; Alertmanager retries the whole batch otherwise.
-        const results = await deliverAlertEvents(deps, events);
+        const results = await deliverAlertEvents(delivery, events);
         res.status(200).json({
           status: 'success',
           processed: events.length,

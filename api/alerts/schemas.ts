@@ -14,6 +14,15 @@ export const alertLimits = {
   /** PagerDuty custom_details (or Grafana values), as JSON. */
   maxDetailsBytes: 16_384,
   maxUrlLength: 2048,
+  /**
+   * What one Alertmanager or Grafana request may expand to: its events as
+   * UTF-8 JSON, each carrying the batch's common labels, annotations,
+   * receiver and URLs. A request within the other limits and the 1 MB body
+   * limit comes to at most about 2.5 MB without that copying; past this bound
+   * it is refused with 413, so no request turns into hundreds of megabytes
+   * in memory and in an incident's history.
+   */
+  maxExpandedBytes: 8 * 1024 * 1024,
 } as const;
 
 /** In a `u` regex a pair is one code point, so only a lone surrogate (which no UTF-8 store can keep) matches. */

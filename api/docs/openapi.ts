@@ -56,7 +56,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Alerts',
     summary: 'PagerDuty Events API v2 compatible endpoint',
     description:
-      'Same body and answers as PagerDuty: authenticated by routing_key (FIRELINE_ROUTING_KEYS binds each key to a service); errors answer 400 `{status, message, errors}`; more than ROUTING_KEY_RATE_LIMIT_PER_MINUTE events a minute for one key answer 429 `{"status": "throttle exceeded", message}`.',
+      'Same body and answers as PagerDuty: authenticated by routing_key (FIRELINE_ROUTING_KEYS binds each key to a service); errors answer 400 `{status, message, errors}`; more than ROUTING_KEY_RATE_LIMIT_PER_MINUTE events a minute for one key answer 429 `{"status": "throttle exceeded", message}`. An acknowledge or resolve whose grouped incident only MongoDB could name, while MongoDB does not answer, gets 503 with Retry-After.',
     success: 202,
     auth: 'routing_key',
     example: {
@@ -70,7 +70,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Alerts',
     summary: 'Prometheus Alertmanager webhook receiver',
     description:
-      'Authenticated by an integration key as bearer token or `?token=` (for senders that cannot set headers).',
+      'Authenticated by an integration key as bearer token or `?token=` (for senders that cannot set headers). Answers 200 once every alert is recorded; 413 naming `body.alerts` when the alerts, each with the common labels and annotations copied in, come to more than 8 MiB as events; 503 with Retry-After when an acknowledge or resolve could not be placed because MongoDB did not answer.',
     example: {
       version: '4',
       status: 'firing',
@@ -83,7 +83,7 @@ export const routeDocs: Record<string, RouteDoc> = {
   'POST /v1/integrations/grafana': {
     tag: 'Alerts',
     summary: 'Grafana Alerting webhook receiver',
-    description: 'Authenticated like the Alertmanager endpoint.',
+    description: 'Authenticated, answered and bounded like the Alertmanager endpoint.',
     example: {
       receiver: 'fireline',
       status: 'firing',

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { metrics } from '../../infra/metrics';
 import { pingMongo } from '../../infra/mongo';
 import type { ApiDeps } from '../deps';
 
@@ -28,8 +29,11 @@ export function healthRoutes(deps: ApiDeps): Router {
   });
 
   /**
-   * Readiness: Temporal and MongoDB both answer; 503 saying which does not. The probe is
-   * unauthenticated, so why a check failed (addresses, driver errors) goes to the log only.
+   * Readiness: whether this API can accept alerts and acknowledgements, which needs
+   * Temporal only (503 when it does not answer). MongoDB holds copies, lists and
+   * configuration: its state is reported (`unavailable`) without taking the API out of
+   * rotation. The probe is unauthenticated, so why a check failed (addresses, driver
+   * errors) goes to the log only.
    */
   router.get('/readyz', async (_req, res) => {
     const [temporal, mongodb] = await Promise.allSettled([
@@ -44,12 +48,20 @@ export function healthRoutes(deps: ApiDeps): Router {
         check.status === 'rejected' ? [[name, errorMessage(check.reason)]] : [],
       ),
     );
-    const ready = Object.keys(failures).length === 0;
+    const ready = temporal.status === 'fulfilled';
+    metrics.mongodbUp.set(mongodb.status === 'fulfilled' ? 1 : 0);
     if (!ready) deps.logger.warn({ failures }, 'readiness check failed');
-    const state = (name: string) => (name in failures ? 'failing' : 'ok');
+    else if (mongodb.status === 'rejected')
+      deps.logger.warn(
+        { failures },
+        'MongoDB is unavailable; still ready (alerts and acknowledgements need Temporal only)',
+      );
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not_ready',
-      checks: { temporal: state('temporal'), mongodb: state('mongodb') },
+      checks: {
+        temporal: 'temporal' in failures ? 'failing' : 'ok',
+        mongodb: 'mongodb' in failures ? 'unavailable' : 'ok',
+      },
     });
   });
 

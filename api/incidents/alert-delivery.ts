@@ -2,14 +2,22 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { actionsTaskQueue } from '../../config';
 import type { AlertEvent } from '../../domain/incident';
 import { metrics } from '../../infra/metrics';
+import { MongoUnavailableError } from '../../infra/mongo';
 import { alertGroupWorkflow } from '../../workflows/alert-group';
 import { incidentWorkflow } from '../../workflows/incident';
 import { workflowIdOfAlert } from '../../workflows/incident/ids';
-import { groupingOf } from '../../domain/grouping';
-import { groupingRules } from '../../config/grouping-rules';
+import { groupingOf, type GroupingRules } from '../../domain/grouping';
 import { alertsSignal } from '../../workflows/incident/messages';
 import { searchAttributes } from '../../workflows/search-attributes';
+import type { AlertRouteStore } from '../alerts/route-store';
 import type { ApiDeps } from '../deps';
+import { ServiceUnavailableError } from '../errors';
+
+/** What delivering alerts needs: Temporal, the grouping rules in force, and where grouped alerts went. */
+export interface DeliveryDeps extends Pick<ApiDeps, 'temporal' | 'config'> {
+  groupingRules: GroupingRules;
+  alertRoutes: AlertRouteStore;
+}
 
 export interface DeliveryResult {
   workflowId: string;
@@ -22,9 +30,19 @@ type Outcome = DeliveryResult['outcome'];
  * Hands an alert event to its incident's workflow and returns once Temporal
  * has durably recorded it (see deliverAlertEvents).
  */
-export async function deliverAlertEvent(deps: ApiDeps, event: AlertEvent): Promise<DeliveryResult> {
+export async function deliverAlertEvent(deps: DeliveryDeps, event: AlertEvent): Promise<DeliveryResult> {
   const [result] = await deliverAlertEvents(deps, [event]);
   return result!;
+}
+
+/** One event's way to its workflow: where it was sent, and what came of it. */
+interface Delivery {
+  event: AlertEvent;
+  /** The workflow its own fields choose: its group's, or its key's. */
+  own: string;
+  tried: string[];
+  lookedUp: boolean;
+  result?: DeliveryResult;
 }
 
 /**
@@ -32,33 +50,97 @@ export async function deliverAlertEvent(deps: ApiDeps, event: AlertEvent): Promi
  * has durably recorded them all, each event's outcome in the order given.
  * Events for one incident travel in as few signals as their size allows,
  * together with those of concurrent requests (see IncidentSignalQueue).
+ *
+ * An acknowledge or resolve carries only its key, not the fields a grouping
+ * rule put its trigger's incident together by: when the workflow its own
+ * fields choose does not exist, it goes where its key's grouped triggers went
+ * (the alert route). If MongoDB cannot say where that was, the request fails
+ * with 503 (the sender retries) rather than answering for an event it drops.
  */
-export async function deliverAlertEvents(deps: ApiDeps, events: AlertEvent[]): Promise<DeliveryResult[]> {
-  const byWorkflow = new Map<string, AlertEvent[]>();
-  const rules = deps.groupingRules ?? groupingRules;
-  for (const original of events) {
-    const grouping = groupingOf(original, rules);
+export async function deliverAlertEvents(
+  deps: DeliveryDeps,
+  events: AlertEvent[],
+): Promise<DeliveryResult[]> {
+  const deliveries = events.map((original): Delivery => {
+    const grouping = groupingOf(original, deps.groupingRules);
     const event = grouping ? Object.assign(original, { grouping }) : original;
-    const workflowId = workflowIdOfAlert(event);
+    const own = workflowIdOfAlert(event);
+    // Where this process sent the key's grouped triggers is surer than the fields of an acknowledge.
+    const first =
+      event.action === 'trigger' ? own : (deps.alertRoutes.cached(event.service, event.dedupKey) ?? own);
+    return { event, own, tried: [first], lookedUp: false };
+  });
+  await sendToWorkflows(deps, deliveries);
+  for (const delivery of deliveries) {
+    const { event, result } = delivery;
+    if (event.action !== 'trigger' || result?.outcome !== 'accepted') continue;
+    if (event.grouping) deps.alertRoutes.record(event, result.workflowId);
+    else deps.alertRoutes.forget(event.service, event.dedupKey);
+  }
+  let dropped = deliveries.filter((d) => d.result!.outcome === 'dropped');
+  while (dropped.length > 0) {
+    const next = await Promise.all(dropped.map((delivery) => nextWorkflowOf(deps, delivery)));
+    dropped = dropped.filter((delivery, i) => {
+      if (!next[i]) return false;
+      delivery.tried.push(next[i]);
+      return true;
+    });
+    await sendToWorkflows(deps, dropped);
+    dropped = dropped.filter((d) => d.result!.outcome === 'dropped');
+  }
+  return deliveries.map(({ own, result }) =>
+    result!.outcome === 'dropped' ? { workflowId: own, outcome: 'dropped' } : result!,
+  );
+}
+
+/** Sends each delivery to the last workflow in its `tried`, grouped by workflow, and notes the outcome. */
+async function sendToWorkflows(deps: DeliveryDeps, deliveries: Delivery[]): Promise<void> {
+  const byWorkflow = new Map<string, Delivery[]>();
+  for (const delivery of deliveries) {
+    const workflowId = delivery.tried.at(-1)!;
     const group = byWorkflow.get(workflowId);
-    if (group) group.push(event);
-    else byWorkflow.set(workflowId, [event]);
+    if (group) group.push(delivery);
+    else byWorkflow.set(workflowId, [delivery]);
   }
   const queue = signalQueueFor(deps);
-  const outcomes = new Map<AlertEvent, DeliveryResult>();
   await Promise.all(
     [...byWorkflow].map(async ([workflowId, group]) => {
-      const delivered = await queue.deliver(workflowId, group);
-      group.forEach((event, i) => outcomes.set(event, { workflowId, outcome: delivered[i]! }));
+      const outcomes = await queue.deliver(
+        workflowId,
+        group.map((d) => d.event),
+      );
+      group.forEach((delivery, i) => (delivery.result = { workflowId, outcome: outcomes[i]! }));
     }),
   );
-  return events.map((event) => outcomes.get(event)!);
+}
+
+/**
+ * The next workflow to try for an acknowledge or resolve its last one did not
+ * take: the one its own fields choose, then its key's alert route (this
+ * process's cache, then MongoDB). Undefined: none left, it is dropped.
+ */
+async function nextWorkflowOf(deps: DeliveryDeps, delivery: Delivery): Promise<string | undefined> {
+  const { event, tried } = delivery;
+  const untried = (workflowId: string | undefined) =>
+    workflowId !== undefined && !tried.includes(workflowId) ? workflowId : undefined;
+  const next = untried(delivery.own) ?? untried(deps.alertRoutes.cached(event.service, event.dedupKey));
+  // Without grouping rules no route is ever written: nothing to look up.
+  if (next || delivery.lookedUp || deps.groupingRules.rules.length === 0) return next;
+  delivery.lookedUp = true;
+  try {
+    return untried(await deps.alertRoutes.find(event.service, event.dedupKey));
+  } catch (err) {
+    if (!(err instanceof MongoUnavailableError)) throw err;
+    throw new ServiceUnavailableError(
+      `The incident holding alert ${event.dedupKey} of ${event.service} could not be looked up (MongoDB did not answer), so its ${event.action} was not delivered; retry shortly`,
+    );
+  }
 }
 
 /** One queue per Temporal client, so per process (the API holds one client). */
 const queues = new WeakMap<Client, IncidentSignalQueue>();
 
-function signalQueueFor(deps: ApiDeps): IncidentSignalQueue {
+function signalQueueFor(deps: DeliveryDeps): IncidentSignalQueue {
   let queue = queues.get(deps.temporal);
   if (!queue) {
     queue = new IncidentSignalQueue((workflowId, events) => sendAndMeasure(deps, workflowId, events));
@@ -139,8 +221,12 @@ export class IncidentSignalQueue {
   }
 }
 
-/** Events of one signal: well under Temporal's 2 MB payload limit, whatever the batch. */
-const maxSignalBytes = 256 * 1024;
+/**
+ * Events of one signal, as UTF-8 JSON (what Temporal's payload holds): well
+ * under its 2 MB payload limit, whatever the batch. A single event larger
+ * than this goes alone; the schemas' per-alert limits keep one under 1 MB.
+ */
+export const maxSignalBytes = 256 * 1024;
 
 /**
  * Splits one incident's events into signals: by size, and so that events
@@ -152,7 +238,7 @@ export function signalChunks(events: AlertEvent[]): AlertEvent[][] {
   let current: AlertEvent[] = [];
   let bytes = 0;
   for (const event of events) {
-    const size = JSON.stringify(event).length;
+    const size = Buffer.byteLength(JSON.stringify(event));
     const startsTriggers = event.action === 'trigger' && current.length > 0 && !current.some(isTrigger);
     if (startsTriggers || (current.length > 0 && bytes + size > maxSignalBytes)) {
       chunks.push(current);
@@ -168,7 +254,11 @@ export function signalChunks(events: AlertEvent[]): AlertEvent[][] {
 
 const isTrigger = (event: AlertEvent) => event.action === 'trigger';
 
-async function sendAndMeasure(deps: ApiDeps, workflowId: string, events: AlertEvent[]): Promise<Outcome> {
+async function sendAndMeasure(
+  deps: DeliveryDeps,
+  workflowId: string,
+  events: AlertEvent[],
+): Promise<Outcome> {
   const withStart = events.some(isTrigger);
   try {
     const outcome = await sendAlertEvents(deps, workflowId, events, withStart);
@@ -193,7 +283,7 @@ async function sendAndMeasure(deps: ApiDeps, workflowId: string, events: AlertEv
  * incident and a trigger after resolution opens a new one.
  */
 async function sendAlertEvents(
-  deps: ApiDeps,
+  deps: DeliveryDeps,
   workflowId: string,
   events: AlertEvent[],
   withStart: boolean,

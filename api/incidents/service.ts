@@ -17,22 +17,28 @@ function handleFor(deps: ApiDeps, incident: Incident): WorkflowHandle {
   return deps.temporal.workflow.getHandle(incident.workflowId);
 }
 
+/** An incident, and whether MongoDB answered for it (false: it was found through Temporal alone). */
+export interface LocatedIncident {
+  incident: Incident;
+  mongodbAnswered: boolean;
+}
+
 /**
  * The stored incident; when MongoDB has no copy (not saved yet, a save it
- * refused, or MongoDB away), the open incident's workflow, found by its
- * search attribute, so responders can still act on it.
+ * refused) or does not answer within the lookup timeout, the open incident's
+ * workflow, found by its search attribute, so responders can still act on it.
  */
-async function locateIncident(deps: ApiDeps, incidentId: string): Promise<Incident> {
+async function locateIncident(deps: ApiDeps, incidentId: string): Promise<LocatedIncident> {
   let storedError: unknown;
   try {
-    return await loadStoredIncident(deps, incidentId);
+    return { incident: await loadStoredIncident(deps, incidentId), mongodbAnswered: true };
   } catch (err) {
     storedError = err;
     if (!(err instanceof NotFoundError))
       deps.logger.warn({ err, incidentId }, 'stored incident unreadable; looking for its workflow');
   }
   const live = await liveIncident(deps, incidentId);
-  if (live) return live;
+  if (live) return { incident: live, mongodbAnswered: storedError instanceof NotFoundError };
   throw storedError;
 }
 
@@ -51,17 +57,23 @@ async function liveIncident(deps: ApiDeps, incidentId: string): Promise<Incident
 
 /** The incident's live state from its workflow while it is open, else what MongoDB holds. */
 export async function readIncident(deps: ApiDeps, incidentId: string): Promise<Incident> {
-  const stored = await locateIncident(deps, incidentId);
-  if (stored.status === 'resolved') return stored;
+  return (await readLocatedIncident(deps, incidentId)).incident;
+}
+
+/** readIncident, saying whether MongoDB answered (the web UI says so when it did not). */
+export async function readLocatedIncident(deps: ApiDeps, incidentId: string): Promise<LocatedIncident> {
+  const located = await locateIncident(deps, incidentId);
+  const stored = located.incident;
+  if (stored.status === 'resolved') return located;
   try {
     const live = await handleFor(deps, stored).query(incidentQuery);
-    if (live?.incidentId === incidentId) return live;
+    if (live?.incidentId === incidentId) return { ...located, incident: live };
   } catch (err) {
     // The run may have just completed; the stored copy is the truth then.
     if (!(err instanceof WorkflowNotFoundError))
       deps.logger.warn({ err, incidentId }, 'live query failed; serving stored incident');
   }
-  return stored;
+  return located;
 }
 
 /**
@@ -76,7 +88,7 @@ export async function updateIncident<Ret, Arg extends { incidentId: string }>(
   arg: Arg,
   access: IncidentAccess,
 ): Promise<Ret> {
-  const stored = await locateIncident(deps, arg.incidentId);
+  const { incident: stored } = await locateIncident(deps, arg.incidentId);
   access(stored);
   if (stored.status === 'resolved') throw new ConflictError(`Incident ${arg.incidentId} is already resolved`);
   try {

@@ -7,19 +7,31 @@ import {
   type TimelineEntry,
 } from '../../domain/incident';
 import { fromIncidentDocument, type IncidentDocument } from '../../infra/models';
+import { DEFAULT_MONGO_LOOKUP_TIMEOUT_MS, withMongoTimeout } from '../../infra/mongo';
 import { readLatestTimeline, readWholeTimeline } from '../../infra/timeline-store';
 import type { ApiDeps } from '../deps';
 import { NotFoundError } from '../errors';
 
 // The incidents' MongoDB reads, for the JSON API and the web UI alike: route files call these.
+// Every read is bounded, so a hung MongoDB makes a request fail (503) or fall back, never hang.
 
-type Store = Pick<ApiDeps, 'models'>;
+type Store = Pick<ApiDeps, 'models'> & {
+  config?: Partial<Pick<ApiDeps['config'], 'MONGODB_LOOKUP_TIMEOUT_MS'>>;
+};
+
+/** Lists and timelines may scan: a longer bound than a lookup by id, which is on the paging path. */
+const READ_TIMEOUT_MS = 10_000;
+
+const lookupTimeoutMs = (deps: Store) =>
+  deps.config?.MONGODB_LOOKUP_TIMEOUT_MS ?? DEFAULT_MONGO_LOOKUP_TIMEOUT_MS;
 
 const openStatuses = incidentStatuses.filter((s) => s !== 'resolved');
 
 /** The stored incident, or a 404. */
 export async function loadStoredIncident(deps: Store, incidentId: string): Promise<Incident> {
-  const doc = await deps.models.Incident.findById(incidentId).lean();
+  const doc = await withMongoTimeout('reading an incident', lookupTimeoutMs(deps), () =>
+    deps.models.Incident.findById(incidentId).lean(),
+  );
   if (!doc) throw new NotFoundError(`No incident ${incidentId}`);
   return fromIncidentDocument(doc);
 }
@@ -64,10 +76,12 @@ export async function listIncidents(
     conditions.push({ $or: [{ openedAt: { $lt: openedAt } }, { openedAt, _id: { $lt: id } }] });
   }
   // One more than the page, to know whether another page follows.
-  const docs = await deps.models.Incident.find(conditions.length > 1 ? { $and: conditions } : filter)
-    .sort({ openedAt: -1, _id: -1 })
-    .limit(query.limit + 1)
-    .lean();
+  const docs = await withMongoTimeout('listing incidents', READ_TIMEOUT_MS, () =>
+    deps.models.Incident.find(conditions.length > 1 ? { $and: conditions } : filter)
+      .sort({ openedAt: -1, _id: -1 })
+      .limit(query.limit + 1)
+      .lean(),
+  );
   const page = docs.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
@@ -88,24 +102,25 @@ export interface OpenIncidentFilter {
 export async function listOpenIncidents(deps: Store, filter: OpenIncidentFilter = {}): Promise<Incident[]> {
   const chosen = filter.status?.filter((s) => s !== 'resolved') ?? [];
   const status = chosen.length > 0 ? chosen : openStatuses;
-  const docs = await deps.models.Incident.find({
-    status: { $in: status },
-    ...(filter.severity?.length ? { severity: { $in: filter.severity } } : {}),
-    ...(filter.service?.length ? { service: { $in: filter.service } } : {}),
-    ...(filter.team?.length ? { team: { $in: filter.team } } : {}),
-  })
-    .sort({ openedAt: -1, _id: -1 })
-    .limit(200)
-    .lean();
+  const docs = await withMongoTimeout('listing open incidents', READ_TIMEOUT_MS, () =>
+    deps.models.Incident.find({
+      status: { $in: status },
+      ...(filter.severity?.length ? { severity: { $in: filter.severity } } : {}),
+      ...(filter.service?.length ? { service: { $in: filter.service } } : {}),
+      ...(filter.team?.length ? { team: { $in: filter.team } } : {}),
+    })
+      .sort({ openedAt: -1, _id: -1 })
+      .limit(200)
+      .lean(),
+  );
   return docs.map(fromIncidentDocument);
 }
 
 /** The 50 most recently resolved incidents, latest first. */
 export async function listResolvedIncidents(deps: Store): Promise<Incident[]> {
-  const docs = await deps.models.Incident.find({ status: 'resolved' })
-    .sort({ resolvedAt: -1, _id: -1 })
-    .limit(50)
-    .lean();
+  const docs = await withMongoTimeout('listing resolved incidents', READ_TIMEOUT_MS, () =>
+    deps.models.Incident.find({ status: 'resolved' }).sort({ resolvedAt: -1, _id: -1 }).limit(50).lean(),
+  );
   return docs.map(fromIncidentDocument);
 }
 
@@ -132,22 +147,22 @@ export async function readTimeline(
   incidentId: string,
   page: { limit: number; before?: number } = { limit: TIMELINE_PAGE_DEFAULT },
 ): Promise<{ entries: TimelineEntry[]; nextBefore: number | null }> {
-  const latest = await readLatestTimeline(deps.models.TimelinePage, incidentId, {
-    knownLength: await savedTimelineLength(deps, incidentId),
-    // One more than the page, to know whether older entries follow.
-    count: page.limit + 1,
-    ...(page.before !== undefined ? { before: page.before } : {}),
-  });
+  const latest = await withMongoTimeout('reading a timeline', READ_TIMEOUT_MS, async () =>
+    readLatestTimeline(deps.models.TimelinePage, incidentId, {
+      knownLength: await savedTimelineLength(deps, incidentId),
+      // One more than the page, to know whether older entries follow.
+      count: page.limit + 1,
+      ...(page.before !== undefined ? { before: page.before } : {}),
+    }),
+  );
   const entries = latest.slice(-page.limit);
   return { entries, nextBefore: latest.length > page.limit ? entries[0]!.seq : null };
 }
 
 /** The incident's runbook step records (its latest TIMELINE_PAGE_MAX), oldest first: the web UI's runbook section. */
 export async function readRunbookSteps(deps: Store, incidentId: string): Promise<TimelineEntry[]> {
-  const whole = await readWholeTimeline(
-    deps.models.TimelinePage,
-    incidentId,
-    await savedTimelineLength(deps, incidentId),
+  const whole = await withMongoTimeout('reading runbook steps', READ_TIMEOUT_MS, async () =>
+    readWholeTimeline(deps.models.TimelinePage, incidentId, await savedTimelineLength(deps, incidentId)),
   );
   return whole.filter((entry) => entry.type === 'runbook.step').slice(-TIMELINE_PAGE_MAX);
 }

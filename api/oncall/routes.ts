@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { overrideIdPattern } from '../../domain/oncall-overrides';
-import { actorFor, type Guard } from '../auth';
+import { actorFor, principalOf, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validated } from '../validate';
 import { FEED_DAYS } from './calendar';
@@ -154,7 +154,8 @@ export function oncallRoutes(deps: ApiDeps, guard: Guard): Router {
     '/v1/calendar-feeds',
     ...guard('incidents:read'),
     validated({ body: feedBody }, async ({ body }, _req, res) => {
-      res.status(201).json(await createFeed(deps, body, actorFor(res, undefined)));
+      const creator = { actor: actorFor(res, undefined), keyId: principalOf(res).keyId };
+      res.status(201).json(await createFeed(deps, body, creator));
     }),
   );
 

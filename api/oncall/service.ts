@@ -19,6 +19,7 @@ import {
 } from '../../infra/oncall-overrides';
 import {
   createCalendarFeed,
+  FeedLimitReached,
   findCalendarFeed,
   listCalendarFeeds,
   revokeCalendarFeed,
@@ -202,7 +203,7 @@ export type FeedTarget = { scheduleId: string } | { personId: string };
 export async function createFeed(
   deps: Pick<ApiDeps, 'catalog' | 'models'>,
   target: FeedTarget,
-  actor: string,
+  creator: { actor: string; keyId: string },
 ): Promise<{ feedId: string; kind: 'schedule' | 'person'; targetId: string; token: string; path: string }> {
   const catalog = catalogOf(deps);
   const feed =
@@ -214,7 +215,14 @@ export async function createFeed(
       { field: 'body.personId', message: `${feed.targetId} is not a person in the on-call catalog` },
     ]);
   }
-  const { feedId, token } = await createCalendarFeed(deps.models, feed, actor);
+  let made: { feedId: string; token: string };
+  try {
+    made = await createCalendarFeed(deps.models, feed, creator);
+  } catch (err) {
+    if (err instanceof FeedLimitReached) throw new ConflictError(err.message, { limit: err.limit });
+    throw err;
+  }
+  const { feedId, token } = made;
   return { feedId, ...feed, token, path: `/v1/calendar.ics?token=${token}` };
 }
 

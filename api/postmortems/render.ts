@@ -8,15 +8,35 @@ function duration(seconds: number | null): string {
   return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
 }
 
-/** Markdown text needs its table pipes and line breaks tamed; nothing else is interpreted. */
 /** A timeline line's type, with how many alerts (or entries) a folded line stands for. */
 function typeCell(line: PostmortemTimelineEntry): string {
   const times = line.alerts ?? line.count;
   return times > 1 ? `${line.type} ×${times}` : line.type;
 }
 
+/**
+ * Text from alerts and people as Markdown shows it, literally, on one line:
+ * whatever Markdown (CommonMark, GFM) could read as syntax is backslash-escaped
+ * — links and images (`[`), HTML and autolinks (`<`), bare-URL and e-mail
+ * autolinks (`://`, `www.`, `@`), emphasis, code, tables, strikethrough, math,
+ * entities, and the marks that start a block at the start of a line.
+ */
 function md(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return text
+    .replace(/\r\n?|\n/g, ' ')
+    .replace(/[\\`*_[\]<>#|~@&$]/g, '\\$&')
+    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/\b(www)\./gi, '$1\\.')
+    .replace(/^(\s*)([+\-=])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+}
+
+/** Text as its own paragraph: each line escaped like `md`, the line breaks kept. */
+function mdParagraph(text: string): string {
+  return text
+    .split(/\r\n?|\n/)
+    .map(md)
+    .join('\n');
 }
 
 /** The alert's labels and annotations, each with its heading, left out when there are none. */
@@ -31,13 +51,13 @@ function alertDetails(pm: Postmortem): Array<[string, Array<[string, string]>]> 
 
 export function toMarkdown(pm: Postmortem): string {
   const lines = [
-    `# Post-mortem: ${pm.title}`,
+    `# Post-mortem: ${md(pm.title)}`,
     '',
-    `**${pm.postmortemId}** · incident ${pm.incidentId} · ${pm.service} · ${pm.severity} ${pm.priority}${pm.major ? ' · major incident' : ''} · status **${pm.status}** · owner ${pm.owner}`,
+    `**${pm.postmortemId}** · incident ${pm.incidentId} · ${md(pm.service)} · ${pm.severity} ${pm.priority}${pm.major ? ' · major incident' : ''} · status **${pm.status}** · owner ${md(pm.owner)}`,
     '',
     '## Summary',
     '',
-    pm.summary,
+    mdParagraph(pm.summary),
     '',
     ...(pm.alerts && pm.alerts.length > 1
       ? [
@@ -94,14 +114,14 @@ export function toMarkdown(pm: Postmortem): string {
     '## Responders',
     '',
     ...(pm.responders.length
-      ? pm.responders.map((r) => `- ${r.actor}: ${r.roles.join(', ')}`)
+      ? pm.responders.map((r) => `- ${md(r.actor)}: ${md(r.roles.join(', '))}`)
       : ['- none recorded']),
     '',
     '## Runbooks',
     '',
     ...(pm.runbooks.length
       ? pm.runbooks.map(
-          (r) => `- ${r.runbookId} (${r.runId}): ${r.status}${r.reason ? ` — ${r.reason}` : ''}`,
+          (r) => `- ${md(r.runbookId)} (${md(r.runId)}): ${r.status}${r.reason ? ` — ${md(r.reason)}` : ''}`,
         )
       : ['- none ran']),
     '',

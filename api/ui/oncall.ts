@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { zonedTimeToInstant } from '../../domain/oncall-schedule';
 import { overrideIdPattern } from '../../domain/oncall-overrides';
-import { actorFor } from '../auth';
+import { actorFor, principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError, NotFoundError, ValidationError } from '../errors';
 import {
@@ -153,7 +153,10 @@ export function onCallUiRoutes(
           typeof body.personId === 'string'
             ? { personId: body.personId }
             : { scheduleId: typeof body.scheduleId === 'string' ? body.scheduleId : '' };
-        const feed = await createFeed(deps, target, actorFor(res, undefined));
+        const feed = await createFeed(deps, target, {
+          actor: actorFor(res, undefined),
+          keyId: principalOf(res).keyId,
+        });
         const base =
           deps.config.PUBLIC_URL?.replace(/\/+$/, '') ??
           `${req.protocol}://${req.get('host') ?? 'localhost'}`;

@@ -6,10 +6,12 @@ import express, {
   type Response,
 } from 'express';
 import type { Principal } from '../../infra/api-keys';
-import { actorFor, incidentAccess, type Guard } from '../auth';
+import { MongoUnavailableError } from '../../infra/mongo';
+import type { UiSessionStore } from '../../infra/ui-sessions';
+import { actorFor, incidentAccess, principalOf, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
-import { HttpError, NotFoundError } from '../errors';
-import { decideApproval, readIncident } from '../incidents/service';
+import { HttpError, NotFoundError, ServiceUnavailableError } from '../errors';
+import { decideApproval, readIncident, readLocatedIncident } from '../incidents/service';
 import {
   listOpenIncidents,
   listResolvedIncidents,
@@ -21,15 +23,15 @@ import { listPostmortems, loadPostmortem, postmortemExists } from '../postmortem
 import { runbookMetas } from '../../runbooks';
 import { liveJs, styleCss } from './assets';
 import {
-  clearKeyCookie,
+  clearSessionCookie,
   csrfTokenOf,
   ensureCsrfToken,
-  KEY_COOKIE,
-  keyFromCookie,
   readCookie,
   requireCsrfToken,
   rotateCsrfToken,
-  setKeyCookie,
+  SESSION_COOKIE,
+  sessionFromCookie,
+  setSessionCookie,
 } from './session';
 import {
   errorPage,
@@ -125,13 +127,22 @@ function sendPage(res: Response, page: string, status = 200): void {
   res.status(status).type('text/html; charset=utf-8').send(page);
 }
 
+/** What the incident page says when MongoDB did not answer for it. */
+export const MONGODB_UNAVAILABLE_NOTICE = 'MongoDB is unavailable; showing the live state from Temporal.';
+
 /**
- * The server-rendered web UI under /ui (and `/`, which leads there). Pages
- * authenticate with the API key kept in an HttpOnly cookie, through the API's
- * own guard (same verification, scopes and rate limit); forms that change
- * state carry a double-submit CSRF token.
+ * The server-rendered web UI under /ui (and `/`, which leads there). Signing
+ * in with an API key starts a server-side session (`sessions`), whose id the
+ * HttpOnly cookie holds; pages authenticate with it through the API's own
+ * guard (same scopes and rate limit); forms that change state carry a
+ * double-submit CSRF token bound to the session.
  */
-export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions = {}): Router {
+export function webUiRoutes(
+  deps: ApiDeps,
+  guard: Guard,
+  sessions: UiSessionStore,
+  options: WebUiOptions = {},
+): Router {
   const router = Router();
   const uiUrl = (options.temporalUiUrl ?? deps.config.TEMPORAL_UI_URL)?.replace(/\/+$/, '');
   const workflowUrl = (workflowId: string) =>
@@ -140,8 +151,8 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
       : undefined;
 
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
-  const read = [keyFromCookie, ...guard('incidents:read')];
-  // The scope check of guard('approvals:decide') alone: the key was verified (and
+  const read = [sessionFromCookie, ...guard('incidents:read')];
+  // The scope check of guard('approvals:decide') alone: the session was verified (and
   // rate-limited) by `read` already, and verification is cached.
   const [mayDecide] = guard('approvals:decide') as [RequestHandler, ...RequestHandler[]];
   const [mayWrite] = guard('incidents:write') as [RequestHandler, ...RequestHandler[]];
@@ -208,12 +219,23 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
     const body = req.body as Record<string, unknown> | undefined;
     sendPage(res, loginPage(pageContext(res), { next: safeNext(body?.next), problem }), err.status);
   };
-  const signedIn: RequestHandler = (req, res) => {
+  const signedIn: RequestHandler = async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    const key = String(body.key).trim();
-    setKeyCookie(req, res, key);
-    // A new session gets a new CSRF token, bound to its key.
-    rotateCsrfToken(req, res, key);
+    let sessionId: string;
+    try {
+      ({ sessionId } = await sessions.create(principalOf(res)));
+    } catch (err) {
+      if (!(err instanceof MongoUnavailableError)) throw err;
+      throw new ServiceUnavailableError(
+        'Signing in needs MongoDB, which is not answering. Try again shortly; sessions signed in before go on working.',
+      );
+    }
+    // The browser's previous session, if any, ends: one browser, one session.
+    const previous = readCookie(req, SESSION_COOKIE);
+    if (previous) await sessions.revoke(previous);
+    setSessionCookie(req, res, sessionId);
+    // A new session gets a new CSRF token, bound to it.
+    rotateCsrfToken(req, res, sessionId);
     res.redirect(303, safeNext(body.next) ?? '/ui/incidents');
   };
   router.post(
@@ -226,8 +248,11 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
     loginFailed,
   );
 
-  router.post('/ui/logout', form, requireCsrfToken, (req, res) => {
-    clearKeyCookie(req, res);
+  router.post('/ui/logout', form, requireCsrfToken, async (req, res) => {
+    // Ends the session itself, not just the cookie: a copy of the cookie is worth nothing after.
+    const sessionId = readCookie(req, SESSION_COOKIE);
+    if (sessionId) await sessions.revoke(sessionId);
+    clearSessionCookie(req, res);
     rotateCsrfToken(req, res, undefined);
     res.redirect(303, '/ui/login?signedOut=1');
   });
@@ -283,20 +308,37 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
       ]);
     }
     const before = query.before === undefined ? undefined : Number(query.before);
-    const incident = await readIncident(deps, id);
-    const page = await readTimeline(deps, id, { limit: TIMELINE_PAGE_DEFAULT, before });
-    const runbookSteps = await readRunbookSteps(deps, id);
+    // The timeline and runbook steps are only in MongoDB: read beside the incident, and not
+    // waited for when MongoDB did not answer for the incident.
+    const settle = <T>(work: Promise<T>) =>
+      work.then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
+    const pageRead = settle(readTimeline(deps, id, { limit: TIMELINE_PAGE_DEFAULT, before }));
+    const stepsRead = settle(readRunbookSteps(deps, id));
+    const { incident, mongodbAnswered } = await readLocatedIncident(deps, id);
+    const take = async <T>(read: Promise<{ value: T } | { error: unknown }>): Promise<T> => {
+      const result = await read;
+      if ('error' in result) throw result.error;
+      return result.value;
+    };
+    const page = mongodbAnswered ? await take(pageRead) : undefined;
+    const runbookSteps = mongodbAnswered ? await take(stepsRead) : [];
     const postmortemId = postmortemIdOf(id);
     const hasPostmortem = incident.status === 'resolved' && (await postmortemExists(deps, postmortemId));
     sendPage(
       res,
       incidentPage(pageContext(res), {
         incident,
-        timeline: { ...page, ...(before !== undefined ? { before } : {}) },
+        timeline: page
+          ? { ...page, ...(before !== undefined ? { before } : {}) }
+          : { entries: [], nextBefore: null, unavailable: true },
         runbookSteps,
         workflowUrl,
         postmortemId: hasPostmortem ? postmortemId : undefined,
         notice: options.notice,
+        degraded: mongodbAnswered ? undefined : MONGODB_UNAVAILABLE_NOTICE,
         runbooks: runbookMetas(),
         form: options.form,
       }),
@@ -396,8 +438,12 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
   });
 
   /** Errors become pages: no key → the sign-in page, others → a page saying what went wrong. */
-  const uiErrors: ErrorRequestHandler = (err, req, res, next) => {
-    if (res.headersSent) return next(err);
+  const uiErrors: ErrorRequestHandler = (thrown, req, res, next) => {
+    if (res.headersSent) return next(thrown);
+    const err: unknown =
+      thrown instanceof MongoUnavailableError
+        ? new ServiceUnavailableError('MongoDB is not answering, and this page needs it. Retry shortly.')
+        : thrown;
     const failure = err as { status?: unknown; expose?: unknown; message?: unknown };
     const status =
       err instanceof HttpError
@@ -405,14 +451,15 @@ export function webUiRoutes(deps: ApiDeps, guard: Guard, options: WebUiOptions =
         : typeof failure.status === 'number' && failure.status >= 400 && failure.status < 600
           ? failure.status
           : 500;
+    if (err instanceof ServiceUnavailableError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
     if (status === 401) {
-      const hadKey = readCookie(req, KEY_COOKIE) !== undefined;
-      if (hadKey) clearKeyCookie(req, res);
+      const hadSession = readCookie(req, SESSION_COOKIE) !== undefined;
+      if (hadSession) clearSessionCookie(req, res);
       res.removeHeader('WWW-Authenticate');
       const query = new URLSearchParams();
       const next = req.method === 'GET' ? safeNext(req.originalUrl) : undefined;
       if (next) query.set('next', next);
-      if (hadKey) query.set('expired', '1');
+      if (hadSession) query.set('expired', '1');
       res.redirect(303, `/ui/login${query.size ? `?${query.toString()}` : ''}`);
       return;
     }

@@ -2,12 +2,16 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { Request, RequestHandler, Response } from 'express';
 import { HttpError } from '../errors';
 
-/** The API key the user signed in with (HttpOnly: page scripts never see it). */
-export const KEY_COOKIE = 'fireline_key';
+/**
+ * The session's random id (HttpOnly: page scripts never see it). The API key the
+ * user signed in with never leaves the sign-in request; the session is kept
+ * server-side (infra/ui-sessions.ts), so signing out ends it everywhere.
+ */
+export const SESSION_COOKIE = 'fireline_session';
 /**
  * CSRF cookie: a random value. Forms carry it as it is before sign-in, and bound to the
- * session (an HMAC of it keyed by the signed-in API key) after: a cookie planted by another
- * site or subdomain is worth nothing without the key, which page scripts cannot read.
+ * session (an HMAC of it keyed by the session id) after: a cookie planted by another
+ * site or subdomain is worth nothing without the session id, which page scripts cannot read.
  */
 export const CSRF_COOKIE = 'fireline_csrf';
 /** Name of the hidden form field carrying the CSRF token. */
@@ -15,8 +19,8 @@ export const CSRF_FIELD = '_csrf';
 
 /** Both cookies are scoped to the web UI; the JSON API never reads them. */
 const COOKIE_PATH = '/ui';
-/** A signed-in browser keeps the key for at most this long (the key itself may be revoked sooner). */
-const KEY_COOKIE_MAX_AGE_SECONDS = 12 * 3600;
+/** A session lasts at most this long (signing out or revoking its key ends it sooner). */
+export const SESSION_MAX_AGE_SECONDS = 12 * 3600;
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -58,27 +62,27 @@ function setCookie(
   res.append('Set-Cookie', attributes.join('; '));
 }
 
-export function setKeyCookie(req: Request, res: Response, token: string): void {
-  setCookie(req, res, KEY_COOKIE, token, KEY_COOKIE_MAX_AGE_SECONDS);
+export function setSessionCookie(req: Request, res: Response, sessionId: string): void {
+  setCookie(req, res, SESSION_COOKIE, sessionId, SESSION_MAX_AGE_SECONDS);
 }
 
-export function clearKeyCookie(req: Request, res: Response): void {
-  setCookie(req, res, KEY_COOKIE, '', 0);
+export function clearSessionCookie(req: Request, res: Response): void {
+  setCookie(req, res, SESSION_COOKIE, '', 0);
 }
 
-/** What a form must carry for this CSRF cookie: the cookie itself, or bound to the session's key. */
-function formToken(csrfCookie: string, key: string | undefined): string {
-  return key ? createHmac('sha256', key).update(csrfCookie).digest('base64url') : csrfCookie;
+/** What a form must carry for this CSRF cookie: the cookie itself, or bound to the session. */
+function formToken(csrfCookie: string, sessionId: string | undefined): string {
+  return sessionId ? createHmac('sha256', sessionId).update(csrfCookie).digest('base64url') : csrfCookie;
 }
 
 /**
- * A fresh CSRF cookie, and the token for the forms of the page being rendered, bound to `key`:
- * the session's API key as it is after this response (none once signed out).
+ * A fresh CSRF cookie, and the token for the forms of the page being rendered, bound to
+ * the session as it is after this response (none once signed out).
  */
-export function rotateCsrfToken(req: Request, res: Response, key: string | undefined): string {
+export function rotateCsrfToken(req: Request, res: Response, sessionId: string | undefined): string {
   const cookie = randomBytes(32).toString('base64url');
   setCookie(req, res, CSRF_COOKIE, cookie, undefined);
-  res.locals.csrfToken = formToken(cookie, key);
+  res.locals.csrfToken = formToken(cookie, sessionId);
   return res.locals.csrfToken as string;
 }
 
@@ -91,8 +95,8 @@ export function csrfTokenOf(res: Response): string {
 export const ensureCsrfToken: RequestHandler = (req, res, next) => {
   const existing = readCookie(req, CSRF_COOKIE);
   if (existing && TOKEN_SHAPE.test(existing))
-    res.locals.csrfToken = formToken(existing, readCookie(req, KEY_COOKIE));
-  else rotateCsrfToken(req, res, readCookie(req, KEY_COOKIE));
+    res.locals.csrfToken = formToken(existing, readCookie(req, SESSION_COOKIE));
+  else rotateCsrfToken(req, res, readCookie(req, SESSION_COOKIE));
   next();
 };
 
@@ -104,7 +108,7 @@ function sameToken(a: string, b: string): boolean {
 
 /**
  * Check for a form POST: the hidden field must be the token of the CSRF cookie and, once
- * signed in, of the session's key. A page on another site can make the browser send the
+ * signed in, of the session. A page on another site can make the browser send the
  * cookies, but cannot read them to put the token in the form.
  */
 export const requireCsrfToken: RequestHandler = (req, _res, next) => {
@@ -115,7 +119,7 @@ export const requireCsrfToken: RequestHandler = (req, _res, next) => {
     !cookie ||
     !TOKEN_SHAPE.test(cookie) ||
     typeof field !== 'string' ||
-    !sameToken(formToken(cookie, readCookie(req, KEY_COOKIE)), field)
+    !sameToken(formToken(cookie, readCookie(req, SESSION_COOKIE)), field)
   ) {
     throw new HttpError(
       403,
@@ -127,14 +131,13 @@ export const requireCsrfToken: RequestHandler = (req, _res, next) => {
 };
 
 /**
- * Makes the web UI authenticate by its cookie only: the key from the cookie
- * becomes the request's bearer token for the API's own guard (so the same
- * verification, scope checks and rate limit apply), and an Authorization
- * header sent by anything else is ignored. The header is redacted in logs.
+ * Makes the web UI authenticate by its session cookie only: the API's own guard
+ * checks the session (same scope checks and rate limit as a key), and an
+ * Authorization header sent by anything else is ignored.
  */
-export const keyFromCookie: RequestHandler = (req, _res, next) => {
-  const key = readCookie(req, KEY_COOKIE);
-  if (key) req.headers.authorization = `Bearer ${key}`;
-  else delete req.headers.authorization;
+export const sessionFromCookie: RequestHandler = (req, res, next) => {
+  delete req.headers.authorization;
+  const sessionId = readCookie(req, SESSION_COOKIE);
+  if (sessionId) res.locals.uiSessionId = sessionId;
   next();
 };

@@ -9,6 +9,8 @@ export interface CalendarFeedDocument {
   kind: 'schedule' | 'person';
   targetId: string;
   createdBy: string;
+  /** The API key that made it (a key may have only so many feeds); absent on older feeds. */
+  createdByKey?: string;
   createdAt: Date;
 }
 
@@ -19,6 +21,7 @@ const calendarFeedSchema = new Schema<CalendarFeedDocument>(
     kind: { type: String, enum: ['schedule', 'person'], required: true },
     targetId: { type: String, required: true },
     createdBy: { type: String, required: true },
+    createdByKey: String,
     createdAt: { type: Date, required: true },
   },
   { collection: 'calendar_feeds', versionKey: false },

@@ -9,6 +9,8 @@ import { scheduleOverridesModel } from './schedule-overrides';
 import { calendarFeedModel } from './calendar-feed';
 import { devInboxModel } from './dev-inbox';
 import { chatMessageModel } from './chat-message';
+import { alertRouteModel } from './alert-route';
+import { uiSessionModel } from './ui-session';
 
 export type { RoundTripCheck } from './round-trip-check';
 export {
@@ -25,6 +27,8 @@ export type { ScheduleOverridesDocument } from './schedule-overrides';
 export type { CalendarFeedDocument } from './calendar-feed';
 export type { DevInboxDocument } from './dev-inbox';
 export { chatMessageId, type ChatMessageDocument } from './chat-message';
+export type { AlertRouteDocument } from './alert-route';
+export type { UiSessionDocument } from './ui-session';
 
 /** All mongoose models of Fireline, bound to one connection. */
 export function createModels(connection: Connection) {
@@ -40,6 +44,8 @@ export function createModels(connection: Connection) {
     CalendarFeed: calendarFeedModel(connection),
     DevInbox: devInboxModel(connection),
     ChatMessage: chatMessageModel(connection),
+    AlertRoute: alertRouteModel(connection),
+    UiSession: uiSessionModel(connection),
   };
 }
 

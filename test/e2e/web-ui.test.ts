@@ -126,7 +126,7 @@ describe('web UI in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').innerText()).toContain('not valid or was revoked');
-    expect((await context.cookies()).map((c) => c.name)).not.toContain('fireline_key');
+    expect((await context.cookies()).map((c) => c.name)).not.toContain('fireline_session');
 
     // A key without incidents:read cannot sign in.
     const writer = await env.createKey('web-alerts-only', ['alerts:write']);
@@ -143,8 +143,10 @@ describe('web UI in a browser', () => {
     const page = await watchedPage(context);
     await signIn(page, token);
     const cookies = await context.cookies();
-    expect(cookies.find((c) => c.name === 'fireline_key')).toMatchObject({
-      value: token,
+    // The cookie holds a session id, never the key.
+    expect(cookies.map((c) => c.value).join(' ')).not.toContain(token.slice(-43));
+    expect(cookies.find((c) => c.name === 'fireline_session')).toMatchObject({
+      value: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       httpOnly: true,
       sameSite: 'Strict',
       secure: false,
@@ -224,12 +226,12 @@ describe('web UI in a browser', () => {
     expect(png.length).toBeGreaterThan(10_000);
     expect(await page.evaluate<string>('document.body.innerText')).toContain(title);
 
-    // Signing out clears the key; the pages send the browser back to sign in.
+    // Signing out ends the session; the pages send the browser back to sign in.
     await Promise.all([
       page.waitForURL(`${baseUrl}/ui/login?signedOut=1`),
       page.getByRole('button', { name: 'Sign out' }).click(),
     ]);
-    expect((await context.cookies()).map((c) => c.name)).not.toContain('fireline_key');
+    expect((await context.cookies()).map((c) => c.name)).not.toContain('fireline_session');
     await page.goto(`${baseUrl}/ui/incidents`);
     expect(new URL(page.url()).pathname).toBe('/ui/login');
     await context.close();

@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import { createApp } from '../../api/app';
 import type { GroupingRules } from '../../domain/grouping';
 import { createLogger } from '../../infra/logger';
-import type { TestEnv } from './test-env';
+import { testRoutingKeys, type TestEnv } from './test-env';
 
 /**
  * A second API process on the test servers: its own Temporal client, so its
@@ -21,6 +21,7 @@ export async function secondApiProcess(
     mongo: env.mongo,
     models: env.models,
     logger: createLogger({ level: 'silent' }),
+    routingKeys: testRoutingKeys,
     groupingRules,
   });
   const app = express();

@@ -20,6 +20,16 @@ export class SlackApiStandIn {
   readonly calls: SlackCall[] = [];
   /** Methods that answer `{ ok: false, error }`. */
   readonly errors = new Map<string, string>();
+  /** The next call of a method takes effect at once but is answered this many ms late (an answer lost on the way). */
+  readonly answerLate = new Map<string, number>();
+  /** What was posted, oldest first, as conversations.history and conversations.replies show it. */
+  readonly messages: Array<{
+    channel: string;
+    ts: string;
+    text?: unknown;
+    thread_ts?: string;
+    metadata?: unknown;
+  }> = [];
   private readonly server: http.Server;
   private nextTs = 1_700_000_000;
 
@@ -48,6 +58,15 @@ export class SlackApiStandIn {
         }
         const ts = `${this.nextTs++}.000100`;
         const channel = args.channel;
+        if (method === 'chat.postMessage') {
+          this.messages.push({
+            channel: String(channel),
+            ts,
+            text: args.text,
+            ...(typeof args.thread_ts === 'string' ? { thread_ts: args.thread_ts } : {}),
+            ...(args.metadata ? { metadata: args.metadata } : {}),
+          });
+        }
         const answer =
           method === 'chat.postMessage'
             ? { ok: true, channel, ts, message: { ts, text: args.text } }
@@ -55,11 +74,43 @@ export class SlackApiStandIn {
               ? { ok: true, channel, ts: args.ts, text: args.text }
               : method === 'chat.postEphemeral'
                 ? { ok: true, message_ts: ts }
-                : { ok: false, error: 'unknown_method' };
+                : method === 'conversations.history' || method === 'conversations.replies'
+                  ? this.read(method, args)
+                  : { ok: false, error: 'unknown_method' };
         call.answer = answer;
-        res.end(JSON.stringify(answer));
+        const late = this.answerLate.get(method);
+        this.answerLate.delete(method);
+        if (late) setTimeout(() => res.end(JSON.stringify(answer)), late);
+        else res.end(JSON.stringify(answer));
       });
     });
+  }
+
+  /**
+   * conversations.history (a channel's top-level messages, newest first) or
+   * conversations.replies (a thread, parent first); metadata only with
+   * `include_all_metadata`, as Slack does. One page: no cursor.
+   */
+  private read(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const withMetadata = String(args.include_all_metadata) === 'true';
+    const shown = (m: (typeof this.messages)[number]) => ({
+      type: 'message',
+      ts: m.ts,
+      text: m.text,
+      ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+      ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+    });
+    const inChannel = this.messages.filter((m) => m.channel === args.channel);
+    const messages =
+      method === 'conversations.history'
+        ? inChannel.filter((m) => !m.thread_ts).reverse()
+        : inChannel.filter((m) => m.ts === args.ts || m.thread_ts === args.ts);
+    return {
+      ok: true,
+      messages: messages.map(shown),
+      has_more: false,
+      response_metadata: { next_cursor: '' },
+    };
   }
 
   async start(): Promise<this> {

@@ -15,6 +15,9 @@ import { connectMongo } from '../../infra/mongo';
 import { createModels, ensureIndexes, type ApiScope, type Models } from '../../infra/models';
 import { createFirelineWorker } from '../../worker';
 
+/** The PagerDuty integration keys of every test API (FIRELINE_ROUTING_KEYS): one, for `payments`. */
+export const testRoutingKeys = new Map([['test-routing-key-0123456789abcdef', 'payments']]);
+
 let runtimeInstalled = false;
 function installQuietRuntime(): void {
   if (runtimeInstalled) return;
@@ -60,7 +63,7 @@ export async function createTestEnv(
     /** Which alerts share an incident (none: by dedup key). */
     groupingRules?: GroupingRules;
     /** The Slack app: its signing secret turns the Slack endpoints on; the client answers ephemerally. */
-    slack?: { signingSecret: string; client?: WebClient };
+    slack?: { signingSecret: string; client?: WebClient; teamId?: string; appId?: string };
   } = {},
 ): Promise<TestEnv> {
   installQuietRuntime();
@@ -78,6 +81,8 @@ export async function createTestEnv(
     TEMPORAL_ADDRESS: options.temporalAddress ?? baseConfig.TEMPORAL_ADDRESS,
     MONGODB_URI: mongoUri.toString(),
     SLACK_SIGNING_SECRET: options.slack?.signingSecret,
+    SLACK_TEAM_ID: options.slack?.teamId,
+    SLACK_APP_ID: options.slack?.appId,
   };
 
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
@@ -86,14 +91,13 @@ export async function createTestEnv(
   const models = createModels(mongo);
   await ensureIndexes(models);
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const routingKeys = new Map([['test-routing-key-0123456789abcdef', 'payments']]);
   const rawApp = createApp({
     config,
     temporal: client,
     mongo,
     models,
     logger,
-    routingKeys,
+    routingKeys: testRoutingKeys,
     catalog: options.catalog,
     slack: options.slack?.client,
     groupingRules: options.groupingRules ?? { rules: [] },

@@ -1,8 +1,11 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { DevInbox } from '../../infra/dev-inbox';
 import { createLogger } from '../../infra/logger';
 import { anyChannelConfigured } from '../../stack/channels';
+import { repoRoot } from '../../stack/paths';
 import { eventually } from '../helpers/http-receiver';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { testCatalog, testRules } from '../helpers/test-catalog';
@@ -78,5 +81,23 @@ describe('development inbox', () => {
     expect(anyChannelConfigured(catalog, {}, {})).toBe(false);
     expect(anyChannelConfigured(catalog, { TEST_SLACK_URL: 'https://hooks.slack.test/x' }, {})).toBe(true);
     expect(anyChannelConfigured(catalog, {}, { SMTP_URL: 'smtp://localhost:25' })).toBe(true);
+  });
+});
+
+// A page kept in the development inbox reaches nobody: a production process must not start with it.
+describe('development inbox with NODE_ENV=production', () => {
+  const entryPoints = ['worker/main.js', 'api/main.js', 'stack/start.js'];
+
+  it.each(entryPoints)('stops %s at start with a message naming both variables', async (entry) => {
+    const child = spawn(process.execPath, [path.join(repoRoot(), 'dist', entry)], {
+      env: { ...process.env, NODE_ENV: 'production', FIRELINE_DEV_INBOX: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output).toContain('FIRELINE_DEV_INBOX=true is refused with NODE_ENV=production');
   });
 });

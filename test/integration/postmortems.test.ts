@@ -139,7 +139,9 @@ describe('post-mortems and SLAs', () => {
       .set('Accept', 'text/markdown')
       .expect(200);
     expect(markdown.headers['content-type']).toMatch(/^text\/markdown/);
-    expect(markdown.text).toContain(`# Post-mortem: ${alert.summary}`);
+    // The alert's HTML comes through as text, not markup.
+    expect(markdown.text).toContain('# Post-mortem: Checkout \\<script\\>alert(1)\\</script\\> failing');
+    expect(markdown.text).not.toContain('<script>');
     // One Markdown row per folded line: `alert` for one alert, `alert ×N` for a run of N.
     for (const line of pm.timeline.filter((l) => l.type === 'alert')) {
       expect(markdown.text).toContain(line.alerts === 1 ? '| alert |' : `| alert ×${line.alerts} |`);

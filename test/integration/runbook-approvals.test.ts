@@ -3,6 +3,7 @@ import type { Incident } from '../../domain/incident';
 import type { ApprovalRequest } from '../../domain/runbook';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import type { TestEnv } from '../helpers/test-env';
+import { signInToWebUi } from '../helpers/web-ui-session';
 import {
   createIncidentTestEnv,
   openIncident,
@@ -106,7 +107,7 @@ describe('runbook approvals and unknown outcomes', () => {
     const token = await env.createKey('params-viewer', ['incidents:read', 'approvals:decide']);
     const page = await request(env.rawApp)
       .get(`/ui/incidents/${incident.incidentId}`)
-      .set('Cookie', `fireline_key=${token}`)
+      .set('Cookie', (await signInToWebUi(env.rawApp, token)).cookie)
       .expect(200);
     expect(page.text).toContain('<code>badRelease</code> = <code>&quot;v42&quot;</code>');
     expect(page.text).toContain('<code>goodRelease</code> = <code>&quot;v41&quot;</code>');

@@ -12,7 +12,12 @@ import { WEBHOOK_SECRET, testCatalog, testRules, testSecrets } from '../helpers/
 import { signWebhook } from '../../activities/notifications';
 import type { ApprovalRequest } from '../../domain/runbook';
 import { rollbackParams, waitForFirstRunbookRun } from '../helpers/incidents';
-import type { TestEnv } from '../helpers/test-env';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import type { Express } from 'express';
+import { createApp } from '../../api/app';
+import { createLogger } from '../../infra/logger';
+import { createSlackClient } from '../../infra/slack';
+import { freePort } from '../../stack/ports';
 
 // The Slack app end to end: the worker posts and updates the incident's message through
 // Slack's own client against a local stand-in of Slack's Web API; button presses and slash
@@ -274,6 +279,24 @@ describe('Slack app', () => {
     expect(timeline.filter((e) => e.type === 'acknowledged' || e.type === 'resolved')).toHaveLength(0);
   });
 
+  it('refuses the same signed request a second time (a replay) with 401', async () => {
+    const once = signed(
+      new URLSearchParams({
+        command: '/incident',
+        text: 'help',
+        user_id: daveSlackId,
+        channel_id: 'C0INCIDENTS',
+      }).toString(),
+    );
+    const first = await post('/v1/integrations/slack/commands', once);
+    expect(first.status).toBe(200);
+    const replayed = await post('/v1/integrations/slack/commands', once);
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.error.message).toBe(
+      'Not a request from Slack: this signed request was received before (a replay)',
+    );
+  });
+
   it('answers an unknown Slack user with an ephemeral message and does nothing', async () => {
     const { incident, posted } = await openWithMessage('slack-search', 'unknown-user');
     const value = buttonValue(posted, 'fireline_acknowledge');
@@ -494,5 +517,101 @@ describe('Slack app endpoints without a signing secret', () => {
     expect(
       (await request(env.rawApp).post('/v1/integrations/slack/commands').type('form').send('text=')).status,
     ).toBe(404);
+  });
+});
+
+describe('Slack app endpoints configured for one workspace and app', () => {
+  const teamId = 'T0FIRELINE';
+  const appId = 'A0FIRELINE1';
+  const token = 'xoxb-never-to-be-logged-0123456789';
+  let env: TestEnv;
+  let app: Express;
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    env = await createTestEnv({ slack: { signingSecret, teamId, appId } });
+    // The API as a process builds it, with Fireline's own Slack client, whose Slack cannot be reached.
+    const unreachable = `http://127.0.0.1:${await freePort()}/api/`;
+    app = createApp({
+      config: env.config,
+      temporal: env.client,
+      mongo: env.mongo,
+      models: env.models,
+      logger: createLogger({ level: 'info', destination: { write: (line: string) => logged.push(line) } }),
+      slack: createSlackClient({ SLACK_BOT_TOKEN: token, SLACK_API_URL: unreachable }),
+      groupingRules: { rules: [] },
+    });
+  });
+  afterAll(async () => env.teardown());
+
+  const send = (route: string, req: { body: string; headers: Record<string, string> }) =>
+    request(app).post(route).set(req.headers).send(req.body);
+  const command = (fields: Record<string, string>) =>
+    send(
+      '/v1/integrations/slack/commands',
+      signed(
+        new URLSearchParams({
+          command: '/incident',
+          text: 'help',
+          user_id: daveSlackId,
+          channel_id: 'C0INCIDENTS',
+          ...fields,
+        }).toString(),
+      ),
+    );
+  const press = (changes: Record<string, unknown>) =>
+    send(
+      '/v1/integrations/slack/interactions',
+      signed(
+        new URLSearchParams({
+          payload: JSON.stringify({
+            ...fixture,
+            user: { ...fixture.user, id: (changes.userId as string | undefined) ?? 'U0STRANGER' },
+            actions: [
+              {
+                ...fixture.actions[0],
+                action_id: 'fireline_acknowledge',
+                value: '{"incidentId":"INC-0123456789AB"}',
+              },
+            ],
+            ...changes,
+          }),
+        }).toString(),
+      ),
+    );
+
+  it('refuses a slash command or a button press from another workspace or app with 403 naming the field', async () => {
+    expect((await command({ team_id: teamId, api_app_id: appId })).status).toBe(200);
+    const otherTeam = await command({ team_id: 'T0ELSEWHERE', api_app_id: appId });
+    expect(otherTeam.status).toBe(403);
+    expect(otherTeam.body.error.details).toEqual([
+      { field: 'body.team_id', message: expect.stringContaining('"T0ELSEWHERE", not the Slack workspace') },
+    ]);
+    const noTeam = await command({ api_app_id: appId });
+    expect(noTeam.status).toBe(403);
+    expect(noTeam.body.error.message).toContain('body.team_id is missing');
+    const otherApp = await command({ team_id: teamId, api_app_id: 'A0SOMEONEELSE' });
+    expect(otherApp.status).toBe(403);
+    expect(otherApp.body.error.details[0].field).toBe('body.api_app_id');
+
+    expect((await press({})).status).toBe(200);
+    const pressedElsewhere = await press({ team: { id: 'T0ELSEWHERE', domain: 'elsewhere' } });
+    expect(pressedElsewhere.status).toBe(403);
+    expect(pressedElsewhere.body.error.details[0].field).toBe('body.payload.team.id');
+    const otherAppPress = await press({ api_app_id: 'A0SOMEONEELSE' });
+    expect(otherAppPress.status).toBe(403);
+    expect(otherAppPress.body.error.details[0].field).toBe('body.payload.api_app_id');
+  });
+
+  it('logs a failed Slack call without the bot token', async () => {
+    // An unknown user's press is answered ephemerally; Slack cannot be reached, and that is logged.
+    expect((await press({ userId: 'U0OTHERSTRANGER' })).status).toBe(200);
+    const line = await eventually(() => {
+      const found = logged.find((l) => l.includes('Slack ephemeral reply failed'));
+      if (!found) throw new Error('the failed Slack call is not logged yet');
+      return found;
+    });
+    expect(line).toContain('ECONNREFUSED');
+    expect(logged.join('\n')).not.toContain(token);
   });
 });

@@ -3,6 +3,7 @@ import type { TimelineEntry } from '../../domain/incident';
 import { saveTimelineEntries } from '../../infra/timeline-store';
 import { readTimeline } from '../../api/incidents/store';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { signInToWebUi } from '../helpers/web-ui-session';
 
 // A long incident's timeline is read a page at a time, by the API and by the web UI.
 describe('timeline pages', () => {
@@ -140,10 +141,8 @@ describe('timeline pages', () => {
   });
 
   it('shows a page of the timeline on the incident page, with links to earlier and latest entries', async () => {
-    const page = (query = '') =>
-      request(env.rawApp)
-        .get(`/ui/incidents/${id}${query}`)
-        .set('Cookie', `fireline_key=${encodeURIComponent(key)}`);
+    const { cookie } = await signInToWebUi(env.rawApp, key);
+    const page = (query = '') => request(env.rawApp).get(`/ui/incidents/${id}${query}`).set('Cookie', cookie);
     const rows = (text: string) => (text.match(/<td>alert<\/td>/g) ?? []).length;
 
     const latest = await page().expect(200);

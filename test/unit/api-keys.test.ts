@@ -55,7 +55,7 @@ describe('API key hashing and verification', () => {
   it('remembers a verified token for the cache time only', async () => {
     const { models, findById } = fakeModels();
     const { token } = await createApiKey(models, 'ci', ['alerts:write']);
-    const verifier = new ApiKeyVerifier(models, 50);
+    const verifier = new ApiKeyVerifier(models, { cacheMs: 50 });
     await verifier.verify(token);
     await verifier.verify(token);
     expect(findById).toHaveBeenCalledTimes(1);
@@ -70,7 +70,7 @@ describe('API key hashing and verification', () => {
     const { hashAlgorithm: _dropped, ...legacy } = docs.get(keyId)!;
     docs.set(keyId, { ...legacy, salt: 'ab'.repeat(16) });
     const legacyKeys: string[] = [];
-    const verifier = new ApiKeyVerifier(models, 30_000, (id) => legacyKeys.push(id));
+    const verifier = new ApiKeyVerifier(models, { onLegacyKey: (id) => legacyKeys.push(id) });
     expect(await verifier.verify(token)).toBeUndefined();
     expect(legacyKeys).toEqual([keyId]);
     expect(scrypt).not.toHaveBeenCalled();

@@ -43,6 +43,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses the development inbox in production, naming both variables', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', FIRELINE_DEV_INBOX: 'true' })).toThrow(
+      /FIRELINE_DEV_INBOX=true is refused with NODE_ENV=production/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', FIRELINE_DEV_INBOX: 'false' }).FIRELINE_DEV_INBOX).toBe(
+      false,
+    );
+    expect(loadConfig({ NODE_ENV: 'development', FIRELINE_DEV_INBOX: 'true' }).FIRELINE_DEV_INBOX).toBe(true);
+  });
+
   it('requires a TLS certificate and key together', () => {
     expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/tmp/cert.pem' })).toThrow(/must be set together/);
   });

@@ -18,6 +18,9 @@ describe('the stored incident', () => {
         'resolvedBy',
         'response',
         'snoozedUntil',
+        'unlistedAlerts',
+        'unlistedApprovals',
+        'unlistedRunbookRuns',
       ].sort(),
     );
   });

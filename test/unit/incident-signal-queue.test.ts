@@ -1,5 +1,7 @@
 import type { AlertEvent } from '../../domain/incident';
-import { IncidentSignalQueue, signalChunks } from '../../api/incidents/alert-delivery';
+import { IncidentSignalQueue, maxSignalBytes, signalChunks } from '../../api/incidents/alert-delivery';
+import { fromAlertmanager } from '../../api/alerts/normalize';
+import { alertLimits, grafanaWebhookSchema, mapSize } from '../../api/alerts/schemas';
 
 const event = (n: number, action: AlertEvent['action'] = 'trigger', summary = `alert ${n}`): AlertEvent => ({
   eventId: `e${n}`,
@@ -106,5 +108,71 @@ describe('signalChunks', () => {
       event(4, 'trigger', big),
     ]);
     expect(chunks.map((c) => c.map((e) => e.eventId))).toEqual([['e1'], ['e2', 'e3'], ['e4']]);
+  });
+});
+
+describe('signalChunks sizes', () => {
+  const utf8Bytes = (events: AlertEvent[]) => Buffer.byteLength(JSON.stringify({ events }));
+
+  it('measures events in UTF-8 bytes, as Temporal does: a signal of several stays within its bound', () => {
+    // 3 bytes per character in UTF-8, 1 in a JavaScript string's length.
+    const wide = '界'.repeat(60 * 1024);
+    const chunks = signalChunks([1, 2, 3, 4].map((n) => event(n, 'trigger', wide)));
+    for (const chunk of chunks)
+      if (chunk.length > 1) expect(utf8Bytes(chunk)).toBeLessThanOrEqual(maxSignalBytes);
+    expect(chunks.map((c) => c.length)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('keeps a signal well under 2 MB even for one Grafana alert at every limit the schema allows', () => {
+    // The costliest characters: a control character is 6 bytes as JSON (\u0001), one character of a limit.
+    const costly = (n: number, tag: string) => `${tag}${'\u0001'.repeat(n - tag.length)}`;
+    const special = {
+      labels: { instance: costly(alertLimits.maxLabelValueLength, 'i') },
+      annotations: { summary: costly(1024, 's'), runbook_url: costly(alertLimits.maxUrlLength, 'b') },
+    };
+    // What is left of the characters labels and annotations share, spread over every other entry.
+    const others = 2 * alertLimits.maxEntries - 3;
+    const perEntry = Math.floor(
+      (alertLimits.maxLabelsAndAnnotations - mapSize(special.labels, special.annotations)) / others,
+    );
+    const nameLength = Math.min(alertLimits.maxNameLength, perEntry - 4);
+    const entries = (count: number, tag: string) =>
+      Object.fromEntries(
+        Array.from({ length: count }, (_, i) => [
+          costly(nameLength, `${tag}${i}.`),
+          costly(perEntry - nameLength, 'v'),
+        ]),
+      );
+    const names = Array.from({ length: alertLimits.maxEntries }, (_, i) =>
+      costly(alertLimits.maxNameLength, `n${i}.`),
+    );
+    const url = costly(alertLimits.maxUrlLength, 'u');
+    const webhook = grafanaWebhookSchema.parse({
+      status: 'firing',
+      receiver: costly(255, 'r'),
+      groupKey: costly(4096, 'g'),
+      externalURL: url,
+      alerts: [
+        {
+          status: 'firing',
+          labels: { ...entries(alertLimits.maxEntries - 1, 'l'), ...special.labels },
+          annotations: { ...entries(alertLimits.maxEntries - 2, 'a'), ...special.annotations },
+          fingerprint: costly(255, 'f'),
+          generatorURL: url,
+          dashboardURL: url,
+          panelURL: url,
+          silenceURL: url,
+          values: Object.fromEntries(names.map((name) => [name, 1.5e-300])),
+        },
+      ],
+    });
+    const events = fromAlertmanager(webhook, 'grafana', new Date());
+    const single = utf8Bytes(events);
+    // It is larger than a signal's share of several events, so it goes alone, and still far from 2 MB.
+    expect(single).toBeGreaterThan(maxSignalBytes);
+    expect(single).toBeLessThan(1024 * 1024);
+    const chunks = signalChunks([event(1), ...events, event(2)]);
+    expect(chunks.map((c) => c.length)).toEqual([1, 1, 1]);
+    for (const chunk of chunks) expect(utf8Bytes(chunk)).toBeLessThan(1024 * 1024);
   });
 });

@@ -90,3 +90,48 @@ describe('post-mortem HTML', () => {
     expect(ui).not.toContain('<script>alert(1)');
   });
 });
+
+describe('post-mortem Markdown', () => {
+  const hostile =
+    '[click](https://evil.example) ![x](https://evil.example/x.png) <img src=x onerror=alert(1)>';
+  const at = '2026-01-01T00:00:00.000Z';
+  const pm: Postmortem = {
+    ...hostilePostmortem(),
+    title: hostile,
+    summary: `SEV1 P1 on checkout: ${hostile}.\n- see www.evil.example or ops@evil.example`,
+    service: 'checkout_*api*',
+    alerts: [
+      { dedupKey: 'a', summary: hostile, count: 1, firstSeenAt: at, lastSeenAt: at, state: 'firing' },
+      {
+        dedupKey: 'b',
+        summary: '<b>bold</b> `code` ~~gone~~ $x$',
+        count: 1,
+        firstSeenAt: at,
+        lastSeenAt: at,
+        state: 'resolved',
+      },
+    ] as Postmortem['alerts'],
+    timeline: [
+      { at, type: 'alert', actor: 'integration:x', message: hostile, count: 1, seqFrom: 1, seqTo: 1 },
+    ],
+  };
+  const markdown = toMarkdown(pm);
+  const escaped =
+    '\\[click\\](https\\://evil.example) !\\[x\\](https\\://evil.example/x.png) \\<img src=x onerror=alert(1)\\>';
+
+  it('shows links, images and HTML from an alert as text, never as markup', () => {
+    expect(markdown.split('\n')[0]).toBe(`# Post-mortem: ${escaped}`);
+    expect(markdown).toContain(`| ${at} | alert | integration:x | ${escaped} |`);
+    expect(markdown).toContain(`| a | ${escaped} | 1 |`);
+    expect(markdown).toContain('| b | \\<b\\>bold\\</b\\> \\`code\\` \\~\\~gone\\~\\~ \\$x\\$ | 1 |');
+    expect(markdown).toContain(
+      `SEV1 P1 on checkout: ${escaped}.\n\\- see www\\.evil.example or ops\\@evil.example`,
+    );
+    expect(markdown).toContain('· checkout\\_\\*api\\* ·');
+    // Up to the reviewers' own sections (Markdown they write), nothing that starts a link, an
+    // image, an autolink or a tag is left unescaped.
+    const generated = markdown.slice(0, markdown.indexOf('## Root cause'));
+    for (const syntax of [/(^|[^\\])\[/m, /(^|[^\\])</m, /https:\/\//, /(^|[^\\])www\./m])
+      expect(generated).not.toMatch(syntax);
+  });
+});

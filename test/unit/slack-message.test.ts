@@ -1,6 +1,6 @@
 import type { NotificationContext } from '../../domain/incident';
 import { slackMessage } from '../../activities/notifications';
-import { slackEscape } from '../../activities/slack-app';
+import { slackEscape, slackIncidentMessage, viewOfPage } from '../../activities/slack-app';
 
 const hostile: NotificationContext = {
   incidentId: 'INC-ABCDEF123456',
@@ -72,6 +72,27 @@ describe('the Slack message', () => {
       '<https://grafana.example.com/d/x?a=1&amp;b=%3C2%3E%7C3|&lt;!everyone&gt; dashboard>',
     );
     expect(json).toContain('<https://fireline.example.com/v1/incidents/INC-ABCDEF123456|Open incident>');
+  });
+
+  it('links only http(s) URLs, as the web UI does: other schemes are dropped', () => {
+    const risky: NotificationContext = {
+      ...hostile,
+      major: true,
+      links: [
+        { href: 'javascript:alert(1)', text: 'script' },
+        { href: 'slack://open?team=T0', text: 'app' },
+        { href: 'data:text/html,<b>x</b>', text: 'data' },
+        { href: 'http://grafana.example.com/d/2', text: 'plain http' },
+      ],
+      response: { bridgeUrl: 'javascript:alert(2)', responders: [] },
+    };
+    const view = viewOfPage(risky, { people: [], channels: [], schedules: [], policies: [] });
+    for (const built of [slackMessage(risky, undefined), slackIncidentMessage(view)]) {
+      const text = JSON.stringify(built);
+      expect(text).not.toMatch(/javascript:|slack:\/\/|data:text/);
+      expect(text).toContain('<http://grafana.example.com/d/2|plain http>');
+    }
+    expect(JSON.stringify(slackIncidentMessage(view))).toContain('not shown: its link is not http(s)');
   });
 
   it('escapes exactly the three control characters', () => {

@@ -10,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AlertEvent } from '../../domain/incident';
+import { alertKeyHash, jsonBytes } from '../../domain/incident-alerts';
 import type { incidentWorkflow } from '../incident';
 import { alertsSignal } from '../incident/messages';
 import { searchAttributes } from '../search-attributes';
@@ -30,12 +31,19 @@ interface AlertGroupState {
   current?: string;
   lastTriggerAt?: number;
   open: string[];
-  keys: [string, string][];
+  /** Each open incident's alerts, by the hash of their dedup key (alertKeyHash). */
+  keys: [string, string[]][];
   pending: AlertEvent[];
 }
 
-/** Dedup keys remembered for acknowledges and resolves; past this the oldest are forgotten (they go to the current incident). */
+/**
+ * Dedup keys remembered for acknowledges and resolves, as 16-character hashes
+ * (about 200 KB carried at continue-as-new); past this the oldest are
+ * forgotten, and their acknowledges and resolves go to the current incident.
+ */
 const maxRememberedKeys = 10_000;
+/** Events routed in one pass, and carried at most into the next run: well under Temporal's 2 MB payload limit. */
+const maxBatchBytes = 256 * 1024;
 
 /**
  * Routes a time-based group's alerts to its incidents. A trigger joins the
@@ -58,7 +66,11 @@ class AlertGroupRouter {
     this.current = carried?.current;
     this.lastTriggerAt = carried?.lastTriggerAt;
     this.open = new Set(carried?.open ?? []);
-    this.keys = new Map(carried?.keys ?? []);
+    this.keys = new Map(
+      (carried?.keys ?? []).flatMap(([workflowId, hashes]) =>
+        hashes.map((hash) => [hash, workflowId] as const),
+      ),
+    );
     this.pending = [...(carried?.pending ?? [])];
   }
 
@@ -91,11 +103,19 @@ class AlertGroupRouter {
     for (const [key, holder] of this.keys) if (holder === workflowId) this.keys.delete(key);
   }
 
-  /** Hands every pending event to its incident, starting incidents as the window says. */
-  async routePending(): Promise<void> {
+  /** Whether what waits to be routed fits the next run's input. */
+  get canHandOn(): boolean {
+    return jsonBytes(this.pending) <= maxBatchBytes;
+  }
+
+  /**
+   * Hands pending events to their incidents, starting incidents as the window
+   * says, a budget of bytes at a time; between passes `handOn` may end the run.
+   */
+  async routePending(handOn: () => Promise<void>): Promise<void> {
     while (this.pending.length > 0) {
       const batches = new Map<string, { events: AlertEvent[]; start: boolean }>();
-      for (const event of this.pending.splice(0)) {
+      for (const event of this.pending.splice(0, eventsWithin(this.pending, maxBatchBytes))) {
         const target = event.action === 'trigger' ? this.triggerTarget(event) : this.keyHolder(event);
         if (!target) continue; // an acknowledge or resolve for no open incident: dropped, as for a dedup key
         const batch = batches.get(target.workflowId);
@@ -103,6 +123,7 @@ class AlertGroupRouter {
         else batches.set(target.workflowId, { events: [event], start: target.start });
       }
       await Promise.all([...batches].map(([workflowId, batch]) => this.deliver(workflowId, batch)));
+      await handOn();
     }
   }
 
@@ -116,7 +137,7 @@ class AlertGroupRouter {
         ...(this.current ? { current: this.current } : {}),
         ...(this.lastTriggerAt !== undefined ? { lastTriggerAt: this.lastTriggerAt } : {}),
         open: [...this.open],
-        keys: [...this.keys],
+        keys: this.keysByIncident(),
         pending: this.pending.splice(0),
       },
     };
@@ -147,14 +168,25 @@ class AlertGroupRouter {
     return this.current;
   }
 
+  private keysByIncident(): [string, string[]][] {
+    const byIncident = new Map<string, string[]>();
+    for (const [hash, workflowId] of this.keys) {
+      const hashes = byIncident.get(workflowId);
+      if (hashes) hashes.push(hash);
+      else byIncident.set(workflowId, [hash]);
+    }
+    return [...byIncident];
+  }
+
   private keyHolder(event: AlertEvent): { workflowId: string; start: boolean } | undefined {
-    const holder = this.keys.get(event.dedupKey) ?? this.current;
+    const holder = this.keys.get(alertKeyHash(event.dedupKey)) ?? this.current;
     return holder ? { workflowId: holder, start: false } : undefined;
   }
 
   private remember(dedupKey: string, workflowId: string): void {
-    this.keys.delete(dedupKey);
-    this.keys.set(dedupKey, workflowId);
+    const hash = alertKeyHash(dedupKey);
+    this.keys.delete(hash);
+    this.keys.set(hash, workflowId);
     if (this.keys.size > maxRememberedKeys) this.keys.delete(this.keys.keys().next().value!);
   }
 
@@ -204,13 +236,27 @@ export async function alertGroupWorkflow(input: AlertGroupInput): Promise<void> 
   setHandler(alertsSignal, ({ events }) => router.receive(events));
   setHandler(incidentClosedSignal, ({ workflowId }) => router.closed(workflowId));
   setHandler(alertGroupQuery, () => router.view);
-  for (;;) {
-    await router.routePending();
-    if (workflowInfo().continueAsNewSuggested) {
+  // Checked between passes too: a sustained storm never empties the queue.
+  const handOnIfDue = async () => {
+    if (workflowInfo().continueAsNewSuggested && router.canHandOn) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof alertGroupWorkflow>(router.nextInput());
     }
+  };
+  for (;;) {
+    await router.routePending(handOnIfDue);
+    await handOnIfDue();
     if (router.done) return;
     await condition(() => router.hasPending || router.done);
   }
+}
+
+/** How many of the first events fit in `budget` bytes (at least one). */
+function eventsWithin(events: AlertEvent[], budget: number): number {
+  let bytes = 0;
+  for (let i = 0; i < events.length; i++) {
+    bytes += jsonBytes(events[i]);
+    if (bytes > budget) return Math.max(1, i);
+  }
+  return events.length;
 }

@@ -107,7 +107,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       await condition(allHandlersFinished);
       const { current, unsavedResolved } = saver.handOn();
       await continueAsNew<typeof incidentWorkflow>(
-        nextRunInput(input, state.nextIncidentEvents, {
+        nextRunInput(input, state.nextIncidentEvents.takeAll(), {
           carried: {
             ...current,
             automaticRunbooks: runbooks.automaticQueue,
@@ -123,18 +123,20 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   await runbooks.cancelRunning();
   await chat.flush();
   await startPostmortem(state);
+  // Before the last check below: a trigger the group's router sends while this incident leaves is not lost.
+  await leaveAlertGroup(state);
   await condition(allHandlersFinished);
-  // A trigger for the next incident does not wait for MongoDB: the next run saves this one.
-  const saved = await saver.flushUnless(() => state.nextIncidentEvents.length > 0);
+  // A trigger for the next incident does not wait for MongoDB: the next run saves this one, unless
+  // what is unsaved would not fit the next run's input (a long outage of a noisy incident).
+  const saved = await saver.flushUnless(() => state.nextIncidentEvents.length > 0 && saver.canHandOn());
   // Checked after the last await, so a trigger that raced the resolution is not lost.
   if (state.nextIncidentEvents.length > 0) {
     const { current, unsavedResolved } = saver.handOn();
     await continueAsNew<typeof incidentWorkflow>(
-      nextRunInput(input, state.nextIncidentEvents, {
+      nextRunInput(input, state.nextIncidentEvents.takeAll(), {
         unsavedResolved: saved ? unsavedResolved : [...unsavedResolved, current],
       }),
     );
   }
-  await leaveAlertGroup(state);
   return { incidentId: state.current.incidentId, status: state.current.status };
 }

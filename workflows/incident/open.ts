@@ -52,8 +52,8 @@ function emergencyTriage(event: AlertEvent, err: unknown): Triaged {
  * delivers it), triages it and opens the incident.
  */
 export async function openIncident(state: IncidentState): Promise<void> {
-  await condition(() => state.inbox.some((event) => event.action === 'trigger'));
-  const first = state.inbox.find((event) => event.action === 'trigger')!;
+  await condition(() => state.inbox.events.some((event) => event.action === 'trigger'));
+  const first = state.inbox.events.find((event) => event.action === 'trigger')!;
   const { triage, policy, warnings, response } = await lookups.triageAlert
     .executeWithOptions({ ...lookupOptions, summary: `triage: ${first.service} ${first.severity}` }, [first])
     .catch((err: unknown) => emergencyTriage(first, err));

@@ -9,6 +9,7 @@ import type {
   TimelineType,
 } from '../../domain/incident';
 import { type PendingRepeats, addRepeat, repeatsFoldMs, repeatsMessage } from '../../domain/alert-repeats';
+import { IncidentAlerts, WaitingEvents } from '../../domain/incident-alerts';
 import { chatThreadTypes, maxChatBacklog, updatesChatMessage } from '../../domain/chat';
 import { searchAttributes } from '../search-attributes';
 import { advanceEscalation, freshEscalation } from './escalation-policy';
@@ -16,8 +17,6 @@ import type { UnknownOutcome } from '../../domain/runbook';
 import type { IncidentActionInput, PatchIncidentInput, SnoozeInput } from './messages';
 
 const maxPages = 20;
-/** Alerts listed on one incident; past this, more dedup keys are counted in alertCount only. */
-const maxListedAlerts = 1_000;
 
 import type { IncidentWorkflowInput } from './input';
 import { actorVia, commanderOfActor, firelineActor, integrationActor } from '../../domain/actors';
@@ -36,9 +35,9 @@ export class IncidentState {
   /** Timeline entries not yet saved to MongoDB. */
   readonly unsaved: TimelineEntry[];
   /** Events that came before triage finished. */
-  readonly inbox: AlertEvent[];
+  readonly inbox: WaitingEvents;
   /** Triggers that came after resolution: they open the next incident in a new run. */
-  readonly nextIncidentEvents: AlertEvent[] = [];
+  readonly nextIncidentEvents = new WaitingEvents();
   /**
    * Counts transitions: what the escalation waits for. An alert folded into
    * the incident changes its version but not its escalation, and must not
@@ -51,11 +50,13 @@ export class IncidentState {
   readonly chatBacklog: TimelineEntry[];
   /** Repeats of alerts already on the timeline, by dedup key, not yet written to it. */
   private readonly repeats = new Map<string, PendingRepeats>();
+  private alertList: { of: Incident; list: IncidentAlerts } | undefined;
 
   constructor(input: IncidentWorkflowInput) {
     this.incident = input.carried?.incident;
     this.unsaved = [...(input.carried?.unsavedTimeline ?? [])];
-    this.inbox = [...(input.pendingEvents ?? [])];
+    // The inbox lives in memory only until triage ends: nothing to bound but repeats.
+    this.inbox = new WaitingEvents(input.pendingEvents, Infinity);
     this.chatBacklog = [...(input.carried?.chatBacklog ?? [])];
     if (this.chatBacklog.length > 0) this.chatRevision += 1;
   }
@@ -390,7 +391,7 @@ export class IncidentState {
   /** An alert event for this key: before triage it waits in the inbox. */
   receiveAlert(event: AlertEvent): void {
     if (this.incident) this.applyAlert(event);
-    else this.inbox.push(event);
+    else this.inbox.add(event);
   }
 
   applyAlert(event: AlertEvent): void {
@@ -398,23 +399,25 @@ export class IncidentState {
     const actor = integrationActor(event.integration);
     if (current.status === 'resolved') {
       // PagerDuty semantics: a new trigger after resolve opens a new incident; acknowledge/resolve are dropped.
-      if (event.action === 'trigger') this.nextIncidentEvents.push(event);
+      if (event.action === 'trigger') this.nextIncidentEvents.add(event);
       return;
     }
     switch (event.action) {
       case 'trigger':
-        current.alertCount += 1;
+        current.alertCount += 1 + (event.repeats ?? 0);
         current.lastAlertAt = event.occurredAt;
-        if (this.alertFired(event) === 'repeat') {
+        if (this.alerts.fired(event) === 'repeat') {
           this.foldRepeat(event);
-          break;
+        } else {
+          this.record('alert', actor, `Alert ${current.alertCount}: ${event.summary}`, {
+            eventId: event.eventId,
+            severity: event.severity,
+            ...(event.source ? { source: event.source } : {}),
+            ...(current.grouping ? { dedupKey: event.dedupKey } : {}),
+            ...(event.repeats ? { triggers: 1 + event.repeats } : {}),
+          });
         }
-        this.record('alert', actor, `Alert ${current.alertCount}: ${event.summary}`, {
-          eventId: event.eventId,
-          severity: event.severity,
-          ...(event.source ? { source: event.source } : {}),
-          ...(current.grouping ? { dedupKey: event.dedupKey } : {}),
-        });
+        if (event.otherTriggers) this.otherTriggersCounted(event.otherTriggers, actor);
         break;
       case 'acknowledge':
         if (current.status !== 'acknowledged') this.acknowledge(actor);
@@ -425,37 +428,24 @@ export class IncidentState {
     }
   }
 
-  /**
-   * The alert of the event's dedup key fired (again): counted, and firing. A
-   * repeat of an alert that is firing is folded; a first alert, or one firing
-   * again after it resolved, gets its own timeline entry.
-   */
-  private alertFired(event: AlertEvent): 'first' | 'repeat' {
-    const alerts = (this.current.alerts ??= []);
-    const alert = alerts.find((a) => a.dedupKey === event.dedupKey);
-    if (alert) {
-      const wasFiring = alert.state === 'firing';
-      alert.count += 1;
-      alert.lastSeenAt = event.occurredAt;
-      alert.summary = event.summary;
-      alert.severity = event.severity;
-      alert.state = 'firing';
-      alert.resolvedAt = undefined;
-      return wasFiring ? 'repeat' : 'first';
-    }
-    if (alerts.length >= maxListedAlerts) return 'first';
-    alerts.push({
-      dedupKey: event.dedupKey,
-      summary: event.summary,
-      severity: event.severity,
-      integration: event.integration,
-      ...(event.source ? { source: event.source } : {}),
-      firstSeenAt: event.occurredAt,
-      lastSeenAt: event.occurredAt,
-      count: 1,
-      state: 'firing',
-    });
-    return 'first';
+  /** Triggers that came faster than the incident could keep them whole: counted, not listed. */
+  private otherTriggersCounted(triggers: number, actor: string): void {
+    const current = this.current;
+    current.alertCount += triggers;
+    this.alerts.countUnknown(triggers);
+    this.record(
+      'alert',
+      actor,
+      `${triggers} more triggers arrived while the incident was opening or closing; counted, not listed`,
+      { triggers },
+    );
+  }
+
+  /** The incident's alerts, within their byte budget. */
+  private get alerts(): IncidentAlerts {
+    const current = this.current;
+    if (this.alertList?.of !== current) this.alertList = { of: current, list: new IncidentAlerts(current) };
+    return this.alertList.list;
   }
 
   private foldRepeat(event: AlertEvent): void {
@@ -473,39 +463,42 @@ export class IncidentState {
    */
   private alertResolved(event: AlertEvent, actor: string): void {
     const current = this.current;
-    const alert = current.alerts?.find((a) => a.dedupKey === event.dedupKey);
-    if (alert && alert.state === 'firing') {
-      alert.state = 'resolved';
-      alert.resolvedAt = event.occurredAt;
-    }
+    const outcome = this.alerts.resolved(event);
     if (!current.grouping) {
       this.resolve(actor, `resolve event from ${event.integration}`);
       return;
     }
-    // A grouped incident's resolve for an alert it does not hold (or no longer lists) changes nothing.
-    if (!alert) return;
-    const alerts = current.alerts ?? [];
-    const firing = alerts.filter((a) => a.state === 'firing').length;
+    // A grouped incident's resolve for an alert it does not hold, or that was resolved, changes nothing.
+    if (outcome !== 'resolved') return;
+    const { firing, total } = this.alerts;
     this.record(
       'alert.resolved',
       actor,
-      `Alert ${event.dedupKey} resolved: ${firing} of ${alerts.length} alerts still firing`,
+      `Alert ${event.dedupKey} resolved: ${firing} of ${total} alerts still firing`,
       { dedupKey: event.dedupKey, firing },
     );
     if (firing > 0) return;
+    if (this.alerts.someUnfollowed) {
+      this.record(
+        'alert.resolved',
+        firelineActor,
+        `Every followed alert resolved, but this incident had more alerts than Fireline follows; a person resolves it`,
+      );
+      return;
+    }
     if (current.grouping.resolve === 'manual') {
       this.record(
         'alert.resolved',
         firelineActor,
-        `All ${alerts.length} alerts resolved; grouping rule ${current.grouping.ruleId} leaves the incident open for a person to resolve`,
+        `All ${total} alerts resolved; grouping rule ${current.grouping.ruleId} leaves the incident open for a person to resolve`,
       );
       return;
     }
-    this.resolve(actor, `all ${alerts.length} alerts resolved (grouping rule ${current.grouping.ruleId})`);
+    this.resolve(actor, `all ${total} alerts resolved (grouping rule ${current.grouping.ruleId})`);
   }
 
   /** Applies what waited in the inbox (triage, or the previous run, came first). */
   drainInbox(): void {
-    for (const event of this.inbox.splice(0)) this.applyAlert(event);
+    for (const event of this.inbox.takeAll()) this.applyAlert(event);
   }
 }

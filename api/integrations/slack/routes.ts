@@ -2,7 +2,7 @@ import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { HttpError, ValidationError, fieldErrorsFrom } from '../../errors';
-import { slackSignatureProblem } from './signature';
+import { SeenSlackSignatures, slackSignatureProblem } from './signature';
 import {
   parseSlackAction,
   personOfSlackUser,
@@ -19,6 +19,8 @@ const blockActionsPayload = z.object({
   user: z.object({ id: z.string().min(1).max(64) }),
   channel: z.object({ id: z.string().min(1).max(64) }).optional(),
   container: z.object({ channel_id: z.string().max(64).optional() }).optional(),
+  team: z.object({ id: z.string().max(64) }).nullish(),
+  api_app_id: z.string().max(64).optional(),
   actions: z
     .array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional() }))
     .min(1),
@@ -29,28 +31,54 @@ const slashCommandBody = z.object({
   text: z.string().max(4000).default(''),
   user_id: z.string().min(1).max(64),
   channel_id: z.string().max(64).optional(),
+  team_id: z.string().max(64).optional(),
+  api_app_id: z.string().max(64).optional(),
 });
 
 /**
- * Checks Slack's signature over the raw body: anything else is 401 and nothing
- * is done. Without a signing secret the endpoints do not exist (404).
+ * Checks Slack's signature over the raw body, and that the same signed request
+ * was not accepted before: anything else is 401 and nothing is done. Without a
+ * signing secret the endpoints do not exist (404).
  */
-function verifiedBySlack(signingSecret: string | undefined): RequestHandler {
+function verifiedBySlack(signingSecret: string | undefined, seen: SeenSlackSignatures): RequestHandler {
   return (req, _res, next) => {
     if (!signingSecret) {
       next('router');
       return;
     }
-    const problem = slackSignatureProblem({
-      signingSecret,
-      timestamp: req.header('x-slack-request-timestamp'),
-      signature: req.header('x-slack-signature'),
-      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-      nowSeconds: Math.floor(Date.now() / 1000),
-    });
+    const timestamp = req.header('x-slack-request-timestamp');
+    const signature = req.header('x-slack-signature');
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const problem =
+      slackSignatureProblem({
+        signingSecret,
+        timestamp,
+        signature,
+        rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        nowSeconds,
+      }) ??
+      (seen.firstTime(signature!, Number(timestamp), nowSeconds)
+        ? undefined
+        : 'this signed request was received before (a replay)');
     if (problem) next(new HttpError(401, 'unauthorized', `Not a request from Slack: ${problem}`));
     else next();
   };
+}
+
+/** Refuses (403) a signed request from another workspace or app than SLACK_TEAM_ID and SLACK_APP_ID, when set. */
+function fromThisApp(
+  config: ApiDeps['config'],
+  given: { teamId: string | undefined; appId: string | undefined },
+  fields: { team: string; app: string },
+): void {
+  const refuse = (field: string, value: string | undefined, variable: string) => {
+    const message = `${field} is ${value === undefined ? 'missing' : JSON.stringify(value)}, not the Slack ${variable === 'SLACK_TEAM_ID' ? 'workspace' : 'app'} Fireline is configured for (${variable})`;
+    return new HttpError(403, 'forbidden', message, [{ field, message }]);
+  };
+  if (config.SLACK_TEAM_ID && given.teamId !== config.SLACK_TEAM_ID)
+    throw refuse(fields.team, given.teamId, 'SLACK_TEAM_ID');
+  if (config.SLACK_APP_ID && given.appId !== config.SLACK_APP_ID)
+    throw refuse(fields.app, given.appId, 'SLACK_APP_ID');
 }
 
 function formOf(req: Request): URLSearchParams {
@@ -82,7 +110,7 @@ export function slackRoutes(deps: ApiDeps): Router {
   // The body is read only when the endpoints exist.
   const rawBody: RequestHandler = (req, res, next) =>
     signingSecret ? parseRaw(req, res, next) : next('router');
-  const verify = verifiedBySlack(signingSecret);
+  const verify = verifiedBySlack(signingSecret, new SeenSlackSignatures());
 
   const tell = async (channel: string | undefined, user: string, text: string) => {
     if (!deps.slack || !channel) {
@@ -106,6 +134,11 @@ export function slackRoutes(deps: ApiDeps): Router {
       }
       const parsed = blockActionsPayload.safeParse(payload);
       if (!parsed.success) throw new ValidationError(fieldErrorsFrom(parsed.error, 'body.payload'));
+      fromThisApp(
+        deps.config,
+        { teamId: parsed.data.team?.id ?? undefined, appId: parsed.data.api_app_id },
+        { team: 'body.payload.team.id', app: 'body.payload.api_app_id' },
+      );
       const { user, actions } = parsed.data;
       const channel = parsed.data.channel?.id ?? parsed.data.container?.channel_id;
       const person = personOfSlackUser(deps, user.id);
@@ -135,6 +168,11 @@ export function slackRoutes(deps: ApiDeps): Router {
     try {
       const parsed = slashCommandBody.safeParse(Object.fromEntries(formOf(req)));
       if (!parsed.success) throw new ValidationError(fieldErrorsFrom(parsed.error, 'body'));
+      fromThisApp(
+        deps.config,
+        { teamId: parsed.data.team_id, appId: parsed.data.api_app_id },
+        { team: 'body.team_id', app: 'body.api_app_id' },
+      );
       const { user_id: userId, text, channel_id: channel } = parsed.data;
       const person = personOfSlackUser(deps, userId);
       if (!person) {

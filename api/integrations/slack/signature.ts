@@ -36,3 +36,25 @@ export function slackSignature(signingSecret: string, timestamp: string, rawBody
   hmac.update(rawBody);
   return `v0=${hmac.digest('hex')}`;
 }
+
+/**
+ * The signatures of the requests already accepted, each kept until its
+ * timestamp is out of the five-minute window (from then on the timestamp alone
+ * refuses it): the same signed request a second time is a replay. Per process.
+ */
+export class SeenSlackSignatures {
+  private readonly until = new Map<string, number>();
+  private sweptAt = 0;
+
+  /** Remembers a verified request's signature; false when it was accepted before. */
+  firstTime(signature: string, timestampSeconds: number, nowSeconds: number): boolean {
+    if (nowSeconds - this.sweptAt >= 30) {
+      for (const [seen, until] of this.until) if (until < nowSeconds) this.until.delete(seen);
+      this.sweptAt = nowSeconds;
+    }
+    const until = this.until.get(signature);
+    if (until !== undefined && until >= nowSeconds) return false;
+    this.until.set(signature, timestampSeconds + maxSlackRequestAgeSeconds);
+    return true;
+  }
+}

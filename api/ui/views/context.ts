@@ -27,8 +27,11 @@ export function mayDo(viewer: Viewer | undefined, scope: ApiScope): boolean {
 /** What the incident page and its sections show. */
 export interface IncidentPageData {
   incident: Incident;
-  /** One page of the timeline (its latest entries unless `before` is set), oldest first. */
-  timeline: { entries: TimelineEntry[]; nextBefore: number | null; before?: number };
+  /**
+   * One page of the timeline (its latest entries unless `before` is set), oldest first;
+   * `unavailable` when MongoDB, which holds it, did not answer.
+   */
+  timeline: { entries: TimelineEntry[]; nextBefore: number | null; before?: number; unavailable?: boolean };
   /** The runbook step records of the incident, for its runs' steps. */
   runbookSteps: TimelineEntry[];
   /** Temporal Web UI link of a workflow, when a UI URL is known. */
@@ -36,6 +39,8 @@ export interface IncidentPageData {
   postmortemId?: string;
   /** A message after an action (approved, rejected). */
   notice?: string;
+  /** Why the page shows less than usual (MongoDB did not answer: the live state from Temporal only). */
+  degraded?: string;
   /** The runbooks a responder may start from the page. */
   runbooks: RunbookMeta[];
   /** The form refused on the last submit, shown again with what was typed and why. */

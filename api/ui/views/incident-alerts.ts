@@ -7,7 +7,9 @@ import { table } from './table';
 export function alertsSection(incident: Incident): SafeHtml {
   const alerts = incident.alerts ?? [];
   if (alerts.length === 0) return html``;
-  const firing = alerts.filter((a) => a.state === 'firing').length;
+  const unlisted = incident.unlistedAlerts;
+  const firing = alerts.filter((a) => a.state === 'firing').length + (unlisted?.firing.length ?? 0);
+  const total = alerts.length + (unlisted?.count ?? 0);
   const grouping = incident.grouping
     ? html`<p class="muted">
         Grouped by rule ${incident.grouping.ruleId} (${incident.grouping.values.join(' · ')});
@@ -22,7 +24,8 @@ export function alertsSection(incident: Incident): SafeHtml {
     <h2 id="alerts-heading">Alerts</h2>
     ${grouping}
     ${table<IncidentAlert>(
-      `${alerts.length} alert${alerts.length === 1 ? '' : 's'}, ${firing} firing; ${incident.alertCount} received`,
+      `${total} alert${total === 1 ? '' : 's'}, ${firing} firing; ${incident.alertCount} received` +
+        (unlisted ? `; the first ${alerts.length} listed, the rest counted` : ''),
       [
         { header: 'Dedup key', cell: (a) => a.dedupKey, rowHeader: true },
         { header: 'Summary', cell: (a) => a.summary },

@@ -26,19 +26,26 @@ export function timelineSection(incidentId: string, timeline: IncidentPageData['
   return html`<section aria-labelledby="timeline-heading">
     <h2 id="timeline-heading">Timeline</h2>
     ${
-      entries.length === 0 || !first || !last
-        ? html`<p class="muted">${before !== undefined ? 'No earlier entries.' : 'Nothing recorded yet.'}</p>`
-        : table(
-            caption,
-            [
-              { header: '#', className: 'num', cell: (e: TimelineEntry) => e.seq },
-              { header: 'Time', cell: (e) => when(e.at) },
-              { header: 'Event', cell: (e) => e.type },
-              { header: 'Actor', cell: (e) => e.actor },
-              { header: 'What happened', className: 'pre', cell: (e) => e.message },
-            ],
-            entries,
-          )
+      timeline.unavailable
+        ? html`<p class="muted">
+            The timeline is kept in MongoDB, which is not answering: it shows here again once MongoDB is back.
+            Nothing is lost meanwhile.
+          </p>`
+        : entries.length === 0 || !first || !last
+          ? html`<p class="muted">
+              ${before !== undefined ? 'No earlier entries.' : 'Nothing recorded yet.'}
+            </p>`
+          : table(
+              caption,
+              [
+                { header: '#', className: 'num', cell: (e: TimelineEntry) => e.seq },
+                { header: 'Time', cell: (e) => when(e.at) },
+                { header: 'Event', cell: (e) => e.type },
+                { header: 'Actor', cell: (e) => e.actor },
+                { header: 'What happened', className: 'pre', cell: (e) => e.message },
+              ],
+              entries,
+            )
     }
     ${nav}
   </section>`;

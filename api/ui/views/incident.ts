@@ -160,7 +160,8 @@ export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
         : data.notice
           ? html`<p class="notice" role="status">${data.notice}</p>`
           : undefined,
-      main: html`<h1>${i.title}</h1>
+      main: html`${data.degraded ? html`<p class="problem" role="status">${data.degraded}</p>` : ''}
+        <h1>${i.title}</h1>
         <p class="lead">${i.incidentId} · ${i.service} · opened ${when(i.openedAt)}</p>
         <div id="live" ${open ? html` data-refresh-seconds="${LIVE_REFRESH_SECONDS}"` : ''}>
           <p class="muted">
