@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { alertRouteId } from '../../api/alerts/route-store';
 import type { GroupingRules } from '../../domain/grouping';
-import { startMongoServer, type MongoServer } from '../../stack/mongo';
-import { cacheDir } from '../../stack/paths';
-import { freePort } from '../../stack/ports';
-import { silentProgress } from '../../stack/progress';
+import type { MongoServer } from '../../stack/mongo';
 import { groupedIncidentWorkflowId } from '../../workflows/incident/ids';
+import { OwnMongoServer } from '../helpers/own-mongo';
 import { eventually } from '../helpers/http-receiver';
 import { secondApiProcess } from '../helpers/second-api';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
@@ -23,21 +18,10 @@ const routingKey = 'test-routing-key-0123456789abcdef';
 describe('alert routes while MongoDB is away', () => {
   let env: TestEnv;
   let mongo: MongoServer;
-  let port: number;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fireline-route-outage-'));
-
-  const startMongo = () =>
-    startMongoServer({
-      cacheDir: cacheDir(process.env.FIRELINE_CACHE_DIR),
-      port,
-      dataDir: path.join(dataDir, 'mongo'),
-      logFile: path.join(dataDir, 'mongo.log'),
-      progress: silentProgress,
-    });
+  const ownMongo = new OwnMongoServer('route-outage');
 
   beforeAll(async () => {
-    port = await freePort();
-    mongo = await startMongo();
+    mongo = await ownMongo.start();
     // No worker: what is asserted is what the API answers and what Temporal recorded.
     env = await createTestEnv({ mongoUri: mongo.uri, groupingRules });
   });
@@ -48,7 +32,7 @@ describe('alert routes while MongoDB is away', () => {
       .catch(() => undefined);
     await env?.teardown();
     await mongo?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    ownMongo.remove();
   });
 
   const acknowledge = (app: Parameters<typeof request>[0], dedupKey: string) =>
@@ -114,6 +98,6 @@ describe('alert routes while MongoDB is away', () => {
     }
     expect(await signals()).toHaveLength(2);
 
-    mongo = await startMongo();
+    mongo = await ownMongo.start();
   });
 });

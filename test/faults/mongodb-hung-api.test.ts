@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
@@ -10,10 +7,8 @@ import { revokeApiKey } from '../../infra/api-keys';
 import { createLogger } from '../../infra/logger';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { incidentQuery } from '../../workflows/incident/messages';
-import { startMongoServer, type MongoServer } from '../../stack/mongo';
-import { cacheDir } from '../../stack/paths';
-import { freePort } from '../../stack/ports';
-import { silentProgress } from '../../stack/progress';
+import type { MongoServer } from '../../stack/mongo';
+import { OwnMongoServer } from '../helpers/own-mongo';
 import { eventually } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
@@ -32,16 +27,10 @@ describe('the API while MongoDB hangs', () => {
   let teardown: () => Promise<void>;
   let mongo: MongoServer;
   let app: Express;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fireline-hung-'));
+  const ownMongo = new OwnMongoServer('hung');
 
   beforeAll(async () => {
-    mongo = await startMongoServer({
-      cacheDir: cacheDir(process.env.FIRELINE_CACHE_DIR),
-      port: await freePort(),
-      dataDir: path.join(dataDir, 'mongo'),
-      logFile: path.join(dataDir, 'mongo.log'),
-      progress: silentProgress,
-    });
+    mongo = await ownMongo.start();
     // Escalation levels far apart: this test is about the API, not paging.
     ({ env, teardown } = await createIncidentTestEnv(600, {}, { mongoUri: mongo.uri }));
     app = createApp({
@@ -62,7 +51,7 @@ describe('the API while MongoDB hangs', () => {
     mongo.resume();
     await teardown();
     await mongo.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    ownMongo.remove();
   });
 
   const alert = (token: string, dedupKey: string) =>

@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { readWholeTimeline } from '../../infra/timeline-store';
 import type { Incident } from '../../domain/incident';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { incidentQuery } from '../../workflows/incident/messages';
-import { startMongoServer, type MongoServer } from '../../stack/mongo';
-import { cacheDir } from '../../stack/paths';
-import { freePort } from '../../stack/ports';
-import { silentProgress } from '../../stack/progress';
+import type { MongoServer } from '../../stack/mongo';
+import { OwnMongoServer } from '../helpers/own-mongo';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
@@ -23,27 +18,16 @@ describe('MongoDB outage', () => {
   let receiver: HttpReceiver;
   let teardown: () => Promise<void>;
   let mongo: MongoServer;
-  let port: number;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fireline-outage-'));
-
-  const startMongo = () =>
-    startMongoServer({
-      cacheDir: cacheDir(process.env.FIRELINE_CACHE_DIR),
-      port,
-      dataDir: path.join(dataDir, 'mongo'),
-      logFile: path.join(dataDir, 'mongo.log'),
-      progress: silentProgress,
-    });
+  const ownMongo = new OwnMongoServer('outage');
 
   beforeAll(async () => {
-    port = await freePort();
-    mongo = await startMongo();
+    mongo = await ownMongo.start();
     ({ env, receiver, teardown } = await createIncidentTestEnv(5, {}, { mongoUri: mongo.uri }));
   });
   afterAll(async () => {
     await teardown();
     await mongo.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    ownMongo.remove();
   });
 
   it('loses nothing, and stays ready meanwhile saying MongoDB is unavailable', async () => {
@@ -122,7 +106,7 @@ describe('MongoDB outage', () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, outageStarted + 30_000 - Date.now())));
 
     await request(env.app).get('/readyz').expect(200);
-    mongo = await startMongo();
+    mongo = await ownMongo.start();
     await eventually(
       () =>
         request(env.app)

@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import type { Incident } from '../../domain/incident';
 import { readWholeTimeline } from '../../infra/timeline-store';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { incidentQuery } from '../../workflows/incident/messages';
-import { startMongoServer, type MongoServer } from '../../stack/mongo';
-import { cacheDir } from '../../stack/paths';
-import { freePort } from '../../stack/ports';
-import { silentProgress } from '../../stack/progress';
+import type { MongoServer } from '../../stack/mongo';
+import { OwnMongoServer } from '../helpers/own-mongo';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
@@ -28,16 +23,10 @@ describe('MongoDB paused for a minute', () => {
   let receiver: HttpReceiver;
   let teardown: () => Promise<void>;
   let mongo: MongoServer;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fireline-pause-'));
+  const ownMongo = new OwnMongoServer('pause');
 
   beforeAll(async () => {
-    mongo = await startMongoServer({
-      cacheDir: cacheDir(process.env.FIRELINE_CACHE_DIR),
-      port: await freePort(),
-      dataDir: path.join(dataDir, 'mongo'),
-      logFile: path.join(dataDir, 'mongo.log'),
-      progress: silentProgress,
-    });
+    mongo = await ownMongo.start();
     ({ env, receiver, teardown } = await createIncidentTestEnv(
       LEVEL_DELAY_SECONDS,
       {},
@@ -48,7 +37,7 @@ describe('MongoDB paused for a minute', () => {
     mongo.resume();
     await teardown();
     await mongo.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    ownMongo.remove();
   });
 
   it('accepts, acknowledges, pages and stays ready while paused; saves everything after', async () => {

@@ -1,17 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { slackMetadataEvents } from '../../activities/slack-app';
 import type { Incident } from '../../domain/incident';
 import type { OnCallCatalog } from '../../domain/oncall';
 import { createSlackClient } from '../../infra/slack';
-import { startMongoServer, type MongoServer } from '../../stack/mongo';
-import { cacheDir } from '../../stack/paths';
-import { freePort } from '../../stack/ports';
-import { silentProgress } from '../../stack/progress';
+import type { MongoServer } from '../../stack/mongo';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { incidentQuery } from '../../workflows/incident/messages';
+import { OwnMongoServer } from '../helpers/own-mongo';
 import { eventually } from '../helpers/http-receiver';
 import { createIncidentTestEnv } from '../helpers/incidents';
 import { SlackApiStandIn, type SlackCall } from '../helpers/slack-api';
@@ -46,16 +41,10 @@ describe('Slack app pages without MongoDB, once', () => {
   let teardown: () => Promise<void>;
   let slack: SlackApiStandIn;
   let mongo: MongoServer | undefined;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fireline-slack-outage-'));
+  const ownMongo = new OwnMongoServer('slack-outage');
 
   beforeAll(async () => {
-    mongo = await startMongoServer({
-      cacheDir: cacheDir(process.env.FIRELINE_CACHE_DIR),
-      port: await freePort(),
-      dataDir: path.join(dataDir, 'mongo'),
-      logFile: path.join(dataDir, 'mongo.log'),
-      progress: silentProgress,
-    });
+    mongo = await ownMongo.start();
     slack = await new SlackApiStandIn().start();
     const catalog = catalogWithSlackApp();
     const rules = testRules();
@@ -85,7 +74,7 @@ describe('Slack app pages without MongoDB, once', () => {
     await teardown();
     await slack.stop();
     await mongo?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    ownMongo.remove();
   });
 
   const live = (dedupKey: string) =>

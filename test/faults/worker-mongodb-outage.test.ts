@@ -1,15 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { onCallCatalog } from '../../config/oncall-catalog';
-import { startMongoServer, type MongoServer } from '../../stack/mongo';
-import { cacheDir } from '../../stack/paths';
-import { freePort } from '../../stack/ports';
-import { silentProgress } from '../../stack/progress';
+import type { MongoServer } from '../../stack/mongo';
+import { OwnMongoServer } from '../helpers/own-mongo';
 import { eventually } from '../helpers/http-receiver';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { killProcess, spawnWorkerProcess } from '../helpers/worker-process';
@@ -26,26 +23,15 @@ interface Mail {
 describe('worker started during a MongoDB outage', () => {
   let env: TestEnv;
   let mongo: MongoServer | undefined;
-  let port: number;
   let worker: ChildProcess | undefined;
   let smtp: SMTPServer;
   let smtpPort: number;
   const mails: Mail[] = [];
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fireline-worker-outage-'));
-  const stateDir = path.join(dataDir, 'worker-state');
-
-  const startMongo = (data: string) =>
-    startMongoServer({
-      cacheDir: cacheDir(process.env.FIRELINE_CACHE_DIR),
-      port,
-      dataDir: path.join(dataDir, data),
-      logFile: path.join(dataDir, `${data}.log`),
-      progress: silentProgress,
-    });
+  const ownMongo = new OwnMongoServer('worker-outage');
+  const stateDir = path.join(ownMongo.dataDir, 'worker-state');
 
   beforeAll(async () => {
-    port = await freePort();
-    mongo = await startMongo('mongo');
+    mongo = await ownMongo.start();
     env = await createTestEnv({ mongoUri: mongo.uri });
     smtp = new SMTPServer({
       authOptional: true,
@@ -67,7 +53,7 @@ describe('worker started during a MongoDB outage', () => {
     await env?.teardown();
     await mongo?.stop();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
-    rmSync(dataDir, { recursive: true, force: true });
+    ownMongo.remove();
   });
 
   const startWorker = () =>
