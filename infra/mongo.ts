@@ -98,37 +98,35 @@ export function connectMongoInBackground(
       retryTimer = setTimeout(resolve, ms);
     });
 
-  const run = async () => {
+  /** Runs `work` until it succeeds or the connection is closed; answers whether it succeeded. */
+  const untilDone = async (work: () => Promise<unknown>, failed: string): Promise<boolean> => {
     for (let attempt = 1; !closed; attempt++) {
       try {
-        await connection.openUri(uri, connectOptions);
-        break;
+        await work();
+        return true;
       } catch (err) {
-        if (closed) return;
+        if (closed) return false;
         const retryMs = Math.min(maxRetryMs, 500 * 2 ** Math.min(attempt, 10));
         options.logger.warn(
           { err: err instanceof Error ? err.message : String(err), attempt, retryMs },
-          'MongoDB is unreachable; serving without it and connecting again',
+          failed,
         );
         await pause(retryMs);
       }
     }
-    if (closed) return;
+    return false;
+  };
+
+  const run = async () => {
+    const connected = await untilDone(
+      () => connection.openUri(uri, connectOptions),
+      'MongoDB is unreachable; serving without it and connecting again',
+    );
+    if (!connected) return;
     options.logger.info('connected to MongoDB');
-    for (let attempt = 1; options.onConnected && !closed; attempt++) {
-      try {
-        await options.onConnected(connection);
-        break;
-      } catch (err) {
-        if (closed) return;
-        const retryMs = Math.min(maxRetryMs, 500 * 2 ** Math.min(attempt, 10));
-        options.logger.warn(
-          { err: err instanceof Error ? err.message : String(err), attempt, retryMs },
-          'MongoDB start-up work failed; trying again',
-        );
-        await pause(retryMs);
-      }
-    }
+    const onConnected = options.onConnected;
+    if (onConnected)
+      await untilDone(() => onConnected(connection), 'MongoDB start-up work failed; trying again');
   };
   const ready = run();
 
