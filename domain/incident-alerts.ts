@@ -69,7 +69,7 @@ export class IncidentAlerts {
     if (alert) {
       const wasFiring = alert.state === 'firing';
       const before = jsonBytes(alert);
-      alert.count += 1 + (event.repeats ?? 0);
+      alert.count += 1;
       alert.lastSeenAt = event.occurredAt;
       alert.severity = event.severity;
       alert.state = 'firing';
@@ -90,7 +90,7 @@ export class IncidentAlerts {
       ...(event.source ? { source: event.source } : {}),
       firstSeenAt: event.occurredAt,
       lastSeenAt: event.occurredAt,
-      count: 1 + (event.repeats ?? 0),
+      count: 1,
       state: 'firing',
     };
     const unlisted = this.incident.unlistedAlerts;

@@ -404,17 +404,19 @@ export class IncidentState {
     }
     switch (event.action) {
       case 'trigger':
-        current.alertCount += 1 + (event.repeats ?? 0);
-        current.lastAlertAt = event.occurredAt;
-        if (this.alerts.fired(event) === 'repeat') {
-          this.foldRepeat(event);
-        } else {
+        // Repeats folded while the event waited count as the triggers they stand for.
+        for (let i = 0; i <= (event.repeats ?? 0); i++) {
+          current.alertCount += 1;
+          current.lastAlertAt = event.occurredAt;
+          if (this.alerts.fired(event) === 'repeat') {
+            this.foldRepeat(event);
+            continue;
+          }
           this.record('alert', actor, `Alert ${current.alertCount}: ${event.summary}`, {
             eventId: event.eventId,
             severity: event.severity,
             ...(event.source ? { source: event.source } : {}),
             ...(current.grouping ? { dedupKey: event.dedupKey } : {}),
-            ...(event.repeats ? { triggers: 1 + event.repeats } : {}),
           });
         }
         if (event.otherTriggers) this.otherTriggersCounted(event.otherTriggers, actor);
