@@ -1,24 +1,22 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import type { RuntimeOverride } from '../../domain/oncall-overrides';
-import { bashBlocks, listenLocally, runBash } from '../helpers/readme-examples';
+import { bashBlocks, listenLocally, repoDir, runBash } from '../helpers/readme-examples';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
-// The README's "On-call changes" examples, run as written (curl and the CLI,
+// The "On-call changes" examples of docs/oncall.md, run as written (curl and the CLI,
 // in one shell so START and END carry over) against a real API, with the
 // repository's own catalog: only the host, the `npx fireline` binary and the
 // placeholder override id are swapped in.
-const repo = path.join(__dirname, '../..');
-const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+const repo = repoDir;
 
 function onCallExamples(): string {
-  const blocks = bashBlocks(readme, '### On-call changes\n', '**Calendar feeds.**');
+  const blocks = bashBlocks('docs/oncall.md', '## On-call changes');
   expect(blocks).toHaveLength(2);
   return blocks.join('\n');
 }
 
-describe("the README's on-call examples", () => {
+describe("docs/oncall.md's on-call examples", () => {
   let env: TestEnv;
   let api: Awaited<ReturnType<typeof listenLocally>>;
 

@@ -2,16 +2,17 @@ import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readDoc, repoDir, sectionOf } from '../helpers/readme-examples';
 
-// The README's runbook example and its test, done as a reader would do them in
+// The runbook example of docs/runbooks.md and its test, done as a reader would do them in
 // a fresh clone: write runbooks/restart-cache.ts, add it to runbooks/index.ts,
 // put the test under test/, and run it (type check, lint, Jest). It happens in
 // a copy of the repository, because a runbook added here would not be in the
 // workflow bundle this run's global setup already built, and would be seen
 // by the other Jest worker.
 
-const repo = path.join(__dirname, '../..');
-const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+const repo = repoDir;
+const guide = 'docs/runbooks.md';
 
 /** The ```ts blocks that start with a `// path` comment: where the reader puts them. */
 function filesOf(markdown: string): { file: string; code: string }[] {
@@ -21,11 +22,8 @@ function filesOf(markdown: string): { file: string; code: string }[] {
   }));
 }
 
-function section(title: string): string {
-  const start = readme.indexOf(`\n### ${title}\n`);
-  if (start < 0) throw new Error(`README has no section "${title}"`);
-  const end = readme.indexOf('\n### ', start + 1);
-  return readme.slice(start, end < 0 ? undefined : end);
+function section(heading: string): string {
+  return sectionOf(readDoc(guide), heading, guide);
 }
 
 function run(cwd: string, env: NodeJS.ProcessEnv, command: string, args: string[]) {
@@ -42,7 +40,7 @@ function expectSuccess(result: { code: number; output: string }): void {
   if (result.code !== 0) throw new Error(`exit code ${result.code}:\n${result.output}`);
 }
 
-describe("the README's runbook example", () => {
+describe("docs/runbooks.md's runbook example", () => {
   let clone: string;
 
   beforeAll(() => {
@@ -50,9 +48,9 @@ describe("the README's runbook example", () => {
   });
   afterAll(() => rmSync(clone, { recursive: true, force: true }));
 
-  it('passes its README test when copied into a fresh clone', async () => {
-    const runbook = filesOf(section('Writing one')).find((f) => f.file.startsWith('runbooks/'));
-    const test = filesOf(section('Testing a runbook')).find((f) => f.file.startsWith('test/'));
+  it('passes its own test when copied into a fresh clone', async () => {
+    const runbook = filesOf(section('## Writing one')).find((f) => f.file.startsWith('runbooks/'));
+    const test = filesOf(section('## Testing a runbook')).find((f) => f.file.startsWith('test/'));
     expect(runbook?.file).toBe('runbooks/restart-cache.ts');
     expect(test?.file).toMatch(/^test\/.+\.test\.ts$/);
 

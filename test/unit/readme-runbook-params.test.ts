@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ApiClient } from '../../cli/api-client';
@@ -6,13 +6,20 @@ import { commands, type CommandContext } from '../../cli/commands';
 import { options } from '../../cli/main';
 import { checkRunbookParams } from '../../infra/runbook-params';
 import { runbookMetas } from '../../runbooks';
+import { codeBlocks, readDoc, repoDir } from '../helpers/readme-examples';
 
-// Every runbook example in the README must be accepted as written: the
-// parameters each one sends are checked against the runbook's real schema
-// with the API's own check (Ajv, as POST …/runbooks and …/dry-run do).
+// Every runbook example in the README and the guides in docs/ must be accepted as
+// written: the parameters each one sends are checked against the runbook's real
+// schema with the API's own check (Ajv, as POST …/runbooks and …/dry-run do).
 
-const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-const shellBlocks = [...readme.matchAll(/^```sh\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
+const documents = [
+  'README.md',
+  ...readdirSync(path.join(repoDir, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
+const shellBlocks = documents.flatMap((file) => codeBlocks(readDoc(file), 'sh'));
 
 /** The shell words of one command line: quotes removed, an unquoted # ends it. */
 function shellWords(line: string): string[] {
@@ -38,7 +45,7 @@ function shellWords(line: string): string[] {
   return words;
 }
 
-/** Command lines of the README's shell examples, continuation lines joined. */
+/** Command lines of the documents' shell examples, continuation lines joined. */
 const commandLines = shellBlocks.flatMap((block) => block.replace(/\\\n/g, ' ').split('\n'));
 
 interface Example {
@@ -91,7 +98,7 @@ function curlExamples(): Example[] {
   });
 }
 
-describe("the README's runbook examples", () => {
+describe('the runbook examples of the README and docs/', () => {
   const cliLines = commandLines.filter((l) => /\bfireline runbooks (run|dry-run)\b/.test(l));
 
   it('finds the CLI and curl examples', () => {
