@@ -58,7 +58,8 @@ describe("docs/runbooks.md's runbook example", () => {
     const files = execFileSync('git', ['ls-files', '-z', '-co', '--exclude-standard'], { cwd: repo })
       .toString()
       .split('\0')
-      .filter(Boolean);
+      // node_modules is linked below; a worktree whose node_modules is an untracked symlink lists it.
+      .filter((file) => file !== '' && file !== 'node_modules');
     for (const file of files) {
       try {
         cpSync(path.join(repo, file), path.join(clone, file));
