@@ -9,6 +9,7 @@ import { commanderActor } from '../domain/actors';
 import { failureMessage } from '../domain/failure';
 import { externalHref } from '../infra/html';
 import { DEFAULT_MONGO_LOOKUP_TIMEOUT_MS, isDuplicateKeyError, withMongoTimeout } from '../infra/mongo';
+import { incidentHeadline, incidentSummary } from './channels/summary';
 
 // Slack's limits: header text 150 characters, other text objects 3,000, button text 75, value 2,000, 50 blocks.
 const maxText = 2900;
@@ -166,22 +167,17 @@ function button(text: string, action: string, value: SlackActionValue, style?: '
  * objects or is escaped; mrkdwn carries only Fireline's own words, links and mentions.
  */
 export function slackIncidentMessage(view: SlackIncidentView): { text: string; blocks: unknown[] } {
-  const headline =
-    `${severityEmoji[view.severity] ?? ''} ${view.severity} ${view.priority}${view.major ? ' MAJOR' : ''}: ${view.title}`.trim();
+  const headline = `${severityEmoji[view.severity] ?? ''} ${incidentHeadline(view)}`.trim();
   const status = view.statusLine ?? view.status;
+  // The bridge and the responders have a section of their own below.
+  const facts = incidentSummary({
+    ...view,
+    status,
+    response: view.commander || view.major ? { commander: view.commander, responders: [] } : undefined,
+  });
   const blocks: unknown[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(headline, 150), emoji: true } },
-    {
-      type: 'section',
-      fields: [
-        plain(`Status\n${status}`),
-        plain(`Incident\n${view.incidentId}`),
-        plain(`Service\n${view.service}`),
-        plain(`Team\n${view.team}`),
-        plain(`Alerts\n${view.alertCount}`),
-        ...(view.commander || view.major ? [plain(`Commander\n${view.commander ?? 'unclaimed'}`)] : []),
-      ],
-    },
+    { type: 'section', fields: facts.map((fact) => plain(`${fact.label}\n${fact.value}`)) },
   ];
   if (view.major) {
     const bridge = view.bridgeUrl
@@ -325,6 +321,321 @@ function warn(message: string, attributes: Record<string, unknown>): void {
   }
 }
 
+/** A Slack Web API call, its failure turned into a retryable or a permanent one. */
+async function slackCall<T>(method: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    return slackFailure(err, method);
+  }
+}
+
+/**
+ * The records MongoDB keeps of the app's messages (ChatMessage). A page never waits for them:
+ * every read and write is bounded; a read that times out is `unknown`, a write that fails is logged.
+ */
+function chatMessageRecords(models: Pick<Models, 'ChatMessage'>, mongoTimeoutMs: number) {
+  return {
+    /** The message's record; `unknown` when MongoDB does not answer in time. */
+    async read(_id: string): Promise<ChatMessageDocument | null | 'unknown'> {
+      try {
+        return await withMongoTimeout('reading a chat message record', mongoTimeoutMs, () =>
+          models.ChatMessage.findById(_id).lean<ChatMessageDocument>(),
+        );
+      } catch (err) {
+        warn('chat message record unreadable; asking Slack', { _id, error: failureMessage(err) });
+        return 'unknown';
+      }
+    },
+
+    /** A write of the record that must not fail what was already posted: logged, not thrown. */
+    async keep(what: string, write: (model: Models['ChatMessage']) => Promise<unknown>): Promise<void> {
+      try {
+        await withMongoTimeout(what, mongoTimeoutMs, () => write(models.ChatMessage));
+      } catch (err) {
+        if (isDuplicateKeyError(err)) return;
+        warn(`chat message record not written (${what})`, { error: failureMessage(err) });
+      }
+    },
+  };
+}
+
+type ChatMessageRecords = ReturnType<typeof chatMessageRecords>;
+
+/** The incident's top-level message in a conversation, found by its metadata. */
+async function findIncidentMessage(
+  slack: WebClient,
+  conversation: string,
+  incidentId: string,
+  channelId: string,
+): Promise<{ ts: string; pageKey?: string } | undefined> {
+  let cursor: string | undefined;
+  for (let page = 0; page < maxLookupPages; page++) {
+    const history = await slackCall('conversations.history', () =>
+      slack.conversations.history({ channel: conversation, include_all_metadata: true, limit: 200, cursor }),
+    );
+    for (const message of history.messages ?? []) {
+      const payload = message.metadata?.event_payload as Payload;
+      if (
+        message.ts &&
+        message.metadata?.event_type === slackMetadataEvents.incident &&
+        payload?.incident_id === incidentId &&
+        payload.channel_id === channelId
+      ) {
+        return {
+          ts: message.ts,
+          pageKey: typeof payload.page_key === 'string' ? payload.page_key : undefined,
+        };
+      }
+    }
+    cursor = history.response_metadata?.next_cursor || undefined;
+    if (!cursor) break;
+  }
+  return undefined;
+}
+
+/** Adds to `known` the pages and timeline entries its thread holds, by their metadata. */
+async function readThread(slack: WebClient, known: KnownMessage, incidentId: string): Promise<void> {
+  let cursor: string | undefined;
+  for (let page = 0; page < maxLookupPages; page++) {
+    const thread = await slackCall('conversations.replies', () =>
+      slack.conversations.replies({
+        channel: known.conversation,
+        ts: known.ts,
+        include_all_metadata: true,
+        limit: 200,
+        cursor,
+      }),
+    );
+    for (const reply of thread.messages ?? []) {
+      const payload = reply.metadata?.event_payload as Payload;
+      if (reply.ts === known.ts || payload?.incident_id !== incidentId) continue;
+      if (reply.metadata?.event_type === slackMetadataEvents.page && typeof payload.page_key === 'string')
+        known.pageKeys.push(payload.page_key);
+      if (reply.metadata?.event_type === slackMetadataEvents.timeline && typeof payload.seq === 'number')
+        known.threadedSeq = Math.max(known.threadedSeq, payload.seq);
+    }
+    cursor = thread.response_metadata?.next_cursor || undefined;
+    if (!cursor) break;
+  }
+}
+
+/** The incident's message in a conversation, found by its metadata, with what its thread holds. */
+async function findInSlack(
+  slack: WebClient,
+  conversation: string,
+  incidentId: string,
+  channelId: string,
+): Promise<KnownMessage | undefined> {
+  const found = await findIncidentMessage(slack, conversation, incidentId, channelId);
+  if (!found) return undefined;
+  const known: KnownMessage = {
+    conversation,
+    ts: found.ts,
+    pageKeys: found.pageKey ? [found.pageKey] : [],
+    threadedSeq: 0,
+  };
+  await readThread(slack, known, incidentId);
+  return known;
+}
+
+/** Where to look for an incident's message in one channel, and when to ask Slack rather than trust the record. */
+interface MessageLookup {
+  _id: string;
+  conversation: string | undefined;
+  incidentId: string;
+  channelId: string;
+  askSlack: (record: ChatMessageDocument | null | 'unknown') => boolean;
+}
+
+/**
+ * Where the incident's message is: its record, checked against the channel
+ * when the record cannot be read, or when an earlier attempt may have posted
+ * without recording it. A record found missing is written from the channel.
+ */
+async function locateMessage(
+  slack: WebClient,
+  records: ChatMessageRecords,
+  lookup: MessageLookup,
+): Promise<KnownMessage | undefined> {
+  const { _id, incidentId, channelId } = lookup;
+  const record = await records.read(_id);
+  const recorded: KnownMessage | undefined =
+    record && record !== 'unknown'
+      ? {
+          conversation: record.conversation,
+          ts: record.ts,
+          pageKeys: record.pageKeys,
+          threadedSeq: record.threadedSeq,
+        }
+      : undefined;
+  const where = recorded?.conversation ?? lookup.conversation;
+  if (!where || !lookup.askSlack(record)) return recorded;
+  const found = await findInSlack(slack, where, incidentId, channelId);
+  if (!found) return recorded;
+  if (!recorded) {
+    if (record === null) {
+      await records.keep('recording a message found in Slack', (ChatMessage) =>
+        ChatMessage.create({
+          _id,
+          incidentId,
+          channelId,
+          provider: 'slack',
+          conversation: found.conversation,
+          ts: found.ts,
+          threadedSeq: found.threadedSeq,
+          pageKeys: found.pageKeys,
+          createdAt: new Date(),
+        }),
+      );
+    }
+    return found;
+  }
+  return {
+    ...recorded,
+    pageKeys: [...new Set([...recorded.pageKeys, ...found.pageKeys])],
+    threadedSeq: Math.max(recorded.threadedSeq, found.threadedSeq),
+  };
+}
+
+interface SlackAppParts {
+  slack: WebClient;
+  catalog: OnCallCatalog;
+  records: ChatMessageRecords;
+}
+
+/** One page where the channel has the incident's message already: a reply in its thread, shown in the channel. */
+async function pageInThread(
+  { slack, catalog, records }: SlackAppParts,
+  existing: KnownMessage,
+  _id: string,
+  context: NotificationContext,
+  idempotencyKey: string,
+): Promise<string> {
+  if (existing.pageKeys.includes(idempotencyKey)) return `already posted in thread ${existing.ts}`;
+  const who = (context.paged ?? []).map((id) => mention(catalog, id)).join(', ');
+  await slackCall('chat.postMessage', () =>
+    slack.chat.postMessage({
+      channel: existing.conversation,
+      thread_ts: existing.ts,
+      reply_broadcast: true,
+      text: `Paging ${slackEscape(context.reason)}${who ? `: ${who}` : ''} — ${slackEscape(clip(context.title, 200))} is ${context.status}`,
+      metadata: {
+        event_type: slackMetadataEvents.page,
+        event_payload: { incident_id: context.incidentId, page_key: idempotencyKey },
+      },
+    }),
+  );
+  await records.keep('recording a page in the thread', (ChatMessage) =>
+    ChatMessage.updateOne({ _id }, { $push: { pageKeys: idempotencyKey } }),
+  );
+  return `Slack thread reply to ${existing.ts}`;
+}
+
+/** A page to a Slack channel: the incident's message if it has none there yet, else a reply in its thread. */
+async function postPage(
+  parts: SlackAppParts,
+  page: {
+    channelId: string;
+    conversation: string;
+    context: NotificationContext;
+    idempotencyKey: string;
+    url: string | undefined;
+  },
+): Promise<string> {
+  const { slack, catalog, records } = parts;
+  const { channelId, conversation, context, idempotencyKey } = page;
+  const { incidentId } = context;
+  const _id = chatMessageId(incidentId, channelId);
+  const retried = attemptOfActivity() > 1;
+  const existing = await locateMessage(slack, records, {
+    _id,
+    conversation,
+    incidentId,
+    channelId,
+    askSlack: (record) => record === 'unknown' || retried,
+  });
+  if (existing) return pageInThread(parts, existing, _id, context, idempotencyKey);
+  const message = slackIncidentMessage(viewOfPage(context, catalog, page.url));
+  const posted = await slackCall('chat.postMessage', () =>
+    slack.chat.postMessage({
+      channel: conversation,
+      text: message.text,
+      blocks: message.blocks as never,
+      metadata: {
+        event_type: slackMetadataEvents.incident,
+        event_payload: { incident_id: incidentId, channel_id: channelId, page_key: idempotencyKey },
+      },
+    }),
+  );
+  if (!posted.ts || !posted.channel)
+    throw ApplicationFailure.retryable('Slack chat.postMessage answered without a ts');
+  const { ts, channel } = posted;
+  await records.keep('recording the message', (ChatMessage) =>
+    ChatMessage.create({
+      _id,
+      incidentId,
+      channelId,
+      provider: 'slack',
+      conversation: channel,
+      ts,
+      threadedSeq: 0,
+      pageKeys: [idempotencyKey],
+      createdAt: new Date(),
+    }),
+  );
+  return `Slack message ${ts} in ${channel}`;
+}
+
+/** Brings every message of the incident up to date, then posts the new thread entries. Idempotent per entry. */
+async function syncMessages(
+  { slack, catalog, records }: SlackAppParts,
+  incident: Incident,
+  entries: TimelineEntry[],
+  url: string | undefined,
+): Promise<void> {
+  const message = slackIncidentMessage(viewOfIncident(incident, catalog, url));
+  const retried = attemptOfActivity() > 1;
+  for (const channelId of incident.chatChannels ?? []) {
+    const _id = chatMessageId(incident.incidentId, channelId);
+    const channel = catalog.channels.find((c) => c.id === channelId);
+    // The workflow lists the channel once its message is posted: a record that is missing was lost.
+    const doc = await locateMessage(slack, records, {
+      _id,
+      conversation: channel?.type === 'slack' ? channel.slackChannelId : undefined,
+      incidentId: incident.incidentId,
+      channelId,
+      askSlack: (record) => record === null || record === 'unknown' || retried,
+    });
+    if (!doc) continue;
+    await slackCall('chat.update', () =>
+      slack.chat.update({
+        channel: doc.conversation,
+        ts: doc.ts,
+        text: message.text,
+        blocks: message.blocks as never,
+      }),
+    );
+    for (const entry of entries) {
+      if (entry.seq <= doc.threadedSeq) continue;
+      await slackCall('chat.postMessage', () =>
+        slack.chat.postMessage({
+          channel: doc.conversation,
+          thread_ts: doc.ts,
+          text: slackThreadText(entry, catalog),
+          metadata: {
+            event_type: slackMetadataEvents.timeline,
+            event_payload: { incident_id: incident.incidentId, seq: entry.seq },
+          },
+        }),
+      );
+      await records.keep('recording a thread entry', (ChatMessage) =>
+        ChatMessage.updateOne({ _id }, { $set: { threadedSeq: entry.seq } }),
+      );
+    }
+  }
+}
+
 /**
  * The Slack app's side of an incident: one message per channel, posted at the
  * first page and updated in place (chat.update) from then on; later pages and
@@ -333,269 +644,25 @@ function warn(message: string, attributes: Record<string, unknown>): void {
  * record is bounded, and what it cannot say is looked up in the channel.
  */
 export function createSlackApp(deps: SlackAppDeps) {
-  const { slack, catalog, models } = deps;
-  const mongoTimeoutMs = deps.mongoTimeoutMs ?? DEFAULT_MONGO_LOOKUP_TIMEOUT_MS;
-
-  async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      return slackFailure(err, method);
-    }
-  }
-
-  /** The message's record; `unknown` when MongoDB does not answer in time. */
-  async function readRecord(_id: string): Promise<ChatMessageDocument | null | 'unknown'> {
-    try {
-      return await withMongoTimeout('reading a chat message record', mongoTimeoutMs, () =>
-        models.ChatMessage.findById(_id).lean<ChatMessageDocument>(),
-      );
-    } catch (err) {
-      warn('chat message record unreadable; asking Slack', { _id, error: failureMessage(err) });
-      return 'unknown';
-    }
-  }
-
-  /** A write of the record that must not fail what was already posted: logged, not thrown. */
-  async function keepRecord(what: string, write: () => Promise<unknown>): Promise<void> {
-    try {
-      await withMongoTimeout(what, mongoTimeoutMs, write);
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return;
-      warn(`chat message record not written (${what})`, { error: failureMessage(err) });
-    }
-  }
-
-  /** The incident's message in a conversation, found by its metadata, with what its thread holds. */
-  async function findInSlack(
-    conversation: string,
-    incidentId: string,
-    channelId: string,
-  ): Promise<KnownMessage | undefined> {
-    let cursor: string | undefined;
-    let found: { ts: string; pageKey?: string } | undefined;
-    for (let page = 0; page < maxLookupPages && !found; page++) {
-      const history = await call('conversations.history', () =>
-        slack.conversations.history({
-          channel: conversation,
-          include_all_metadata: true,
-          limit: 200,
-          cursor,
-        }),
-      );
-      for (const message of history.messages ?? []) {
-        const payload = message.metadata?.event_payload as Payload;
-        if (
-          message.ts &&
-          message.metadata?.event_type === slackMetadataEvents.incident &&
-          payload?.incident_id === incidentId &&
-          payload.channel_id === channelId
-        ) {
-          found = {
-            ts: message.ts,
-            pageKey: typeof payload.page_key === 'string' ? payload.page_key : undefined,
-          };
-          break;
-        }
-      }
-      cursor = history.response_metadata?.next_cursor || undefined;
-      if (!cursor) break;
-    }
-    if (!found) return undefined;
-    const known: KnownMessage = {
-      conversation,
-      ts: found.ts,
-      pageKeys: found.pageKey ? [found.pageKey] : [],
-      threadedSeq: 0,
-    };
-    cursor = undefined;
-    for (let page = 0; page < maxLookupPages; page++) {
-      const thread = await call('conversations.replies', () =>
-        slack.conversations.replies({
-          channel: conversation,
-          ts: found.ts,
-          include_all_metadata: true,
-          limit: 200,
-          cursor,
-        }),
-      );
-      for (const reply of thread.messages ?? []) {
-        const payload = reply.metadata?.event_payload as Payload;
-        if (reply.ts === found.ts || payload?.incident_id !== incidentId) continue;
-        if (reply.metadata?.event_type === slackMetadataEvents.page && typeof payload.page_key === 'string')
-          known.pageKeys.push(payload.page_key);
-        if (reply.metadata?.event_type === slackMetadataEvents.timeline && typeof payload.seq === 'number')
-          known.threadedSeq = Math.max(known.threadedSeq, payload.seq);
-      }
-      cursor = thread.response_metadata?.next_cursor || undefined;
-      if (!cursor) break;
-    }
-    return known;
-  }
-
-  /**
-   * Where the incident's message is: its record, checked against the channel
-   * when the record cannot be read, or when an earlier attempt may have posted
-   * without recording it. A record found missing is written from the channel.
-   */
-  async function locate(
-    _id: string,
-    conversation: string | undefined,
-    incidentId: string,
-    channelId: string,
-    askSlack: (record: ChatMessageDocument | null | 'unknown') => boolean,
-  ): Promise<KnownMessage | undefined> {
-    const record = await readRecord(_id);
-    const recorded: KnownMessage | undefined =
-      record && record !== 'unknown'
-        ? {
-            conversation: record.conversation,
-            ts: record.ts,
-            pageKeys: record.pageKeys,
-            threadedSeq: record.threadedSeq,
-          }
-        : undefined;
-    const where = recorded?.conversation ?? conversation;
-    if (!where || !askSlack(record)) return recorded;
-    const found = await findInSlack(where, incidentId, channelId);
-    if (!found) return recorded;
-    if (!recorded) {
-      if (record === null) {
-        await keepRecord('recording a message found in Slack', () =>
-          models.ChatMessage.create({
-            _id,
-            incidentId,
-            channelId,
-            provider: 'slack',
-            conversation: found.conversation,
-            ts: found.ts,
-            threadedSeq: found.threadedSeq,
-            pageKeys: found.pageKeys,
-            createdAt: new Date(),
-          }),
-        );
-      }
-      return found;
-    }
-    return {
-      ...recorded,
-      pageKeys: [...new Set([...recorded.pageKeys, ...found.pageKeys])],
-      threadedSeq: Math.max(recorded.threadedSeq, found.threadedSeq),
-    };
-  }
-
+  const parts: SlackAppParts = {
+    slack: deps.slack,
+    catalog: deps.catalog,
+    records: chatMessageRecords(deps.models, deps.mongoTimeoutMs ?? DEFAULT_MONGO_LOOKUP_TIMEOUT_MS),
+  };
   return {
     /** A page to a Slack channel: the incident's message if it has none there yet, else a reply in its thread shown in the channel. */
-    async page(
+    page: (
       channelId: string,
       conversation: string,
       context: NotificationContext,
       idempotencyKey: string,
       url: string | undefined,
-    ): Promise<string> {
-      const { incidentId } = context;
-      const _id = chatMessageId(incidentId, channelId);
-      const retried = attemptOfActivity() > 1;
-      const existing = await locate(
-        _id,
-        conversation,
-        incidentId,
-        channelId,
-        (record) => record === 'unknown' || retried,
-      );
-      if (existing) {
-        if (existing.pageKeys.includes(idempotencyKey)) return `already posted in thread ${existing.ts}`;
-        const who = (context.paged ?? []).map((id) => mention(catalog, id)).join(', ');
-        await call('chat.postMessage', () =>
-          slack.chat.postMessage({
-            channel: existing.conversation,
-            thread_ts: existing.ts,
-            reply_broadcast: true,
-            text: `Paging ${slackEscape(context.reason)}${who ? `: ${who}` : ''} — ${slackEscape(clip(context.title, 200))} is ${context.status}`,
-            metadata: {
-              event_type: slackMetadataEvents.page,
-              event_payload: { incident_id: incidentId, page_key: idempotencyKey },
-            },
-          }),
-        );
-        await keepRecord('recording a page in the thread', () =>
-          models.ChatMessage.updateOne({ _id }, { $push: { pageKeys: idempotencyKey } }),
-        );
-        return `Slack thread reply to ${existing.ts}`;
-      }
-      const message = slackIncidentMessage(viewOfPage(context, catalog, url));
-      const posted = await call('chat.postMessage', () =>
-        slack.chat.postMessage({
-          channel: conversation,
-          text: message.text,
-          blocks: message.blocks as never,
-          metadata: {
-            event_type: slackMetadataEvents.incident,
-            event_payload: { incident_id: incidentId, channel_id: channelId, page_key: idempotencyKey },
-          },
-        }),
-      );
-      if (!posted.ts || !posted.channel)
-        throw ApplicationFailure.retryable('Slack chat.postMessage answered without a ts');
-      const { ts, channel } = posted;
-      await keepRecord('recording the message', () =>
-        models.ChatMessage.create({
-          _id,
-          incidentId,
-          channelId,
-          provider: 'slack',
-          conversation: channel,
-          ts,
-          threadedSeq: 0,
-          pageKeys: [idempotencyKey],
-          createdAt: new Date(),
-        }),
-      );
-      return `Slack message ${ts} in ${channel}`;
-    },
+    ): Promise<string> => postPage(parts, { channelId, conversation, context, idempotencyKey, url }),
 
     /** Brings every message of the incident up to date, then posts the new thread entries. Idempotent per entry. */
-    async sync(incident: Incident, entries: TimelineEntry[], url: string | undefined): Promise<void> {
-      const message = slackIncidentMessage(viewOfIncident(incident, catalog, url));
-      const retried = attemptOfActivity() > 1;
-      for (const channelId of incident.chatChannels ?? []) {
-        const _id = chatMessageId(incident.incidentId, channelId);
-        const channel = catalog.channels.find((c) => c.id === channelId);
-        // The workflow lists the channel once its message is posted: a record that is missing was lost.
-        const doc = await locate(
-          _id,
-          channel?.type === 'slack' ? channel.slackChannelId : undefined,
-          incident.incidentId,
-          channelId,
-          (record) => record === null || record === 'unknown' || retried,
-        );
-        if (!doc) continue;
-        await call('chat.update', () =>
-          slack.chat.update({
-            channel: doc.conversation,
-            ts: doc.ts,
-            text: message.text,
-            blocks: message.blocks as never,
-          }),
-        );
-        for (const entry of entries) {
-          if (entry.seq <= doc.threadedSeq) continue;
-          await call('chat.postMessage', () =>
-            slack.chat.postMessage({
-              channel: doc.conversation,
-              thread_ts: doc.ts,
-              text: slackThreadText(entry, catalog),
-              metadata: {
-                event_type: slackMetadataEvents.timeline,
-                event_payload: { incident_id: incident.incidentId, seq: entry.seq },
-              },
-            }),
-          );
-          await keepRecord('recording a thread entry', () =>
-            models.ChatMessage.updateOne({ _id }, { $set: { threadedSeq: entry.seq } }),
-          );
-        }
-      }
-    },
+    sync: (incident: Incident, entries: TimelineEntry[], url: string | undefined): Promise<void> =>
+      syncMessages(parts, incident, entries, url),
   };
 }
+
+export type SlackApp = ReturnType<typeof createSlackApp>;

@@ -1,4 +1,5 @@
 import type { NotificationContext } from '../domain/incident';
+import { incidentHeadline, incidentSummary } from './channels/summary';
 
 const severityColor: Record<string, string> = { SEV1: 'attention', SEV2: 'warning' };
 
@@ -50,16 +51,11 @@ function isWebUrl(href: string | undefined): href is string {
 export function teamsMessage(context: NotificationContext, url: string | undefined): Record<string, unknown> {
   const { response } = context;
   const title = clip(context.title.replace(/\s+/g, ' ').trim(), maxTitle);
-  const headline = `${context.severity} ${context.priority}${context.major ? ' MAJOR' : ''}: ${title}`;
+  const headline = incidentHeadline({ ...context, title });
   const labels = Object.entries(context.labels ?? {})
     .map(([name, value]) => `${name}=${value}`)
     .join('  ');
-  const fact = (label: string, value: string | number) => ({
-    title: label,
-    value: teamsEscape(clip(String(value), maxFact)),
-  });
   const bridgeUrl = isWebUrl(response?.bridgeUrl) ? response.bridgeUrl : undefined;
-  const responders = response?.responders ?? [];
   const buttons = [
     ...(isWebUrl(url) ? [{ title: 'Open incident', url }] : []),
     ...(bridgeUrl ? [{ title: 'Join bridge', url: bridgeUrl }] : []),
@@ -82,18 +78,10 @@ export function teamsMessage(context: NotificationContext, url: string | undefin
       },
       {
         type: 'FactSet',
-        facts: [
-          fact('Incident', context.incidentId),
-          fact('Service', context.service),
-          fact('Status', context.status),
-          fact('Team', context.team),
-          fact('Severity', `${context.severity} / ${context.priority}`),
-          fact('Alerts', context.alertCount),
-          fact('Why', context.reason),
-          ...(response ? [fact('Commander', response.commander ?? 'unclaimed')] : []),
-          ...(response?.bridgeUrl ? [fact('Bridge', response.bridgeUrl)] : []),
-          ...(responders.length > 0 ? [fact('Responders', responders.join(', '))] : []),
-        ],
+        facts: incidentSummary(context).map((fact) => ({
+          title: fact.label,
+          value: teamsEscape(clip(fact.value, maxFact)),
+        })),
       },
       ...(labels
         ? [

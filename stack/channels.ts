@@ -1,26 +1,19 @@
 import type { Config } from '../config';
 import type { OnCallCatalog } from '../domain/oncall';
+import { anyChannelReady } from '../worker';
 
-/** Whether any channel of the catalog (or email) has what it needs to reach someone. */
+/**
+ * Whether any destination of the catalog (a channel, or a person's email) has every setting it
+ * needs, by the check the worker makes at start.
+ */
 export function anyChannelConfigured(
   catalog: OnCallCatalog,
   env: NodeJS.ProcessEnv,
-  config: Pick<Config, 'SMTP_URL'>,
+  config: Partial<Pick<Config, 'SMTP_URL' | 'SLACK_BOT_TOKEN'>>,
 ): boolean {
-  if (config.SMTP_URL) return true;
-  return catalog.channels.some((channel) => {
-    switch (channel.type) {
-      case 'slack':
-        return (
-          Boolean(channel.slackChannelId && env.SLACK_BOT_TOKEN) ||
-          Boolean(channel.webhookUrlEnv && env[channel.webhookUrlEnv])
-        );
-      case 'teams':
-        return Boolean(env[channel.webhookUrlEnv]);
-      case 'webhook':
-        return Boolean(env[channel.urlEnv]);
-      case 'email':
-        return false;
-    }
+  return anyChannelReady(catalog, {
+    secrets: env,
+    mailer: Boolean(config.SMTP_URL),
+    slackApp: Boolean(config.SLACK_BOT_TOKEN),
   });
 }

@@ -3,6 +3,8 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { defaultActions } from '../activities/actions';
 import { createActivities, type ActivityDeps } from '../activities';
+import { assertChannelSettings } from '../activities/channels';
+import { channelSettingsOf } from '../activities/notifications';
 import type { ActionRequest, HttpStepRequest } from '../domain/runbook';
 import { actionsTaskQueue, type Config } from '../config';
 import { EgressPolicy } from '../infra/egress';
@@ -128,12 +130,17 @@ export async function createFirelineWorker(
 ): Promise<{ worker: FirelineWorkers; connection: NativeConnection }> {
   const role = deps.config.WORKER_ROLE ?? 'all';
   if (role !== 'actions') assertBundleExists(deps.bundlePath);
+  const activityDeps: ActivityDeps = {
+    ...defaultActivityDeps(deps.config, deps.models, { stateDir: deps.stateDir, logger: deps.logger }),
+    ...deps.activityOverrides,
+  };
+  // Only the orchestration worker sends notifications; the development inbox keeps what it cannot send.
+  if (role !== 'actions' && !activityDeps.devInbox) {
+    assertChannelSettings(activityDeps.catalog, channelSettingsOf(activityDeps));
+  }
   const connection = await NativeConnection.connect(await temporalConnectionOptions(deps.config));
   try {
-    const activities = createActivities({
-      ...defaultActivityDeps(deps.config, deps.models, { stateDir: deps.stateDir, logger: deps.logger }),
-      ...deps.activityOverrides,
-    });
+    const activities = createActivities(activityDeps);
     const workers: Worker[] = [];
     if (role !== 'actions') {
       workers.push(
@@ -165,3 +172,5 @@ export async function createFirelineWorker(
     throw err;
   }
 }
+
+export { anyChannelReady, type ChannelSettings } from '../activities/channels';

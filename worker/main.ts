@@ -1,4 +1,5 @@
 import { Runtime } from '@temporalio/worker';
+import { ChannelSettingsMissing } from '../activities/channels';
 import { actionsTaskQueue, loadConfigOrExit } from '../config';
 import { createLogger } from '../infra/logger';
 import { measureOpenIncidents, serveMetrics } from '../infra/metrics';
@@ -60,6 +61,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A setting the operator must fix: the message says which, a stack trace would not help.
+  if (err instanceof ChannelSettingsMissing) {
+    process.stderr.write(`fireline worker: ${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(
     `fireline worker: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );

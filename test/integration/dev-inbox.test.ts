@@ -80,7 +80,12 @@ describe('development inbox', () => {
     const catalog = testCatalog();
     expect(anyChannelConfigured(catalog, {}, {})).toBe(false);
     expect(anyChannelConfigured(catalog, { TEST_SLACK_URL: 'https://hooks.slack.test/x' }, {})).toBe(true);
-    expect(anyChannelConfigured(catalog, {}, { SMTP_URL: 'smtp://localhost:25' })).toBe(true);
+    // Email reaches someone only when someone has an address.
+    expect(anyChannelConfigured(catalog, {}, { SMTP_URL: 'smtp://localhost:25' })).toBe(false);
+    const withEmail = { ...catalog, people: [{ id: 'dave', name: 'Dave Test', email: 'dave@example.com' }] };
+    expect(anyChannelConfigured(withEmail, {}, { SMTP_URL: 'smtp://localhost:25' })).toBe(true);
+    // A signed webhook needs its secret too.
+    expect(anyChannelConfigured(catalog, { TEST_LEVEL1_URL: 'https://hooks.test/x' }, {})).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { signWebhook } from '../../activities/notifications';
+import { signWebhook } from '../../activities/channels/signed-post';
 import type { Incident } from '../../domain/incident';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { recordHistory } from '../helpers/histories';

@@ -1,7 +1,8 @@
 import { SMTPServer } from 'smtp-server';
 import nodemailer from 'nodemailer';
 import type { AddressInfo } from 'node:net';
-import { createNotificationActivities, signWebhook } from '../../activities/notifications';
+import { signWebhook } from '../../activities/channels/signed-post';
+import { createNotificationActivities } from '../../activities/notifications';
 import type { NotificationContext } from '../../domain/incident';
 import type { OnCallCatalog } from '../../domain/oncall';
 import { HttpReceiver } from '../helpers/http-receiver';

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DevInbox } from '../../infra/dev-inbox';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 // The thin end-to-end slice: API starts a workflow, the workflow calls an
@@ -9,7 +10,8 @@ describe('round trip through every layer', () => {
 
   beforeAll(async () => {
     env = await createTestEnv();
-    await env.startWorker();
+    // Nothing here pages: the development inbox stands in for the repository catalog's channels.
+    await env.startWorker({ devInbox: new DevInbox(env.models) });
   });
   afterAll(async () => env.teardown());
 

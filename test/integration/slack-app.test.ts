@@ -9,7 +9,7 @@ import { createIncidentTestEnv, openIncident, timelineOf } from '../helpers/inci
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { SlackApiStandIn, type SlackCall } from '../helpers/slack-api';
 import { WEBHOOK_SECRET, testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
-import { signWebhook } from '../../activities/notifications';
+import { signWebhook } from '../../activities/channels/signed-post';
 import type { ApprovalRequest } from '../../domain/runbook';
 import { rollbackParams, waitForFirstRunbookRun } from '../helpers/incidents';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';

@@ -1,5 +1,5 @@
 import type { NotificationContext } from '../../domain/incident';
-import { slackMessage } from '../../activities/notifications';
+import { slackMessage } from '../../activities/channels/slack';
 import { slackEscape, slackIncidentMessage, viewOfPage } from '../../activities/slack-app';
 
 const hostile: NotificationContext = {
