@@ -1,4 +1,4 @@
-import { planDeliveries } from '../../activities/incident';
+import { planDeliveries } from '../../domain/notification-plan';
 import { testCatalog } from '../helpers/test-catalog';
 
 describe('planDeliveries', () => {

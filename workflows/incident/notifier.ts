@@ -1,7 +1,7 @@
 import type { NotificationContext, TargetRef } from '../../domain/incident';
 import { failureMessage } from '../../domain/failure';
 import { deliverNotification, deliveryOptions, lookups, lookupOptions } from './activity-proxies';
-import { currentTargets } from './escalation-policy';
+import { currentTargets } from '../../domain/escalation';
 import { type IncidentState, now } from './state';
 import { firelineActor } from '../../domain/actors';
 

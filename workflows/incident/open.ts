@@ -1,51 +1,12 @@
 import { condition, uuid4, workflowInfo } from '@temporalio/workflow';
-import {
-  type AlertEvent,
-  type EscalationPolicySnapshot,
-  type MajorResponsePlan,
-  type TriageResult,
-  noEscalationPolicy,
-} from '../../domain/incident';
+import type { MajorResponsePlan } from '../../domain/incident';
+import { emergencyTriage } from '../../domain/triage';
 import { failureMessage } from '../../domain/failure';
 import { bridgeOptions, createBridge, lookupOptions, lookups } from './activity-proxies';
-import { freshEscalation } from './escalation-policy';
+import { freshEscalation } from '../../domain/escalation';
 import { newIncidentId } from './ids';
 import { type IncidentState, now } from './state';
 import { firelineActor, integrationActor } from '../../domain/actors';
-
-type Triaged = {
-  triage: TriageResult;
-  policy: EscalationPolicySnapshot;
-  warnings: string[];
-  response?: MajorResponsePlan;
-};
-
-/**
- * When triage itself keeps failing, the incident still opens: severity from
- * the alert, no team and no escalation policy, and the problem on the timeline.
- */
-function emergencyTriage(event: AlertEvent, err: unknown): Triaged {
-  const severity = ({ critical: 'SEV1', error: 'SEV2', warning: 'SEV3', info: 'SEV4' } as const)[
-    event.severity
-  ];
-  const priority = ({ SEV1: 'P1', SEV2: 'P2', SEV3: 'P3', SEV4: 'P4' } as const)[severity];
-  const policy = noEscalationPolicy();
-  return {
-    triage: {
-      ruleId: 'triage-failed',
-      impact: 'medium',
-      urgency: 'high',
-      severity,
-      priority,
-      major: severity === 'SEV1',
-      team: 'unassigned',
-      escalationPolicyId: policy.id,
-      runbooks: [],
-    },
-    policy,
-    warnings: [`triage failed (${failureMessage(err)}); nobody is being notified`],
-  };
-}
 
 /**
  * Identification and triage: waits for the first trigger (signal-with-start
@@ -56,7 +17,7 @@ export async function openIncident(state: IncidentState): Promise<void> {
   const first = state.inbox.events.find((event) => event.action === 'trigger')!;
   const { triage, policy, warnings, response } = await lookups.triageAlert
     .executeWithOptions({ ...lookupOptions, summary: `triage: ${first.service} ${first.severity}` }, [first])
-    .catch((err: unknown) => emergencyTriage(first, err));
+    .catch((err: unknown) => emergencyTriage(first, failureMessage(err)));
   const info = workflowInfo();
   state.incident = {
     incidentId: newIncidentId(uuid4()),

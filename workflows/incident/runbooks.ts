@@ -5,33 +5,11 @@ import { failureMessage } from '../../domain/failure';
 import type { runbookWorkflow } from '../runbook';
 import type { IncidentNotifier } from './notifier';
 import { lookups, lookupOptions } from './activity-proxies';
-import { currentTargets } from './escalation-policy';
+import { currentTargets } from '../../domain/escalation';
 import { type IncidentState, now } from './state';
 import { runbookRunId, runbookWorkflowId } from '../runbook/ids';
 import { firelineActor, runbookActor } from '../../domain/actors';
-
-/** Finished runbook runs an incident lists; older ones are counted in `unlistedRunbookRuns`. */
-export const RUNBOOK_RUNS_LISTED = 20;
-/** Settled approvals an incident lists; older ones are counted in `unlistedApprovals`. */
-export const SETTLED_APPROVALS_LISTED = 20;
-
-/**
- * Drops the oldest items `done` says may go until at most `keep` of those are
- * left; answers how many it dropped. The others (running runs, pending
- * approvals) stay: events and decisions still look them up.
- */
-export function dropOldest<T>(items: T[], keep: number, done: (item: T) => boolean): number {
-  let excess = items.filter(done).length - keep;
-  if (excess <= 0) return 0;
-  const dropped = excess;
-  for (let i = 0; i < items.length && excess > 0;) {
-    if (done(items[i]!)) {
-      items.splice(i, 1);
-      excess -= 1;
-    } else i += 1;
-  }
-  return dropped;
-}
+import { trimRunbookLists } from '../../domain/runbook-lists';
 
 /**
  * The incident's runbooks: child workflows whose steps and outcome feed the
@@ -158,21 +136,6 @@ export class IncidentRunbooks {
     return { runId };
   }
 
-  /** Keeps the incident's lists of runs and approvals bounded: the oldest settled ones are counted instead. */
-  private trimLists(): void {
-    const current = this.state.current;
-    const runs = dropOldest(current.runbookRuns, RUNBOOK_RUNS_LISTED, (r) => r.status !== 'running');
-    if (runs > 0) current.unlistedRunbookRuns = (current.unlistedRunbookRuns ?? 0) + runs;
-    // Settled: decided, or left pending by a run that has ended (cancelled, say).
-    const running = new Set(current.runbookRuns.filter((r) => r.status === 'running').map((r) => r.runId));
-    const approvals = dropOldest(
-      current.approvals,
-      SETTLED_APPROVALS_LISTED,
-      (a) => a.status !== 'pending' || !running.has(a.runId),
-    );
-    if (approvals > 0) current.unlistedApprovals = (current.unlistedApprovals ?? 0) + approvals;
-  }
-
   /** Resolution cancels the runbooks still running, which runs their compensations. */
   async cancelRunning(): Promise<void> {
     const running = this.state.current.runbookRuns.filter((r) => r.status === 'running');
@@ -211,7 +174,7 @@ export class IncidentRunbooks {
     summary.status = status;
     summary.endedAt = now();
     if (reason) summary.reason = reason;
-    this.trimLists();
+    trimRunbookLists(current);
     const actor = runbookActor(summary.runbookId);
     if (status === 'succeeded') {
       state.record(
@@ -281,7 +244,7 @@ export class IncidentRunbooks {
         const index = incident.approvals.findIndex((a) => a.approvalId === approval.approvalId);
         if (index >= 0) incident.approvals[index] = approval;
         else incident.approvals.push(approval);
-        this.trimLists();
+        trimRunbookLists(incident);
         if (approval.status === 'pending') {
           state.record(
             'approval.requested',

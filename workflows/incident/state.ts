@@ -12,7 +12,7 @@ import { type PendingRepeats, addRepeat, repeatsFoldMs, repeatsMessage } from '.
 import { IncidentAlerts, WaitingEvents } from '../../domain/incident-alerts';
 import { chatThreadTypes, maxChatBacklog, updatesChatMessage } from '../../domain/chat';
 import { searchAttributes } from '../search-attributes';
-import { advanceEscalation, freshEscalation } from './escalation-policy';
+import { advanceEscalation, freshEscalation } from '../../domain/escalation';
 import type { UnknownOutcome } from '../../domain/runbook';
 import type { IncidentActionInput, PatchIncidentInput, SnoozeInput } from './messages';
 
