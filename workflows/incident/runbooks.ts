@@ -1,15 +1,21 @@
 import { ParentClosePolicy, getExternalWorkflowHandle, startChild, workflowInfo } from '@temporalio/workflow';
 import type { RunbookInvocation, RunbookRunSummary } from '../../domain/incident';
-import { ignoredFromAlertMessage, type RunbookEvent, type RunbookResult } from '../../domain/runbook';
+import {
+  ignoredFromAlertMessage,
+  type RunbookEvent,
+  type RunbookResult,
+  type UnknownOutcome,
+} from '../../domain/runbook';
 import { failureMessage } from '../../domain/failure';
 import type { runbookWorkflow } from '../runbook';
 import type { IncidentNotifier } from './notifier';
-import { lookups, lookupOptions } from './activity-proxies';
+import { localActivities, localActivityOptions } from './activity-proxies';
 import { currentTargets } from '../../domain/escalation';
 import { type IncidentState, now } from './state';
 import { runbookRunId, runbookWorkflowId } from '../runbook/ids';
 import { firelineActor, runbookActor } from '../../domain/actors';
 import { trimRunbookLists } from '../../domain/runbook-lists';
+import { recordRunbookProgress } from './runbook-events';
 
 /**
  * The incident's runbooks: child workflows whose steps and outcome feed the
@@ -83,8 +89,8 @@ export class IncidentRunbooks {
       },
     );
     // Approvers come from the escalation policy (or the runbook), never from the requester's parameters.
-    const policyApprovers = await lookups.approversFor.executeWithOptions(
-      { ...lookupOptions, summary: `who may approve ${invocation.id}` },
+    const policyApprovers = await localActivities.approversFor.executeWithOptions(
+      { ...localActivityOptions, summary: `who may approve ${invocation.id}` },
       [{ targets: currentTargets(current.escalation), at: now() }],
     );
     let child;
@@ -196,7 +202,7 @@ export class IncidentRunbooks {
     if (status === 'outcome_unknown') {
       // A person has to look before anyone retries: paged now, whatever the incident's status.
       if (current.status !== 'resolved')
-        state.actionOutcomeUnknown(actor, summary.runId, summary.runbookId, unknownOutcome);
+        this.outcomeUnknown(actor, summary.runId, summary.runbookId, unknownOutcome);
       return;
     }
     state.record(
@@ -217,6 +223,36 @@ export class IncidentRunbooks {
     }
   }
 
+  /**
+   * A runbook action may or may not have run: the timeline says what to check
+   * before anyone retries it, and the incident escalates to the next level now
+   * (triggered again even if acknowledged), so a person looks.
+   */
+  private outcomeUnknown(
+    actor: string,
+    runId: string,
+    runbookId: string,
+    unknown: UnknownOutcome | undefined,
+  ): void {
+    const action = unknown ? `action "${unknown.step}" (${unknown.action})` : 'an action';
+    const held = unknown?.heldCompensations.length
+      ? `; compensations not run: ${unknown.heldCompensations.join(', ')}`
+      : '';
+    this.state.record(
+      'runbook.outcome_unknown',
+      actor,
+      `Outcome unknown: ${action} of runbook ${runbookId} may or may not have run: ` +
+        `check ${unknown?.target ?? 'its target'} before retrying; ` +
+        `idempotency key ${unknown?.idempotencyKey ?? 'unknown'}${held}`,
+      { runId, ...(unknown ? { ...unknown } : {}) },
+    );
+    this.state.escalate(
+      actor,
+      (fromLevel) =>
+        `Escalated from level ${fromLevel}: runbook ${runbookId} outcome unknown, a person has to check`,
+    );
+  }
+
   /** A runbook run reporting a step, an approval, a notification or a note. */
   async onEvent(event: RunbookEvent): Promise<void> {
     const { state } = this;
@@ -227,62 +263,6 @@ export class IncidentRunbooks {
       this.finish(event.runId, event.result);
       return;
     }
-    const actor = runbookActor(event.runbookId);
-    switch (event.type) {
-      case 'step': {
-        const { step } = event;
-        const message =
-          step.outcome === 'running'
-            ? `${event.runbookId}: ${step.name} started`
-            : `${event.runbookId}: ${step.name} ${step.outcome}` +
-              `${step.attempts ? ` after ${step.attempts} attempt${step.attempts === 1 ? '' : 's'}` : ''}: ${step.summary}`;
-        state.record('runbook.step', actor, message, { runId: event.runId, ...step });
-        break;
-      }
-      case 'approval': {
-        const { approval } = event;
-        const index = incident.approvals.findIndex((a) => a.approvalId === approval.approvalId);
-        if (index >= 0) incident.approvals[index] = approval;
-        else incident.approvals.push(approval);
-        trimRunbookLists(incident);
-        if (approval.status === 'pending') {
-          state.record(
-            'approval.requested',
-            actor,
-            `Approval needed (${approval.approvalId}): ${approval.prompt}`,
-            {
-              approvalId: approval.approvalId,
-              approvers: approval.approvers,
-              expiresAt: approval.expiresAt,
-            },
-          );
-          // The parameters go with the request: an approver sees what they approve.
-          await this.notifier.notifyCurrentLevel(
-            `approval-${approval.approvalId}`,
-            `approval needed: ${approval.prompt} (${approval.runbookId} ${approval.approvalId}, ` +
-              `requested by ${approval.requestedBy}, parameters ${JSON.stringify(approval.params)})`,
-          );
-        } else {
-          state.record(
-            'approval.decided',
-            approval.decidedBy ?? firelineActor,
-            `Approval ${approval.approvalId} ${approval.status}${approval.comment ? `: ${approval.comment}` : ''}`,
-            { approvalId: approval.approvalId, status: approval.status },
-          );
-        }
-        break;
-      }
-      case 'notify': {
-        const entry = state.record('note', actor, `Runbook notification: ${event.message}`);
-        await this.notifier.notifyCurrentLevel(
-          `rb-${event.runId}-${entry.seq}`,
-          `runbook ${event.runbookId}: ${event.message}`,
-        );
-        break;
-      }
-      case 'note':
-        state.record('note', actor, event.text);
-        break;
-    }
+    await recordRunbookProgress(state, this.notifier, event);
   }
 }

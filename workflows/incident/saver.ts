@@ -6,8 +6,8 @@ import { saveIncident, saveOptions } from './activity-proxies';
 import type { UnsavedIncident } from './input';
 import type { IncidentState } from './state';
 
-const maxHandOnBytes = 512 * 1024;
-const maxHandOnEntries = 2_000;
+const maxCarriedBytes = 512 * 1024;
+const maxCarriedEntries = 2_000;
 /** Timeline entries in one save: its input must stay well under Temporal's 2 MB payload limit. */
 const maxSaveTimelineBytes = 256 * 1024;
 // Temporal terminates a run at 51,200 events or 50 MB of history; these leave room to hand on.
@@ -106,7 +106,7 @@ export class IncidentSaver {
 
   /**
    * Saves everything recorded so far, unless `giveUp` turns true first (a trigger
-   * for the next incident came): then the run hands the rest on with `handOn`.
+   * for the next incident came): then the run carries the rest to the next with `unsavedForNextRun`.
    * Answers whether everything was saved.
    */
   async flushUnless(giveUp: () => boolean): Promise<boolean> {
@@ -130,24 +130,24 @@ export class IncidentSaver {
    * Temporal's 2 MB payload limit the run stays on (its history has room up
    * to 51,200 events) until the saves drain it, unless the history nears its own limit.
    */
-  canHandOn(): boolean {
+  mayContinueAsNew(): boolean {
     const info = workflowInfo();
     if (info.historyLength > maxHistoryEvents || (info.historySize ?? 0) > maxHistoryBytes) return true;
     const entries = this.inFlightTimeline.length + this.state.unsaved.length;
     // Counted first: this is checked at every wake-up while continue-as-new is due.
-    if (entries > maxHandOnEntries) return false;
+    if (entries > maxCarriedEntries) return false;
     let bytes = 0;
     for (const entry of this.inFlightTimeline) bytes += JSON.stringify(entry).length;
     for (const entry of this.state.unsaved) bytes += JSON.stringify(entry).length;
     for (const earlier of this.unsavedResolved) bytes += JSON.stringify(earlier).length;
-    return bytes <= maxHandOnBytes;
+    return bytes <= maxCarriedBytes;
   }
 
   /**
    * What the next run must save: earlier resolved incidents, then this one with
    * every entry not confirmed saved (a save under way may still land; saves are idempotent).
    */
-  handOn(): { current: UnsavedIncident; unsavedResolved: UnsavedIncident[] } {
+  unsavedForNextRun(): { current: UnsavedIncident; unsavedResolved: UnsavedIncident[] } {
     // Folded repeats are written now, or the next run would not know of them.
     this.state.writeRepeats();
     const unsavedTimeline = [...this.inFlightTimeline, ...this.state.unsaved.splice(0)];
