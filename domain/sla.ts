@@ -13,8 +13,13 @@ export function formatSeconds(seconds: number): string {
   return `${seconds}s`;
 }
 
+/** What the SLA checks read of an incident. */
+export type SlaSubject = Pick<Incident, 'status' | 'openedAt' | 'acknowledgedAt' | 'slaBreaches'> & {
+  triage: Pick<Incident['triage'], 'sla'>;
+};
+
 /** The SLA targets this incident has not met or breached yet, with when each passes. */
-export function pendingSlaChecks(incident: Incident): SlaCheck[] {
+export function pendingSlaChecks(incident: SlaSubject): SlaCheck[] {
   const sla = incident.triage.sla;
   if (!sla || incident.status === 'resolved') return [];
   const opened = Date.parse(incident.openedAt);
@@ -31,7 +36,7 @@ export function pendingSlaChecks(incident: Incident): SlaCheck[] {
 }
 
 /** When the next unmet target passes, if any. */
-export function nextSlaDeadline(incident: Incident): string | undefined {
+export function nextSlaDeadline(incident: SlaSubject): string | undefined {
   return pendingSlaChecks(incident)
     .map((check) => check.due)
     .sort()[0];

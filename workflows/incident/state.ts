@@ -1,6 +1,6 @@
 import { ApplicationFailure, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Incident, IncidentStatus, Responder, TimelineEntry, TimelineType } from '../../domain/incident';
-import { type PendingRepeats, addRepeat, repeatsFoldMs, repeatsMessage } from '../../domain/alert-repeats';
+import { type PendingRepeats, addRepeat, repeatsDue, repeatsMessage } from '../../domain/alert-repeats';
 import { chatThreadTypes, maxChatBacklog, updatesChatMessage } from '../../domain/chat';
 import { advanceEscalation, freshEscalation } from '../../domain/escalation';
 import { addResponder } from '../../domain/major-response';
@@ -125,7 +125,7 @@ export class IncidentState {
   foldRepeat(dedupKey: string, at: string): void {
     const fold = addRepeat(this.repeats.get(dedupKey), dedupKey, at, Date.now());
     this.repeats.set(dedupKey, fold);
-    if (Date.now() - fold.since >= repeatsFoldMs) this.writeRepeats();
+    if (repeatsDue(fold, Date.now())) this.writeRepeats();
     else this.touch();
   }
 
