@@ -24,7 +24,7 @@ import { recordRunbookProgress } from './runbook-events';
  * (an approval can wait for half an hour).
  */
 export class IncidentRunbooks {
-  /** Automatic runbooks still to run, in order, after the running one: handed on at continue-as-new. */
+  /** Automatic runbooks still to run, in order, after the running one: carried to the next run at continue-as-new. */
   readonly automaticQueue: RunbookInvocation[];
 
   constructor(

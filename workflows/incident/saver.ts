@@ -10,7 +10,7 @@ const maxCarriedBytes = 512 * 1024;
 const maxCarriedEntries = 2_000;
 /** Timeline entries in one save: its input must stay well under Temporal's 2 MB payload limit. */
 const maxSaveTimelineBytes = 256 * 1024;
-// Temporal terminates a run at 51,200 events or 50 MB of history; these leave room to hand on.
+// Temporal terminates a run at 51,200 events or 50 MB of history; these leave room to continue as new.
 const maxHistoryEvents = 40_000;
 const maxHistoryBytes = 40 * 1024 * 1024;
 
@@ -25,7 +25,7 @@ export class IncidentSaver {
   /** The version last saved; a higher incident version means there is something to save. */
   private savedVersion: number;
   private inFlight = false;
-  /** The timeline entries of the save under way: handed on with the rest if the run ends first. */
+  /** The timeline entries of the save under way: carried to the next run with the rest if this one ends first. */
   private inFlightTimeline: TimelineEntry[] = [];
   /** Resolved incidents of this key from earlier runs, still to be saved (oldest first). */
   private readonly unsavedResolved: UnsavedIncident[];
@@ -49,7 +49,7 @@ export class IncidentSaver {
   }
 
   /**
-   * Runs for the life of the run: first the earlier incidents handed on, then
+   * Runs for the life of the run: first the earlier incidents carried over, then
    * this one. The resolved incident is left to the final `flush`, which also
    * carries `postmortem.started`: the post-mortem waits for the resolved
    * incident and must find its whole timeline.
@@ -57,7 +57,7 @@ export class IncidentSaver {
   async runInBackground(): Promise<void> {
     while (this.unsavedResolved.length > 0) {
       const earlier = this.unsavedResolved[0]!;
-      // Entries leave the list only once saved, so a run that ends first hands on the rest.
+      // Entries leave the list only once saved, so a run that ends first carries the rest over.
       this.inFlight = true;
       try {
         do {
