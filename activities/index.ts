@@ -24,8 +24,8 @@ export interface ActivityDeps {
   publicUrl?: string;
   mailer?: Transporter;
   mailFrom: string;
-  /** The on-call overrides made at run time, with their fallback while MongoDB does not answer (MongoDB alone unless given). */
-  overrides?: RuntimeOverrideReader;
+  /** The on-call overrides made at run time, with their fallback while MongoDB does not answer. */
+  overrides: RuntimeOverrideReader;
   /** Development only (FIRELINE_DEV_INBOX): pages for channels that are not configured are kept here. */
   devInbox?: DevInbox;
   /** The Slack app's client (SLACK_BOT_TOKEN). */

@@ -5,7 +5,7 @@ import { fromIncidentDocument, toPostmortemDocument, type Models } from '../infr
 import type { OnCallCatalog } from '../domain/oncall';
 import { buildPostmortem } from '../domain/postmortem-draft';
 import { readWholeTimeline } from '../infra/timeline-store';
-import { planDeliveries } from './incident';
+import { planDeliveries } from '../domain/notification-plan';
 import type { DeliverInput } from './notifications';
 import { postmortemIdOf } from '../workflows/postmortem/ids';
 

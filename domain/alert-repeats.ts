@@ -30,6 +30,11 @@ export function addRepeat(
   return pending;
 }
 
+/** Whether a fold has waited long enough to be written (workflow time `now`, in ms). */
+export function repeatsDue(pending: PendingRepeats, now: number): boolean {
+  return now - pending.since >= repeatsFoldMs;
+}
+
 export const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const clock = (iso: string) => iso.replace(/\.\d+Z$/, 'Z');
 

@@ -5,3 +5,8 @@ export type AlertSeverity = (typeof alertSeverities)[number];
 
 export const incidentSeverities = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
 export type IncidentSeverity = (typeof incidentSeverities)[number];
+
+/** The incident severity an alert's own severity reads as, rank for rank: critical is SEV1, info SEV4. */
+export function incidentSeverityOfAlert(severity: AlertSeverity): IncidentSeverity {
+  return incidentSeverities[alertSeverities.indexOf(severity)]!;
+}

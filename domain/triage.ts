@@ -1,4 +1,16 @@
-import type { AlertEvent, Impact, IncidentSeverity, Priority, TriageResult, Urgency } from './incident';
+import {
+  type AlertEvent,
+  type EscalationPolicySnapshot,
+  type Impact,
+  type IncidentSeverity,
+  type MajorResponsePlan,
+  type Priority,
+  type TriageResult,
+  type Urgency,
+  noEscalationPolicy,
+  priorities,
+} from './incident';
+import { incidentSeverityOfAlert } from './severity';
 import type { AlertMatch, Matcher, TriageRule, TriageRules } from './triage-types';
 
 /** ITIL-style impact × urgency matrix. */
@@ -15,6 +27,11 @@ const severityForPriority: Record<Priority, IncidentSeverity> = {
   P4: 'SEV4',
   P5: 'SEV4',
 };
+
+/** The most urgent priority that maps to a severity: SEV4 is P4, not P5. */
+export function priorityOfSeverity(severity: IncidentSeverity): Priority {
+  return priorities.find((p) => severityForPriority[p] === severity)!;
+}
 
 export function priorityOf(impact: Impact, urgency: Urgency): Priority {
   return priorityMatrix[impact][urgency];
@@ -67,5 +84,37 @@ export function triage(event: AlertEvent, rules: TriageRules): TriageResult {
     team: rule.team,
     escalationPolicyId: rule.escalationPolicy,
     runbooks: (rule.runbooks ?? []).map((r) => (typeof r === 'string' ? { id: r, params: {} } : r)),
+  };
+}
+
+/** What triage answers: the result, the escalation policy's snapshot, problems met, and a major incident's response plan. */
+export interface TriageOutcome {
+  triage: TriageResult;
+  policy: EscalationPolicySnapshot;
+  warnings: string[];
+  response?: MajorResponsePlan;
+}
+
+/**
+ * When triage itself keeps failing, the incident still opens: severity from
+ * the alert, no team and no escalation policy, and the problem on the timeline.
+ */
+export function emergencyTriage(event: AlertEvent, problem: string): TriageOutcome {
+  const severity = incidentSeverityOfAlert(event.severity);
+  const policy = noEscalationPolicy();
+  return {
+    triage: {
+      ruleId: 'triage-failed',
+      impact: 'medium',
+      urgency: 'high',
+      severity,
+      priority: priorityOfSeverity(severity),
+      major: severity === 'SEV1',
+      team: 'unassigned',
+      escalationPolicyId: policy.id,
+      runbooks: [],
+    },
+    policy,
+    warnings: [`triage failed (${problem}); nobody is being notified`],
   };
 }

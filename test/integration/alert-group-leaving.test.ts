@@ -86,7 +86,7 @@ describe('an incident leaving its time-based group', () => {
               dedupKey: 'first',
               integration: 'native',
               actionsTaskQueue: actionsTaskQueue(env.config),
-              pendingEvents: [event(service, 'first', 'trigger', grouping)],
+              waitingEvents: [event(service, 'first', 'trigger', grouping)],
             },
           ],
         });

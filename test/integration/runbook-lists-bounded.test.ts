@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { Incident } from '../../domain/incident';
-import { RUNBOOK_RUNS_LISTED, SETTLED_APPROVALS_LISTED } from '../../workflows/incident/runbooks';
+import { RUNBOOK_RUNS_LISTED, SETTLED_APPROVALS_LISTED } from '../../domain/runbook-lists';
 import { runbookRunId } from '../../workflows/runbook/ids';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident } from '../helpers/incidents';

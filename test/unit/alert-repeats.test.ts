@@ -1,4 +1,4 @@
-import { addRepeat, repeatsMessage } from '../../domain/alert-repeats';
+import { addRepeat, repeatsDue, repeatsFoldMs, repeatsMessage } from '../../domain/alert-repeats';
 
 describe('folded alert repeats', () => {
   it('counts repeats and spans their earliest and latest times, whatever order they come in', () => {
@@ -15,5 +15,12 @@ describe('folded alert repeats', () => {
     expect(repeatsMessage(addRepeat(undefined, 'db', '2026-12-01T10:00:00.000Z', 0))).toBe(
       'Alert db fired once more at 2026-12-01T10:00:00Z',
     );
+  });
+
+  it('is written once its first repeat is the fold time old, however many follow', () => {
+    let fold = addRepeat(undefined, 'db', '2026-12-01T10:00:00.000Z', 1_000);
+    fold = addRepeat(fold, 'db', '2026-12-01T10:04:00.000Z', 1_000 + repeatsFoldMs - 1);
+    expect(repeatsDue(fold, 1_000 + repeatsFoldMs - 1)).toBe(false);
+    expect(repeatsDue(fold, 1_000 + repeatsFoldMs)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import type { AlertEvent } from '../../domain/incident';
 import { runbookMetaProblems, steeringParameter, type RunbookMeta } from '../../domain/runbook';
-import { resolveRunbooks } from '../../activities/incident';
-import { paramsFromAlert } from '../../infra/runbook-params';
+import { paramsFromAlert, resolveRunbooks } from '../../domain/runbook-selection';
+import { checkRunbookParams } from '../../infra/runbook-params';
 import { runbookMetas } from '../../runbooks';
 import { defineRunbook } from '../../runbooks/sdk';
 
@@ -93,7 +93,7 @@ describe('resolveRunbooks', () => {
   it('does not start a runbook whose required URL only the alert gives, and says what it ignored', () => {
     const m = meta({ appliesTo: { labels: { alertname: 'QueueBacklog' } } });
     const event = alert({ alertname: 'QueueBacklog', queue: 'orders' }, { healthUrl: 'http://10.0.0.1/' });
-    expect(resolveRunbooks([], event, [m])).toEqual({
+    expect(resolveRunbooks([], event, [m], checkRunbookParams)).toEqual({
       runbooks: [],
       warnings: [
         "runbook test-runbook not started: params.healthUrl is required (ignored the alert's healthUrl: not accepted from alerts)",
@@ -104,11 +104,11 @@ describe('resolveRunbooks', () => {
   it('runs one the rule pins the URL of, noting what the alert supplied in vain', () => {
     const event = alert({ queue: 'orders' });
     const rule = [{ id: 'test-runbook', params: { healthUrl: 'https://orders.internal/health' } }];
-    expect(resolveRunbooks(rule, event, [meta()]).runbooks).toEqual([
+    expect(resolveRunbooks(rule, event, [meta()], checkRunbookParams).runbooks).toEqual([
       { id: 'test-runbook', params: { queue: 'orders', healthUrl: 'https://orders.internal/health' } },
     ]);
     const withEnv = alert({ queue: 'orders', scaleUrlEnv: 'TEMPORAL_API_KEY' });
-    expect(resolveRunbooks(rule, withEnv, [meta()]).runbooks).toEqual([
+    expect(resolveRunbooks(rule, withEnv, [meta()], checkRunbookParams).runbooks).toEqual([
       {
         id: 'test-runbook',
         params: { queue: 'orders', healthUrl: 'https://orders.internal/health' },

@@ -1,5 +1,6 @@
 import { alertEvent } from '../helpers/alert-event';
-import { priorityOf, triage } from '../../domain/triage';
+import { emergencyTriage, priorityOf, priorityOfSeverity, triage } from '../../domain/triage';
+import { incidentSeverityOfAlert } from '../../domain/severity';
 import { triageRules } from '../../config/triage-rules';
 import type { TriageRules } from '../../domain/triage-types';
 
@@ -96,5 +97,42 @@ describe('triage', () => {
     const policies = new Set(onCallCatalog.policies.map((p) => p.id));
     for (const rule of [...triageRules.rules, triageRules.defaultRule])
       expect(policies).toContain(rule.escalationPolicy);
+  });
+});
+
+describe('emergency triage', () => {
+  it('reads the alert severity rank for rank, and the most urgent priority of that severity', () => {
+    expect(['critical', 'error', 'warning', 'info'].map((s) => incidentSeverityOfAlert(s as 'info'))).toEqual(
+      ['SEV1', 'SEV2', 'SEV3', 'SEV4'],
+    );
+    expect(['SEV1', 'SEV2', 'SEV3', 'SEV4'].map((s) => priorityOfSeverity(s as 'SEV4'))).toEqual([
+      'P1',
+      'P2',
+      'P3',
+      'P4',
+    ]);
+  });
+
+  it('opens the incident with no team and no escalation policy, and says why', () => {
+    expect(emergencyTriage(alert({ severity: 'critical' }), 'rules unreadable')).toEqual({
+      triage: {
+        ruleId: 'triage-failed',
+        impact: 'medium',
+        urgency: 'high',
+        severity: 'SEV1',
+        priority: 'P1',
+        major: true,
+        team: 'unassigned',
+        escalationPolicyId: 'none',
+        runbooks: [],
+      },
+      policy: { id: 'none', name: 'No escalation policy', levels: [], repeat: 0, fallback: [] },
+      warnings: ['triage failed (rules unreadable); nobody is being notified'],
+    });
+    expect(emergencyTriage(alert({ severity: 'warning' }), 'x').triage).toMatchObject({
+      severity: 'SEV3',
+      priority: 'P3',
+      major: false,
+    });
   });
 });

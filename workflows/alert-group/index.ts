@@ -104,15 +104,15 @@ class AlertGroupRouter {
   }
 
   /** Whether what waits to be routed fits the next run's input. */
-  get canHandOn(): boolean {
+  get fitsNextRunInput(): boolean {
     return jsonBytes(this.pending) <= maxBatchBytes;
   }
 
   /**
    * Hands pending events to their incidents, starting incidents as the window
-   * says, a budget of bytes at a time; between passes `handOn` may end the run.
+   * says, a budget of bytes at a time; between passes `continueAsNewIfDue` may end the run.
    */
-  async routePending(handOn: () => Promise<void>): Promise<void> {
+  async routePending(continueAsNewIfDue: () => Promise<void>): Promise<void> {
     while (this.pending.length > 0) {
       const batches = new Map<string, { events: AlertEvent[]; start: boolean }>();
       for (const event of this.pending.splice(0, eventsWithin(this.pending, maxBatchBytes))) {
@@ -123,7 +123,7 @@ class AlertGroupRouter {
         else batches.set(target.workflowId, { events: [event], start: target.start });
       }
       await Promise.all([...batches].map(([workflowId, batch]) => this.deliver(workflowId, batch)));
-      await handOn();
+      await continueAsNewIfDue();
     }
   }
 
@@ -215,7 +215,7 @@ class AlertGroupRouter {
           dedupKey: first.dedupKey,
           integration: first.integration,
           actionsTaskQueue: this.input.actionsTaskQueue,
-          pendingEvents: events,
+          waitingEvents: events,
         },
       ],
       // The incident lives its own life: the router may end or continue as new before it does.
@@ -237,15 +237,15 @@ export async function alertGroupWorkflow(input: AlertGroupInput): Promise<void> 
   setHandler(incidentClosedSignal, ({ workflowId }) => router.closed(workflowId));
   setHandler(alertGroupQuery, () => router.view);
   // Checked between passes too: a sustained storm never empties the queue.
-  const handOnIfDue = async () => {
-    if (workflowInfo().continueAsNewSuggested && router.canHandOn) {
+  const continueAsNewIfDue = async () => {
+    if (workflowInfo().continueAsNewSuggested && router.fitsNextRunInput) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof alertGroupWorkflow>(router.nextInput());
     }
   };
   for (;;) {
-    await router.routePending(handOnIfDue);
-    await handOnIfDue();
+    await router.routePending(continueAsNewIfDue);
+    await continueAsNewIfDue();
     if (router.done) return;
     await condition(() => router.hasPending || router.done);
   }

@@ -6,11 +6,11 @@ import type { Activities } from '../../activities';
  * on-call catalog, so they run as local activities: a marker event each
  * instead of a task round trip through the server.
  */
-export const lookupOptions: ActivityOptions = {
+export const localActivityOptions: ActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
 };
-export const lookups = proxyLocalActivities<Activities>(lookupOptions);
+export const localActivities = proxyLocalActivities<Activities>(localActivityOptions);
 
 /** Saving must eventually succeed, however long MongoDB is away: no attempt limit. */
 export const saveOptions: ActivityOptions = {

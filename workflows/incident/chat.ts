@@ -42,7 +42,7 @@ export class IncidentChat {
   }
 
   /** What is still to post in the thread: the next run posts it. */
-  handOn(): TimelineEntry[] {
+  takeBacklog(): TimelineEntry[] {
     return this.state.chatBacklog.splice(0);
   }
 

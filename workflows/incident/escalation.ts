@@ -1,5 +1,5 @@
 import { condition } from '@temporalio/workflow';
-import { advanceEscalation } from './escalation-policy';
+import { advanceEscalation } from '../../domain/escalation';
 import type { IncidentNotifier } from './notifier';
 import type { IncidentSla } from './sla';
 import type { IncidentState } from './state';

@@ -24,6 +24,7 @@ import {
   startRunbookUpdate,
 } from './messages';
 import { actorVia } from '../../domain/actors';
+import { AlertIntake } from './alert-intake';
 import { leaveAlertGroup } from './alert-group';
 import { IncidentChat } from './chat';
 import { IncidentNotifier } from './notifier';
@@ -42,6 +43,7 @@ export type { IncidentWorkflowInput, IncidentWorkflowResult } from './input';
  */
 export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentWorkflowResult> {
   const state = new IncidentState(input);
+  const intake = new AlertIntake(state, input.waitingEvents);
   const notifier = new IncidentNotifier(state);
   const runbooks = new IncidentRunbooks(
     state,
@@ -53,16 +55,17 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const saver = new IncidentSaver(state, input.unsavedResolved, () => notifier.underWay);
   const chat = new IncidentChat(state);
 
-  setHandler(alertsSignal, ({ events }) => events.forEach((event) => state.receiveAlert(event)));
+  setHandler(alertsSignal, ({ events }) => events.forEach((event) => intake.receive(event)));
   setHandler(runbookEventSignal, (event) => runbooks.onEvent(event));
   setHandler(incidentQuery, () => state.incident);
-  const named = (req: IncidentActionInput) => void state.requireNamed(req);
-  const openNamed = (req: IncidentActionInput) => void state.requireOpenNamed(req);
+  // The incident an action names must be this run's (and, for most actions, still open).
+  const mustBeThisIncident = (req: IncidentActionInput) => void state.requireThisIncident(req);
+  const mustBeThisOpenIncident = (req: IncidentActionInput) => void state.requireThisOpenIncident(req);
   setHandler(acknowledgeUpdate, ({ actor, via }) => state.acknowledge(actor, via), {
     validator: (req: IncidentActionInput) => state.validateAcknowledge(req),
   });
   setHandler(resolveUpdate, ({ actor, note, via }) => state.resolve(actor, note, via), {
-    validator: openNamed,
+    validator: mustBeThisOpenIncident,
   });
   setHandler(snoozeUpdate, ({ actor, durationSeconds, via }) => state.snooze(actor, durationSeconds, via), {
     validator: (req: SnoozeInput) => state.validateSnooze(req),
@@ -74,12 +77,14 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         actor,
         (from) => `Escalated by ${actorVia(actor, via)} from level ${from}${reason ? `: ${reason}` : ''}`,
       ),
-    { validator: openNamed },
+    { validator: mustBeThisOpenIncident },
   );
   setHandler(claimCommanderUpdate, ({ actor, via }) => state.claimCommander(actor, via), {
     validator: (req: IncidentActionInput) => state.validateClaimCommander(req),
   });
-  setHandler(addNoteUpdate, ({ actor, text }) => state.record('note', actor, text), { validator: named });
+  setHandler(addNoteUpdate, ({ actor, text }) => state.record('note', actor, text), {
+    validator: mustBeThisIncident,
+  });
   setHandler(patchIncidentUpdate, (req) => state.patch(req), {
     validator: (req: PatchIncidentInput) => state.validatePatch(req),
   });
@@ -88,36 +93,36 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     async ({ actor, runbookId, params }) => ({
       runId: (await runbooks.begin({ id: runbookId, params }, actor)).runId,
     }),
-    { validator: openNamed },
+    { validator: mustBeThisOpenIncident },
   );
 
   if (state.incident) {
-    resumeIncident(state);
+    resumeIncident(state, intake);
   } else {
-    await openIncident(state);
+    await openIncident(state, intake);
     runbooks.runAutomatic(state.current.triage.runbooks);
   }
   void saver.runInBackground();
   void chat.runInBackground();
 
   // Neither running runbooks nor unsaved changes hold this up: both travel to the next run.
-  const handOnDue = () => workflowInfo().continueAsNewSuggested && saver.canHandOn();
+  const continueAsNewDue = () => workflowInfo().continueAsNewSuggested && saver.mayContinueAsNew();
   while (!state.resolved) {
-    if (handOnDue()) {
+    if (continueAsNewDue()) {
       await condition(allHandlersFinished);
-      const { current, unsavedResolved } = saver.handOn();
+      const { current, unsavedResolved } = saver.unsavedForNextRun();
       await continueAsNew<typeof incidentWorkflow>(
-        nextRunInput(input, state.nextIncidentEvents.takeAll(), {
+        nextRunInput(input, intake.waitingForNext.takeAll(), {
           carried: {
             ...current,
             automaticRunbooks: runbooks.automaticQueue,
-            chatBacklog: chat.handOn(),
+            chatBacklog: chat.takeBacklog(),
           },
           unsavedResolved,
         }),
       );
     }
-    await escalation.step(handOnDue);
+    await escalation.step(continueAsNewDue);
   }
 
   await runbooks.cancelRunning();
@@ -128,12 +133,12 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   await condition(allHandlersFinished);
   // A trigger for the next incident does not wait for MongoDB: the next run saves this one, unless
   // what is unsaved would not fit the next run's input (a long outage of a noisy incident).
-  const saved = await saver.flushUnless(() => state.nextIncidentEvents.length > 0 && saver.canHandOn());
+  const saved = await saver.flushUnless(() => intake.waitingForNext.length > 0 && saver.mayContinueAsNew());
   // Checked after the last await, so a trigger that raced the resolution is not lost.
-  if (state.nextIncidentEvents.length > 0) {
-    const { current, unsavedResolved } = saver.handOn();
+  if (intake.waitingForNext.length > 0) {
+    const { current, unsavedResolved } = saver.unsavedForNextRun();
     await continueAsNew<typeof incidentWorkflow>(
-      nextRunInput(input, state.nextIncidentEvents.takeAll(), {
+      nextRunInput(input, intake.waitingForNext.takeAll(), {
         unsavedResolved: saved ? unsavedResolved : [...unsavedResolved, current],
       }),
     );

@@ -33,8 +33,11 @@ export interface IncidentWorkflowInput {
    * up the next incident's paging.
    */
   unsavedResolved?: UnsavedIncident[];
-  /** Events that arrived for the next incident (after this one resolved), or were pending at continue-as-new. */
-  pendingEvents?: AlertEvent[];
+  /**
+   * Alert events waiting for this run's incident: triggers that came after the
+   * previous run's incident resolved, or those an alert group's router sends.
+   */
+  waitingEvents?: AlertEvent[];
 }
 
 export interface IncidentWorkflowResult {
@@ -45,16 +48,16 @@ export interface IncidentWorkflowResult {
 /** The input of this key's next run: the same incident carried over, or the next incident's first events. */
 export function nextRunInput(
   input: IncidentWorkflowInput,
-  pendingEvents: AlertEvent[],
-  handOn: Pick<IncidentWorkflowInput, 'carried' | 'unsavedResolved'>,
+  waitingEvents: AlertEvent[],
+  carriedOver: Pick<IncidentWorkflowInput, 'carried' | 'unsavedResolved'>,
 ): IncidentWorkflowInput {
   return {
     service: input.service,
     dedupKey: input.dedupKey,
     integration: input.integration,
     actionsTaskQueue: input.actionsTaskQueue,
-    pendingEvents,
-    ...(handOn.carried ? { carried: handOn.carried } : {}),
-    ...(handOn.unsavedResolved?.length ? { unsavedResolved: handOn.unsavedResolved } : {}),
+    waitingEvents,
+    ...(carriedOver.carried ? { carried: carriedOver.carried } : {}),
+    ...(carriedOver.unsavedResolved?.length ? { unsavedResolved: carriedOver.unsavedResolved } : {}),
   };
 }

@@ -1,9 +1,17 @@
-import type { NotificationContext, TargetRef } from '../../domain/incident';
+import type { NotificationContext, PlannedDelivery, TargetRef } from '../../domain/incident';
 import { failureMessage } from '../../domain/failure';
-import { deliverNotification, deliveryOptions, lookups, lookupOptions } from './activity-proxies';
-import { currentTargets } from './escalation-policy';
+import {
+  deliverNotification,
+  deliveryOptions,
+  localActivities,
+  localActivityOptions,
+} from './activity-proxies';
+import { currentTargets } from '../../domain/escalation';
 import { type IncidentState, now } from './state';
 import { firelineActor } from '../../domain/actors';
+
+/** Escalation steps an incident lists in `pages`, the latest last. */
+const maxPages = 20;
 
 /** Pages people and channels for the incident; every outcome, sent or not, goes in the timeline. */
 export class IncidentNotifier {
@@ -27,10 +35,10 @@ export class IncidentNotifier {
   private async planAndDeliver(targets: TargetRef[], key: string, reason: string): Promise<void> {
     const { state } = this;
     const incidentId = state.current.incidentId;
-    let plan: Awaited<ReturnType<typeof lookups.planNotifications>>;
+    let plan: Awaited<ReturnType<typeof localActivities.planNotifications>>;
     try {
-      plan = await lookups.planNotifications.executeWithOptions(
-        { ...lookupOptions, summary: `who to notify: ${reason}` },
+      plan = await localActivities.planNotifications.executeWithOptions(
+        { ...localActivityOptions, summary: `who to notify: ${reason}` },
         [{ targets, at: now(), key }],
       );
     } catch (err) {
@@ -49,7 +57,7 @@ export class IncidentNotifier {
       );
     }
     const paged = [...new Set(plan.deliveries.flatMap((d) => (d.personId ? [d.personId] : [])))];
-    if (plan.deliveries.length > 0) state.recordPages(reason, plan.deliveries, paged);
+    if (plan.deliveries.length > 0) this.recordPages(reason, plan.deliveries, paged);
     const context = this.context(reason, paged);
     await Promise.all(
       plan.deliveries.map(async (delivery) => {
@@ -78,6 +86,17 @@ export class IncidentNotifier {
         }
       }),
     );
+  }
+
+  /** What one escalation step paged, for the incident's message and the response's responders. */
+  private recordPages(reason: string, deliveries: PlannedDelivery[], people: string[]): void {
+    const { state } = this;
+    const current = state.current;
+    const pages = (current.pages ??= []);
+    pages.push({ reason, at: now(), targets: deliveries.map((d) => d.label), people });
+    if (pages.length > maxPages) pages.splice(0, pages.length - maxPages);
+    if (current.response) for (const id of people) state.addResponder(`user:${id}`, 'paged');
+    state.touch();
   }
 
   /** Runbook announcements and SLA breaches go to whoever the escalation currently reaches. */

@@ -1,62 +1,26 @@
 import { condition, uuid4, workflowInfo } from '@temporalio/workflow';
-import {
-  type AlertEvent,
-  type EscalationPolicySnapshot,
-  type MajorResponsePlan,
-  type TriageResult,
-  noEscalationPolicy,
-} from '../../domain/incident';
+import { emergencyTriage } from '../../domain/triage';
 import { failureMessage } from '../../domain/failure';
-import { bridgeOptions, createBridge, lookupOptions, lookups } from './activity-proxies';
-import { freshEscalation } from './escalation-policy';
+import { localActivityOptions, localActivities } from './activity-proxies';
+import type { AlertIntake } from './alert-intake';
+import { openMajorResponse } from './major-response';
+import { freshEscalation } from '../../domain/escalation';
 import { newIncidentId } from './ids';
 import { type IncidentState, now } from './state';
 import { firelineActor, integrationActor } from '../../domain/actors';
-
-type Triaged = {
-  triage: TriageResult;
-  policy: EscalationPolicySnapshot;
-  warnings: string[];
-  response?: MajorResponsePlan;
-};
-
-/**
- * When triage itself keeps failing, the incident still opens: severity from
- * the alert, no team and no escalation policy, and the problem on the timeline.
- */
-function emergencyTriage(event: AlertEvent, err: unknown): Triaged {
-  const severity = ({ critical: 'SEV1', error: 'SEV2', warning: 'SEV3', info: 'SEV4' } as const)[
-    event.severity
-  ];
-  const priority = ({ SEV1: 'P1', SEV2: 'P2', SEV3: 'P3', SEV4: 'P4' } as const)[severity];
-  const policy = noEscalationPolicy();
-  return {
-    triage: {
-      ruleId: 'triage-failed',
-      impact: 'medium',
-      urgency: 'high',
-      severity,
-      priority,
-      major: severity === 'SEV1',
-      team: 'unassigned',
-      escalationPolicyId: policy.id,
-      runbooks: [],
-    },
-    policy,
-    warnings: [`triage failed (${failureMessage(err)}); nobody is being notified`],
-  };
-}
 
 /**
  * Identification and triage: waits for the first trigger (signal-with-start
  * delivers it), triages it and opens the incident.
  */
-export async function openIncident(state: IncidentState): Promise<void> {
-  await condition(() => state.inbox.events.some((event) => event.action === 'trigger'));
-  const first = state.inbox.events.find((event) => event.action === 'trigger')!;
-  const { triage, policy, warnings, response } = await lookups.triageAlert
-    .executeWithOptions({ ...lookupOptions, summary: `triage: ${first.service} ${first.severity}` }, [first])
-    .catch((err: unknown) => emergencyTriage(first, err));
+export async function openIncident(state: IncidentState, intake: AlertIntake): Promise<void> {
+  await condition(() => intake.waiting.events.some((event) => event.action === 'trigger'));
+  const first = intake.waiting.events.find((event) => event.action === 'trigger')!;
+  const { triage, policy, warnings, response } = await localActivities.triageAlert
+    .executeWithOptions({ ...localActivityOptions, summary: `triage: ${first.service} ${first.severity}` }, [
+      first,
+    ])
+    .catch((err: unknown) => emergencyTriage(first, failureMessage(err)));
   const info = workflowInfo();
   state.incident = {
     incidentId: newIncidentId(uuid4()),
@@ -101,37 +65,11 @@ export async function openIncident(state: IncidentState): Promise<void> {
   for (const warning of warnings) state.record('triage', firelineActor, `Triage problem: ${warning}`);
   if (triage.major) openMajorResponse(state, response ?? {});
   state.publish();
-  state.drainInbox();
-}
-
-/**
- * A fixed bridge is there before the first page; one the team's webhook
- * creates follows in the background (paging does not wait for it), and the
- * messages sent from then on carry it.
- */
-function openMajorResponse(state: IncidentState, plan: MajorResponsePlan): void {
-  state.openResponse(plan);
-  if (!plan.bridgeWebhook) return;
-  const current = state.current;
-  void createBridge
-    .executeWithOptions({ ...bridgeOptions, summary: `create bridge for team ${current.team}` }, [
-      {
-        incidentId: current.incidentId,
-        title: current.title,
-        service: current.service,
-        severity: current.severity,
-        team: current.team,
-        policyId: current.escalation.policy.id,
-      },
-    ])
-    .then(
-      ({ url }) => state.setBridge({ url }),
-      (err: unknown) => state.setBridge({ problem: `the bridge webhook failed: ${failureMessage(err)}` }),
-    );
+  intake.applyWaiting();
 }
 
 /** Continued as new: the run id changes; the incident keeps its id and goes on where it was. */
-export function resumeIncident(state: IncidentState): void {
+export function resumeIncident(state: IncidentState, intake: AlertIntake): void {
   state.current.runId = workflowInfo().runId;
-  state.drainInbox();
+  intake.applyWaiting();
 }

@@ -1,37 +1,21 @@
 import { ParentClosePolicy, getExternalWorkflowHandle, startChild, workflowInfo } from '@temporalio/workflow';
 import type { RunbookInvocation, RunbookRunSummary } from '../../domain/incident';
-import { ignoredFromAlertMessage, type RunbookEvent, type RunbookResult } from '../../domain/runbook';
+import {
+  ignoredFromAlertMessage,
+  type RunbookEvent,
+  type RunbookResult,
+  type UnknownOutcome,
+} from '../../domain/runbook';
 import { failureMessage } from '../../domain/failure';
 import type { runbookWorkflow } from '../runbook';
 import type { IncidentNotifier } from './notifier';
-import { lookups, lookupOptions } from './activity-proxies';
-import { currentTargets } from './escalation-policy';
+import { localActivities, localActivityOptions } from './activity-proxies';
+import { currentTargets } from '../../domain/escalation';
 import { type IncidentState, now } from './state';
 import { runbookRunId, runbookWorkflowId } from '../runbook/ids';
 import { firelineActor, runbookActor } from '../../domain/actors';
-
-/** Finished runbook runs an incident lists; older ones are counted in `unlistedRunbookRuns`. */
-export const RUNBOOK_RUNS_LISTED = 20;
-/** Settled approvals an incident lists; older ones are counted in `unlistedApprovals`. */
-export const SETTLED_APPROVALS_LISTED = 20;
-
-/**
- * Drops the oldest items `done` says may go until at most `keep` of those are
- * left; answers how many it dropped. The others (running runs, pending
- * approvals) stay: events and decisions still look them up.
- */
-export function dropOldest<T>(items: T[], keep: number, done: (item: T) => boolean): number {
-  let excess = items.filter(done).length - keep;
-  if (excess <= 0) return 0;
-  const dropped = excess;
-  for (let i = 0; i < items.length && excess > 0;) {
-    if (done(items[i]!)) {
-      items.splice(i, 1);
-      excess -= 1;
-    } else i += 1;
-  }
-  return dropped;
-}
+import { trimRunbookLists } from '../../domain/runbook-lists';
+import { recordRunbookProgress } from './runbook-events';
 
 /**
  * The incident's runbooks: child workflows whose steps and outcome feed the
@@ -40,7 +24,7 @@ export function dropOldest<T>(items: T[], keep: number, done: (item: T) => boole
  * (an approval can wait for half an hour).
  */
 export class IncidentRunbooks {
-  /** Automatic runbooks still to run, in order, after the running one: handed on at continue-as-new. */
+  /** Automatic runbooks still to run, in order, after the running one: carried to the next run at continue-as-new. */
   readonly automaticQueue: RunbookInvocation[];
 
   constructor(
@@ -105,8 +89,8 @@ export class IncidentRunbooks {
       },
     );
     // Approvers come from the escalation policy (or the runbook), never from the requester's parameters.
-    const policyApprovers = await lookups.approversFor.executeWithOptions(
-      { ...lookupOptions, summary: `who may approve ${invocation.id}` },
+    const policyApprovers = await localActivities.approversFor.executeWithOptions(
+      { ...localActivityOptions, summary: `who may approve ${invocation.id}` },
       [{ targets: currentTargets(current.escalation), at: now() }],
     );
     let child;
@@ -158,21 +142,6 @@ export class IncidentRunbooks {
     return { runId };
   }
 
-  /** Keeps the incident's lists of runs and approvals bounded: the oldest settled ones are counted instead. */
-  private trimLists(): void {
-    const current = this.state.current;
-    const runs = dropOldest(current.runbookRuns, RUNBOOK_RUNS_LISTED, (r) => r.status !== 'running');
-    if (runs > 0) current.unlistedRunbookRuns = (current.unlistedRunbookRuns ?? 0) + runs;
-    // Settled: decided, or left pending by a run that has ended (cancelled, say).
-    const running = new Set(current.runbookRuns.filter((r) => r.status === 'running').map((r) => r.runId));
-    const approvals = dropOldest(
-      current.approvals,
-      SETTLED_APPROVALS_LISTED,
-      (a) => a.status !== 'pending' || !running.has(a.runId),
-    );
-    if (approvals > 0) current.unlistedApprovals = (current.unlistedApprovals ?? 0) + approvals;
-  }
-
   /** Resolution cancels the runbooks still running, which runs their compensations. */
   async cancelRunning(): Promise<void> {
     const running = this.state.current.runbookRuns.filter((r) => r.status === 'running');
@@ -211,7 +180,7 @@ export class IncidentRunbooks {
     summary.status = status;
     summary.endedAt = now();
     if (reason) summary.reason = reason;
-    this.trimLists();
+    trimRunbookLists(current);
     const actor = runbookActor(summary.runbookId);
     if (status === 'succeeded') {
       state.record(
@@ -233,7 +202,7 @@ export class IncidentRunbooks {
     if (status === 'outcome_unknown') {
       // A person has to look before anyone retries: paged now, whatever the incident's status.
       if (current.status !== 'resolved')
-        state.actionOutcomeUnknown(actor, summary.runId, summary.runbookId, unknownOutcome);
+        this.outcomeUnknown(actor, summary.runId, summary.runbookId, unknownOutcome);
       return;
     }
     state.record(
@@ -254,6 +223,36 @@ export class IncidentRunbooks {
     }
   }
 
+  /**
+   * A runbook action may or may not have run: the timeline says what to check
+   * before anyone retries it, and the incident escalates to the next level now
+   * (triggered again even if acknowledged), so a person looks.
+   */
+  private outcomeUnknown(
+    actor: string,
+    runId: string,
+    runbookId: string,
+    unknown: UnknownOutcome | undefined,
+  ): void {
+    const action = unknown ? `action "${unknown.step}" (${unknown.action})` : 'an action';
+    const held = unknown?.heldCompensations.length
+      ? `; compensations not run: ${unknown.heldCompensations.join(', ')}`
+      : '';
+    this.state.record(
+      'runbook.outcome_unknown',
+      actor,
+      `Outcome unknown: ${action} of runbook ${runbookId} may or may not have run: ` +
+        `check ${unknown?.target ?? 'its target'} before retrying; ` +
+        `idempotency key ${unknown?.idempotencyKey ?? 'unknown'}${held}`,
+      { runId, ...(unknown ? { ...unknown } : {}) },
+    );
+    this.state.escalate(
+      actor,
+      (fromLevel) =>
+        `Escalated from level ${fromLevel}: runbook ${runbookId} outcome unknown, a person has to check`,
+    );
+  }
+
   /** A runbook run reporting a step, an approval, a notification or a note. */
   async onEvent(event: RunbookEvent): Promise<void> {
     const { state } = this;
@@ -264,62 +263,6 @@ export class IncidentRunbooks {
       this.finish(event.runId, event.result);
       return;
     }
-    const actor = runbookActor(event.runbookId);
-    switch (event.type) {
-      case 'step': {
-        const { step } = event;
-        const message =
-          step.outcome === 'running'
-            ? `${event.runbookId}: ${step.name} started`
-            : `${event.runbookId}: ${step.name} ${step.outcome}` +
-              `${step.attempts ? ` after ${step.attempts} attempt${step.attempts === 1 ? '' : 's'}` : ''}: ${step.summary}`;
-        state.record('runbook.step', actor, message, { runId: event.runId, ...step });
-        break;
-      }
-      case 'approval': {
-        const { approval } = event;
-        const index = incident.approvals.findIndex((a) => a.approvalId === approval.approvalId);
-        if (index >= 0) incident.approvals[index] = approval;
-        else incident.approvals.push(approval);
-        this.trimLists();
-        if (approval.status === 'pending') {
-          state.record(
-            'approval.requested',
-            actor,
-            `Approval needed (${approval.approvalId}): ${approval.prompt}`,
-            {
-              approvalId: approval.approvalId,
-              approvers: approval.approvers,
-              expiresAt: approval.expiresAt,
-            },
-          );
-          // The parameters go with the request: an approver sees what they approve.
-          await this.notifier.notifyCurrentLevel(
-            `approval-${approval.approvalId}`,
-            `approval needed: ${approval.prompt} (${approval.runbookId} ${approval.approvalId}, ` +
-              `requested by ${approval.requestedBy}, parameters ${JSON.stringify(approval.params)})`,
-          );
-        } else {
-          state.record(
-            'approval.decided',
-            approval.decidedBy ?? firelineActor,
-            `Approval ${approval.approvalId} ${approval.status}${approval.comment ? `: ${approval.comment}` : ''}`,
-            { approvalId: approval.approvalId, status: approval.status },
-          );
-        }
-        break;
-      }
-      case 'notify': {
-        const entry = state.record('note', actor, `Runbook notification: ${event.message}`);
-        await this.notifier.notifyCurrentLevel(
-          `rb-${event.runId}-${entry.seq}`,
-          `runbook ${event.runbookId}: ${event.message}`,
-        );
-        break;
-      }
-      case 'note':
-        state.record('note', actor, event.text);
-        break;
-    }
+    await recordRunbookProgress(state, this.notifier, event);
   }
 }

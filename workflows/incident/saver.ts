@@ -6,11 +6,11 @@ import { saveIncident, saveOptions } from './activity-proxies';
 import type { UnsavedIncident } from './input';
 import type { IncidentState } from './state';
 
-const maxHandOnBytes = 512 * 1024;
-const maxHandOnEntries = 2_000;
+const maxCarriedBytes = 512 * 1024;
+const maxCarriedEntries = 2_000;
 /** Timeline entries in one save: its input must stay well under Temporal's 2 MB payload limit. */
 const maxSaveTimelineBytes = 256 * 1024;
-// Temporal terminates a run at 51,200 events or 50 MB of history; these leave room to hand on.
+// Temporal terminates a run at 51,200 events or 50 MB of history; these leave room to continue as new.
 const maxHistoryEvents = 40_000;
 const maxHistoryBytes = 40 * 1024 * 1024;
 
@@ -25,7 +25,7 @@ export class IncidentSaver {
   /** The version last saved; a higher incident version means there is something to save. */
   private savedVersion: number;
   private inFlight = false;
-  /** The timeline entries of the save under way: handed on with the rest if the run ends first. */
+  /** The timeline entries of the save under way: carried to the next run with the rest if this one ends first. */
   private inFlightTimeline: TimelineEntry[] = [];
   /** Resolved incidents of this key from earlier runs, still to be saved (oldest first). */
   private readonly unsavedResolved: UnsavedIncident[];
@@ -49,7 +49,7 @@ export class IncidentSaver {
   }
 
   /**
-   * Runs for the life of the run: first the earlier incidents handed on, then
+   * Runs for the life of the run: first the earlier incidents carried over, then
    * this one. The resolved incident is left to the final `flush`, which also
    * carries `postmortem.started`: the post-mortem waits for the resolved
    * incident and must find its whole timeline.
@@ -57,7 +57,7 @@ export class IncidentSaver {
   async runInBackground(): Promise<void> {
     while (this.unsavedResolved.length > 0) {
       const earlier = this.unsavedResolved[0]!;
-      // Entries leave the list only once saved, so a run that ends first hands on the rest.
+      // Entries leave the list only once saved, so a run that ends first carries the rest over.
       this.inFlight = true;
       try {
         do {
@@ -106,7 +106,7 @@ export class IncidentSaver {
 
   /**
    * Saves everything recorded so far, unless `giveUp` turns true first (a trigger
-   * for the next incident came): then the run hands the rest on with `handOn`.
+   * for the next incident came): then the run carries the rest to the next with `unsavedForNextRun`.
    * Answers whether everything was saved.
    */
   async flushUnless(giveUp: () => boolean): Promise<boolean> {
@@ -130,24 +130,24 @@ export class IncidentSaver {
    * Temporal's 2 MB payload limit the run stays on (its history has room up
    * to 51,200 events) until the saves drain it, unless the history nears its own limit.
    */
-  canHandOn(): boolean {
+  mayContinueAsNew(): boolean {
     const info = workflowInfo();
     if (info.historyLength > maxHistoryEvents || (info.historySize ?? 0) > maxHistoryBytes) return true;
     const entries = this.inFlightTimeline.length + this.state.unsaved.length;
     // Counted first: this is checked at every wake-up while continue-as-new is due.
-    if (entries > maxHandOnEntries) return false;
+    if (entries > maxCarriedEntries) return false;
     let bytes = 0;
     for (const entry of this.inFlightTimeline) bytes += JSON.stringify(entry).length;
     for (const entry of this.state.unsaved) bytes += JSON.stringify(entry).length;
     for (const earlier of this.unsavedResolved) bytes += JSON.stringify(earlier).length;
-    return bytes <= maxHandOnBytes;
+    return bytes <= maxCarriedBytes;
   }
 
   /**
    * What the next run must save: earlier resolved incidents, then this one with
    * every entry not confirmed saved (a save under way may still land; saves are idempotent).
    */
-  handOn(): { current: UnsavedIncident; unsavedResolved: UnsavedIncident[] } {
+  unsavedForNextRun(): { current: UnsavedIncident; unsavedResolved: UnsavedIncident[] } {
     // Folded repeats are written now, or the next run would not know of them.
     this.state.writeRepeats();
     const unsavedTimeline = [...this.inFlightTimeline, ...this.state.unsaved.splice(0)];

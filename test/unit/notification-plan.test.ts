@@ -1,4 +1,4 @@
-import { planDeliveries } from '../../activities/incident';
+import { peopleReached, planDeliveries } from '../../domain/notification-plan';
 import { testCatalog } from '../helpers/test-catalog';
 
 describe('planDeliveries', () => {
@@ -63,5 +63,33 @@ describe('planDeliveries', () => {
       'schedule missing is not in the catalog',
       'channel gone is not in the catalog',
     ]);
+  });
+});
+
+describe('peopleReached', () => {
+  const catalog = testCatalog();
+
+  it('names people, and whoever each schedule has on call, once each', () => {
+    const targets = [
+      { type: 'schedule' as const, id: 'always-dave' },
+      { type: 'person' as const, id: 'dave' },
+      { type: 'person' as const, id: 'erin' },
+    ];
+    expect(peopleReached(catalog, targets, new Date('2026-11-26T12:00:00Z'))).toEqual(['dave', 'erin']);
+  });
+
+  it('follows the schedule to the person on call at that instant', () => {
+    // New York daily hand-offs at 10:00 local (15:00 UTC in winter): dave on the first day, erin on the next.
+    const nyc = [{ type: 'schedule' as const, id: 'nyc-daily' }];
+    expect(peopleReached(catalog, nyc, new Date('2027-03-01T16:00:00Z'))).toEqual(['dave']);
+    expect(peopleReached(catalog, nyc, new Date('2027-03-02T16:00:00Z'))).toEqual(['erin']);
+  });
+
+  it('reaches nobody through a channel or a schedule not in the catalog', () => {
+    const targets = [
+      { type: 'channel' as const, id: 'team-slack' },
+      { type: 'schedule' as const, id: 'missing' },
+    ];
+    expect(peopleReached(catalog, targets, new Date('2026-11-26T12:00:00Z'))).toEqual([]);
   });
 });

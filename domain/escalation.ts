@@ -1,4 +1,22 @@
-import type { EscalationPolicySnapshot, EscalationState, TargetRef } from '../../domain/incident';
+// An incident's escalation: the policy it snapshots at triage and where it is in it.
+import type { EscalationPolicySnapshot, EscalationState, TargetRef } from './incident';
+import type { OnCallCatalog } from './oncall';
+
+/** The policy as the incident keeps it: a copy, so editing the catalog never changes a running incident. */
+export function policySnapshot(
+  catalog: OnCallCatalog,
+  policyId: string,
+): EscalationPolicySnapshot | undefined {
+  const policy = catalog.policies.find((p) => p.id === policyId);
+  if (!policy) return undefined;
+  return {
+    id: policy.id,
+    name: policy.name,
+    levels: policy.levels.map((level) => ({ delaySeconds: level.delaySeconds, targets: [...level.targets] })),
+    repeat: policy.repeat ?? 0,
+    fallback: [...(policy.fallback ?? [])],
+  };
+}
 
 /** Where an incident's escalation starts: level 1 of the first pass, nobody paged yet. */
 export function freshEscalation(policy: EscalationPolicySnapshot): EscalationState {
