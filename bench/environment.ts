@@ -8,6 +8,7 @@ import { connectMongo } from '../infra/mongo';
 import { createModels, ensureIndexes, type Models } from '../infra/models';
 import { startLocalStack, type LocalStack } from '../stack';
 import { freePort } from '../stack/ports';
+import { printProgress } from '../stack/progress';
 import { cacheDir, repoRoot } from '../stack/paths';
 import { defaultBundlePath } from '../worker/bundle';
 import { startPostgresTemporal } from './postgres-temporal';
@@ -74,12 +75,14 @@ export async function startServers(settings: BenchSettings): Promise<BenchServer
     ? await startPostgresTemporal(cacheDir(process.env.FIRELINE_CACHE_DIR), log)
     : undefined;
   const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: pgTemporal?.address ?? '', MONGODB_URI: '' });
-  const stack: LocalStack = await startLocalStack({ config, mode: 'ephemeral' }).catch(
-    async (err: unknown) => {
-      await pgTemporal?.stop();
-      throw err;
-    },
-  );
+  const stack: LocalStack = await startLocalStack({
+    config,
+    mode: 'ephemeral',
+    progress: printProgress,
+  }).catch(async (err: unknown) => {
+    await pgTemporal?.stop();
+    throw err;
+  });
   const sink = await new Sink().start();
   const processes: Processes = {};
   const mongo = await connectMongo(stack.mongoUri);
