@@ -352,12 +352,6 @@ export interface PlannedDelivery {
   personId?: string;
 }
 
-export interface DeliveryOutcome {
-  deliveryId: string;
-  status: 'sent';
-  detail: string;
-}
-
 /** A target that could not be turned into a delivery (for example nobody on call). */
 export interface UnreachableTarget {
   target: TargetRef;
