@@ -5,7 +5,6 @@ import { measureOpenIncidents, registry, scrape } from '../infra/metrics';
 import { pinoHttp } from 'pino-http';
 import { addressRateLimit, apiKeyGuard, uiSessionStore } from './auth';
 import { groupingRuleProblems } from '../domain/grouping';
-import { groupingRules } from '../config/grouping-rules';
 import type { ApiDeps } from './deps';
 import { errorHandler, notFoundHandler } from './errors';
 import { alertRoutes } from './alerts/routes';
@@ -51,9 +50,7 @@ export function redactTokenInUrl(url: string): string {
 /** Builds the HTTP API; the caller decides where it listens (tests use supertest without listening). */
 export function createApp(deps: ApiDeps): Express {
   // Grouping rules decide which workflow an alert goes to: a mistake there fails the start, not an alert.
-  // The one place the repo's rules stand in for rules not given.
-  const rules = deps.groupingRules ?? groupingRules;
-  const groupingProblems = groupingRuleProblems(rules);
+  const groupingProblems = groupingRuleProblems(deps.groupingRules);
   if (groupingProblems.length > 0)
     throw new Error(`config/grouping-rules.ts: ${groupingProblems.join('; ')}`);
   const app = express();
@@ -105,7 +102,7 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.use(healthRoutes(deps));
   app.use(diagnosticsRoutes(deps, guard));
-  app.use(alertRoutes({ ...deps, groupingRules: rules }, guard));
+  app.use(alertRoutes(deps, guard));
   app.use(incidentRoutes(deps, guard));
   app.use(runbookRoutes(deps, guard));
   app.use(postmortemRoutes(deps, guard));

@@ -36,10 +36,10 @@ export interface ApiDeps {
     >;
   /** PagerDuty-compatible integration keys → service. */
   routingKeys?: Map<string, string>;
-  /** The on-call catalog (schedules-as-code); the repo's config/oncall-catalog.ts unless given. */
-  catalog?: OnCallCatalog;
-  /** Which alerts share an incident; the repo's config/grouping-rules.ts unless given. */
-  groupingRules?: GroupingRules;
+  /** The on-call catalog (schedules-as-code): production passes config/oncall-catalog.ts. */
+  catalog: OnCallCatalog;
+  /** Which alerts share an incident: production passes config/grouping-rules.ts. */
+  groupingRules: GroupingRules;
   temporal: Client;
   /** The Slack app's client (SLACK_BOT_TOKEN): ephemeral replies to buttons and commands. */
   slack?: WebClient;

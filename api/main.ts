@@ -1,4 +1,6 @@
 import { loadConfigOrExit } from '../config';
+import { groupingRules } from '../config/grouping-rules';
+import { onCallCatalog } from '../config/oncall-catalog';
 import { createLogger } from '../infra/logger';
 import { connectMongoInBackground } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
@@ -8,12 +10,14 @@ import type { ApiDeps } from './deps';
 import { createSlackClient } from '../infra/slack';
 import { close, listen } from './server';
 
+/** The catalog and rules an API process serves with, chosen by its entry point. */
+export type ApiRules = Pick<ApiDeps, 'catalog' | 'groupingRules'>;
+
 /**
  * Runs an API process until SIGINT or SIGTERM: needs TEMPORAL_ADDRESS and
- * MONGODB_URI. `overrides` replace parts of its dependencies (the benchmark's
- * API process passes its own grouping rules).
+ * MONGODB_URI. `rules`: the repo's for `npm run api`, the benchmark's for its API processes.
  */
-export async function runApiProcess(overrides: Partial<Pick<ApiDeps, 'groupingRules'>> = {}): Promise<void> {
+export async function runApiProcess(rules: ApiRules): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'fireline-api' });
   if (!config.TEMPORAL_ADDRESS || !config.MONGODB_URI) {
@@ -44,7 +48,7 @@ export async function runApiProcess(overrides: Partial<Pick<ApiDeps, 'groupingRu
       logger,
       routingKeys: config.FIRELINE_ROUTING_KEYS,
       slack: createSlackClient(config),
-      ...overrides,
+      ...rules,
     }),
     config.PORT,
   );
@@ -69,9 +73,9 @@ export async function runApiProcess(overrides: Partial<Pick<ApiDeps, 'groupingRu
   }
 }
 
-/** The entry point (`npm run api`). */
-export function runApiMain(overrides: Partial<Pick<ApiDeps, 'groupingRules'>> = {}): void {
-  runApiProcess(overrides).catch((err: unknown) => {
+/** Runs an API process, exiting with its error if it fails to start. */
+export function runApiMain(rules: ApiRules): void {
+  runApiProcess(rules).catch((err: unknown) => {
     process.stderr.write(
       `fireline api: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );
@@ -79,4 +83,5 @@ export function runApiMain(overrides: Partial<Pick<ApiDeps, 'groupingRules'>> = 
   });
 }
 
-if (require.main === module) runApiMain();
+// The entry point (`npm run api`).
+if (require.main === module) runApiMain({ catalog: onCallCatalog, groupingRules });

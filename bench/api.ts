@@ -1,5 +1,5 @@
 import { runApiMain } from '../api/main';
-import { benchGroupingRules } from './catalog';
+import { benchCatalog, benchGroupingRules } from './catalog';
 
-/** The benchmark's API process: Fireline's API as `npm run api` runs it, with the benchmark's grouping rules. */
-runApiMain({ groupingRules: benchGroupingRules() });
+/** The benchmark's API process: Fireline's API as `npm run api` runs it, with the benchmark's catalog and grouping rules. */
+runApiMain({ catalog: benchCatalog(), groupingRules: benchGroupingRules() });

@@ -28,7 +28,7 @@ async function main(command: string): Promise<void> {
     process.stderr.write(`${usage}\n`);
     process.exit(2);
   }
-  const stack = await startLocalStack({ config, mode: 'persistent' });
+  const stack = await startLocalStack({ config, mode: 'persistent', progress: printProgress });
   process.stdout.write(`TEMPORAL_ADDRESS=${stack.temporalAddress}\nMONGODB_URI=${stack.mongoUri}\n`);
   printProgress(`Temporal UI: ${stack.temporalUiUrl ?? '(external)'}`);
   printProgress('servers are up; Ctrl-C stops them');

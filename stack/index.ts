@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { startMongoServer, type MongoServer } from './mongo';
 import { cacheDir as defaultCacheDir } from './paths';
 import { freePort, preferredOrFreePort, retryOnPortClash } from './ports';
-import { printProgress, type Progress } from './progress';
+import type { Progress } from './progress';
 import { startTemporalDevServer, type TemporalServer } from './temporal';
 
 export { MissingPrerequisiteError } from './temporal';
@@ -27,7 +27,7 @@ export interface LocalStackOptions {
    * restart (npm start); `ephemeral` uses a throw-away folder and free ports (tests).
    */
   mode: 'persistent' | 'ephemeral';
-  progress?: Progress;
+  progress: Progress;
 }
 
 export interface LocalStack {
@@ -48,7 +48,7 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { config, mode } = options;
-  const progress = options.progress ?? printProgress;
+  const { progress } = options;
   const cache = defaultCacheDir(config.FIRELINE_CACHE_DIR);
   const dataRoot =
     mode === 'persistent' ? path.join(cache, 'data') : mkdtempSync(path.join(os.tmpdir(), 'fireline-stack-'));

@@ -3,6 +3,7 @@ import { createApp } from '../api/app';
 import { createApiKey, revokeApiKey } from '../infra/api-keys';
 import { close, listen } from '../api/server';
 import { loadConfigOrExit, withLoopback } from '../config';
+import { groupingRules } from '../config/grouping-rules';
 import { onCallCatalog } from '../config/oncall-catalog';
 import { anyChannelConfigured } from './channels';
 import { DevInbox } from '../infra/dev-inbox';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
 
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ config, mode: 'persistent' });
+    stack = await startLocalStack({ config, mode: 'persistent', progress: printProgress });
   } catch (err) {
     printProgress(
       err instanceof MissingPrerequisiteError
@@ -107,6 +108,8 @@ async function main(): Promise<void> {
         logger,
         routingKeys: config.FIRELINE_ROUTING_KEYS,
         slack,
+        catalog: onCallCatalog,
+        groupingRules,
       }),
       port,
     );

@@ -22,7 +22,6 @@ import {
 } from './schemas';
 import { deliverAlertEvent, deliverAlertEvents, type DeliveryDeps } from '../incidents/alert-delivery';
 import { documented, validated } from '../validate';
-import type { GroupingRules } from '../../domain/grouping';
 import { createAlertRouteStore } from './route-store';
 
 function routingKeyOf(body: unknown): string {
@@ -43,8 +42,7 @@ function expansionTooLarge(alerts: number): HttpError {
   ]);
 }
 
-/** `deps.groupingRules`: the rules in force, resolved by createApp. */
-export function alertRoutes(deps: ApiDeps & { groupingRules: GroupingRules }, guard: Guard): Router {
+export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
   const router = Router();
   // This process's view of where grouped alerts went: one per API process, as its signal queue is.
   const delivery: DeliveryDeps = {

@@ -18,68 +18,70 @@ interface Operation {
   responses: Record<string, { description: string }>;
 }
 
+/** One operation: its method and path, what it does, who may call it, its parameters and request body. */
+function renderOperation(method: string, p: string, op: Operation): SafeHtml {
+  const scope = op['x-fireline-scope'];
+  const auth = scope
+    ? html`API key with scope <code>${scope}</code>`
+    : op.security.length === 0
+      ? 'no API key'
+      : 'API key';
+  const params = op.parameters.length
+    ? html`<table>
+        <thead>
+          <tr>
+            <th scope="col">Parameter</th>
+            <th scope="col">In</th>
+            <th scope="col">Required</th>
+            <th scope="col">Schema</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${op.parameters.map(
+            (prm) =>
+              html`<tr>
+                <td><code>${prm.name}</code></td>
+                <td>${prm.in}</td>
+                <td>${prm.required ? 'yes' : 'no'}</td>
+                <td><code>${JSON.stringify(prm.schema)}</code></td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`
+    : '';
+  const json = op.requestBody?.content['application/json'];
+  const requestBody = json
+    ? html`<details>
+          <summary>Request body schema</summary>
+          <pre>${JSON.stringify(json.schema, null, 2)}</pre>
+        </details>
+        ${
+          json.example !== undefined
+            ? html`<p>Example:</p>
+                <pre>${JSON.stringify(json.example, null, 2)}</pre>`
+            : ''
+        }`
+    : '';
+  const responses = Object.entries(op.responses).map(
+    ([code, r], i) => html`${i > 0 ? ' · ' : ''}<code>${code}</code> ${r.description}`,
+  );
+  return html`<section class="op" id="${`${method}-${p}`}">
+    <h3><span class="method">${method.toUpperCase()}</span> <code>${p}</code></h3>
+    <p>${op.summary}</p>
+    ${op.description ? html`<p>${op.description}</p>` : ''}
+    <p class="meta">Auth: ${auth}. Answers: ${responses}</p>
+    ${params}${requestBody}
+  </section>`;
+}
+
 /** The documentation page: every operation of the OpenAPI document, server-rendered, no script. */
 export function renderDocsPage(doc: OpenApiDocument): SafeHtml {
-  const operation = (method: string, p: string, op: Operation) => {
-    const scope = op['x-fireline-scope'];
-    const auth = scope
-      ? html`API key with scope <code>${scope}</code>`
-      : op.security.length === 0
-        ? 'no API key'
-        : 'API key';
-    const params = op.parameters.length
-      ? html`<table>
-          <thead>
-            <tr>
-              <th scope="col">Parameter</th>
-              <th scope="col">In</th>
-              <th scope="col">Required</th>
-              <th scope="col">Schema</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${op.parameters.map(
-              (prm) =>
-                html`<tr>
-                  <td><code>${prm.name}</code></td>
-                  <td>${prm.in}</td>
-                  <td>${prm.required ? 'yes' : 'no'}</td>
-                  <td><code>${JSON.stringify(prm.schema)}</code></td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>`
-      : '';
-    const json = op.requestBody?.content['application/json'];
-    const requestBody = json
-      ? html`<details>
-            <summary>Request body schema</summary>
-            <pre>${JSON.stringify(json.schema, null, 2)}</pre>
-          </details>
-          ${
-            json.example !== undefined
-              ? html`<p>Example:</p>
-                  <pre>${JSON.stringify(json.example, null, 2)}</pre>`
-              : ''
-          }`
-      : '';
-    const responses = Object.entries(op.responses).map(
-      ([code, r], i) => html`${i > 0 ? ' · ' : ''}<code>${code}</code> ${r.description}`,
-    );
-    return html`<section class="op" id="${`${method}-${p}`}">
-      <h3><span class="method">${method.toUpperCase()}</span> <code>${p}</code></h3>
-      <p>${op.summary}</p>
-      ${op.description ? html`<p>${op.description}</p>` : ''}
-      <p class="meta">Auth: ${auth}. Answers: ${responses}</p>
-      ${params}${requestBody}
-    </section>`;
-  };
   const sections = doc.tags.map(({ name: tag }) => {
     const ops = Object.entries(doc.paths).flatMap(([p, methods]) =>
       Object.entries(methods as Record<string, Operation>)
         .filter(([, op]) => op.tags.includes(tag))
         .sort(([a], [b]) => methodOrder.indexOf(a) - methodOrder.indexOf(b))
-        .map(([method, op]) => operation(method, p, op)),
+        .map(([method, op]) => renderOperation(method, p, op)),
     );
     return html`<h2 id="${tag}">${tag}</h2>
       ${ops}`;

@@ -6,7 +6,6 @@ import type { ApiDeps } from '../deps';
 import { validated } from '../validate';
 import { FEED_DAYS } from './calendar';
 import {
-  catalogOf,
   createFeed,
   createOverride,
   deleteOverride,
@@ -102,7 +101,7 @@ export function oncallRoutes(deps: ApiDeps, guard: Guard): Router {
   );
 
   router.get('/v1/schedules', ...guard('incidents:read'), (_req, res) => {
-    const catalog = catalogOf(deps);
+    const catalog = deps.catalog;
     res.json({
       schedules: catalog.schedules.map(({ id, name, timeZone, layers }) => ({ id, name, timeZone, layers })),
       people: catalog.people.map(({ id, name }) => ({ id, name })),

@@ -1,4 +1,3 @@
-import { onCallCatalog } from '../../config/oncall-catalog';
 import type { TargetRef } from '../../domain/incident';
 import type { OnCallCatalog, OnCallSchedule } from '../../domain/oncall';
 import {
@@ -28,11 +27,6 @@ import type { ApiDeps } from '../deps';
 import { FEED_DAYS, shiftsCalendar } from './calendar';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 
-/** The schedules-as-code the API answers about: the worker's catalog (tests pass their own). */
-export function catalogOf(deps: Pick<ApiDeps, 'catalog'>): OnCallCatalog {
-  return deps.catalog ?? onCallCatalog;
-}
-
 /** The catalog with the runtime overrides applied, and those overrides: what on-call answers are computed from. */
 export interface OnCallState {
   catalog: OnCallCatalog;
@@ -42,7 +36,7 @@ export interface OnCallState {
 /** The catalog with the overrides made at run time, as the worker plans pages with it (one MongoDB read). */
 export async function catalogWithOverrides(deps: Pick<ApiDeps, 'catalog' | 'models'>): Promise<OnCallState> {
   const overrides = await listRuntimeOverrides(deps.models);
-  return { catalog: withRuntimeOverrides(catalogOf(deps), overrides), overrides };
+  return { catalog: withRuntimeOverrides(deps.catalog, overrides), overrides };
 }
 
 export function requireSchedule(catalog: OnCallCatalog, id: string): OnCallSchedule {
@@ -167,7 +161,7 @@ export async function listOverrides(
   deps: Pick<ApiDeps, 'catalog' | 'models'>,
   scheduleId: string,
 ): Promise<RuntimeOverride[]> {
-  requireSchedule(catalogOf(deps), scheduleId);
+  requireSchedule(deps.catalog, scheduleId);
   return listRuntimeOverrides(deps.models, scheduleId);
 }
 
@@ -178,7 +172,7 @@ export async function createOverride(
   input: { personId: string; start: string; end: string; note?: string },
   actor: string,
 ): Promise<RuntimeOverride> {
-  const catalog = catalogOf(deps);
+  const catalog = deps.catalog;
   requireSchedule(catalog, scheduleId);
   try {
     return await addOverride(deps.models, catalog, scheduleId, input, actor);
@@ -192,7 +186,7 @@ export async function deleteOverride(
   scheduleId: string,
   overrideId: string,
 ): Promise<void> {
-  requireSchedule(catalogOf(deps), scheduleId);
+  requireSchedule(deps.catalog, scheduleId);
   if (!(await removeOverride(deps.models, scheduleId, overrideId)))
     throw new NotFoundError(`No override ${overrideId} on ${scheduleId}`);
 }
@@ -205,7 +199,7 @@ export async function createFeed(
   target: FeedTarget,
   creator: { actor: string; keyId: string },
 ): Promise<{ feedId: string; kind: 'schedule' | 'person'; targetId: string; token: string; path: string }> {
-  const catalog = catalogOf(deps);
+  const catalog = deps.catalog;
   const feed =
     'scheduleId' in target
       ? { kind: 'schedule' as const, targetId: requireSchedule(catalog, target.scheduleId).id }

@@ -166,22 +166,63 @@ export function toMarkdown(pm: Postmortem): string {
   return lines.join('\n');
 }
 
-/** The post-mortem as an HTML fragment, shared by the standalone document and the web UI's page. */
-export function postmortemHtml(pm: Postmortem): SafeHtml {
-  const list = (items: string[], empty: string) =>
-    items.length
-      ? html`<ul>
-          ${items.map((i) => html`<li>${i}</li>`)}
-        </ul>`
-      : html`<p class="muted">${empty}</p>`;
-  const para = (text: string, prompt: string | undefined) =>
-    text ? html`<p class="pre">${text}</p>` : html`<p class="muted">${prompt ?? 'To be written.'}</p>`;
-  const row = (k: string, v: string) =>
-    html`<tr>
-      <th>${k}</th>
-      <td>${v}</td>
-    </tr>`;
-  const times: [string, string][] = [
+function htmlList(items: string[], empty: string): SafeHtml {
+  return items.length
+    ? html`<ul>
+        ${items.map((i) => html`<li>${i}</li>`)}
+      </ul>`
+    : html`<p class="muted">${empty}</p>`;
+}
+
+/** Written text with its line breaks, or the draft's prompt while there is none. */
+function htmlParagraph(text: string, prompt: string | undefined): SafeHtml {
+  return text ? html`<p class="pre">${text}</p>` : html`<p class="muted">${prompt ?? 'To be written.'}</p>`;
+}
+
+function htmlRow(k: string, v: string): SafeHtml {
+  return html`<tr>
+    <th>${k}</th>
+    <td>${v}</td>
+  </tr>`;
+}
+
+/** Every alert folded into the incident, shown when there was more than one. */
+function alertsSection(alerts: NonNullable<Postmortem['alerts']>): SafeHtml {
+  return html`<h2>Alerts</h2>
+    <table>
+      <tr>
+        <th>Dedup key</th>
+        <th>Summary</th>
+        <th>Fired</th>
+        <th>First seen</th>
+        <th>Last seen</th>
+        <th>State</th>
+      </tr>
+      ${alerts.map(
+        (a) =>
+          html`<tr>
+            <td>${a.dedupKey}</td>
+            <td>${a.summary}</td>
+            <td>${a.count}</td>
+            <td>${a.firstSeenAt}</td>
+            <td>${a.lastSeenAt}</td>
+            <td>${a.state}</td>
+          </tr>`,
+      )}
+    </table>`;
+}
+
+function majorResponseSection(response: NonNullable<Postmortem['response']>): SafeHtml {
+  return html`<h2>Major incident response</h2>
+    <ul>
+      <li>Opened: ${response.openedAt}</li>
+      <li>Bridge: ${response.bridgeUrl ?? 'none'}</li>
+      <li>Commander: ${response.commander ?? 'unclaimed'}</li>
+    </ul>`;
+}
+
+function timesAndMetrics(pm: Postmortem): [string, string][] {
+  return [
     ['Started', pm.times.startedAt],
     ['Detected', pm.times.detectedAt],
     ['Acknowledged', pm.times.acknowledgedAt ?? '—'],
@@ -193,6 +234,53 @@ export function postmortemHtml(pm: Postmortem): SafeHtml {
     ['Time to mitigate', duration(pm.metrics.timeToMitigateSeconds)],
     ['Time to resolve', duration(pm.metrics.timeToResolveSeconds)],
   ];
+}
+
+function timelineTable(timeline: Postmortem['timeline']): SafeHtml {
+  return html`<table>
+    <tr>
+      <th>Time</th>
+      <th>Event</th>
+      <th>Actor</th>
+      <th>What happened</th>
+    </tr>
+    ${timeline.map(
+      (t) =>
+        html`<tr>
+          <td>${t.at}</td>
+          <td>${typeCell(t)}</td>
+          <td>${t.actor}</td>
+          <td>${t.message}</td>
+        </tr>`,
+    )}
+  </table>`;
+}
+
+function actionItemsTable(pm: Postmortem): SafeHtml {
+  if (!pm.actionItems.length) return html`<p class="muted">${pm.prompts.actionItems ?? 'None yet.'}</p>`;
+  return html`<table>
+    <tr>
+      <th>Title</th>
+      <th>Owner</th>
+      <th>Due</th>
+      <th>Status</th>
+      <th>Link</th>
+    </tr>
+    ${pm.actionItems.map(
+      (a) =>
+        html`<tr>
+          <td>${a.title}</td>
+          <td>${a.owner}</td>
+          <td>${a.dueDate ?? '—'}</td>
+          <td>${a.status}</td>
+          <td>${a.link || '—'}</td>
+        </tr>`,
+    )}
+  </table>`;
+}
+
+/** The post-mortem as an HTML fragment, shared by the standalone document and the web UI's page. */
+export function postmortemHtml(pm: Postmortem): SafeHtml {
   return html`<h1>Post-mortem: ${pm.title}</h1>
     <p class="meta">
       ${pm.postmortemId} · incident ${pm.incidentId} · ${pm.service} · ${pm.severity}
@@ -201,118 +289,46 @@ export function postmortemHtml(pm: Postmortem): SafeHtml {
     </p>
     <h2>Summary</h2>
     <p class="pre">${pm.summary}</p>
-    ${
-      pm.alerts && pm.alerts.length > 1
-        ? html`<h2>Alerts</h2>
-            <table>
-              <tr>
-                <th>Dedup key</th>
-                <th>Summary</th>
-                <th>Fired</th>
-                <th>First seen</th>
-                <th>Last seen</th>
-                <th>State</th>
-              </tr>
-              ${pm.alerts.map(
-                (a) =>
-                  html`<tr>
-                    <td>${a.dedupKey}</td>
-                    <td>${a.summary}</td>
-                    <td>${a.count}</td>
-                    <td>${a.firstSeenAt}</td>
-                    <td>${a.lastSeenAt}</td>
-                    <td>${a.state}</td>
-                  </tr>`,
-              )}
-            </table>`
-        : ''
-    }
-    ${
-      pm.response
-        ? html`<h2>Major incident response</h2>
-            <ul>
-              <li>Opened: ${pm.response.openedAt}</li>
-              <li>Bridge: ${pm.response.bridgeUrl ?? 'none'}</li>
-              <li>Commander: ${pm.response.commander ?? 'unclaimed'}</li>
-            </ul>`
-        : ''
-    }
+    ${pm.alerts && pm.alerts.length > 1 ? alertsSection(pm.alerts) : ''}
+    ${pm.response ? majorResponseSection(pm.response) : ''}
     <h2>Times and metrics</h2>
     <table>
-      ${times.map(([k, v]) => row(k, v))}
+      ${timesAndMetrics(pm).map(([k, v]) => htmlRow(k, v))}
     </table>
     ${alertDetails(pm).map(
       ([heading, entries]) =>
         html`<h2>${heading}</h2>
           <table>
-            ${entries.map(([name, value]) => row(name, value))}
+            ${entries.map(([name, value]) => htmlRow(name, value))}
           </table>`,
     )}
     <h2>Timeline</h2>
-    <table>
-      <tr>
-        <th>Time</th>
-        <th>Event</th>
-        <th>Actor</th>
-        <th>What happened</th>
-      </tr>
-      ${pm.timeline.map(
-        (t) =>
-          html`<tr>
-            <td>${t.at}</td>
-            <td>${typeCell(t)}</td>
-            <td>${t.actor}</td>
-            <td>${t.message}</td>
-          </tr>`,
-      )}
-    </table>
+    ${timelineTable(pm.timeline)}
     <h2>Responders</h2>
-    ${list(
+    ${htmlList(
       pm.responders.map((r) => `${r.actor}: ${r.roles.join(', ')}`),
       'None recorded.',
     )}
     <h2>Runbooks</h2>
-    ${list(
+    ${htmlList(
       pm.runbooks.map((r) => `${r.runbookId} (${r.runId}): ${r.status}${r.reason ? ` — ${r.reason}` : ''}`),
       'None ran.',
     )}
     <h2>SLA breaches</h2>
-    ${list(
+    ${htmlList(
       pm.slaBreaches.map((b) => `${b.kind} target of ${duration(b.targetSeconds)} missed at ${b.at}`),
       'None.',
     )}
     <h2>Root cause</h2>
-    ${para(pm.rootCause, pm.prompts.rootCause)}
+    ${htmlParagraph(pm.rootCause, pm.prompts.rootCause)}
     <h2>Contributing factors</h2>
-    ${list(pm.contributingFactors, pm.prompts.contributingFactors ?? 'To be written.')}
+    ${htmlList(pm.contributingFactors, pm.prompts.contributingFactors ?? 'To be written.')}
     <h2>Mitigators</h2>
-    ${list(pm.mitigators, 'None recorded.')}
+    ${htmlList(pm.mitigators, 'None recorded.')}
     <h2>Lessons learned</h2>
-    ${para(pm.lessonsLearned, pm.prompts.lessonsLearned)}
+    ${htmlParagraph(pm.lessonsLearned, pm.prompts.lessonsLearned)}
     <h2>Action items</h2>
-    ${
-      pm.actionItems.length
-        ? html`<table>
-            <tr>
-              <th>Title</th>
-              <th>Owner</th>
-              <th>Due</th>
-              <th>Status</th>
-              <th>Link</th>
-            </tr>
-            ${pm.actionItems.map(
-              (a) =>
-                html`<tr>
-                  <td>${a.title}</td>
-                  <td>${a.owner}</td>
-                  <td>${a.dueDate ?? '—'}</td>
-                  <td>${a.status}</td>
-                  <td>${a.link || '—'}</td>
-                </tr>`,
-            )}
-          </table>`
-        : html`<p class="muted">${pm.prompts.actionItems ?? 'None yet.'}</p>`
-    }`;
+    ${actionItemsTable(pm)}`;
 }
 
 /** The post-mortem as a printable HTML document of its own (GET /v1/postmortems/:id as text/html). */

@@ -5,7 +5,6 @@ import { actorFor, principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError, NotFoundError, ValidationError } from '../errors';
 import {
-  catalogOf,
   createFeed,
   createOverride,
   deleteOverride,
@@ -100,7 +99,7 @@ export function onCallUiRoutes(
     act(
       (req) => `override:${String(req.params.scheduleId)}`,
       async (req, res) => {
-        const schedule = requireSchedule(catalogOf(deps), String(req.params.scheduleId));
+        const schedule = requireSchedule(deps.catalog, String(req.params.scheduleId));
         const body = (req.body ?? {}) as Record<string, unknown>;
         const problems: { field: string; message: string }[] = [];
         const instant = (name: 'start' | 'end') => {

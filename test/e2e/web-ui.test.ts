@@ -12,6 +12,7 @@ import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident, timelineOf } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
 import { postmortemIdOf } from '../../workflows/postmortem/ids';
+import { onCallCatalog } from '../../config/oncall-catalog';
 
 // The server-rendered web UI in a real Chromium against the real servers:
 // sign-in, the incident list and page with its live timeline, approving a
@@ -565,6 +566,8 @@ describe('web UI in a browser', () => {
   it('refuses state-changing forms without the CSRF token, and keeps the key out of the logs', async () => {
     let logs = '';
     const app = createApp({
+      catalog: onCallCatalog,
+      groupingRules: { rules: [] },
       config: env.config,
       temporal: env.client,
       mongo: env.mongo,

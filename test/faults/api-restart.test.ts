@@ -7,6 +7,7 @@ import { freePort } from '../../stack/ports';
 import { eventually } from '../helpers/http-receiver';
 import { createIncidentTestEnv } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
+import { onCallCatalog } from '../../config/oncall-catalog';
 
 // The API goes down in the middle of a burst of alerts and comes back. Every
 // alert that got a 2xx is in an incident; the sender retries the ones that got
@@ -25,6 +26,8 @@ describe('API restart during a burst of alerts', () => {
     const startApi = () =>
       listen(
         createApp({
+          catalog: onCallCatalog,
+          groupingRules: { rules: [] },
           config: env.config,
           temporal: env.client,
           mongo: env.mongo,

@@ -13,6 +13,7 @@ import { eventually } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
 import { signInToWebUi, type WebUiSession } from '../helpers/web-ui-session';
+import { onCallCatalog } from '../../config/oncall-catalog';
 
 const CACHE_SECONDS = 1;
 const GRACE_SECONDS = 15;
@@ -34,6 +35,7 @@ describe('the API while MongoDB hangs', () => {
     // Escalation levels far apart: this test is about the API, not paging.
     ({ env, teardown } = await createIncidentTestEnv(600, {}, { mongoUri: mongo.uri }));
     app = createApp({
+      catalog: onCallCatalog,
       config: {
         ...env.config,
         API_KEY_CACHE_SECONDS: CACHE_SECONDS,

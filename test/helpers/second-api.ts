@@ -16,6 +16,7 @@ export async function secondApiProcess(
 ): Promise<{ app: Express; close: () => Promise<void> }> {
   const connection = await Connection.connect({ address: env.config.TEMPORAL_ADDRESS! });
   const api = createApp({
+    catalog: env.catalog,
     config: env.config,
     temporal: new Client({ connection, namespace: env.config.TEMPORAL_NAMESPACE }),
     mongo: env.mongo,

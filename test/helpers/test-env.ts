@@ -7,6 +7,7 @@ import { createApiKey, type ApiKeyOptions } from '../../infra/api-keys';
 import type mongoose from 'mongoose';
 import type { ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
+import { onCallCatalog } from '../../config/oncall-catalog';
 import type { OnCallCatalog } from '../../domain/oncall';
 import type { GroupingRules } from '../../domain/grouping';
 import { loadConfig, type Config } from '../../config';
@@ -34,6 +35,8 @@ export interface TestEnv {
   client: Client;
   mongo: mongoose.Connection;
   models: Models;
+  /** The on-call catalog the API answers with: the one given, else the repo's. */
+  catalog: OnCallCatalog;
   /** The API, with an admin key added to every request that carries none. */
   app: Express;
   /** The API as it is: no key added. */
@@ -91,6 +94,7 @@ export async function createTestEnv(
   const models = createModels(mongo);
   await ensureIndexes(models);
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const catalog = options.catalog ?? onCallCatalog;
   const rawApp = createApp({
     config,
     temporal: client,
@@ -98,7 +102,7 @@ export async function createTestEnv(
     models,
     logger,
     routingKeys: testRoutingKeys,
-    catalog: options.catalog,
+    catalog,
     slack: options.slack?.client,
     groupingRules: options.groupingRules ?? { rules: [] },
   });
@@ -134,6 +138,7 @@ export async function createTestEnv(
     client,
     mongo,
     models,
+    catalog,
     app,
     rawApp,
     adminToken,

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../infra/logger';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { onCallCatalog } from '../../config/oncall-catalog';
 
 // Analytics over a seeded set of incidents in the real MongoDB-wire server;
 // the expected figures below are worked out by hand from the seed.
@@ -199,6 +200,8 @@ describe('incident analytics', () => {
     );
     const appWith = (max: number) =>
       createApp({
+        catalog: onCallCatalog,
+        groupingRules: { rules: [] },
         config: { ...env.config, ANALYTICS_MAX_INCIDENTS: max },
         temporal: env.client,
         mongo: env.mongo,

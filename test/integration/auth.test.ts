@@ -11,6 +11,7 @@ import type { ApiScope } from '../../infra/models';
 import { repoRoot } from '../../stack/paths';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { onCallCatalog } from '../../config/oncall-catalog';
 
 // Every endpoint but /healthz, /readyz and the PagerDuty one takes an API key
 // with the right scope; tested with and without it.
@@ -89,12 +90,17 @@ describe('API keys and scopes', () => {
   });
 
   /** The deps of a fresh app on this env's servers (no cache of verified keys, limits of its own). */
-  const deps = (config: Partial<ApiDeps['config']> = {}, extra: Partial<ApiDeps> = {}): ApiDeps => ({
+  const deps = (
+    config: Partial<ApiDeps['config']> = {},
+    extra: Partial<Pick<ApiDeps, 'routingKeys'>> = {},
+  ): ApiDeps => ({
     config: { ...env.config, ...config },
     temporal: env.client,
     mongo: env.mongo,
     models: env.models,
     logger: createLogger({ level: 'silent' }),
+    catalog: onCallCatalog,
+    groupingRules: { rules: [] },
     ...extra,
   });
 
@@ -172,6 +178,8 @@ describe('API keys and scopes', () => {
     await revokeApiKey(env.models, 'short-lived');
     // A fresh app (no cache of verified keys) refuses it at once; running apps within 30 s.
     const app = createApp({
+      catalog: onCallCatalog,
+      groupingRules: { rules: [] },
       config: env.config,
       temporal: env.client,
       mongo: env.mongo,
@@ -183,6 +191,8 @@ describe('API keys and scopes', () => {
 
   it('limits requests per key with 429 and Retry-After', async () => {
     const app = createApp({
+      catalog: onCallCatalog,
+      groupingRules: { rules: [] },
       config: { ...env.config, RATE_LIMIT_PER_MINUTE: 3 },
       temporal: env.client,
       mongo: env.mongo,
@@ -237,6 +247,8 @@ describe('API keys and scopes', () => {
   it('keeps a token given in the URL out of the logs', async () => {
     let written = '';
     const app = createApp({
+      catalog: onCallCatalog,
+      groupingRules: { rules: [] },
       config: env.config,
       temporal: env.client,
       mongo: env.mongo,

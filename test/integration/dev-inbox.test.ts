@@ -10,6 +10,7 @@ import { eventually } from '../helpers/http-receiver';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { testCatalog, testRules } from '../helpers/test-catalog';
 import { openIncident, timelineOf } from '../helpers/incidents';
+import { onCallCatalog } from '../../config/oncall-catalog';
 
 // A newcomer's `npm start` has no channel configured: pages go to the
 // development inbox, shown in the web UI and printed in the terminal, marked
@@ -53,6 +54,8 @@ describe('development inbox', () => {
 
     // The web UI's inbox page, with the API that `npm start` runs (FIRELINE_DEV_INBOX on).
     const app = createApp({
+      catalog: onCallCatalog,
+      groupingRules: { rules: [] },
       config: { ...env.config, FIRELINE_DEV_INBOX: true },
       temporal: env.client,
       mongo: env.mongo,

@@ -5,6 +5,7 @@ import { createLogger } from '../../infra/logger';
 import { connectMongo } from '../../infra/mongo';
 import { createModels } from '../../infra/models';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { onCallCatalog } from '../../config/oncall-catalog';
 
 describe('health, readiness and error handling', () => {
   let env: TestEnv;
@@ -40,6 +41,8 @@ describe('health, readiness and error handling', () => {
     await closed.close();
     const { logger, lines } = capturedLogger();
     const app = createApp({
+      catalog: onCallCatalog,
+      groupingRules: { rules: [] },
       config: env.config,
       temporal: env.client,
       mongo: closed,
@@ -58,6 +61,8 @@ describe('health, readiness and error handling', () => {
   it('GET /readyz is 503 saying Temporal fails when its namespace is unknown, with why only in the log', async () => {
     const { logger, lines } = capturedLogger();
     const app = createApp({
+      catalog: onCallCatalog,
+      groupingRules: { rules: [] },
       config: { ...env.config, TEMPORAL_NAMESPACE: 'no-such-namespace' },
       temporal: env.client,
       mongo: env.mongo,

@@ -15,7 +15,7 @@ import { HttpError } from '../../errors';
 import type { IncidentAccess } from '../../auth';
 import { decideApproval, updateIncident } from '../../incidents/service';
 import { listOpenIncidents } from '../../incidents/store';
-import { catalogOf, onCallAt } from '../../oncall/service';
+import { onCallAt } from '../../oncall/service';
 
 const via = 'Slack';
 /** A person known to the catalog by their Slack id acts on any incident, as the web UI's responders do. */
@@ -23,7 +23,7 @@ const anyIncident: IncidentAccess = () => undefined;
 
 /** The catalog's person with this Slack member id. */
 export function personOfSlackUser(deps: Pick<ApiDeps, 'catalog'>, slackUserId: string): Person | undefined {
-  return catalogOf(deps).people.find((p) => p.slackUserId === slackUserId);
+  return deps.catalog.people.find((p) => p.slackUserId === slackUserId);
 }
 
 export function unknownSlackUserText(slackUserId: string): string {

@@ -1,0 +1,42 @@
+import { TIMER_SECONDS } from './catalog';
+
+/** The benchmark's knobs, read from the environment once (bench/README.md says what each scenario does with them). */
+export interface BenchSettings {
+  /** BENCH_SECONDS: length of each sustained ingestion run. */
+  seconds: number;
+  /** BENCH_CONCURRENCY: requests in flight in sustained runs (storms use twice as many senders). */
+  concurrency: number;
+  /** BENCH_OPEN_INCIDENTS: incidents held open for the memory and timer scenarios. */
+  openIncidents: number;
+  /** BENCH_STORM_ALERTS: alerts sent in each storm. */
+  stormAlerts: number;
+  /** BENCH_RUNBOOK_RUNS: runs of scale-out-queue in the runbook step scenario. */
+  runbookRuns: number;
+  /** BENCH_TIMER_SECONDS: level-1 wait of the timer incidents, read where the worker's catalog reads it. */
+  timerSeconds: number;
+  /** BENCH_TEMPORAL: `dev` (the Temporal CLI dev server, SQLite) or `postgresql` (the Temporal server with PostgreSQL, see postgres-temporal.ts). */
+  temporal: 'dev' | 'postgresql';
+  /** Worker processes: one beside the dev server; two, as a self-hosted cluster would run, beside the PostgreSQL one. */
+  workers: number;
+  /** BENCH_PROJECTION_CAP_SECONDS: how long to wait for the worker's MongoDB projection to catch up before reporting how far it got. */
+  projectionCapSeconds: number;
+}
+
+export const TASK_QUEUE = 'fireline-bench';
+
+export function benchSettings(env: NodeJS.ProcessEnv): BenchSettings {
+  const temporal = env.BENCH_TEMPORAL ?? 'dev';
+  if (temporal !== 'dev' && temporal !== 'postgresql')
+    throw new Error(`BENCH_TEMPORAL must be dev or postgresql, not ${temporal}`);
+  return {
+    seconds: Number(env.BENCH_SECONDS ?? 60),
+    concurrency: Number(env.BENCH_CONCURRENCY ?? 32),
+    openIncidents: Number(env.BENCH_OPEN_INCIDENTS ?? 1000),
+    stormAlerts: Number(env.BENCH_STORM_ALERTS ?? 5000),
+    runbookRuns: Number(env.BENCH_RUNBOOK_RUNS ?? 40),
+    timerSeconds: TIMER_SECONDS,
+    temporal,
+    workers: temporal === 'postgresql' ? 2 : 1,
+    projectionCapSeconds: Number(env.BENCH_PROJECTION_CAP_SECONDS ?? 120),
+  };
+}
