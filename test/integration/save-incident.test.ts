@@ -131,17 +131,23 @@ describe('saveIncident', () => {
   });
 
   it('tells a document MongoDB refuses from a MongoDB that is away', async () => {
-    const refused = await env.mongo
-      .db!.collection('refusals')
-      .insertOne({ 'k8s.pod.name': 'web-1' })
-      .then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-    // FerretDB refuses the dotted name; MongoDB >= 5 accepts it, and then there is nothing to classify.
+    const insert = (doc: Record<string, unknown>) =>
+      env.mongo
+        .db!.collection('refusals')
+        .insertOne(doc)
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+    // Every MongoDB-wire server refuses an array as `_id` (MongoDB's manual: "any BSON type other than an array, regex or undefined").
+    const arrayId = await insert({ _id: [1] });
+    expect(arrayId).toBeDefined();
+    expect(isDocumentRefusal(arrayId)).toBe(true);
+    // FerretDB also refuses a dotted field name; MongoDB >= 5 accepts it.
+    const dotted = await insert({ 'k8s.pod.name': 'web-1' });
     const buildInfo = await env.mongo.db!.admin().command({ buildInfo: 1 });
-    if ('ferretdb' in buildInfo) expect(refused).toBeDefined();
-    if (refused !== undefined) expect(isDocumentRefusal(refused)).toBe(true);
+    expect(dotted === undefined).toBe(!('ferretdb' in buildInfo));
+    if (dotted !== undefined) expect(isDocumentRefusal(dotted)).toBe(true);
     const away = await mongoose
       .createConnection('mongodb://127.0.0.1:9/none', { serverSelectionTimeoutMS: 300 })
       .asPromise()
