@@ -6,6 +6,7 @@ import type { GroupingRules } from '../../domain/grouping';
 import { alertGroupWorkflowId } from '../../workflows/alert-group/ids';
 import { groupedIncidentWorkflowId } from '../../workflows/incident/ids';
 import { eventually } from '../helpers/http-receiver';
+import { continueAsNewTemporal } from '../helpers/continue-as-new-temporal';
 import { createIncidentTestEnv } from '../helpers/incidents';
 import { secondApiProcess } from '../helpers/second-api';
 import type { TestEnv } from '../helpers/test-env';
@@ -57,11 +58,20 @@ function largestAlertmanagerRequest(status: 'firing' | 'resolved') {
 describe('limits one sender cannot push past', () => {
   let env: TestEnv;
   let teardown: () => Promise<void>;
+  let temporal: Awaited<ReturnType<typeof continueAsNewTemporal>>;
 
   beforeAll(async () => {
-    ({ env, teardown } = await createIncidentTestEnv(600, {}, { groupingRules }));
+    temporal = await continueAsNewTemporal();
+    ({ env, teardown } = await createIncidentTestEnv(
+      600,
+      {},
+      { groupingRules, temporalAddress: temporal.address },
+    ));
   });
-  afterAll(async () => teardown());
+  afterAll(async () => {
+    await teardown();
+    await temporal.stop();
+  });
 
   it('turns the biggest Alertmanager request into one incident that is saved, acknowledged and resolved', async () => {
     const firing = largestAlertmanagerRequest('firing');
