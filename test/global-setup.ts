@@ -9,24 +9,18 @@ import { repoRoot } from '../stack/paths';
 import { printProgress } from '../stack/progress';
 import { buildWorkflowBundle } from '../worker/build-bundle';
 import { SUGGEST_CONTINUE_AS_NEW_ENV } from './helpers/continue-as-new-temporal';
+import { mongoServerOf } from './helpers/mongo-server';
 
-/** What answers at a MongoDB URI, by its own account: `FerretDB 1.24.2` or `MongoDB 7.0.14`. */
+/** What answers at a MongoDB URI. */
 async function mongoServerName(uri: string): Promise<string> {
   const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
   try {
-    const info = await connection.db!.admin().command({ buildInfo: 1 });
-    const ferretdb = info.ferretdb as { version?: string } | undefined;
-    return ferretdb ? `FerretDB ${ferretdb.version ?? info.version}` : `MongoDB ${info.version}`;
+    return (await mongoServerOf(connection.db!)).name;
   } finally {
     await connection.close();
   }
 }
 
-/**
- * Starts a throw-away Temporal dev server and MongoDB-wire server (or uses
- * TEMPORAL_ADDRESS / MONGODB_URI when set) and builds the workflow bundle once
- * for every test file. Test processes inherit the addresses through the environment.
- */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   // The tests' receivers listen on loopback, which the egress policy refuses by default: every
