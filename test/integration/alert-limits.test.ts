@@ -48,8 +48,14 @@ function largestAlertmanagerRequest(status: 'firing' | 'resolved') {
   });
   const expanded = (body: ReturnType<typeof build>) =>
     Buffer.byteLength(JSON.stringify(fromAlertmanager(body, 'alertmanager', new Date())));
-  let summaryLength = 1024;
-  while (expanded(build(summaryLength)) > alertLimits.maxExpandedBytes) summaryLength -= 16;
+  // The longest summary in [0, 1024] that fits: the expanded size grows with it, so halve the range.
+  let [fits, tooLong] = [0, 1025];
+  while (tooLong - fits > 1) {
+    const middle = Math.floor((fits + tooLong) / 2);
+    if (expanded(build(middle)) <= alertLimits.maxExpandedBytes) fits = middle;
+    else tooLong = middle;
+  }
+  const summaryLength = fits;
   const body = build(summaryLength);
   expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThanOrEqual(maxBodyBytes);
   return { body, summaryLength };
