@@ -97,6 +97,8 @@ export default tseslint.config(
       'coverage/**',
       'eslint.config.mjs',
       'jest.config.js',
+      // Jest loads reporters untranspiled: plain JavaScript, like its config.
+      'test/slowest-files-reporter.js',
     ],
   },
   js.configs.recommended,

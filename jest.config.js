@@ -7,6 +7,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,
+  reporters: ['default', ['<rootDir>/test/slowest-files-reporter.js', { count: 15 }]],
   // Integration tests share one Temporal and one MongoDB-wire server; two
   // workers fit the 2-core machines this runs on.
   maxWorkers: 2,

@@ -224,8 +224,6 @@ export function apiKeyGuard(
   return createGuard({
     verifier: new ApiKeyVerifier(deps.models, {
       ...credentialTiming(deps.config),
-      onLegacyKey: (keyId) =>
-        deps.logger.warn({ keyId }, 'refused an API key stored with scrypt (before SHA-256): re-create it'),
       onStale: (keyId, verifiedAt) =>
         deps.logger.warn(
           { keyId, verifiedAt },

@@ -131,16 +131,12 @@ async function keys(
     } else if (command === 'ls') {
       const all = await models.ApiKey.find(
         {},
-        { name: 1, scopes: 1, services: 1, hashAlgorithm: 1, createdAt: 1, revokedAt: 1 },
+        { name: 1, scopes: 1, services: 1, createdAt: 1, revokedAt: 1 },
       )
         .sort({ createdAt: 1 })
         .lean();
       for (const key of all) {
-        const state = key.revokedAt
-          ? 'revoked'
-          : key.hashAlgorithm
-            ? 'active'
-            : 'refused (old scrypt key: re-create)';
+        const state = key.revokedAt ? 'revoked' : 'active';
         process.stdout.write(
           `${key._id}  ${key.name.padEnd(20)}  ${key.scopes.join(',').padEnd(40)}  ${(key.services?.join(',') ?? '*').padEnd(20)}  ${state}\n`,
         );

@@ -18,7 +18,7 @@ const TOKEN = /^fl_([a-f0-9]{12})_([A-Za-z0-9_-]{43})$/;
  * What is stored of a secret: its SHA-256. A secret is 32 random bytes, so
  * guessing one from its hash is as hard as guessing it; a slow, salted hash
  * (scrypt, bcrypt) only protects low-entropy secrets such as passwords, and
- * would cost the API a scrypt run for every bad token (OWASP's password
+ * would cost the API a slow hash for every bad token (OWASP's password
  * storage advice is for passwords; random API tokens need only a fast hash).
  * No pepper: it would be one more secret that every process creating or
  * checking keys must share, for no gain against 256-bit secrets.
@@ -54,7 +54,6 @@ export async function createApiKey(
     name,
     scopes,
     ...(services ? { services } : {}),
-    hashAlgorithm: 'sha256',
     hash: secretHash(secret).toString('hex'),
     createdAt: new Date(),
   });
@@ -79,8 +78,6 @@ export interface ApiKeyVerifierOptions {
   outageGraceMs?: number;
   /** How long a lookup waits for MongoDB before the last verified answer (or a 503) stands in. */
   lookupTimeoutMs?: number;
-  /** Told of a key stored with scrypt (refused). */
-  onLegacyKey?: (keyId: string) => void;
   /** Told each time a key is let in on its last verified answer because MongoDB did not answer. */
   onStale?: (keyId: string, verifiedAt: Date) => void;
 }
@@ -93,20 +90,14 @@ export interface ApiKeyVerifierOptions {
  * not answer within `lookupTimeoutMs`, a token it verified within
  * `outageGraceMs` keeps working; any other token makes `verify` throw
  * MongoUnavailableError (the API answers 503), never "not valid".
- *
- * Keys created before SHA-256 (scrypt-hashed, no `hashAlgorithm`) are refused
- * rather than verified with scrypt: no release has shipped, and keeping
- * scrypt would keep its cost per bad token. Re-create such keys.
  */
 export class ApiKeyVerifier {
   private readonly cache: LastGoodCache<Principal>;
-  private readonly onLegacyKey: (keyId: string) => void;
 
   constructor(
     private readonly models: Pick<Models, 'ApiKey'>,
     options: ApiKeyVerifierOptions = {},
   ) {
-    this.onLegacyKey = options.onLegacyKey ?? (() => undefined);
     const onStale = options.onStale ?? (() => undefined);
     this.cache = new LastGoodCache<Principal>(
       'API key lookup',
@@ -127,10 +118,6 @@ export class ApiKeyVerifier {
     return this.cache.get(digest, async () => {
       const key = await this.models.ApiKey.findById(keyId).lean();
       if (!key || key.revokedAt) return undefined;
-      if (key.hashAlgorithm !== 'sha256') {
-        this.onLegacyKey(keyId);
-        return undefined;
-      }
       const stored = Buffer.from(key.hash, 'hex');
       const hash = secretHash(secret);
       if (stored.length !== hash.length || !timingSafeEqual(stored, hash)) return undefined;
@@ -148,14 +135,14 @@ export class ApiKeyVerifier {
 
 /**
  * The principal of a key id (a web UI session's key), or undefined when the
- * key is gone, revoked or stored with scrypt. One unbounded lookup: callers bound it.
+ * key is gone or revoked. One unbounded lookup: callers bound it.
  */
 export async function principalOfKeyId(
   models: Pick<Models, 'ApiKey'>,
   keyId: string,
 ): Promise<Principal | undefined> {
   const key = await models.ApiKey.findById(keyId).lean();
-  if (!key || key.revokedAt || key.hashAlgorithm !== 'sha256') return undefined;
+  if (!key || key.revokedAt) return undefined;
   return {
     keyId,
     name: key.name,

@@ -10,6 +10,9 @@ import { startTemporalDevServer, type TemporalServer } from './temporal';
 
 export { MissingPrerequisiteError } from './temporal';
 
+/** A throw-away (ephemeral) dev server suggests continue-as-new after this many history events, so tests see it. */
+export const EPHEMERAL_SUGGEST_CONTINUE_AS_NEW_AFTER = 300;
+
 export interface LocalStackOptions {
   config: Pick<
     Config,
@@ -81,7 +84,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           cliPath: config.TEMPORAL_CLI,
           // Tests see continue-as-new after hundreds of events instead of thousands.
           dynamicConfig:
-            mode === 'ephemeral' ? { 'limit.historyCount.suggestContinueAsNew': 300 } : undefined,
+            mode === 'ephemeral'
+              ? { 'limit.historyCount.suggestContinueAsNew': EPHEMERAL_SUGGEST_CONTINUE_AS_NEW_AFTER }
+              : undefined,
           progress,
         });
       },

@@ -1,18 +1,26 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import { LOOPBACK_EGRESS, loadConfig } from '../config';
-import { startLocalStack } from '../stack';
+import { EPHEMERAL_SUGGEST_CONTINUE_AS_NEW_AFTER, startLocalStack } from '../stack';
 import { runCommand } from '../stack/server-process';
 import { repoRoot } from '../stack/paths';
 import { printProgress } from '../stack/progress';
 import { buildWorkflowBundle } from '../worker/build-bundle';
+import { SUGGEST_CONTINUE_AS_NEW_ENV } from './helpers/continue-as-new-temporal';
+import { mongoServerOf } from './helpers/mongo-server';
 
-/**
- * Starts a throw-away Temporal dev server and MongoDB-wire server (or uses
- * TEMPORAL_ADDRESS / MONGODB_URI when set) and builds the workflow bundle once
- * for every test file. Test processes inherit the addresses through the environment.
- */
+/** What answers at a MongoDB URI. */
+async function mongoServerName(uri: string): Promise<string> {
+  const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  try {
+    return (await mongoServerOf(connection.db!)).name;
+  } finally {
+    await connection.close();
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   // The tests' receivers listen on loopback, which the egress policy refuses by default: every
@@ -36,8 +44,16 @@ export default async function globalSetup(): Promise<void> {
   ]);
   process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
   process.env.MONGODB_URI = stack.mongoUri;
+  // Only a dev server started here is known to suggest continue-as-new early; tests that need it start one otherwise.
+  if (!config.TEMPORAL_ADDRESS) {
+    process.env[SUGGEST_CONTINUE_AS_NEW_ENV] = String(EPHEMERAL_SUGGEST_CONTINUE_AS_NEW_AFTER);
+  }
   (globalThis as { __firelineStack?: typeof stack }).__firelineStack = stack;
   printProgress(
     `test stack ready in ${((Date.now() - started) / 1000).toFixed(1)}s: ${stack.started.join(', ') || 'external servers'}`,
+  );
+  printProgress(
+    `MongoDB-wire server for this run: ${await mongoServerName(stack.mongoUri)} at ${stack.mongoUri.replace(/\/\/[^@/]*@/, '//')}; ` +
+      `Temporal at ${stack.temporalAddress}`,
   );
 }

@@ -15,9 +15,6 @@ export type ApiScope = (typeof apiScopes)[number];
 /** A service a key may be restricted to: the same spelling as an alert's `service`. */
 export const apiKeyServicePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-/** How a key's secret is stored. */
-export const apiKeyHashAlgorithms = ['sha256'] as const;
-
 /** An API key as stored: never the secret, only its SHA-256. */
 export interface ApiKeyDocument {
   /** The key's public id: the part of the token before the secret. */
@@ -29,11 +26,8 @@ export interface ApiKeyDocument {
    * empty list is never stored: it would be a key that can do nothing.)
    */
   services?: string[];
-  /** Absent on keys created before SHA-256 (scrypt, with `salt`): those are refused. */
-  hashAlgorithm?: (typeof apiKeyHashAlgorithms)[number];
+  /** The SHA-256 of the secret, hex. */
   hash: string;
-  /** Only on keys created before SHA-256. */
-  salt?: string;
   createdAt: Date;
   revokedAt?: Date;
 }
@@ -47,9 +41,7 @@ const apiKeySchema = new Schema<ApiKeyDocument>(
       type: [{ type: String, match: apiKeyServicePattern }],
       default: undefined,
     },
-    hashAlgorithm: { type: String, enum: apiKeyHashAlgorithms },
     hash: { type: String, required: true },
-    salt: String,
     createdAt: { type: Date, required: true },
     revokedAt: Date,
   },

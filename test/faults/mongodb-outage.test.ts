@@ -6,6 +6,7 @@ import { incidentQuery } from '../../workflows/incident/messages';
 import type { MongoServer } from '../../stack/mongo';
 import { OwnMongoServer } from '../helpers/own-mongo';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
+import { continueAsNewTemporal } from '../helpers/continue-as-new-temporal';
 import { createIncidentTestEnv, openIncident } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
 
@@ -18,14 +19,21 @@ describe('MongoDB outage', () => {
   let receiver: HttpReceiver;
   let teardown: () => Promise<void>;
   let mongo: MongoServer;
+  let temporal: Awaited<ReturnType<typeof continueAsNewTemporal>>;
   const ownMongo = new OwnMongoServer('outage');
 
   beforeAll(async () => {
     mongo = await ownMongo.start();
-    ({ env, receiver, teardown } = await createIncidentTestEnv(5, {}, { mongoUri: mongo.uri }));
+    temporal = await continueAsNewTemporal();
+    ({ env, receiver, teardown } = await createIncidentTestEnv(
+      5,
+      {},
+      { mongoUri: mongo.uri, temporalAddress: temporal.address },
+    ));
   });
   afterAll(async () => {
     await teardown();
+    await temporal.stop();
     await mongo.stop();
     ownMongo.remove();
   });

@@ -86,7 +86,6 @@ describe('MongoDB paused for a minute', () => {
       await alert('p1');
       await alert('p3');
       await alert('p4', 'Opened while paused');
-      const openedDuring = Date.now();
       // PagerDuty Events v2: its routing key is configuration, not MongoDB.
       await request(app)
         .post('/v2/enqueue')
@@ -112,29 +111,28 @@ describe('MongoDB paused for a minute', () => {
         .send({ _csrf: web.csrf })
         .expect(303);
 
-      // The incident opened during the pause pages level 1 at once and level 2 on time.
+      // The incident opened during the pause pages level 1 and level 2 while MongoDB is still
+      // paused: escalation does not wait for it.
       const pagedAbout = (to: string, title: string) =>
         receiver
           .to(to)
           .filter((r) => (r.body as { incident?: { title?: string } }).incident?.title === title);
-      await eventually(() => expect(pagedAbout('/level1', 'Opened while paused')).toHaveLength(1), 10_000);
-      const level2 = await eventually(
-        () => {
-          const pages = pagedAbout('/level2', 'Opened while paused');
-          expect(pages).toHaveLength(1);
-          return pages[0]!;
-        },
-        (LEVEL_DELAY_SECONDS + 10) * 1000,
+      const untilResumed = () => Math.max(0, pausedAt + PAUSE_MS - Date.now());
+      await eventually(
+        () => expect(pagedAbout('/level1', 'Opened while paused')).toHaveLength(1),
+        untilResumed(),
       );
-      expect(level2.at - openedDuring).toBeLessThan((LEVEL_DELAY_SECONDS + 5) * 1000);
-      expect(Date.now() - pausedAt).toBeLessThan(PAUSE_MS);
+      await eventually(
+        () => expect(pagedAbout('/level2', 'Opened while paused')).toHaveLength(1),
+        untilResumed(),
+      );
 
       // ---- Worker started during the pause (another change adds it here) ----
       // A worker process started now (spawnWorkerProcess) pages the on-call override's person
       // from its cached overrides: see the report that came with this test.
 
       await readyWithoutMongo();
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, pausedAt + PAUSE_MS - Date.now())));
+      await new Promise((resolve) => setTimeout(resolve, untilResumed()));
       await readyWithoutMongo();
     } finally {
       mongo.resume();

@@ -29,3 +29,23 @@ export async function recordHistory(
 export function loadHistory(file: string): temporal.api.history.v1.History {
   return temporal.api.history.v1.History.decode(readFileSync(path.join(historiesDir, file)));
 }
+
+/** The timers of a run whose summary (Temporal's user metadata) matches: which started, fired and were cancelled. */
+export async function timersOf(
+  handle: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> },
+  summary: RegExp,
+): Promise<{ started: string[]; fired: string[]; canceled: string[] }> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const started = events
+    .filter((e) => {
+      const data = e.userMetadata?.summary?.data;
+      return e.timerStartedEventAttributes && data && summary.test(Buffer.from(data).toString('utf8'));
+    })
+    .map((e) => e.timerStartedEventAttributes!.timerId!);
+  const ids = new Set(started);
+  return {
+    started,
+    fired: events.map((e) => e.timerFiredEventAttributes?.timerId ?? '').filter((id) => ids.has(id)),
+    canceled: events.map((e) => e.timerCanceledEventAttributes?.timerId ?? '').filter((id) => ids.has(id)),
+  };
+}

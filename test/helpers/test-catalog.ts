@@ -59,7 +59,11 @@ export function testRules(receiver?: HttpReceiver): TriageRules {
   };
 }
 
-export function testCatalog(levelDelaySeconds = 2): OnCallCatalog {
+/**
+ * `levelDelaySeconds` is how long the first level waits for an acknowledgement; the second
+ * level waits `lastLevelDelaySeconds` (a test that acts after level 2 makes it long).
+ */
+export function testCatalog(levelDelaySeconds = 2, lastLevelDelaySeconds = levelDelaySeconds): OnCallCatalog {
   return {
     people: [
       { id: 'dave', name: 'Dave Test', channels: ['dave-pager'] },
@@ -114,7 +118,7 @@ export function testCatalog(levelDelaySeconds = 2): OnCallCatalog {
               { type: 'channel', id: 'team-slack' },
             ],
           },
-          { delaySeconds: levelDelaySeconds, targets: [{ type: 'schedule', id: 'always-dave' }] },
+          { delaySeconds: lastLevelDelaySeconds, targets: [{ type: 'schedule', id: 'always-dave' }] },
         ],
         repeat: 0,
         fallback: [{ type: 'channel', id: 'fallback-hook' }],
@@ -124,7 +128,7 @@ export function testCatalog(levelDelaySeconds = 2): OnCallCatalog {
         name: 'On-call person first',
         levels: [
           { delaySeconds: levelDelaySeconds, targets: [{ type: 'schedule', id: 'always-dave' }] },
-          { delaySeconds: levelDelaySeconds, targets: [{ type: 'channel', id: 'level1-hook' }] },
+          { delaySeconds: lastLevelDelaySeconds, targets: [{ type: 'channel', id: 'level1-hook' }] },
         ],
         repeat: 0,
         fallback: [{ type: 'channel', id: 'fallback-hook' }],

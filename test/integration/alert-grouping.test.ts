@@ -7,6 +7,7 @@ import { createIncidentTestEnv, timelineOf } from '../helpers/incidents';
 import { eventually } from '../helpers/http-receiver';
 import { secondApiProcess } from '../helpers/second-api';
 import type { TestEnv } from '../helpers/test-env';
+import { settledRuns } from '../helpers/visibility';
 
 // Grouping rules against the real servers: alerts of many dedup keys in one incident, per-alert
 // resolution, and two API processes (each with its own Temporal client and signal queue) racing.
@@ -183,10 +184,7 @@ describe('alert grouping', () => {
       });
       expect(incident.alerts).toHaveLength(40);
       // One run of one workflow: nothing opened a second incident.
-      const runs: string[] = [];
-      for await (const execution of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
-        runs.push(execution.runId);
-      expect(runs).toHaveLength(1);
+      expect(await settledRuns(env.client, workflowId)).toHaveLength(1);
     } finally {
       await close();
     }

@@ -6,6 +6,7 @@ import type { GroupingRules } from '../../domain/grouping';
 import { alertGroupWorkflowId } from '../../workflows/alert-group/ids';
 import { groupedIncidentWorkflowId } from '../../workflows/incident/ids';
 import { eventually } from '../helpers/http-receiver';
+import { continueAsNewTemporal } from '../helpers/continue-as-new-temporal';
 import { createIncidentTestEnv } from '../helpers/incidents';
 import { secondApiProcess } from '../helpers/second-api';
 import type { TestEnv } from '../helpers/test-env';
@@ -47,8 +48,14 @@ function largestAlertmanagerRequest(status: 'firing' | 'resolved') {
   });
   const expanded = (body: ReturnType<typeof build>) =>
     Buffer.byteLength(JSON.stringify(fromAlertmanager(body, 'alertmanager', new Date())));
-  let summaryLength = 1024;
-  while (expanded(build(summaryLength)) > alertLimits.maxExpandedBytes) summaryLength -= 16;
+  // The longest summary in [0, 1024] that fits: the expanded size grows with it, so halve the range.
+  let [fits, tooLong] = [0, 1025];
+  while (tooLong - fits > 1) {
+    const middle = Math.floor((fits + tooLong) / 2);
+    if (expanded(build(middle)) <= alertLimits.maxExpandedBytes) fits = middle;
+    else tooLong = middle;
+  }
+  const summaryLength = fits;
   const body = build(summaryLength);
   expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThanOrEqual(maxBodyBytes);
   return { body, summaryLength };
@@ -57,11 +64,20 @@ function largestAlertmanagerRequest(status: 'firing' | 'resolved') {
 describe('limits one sender cannot push past', () => {
   let env: TestEnv;
   let teardown: () => Promise<void>;
+  let temporal: Awaited<ReturnType<typeof continueAsNewTemporal>>;
 
   beforeAll(async () => {
-    ({ env, teardown } = await createIncidentTestEnv(600, {}, { groupingRules }));
+    temporal = await continueAsNewTemporal();
+    ({ env, teardown } = await createIncidentTestEnv(
+      600,
+      {},
+      { groupingRules, temporalAddress: temporal.address },
+    ));
   });
-  afterAll(async () => teardown());
+  afterAll(async () => {
+    await teardown();
+    await temporal.stop();
+  });
 
   it('turns the biggest Alertmanager request into one incident that is saved, acknowledged and resolved', async () => {
     const firing = largestAlertmanagerRequest('firing');

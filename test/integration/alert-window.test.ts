@@ -6,8 +6,10 @@ import { alertGroupQuery } from '../../workflows/alert-group/messages';
 import { recordHistory } from '../helpers/histories';
 import { createIncidentTestEnv, timelineOf } from '../helpers/incidents';
 import { eventually } from '../helpers/http-receiver';
+import { continueAsNewTemporal } from '../helpers/continue-as-new-temporal';
 import { secondApiProcess } from '../helpers/second-api';
 import type { TestEnv } from '../helpers/test-env';
+import { settledRuns } from '../helpers/visibility';
 
 // Time-based grouping against the real servers: every alert of a service within the window of the
 // incident's last alert joins it; after a quiet spell the next alert opens a new incident while the
@@ -25,11 +27,20 @@ const groupingRules: GroupingRules = {
 describe('time-based alert grouping', () => {
   let env: TestEnv;
   let teardown: () => Promise<void>;
+  let temporal: Awaited<ReturnType<typeof continueAsNewTemporal>>;
 
   beforeAll(async () => {
-    ({ env, teardown } = await createIncidentTestEnv(600, {}, { groupingRules }));
+    temporal = await continueAsNewTemporal();
+    ({ env, teardown } = await createIncidentTestEnv(
+      600,
+      {},
+      { groupingRules, temporalAddress: temporal.address },
+    ));
   });
-  afterAll(async () => teardown());
+  afterAll(async () => {
+    await teardown();
+    await temporal.stop();
+  });
 
   const send = (body: Record<string, unknown>, app = env.app) =>
     request(app)
@@ -137,14 +148,9 @@ describe('time-based alert grouping', () => {
       });
       expect(incident!.alerts).toHaveLength(40);
       // One router run: a second would mean a second router decided on its own.
-      await eventually(async () => {
-        const routerRuns: string[] = [];
-        for await (const run of env.client.workflow.list({
-          query: `WorkflowId = '${alertGroupWorkflowId('service-window', [service])}'`,
-        }))
-          routerRuns.push(run.runId);
-        expect(routerRuns).toHaveLength(1);
-      });
+      expect(await settledRuns(env.client, alertGroupWorkflowId('service-window', [service]))).toHaveLength(
+        1,
+      );
     } finally {
       await close();
     }

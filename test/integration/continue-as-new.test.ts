@@ -3,6 +3,7 @@ import type { Incident, TimelineEntry } from '../../domain/incident';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { recordHistory } from '../helpers/histories';
 import { eventually } from '../helpers/http-receiver';
+import { continueAsNewTemporal } from '../helpers/continue-as-new-temporal';
 import type { TestEnv } from '../helpers/test-env';
 import { alertsOnTimeline, createIncidentTestEnv } from '../helpers/incidents';
 
@@ -13,11 +14,16 @@ import { alertsOnTimeline, createIncidentTestEnv } from '../helpers/incidents';
 describe('a long incident continues as new', () => {
   let env: TestEnv;
   let teardown: () => Promise<void>;
+  let temporal: Awaited<ReturnType<typeof continueAsNewTemporal>>;
 
   beforeAll(async () => {
-    ({ env, teardown } = await createIncidentTestEnv(600));
+    temporal = await continueAsNewTemporal();
+    ({ env, teardown } = await createIncidentTestEnv(600, {}, { temporalAddress: temporal.address }));
   });
-  afterAll(async () => teardown());
+  afterAll(async () => {
+    await teardown();
+    await temporal.stop();
+  });
 
   it('keeps its id, state, timeline and every alert across runs', async () => {
     const alert = {

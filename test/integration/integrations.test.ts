@@ -6,6 +6,7 @@ import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { postmortemIdOf } from '../../workflows/postmortem/ids';
 import { eventually } from '../helpers/http-receiver';
 import type { TestEnv } from '../helpers/test-env';
+import { settledRuns } from '../helpers/visibility';
 import { createIncidentTestEnv, waitForCompletion } from '../helpers/incidents';
 
 // PagerDuty Events API v2, Alertmanager and Grafana webhooks, end to end.
@@ -344,7 +345,7 @@ describe('alert integrations', () => {
       });
       // Each signal waits for the one before it, so requests that arrive meanwhile share the next.
       const signals = new Set<string>();
-      for await (const execution of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      for (const execution of await settledRuns(env.client, workflowId)) {
         const history = await env.client.workflow.getHandle(workflowId, execution.runId).fetchHistory();
         for (const e of history.events ?? [])
           if (e.workflowExecutionSignaledEventAttributes)

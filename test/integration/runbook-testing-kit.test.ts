@@ -61,22 +61,24 @@ describe('runbook test kit', () => {
   });
 
   it('throws at once, naming the step, when a request has no mock', async () => {
-    const started = Date.now();
     const run = runRunbookForTest({
       runbookId: 'restart-service',
       params,
       actions: { webhook: webhook().impl },
       http: { 'http://other.invalid/': { status: 200 } },
+      // Only the unmocked request can end this run within Jest's timeout.
+      timeout: '1 hour',
     });
     await expect(run).rejects.toThrow(RunbookTestError);
     await expect(run).rejects.toThrow(
       `runbook "restart-service" step "health check" (http) sent GET ${healthUrl}, which has no HTTP mock (mocked: http://other.invalid/)`,
     );
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // Stopped at the first request: the step that sent it is still running, not retried to a failure.
+    const err = (await run.catch((e: unknown) => e)) as RunbookTestError;
+    expect(err.steps.map((s) => [s.name, s.outcome])).toEqual([['health check', 'running']]);
   });
 
-  it('a failing action fails the run in seconds, its reason naming the step', async () => {
-    const started = Date.now();
+  it('a failing action fails the run after its retries, its reason naming the step', async () => {
     const restart = webhook('restart webhook answered 502');
     const result = await runRunbookForTest({
       runbookId: 'restart-service',
@@ -88,11 +90,9 @@ describe('runbook test kit', () => {
     expect(result.reason).toBe('step "restart" failed: restart webhook answered 502');
     // The step's default retries: three attempts, 1 s and 2 s apart.
     expect(restart.calls).toHaveLength(3);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it("stops a run that outlasts the kit's timeout, naming the step and its last failed check", async () => {
-    const started = Date.now();
     const run = runRunbookForTest({
       runbookId: 'restart-service',
       params,
@@ -109,7 +109,6 @@ describe('runbook test kit', () => {
       ['restart', 'succeeded'],
       ['verify healthy', 'running'],
     ]);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('refuses a runbook that is not registered', async () => {

@@ -198,9 +198,16 @@ describe('runbooks on incidents', () => {
         "Triage problem: runbook restart-service not started: params.healthUrl is required (ignored the alert's healthUrl: not accepted from alerts)",
       ),
     );
-    await new Promise((r) => setTimeout(r, 1000));
+    // Level 1 is paged after the incident's runbooks are started: once it is on the timeline, none was.
+    const entries = await eventually(async () => {
+      const list = await timelineOf(env, opened.incidentId);
+      expect(list.some((e) => e.type === 'escalation.level')).toBe(true);
+      return list;
+    });
+    expect(entries.filter((e) => e.type.startsWith('runbook.'))).toEqual([]);
+    const live = await request(env.app).get(`/v1/incidents/${opened.incidentId}`).expect(200);
+    expect(live.body.runbookRuns).toEqual([]);
     expect(receiver.to('/steered/search')).toHaveLength(0);
-    expect(opened.runbookRuns).toEqual([]);
     await request(env.app).post(`/v1/incidents/${opened.incidentId}/resolve`).send({}).expect(200);
   });
 

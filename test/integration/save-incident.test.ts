@@ -8,6 +8,7 @@ import { createIncidentActivities } from '../../activities/incident';
 import type { Incident } from '../../domain/incident';
 import { slaTargets } from '../../config/sla-targets';
 import { testCatalog, testRules } from '../helpers/test-catalog';
+import { mongoServerOf } from '../helpers/mongo-server';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 // saveIncident against the real MongoDB-wire server: an older version never
@@ -133,17 +134,20 @@ describe('saveIncident', () => {
   });
 
   it('tells a document MongoDB refuses from a MongoDB that is away', async () => {
-    const refused = await env.mongo
-      .db!.collection('refusals')
-      .insertOne({ 'k8s.pod.name': 'web-1' })
-      .then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-    // FerretDB refuses the dotted name; MongoDB >= 5 accepts it, and then there is nothing to classify.
-    const buildInfo = await env.mongo.db!.admin().command({ buildInfo: 1 });
-    if ('ferretdb' in buildInfo) expect(refused).toBeDefined();
-    if (refused !== undefined) expect(isDocumentRefusal(refused)).toBe(true);
+    const insert = (doc: Record<string, unknown>) =>
+      env.mongo
+        .db!.collection('refusals')
+        .insertOne(doc)
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+    // A document each server refuses for good: FerretDB a dotted field name (MongoDB >= 5 accepts
+    // it), MongoDB an array as `_id` (BadValue; FerretDB says InvalidIdField).
+    const { kind } = await mongoServerOf(env.mongo.db!);
+    const refused = await insert(kind === 'ferretdb' ? { 'k8s.pod.name': 'web-1' } : { _id: [1] });
+    expect(refused).toBeDefined();
+    expect(isDocumentRefusal(refused)).toBe(true);
     const away = await mongoose
       .createConnection('mongodb://127.0.0.1:9/none', { serverSelectionTimeoutMS: 300 })
       .asPromise()

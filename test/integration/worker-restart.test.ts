@@ -8,6 +8,8 @@ import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { waitForFirstRunbookRun } from '../helpers/incidents';
+import { timersOf } from '../helpers/histories';
+import { runbookWorkflowId } from '../../workflows/runbook/ids';
 
 // Escalation timers are durable: a worker that stops while a level's timer is
 // pending does not lose the escalation; the next worker fires it.
@@ -25,7 +27,8 @@ describe('durability across a worker restart', () => {
   });
 
   it('fires the pending escalation after the worker comes back', async () => {
-    const deps = { triageRules: testRules(), catalog: testCatalog(3), secrets: testSecrets(receiver) };
+    // Level 2 far enough away that the worker surely stops first.
+    const deps = { triageRules: testRules(), catalog: testCatalog(8), secrets: testSecrets(receiver) };
     const stopFirstWorker = await env.startWorker(deps);
 
     await request(env.app)
@@ -34,24 +37,23 @@ describe('durability across a worker restart', () => {
       .expect(202);
     await eventually(() => expect(receiver.to('/level1')).toHaveLength(1));
 
-    // Level 2 is due in 3 s; no worker runs when it comes due.
+    // Level 2 comes due while no worker runs: its timer fires on the server, and nobody pages.
     await stopFirstWorker();
-    const stoppedAt = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(receiver.to('/level2')).toHaveLength(0);
+    const incident = env.client.workflow.getHandle(incidentWorkflowId('restart', 'backlog'));
+    await eventually(async () => {
+      const waits = await timersOf(incident, /^"?wait for acknowledgement of level 1/);
+      expect(waits.fired).toEqual(waits.started.slice(0, 1));
+    }, 30_000);
     expect(receiver.to('/level2')).toHaveLength(0);
 
     await env.startWorker(deps);
-    const level2 = await eventually(() => {
-      const [hit] = receiver.to('/level2');
-      if (!hit) throw new Error('level 2 not notified yet');
-      return hit;
-    });
-    expect(level2.at - stoppedAt).toBeGreaterThanOrEqual(4_000);
+    await eventually(() => expect(receiver.to('/level2')).toHaveLength(1));
     // Exactly once: the first level was not re-sent by the new worker.
     expect(receiver.to('/level1')).toHaveLength(1);
 
     // The saved copy follows the page (saving runs beside the escalation). Level 2's own
-    // timer runs out 3 s after its page and exhausts the policy, so the saved incident may
+    // timer runs out 8 s after its page and exhausts the policy, so the saved incident may
     // already be past level 2: its saved timeline keeps the escalation for good.
     const doc = await eventually(async () => {
       const saved = await env.models.Incident.findOne({
@@ -85,16 +87,23 @@ describe('durability across a worker restart', () => {
         params: {
           scaleUrlEnv: 'SCALE_WEBHOOK_URL',
           queue: 'rb',
-          settleSeconds: 3,
+          // Long enough that the worker surely stops during it.
+          settleSeconds: 8,
           backlogCheckUrl: receiver.url('/backlog-ok'),
         },
       })
       .expect(202);
     await eventually(() => expect(receiver.to('/scale')).toHaveLength(1));
 
-    // The worker goes away during the 3 s wait step and comes back after it should have ended.
+    // The worker goes away during the wait step and comes back after its timer fired.
     await stopFirstWorker();
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(receiver.to('/backlog-ok')).toHaveLength(0);
+    const runbook = env.client.workflow.getHandle(runbookWorkflowId(body.runId));
+    await eventually(async () => {
+      const waits = await timersOf(runbook, /^"?scale-out-queue: /);
+      expect(waits.started.length).toBeGreaterThan(0);
+      expect(waits.fired).toEqual(waits.started);
+    }, 30_000);
     await env.startWorker(deps);
 
     const done = await waitForFirstRunbookRun(env, doc._id, 'succeeded');

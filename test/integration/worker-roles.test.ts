@@ -1,3 +1,4 @@
+import { temporal } from '@temporalio/proto';
 import request from 'supertest';
 import { actionsTaskQueue } from '../../config';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
@@ -57,7 +58,17 @@ describe('orchestration and action workers', () => {
       expect(scheduled?.activityType?.name).toBe('runAction');
       expect(scheduled?.taskQueue?.name).toBe(actionsTaskQueue(env.config));
     }, 20_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The orchestration worker polls its own queues (it is seen there), and nothing polls the actions queue.
+    const pollers = async (taskQueue: string) =>
+      (
+        await env.client.workflowService.describeTaskQueue({
+          namespace: env.config.TEMPORAL_NAMESPACE,
+          taskQueue: { name: taskQueue },
+          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        })
+      ).pollers ?? [];
+    await eventually(async () => expect(await pollers(env.taskQueue)).not.toHaveLength(0), 20_000);
+    expect(await pollers(actionsTaskQueue(env.config))).toEqual([]);
     expect(receiver.to('/scale')).toHaveLength(0);
 
     await env.startWorker({ secrets }, 'actions');

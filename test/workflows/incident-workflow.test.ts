@@ -20,7 +20,9 @@ import {
   incidentQuery,
   snoozeUpdate,
 } from '../../workflows/incident/messages';
+import { timersOf } from '../helpers/histories';
 import { eventually } from '../helpers/http-receiver';
+import { continueAsNewTemporal } from '../helpers/continue-as-new-temporal';
 import { postmortemWorkflowId } from '../../workflows/postmortem/ids';
 
 // The incident workflow on its own: the stack's real Temporal dev server, the
@@ -114,6 +116,7 @@ function alert(dedupKey: string, overrides: Partial<AlertEvent> = {}): AlertEven
 
 describe('incident workflow, activities mocked', () => {
   let testEnv: TestWorkflowEnvironment;
+  let temporal: Awaited<ReturnType<typeof continueAsNewTemporal>> | undefined;
 
   beforeAll(async () => {
     try {
@@ -121,11 +124,14 @@ describe('incident workflow, activities mocked', () => {
     } catch {
       // Installed by an earlier test file in this process.
     }
-    testEnv = await TestWorkflowEnvironment.createFromExistingServer({
-      address: process.env.TEMPORAL_ADDRESS,
-    });
+    // The continue-as-new tests need a server that suggests it after 300 events.
+    temporal = await continueAsNewTemporal();
+    testEnv = await TestWorkflowEnvironment.createFromExistingServer({ address: temporal.address });
   });
-  afterAll(async () => testEnv?.teardown());
+  afterAll(async () => {
+    await testEnv?.teardown();
+    await temporal?.stop();
+  });
 
   /** Runs `body` with a worker whose activities are the mocks; stops the worker after. */
   async function withWorker<T>(
@@ -222,13 +228,19 @@ describe('incident workflow, activities mocked', () => {
   });
 
   it('an acknowledged incident pages nobody else', async () => {
-    const { activities, recorder } = mockActivities({ delaySeconds: 1 });
+    // Level 2 a minute away, so the acknowledgement surely comes first.
+    const { activities, recorder } = mockActivities({ delaySeconds: 60 });
     await withWorker(activities, async (taskQueue) => {
       const handle = await open(taskQueue, `ack-${randomUUID()}`);
       const { incidentId } = await incidentOf(handle);
       await eventually(async () => expect(recorder.pages).toEqual(['r0-l0:alice']), 5_000);
       await handle.executeUpdate(acknowledgeUpdate, { args: [{ incidentId, actor: 'alice' }] });
-      await new Promise((r) => setTimeout(r, 2_500));
+      // The wait for level 2 is cancelled, and no other wait takes its place: nothing is left to page.
+      await eventually(async () => {
+        const waits = await timersOf(handle, /^"?wait for acknowledgement/);
+        expect(waits.started).toHaveLength(1);
+        expect(waits.canceled).toEqual(waits.started);
+      }, 10_000);
       expect(recorder.pages).toEqual(['r0-l0:alice']);
       expect((await incidentOf(handle)).escalation.nextEscalationAt).toBeUndefined();
       await handle.terminate('test done');
@@ -282,7 +294,7 @@ describe('incident workflow, activities mocked', () => {
       const dedupKey = `can-${randomUUID()}`;
       const handle = await open(taskQueue, dedupKey);
       const { incidentId } = await incidentOf(handle);
-      // The stack's dev server suggests continue-as-new after 300 history events.
+      // The server (continueAsNewTemporal) suggests continue-as-new after 300 history events.
       const total = 250;
       for (let i = 0; i < total; i += 25) {
         await Promise.all(
