@@ -57,8 +57,9 @@ export interface IncidentActionSpec<I extends z.ZodObject, T extends z.ZodObject
   api: { method: 'post' | 'patch'; path: string; status: number };
   /** The web UI's path under the incident, when not `name`. */
   uiPath?: string;
-  /** The notice the web UI shows after it: fixed text, never the request's. */
+  /** The notice the web UI shows after it (fixed text, never the request's), and its `?done=` key. */
   notice: string;
+  done: string;
   /** What Slack tells the person after it. */
   slackReply?: (call: ActionCall<z.output<I>, z.output<T>>) => string;
   slash?: SlashCommand<z.input<I>>;
@@ -97,6 +98,7 @@ function hoursOf(seconds: number): string {
 const decideApprovalAction = (decision: 'approve' | 'reject') =>
   defineAction({
     name: decision,
+    done: decision === 'approve' ? 'approved' : 'rejected',
     summary: `${decision} a pending approval of a runbook step`,
     scope: 'approvals:decide',
     update: decideApprovalUpdate,
@@ -131,6 +133,7 @@ const decideApprovalAction = (decision: 'approve' | 'reject') =>
 export const incidentActions = {
   acknowledge: defineAction({
     name: 'acknowledge',
+    done: 'acknowledged',
     summary: 'acknowledge: escalation stops',
     scope: 'incidents:write',
     update: acknowledgeUpdate,
@@ -144,6 +147,7 @@ export const incidentActions = {
   }),
   resolve: defineAction({
     name: 'resolve',
+    done: 'resolved',
     summary: 'resolve, with a note',
     scope: 'incidents:write',
     update: resolveUpdate,
@@ -161,6 +165,7 @@ export const incidentActions = {
   }),
   snooze: defineAction({
     name: 'snooze',
+    done: 'snoozed',
     summary: 'snooze for a number of seconds (default an hour)',
     scope: 'incidents:write',
     update: snoozeUpdate,
@@ -178,6 +183,7 @@ export const incidentActions = {
   }),
   escalate: defineAction({
     name: 'escalate',
+    done: 'escalated',
     summary: 'escalate to the next level, with a reason',
     scope: 'incidents:write',
     update: escalateUpdate,
@@ -196,6 +202,7 @@ export const incidentActions = {
   // The caller (or, for an admin key, `actor`) takes the incident commander role.
   commander: defineAction({
     name: 'commander',
+    done: 'commander-claimed',
     summary: 'take the incident commander role',
     scope: 'incidents:write',
     update: claimCommanderUpdate,
@@ -209,6 +216,7 @@ export const incidentActions = {
   }),
   note: defineAction({
     name: 'note',
+    done: 'noted',
     summary: 'add a note to the timeline',
     scope: 'incidents:write',
     update: addNoteUpdate,
@@ -223,6 +231,7 @@ export const incidentActions = {
   }),
   edit: defineAction({
     name: 'edit',
+    done: 'edited',
     summary: 'change the severity, title or commander',
     scope: 'incidents:write',
     update: patchIncidentUpdate,
@@ -242,6 +251,7 @@ export const incidentActions = {
   }),
   startRunbook: defineAction({
     name: 'runbooks',
+    done: 'runbook-started',
     summary: 'start a runbook with its parameters',
     scope: 'runbooks:run',
     update: startRunbookUpdate,
@@ -265,6 +275,7 @@ export const incidentActions = {
   }),
   cancelRunbook: defineAction({
     name: 'cancel',
+    done: 'runbook-cancelled',
     summary: 'cancel a running runbook run (its compensations run)',
     scope: 'runbooks:run',
     update: undefined,
