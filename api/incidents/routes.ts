@@ -1,22 +1,12 @@
-import type { UpdateDefinition } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
 import { incidentSeverities, incidentStatuses } from '../../domain/incident';
-import {
-  type IncidentActionInput,
-  acknowledgeUpdate,
-  claimCommanderUpdate,
-  addNoteUpdate,
-  escalateUpdate,
-  patchIncidentUpdate,
-  resolveUpdate,
-  snoozeUpdate,
-  startRunbookUpdate,
-} from '../../workflows/incident/messages';
+import { incidentActionList, type IncidentAction } from '../actions/catalog';
+import { actorField, incidentIdField } from '../actions/fields';
 import { actorFor, incidentAccess, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { cancelRunbookRun, decideApproval, readIncident, updateIncident } from './service';
+import { readIncident } from './service';
 import {
   listIncidents,
   loadStoredIncident,
@@ -25,18 +15,9 @@ import {
   TIMELINE_PAGE_MAX,
   type IncidentPageKey,
 } from './store';
-import { requireRunbook, requireValidParams } from '../runbooks/routes';
 import { validated } from '../validate';
-import { approvalIdPattern, runbookRunIdPattern } from '../../workflows/runbook/ids';
-import { incidentIdPattern } from '../../workflows/incident/ids';
 
-const idParams = z.object({
-  id: z.string().regex(incidentIdPattern, 'must be an incident id like INC-0123456789AB'),
-});
-const actor = z
-  .string()
-  .regex(/^[A-Za-z0-9._@-]{1,100}$/, 'must be 1-100 letters, digits, . _ @ -')
-  .optional();
+const idParams = z.object({ id: incidentIdField });
 
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
@@ -80,7 +61,8 @@ function decodeCursor(cursor: string): IncidentPageKey {
   return { openedAt, id };
 }
 
-export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
+/** The reads: the incident list, one incident, its timeline, its approvals. */
+function incidentReadRoutes(deps: ApiDeps, guard: Guard): Router {
   const router = Router();
 
   router.get(
@@ -118,132 +100,6 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
     }),
   );
 
-  /**
-   * An action on one incident: the body, with `actor` resolved against the
-   * caller, is the workflow Update's input, and the Update's answer the response.
-   */
-  const action = <B extends z.ZodType<{ actor?: string }>, Ret>(
-    method: 'post' | 'patch',
-    path: string,
-    update: UpdateDefinition<Ret, [Omit<z.output<B>, 'actor'> & IncidentActionInput]>,
-    body: B,
-    status = 200,
-  ) =>
-    router[method](
-      path,
-      ...guard('incidents:write'),
-      validated(
-        { params: idParams, body },
-        async ({ params, body: { actor: who, ...fields } }, _req, res) => {
-          const input = { ...fields, incidentId: params.id, actor: actorFor(res, who) };
-          res.status(status).json(await updateIncident(deps, update, input, incidentAccess(res)));
-        },
-      ),
-    );
-
-  action('post', '/v1/incidents/:id/acknowledge', acknowledgeUpdate, z.object({ actor }).strict());
-  action(
-    'post',
-    '/v1/incidents/:id/resolve',
-    resolveUpdate,
-    z.object({ actor, note: z.string().min(1).max(4000).optional() }).strict(),
-  );
-  action(
-    'post',
-    '/v1/incidents/:id/snooze',
-    snoozeUpdate,
-    z
-      .object({
-        actor,
-        durationSeconds: z
-          .number()
-          .int()
-          .min(1)
-          .max(7 * 24 * 3600),
-      })
-      .strict(),
-  );
-  action(
-    'post',
-    '/v1/incidents/:id/escalate',
-    escalateUpdate,
-    z.object({ actor, reason: z.string().min(1).max(1000).optional() }).strict(),
-  );
-  // The caller (or, for an admin key, `actor`) takes the incident commander role.
-  action('post', '/v1/incidents/:id/commander', claimCommanderUpdate, z.object({ actor }).strict());
-  action(
-    'post',
-    '/v1/incidents/:id/notes',
-    addNoteUpdate,
-    z.object({ actor, text: z.string().min(1).max(10_000) }).strict(),
-    201,
-  );
-  action(
-    'patch',
-    '/v1/incidents/:id',
-    patchIncidentUpdate,
-    z
-      .object({
-        actor,
-        severity: z.enum(incidentSeverities).optional(),
-        title: z.string().min(1).max(1024).optional(),
-        commander: z.string().min(1).max(100).optional(),
-      })
-      .strict()
-      .refine((b) => b.severity !== undefined || b.title !== undefined || b.commander !== undefined, {
-        message: 'give at least one of severity, title, commander',
-      }),
-  );
-
-  router.post(
-    '/v1/incidents/:id/runbooks',
-    ...guard('runbooks:run'),
-    validated(
-      {
-        params: idParams,
-        body: z
-          .object({
-            actor,
-            runbookId: z.string().min(1).max(100),
-            params: z.record(z.string(), z.unknown()).default({}),
-          })
-          .strict(),
-      },
-      async ({ params, body }, _req, res) => {
-        const meta = requireRunbook(body.runbookId);
-        requireValidParams(meta, body.params);
-        const started = await updateIncident(
-          deps,
-          startRunbookUpdate,
-          {
-            incidentId: params.id,
-            actor: actorFor(res, body.actor),
-            runbookId: meta.id,
-            params: body.params,
-          },
-          incidentAccess(res),
-        );
-        res.status(202).json(started);
-      },
-    ),
-  );
-
-  router.post(
-    '/v1/incidents/:id/runbooks/:runId/cancel',
-    ...guard('runbooks:run'),
-    validated(
-      {
-        params: idParams.extend({
-          runId: z.string().regex(runbookRunIdPattern, 'must be a runbook run id'),
-        }),
-        body: z.object({ actor }).strict(),
-      },
-      async ({ params }, _req, res) => {
-        res.status(202).json(await cancelRunbookRun(deps, params.id, params.runId, incidentAccess(res)));
-      },
-    ),
-  );
-
   router.get(
     '/v1/incidents/:id/approvals',
     ...guard('incidents:read'),
@@ -253,40 +109,35 @@ export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
     }),
   );
 
-  const decide = (decision: 'approve' | 'reject') =>
-    validated(
-      {
-        params: idParams.extend({
-          approvalId: z.string().regex(approvalIdPattern, 'must be an approval id'),
-        }),
-        body: z.object({ actor, comment: z.string().min(1).max(2000).optional() }).strict(),
-      },
-      async ({ params, body }, _req, res) => {
-        res.json(
-          await decideApproval(
-            deps,
-            {
-              incidentId: params.id,
-              approvalId: params.approvalId,
-              decision,
-              actor: actorFor(res, body.actor),
-              comment: body.comment,
-            },
-            incidentAccess(res),
-          ),
-        );
-      },
-    );
-  router.post(
-    '/v1/incidents/:id/approvals/:approvalId/approve',
-    ...guard('approvals:decide'),
-    decide('approve'),
-  );
-  router.post(
-    '/v1/incidents/:id/approvals/:approvalId/reject',
-    ...guard('approvals:decide'),
-    decide('reject'),
-  );
+  return router;
+}
 
+/**
+ * One action of the catalog as a JSON route: the body (the action's input, and
+ * `actor` for an admin acting on someone's behalf) and the path are checked by
+ * the catalog's schemas, and what the action answers is the response.
+ */
+function actionRoute(router: Router, deps: ApiDeps, guard: Guard, action: IncidentAction): void {
+  const path = action.api.path ? `/v1/incidents/:id/${action.api.path}` : '/v1/incidents/:id';
+  const schemas = {
+    params: idParams.extend(action.target.shape),
+    body: action.input.safeExtend({ actor: actorField }).strict(),
+  };
+  router[action.api.method](
+    path,
+    ...guard(action.scope),
+    validated(schemas, async ({ params, body }, _req, res) => {
+      const { id, ...target } = params as { id: string };
+      const { actor: who, ...input } = body as { actor?: string };
+      const call = { incidentId: id, actor: actorFor(res, who), target, input };
+      res.status(action.api.status).json(await action.run(deps, call, incidentAccess(res)));
+    }),
+  );
+}
+
+export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
+  const router = Router();
+  router.use(incidentReadRoutes(deps, guard));
+  for (const action of incidentActionList) actionRoute(router, deps, guard, action);
   return router;
 }

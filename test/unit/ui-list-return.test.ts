@@ -1,4 +1,4 @@
-import { listReturn } from '../../api/ui/respond';
+import { listReturn } from '../../api/ui/pages/incident-actions';
 
 describe('listReturn (where an action from the board goes back to)', () => {
   it('keeps the board with its filters, spaces encoded either way', () => {

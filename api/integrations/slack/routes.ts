@@ -28,7 +28,8 @@ const blockActionsPayload = z.object({
 
 const slashCommandBody = z.object({
   command: z.string().min(1).max(64),
-  text: z.string().max(4000).default(''),
+  // Room for the longest text an action takes (a note); the action's own limit names the field.
+  text: z.string().max(12_000).default(''),
   user_id: z.string().min(1).max(64),
   channel_id: z.string().max(64).optional(),
   team_id: z.string().max(64).optional(),

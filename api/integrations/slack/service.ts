@@ -3,17 +3,16 @@ import type { Incident } from '../../../domain/incident';
 import type { Person } from '../../../domain/oncall';
 import { userActor } from '../../../domain/actors';
 import {
-  acknowledgeUpdate,
-  claimCommanderUpdate,
-  escalateUpdate,
-  resolveUpdate,
-  snoozeUpdate,
-} from '../../../workflows/incident/messages';
+  incidentActionList,
+  incidentActions,
+  type IncidentAction,
+  type IncidentActionId,
+} from '../../actions/catalog';
+import { runAction } from '../../actions/run';
 import { incidentIdPattern } from '../../../workflows/incident/ids';
 import type { ApiDeps } from '../../deps';
 import { HttpError } from '../../errors';
 import type { IncidentAccess } from '../../auth';
-import { decideApproval, updateIncident } from '../../incidents/service';
 import { listOpenIncidents } from '../../incidents/store';
 import { onCallAt } from '../../oncall/service';
 
@@ -33,49 +32,51 @@ export function unknownSlackUserText(slackUserId: string): string {
   );
 }
 
+/** What each of Fireline's Slack buttons runs from the action catalog. */
+const buttonActions: Record<SlackAction, IncidentActionId> = {
+  acknowledge: 'acknowledge',
+  resolve: 'resolve',
+  escalate: 'escalate',
+  snooze: 'snooze',
+  claimCommander: 'commander',
+  approve: 'approve',
+  reject: 'reject',
+};
+
+/** A catalog action run for a person from Slack: the input checked as the API checks it. */
+async function runForPerson(
+  deps: ApiDeps,
+  person: Person,
+  action: IncidentAction,
+  call: { incidentId: string; target: Record<string, unknown>; input: unknown },
+): Promise<string> {
+  const done = await runAction(
+    deps,
+    action,
+    { ...call, actor: userActor(person.id), via },
+    anyIncident,
+    String,
+  );
+  return action.slackReply?.(done) ?? action.notice;
+}
+
 /** One of Fireline's buttons, pressed by a person: runs the same Update as the API. Answers what to tell them. */
 export async function runSlackAction(
   deps: ApiDeps,
   person: Person,
-  action: SlackAction,
+  pressed: SlackAction,
   value: SlackActionValue,
 ): Promise<string> {
-  const actor = userActor(person.id);
-  const base = { incidentId: value.incidentId, actor, via };
-  switch (action) {
-    case 'acknowledge':
-      await updateIncident(deps, acknowledgeUpdate, base, anyIncident);
-      return `You acknowledged ${value.incidentId}.`;
-    case 'resolve':
-      await updateIncident(deps, resolveUpdate, { ...base, note: 'resolved from Slack' }, anyIncident);
-      return `You resolved ${value.incidentId}.`;
-    case 'escalate':
-      await updateIncident(deps, escalateUpdate, { ...base, reason: 'from Slack' }, anyIncident);
-      return `You escalated ${value.incidentId} to the next level.`;
-    case 'snooze':
-      await updateIncident(deps, snoozeUpdate, { ...base, durationSeconds: 3600 }, anyIncident);
-      return `You snoozed ${value.incidentId} for an hour.`;
-    case 'claimCommander':
-      await updateIncident(deps, claimCommanderUpdate, base, anyIncident);
-      return `You are the incident commander of ${value.incidentId}.`;
-    case 'approve':
-    case 'reject': {
-      if (!value.approvalId) throw new HttpError(400, 'validation_failed', 'The button names no approval');
-      const decision = action === 'approve' ? 'approve' : 'reject';
-      await decideApproval(
-        deps,
-        {
-          incidentId: value.incidentId,
-          approvalId: value.approvalId,
-          decision,
-          actor,
-          comment: 'decided in Slack',
-        },
-        anyIncident,
-      );
-      return `You ${decision === 'approve' ? 'approved' : 'rejected'} ${value.approvalId}.`;
-    }
-  }
+  const action = incidentActions[buttonActions[pressed]];
+  const targetKeys = Object.keys(action.target.shape);
+  if (targetKeys.includes('approvalId') && !value.approvalId)
+    throw new HttpError(400, 'validation_failed', 'The button names no approval');
+  const target = value.approvalId ? { approvalId: value.approvalId } : {};
+  return runForPerson(deps, person, action, {
+    incidentId: value.incidentId,
+    target,
+    input: action.slash?.button ?? {},
+  });
 }
 
 /** The action and value of a pressed button, or why they are not Fireline's. */
@@ -102,12 +103,40 @@ export function parseSlackAction(
   };
 }
 
+/** The catalog's actions a slash command reaches, with the words that name them. */
+const slashActions = incidentActionList.filter((a) => a.slash);
+
 export const slashUsage = [
   '`/incident` or `/incident list`: the open incidents',
-  '`/incident ack INC-…`: acknowledge',
-  '`/incident resolve INC-… what fixed it`: resolve, with a note',
+  ...slashActions.map((a) => {
+    const targets = Object.keys(a.target.shape).map((t) => ` <${t}>`);
+    const text = a.slash?.text ? ` [${a.slash.text.field}]` : '';
+    return `\`/incident ${a.slash!.words[0]} INC-…${targets.join('')}${text}\`: ${a.summary}`;
+  }),
   '`/incident oncall`: who is on call now',
 ].join('\n');
+
+/**
+ * `/incident <word> INC-… [target…] [text]` for a catalog action: the words
+ * after the incident fill its target (an approval id), the rest its text field.
+ */
+async function runSlashAction(
+  deps: ApiDeps,
+  person: Person,
+  action: IncidentAction,
+  words: { sub: string; id: string | undefined; rest: string[] },
+): Promise<string> {
+  const { sub, id } = words;
+  if (!id || !incidentIdPattern.test(id))
+    return `Say which incident: \`/incident ${sub} INC-…\`\n${slashUsage}`;
+  const rest = [...words.rest];
+  const target = Object.fromEntries(Object.keys(action.target.shape).map((key) => [key, rest.shift()]));
+  const typed = rest.join(' ');
+  const field = action.slash?.text;
+  const value = typed === '' ? field?.absent : field?.number ? Number(typed) : typed;
+  const input = field && value !== undefined ? { [field.field]: value } : {};
+  return runForPerson(deps, person, action, { incidentId: id, target, input });
+}
 
 function incidentLine(incident: Incident): string {
   const by = incident.acknowledgedBy ? ` by ${incident.acknowledgedBy}` : '';
@@ -117,7 +146,6 @@ function incidentLine(incident: Incident): string {
 /** `/incident …` typed by a person: answers the text of the ephemeral reply. */
 export async function runSlashCommand(deps: ApiDeps, person: Person, text: string): Promise<string> {
   const [sub = 'list', id, ...rest] = text.trim().split(/\s+/).filter(Boolean);
-  const actor = userActor(person.id);
   switch (sub.toLowerCase()) {
     case 'list':
     case 'open': {
@@ -125,19 +153,6 @@ export async function runSlashCommand(deps: ApiDeps, person: Person, text: strin
       if (open.length === 0) return 'No open incidents.';
       const shown = open.slice(0, 15).map(incidentLine);
       return `Open incidents (${open.length}):\n${shown.join('\n')}${open.length > 15 ? '\n…' : ''}`;
-    }
-    case 'ack':
-    case 'acknowledge':
-    case 'resolve': {
-      if (!id || !incidentIdPattern.test(id))
-        return `Say which incident: \`/incident ${sub} INC-…\`\n${slashUsage}`;
-      if (sub.toLowerCase() === 'resolve') {
-        const note = rest.join(' ').slice(0, 2000) || 'resolved from Slack';
-        await updateIncident(deps, resolveUpdate, { incidentId: id, actor, via, note }, anyIncident);
-        return `You resolved ${id}.`;
-      }
-      await updateIncident(deps, acknowledgeUpdate, { incidentId: id, actor, via }, anyIncident);
-      return `You acknowledged ${id}.`;
     }
     case 'oncall': {
       const now = await onCallAt(deps, new Date());
@@ -148,7 +163,10 @@ export async function runSlashCommand(deps: ApiDeps, person: Person, text: strin
     }
     case 'help':
       return slashUsage;
-    default:
+    default: {
+      const action = slashActions.find((a) => a.slash!.words.includes(sub.toLowerCase()));
+      if (action) return runSlashAction(deps, person, action, { sub, id, rest });
       return `Unknown subcommand "${sub.slice(0, 40)}".\n${slashUsage}`;
+    }
   }
 }

@@ -1,4 +1,7 @@
+import type { z } from 'zod';
 import { incidentSeverities, type Incident } from '../../../domain/incident';
+import { incidentActions } from '../../actions/catalog';
+import { fieldMaximum } from '../../actions/fields';
 import { html, type SafeHtml } from '../../../infra/html';
 import { type FormState, type IncidentPageData, mayDo, type PageContext } from './context';
 import { csrfField, fieldError, incidentPath } from './parts';
@@ -15,8 +18,17 @@ export const SNOOZE_CHOICES: readonly { seconds: number; label: string }[] = [
   { seconds: 24 * 3600, label: '24 hours' },
 ];
 
-/** Field limits shared by the forms and the routes that check them. */
-export const FORM_LIMITS = { note: 10_000, resolution: 4000, reason: 1000, title: 1024, commander: 100 };
+const limitOf = (schema: z.ZodObject, field: string): number =>
+  fieldMaximum(schema.shape[field] as z.ZodType) ?? Number.MAX_SAFE_INTEGER;
+
+/** The forms' `maxlength`s: the action catalog's limits, which the routes check. */
+export const FORM_LIMITS = {
+  note: limitOf(incidentActions.note.input, 'text'),
+  resolution: limitOf(incidentActions.resolve.input, 'note'),
+  reason: limitOf(incidentActions.escalate.input, 'reason'),
+  title: limitOf(incidentActions.edit.input, 'title'),
+  commander: limitOf(incidentActions.edit.input, 'commander'),
+};
 
 interface FormParts {
   ctx: PageContext;

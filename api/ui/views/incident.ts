@@ -1,4 +1,5 @@
-import { externalHref, html } from '../../../infra/html';
+import type { Incident } from '../../../domain/incident';
+import { externalHref, html, type SafeHtml } from '../../../infra/html';
 import { type IncidentPageData, LIVE_REFRESH_SECONDS, mayDo, type PageContext } from './context';
 import { actionsSection } from './incident-actions';
 import { alertsSection } from './incident-alerts';
@@ -8,69 +9,41 @@ import { timelineSection } from './incident-timeline';
 import { layout } from './layout';
 import { escalationSummary, incidentPath, postmortemPath, severityBadge, statusBadge, when } from './parts';
 
-export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
-  const i = data.incident;
-  const open = i.status !== 'resolved';
-  const esc = i.escalation;
-  const workflowLink = data.workflowUrl(i.workflowId);
-  const links = (i.links ?? []).flatMap((l) => {
-    const href = externalHref(l.href);
-    return href ? [html`<li><a href="${href}" rel="noopener noreferrer">${l.text || l.href}</a></li>`] : [];
-  });
-  const labels = Object.entries(i.labels ?? {});
-  const annotations = Object.entries(i.annotations ?? {});
-  const facts = html`<dl class="facts">
-    <dt>Severity</dt>
-    <dd>${severityBadge(i)}</dd>
-    <dt>Status</dt>
-    <dd>${statusBadge(i.status)}</dd>
-    <dt>Service</dt>
-    <dd>${i.service}</dd>
-    <dt>Team</dt>
-    <dd>${i.team}</dd>
-    <dt>On call / escalation</dt>
-    <dd>${escalationSummary(i)}</dd>
-    ${
-      esc?.policy
-        ? html`<dt>Escalation policy</dt>
-            <dd>${esc.policy.name} (${esc.policy.id})</dd>`
-        : ''
-    }
-    ${
-      open && esc?.nextEscalationAt && !esc.exhausted && i.status === 'triggered'
-        ? html`<dt>Next level at</dt>
-            <dd>${when(esc.nextEscalationAt)}</dd>`
-        : ''
-    }
-    ${
-      i.commander || i.response
-        ? html`<dt>Commander</dt>
-            <dd>${i.commander ?? 'unclaimed'}</dd>`
-        : ''
-    }
-    ${
-      i.response
-        ? html`<dt>Bridge</dt>
-            <dd>
-              ${
-                i.response.bridgeUrl && externalHref(i.response.bridgeUrl)
-                  ? html`<a href="${externalHref(i.response.bridgeUrl)}" rel="noopener noreferrer"
-                      >Join the bridge</a
-                    >`
-                  : (i.response.bridgeProblem ?? 'being created')
-              }
-            </dd>
-            <dt>Responders</dt>
-            <dd>
-              ${
-                i.response.responders.length
-                  ? i.response.responders.map((r) => html`${r.actor}${r.how === 'paged' ? ' (paged)' : ''}. `)
-                  : 'none yet'
-              }
-            </dd>`
-        : ''
-    }
-    <dt>Opened</dt>
+/** The major-incident response: commander, bridge, responders. */
+function responseFacts(i: Incident): SafeHtml {
+  return html`${
+    i.commander || i.response
+      ? html`<dt>Commander</dt>
+          <dd>${i.commander ?? 'unclaimed'}</dd>`
+      : ''
+  }
+  ${
+    i.response
+      ? html`<dt>Bridge</dt>
+          <dd>
+            ${
+              i.response.bridgeUrl && externalHref(i.response.bridgeUrl)
+                ? html`<a href="${externalHref(i.response.bridgeUrl)}" rel="noopener noreferrer"
+                    >Join the bridge</a
+                  >`
+                : (i.response.bridgeProblem ?? 'being created')
+            }
+          </dd>
+          <dt>Responders</dt>
+          <dd>
+            ${
+              i.response.responders.length
+                ? i.response.responders.map((r) => html`${r.actor}${r.how === 'paged' ? ' (paged)' : ''}. `)
+                : 'none yet'
+            }
+          </dd>`
+      : ''
+  }`;
+}
+
+/** When it opened, was acknowledged, snoozed, mitigated and resolved. */
+function timeFacts(i: Incident): SafeHtml {
+  return html`<dt>Opened</dt>
     <dd>${when(i.openedAt)}</dd>
     ${
       i.acknowledgedAt
@@ -98,57 +71,111 @@ export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
               ${i.resolvedBy ?? '—'}${i.resolutionNote ? html`: ${i.resolutionNote}` : ''}
             </dd>`
         : ''
-    }
-    <dt>Alerts</dt>
+    }`;
+}
+
+/** Alert counts and SLA breaches. */
+function alertFacts(i: Incident): SafeHtml {
+  return html`<dt>Alerts</dt>
     <dd>${i.alertCount} (first ${when(i.firstAlertAt)}, last ${when(i.lastAlertAt)})</dd>
     ${
       (i.slaBreaches ?? []).length
         ? html`<dt>SLA breaches</dt>
             <dd>${(i.slaBreaches ?? []).map((b) => html`${b.kind} target missed at ${when(b.at)}. `)}</dd>`
         : ''
-    }
+    }`;
+}
+
+/** Labels, annotations, links, the workflow and the post-mortem. */
+function detailFacts(data: IncidentPageData): SafeHtml {
+  const i = data.incident;
+  const workflowLink = data.workflowUrl(i.workflowId);
+  const links = (i.links ?? []).flatMap((l) => {
+    const href = externalHref(l.href);
+    return href ? [html`<li><a href="${href}" rel="noopener noreferrer">${l.text || l.href}</a></li>`] : [];
+  });
+  const labels = Object.entries(i.labels ?? {});
+  const annotations = Object.entries(i.annotations ?? {});
+  return html`${
+    labels.length
+      ? html`<dt>Labels</dt>
+          <dd>${labels.map(([k, v]) => html`<code>${k}=${v}</code> `)}</dd>`
+      : ''
+  }
+  ${
+    annotations.length
+      ? html`<dt>Annotations</dt>
+          <dd>
+            ${annotations.map(([k, v]) => html`<div><code>${k}</code>: <span class="pre">${v}</span></div>`)}
+          </dd>`
+      : ''
+  }
+  ${
+    links.length
+      ? html`<dt>Links</dt>
+          <dd>
+            <ul>
+              ${links}
+            </ul>
+          </dd>`
+      : ''
+  }
+  ${
+    workflowLink
+      ? html`<dt>Workflow</dt>
+          <dd><a href="${workflowLink}">${i.workflowId} in the Temporal Web UI</a></dd>`
+      : ''
+  }
+  ${
+    data.postmortemId
+      ? html`<dt>Post-mortem</dt>
+          <dd><a href="${postmortemPath(data.postmortemId)}">${data.postmortemId}</a></dd>`
+      : ''
+  }`;
+}
+
+/** What a refused form says at the top of the page: the refusal, or each field's problem. */
+function formProblem(data: IncidentPageData): string | undefined {
+  const errors = Object.entries(data.form?.errors ?? {});
+  if (data.form?.problem) return data.form.problem;
+  if (errors.length === 0) return undefined;
+  return `Some fields need fixing: ${errors.map(([field, message]) => `${field}: ${message}`).join('; ')}.`;
+}
+
+/** The incident page: its facts, alerts, actions, approvals, runbooks and timeline. */
+export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
+  const i = data.incident;
+  const open = i.status !== 'resolved';
+  const esc = i.escalation;
+  const facts = html`<dl class="facts">
+    <dt>Severity</dt>
+    <dd>${severityBadge(i)}</dd>
+    <dt>Status</dt>
+    <dd>${statusBadge(i.status)}</dd>
+    <dt>Service</dt>
+    <dd>${i.service}</dd>
+    <dt>Team</dt>
+    <dd>${i.team}</dd>
+    <dt>On call / escalation</dt>
+    <dd>${escalationSummary(i)}</dd>
     ${
-      labels.length
-        ? html`<dt>Labels</dt>
-            <dd>${labels.map(([k, v]) => html`<code>${k}=${v}</code> `)}</dd>`
+      esc?.policy
+        ? html`<dt>Escalation policy</dt>
+            <dd>${esc.policy.name} (${esc.policy.id})</dd>`
         : ''
     }
     ${
-      annotations.length
-        ? html`<dt>Annotations</dt>
-            <dd>
-              ${annotations.map(([k, v]) => html`<div><code>${k}</code>: <span class="pre">${v}</span></div>`)}
-            </dd>`
+      open && esc?.nextEscalationAt && !esc.exhausted && i.status === 'triggered'
+        ? html`<dt>Next level at</dt>
+            <dd>${when(esc.nextEscalationAt)}</dd>`
         : ''
     }
-    ${
-      links.length
-        ? html`<dt>Links</dt>
-            <dd>
-              <ul>
-                ${links}
-              </ul>
-            </dd>`
-        : ''
-    }
-    ${
-      workflowLink
-        ? html`<dt>Workflow</dt>
-            <dd><a href="${workflowLink}">${i.workflowId} in the Temporal Web UI</a></dd>`
-        : ''
-    }
-    ${
-      data.postmortemId
-        ? html`<dt>Post-mortem</dt>
-            <dd><a href="${postmortemPath(data.postmortemId)}">${data.postmortemId}</a></dd>`
-        : ''
-    }
+    ${responseFacts(i)} ${timeFacts(i)} ${alertFacts(i)} ${detailFacts(data)}
   </dl>`;
 
   // Forms a reload would clear: without JavaScript the page offers a link instead of reloading itself.
   const hasForms = mayDo(ctx.viewer, 'incidents:write') || mayDo(ctx.viewer, 'runbooks:run');
-  const problem =
-    data.form?.problem ?? (data.form?.errors ? 'Some fields need fixing: see below.' : undefined);
+  const problem = formProblem(data);
   return layout(
     { ...ctx, section: open ? 'open' : 'resolved' },
     {

@@ -70,80 +70,79 @@ function overrideForm(
   </form>`;
 }
 
-/**
- * Who is on call: each schedule's person now and its next week, its runtime
- * overrides (added and deleted here with `oncall:write`), what each escalation
- * level reaches, and calendar feeds to subscribe to.
- */
-export function onCallPage(ctx: PageContext, data: OnCallPageData): string {
-  const canWrite = mayDo(ctx.viewer, 'oncall:write');
-  const problem =
-    data.form?.problem ?? (data.form?.errors ? 'Some fields need fixing: see below.' : undefined);
-  const schedules = data.now.schedules.map((s) => {
-    const extra = data.schedules.find((x) => x.id === s.id);
-    return html`<section aria-labelledby="schedule-${s.id}">
-      <h2 id="schedule-${s.id}">${s.name} <span class="muted">(${s.id}, ${s.timeZone})</span></h2>
-      <p>
-        On call now: <strong>${s.onCall ? s.onCall.name : 'nobody'}</strong>
-        ${s.until ? html` until ${when(s.until)}` : ''}
-        ${s.overrideId ? html` (override ${s.overrideId})` : ''}
-      </p>
-      ${table(
-        `Shifts of ${s.name}, next 7 days`,
-        [
-          { header: 'From', cell: (x: ShiftView) => when(x.start) },
-          { header: 'Until', cell: (x) => when(x.end) },
-          { header: 'Who', rowHeader: true, cell: (x) => x.person.name },
-          { header: 'Override', cell: (x) => x.overrideId ?? '' },
-        ],
-        extra?.shifts ?? [],
-      )}
-      ${
-        extra && extra.overrides.length > 0
-          ? table(
-              `Overrides of ${s.name}`,
-              [
-                { header: 'Override', rowHeader: true, cell: (o: RuntimeOverride) => o.id },
-                { header: 'Who', cell: (o) => o.personId },
-                { header: 'From', cell: (o) => when(o.start) },
-                { header: 'Until', cell: (o) => when(o.end) },
-                { header: 'By', cell: (o) => o.createdBy },
-                { header: 'Note', cell: (o) => o.note ?? '' },
-                ...(canWrite
-                  ? [
-                      {
-                        header: 'Act',
-                        cell: (o: RuntimeOverride) =>
-                          html`<form
-                            method="post"
-                            class="inline"
-                            action="/ui/oncall/${encodeURIComponent(s.id)}/overrides/${o.id}/delete"
-                          >
-                            ${csrfField(ctx)}<button type="submit" class="reject">
-                              Delete<span class="vh"> ${o.id}</span>
-                            </button>
-                          </form>`,
-                      },
-                    ]
-                  : []),
-              ],
-              extra.overrides,
-            )
-          : html`<p class="muted">No overrides.</p>`
-      }
-      ${
-        canWrite
-          ? html`<h3>Cover this schedule</h3>
-              ${overrideForm(ctx, s.id, s.timeZone, data.people, data.form)}`
-          : ''
-      }
-      <form method="post" action="/ui/oncall/feeds" class="inline">
-        ${csrfField(ctx)}<input type="hidden" name="scheduleId" value="${s.id}" />
-        <button type="submit">Calendar feed of ${s.name}</button>
-      </form>
-    </section>`;
-  });
-  const levels = table(
+/** One schedule: who is on call now, its next week, its overrides and their forms, its feed. */
+function scheduleSection(
+  ctx: PageContext,
+  data: OnCallPageData,
+  s: OnCallPageData['now']['schedules'][number],
+  canWrite: boolean,
+): SafeHtml {
+  const extra = data.schedules.find((x) => x.id === s.id);
+  return html`<section aria-labelledby="schedule-${s.id}">
+    <h2 id="schedule-${s.id}">${s.name} <span class="muted">(${s.id}, ${s.timeZone})</span></h2>
+    <p>
+      On call now: <strong>${s.onCall ? s.onCall.name : 'nobody'}</strong>
+      ${s.until ? html` until ${when(s.until)}` : ''} ${s.overrideId ? html` (override ${s.overrideId})` : ''}
+    </p>
+    ${table(
+      `Shifts of ${s.name}, next 7 days`,
+      [
+        { header: 'From', cell: (x: ShiftView) => when(x.start) },
+        { header: 'Until', cell: (x) => when(x.end) },
+        { header: 'Who', rowHeader: true, cell: (x) => x.person.name },
+        { header: 'Override', cell: (x) => x.overrideId ?? '' },
+      ],
+      extra?.shifts ?? [],
+    )}
+    ${
+      extra && extra.overrides.length > 0
+        ? table(
+            `Overrides of ${s.name}`,
+            [
+              { header: 'Override', rowHeader: true, cell: (o: RuntimeOverride) => o.id },
+              { header: 'Who', cell: (o) => o.personId },
+              { header: 'From', cell: (o) => when(o.start) },
+              { header: 'Until', cell: (o) => when(o.end) },
+              { header: 'By', cell: (o) => o.createdBy },
+              { header: 'Note', cell: (o) => o.note ?? '' },
+              ...(canWrite
+                ? [
+                    {
+                      header: 'Act',
+                      cell: (o: RuntimeOverride) =>
+                        html`<form
+                          method="post"
+                          class="inline"
+                          action="/ui/oncall/${encodeURIComponent(s.id)}/overrides/${o.id}/delete"
+                        >
+                          ${csrfField(ctx)}<button type="submit" class="reject">
+                            Delete<span class="vh"> ${o.id}</span>
+                          </button>
+                        </form>`,
+                    },
+                  ]
+                : []),
+            ],
+            extra.overrides,
+          )
+        : html`<p class="muted">No overrides.</p>`
+    }
+    ${
+      canWrite
+        ? html`<h3>Cover this schedule</h3>
+            ${overrideForm(ctx, s.id, s.timeZone, data.people, data.form)}`
+        : ''
+    }
+    <form method="post" action="/ui/oncall/feeds" class="inline">
+      ${csrfField(ctx)}<input type="hidden" name="scheduleId" value="${s.id}" />
+      <button type="submit">Calendar feed of ${s.name}</button>
+    </form>
+  </section>`;
+}
+
+/** What each escalation level reaches now. */
+function escalationLevels(data: OnCallPageData): SafeHtml {
+  return table(
     'Escalation policies: whom each level reaches now',
     [
       {
@@ -168,6 +167,19 @@ export function onCallPage(ctx: PageContext, data: OnCallPageData): string {
       })),
     ),
   );
+}
+
+/**
+ * Who is on call: each schedule's person now and its next week, its runtime
+ * overrides (added and deleted here with `oncall:write`), what each escalation
+ * level reaches, and calendar feeds to subscribe to.
+ */
+export function onCallPage(ctx: PageContext, data: OnCallPageData): string {
+  const canWrite = mayDo(ctx.viewer, 'oncall:write');
+  const problem =
+    data.form?.problem ?? (data.form?.errors ? 'Some fields need fixing: see below.' : undefined);
+  const schedules = data.now.schedules.map((s) => scheduleSection(ctx, data, s, canWrite));
+  const levels = escalationLevels(data);
   return layout(
     { ...ctx, section: 'oncall' },
     {

@@ -1,0 +1,17 @@
+import { incidentPage } from './incident';
+import { incidentsPage } from './incidents';
+import { inboxPage } from './inbox';
+import type { UiPage } from './kit';
+import { onCallPage } from './oncall';
+import { postmortemsPages } from './postmortems';
+import { sessionPage } from './session';
+
+/** The web UI's pages, each one router: a new page is a file here and a line in this list. */
+export const uiPages: readonly UiPage[] = [
+  sessionPage,
+  incidentsPage,
+  incidentPage,
+  onCallPage,
+  inboxPage,
+  postmortemsPages,
+];
