@@ -17,12 +17,13 @@ import type {
   StepRecord,
 } from '../domain/runbook';
 import { connectMongo } from '../infra/mongo';
+import { checkRunbookParams } from '../infra/runbook-params';
 import { createModels } from '../infra/models';
 import { defaultActivityDeps } from '../worker';
 import { runbookWorkflow } from '../workflows/runbook';
 import { decideApprovalUpdate, runbookProgressQuery } from '../workflows/runbook/messages';
 import { runbooks } from './index';
-import { durationToMs } from './sdk';
+import { durationToMs } from '../domain/duration';
 
 /** What an HTTP mock answers: a status and, optionally, a body. */
 export interface HttpMockResponse {
@@ -43,6 +44,7 @@ export type HttpMock = (
 
 export interface RunbookTestOptions {
   runbookId: string;
+  /** Checked against the runbook's `params` as the API checks them (a refusal throws); defaults filled in. */
   params: Record<string, unknown>;
   /** Your mocks for the actions the runbook calls (`webhook`, `command`, your own). */
   actions: Record<string, ActionImpl>;
@@ -150,9 +152,18 @@ export async function runRunbookForTest(options: RunbookTestOptions): Promise<Ru
   if (!address || !mongoUri || !bundlePath) {
     throw new Error('runRunbookForTest needs the test stack: run it under `npm test` / `npx jest`');
   }
-  if (!runbooks.has(options.runbookId)) {
+  const runbook = runbooks.get(options.runbookId);
+  if (!runbook) {
     throw new Error(
       `no runbook "${options.runbookId}": add it to runbooks/index.ts (known: ${[...runbooks.keys()].join(', ')})`,
+    );
+  }
+  // Checked and completed with the schema's defaults, as the API and triage do before a real run.
+  const params = { ...options.params };
+  const problems = checkRunbookParams(runbook.meta, params);
+  if (problems.length > 0) {
+    throw new Error(
+      `runbook "${options.runbookId}" would refuse these parameters: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
     );
   }
   const timeoutMs = durationToMs(options.timeout ?? DEFAULT_TIMEOUT);
@@ -212,7 +223,7 @@ export async function runRunbookForTest(options: RunbookTestOptions): Promise<Ru
                   labels: {},
                   ...options.incident,
                 },
-                params: options.params,
+                params,
                 dryRun: options.dryRun ?? false,
                 realHttpInDryRun: false,
                 // Another actor decides: a requester may not approve their own run.
