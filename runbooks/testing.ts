@@ -7,12 +7,13 @@ import type { Duration } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { ActionImpl } from '../activities/actions';
 import { createActivities } from '../activities';
-import type { HttpTransport } from '../activities/runbooks';
+import type { HttpTransport } from '../activities/runbook-http';
 import { loadConfig } from '../config';
 import type {
   ApprovalRequest,
   HttpStepRequest,
   RunbookIncident,
+  RunbookMeta,
   RunbookResult,
   StepRecord,
 } from '../domain/runbook';
@@ -136,6 +137,18 @@ function runningSteps(steps: StepRecord[]): string {
       : 'before its first step';
 }
 
+/** The parameters checked and completed with the schema's defaults, as the API and triage do before a real run. */
+function checkedParams(meta: RunbookMeta, given: Record<string, unknown>): Record<string, unknown> {
+  const params = { ...given };
+  const problems = checkRunbookParams(meta, params);
+  if (problems.length > 0) {
+    throw new Error(
+      `runbook "${meta.id}" would refuse these parameters: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+    );
+  }
+  return params;
+}
+
 /**
  * Runs one runbook to its end on the real Temporal dev server, with your
  * actions (and, with `http`, its HTTP checks) mocked and approvals answered by
@@ -158,14 +171,7 @@ export async function runRunbookForTest(options: RunbookTestOptions): Promise<Ru
       `no runbook "${options.runbookId}": add it to runbooks/index.ts (known: ${[...runbooks.keys()].join(', ')})`,
     );
   }
-  // Checked and completed with the schema's defaults, as the API and triage do before a real run.
-  const params = { ...options.params };
-  const problems = checkRunbookParams(runbook.meta, params);
-  if (problems.length > 0) {
-    throw new Error(
-      `runbook "${options.runbookId}" would refuse these parameters: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
-    );
-  }
+  const params = checkedParams(runbook.meta, options.params);
   const timeoutMs = durationToMs(options.timeout ?? DEFAULT_TIMEOUT);
   installQuietRuntime();
 
