@@ -22,6 +22,20 @@ const workflowForbidden = [
   '@temporalio/testing',
 ];
 
+// A runbook declares its parameters as a zod schema (runbooks/sdk.ts turns it into the JSON
+// Schema the API checks). zod is plain computation — no I/O, timers, host APIs or
+// randomness — and the schemas are built once, as the bundle loads, the same on every
+// replay; parameters are parsed outside the sandbox. So runbooks/ may import it; workflows/ may not.
+const runbookForbidden = workflowForbidden.filter((name) => name !== 'zod');
+
+/** @param {string[]} names */
+const sandboxForbidden = (names) =>
+  names.map((name) => ({
+    name,
+    message: 'Workflow code runs in the Temporal sandbox: use activities for I/O.',
+    allowTypeImports: true,
+  }));
+
 // The layers: what each root folder may import from the others at run time
 // (type-only imports are free), one entry per root folder, lowest first.
 // A new root folder needs an entry here, or linting its files fails.
@@ -119,21 +133,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'runbooks/**/*.ts'],
+    files: ['workflows/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: sandboxForbidden(workflowForbidden) }] },
+  },
+  {
+    files: ['runbooks/**/*.ts'],
     // The runbook test kit runs in the test process, not in the sandbox.
     ignores: ['runbooks/testing.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: workflowForbidden.map((name) => ({
-            name,
-            message: 'Workflow code runs in the Temporal sandbox: use activities for I/O.',
-            allowTypeImports: true,
-          })),
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: sandboxForbidden(runbookForbidden) }] },
   },
   {
     // Route files parse, call and respond; the MongoDB queries live in each feature's store module

@@ -13,7 +13,8 @@ import { createDiagnosticsActivities } from './diagnostics';
 import { createIncidentActivities } from './incident';
 import { createNotificationActivities } from './notifications';
 import { createPostmortemActivities } from './postmortems';
-import { createRunbookActivities, type HttpTransport } from './runbooks';
+import { createRunbookActivities } from './runbooks';
+import type { HttpTransport } from './runbook-http';
 
 export interface ActivityDeps {
   models: Models;

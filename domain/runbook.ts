@@ -16,7 +16,7 @@ export interface RunbookMeta {
     severity?: AlertSeverity[];
     labels?: Record<string, string>;
   };
-  /** JSON Schema of the parameters (checked by the API before a run starts). */
+  /** JSON Schema of the parameters, derived by defineRunbook from its `params`; the API, the web UI and triage check runs against it. */
   parameters: JsonSchema;
   /**
    * Parameters an alert may supply, from an annotation or label of the same

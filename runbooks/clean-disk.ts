@@ -1,12 +1,8 @@
+import { z } from 'zod';
 import { defineRunbook } from './sdk';
 
-interface Params extends Record<string, unknown> {
-  /** Check that passes (2xx) once free space is back above the threshold. */
-  freeSpaceCheckUrl: string;
-}
-
 /** Disk almost full: approval → clean-up (an allowlisted command) → verify free space. */
-export default defineRunbook<Params>({
+export default defineRunbook({
   meta: {
     id: 'clean-disk',
     title: 'Free disk space',
@@ -15,17 +11,15 @@ export default defineRunbook<Params>({
     version: '1.0.0',
     owner: 'sre',
     appliesTo: { labels: { alertname: 'DiskAlmostFull' } },
-    parameters: {
-      type: 'object',
-      properties: { freeSpaceCheckUrl: { type: 'string', format: 'uri' } },
-      required: ['freeSpaceCheckUrl'],
-      additionalProperties: false,
-    },
     fromAlert: [],
     mode: 'approval',
     resolveOnSuccess: true,
     deadlineSeconds: 2 * 60 * 60,
   },
+  params: z.object({
+    /** Check that passes (2xx) once free space is back above the threshold. */
+    freeSpaceCheckUrl: z.url(),
+  }),
   async run(rb) {
     await rb.approval('approve clean-up', {
       prompt: `Delete old temporary files on ${rb.incident.service}?`,

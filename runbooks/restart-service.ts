@@ -1,17 +1,11 @@
+import { z } from 'zod';
 import { defineRunbook } from './sdk';
 
-interface Params extends Record<string, unknown> {
-  /** Health endpoint of the service. */
-  healthUrl: string;
-  /** Environment variable holding the restart webhook's URL (it may carry a token); one of `secrets`. */
-  restartUrlEnv?: string;
-}
-
 /** The restart webhooks' variables this runbook may read: add one per webhook your services use. */
-const restartUrlEnvs = ['RESTART_WEBHOOK_URL'];
+const restartUrlEnvs = ['RESTART_WEBHOOK_URL'] as const;
 
 /** Service down: health check → restart through a webhook → verify healthy → resolve. */
-export default defineRunbook<Params>({
+export default defineRunbook({
   meta: {
     id: 'restart-service',
     title: 'Restart a service that is down',
@@ -20,27 +14,21 @@ export default defineRunbook<Params>({
     version: '1.0.0',
     owner: 'sre',
     appliesTo: { labels: { alertname: 'ServiceDown' } },
-    parameters: {
-      type: 'object',
-      properties: {
-        healthUrl: { type: 'string', format: 'uri', description: 'Health endpoint of the service' },
-        restartUrlEnv: {
-          type: 'string',
-          enum: restartUrlEnvs,
-          default: restartUrlEnvs[0],
-          description: 'Env var with the restart webhook URL',
-        },
-      },
-      required: ['healthUrl'],
-      additionalProperties: false,
-    },
     // Where to check and what to restart come from the triage rule or the person running it, never an alert.
     fromAlert: [],
-    secrets: restartUrlEnvs,
+    secrets: [...restartUrlEnvs],
     mode: 'automatic',
     resolveOnSuccess: true,
     deadlineSeconds: 15 * 60,
   },
+  params: z.object({
+    healthUrl: z.url().describe('Health endpoint of the service'),
+    // The variable holding the restart webhook's URL (it may carry a token); one of `secrets`.
+    restartUrlEnv: z
+      .enum(restartUrlEnvs)
+      .default(restartUrlEnvs[0])
+      .describe('Env var with the restart webhook URL'),
+  }),
   async run(rb) {
     const health = { url: rb.params.healthUrl, expectStatus: [200] };
     try {
@@ -52,7 +40,7 @@ export default defineRunbook<Params>({
     }
     await rb.action('restart', {
       action: 'webhook',
-      input: { urlEnv: rb.params.restartUrlEnv ?? restartUrlEnvs[0], body: { service: rb.incident.service } },
+      input: { urlEnv: rb.params.restartUrlEnv, body: { service: rb.incident.service } },
     });
     await rb.verify('verify healthy', { check: health, interval: '2 seconds', deadline: '2 minutes' });
   },

@@ -7,22 +7,24 @@ import type { Duration } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { ActionImpl } from '../activities/actions';
 import { createActivities } from '../activities';
-import type { HttpTransport } from '../activities/runbooks';
+import type { HttpTransport } from '../activities/runbook-http';
 import { loadConfig } from '../config';
 import type {
   ApprovalRequest,
   HttpStepRequest,
   RunbookIncident,
+  RunbookMeta,
   RunbookResult,
   StepRecord,
 } from '../domain/runbook';
 import { connectMongo } from '../infra/mongo';
+import { checkRunbookParams } from '../infra/runbook-params';
 import { createModels } from '../infra/models';
 import { defaultActivityDeps } from '../worker';
 import { runbookWorkflow } from '../workflows/runbook';
 import { decideApprovalUpdate, runbookProgressQuery } from '../workflows/runbook/messages';
 import { runbooks } from './index';
-import { durationToMs } from './sdk';
+import { durationToMs } from '../domain/duration';
 
 /** What an HTTP mock answers: a status and, optionally, a body. */
 export interface HttpMockResponse {
@@ -43,6 +45,7 @@ export type HttpMock = (
 
 export interface RunbookTestOptions {
   runbookId: string;
+  /** Checked against the runbook's `params` as the API checks them (a refusal throws); defaults filled in. */
   params: Record<string, unknown>;
   /** Your mocks for the actions the runbook calls (`webhook`, `command`, your own). */
   actions: Record<string, ActionImpl>;
@@ -134,6 +137,18 @@ function runningSteps(steps: StepRecord[]): string {
       : 'before its first step';
 }
 
+/** The parameters checked and completed with the schema's defaults, as the API and triage do before a real run. */
+function checkedParams(meta: RunbookMeta, given: Record<string, unknown>): Record<string, unknown> {
+  const params = { ...given };
+  const problems = checkRunbookParams(meta, params);
+  if (problems.length > 0) {
+    throw new Error(
+      `runbook "${meta.id}" would refuse these parameters: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+    );
+  }
+  return params;
+}
+
 /**
  * Runs one runbook to its end on the real Temporal dev server, with your
  * actions (and, with `http`, its HTTP checks) mocked and approvals answered by
@@ -150,11 +165,13 @@ export async function runRunbookForTest(options: RunbookTestOptions): Promise<Ru
   if (!address || !mongoUri || !bundlePath) {
     throw new Error('runRunbookForTest needs the test stack: run it under `npm test` / `npx jest`');
   }
-  if (!runbooks.has(options.runbookId)) {
+  const runbook = runbooks.get(options.runbookId);
+  if (!runbook) {
     throw new Error(
       `no runbook "${options.runbookId}": add it to runbooks/index.ts (known: ${[...runbooks.keys()].join(', ')})`,
     );
   }
+  const params = checkedParams(runbook.meta, options.params);
   const timeoutMs = durationToMs(options.timeout ?? DEFAULT_TIMEOUT);
   installQuietRuntime();
 
@@ -212,7 +229,7 @@ export async function runRunbookForTest(options: RunbookTestOptions): Promise<Ru
                   labels: {},
                   ...options.incident,
                 },
-                params: options.params,
+                params,
                 dryRun: options.dryRun ?? false,
                 realHttpInDryRun: false,
                 // Another actor decides: a requester may not approve their own run.

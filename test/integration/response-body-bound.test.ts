@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fetchTransport } from '../../activities/runbooks';
+import { fetchTransport } from '../../activities/runbook-http';
 import { EgressPolicy } from '../../infra/egress';
 import { MAX_RESPONSE_BODY_BYTES, sendJson } from '../../infra/http';
 import { eventually } from '../helpers/http-receiver';

@@ -111,6 +111,28 @@ describe('runbook test kit', () => {
     ]);
   });
 
+  it('checks the parameters as the API does, and fills in their defaults', async () => {
+    await expect(
+      runRunbookForTest({ runbookId: 'restart-service', params: { healthUrl: 'not a url' }, actions: {} }),
+    ).rejects.toThrow(
+      'runbook "restart-service" would refuse these parameters: params.healthUrl must match format "uri"',
+    );
+    const urlEnvs: unknown[] = [];
+    const result = await runRunbookForTest({
+      runbookId: 'restart-service',
+      params: { healthUrl },
+      actions: {
+        webhook: async (input) => {
+          urlEnvs.push(input.urlEnv);
+          return { summary: 'restarted' };
+        },
+      },
+      http: { [healthUrl]: () => ({ status: urlEnvs.length > 0 ? 200 : 503 }) },
+    });
+    expect(result.status).toBe('succeeded');
+    expect(urlEnvs).toEqual(['RESTART_WEBHOOK_URL']);
+  });
+
   it('refuses a runbook that is not registered', async () => {
     await expect(
       runRunbookForTest({ runbookId: 'restart-cache-typo', params: {}, actions: {} }),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Duration } from '@temporalio/common';
-import { durationToMs } from '../../runbooks/sdk';
+import { durationToMs } from '../../domain/duration';
 
 describe('runbook durations', () => {
   it.each<[Duration, number]>([

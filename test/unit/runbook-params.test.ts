@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AlertEvent } from '../../domain/incident';
 import { runbookMetaProblems, steeringParameter, type RunbookMeta } from '../../domain/runbook';
 import { paramsFromAlert, resolveRunbooks } from '../../domain/runbook-selection';
@@ -155,7 +156,9 @@ describe('runbook declarations', () => {
   });
 
   it('makes defineRunbook throw, so such a runbook stops the worker and the API at start', () => {
-    expect(() => defineRunbook({ meta: meta({ fromAlert: ['healthUrl'] }), run: async () => {} })).toThrow(
+    const { parameters: _, ...declared } = meta({ fromAlert: ['healthUrl'] });
+    const params = z.object({ queue: z.string(), healthUrl: z.url() });
+    expect(() => defineRunbook({ meta: declared, params, run: async () => {} })).toThrow(
       'runbook test-runbook: parameter healthUrl may not come from alerts: its name ends in "url"',
     );
   });
@@ -169,5 +172,42 @@ describe('runbook declarations', () => {
       'rollback-deploy': ['badRelease', 'goodRelease'],
       'scale-out-queue': ['queue'],
     });
+  });
+
+  it('gives the JSON Schema of the declared parameters: defaults optional, nothing undeclared', () => {
+    const runbook = defineRunbook({
+      meta: { ...meta(), fromAlert: ['queue'] },
+      params: z.object({
+        queue: z
+          .string()
+          .regex(/^[a-z]+$/)
+          .max(255),
+        healthUrl: z.url().describe('Health endpoint'),
+        urlEnv: z.enum(['A_URL', 'B_URL']).default('A_URL'),
+        extra: z.int().min(1).max(100).default(2),
+        note: z.string().optional(),
+      }),
+      run: async () => {},
+    });
+    expect(runbook.meta.parameters).toEqual({
+      type: 'object',
+      properties: {
+        queue: { type: 'string', pattern: '^[a-z]+$', maxLength: 255 },
+        healthUrl: { type: 'string', format: 'uri', description: 'Health endpoint' },
+        urlEnv: { type: 'string', enum: ['A_URL', 'B_URL'], default: 'A_URL' },
+        extra: { type: 'integer', minimum: 1, maximum: 100, default: 2 },
+        note: { type: 'string' },
+      },
+      required: ['queue', 'healthUrl'],
+      additionalProperties: false,
+    });
+  });
+
+  it.each([
+    ['a date', z.object({ when: z.date() }), 'Date cannot be represented in JSON Schema'],
+    ['a transform', z.object({ queue: z.string().transform((q) => q.toUpperCase()) }), 'Transforms cannot'],
+  ])('refuses parameters the API could not check as declared: %s', (_what, params, message) => {
+    const { parameters: _, ...declared } = meta({ fromAlert: [] });
+    expect(() => defineRunbook({ meta: declared, params, run: async () => {} })).toThrow(message);
   });
 });

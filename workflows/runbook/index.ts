@@ -8,8 +8,10 @@ import {
 import type { Activities } from '../../activities';
 import type { RunbookResult, RunbookRunInput, RunbookStatus, UnknownOutcome } from '../../domain/runbook';
 import { runbooks } from '../../runbooks';
-import { RunbookContext, RunbookFailure, RunbookRuntime } from '../../runbooks/sdk';
+import { RecordedRunbookContext } from './context';
 import { type ApprovalDecision, decideApprovalUpdate, runbookProgressQuery } from './messages';
+import { RunbookFailure } from './failures';
+import { RunbookRuntime } from './runtime';
 
 const { saveDrillReport } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
@@ -70,7 +72,7 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
   let unknownOutcome: UnknownOutcome | undefined;
   try {
     await CancellationScope.withTimeout(deadlineMs, () =>
-      runbook.run(new RunbookContext(runtime, input.params as never)),
+      runbook.run(new RecordedRunbookContext(runtime, input.params as never)),
     );
   } catch (err) {
     if (isCancellation(err)) {
