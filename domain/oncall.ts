@@ -88,6 +88,14 @@ export interface OnCallCatalog {
 }
 
 /** The response settings for an incident's policy, else its team. */
+/** The catalog's channels of one type, typed as that type's channel. */
+export function channelsOfType<T extends Channel['type']>(
+  catalog: Pick<OnCallCatalog, 'channels'>,
+  type: T,
+): Extract<Channel, { type: T }>[] {
+  return catalog.channels.filter((c): c is Extract<Channel, { type: T }> => c.type === type);
+}
+
 export function majorResponseSettings(
   catalog: Pick<OnCallCatalog, 'responses'>,
   team: string,

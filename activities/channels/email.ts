@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { OnCallCatalog } from '../../domain/oncall';
+import { channelsOfType, type OnCallCatalog } from '../../domain/oncall';
 import type { ChannelModule, ChannelTarget, OutgoingNotification } from './types';
 
 /** The plain-text body of an incident email. */
@@ -56,8 +56,6 @@ export const emailChannel: ChannelModule<'email'> = {
     ...catalog.people.flatMap((person) =>
       person.email ? [emailTarget(`person:${person.id}`, [person.email])] : [],
     ),
-    ...catalog.channels.flatMap((channel) =>
-      channel.type === 'email' ? [emailTarget(channel.id, channel.to)] : [],
-    ),
+    ...channelsOfType(catalog, 'email').map((channel) => emailTarget(channel.id, channel.to)),
   ],
 };

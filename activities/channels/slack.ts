@@ -1,13 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { NotificationContext } from '../../domain/incident';
-import type { OnCallCatalog } from '../../domain/oncall';
+import { channelsOfType } from '../../domain/oncall';
 import { severityEmoji, slackEscape, slackLink } from '../slack-app';
 import { requireSetting, unsetVariables } from './settings';
 import { postMessage } from './signed-post';
 import { incidentHeadline, incidentSummary } from './summary';
 import type { ChannelModule } from './types';
-
-type SlackChannel = Extract<OnCallCatalog['channels'][number], { type: 'slack' }>;
 
 /**
  * Slack Block Kit message for an incoming webhook. What came from the alert (title, service,
@@ -54,42 +52,40 @@ export function slackMessage(context: NotificationContext, url: string | undefin
 export const slackChannel: ChannelModule<'slack'> = {
   type: 'slack',
   targets: (catalog) =>
-    catalog.channels
-      .filter((c): c is SlackChannel => c.type === 'slack')
-      .map((channel) => ({
-        destination: channel.id,
-        missingSettings({ secrets, slackApp }) {
-          if (channel.slackChannelId && slackApp) return [];
-          if (!channel.webhookUrlEnv) return ['SLACK_BOT_TOKEN'];
-          return unsetVariables(secrets, [channel.webhookUrlEnv]);
-        },
-        async send({ context, actorContext, idempotencyKey, url }, deps) {
-          if (channel.slackChannelId && deps.slackApp) {
-            // The app's message names people by their Slack mention: it gets the actors, not the names.
-            const detail = await deps.slackApp.page(
-              channel.id,
-              channel.slackChannelId,
-              actorContext,
-              idempotencyKey,
-              url,
-            );
-            return { detail, chatMessage: true };
-          }
-          if (!channel.webhookUrlEnv) {
-            throw ApplicationFailure.nonRetryable(
-              `channel ${channel.id}: SLACK_BOT_TOKEN is not set and the channel has no webhookUrlEnv`,
-              'ChannelNotConfigured',
-            );
-          }
-          const webhookUrl = requireSetting(deps.secrets, channel.webhookUrlEnv, channel.id);
-          return {
-            detail: await postMessage(
-              webhookUrl,
-              slackMessage(context, url),
-              idempotencyKey,
-              deps.httpTimeoutMs,
-            ),
-          };
-        },
-      })),
+    channelsOfType(catalog, 'slack').map((channel) => ({
+      destination: channel.id,
+      missingSettings({ secrets, slackApp }) {
+        if (channel.slackChannelId && slackApp) return [];
+        if (!channel.webhookUrlEnv) return ['SLACK_BOT_TOKEN'];
+        return unsetVariables(secrets, [channel.webhookUrlEnv]);
+      },
+      async send({ context, actorContext, idempotencyKey, url }, deps) {
+        if (channel.slackChannelId && deps.slackApp) {
+          // The app's message names people by their Slack mention: it gets the actors, not the names.
+          const detail = await deps.slackApp.page(
+            channel.id,
+            channel.slackChannelId,
+            actorContext,
+            idempotencyKey,
+            url,
+          );
+          return { detail, chatMessage: true };
+        }
+        if (!channel.webhookUrlEnv) {
+          throw ApplicationFailure.nonRetryable(
+            `channel ${channel.id}: SLACK_BOT_TOKEN is not set and the channel has no webhookUrlEnv`,
+            'ChannelNotConfigured',
+          );
+        }
+        const webhookUrl = requireSetting(deps.secrets, channel.webhookUrlEnv, channel.id);
+        return {
+          detail: await postMessage(
+            webhookUrl,
+            slackMessage(context, url),
+            idempotencyKey,
+            deps.httpTimeoutMs,
+          ),
+        };
+      },
+    })),
 };

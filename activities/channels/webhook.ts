@@ -1,9 +1,7 @@
-import type { OnCallCatalog } from '../../domain/oncall';
+import { channelsOfType } from '../../domain/oncall';
 import { requireSetting, unsetVariables } from './settings';
 import { postSigned } from './signed-post';
 import type { ChannelModule } from './types';
-
-type WebhookChannel = Extract<OnCallCatalog['channels'][number], { type: 'webhook' }>;
 
 /**
  * A generic webhook: JSON `{type, idempotencyKey, sentAt, incidentUrl, incident}` to the URL in
@@ -12,27 +10,25 @@ type WebhookChannel = Extract<OnCallCatalog['channels'][number], { type: 'webhoo
 export const webhookChannel: ChannelModule<'webhook'> = {
   type: 'webhook',
   targets: (catalog) =>
-    catalog.channels
-      .filter((c): c is WebhookChannel => c.type === 'webhook')
-      .map((channel) => ({
-        destination: channel.id,
-        missingSettings: ({ secrets }) =>
-          unsetVariables(secrets, [channel.urlEnv, ...(channel.secretEnv ? [channel.secretEnv] : [])]),
-        async send({ context, idempotencyKey, url }, deps) {
-          const { status } = await postSigned({
-            url: requireSetting(deps.secrets, channel.urlEnv, channel.id),
-            secret: channel.secretEnv && requireSetting(deps.secrets, channel.secretEnv, channel.id),
+    channelsOfType(catalog, 'webhook').map((channel) => ({
+      destination: channel.id,
+      missingSettings: ({ secrets }) =>
+        unsetVariables(secrets, [channel.urlEnv, ...(channel.secretEnv ? [channel.secretEnv] : [])]),
+      async send({ context, idempotencyKey, url }, deps) {
+        const { status } = await postSigned({
+          url: requireSetting(deps.secrets, channel.urlEnv, channel.id),
+          secret: channel.secretEnv && requireSetting(deps.secrets, channel.secretEnv, channel.id),
+          idempotencyKey,
+          body: (sentAt) => ({
+            type: 'incident.notification',
             idempotencyKey,
-            body: (sentAt) => ({
-              type: 'incident.notification',
-              idempotencyKey,
-              sentAt,
-              incidentUrl: url,
-              incident: context,
-            }),
-            timeoutMs: deps.httpTimeoutMs,
-          });
-          return { detail: `HTTP ${status}` };
-        },
-      })),
+            sentAt,
+            incidentUrl: url,
+            incident: context,
+          }),
+          timeoutMs: deps.httpTimeoutMs,
+        });
+        return { detail: `HTTP ${status}` };
+      },
+    })),
 };

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -7,6 +7,17 @@ import type { Express } from 'express';
 
 /** The repository's root, where README.md and docs/ are. */
 export const repoDir = path.join(__dirname, '../..');
+
+/** The README and every guide in docs/, as paths from the repository's root. */
+export function documentFiles(): string[] {
+  return [
+    'README.md',
+    ...readdirSync(path.join(repoDir, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .sort()
+      .map((f) => `docs/${f}`),
+  ];
+}
 
 /** A Markdown file of the repository (`README.md`, `docs/oncall.md`), as a reader sees it. */
 export function readDoc(file: string): string {

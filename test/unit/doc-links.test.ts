@@ -1,18 +1,12 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { readDoc, repoDir } from '../helpers/readme-examples';
+import { documentFiles, readDoc, repoDir } from '../helpers/readme-examples';
 
 // Every relative link of the README and the guides in docs/ points to a file of the
 // repository, and every #anchor to a heading of its Markdown file, so moving a
 // section or a file cannot leave a reader at a dead link.
 
-const documents = [
-  'README.md',
-  ...readdirSync(path.join(repoDir, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .sort()
-    .map((f) => `docs/${f}`),
-];
+const documents = documentFiles();
 
 /** The text a reader sees as prose: fenced code blocks and inline code spans removed. */
 function prose(markdown: string): string {

@@ -1,24 +1,16 @@
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ApiClient } from '../../cli/api-client';
 import { commands, type CommandContext } from '../../cli/commands';
 import { options } from '../../cli/main';
 import { checkRunbookParams } from '../../infra/runbook-params';
 import { runbookMetas } from '../../runbooks';
-import { codeBlocks, readDoc, repoDir } from '../helpers/readme-examples';
+import { codeBlocks, documentFiles, readDoc } from '../helpers/readme-examples';
 
 // Every runbook example in the README and the guides in docs/ must be accepted as
 // written: the parameters each one sends are checked against the runbook's real
 // schema with the API's own check (Ajv, as POST …/runbooks and …/dry-run do).
 
-const documents = [
-  'README.md',
-  ...readdirSync(path.join(repoDir, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .sort()
-    .map((f) => `docs/${f}`),
-];
+const documents = documentFiles();
 const shellBlocks = documents.flatMap((file) => codeBlocks(readDoc(file), 'sh'));
 
 /** The shell words of one command line: quotes removed, an unquoted # ends it. */
