@@ -55,9 +55,9 @@ export class ValidationError extends HttpError {
 }
 
 /** Turns zod issues into field errors, prefixing the part of the request they came from. */
-export function fieldErrorsFrom(error: z.ZodError, location: string): FieldError[] {
+export function fieldErrorsFrom(error: z.ZodError, location?: string): FieldError[] {
   return error.issues.map((issue) => ({
-    field: [location, ...issue.path.map(String)].join('.'),
+    field: [...(location ? [location] : []), ...issue.path.map(String)].join('.'),
     message: issue.message,
   }));
 }

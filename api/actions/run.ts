@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { IncidentAccess } from '../auth';
 import type { ApiDeps } from '../deps';
-import { ValidationError } from '../errors';
+import { fieldErrorsFrom, ValidationError } from '../errors';
 import type { ActionCall, IncidentAction } from './catalog';
 
 /** What a surface has for one action, before the catalog's schemas check it. */
@@ -14,22 +14,13 @@ export interface UncheckedCall {
 }
 
 /**
- * `value` checked by `schema`; otherwise a 400 naming each bad field as the
- * surface names it (`fieldName` turns the schema's path, e.g. `note`, into `body.note`).
+ * `value` checked by `schema`; otherwise a 400 naming each bad field, under
+ * `location` when the surface names fields so (`body` gives `body.note`).
  */
-export function checkedBy<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-  fieldName: (path: string) => string,
-): z.output<S> {
+export function checkedBy<S extends z.ZodType>(schema: S, value: unknown, location?: string): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new ValidationError(
-    parsed.error.issues.map((issue) => ({
-      field: fieldName(issue.path.map(String).join('.')),
-      message: issue.message,
-    })),
-  );
+  throw new ValidationError(fieldErrorsFrom(parsed.error, location));
 }
 
 /**
@@ -41,10 +32,9 @@ export async function runAction(
   action: IncidentAction,
   call: UncheckedCall,
   access: IncidentAccess,
-  fieldName: (path: string) => string,
 ): Promise<ActionCall<Record<string, unknown>, Record<string, unknown>>> {
-  const target = checkedBy(action.target, call.target, fieldName);
-  const input = checkedBy(action.input, call.input, fieldName);
+  const target = checkedBy(action.target, call.target);
+  const input = checkedBy(action.input, call.input);
   const checked = { ...call, target, input };
   await action.run(deps, checked, access);
   return checked;

@@ -50,13 +50,7 @@ async function runForPerson(
   action: IncidentAction,
   call: { incidentId: string; target: Record<string, unknown>; input: unknown },
 ): Promise<string> {
-  const done = await runAction(
-    deps,
-    action,
-    { ...call, actor: userActor(person.id), via },
-    anyIncident,
-    String,
-  );
+  const done = await runAction(deps, action, { ...call, actor: userActor(person.id), via }, anyIncident);
   return action.slackReply?.(done) ?? action.notice;
 }
 

@@ -129,14 +129,14 @@ export function incidentActionRoutes(kit: PageKit, render: RenderIncident): Rout
           if (!incidentIdPattern.test(id!)) throw new NotFoundError(`No incident ${id}`);
           // A path that names no approval or run of this shape names nothing there is.
           try {
-            checkedBy(action.target, target, String);
+            checkedBy(action.target, target);
           } catch {
             throw new NotFoundError(`No ${Object.keys(target).join(' ')} ${Object.values(target).join(' ')}`);
           }
           const body = formBody(req);
           const input = await (formInputs[action.id]?.(kit.deps, id!, body) ?? formInput(action.input, body));
           const call = { incidentId: id!, actor: actorFor(res, undefined), target, input };
-          await runAction(kit.deps, action, call, incidentAccess(res), String);
+          await runAction(kit.deps, action, call, incidentAccess(res));
           return afterAction(action, id!, req, target);
         },
       }),

@@ -40,7 +40,7 @@ function overrideFromForm(body: Record<string, unknown>, timeZone: string) {
   if (missing.length > 0) throw new ValidationError(missing);
   const note = typeof body.note === 'string' && body.note.trim() ? body.note.trim() : undefined;
   const personId = typeof body.personId === 'string' ? body.personId : '';
-  return checkedBy(overrideBody, { personId, start, end, note }, (field) => `body.${field}`);
+  return checkedBy(overrideBody, { personId, start, end, note }, 'body');
 }
 
 interface ShowOptions {
