@@ -6,6 +6,7 @@ import { incidentQuery } from '../../workflows/incident/messages';
 import type { MongoServer } from '../../stack/mongo';
 import { OwnMongoServer } from '../helpers/own-mongo';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
+import { runsThatDoNotReplay } from '../helpers/histories';
 import { continueAsNewTemporal } from '../helpers/continue-as-new-temporal';
 import { createIncidentTestEnv, openIncident } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
@@ -156,6 +157,10 @@ describe('MongoDB outage', () => {
       expect(doc?.alertCount).toBe(201);
     }, 120_000);
   }, 240_000);
+
+  it('leaves runs that replay on the current code', async () => {
+    expect(await runsThatDoNotReplay(env.client, env.taskQueue)).toEqual([]);
+  }, 60_000);
 
   /** The first run of a key's workflow, the one signal-with-start began. */
   async function firstRunId(key: string): Promise<string> {

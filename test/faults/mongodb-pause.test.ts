@@ -6,6 +6,7 @@ import { incidentQuery } from '../../workflows/incident/messages';
 import type { MongoServer } from '../../stack/mongo';
 import { OwnMongoServer } from '../helpers/own-mongo';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
+import { runsThatDoNotReplay } from '../helpers/histories';
 import { createIncidentTestEnv, openIncident } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
 import { signInToWebUi } from '../helpers/web-ui-session';
@@ -174,4 +175,8 @@ describe('MongoDB paused for a minute', () => {
       .get('/readyz')
       .expect(200, { status: 'ready', checks: { temporal: 'ok', mongodb: 'ok' } });
   }, 240_000);
+
+  it('leaves runs that replay on the current code', async () => {
+    expect(await runsThatDoNotReplay(env.client, env.taskQueue)).toEqual([]);
+  }, 60_000);
 });

@@ -1,7 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
 
 export const historiesDir = path.join(__dirname, '..', 'histories');
 
@@ -48,4 +50,29 @@ export async function timersOf(
     fired: events.map((e) => e.timerFiredEventAttributes?.timerId ?? '').filter((id) => ids.has(id)),
     canceled: events.map((e) => e.timerCanceledEventAttributes?.timerId ?? '').filter((id) => ids.has(id)),
   };
+}
+
+/**
+ * Replays every run on a task queue against this run's workflow bundle, and answers the runs that
+ * do not replay, each with its history saved to a file to replay again. A fault can leave a run
+ * whose history today's code would not produce again; a worker meets it only when it has to
+ * rebuild the run (after an eviction, for a query), so a test looks for it directly.
+ */
+export async function runsThatDoNotReplay(client: Client, taskQueue: string): Promise<string[]> {
+  const failures: string[] = [];
+  for await (const run of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
+    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    try {
+      await Worker.runReplayHistory(
+        { workflowBundle: { codePath: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE! } },
+        history,
+        run.workflowId,
+      );
+    } catch (err) {
+      const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'fireline-replay-')), 'history.binpb');
+      writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
+      failures.push(`${run.workflowId} (run ${run.runId}, history in ${file}): ${String(err)}`);
+    }
+  }
+  return failures;
 }

@@ -69,6 +69,9 @@ describe("docs/runbooks.md's runbook example", () => {
       }
     }
     symlinkSync(path.join(repo, 'node_modules'), path.join(clone, 'node_modules'), 'dir');
+    // This run's compiled code, with its incremental build record: the clone's Jest setup then
+    // compiles only what the reader changed (tsc rebuilds by content, so the result is the same).
+    cpSync(path.join(repo, 'dist'), path.join(clone, 'dist'), { recursive: true });
 
     writeFileSync(path.join(clone, runbook!.file), runbook!.code);
     writeFileSync(path.join(clone, test!.file), test!.code);

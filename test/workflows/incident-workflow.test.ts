@@ -265,7 +265,11 @@ describe('incident workflow, activities mocked', () => {
       expect(again.status).toBe('triggered');
       expect(again.snoozedUntil).toBeUndefined();
       expect(again.escalation).toMatchObject({ round: 0, level: 0, levelNotified: true });
-      expect(recorder.timeline.map((e) => e.type)).toContain('snooze.expired');
+      // The timeline reaches the recorder with the next save, which runs beside the page.
+      await eventually(
+        async () => expect(recorder.timeline.map((e) => e.type)).toContain('snooze.expired'),
+        10_000,
+      );
       await handle.terminate('test done');
     });
   });
