@@ -8,7 +8,8 @@ module.exports = {
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,
   reporters: ['default', ['<rootDir>/test/slowest-files-reporter.js', { count: 15 }]],
-  // Integration tests share one Temporal and one MongoDB-wire server; two
-  // workers fit the 2-core machines this runs on.
-  maxWorkers: 2,
+  // Integration tests share one Temporal and one MongoDB-wire server. Much of a test's time is
+  // spent waiting (timers, timeouts, processes starting), so three files at a time keep the
+  // 2-core machines this runs on busy.
+  maxWorkers: 3,
 };
