@@ -24,7 +24,7 @@ const workflowForbidden = [
 
 // A runbook declares its parameters as a zod schema (runbooks/sdk.ts turns it into the JSON
 // Schema the API checks). zod is plain computation — no I/O, timers, host APIs or
-// randomness — and the schemas are built once, as the bundle loads, the same on every
+// randomness — and a run builds the schemas when it loads the runbooks, the same on every
 // replay; parameters are parsed outside the sandbox. So runbooks/ may import it; workflows/ may not.
 const runbookForbidden = workflowForbidden.filter((name) => name !== 'zod');
 

@@ -2,6 +2,7 @@
 // workflow code — it runs in Temporal's sandbox, so a run resumes at the step it
 // was on after a crash. The engine behind `rb` is in workflows/runbook/.
 import type { Duration, RetryPolicy } from '@temporalio/common';
+import { inWorkflowContext } from '@temporalio/workflow';
 // The one package a runbook uses besides the workflow SDK: see eslint.config.mjs for why it may.
 import { z } from 'zod';
 import { runbookMetaProblems, type JsonSchema } from '../domain/runbook';
@@ -122,6 +123,22 @@ export interface Runbook<P extends Record<string, unknown> = Record<string, unkn
 export function defineRunbook<S extends z.ZodObject>(
   declaration: RunbookDeclaration<S>,
 ): Runbook<z.output<S>> {
+  let parameters: JsonSchema | undefined;
+  const meta: RunbookMeta = {
+    ...declaration.meta,
+    get parameters() {
+      return (parameters ??= checkedParameters(declaration));
+    },
+  };
+  // Every workflow of the worker loads this module, and no workflow reads the parameters' JSON
+  // Schema: it is built there only if read. Anywhere else (the worker's and the API's own modules)
+  // it is built and checked at once, so a runbook that fails the checks stops them at start.
+  if (!inWorkflowContext()) void meta.parameters;
+  return { meta, run: (rb) => declaration.run(rb) };
+}
+
+/** The JSON Schema of a declaration's parameters, once its metadata passes the checks. */
+function checkedParameters(declaration: RunbookDeclaration<z.ZodObject>): JsonSchema {
   let parameters: JsonSchema;
   try {
     parameters = parametersJsonSchema(declaration.params);
@@ -130,10 +147,9 @@ export function defineRunbook<S extends z.ZodObject>(
       `runbook ${declaration.meta.id}: params: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-  const meta: RunbookMeta = { ...declaration.meta, parameters };
-  const problems = runbookMetaProblems(meta);
-  if (problems.length > 0) throw new Error(`runbook ${meta.id}: ${problems.join('; ')}`);
-  return { meta, run: (rb) => declaration.run(rb) };
+  const problems = runbookMetaProblems({ ...declaration.meta, parameters });
+  if (problems.length > 0) throw new Error(`runbook ${declaration.meta.id}: ${problems.join('; ')}`);
+  return parameters;
 }
 
 /**
