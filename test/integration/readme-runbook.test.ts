@@ -102,6 +102,7 @@ describe("docs/runbooks.md's runbook example", () => {
       run(clone, env, 'npx', ['prettier', '--check', ...changed]),
     ]);
     checks.forEach(expectSuccess);
+    process.stderr.write(`${guide} example: type check, lint and format passed in a clone\n`);
 
     const report = path.join(clone, 'tmp/jest.json');
     const jest = await run(clone, env, 'npx', ['jest', test!.file, '--json', `--outputFile=${report}`]);
