@@ -10,7 +10,7 @@ import { DevInbox, listDevInbox } from '../../infra/dev-inbox';
 import { EgressPolicy } from '../../infra/egress';
 import { HttpReceiver } from '../helpers/http-receiver';
 import { PushEndpoint } from '../helpers/push-endpoint';
-import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { createTestDatabase } from '../helpers/test-database';
 import { TwilioStandIn } from '../helpers/twilio-stand-in';
 
 const ACCOUNT_SID = `AC${'a1'.repeat(16)}`;
@@ -22,7 +22,7 @@ const NUMBER = '+447700900123';
 // stand-ins: Twilio's REST API (twilio-node with TWILIO_API_URL), a push service that decrypts
 // like a browser and checks VAPID (web-push), and an ntfy server (an HTTP receiver).
 describe('contact method channels', () => {
-  let env: TestEnv;
+  let env: Awaited<ReturnType<typeof createTestDatabase>>;
   let twilio: TwilioStandIn;
   let push: PushEndpoint;
   let ntfy: HttpReceiver;
@@ -49,7 +49,7 @@ describe('contact method channels', () => {
   };
 
   beforeAll(async () => {
-    env = await createTestEnv({ catalog });
+    env = await createTestDatabase();
     twilio = await new TwilioStandIn({
       accountSid: ACCOUNT_SID,
       username: ACCOUNT_SID,
@@ -94,10 +94,10 @@ describe('contact method channels', () => {
     await changeContactMethods(env.models, 'erin', () => ({ next: methods, result: undefined }));
   });
   afterAll(async () => {
-    await twilio.stop();
-    await push.stop();
-    await ntfy.stop();
-    await env.teardown();
+    await twilio?.stop();
+    await push?.stop();
+    await ntfy?.stop();
+    await env?.teardown();
   });
 
   const twilioSecrets = {
