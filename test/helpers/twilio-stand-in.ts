@@ -81,7 +81,7 @@ export class TwilioStandIn {
     this.requests.push({
       resource,
       accountSid,
-      username: username!,
+      username,
       fields,
       userAgent: req.headers['user-agent'],
     });
