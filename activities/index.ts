@@ -7,6 +7,7 @@ import type { RunbookMeta } from '../domain/runbook';
 import type { EgressPolicy } from '../infra/egress';
 import type { Models } from '../infra/models';
 import type { RuntimeOverrideReader } from '../infra/oncall-overrides';
+import type { ContactMethodReader } from '../infra/contact-methods';
 import type { OnCallCatalog } from '../domain/oncall';
 import type { TriageRules } from '../domain/triage-types';
 import { createDiagnosticsActivities } from './diagnostics';
@@ -27,6 +28,8 @@ export interface ActivityDeps {
   mailFrom: string;
   /** The on-call overrides made at run time, with their fallback while MongoDB does not answer. */
   overrides: RuntimeOverrideReader;
+  /** People's verified contact methods, with their fallback while MongoDB does not answer. */
+  contactMethods?: ContactMethodReader;
   /** Development only (FIRELINE_DEV_INBOX): pages for channels that are not configured are kept here. */
   devInbox?: DevInbox;
   /** The Slack app's client (SLACK_BOT_TOKEN). */

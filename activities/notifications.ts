@@ -1,13 +1,22 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { WebClient } from '@slack/web-api';
 import type { Transporter } from 'nodemailer';
+import type { ContactMethodReader } from '../infra/contact-methods';
 import type { DevInbox } from '../infra/dev-inbox';
+import type { EgressPolicy } from '../infra/egress';
 import { metrics } from '../infra/metrics';
 import type { Models } from '../infra/models';
 import { commanderActor } from '../domain/actors';
 import type { Incident, NotificationContext, PlannedDelivery, TimelineEntry } from '../domain/incident';
 import { actorName, majorResponseSettings, type OnCallCatalog } from '../domain/oncall';
-import { channelTarget, type ChannelDeps, type ChannelSettings } from './channels';
+import { parseContactDestination } from '../domain/contact-methods';
+import {
+  channelTarget,
+  contactMethodTarget,
+  type ChannelDeps,
+  type ChannelSettings,
+  type ChannelTarget,
+} from './channels';
 import { postSigned } from './channels/signed-post';
 import { createSlackApp } from './slack-app';
 
@@ -28,6 +37,10 @@ export interface NotificationDeps {
   slack?: WebClient;
   /** Where the Slack app keeps its messages' ids; needed with `slack`. */
   models?: Pick<Models, 'ChatMessage'>;
+  /** People's verified contact methods (`contact:<person>:<method>` destinations), with their outage fallback. */
+  contactMethods?: ContactMethodReader;
+  /** Where person-supplied URLs (push endpoints, ntfy servers) may be reached (FIRELINE_EGRESS_ALLOW). */
+  egress?: EgressPolicy;
 }
 
 export interface DeliverInput {
@@ -35,6 +48,11 @@ export interface DeliverInput {
   context: NotificationContext;
   /** Same for every attempt of one delivery: receivers can drop repeats. */
   idempotencyKey: string;
+  /**
+   * The paged person's short code for this incident (digits, allocated by the
+   * inbound reply handling): an SMS asks for `<code>a` to acknowledge, `<code>e` to escalate.
+   */
+  replyCode?: string;
 }
 
 export interface DeliverResult {
@@ -87,10 +105,10 @@ function withNames(catalog: OnCallCatalog, context: NotificationContext): Notifi
  */
 async function deliver(
   input: DeliverInput,
-  deps: ChannelDeps & Pick<NotificationDeps, 'publicUrl' | 'devInbox' | 'slack'>,
+  deps: ChannelDeps & Pick<NotificationDeps, 'publicUrl' | 'devInbox' | 'slack' | 'contactMethods'>,
 ): Promise<DeliverResult> {
   const { delivery, idempotencyKey } = input;
-  const target = channelTarget(deps.catalog, delivery.channelType, delivery.destination);
+  const target = await targetOf(delivery, deps);
   const context = withNames(deps.catalog, input.context);
   if (deps.devInbox) {
     const [missing] = target.missingSettings(channelSettingsOf(deps));
@@ -114,9 +132,27 @@ async function deliver(
       actorContext: input.context,
       idempotencyKey,
       url: incidentUrl(deps.publicUrl, context.incidentId),
+      ...(input.replyCode ? { replyCode: input.replyCode } : {}),
     },
     deps,
   );
+}
+
+/** The destination a delivery names: a catalog one, or a person's verified contact method of the delivery's type. */
+async function targetOf(
+  delivery: DeliverInput['delivery'],
+  deps: Pick<ChannelDeps, 'catalog'> & Pick<NotificationDeps, 'contactMethods'>,
+): Promise<ChannelTarget> {
+  const contact = parseContactDestination(delivery.destination);
+  if (!contact) return channelTarget(deps.catalog, delivery.channelType, delivery.destination);
+  const method = await deps.contactMethods?.verifiedMethod(contact.personId, contact.methodId);
+  if (!method || method.type !== delivery.channelType) {
+    throw ApplicationFailure.nonRetryable(
+      `${contact.personId} has no verified ${delivery.channelType} contact method ${contact.methodId}`,
+      'ChannelNotConfigured',
+    );
+  }
+  return contactMethodTarget(method, delivery.destination);
 }
 
 /**

@@ -337,14 +337,15 @@ export interface NotificationContext {
   paged?: string[];
 }
 
-export type ChannelType = 'slack' | 'teams' | 'webhook' | 'email';
+/** `sms`, `voice`, `push` and `ntfy` reach a person's verified contact method (`contact:<person>:<method>`). */
+export type ChannelType = 'slack' | 'teams' | 'webhook' | 'email' | 'sms' | 'voice' | 'push' | 'ntfy';
 
 /** One message to one destination, planned from the escalation targets. */
 export interface PlannedDelivery {
   /** Stable within an incident and level: keys the idempotency of the send. */
   deliveryId: string;
   channelType: ChannelType;
-  /** Directory id of the channel, or of the person for email. */
+  /** Directory id of the channel, of the person for email, or `contact:<person>:<method>`. */
   destination: string;
   /** Human-readable: `schedule primary → alice (email)`. */
   label: string;

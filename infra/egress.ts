@@ -67,7 +67,8 @@ export interface EgressResponse {
 export interface EgressRequest {
   method?: string;
   headers?: Record<string, string>;
-  body?: string;
+  /** Bytes for an encrypted push message. */
+  body?: string | Uint8Array;
   signal?: AbortSignal;
 }
 
@@ -122,6 +123,17 @@ export class EgressPolicy {
     return this.hosts.some((h) => (h.startsWith('*.') ? name.endsWith(h.slice(1)) : name === h));
   }
 
+  /**
+   * Whether FIRELINE_EGRESS_ALLOW names this host, or its address when it is
+   * an IP literal: the only destinations a person-supplied http:// URL may have.
+   */
+  explicitlyAllows(host: string): boolean {
+    const name = strip(host);
+    if (this.hostAllowed(name)) return true;
+    const family = net.isIP(name);
+    return family !== 0 && this.networks.check(name, family === 6 ? 'ipv6' : 'ipv4');
+  }
+
   /** Why connecting to `host` at `address` is refused, or undefined when it is allowed. */
   refusal(host: string, address: string): string | undefined {
     if (this.hostAllowed(host)) return undefined;
@@ -171,7 +183,12 @@ export class EgressPolicy {
       );
     }
     try {
-      return await undiciFetch(parsed, { ...init, redirect: 'manual', dispatcher: this.dispatcher });
+      return await undiciFetch(parsed, {
+        ...init,
+        body: init.body as string | undefined,
+        redirect: 'manual',
+        dispatcher: this.dispatcher,
+      });
     } catch (err) {
       for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) {
         if (cause instanceof EgressRefusedError)

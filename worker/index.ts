@@ -12,6 +12,8 @@ import { temporalConnectionOptions } from '../infra/temporal';
 import type { Models } from '../infra/models';
 import type { Logger } from '../infra/logger';
 import { RuntimeOverrideReader } from '../infra/oncall-overrides';
+import { ContactMethodReader } from '../infra/contact-methods';
+import type { ContactMethod } from '../domain/contact-methods';
 import { JsonStateFile } from '../infra/state-file';
 import type { RuntimeOverride } from '../domain/oncall-overrides';
 import { onCallCatalog } from '../config/oncall-catalog';
@@ -71,6 +73,15 @@ export function defaultActivityDeps(
       timeoutMs: config.MONGODB_LOOKUP_TIMEOUT_MS,
       snapshot: options.stateDir
         ? new JsonStateFile<RuntimeOverride[]>(path.join(options.stateDir, 'oncall-overrides.json'))
+        : undefined,
+    }),
+    contactMethods: new ContactMethodReader(models, {
+      logger: options.logger,
+      timeoutMs: config.MONGODB_LOOKUP_TIMEOUT_MS,
+      snapshot: options.stateDir
+        ? new JsonStateFile<Record<string, ContactMethod[]>>(
+            path.join(options.stateDir, 'contact-methods.json'),
+          )
         : undefined,
     }),
     triageRules,

@@ -1,10 +1,15 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ChannelType } from '../../domain/incident';
 import type { OnCallCatalog } from '../../domain/oncall';
+import type { ContactMethod } from '../../domain/contact-methods';
 import { emailChannel } from './email';
+import { ntfyChannel } from './ntfy';
+import { pushChannel } from './push';
 import { slackChannel } from './slack';
+import { smsChannel } from './sms';
 import { teamsChannel } from './teams';
 import type { ChannelModule, ChannelSettings, ChannelTarget } from './types';
+import { voiceChannel } from './voice';
 import { webhookChannel } from './webhook';
 
 export type { ChannelDeps, ChannelSettings, ChannelTarget, OutgoingNotification, SendResult } from './types';
@@ -15,7 +20,24 @@ export const channelModules: { [T in ChannelType]: ChannelModule<T> } = {
   slack: slackChannel,
   teams: teamsChannel,
   webhook: webhookChannel,
+  sms: smsChannel,
+  voice: voiceChannel,
+  push: pushChannel,
+  ntfy: ntfyChannel,
 };
+
+/** A person's verified contact method as the destination `destination`; fails without retry for a type that cannot page. */
+export function contactMethodTarget(method: ContactMethod, destination: string): ChannelTarget {
+  const module: ChannelModule | undefined =
+    method.type in channelModules ? channelModules[method.type as ChannelType] : undefined;
+  if (!module?.contactMethods) {
+    throw ApplicationFailure.nonRetryable(
+      `contact methods of type ${method.type} cannot be paged by the worker`,
+      'ChannelNotConfigured',
+    );
+  }
+  return module.contactMethods.target(method, destination);
+}
 
 /** Every destination of the catalog, of every type. */
 export function channelTargets(catalog: OnCallCatalog): ChannelTarget[] {
@@ -43,6 +65,13 @@ export function missingChannelSettings(
   for (const target of channelTargets(catalog)) {
     for (const variable of target.missingSettings(settings)) {
       missing.set(variable, [...(missing.get(variable) ?? []), target.destination]);
+    }
+  }
+  // People's contact methods are added at run time: a provider is checked once any of its variables is set.
+  for (const module of Object.values(channelModules) as ChannelModule[]) {
+    if (!module.contactMethods?.inUse(settings)) continue;
+    for (const variable of module.contactMethods.missingSettings(settings)) {
+      missing.set(variable, [...(missing.get(variable) ?? []), `${module.type} contact methods`]);
     }
   }
   return [...missing].map(([variable, destinations]) => ({ variable, destinations }));

@@ -1,5 +1,7 @@
 import type { Transporter } from 'nodemailer';
+import type { ContactMethod } from '../../domain/contact-methods';
 import type { ChannelType, NotificationContext } from '../../domain/incident';
+import type { EgressPolicy } from '../../infra/egress';
 import type { OnCallCatalog } from '../../domain/oncall';
 import type { SlackApp } from '../slack-app';
 
@@ -22,6 +24,10 @@ export interface ChannelDeps {
   mailer?: Transporter;
   mailFrom: string;
   slackApp?: SlackApp;
+  /** Base URL of the API: Twilio's status callbacks and the voice menu's action are under it. */
+  publicUrl?: string;
+  /** Where person-supplied URLs (push endpoints, ntfy servers) may be reached (FIRELINE_EGRESS_ALLOW). */
+  egress?: EgressPolicy;
 }
 
 /** One notification on its way out. */
@@ -34,6 +40,10 @@ export interface OutgoingNotification {
   idempotencyKey: string;
   /** Link to the incident in the API, when PUBLIC_URL is set. */
   url?: string;
+  /** The paged person's short code for this incident: an SMS asks for `<code>a` / `<code>e` in reply. */
+  replyCode?: string;
+  /** A signed, single-use link acknowledging the incident: push and ntfy offer it as a button. */
+  ackUrl?: string;
 }
 
 export interface SendResult {
@@ -52,9 +62,25 @@ export interface ChannelTarget {
   send(notification: OutgoingNotification, deps: ChannelDeps): Promise<SendResult>;
 }
 
+/** How a channel type reaches people's own contact methods of that type (stored in MongoDB, not in the catalog). */
+export interface ContactMethodChannel {
+  /**
+   * Whether the operator set any of the provider's variables: the worker then
+   * checks at start that all it needs are set (contact methods are added at
+   * run time, so the catalog cannot say whether they will be used).
+   */
+  inUse(settings: ChannelSettings): boolean;
+  /** The provider variables `settings` lack (a method's own variables are checked when sending). */
+  missingSettings(settings: ChannelSettings): string[];
+  /** The verified method as a destination named `destination` (`contact:<person>:<method>`). */
+  target(method: ContactMethod, destination: string): ChannelTarget;
+}
+
 /** A way to reach people: one per channel type, registered in channels/index.ts. */
 export interface ChannelModule<T extends ChannelType = ChannelType> {
   type: T;
   /** Every destination of this type the catalog has. */
   targets(catalog: OnCallCatalog): ChannelTarget[];
+  /** Set by the types a person's contact method can be (sms, voice, push, ntfy). */
+  contactMethods?: ContactMethodChannel;
 }

@@ -11,6 +11,7 @@ import { devInboxModel } from './dev-inbox';
 import { chatMessageModel } from './chat-message';
 import { alertRouteModel } from './alert-route';
 import { uiSessionModel } from './ui-session';
+import { contactMethodsModel } from './contact-methods';
 
 export type { RoundTripCheck } from './round-trip-check';
 export {
@@ -29,6 +30,7 @@ export type { DevInboxDocument } from './dev-inbox';
 export { chatMessageId, type ChatMessageDocument } from './chat-message';
 export type { AlertRouteDocument } from './alert-route';
 export type { UiSessionDocument } from './ui-session';
+export type { ContactMethodsDocument } from './contact-methods';
 
 /** All mongoose models of Fireline, bound to one connection. */
 export function createModels(connection: Connection) {
@@ -46,6 +48,7 @@ export function createModels(connection: Connection) {
     ChatMessage: chatMessageModel(connection),
     AlertRoute: alertRouteModel(connection),
     UiSession: uiSessionModel(connection),
+    ContactMethods: contactMethodsModel(connection),
   };
 }
 

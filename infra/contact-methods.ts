@@ -1,0 +1,161 @@
+import { randomBytes, randomInt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { VERIFICATION, type ContactMethod } from '../domain/contact-methods';
+import type { Logger } from './logger';
+import type { Models } from './models';
+import { isDuplicateKeyError, withMongoTimeout } from './mongo';
+import type { JsonStateFile } from './state-file';
+
+type ContactModels = Pick<Models, 'ContactMethods'>;
+
+/**
+ * A new confirmation code and what is stored of it: `scrypt$<salt>$<hash>`.
+ * Six digits are a million guesses: the attempt limit protects the live code,
+ * and a slow, salted hash makes a leaked hash costly to reverse.
+ */
+export function newVerificationCode(): { code: string; codeHash: string } {
+  const code = String(randomInt(0, 10 ** VERIFICATION.digits)).padStart(VERIFICATION.digits, '0');
+  const salt = randomBytes(16);
+  return {
+    code,
+    codeHash: `scrypt$${salt.toString('base64url')}$${hashCode(code, salt).toString('base64url')}`,
+  };
+}
+
+function hashCode(code: string, salt: Buffer): Buffer {
+  return scryptSync(code, salt, 32);
+}
+
+/** Whether `code` is the one `codeHash` was made from. */
+export function codeMatches(code: string, codeHash: string): boolean {
+  const [scheme, salt, hash] = codeHash.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = hashCode(code, Buffer.from(salt, 'base64url'));
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** A person's contact methods, in the order they were added. */
+export async function listContactMethods(models: ContactModels, personId: string): Promise<ContactMethod[]> {
+  const doc = await models.ContactMethods.findById(personId).lean();
+  return doc?.contactMethods ?? [];
+}
+
+/**
+ * Changes a person's contact methods by compare-and-set on the document's
+ * revision, retried when someone else changed them in between. `change` may
+ * throw to refuse; it may run more than once.
+ */
+export async function changeContactMethods<T>(
+  models: ContactModels,
+  personId: string,
+  change: (current: ContactMethod[]) => { next: ContactMethod[]; result: T },
+): Promise<T> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const doc = await models.ContactMethods.findById(personId).lean();
+    const { next, result } = change(doc?.contactMethods ?? []);
+    if (!doc) {
+      try {
+        await models.ContactMethods.create({ _id: personId, revision: 1, contactMethods: next });
+        return result;
+      } catch (err) {
+        if (isDuplicateKeyError(err)) continue;
+        throw err;
+      }
+    }
+    const written = await models.ContactMethods.updateOne(
+      { _id: personId, revision: doc.revision },
+      { $set: { contactMethods: next, revision: doc.revision + 1 } },
+    );
+    if (written.matchedCount === 1) return result;
+  }
+  throw new Error(`the contact methods of ${personId} kept changing; try again`);
+}
+
+/** What the worker keeps of a method to page it: never a pending code's hash. */
+function pageable(method: ContactMethod): ContactMethod {
+  const { verification: _, ...kept } = method;
+  return kept;
+}
+
+/**
+ * The worker's view of people's verified contact methods when it pages: read
+ * afresh each time; when MongoDB does not answer within `timeoutMs`, the last
+ * ones read for that person, so a MongoDB outage never stops paging. With a
+ * `snapshot` file (in FIRELINE_STATE_DIR) what was read outlives the process.
+ */
+export class ContactMethodReader {
+  /** Verified methods by person, as last read from MongoDB (or the snapshot). */
+  private lastGood: Record<string, ContactMethod[]> | undefined;
+  private saved: string | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly models: ContactModels,
+    private readonly options: {
+      logger?: Logger;
+      timeoutMs?: number;
+      snapshot?: JsonStateFile<Record<string, ContactMethod[]>>;
+    } = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 1000;
+  }
+
+  /** A person's verified method, or undefined when they have no such verified method. */
+  async verifiedMethod(personId: string, methodId: string): Promise<ContactMethod | undefined> {
+    const methods = await this.verifiedMethods(personId);
+    return methods.find((m) => m.id === methodId);
+  }
+
+  async verifiedMethods(personId: string): Promise<ContactMethod[]> {
+    const known = this.lastGood ?? this.fromSnapshot();
+    try {
+      const read = await withMongoTimeout(`reading the contact methods of ${personId}`, this.timeoutMs, () =>
+        listContactMethods(this.models, personId),
+      );
+      const verified = read.filter((m) => m.verifiedAt).map(pageable);
+      this.lastGood = { ...known, [personId]: verified };
+      if (verified.length === 0) delete this.lastGood[personId];
+      await this.keep(this.lastGood);
+      return verified;
+    } catch (err) {
+      const fallback = known[personId] ?? [];
+      this.options.logger?.warn(
+        { err: err instanceof Error ? err.message : String(err), personId, methods: fallback.length },
+        'contact methods unreadable; paging with the last ones read',
+      );
+      return fallback;
+    }
+  }
+
+  private fromSnapshot(): Record<string, ContactMethod[]> {
+    try {
+      const stored = this.options.snapshot?.read();
+      if (stored) {
+        this.saved = JSON.stringify(stored.value);
+        return stored.value;
+      }
+    } catch (err) {
+      this.options.logger?.error(
+        { err, file: this.options.snapshot?.file },
+        'contact method snapshot unreadable',
+      );
+    }
+    return {};
+  }
+
+  /** Saves what differs from the snapshot; a failed write is logged, never fails a page. */
+  private async keep(value: Record<string, ContactMethod[]>): Promise<void> {
+    if (!this.options.snapshot) return;
+    const text = JSON.stringify(value);
+    if (text === this.saved) return;
+    try {
+      await this.options.snapshot.write(value);
+      this.saved = text;
+    } catch (err) {
+      this.options.logger?.error(
+        { err, file: this.options.snapshot.file },
+        'contact method snapshot not saved',
+      );
+    }
+  }
+}

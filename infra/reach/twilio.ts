@@ -1,0 +1,110 @@
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient';
+import { unsetNames } from './settings';
+
+/**
+ * Twilio (or a Twilio-compatible provider) from the environment: the account,
+ * its credentials (the auth token, or an API key and secret), the sender
+ * (a number, or a messaging service `MG…` for SMS) and, optionally, the base
+ * URL of the REST API (TWILIO_API_URL) instead of https://api.twilio.com.
+ */
+export interface TwilioSettings {
+  accountSid: string;
+  /** `username`/`password` of the REST API's Basic auth: `AC…`/token or `SK…`/secret. */
+  username: string;
+  password: string;
+  from: string;
+  apiUrl?: string;
+}
+
+/** The variables Twilio needs that `secrets` lacks, in the order they are needed. */
+export function missingTwilioSettings(secrets: Record<string, string | undefined>): string[] {
+  const credentials = secrets.TWILIO_API_KEY
+    ? unsetNames(secrets, ['TWILIO_API_SECRET'])
+    : secrets.TWILIO_API_SECRET
+      ? ['TWILIO_API_KEY']
+      : unsetNames(secrets, ['TWILIO_AUTH_TOKEN']);
+  return [
+    ...unsetNames(secrets, ['TWILIO_ACCOUNT_SID']),
+    ...credentials,
+    ...unsetNames(secrets, ['TWILIO_FROM']),
+  ];
+}
+
+/** Whether any Twilio variable is set: then all it needs must be (checked at worker start). */
+export function twilioConfigured(secrets: Record<string, string | undefined>): boolean {
+  return [
+    'TWILIO_ACCOUNT_SID',
+    'TWILIO_AUTH_TOKEN',
+    'TWILIO_API_KEY',
+    'TWILIO_API_SECRET',
+    'TWILIO_FROM',
+  ].some((name) => Boolean(secrets[name]));
+}
+
+/** The settings, or undefined when one is missing. */
+export function twilioSettings(secrets: Record<string, string | undefined>): TwilioSettings | undefined {
+  if (missingTwilioSettings(secrets).length > 0) return undefined;
+  const accountSid = secrets.TWILIO_ACCOUNT_SID!;
+  return {
+    accountSid,
+    username: secrets.TWILIO_API_KEY ?? accountSid,
+    password: secrets.TWILIO_API_KEY ? secrets.TWILIO_API_SECRET! : secrets.TWILIO_AUTH_TOKEN!,
+    from: secrets.TWILIO_FROM!,
+    apiUrl: secrets.TWILIO_API_URL || undefined,
+  };
+}
+
+/**
+ * Sends the official client's requests to another base URL. The client has no
+ * base-URL option; its documented `httpClient` option takes a RequestClient,
+ * and this one rewrites each request's origin after the client has built it
+ * (so TWILIO_EDGE/TWILIO_REGION cannot mangle the host), keeping a path prefix.
+ */
+class BaseUrlRequestClient extends twilio.RequestClient {
+  constructor(
+    private readonly base: URL,
+    options: ConstructorParameters<typeof twilio.RequestClient>[0],
+  ) {
+    super(options);
+  }
+
+  override request<T>(options: RequestClient.RequestOptions<T>) {
+    const original = new URL(options.uri);
+    const prefix = this.base.pathname.replace(/\/$/, '');
+    return super.request<T>({
+      ...options,
+      uri: `${this.base.origin}${prefix}${original.pathname}${original.search}`,
+    });
+  }
+}
+
+/** The official client for these settings; a request waits at most `timeoutMs`, 429s are retried. */
+export function twilioClient(settings: TwilioSettings, timeoutMs: number): twilio.Twilio {
+  const options: twilio.ClientOpts = {
+    accountSid: settings.accountSid,
+    timeout: timeoutMs,
+    autoRetry: true,
+    maxRetries: 3,
+  };
+  if (settings.apiUrl) {
+    options.httpClient = new BaseUrlRequestClient(new URL(settings.apiUrl), {
+      timeout: timeoutMs,
+      autoRetry: true,
+    });
+  }
+  return twilio(settings.username, settings.password, options);
+}
+
+/** Whether an error is Twilio refusing the request (4xx other than 429): sending it again cannot succeed. */
+export function isTwilioRefusal(err: unknown): err is { status: number; code?: number; message: string } {
+  return (
+    err instanceof twilio.RestException &&
+    typeof err.status === 'number' &&
+    err.status >= 400 &&
+    err.status < 500 &&
+    err.status !== 429
+  );
+}
+
+export const VoiceResponse = twilio.twiml.VoiceResponse;
