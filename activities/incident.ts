@@ -25,6 +25,8 @@ import { saveTimelineEntries } from '../infra/timeline-store';
 import { majorResponseSettings, type OnCallCatalog } from '../domain/oncall';
 import { policySnapshot } from '../domain/escalation';
 import { peopleReached, planDeliveries } from '../domain/notification-plan';
+import { mayActOn, personById, type RightsScope } from '../domain/rights';
+import { userActor } from '../domain/actors';
 import { resolveRunbooks } from '../domain/runbook-selection';
 import { type TriageOutcome, triage } from '../domain/triage';
 import type { TriageRules } from '../domain/triage-types';
@@ -112,9 +114,21 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
       return planDeliveries(await catalogNow(), input.targets, new Date(input.at), input.key);
     },
 
-    /** Who may approve a runbook run: the people these targets reach at `at` (`user:<person id>`). */
-    async approversFor(input: { targets: TargetRef[]; at: string }): Promise<string[]> {
-      return peopleReached(await catalogNow(), input.targets, new Date(input.at)).map((id) => `user:${id}`);
+    /**
+     * Who may approve a runbook run on the incident: the people these targets
+     * reach at `at` whose rights let them decide approvals on it (`user:<person id>`).
+     */
+    async approversFor(input: {
+      targets: TargetRef[];
+      at: string;
+      incident: RightsScope;
+    }): Promise<string[]> {
+      const catalog = await catalogNow();
+      return peopleReached(catalog, input.targets, new Date(input.at)).flatMap((id) => {
+        const person = personById(catalog, id);
+        const may = person && mayActOn(person, 'approvals:decide', input.incident) === undefined;
+        return may ? [userActor(id)] : [];
+      });
     },
   };
 }

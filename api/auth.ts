@@ -1,10 +1,9 @@
 import type { RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { ApiKeyVerifier, type Principal } from '../infra/api-keys';
-import type { ApiScope } from '../infra/models';
+import type { ApiScope } from '../domain/rights';
 import { DEFAULT_MONGO_LOOKUP_TIMEOUT_MS, MongoUnavailableError } from '../infra/mongo';
 import { UiSessionStore } from '../infra/ui-sessions';
-import type { Incident } from '../domain/incident';
 import { HttpError, ServiceUnavailableError } from './errors';
 import { userActor } from '../domain/actors';
 import type { ApiDeps } from './deps';
@@ -30,12 +29,14 @@ export function principalOf(res: Response): Principal {
 }
 
 /**
- * Who an action is recorded as: the key's name; an `admin` key (a chat-ops bot,
- * say) may name the person it acts for.
+ * Who a change that is not on an incident (an on-call override, a calendar
+ * feed, a drill) is recorded as: the key's person, else the key's name; an
+ * `admin` key may name who it acts for. Incident actions go through
+ * api/identity.ts instead, which requires a person.
  */
 export function actorFor(res: Response, onBehalfOf: string | undefined): string {
   const principal = principalOf(res);
-  if (onBehalfOf === undefined) return userActor(principal.name);
+  if (onBehalfOf === undefined) return userActor(principal.personId ?? principal.name);
   if (!principal.scopes.includes('admin')) {
     throw new HttpError(403, 'forbidden', 'Only an admin key may act on behalf of someone (body.actor)');
   }
@@ -43,13 +44,13 @@ export function actorFor(res: Response, onBehalfOf: string | undefined): string 
 }
 
 /** Whether the key may post alerts for and act on this service (an unrestricted key may on any). */
-export function allowsService(principal: Principal, service: string): boolean {
+export function allowsService(principal: Pick<Principal, 'services'>, service: string): boolean {
   return principal.services === undefined || principal.services.includes(service);
 }
 
 /** The 403 for a key restricted to other services; `field` says where the service came from. */
 export function serviceForbidden(
-  principal: Principal,
+  principal: Pick<Principal, 'services'>,
   service: string,
   field: string,
   context?: string,
@@ -62,23 +63,6 @@ export function serviceForbidden(
 export function requireService(res: Response, service: string, field: string): void {
   const principal = principalOf(res);
   if (!allowsService(principal, service)) throw serviceForbidden(principal, service, field);
-}
-
-/** The check every change to an existing incident makes once it has loaded the incident. */
-export type IncidentAccess = (incident: Pick<Incident, 'incidentId' | 'service'>) => void;
-
-/**
- * The caller's IncidentAccess: a key restricted to services may change (acknowledge,
- * resolve, snooze, escalate, patch, note, run or cancel runbooks, decide approvals)
- * only incidents of those services, and edit only their post-mortems. Reads are not restricted.
- */
-export function incidentAccess(res: Response): IncidentAccess {
-  return (incident) => {
-    const principal = principalOf(res);
-    if (!allowsService(principal, incident.service)) {
-      throw serviceForbidden(principal, incident.service, `the service of ${incident.incidentId}`);
-    }
-  };
 }
 
 /**

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'undici';
 import { createApiKey } from '../infra/api-keys';
+import { benchPerson } from './catalog';
 import { LOOPBACK_EGRESS, loadConfig } from '../config';
 import { connectMongo } from '../infra/mongo';
 import { createModels, ensureIndexes, type Models } from '../infra/models';
@@ -168,7 +169,8 @@ export async function startApis(servers: BenchServers): Promise<Bench> {
   processes.api = firstApi.child;
   const secondApi = await startApi();
   processes.api2 = secondApi.child;
-  const { token } = await createApiKey(models, 'bench', ['admin']);
+  // Acts as the benchmark catalog's person, to acknowledge and resolve.
+  const { token } = await createApiKey(models, 'bench', ['admin'], { person: benchPerson });
   const pools = [firstApi.url, secondApi.url].map(
     (url) => new Pool(url, { connections: settings.concurrency * 4 }),
   );

@@ -4,6 +4,8 @@ import { createApiKey, revokeApiKey } from '../infra/api-keys';
 import { loadConfigOrExit } from '../config';
 import { connectMongo } from '../infra/mongo';
 import { apiKeyServicePattern, apiScopes, createModels, type ApiScope } from '../infra/models';
+import { onCallCatalog } from '../config/oncall-catalog';
+import { personById } from '../domain/rights';
 import { ApiClient, CliError, ExitCode } from './api-client';
 import { commands, type CommandContext } from './commands';
 import { stackDown, stackUp } from './stack';
@@ -29,14 +31,16 @@ const usage = `fireline — the Fireline command line
   fireline oncall [--at TIME] | oncall shifts --schedule S [--from TIME] [--to TIME]
   fireline oncall override create --schedule S --person P --start TIME --end TIME [--note TEXT]
   fireline oncall override ls --schedule S | oncall override delete OVR-… --schedule S
-  fireline keys create --name NAME --scopes SCOPE[,SCOPE…] [--service S]…
+  fireline keys create --name NAME --scopes SCOPE[,SCOPE…] [--person P] [--service S]…
   fireline keys revoke ID_OR_NAME | keys ls
   fireline stack up [--detach] | stack down
 
 API commands read --url / FIRELINE_URL (default http://localhost:3000) and
 --key / FIRELINE_API_KEY; --json prints JSON for scripts. \`keys\` talks to
-MongoDB directly (MONGODB_URI); --service binds a key to those services
-(it may post alerts for and act on their incidents only). Scopes: ${apiScopes.join(', ')}.
+MongoDB directly (MONGODB_URI); --person links a key to the catalog person it
+acts as (a key acts on incidents only as a person, within their rights);
+--service binds a key to those services (it may post alerts for and act on
+their incidents only). Scopes: ${apiScopes.join(', ')}.
 Exit codes: 0 ok, 1 failure, 2 bad usage or invalid request, 3 no key or
 missing scope, 4 not found, 5 conflict (e.g. already resolved).`;
 
@@ -117,10 +121,21 @@ async function keys(
           '--service cannot restrict an admin key (admin may act for anyone)',
           ExitCode.usage,
         );
-      const { token, keyId } = await createApiKey(models, name, scopes as ApiScope[], { services });
+      const person = typeof flags.person === 'string' ? flags.person : undefined;
+      if (person !== undefined && !personById(onCallCatalog, person))
+        throw new CliError(
+          `--person ${JSON.stringify(person)} is not a person in the on-call catalog (config/oncall-catalog.ts): one of ${onCallCatalog.people.map((p) => p.id).join(', ')}`,
+          ExitCode.usage,
+        );
+      const { token, keyId } = await createApiKey(models, name, scopes as ApiScope[], { services, person });
+      const as = person ? ` acting as ${person}` : '';
       process.stderr.write(
-        `created key ${keyId} "${name}" with ${scopes.join(', ')}${services ? ` for ${services.join(', ')}` : ''}; it is shown once:\n`,
+        `created key ${keyId} "${name}"${as} with ${scopes.join(', ')}${services ? ` for ${services.join(', ')}` : ''}; it is shown once:\n`,
       );
+      if (!person && scopes.some((s) => s !== 'alerts:write' && s !== 'incidents:read'))
+        process.stderr.write(
+          'it is linked to no person, so it may post alerts and read but not act on incidents (add --person)\n',
+        );
       process.stdout.write(`${token}\n`);
     } else if (command === 'revoke') {
       const target = args[0];
@@ -131,14 +146,14 @@ async function keys(
     } else if (command === 'ls') {
       const all = await models.ApiKey.find(
         {},
-        { name: 1, scopes: 1, services: 1, createdAt: 1, revokedAt: 1 },
+        { name: 1, scopes: 1, services: 1, person: 1, createdAt: 1, revokedAt: 1 },
       )
         .sort({ createdAt: 1 })
         .lean();
       for (const key of all) {
         const state = key.revokedAt ? 'revoked' : 'active';
         process.stdout.write(
-          `${key._id}  ${key.name.padEnd(20)}  ${key.scopes.join(',').padEnd(40)}  ${(key.services?.join(',') ?? '*').padEnd(20)}  ${state}\n`,
+          `${key._id}  ${key.name.padEnd(20)}  ${(key.person ?? '-').padEnd(12)}  ${key.scopes.join(',').padEnd(40)}  ${(key.services?.join(',') ?? '*').padEnd(20)}  ${state}\n`,
         );
       }
     } else {

@@ -8,9 +8,17 @@ import type { OnCallCatalog } from '../domain/oncall';
 export const onCallCatalog: OnCallCatalog = {
   people: [
     // slackUserId: the Slack member id of whoever presses the Slack app's buttons.
-    { id: 'alice', name: 'Alice Example', email: 'alice@example.com', slackUserId: 'U0ALICE0001' },
-    { id: 'bob', name: 'Bob Example', email: 'bob@example.com' },
-    { id: 'carol', name: 'Carol Example', email: 'carol@example.com' },
+    // rights: what they may do, on which incidents; none = an observer, who reads only.
+    // Limit a right to teams or services: { role: 'responder', teams: ['payments'] }.
+    {
+      id: 'alice',
+      name: 'Alice Example',
+      email: 'alice@example.com',
+      slackUserId: 'U0ALICE0001',
+      rights: [{ role: 'admin' }],
+    },
+    { id: 'bob', name: 'Bob Example', email: 'bob@example.com', rights: [{ role: 'responder' }] },
+    { id: 'carol', name: 'Carol Example', email: 'carol@example.com', rights: [{ role: 'responder' }] },
   ],
   channels: [
     { id: 'sre-slack', type: 'slack', webhookUrlEnv: 'FIRELINE_SLACK_SRE_WEBHOOK_URL' },

@@ -46,3 +46,8 @@ export function advanceEscalation(esc: EscalationState): void {
 export function currentTargets(esc: EscalationState): TargetRef[] {
   return esc.exhausted ? esc.policy.fallback : (esc.policy.levels[esc.level]?.targets ?? []);
 }
+
+/** Everyone the policy names, at any level and in the fallback: who answers for the incident. */
+export function policyTargets(policy: EscalationPolicySnapshot): TargetRef[] {
+  return [...policy.levels.flatMap((level) => level.targets), ...policy.fallback];
+}

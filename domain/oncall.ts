@@ -1,4 +1,5 @@
 import type { TargetRef } from './incident';
+import type { PersonRight } from './rights';
 
 export interface Person {
   id: string;
@@ -9,6 +10,12 @@ export interface Person {
   channels?: string[];
   /** Their Slack member id (`U…`): who presses a button in Slack or types `/incident`. */
   slackUserId?: string;
+  /**
+   * What they may do, on which incidents (domain/rights.ts); none = an
+   * observer, who reads only. Every way they act (an API key linked to them,
+   * the web UI, Slack) is held to these.
+   */
+  rights?: PersonRight[];
 }
 
 /** Where a URL or secret lives: the name of an environment variable, never the value itself. */

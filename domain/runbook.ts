@@ -64,7 +64,8 @@ export interface RunbookRunInput {
   requestedBy: string;
   /**
    * Who may approve when a step names no approvers: the people the incident's
-   * current escalation level reaches, computed by the incident (empty = anyone but the requester).
+   * escalation policy reaches who may decide approvals on it (their rights),
+   * computed by the incident. Empty = nobody: the approval step fails at once.
    */
   policyApprovers?: string[];
   /** Task queue of the action and HTTP-check activities (absent: the run's own task queue). */
@@ -122,7 +123,7 @@ export interface ApprovalRequest {
   runbookId: string;
   step: string;
   prompt: string;
-  /** Actors allowed to decide (`user:alice`): the step's, else the escalation level's; empty = anyone. */
+  /** Actors allowed to decide (`user:alice`): the step's, else the escalation policy's; never empty. */
   approvers: string[];
   /** Who started the run; they may not approve it unless `allowSelfApproval`. */
   requestedBy: string;
@@ -286,4 +287,20 @@ export function runbookMetaProblems(meta: RunbookMeta): string[] {
 /** How the timeline says which alert-supplied parameters a runbook did not take. */
 export function ignoredFromAlertMessage(names: string[]): string {
   return `ignored the alert's ${names.join(', ')}: not accepted from alerts`;
+}
+
+/**
+ * Why nobody may approve this request, or undefined when someone may: its
+ * approvers, less the requester unless self-approval is allowed. An approval
+ * nobody may decide is never opened to anyone, and never waits out its timeout.
+ */
+export function nobodyMayApprove(
+  approval: Pick<ApprovalRequest, 'approvers' | 'requestedBy' | 'allowSelfApproval'>,
+): string | undefined {
+  const { approvers, requestedBy } = approval;
+  const eligible = approval.allowSelfApproval ? approvers : approvers.filter((a) => a !== requestedBy);
+  if (eligible.length > 0) return undefined;
+  if (approvers.length === 0)
+    return 'nobody may approve it: the escalation policy reaches no one whose rights let them decide approvals on this incident';
+  return `nobody may approve it: its only approver, ${requestedBy}, started the run and may not approve it too`;
 }

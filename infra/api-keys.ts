@@ -1,15 +1,33 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LastGoodCache } from './last-good-cache';
-import { apiKeyServicePattern, type ApiScope, type Models } from './models';
+import {
+  apiKeyPersonPattern,
+  apiKeyServicePattern,
+  type ApiKeyDocument,
+  type ApiScope,
+  type Models,
+} from './models';
 import { DEFAULT_MONGO_LOOKUP_TIMEOUT_MS } from './mongo';
 
-/** Who a request acts as: the key's name and what it may do. */
+/** Who a request comes from: the key, what it may do, and the person it acts as. */
 export interface Principal {
   keyId: string;
   name: string;
   scopes: ApiScope[];
   /** The only services the key may post alerts for and act on; undefined = any. */
   services?: string[];
+  /** The catalog person the key acts as; undefined = the key may not act on incidents. */
+  personId?: string;
+}
+
+function principalOfKey(key: ApiKeyDocument): Principal {
+  return {
+    keyId: key._id,
+    name: key.name,
+    scopes: key.scopes,
+    ...(key.services ? { services: key.services } : {}),
+    ...(key.person ? { personId: key.person } : {}),
+  };
 }
 
 const TOKEN = /^fl_([a-f0-9]{12})_([A-Za-z0-9_-]{43})$/;
@@ -30,6 +48,8 @@ function secretHash(secret: string): Buffer {
 export interface ApiKeyOptions {
   /** Restrict the key to these services (as a PagerDuty integration key is to its service). */
   services?: string[];
+  /** The catalog person the key acts as (the caller checks the catalog has them). */
+  person?: string;
 }
 
 /** Creates a key and returns the token, which is shown once and stored only as its SHA-256. */
@@ -47,6 +67,8 @@ export async function createApiKey(
     // An admin key may act for anyone and reach every route: a service restriction would mean nothing.
     if (scopes.includes('admin')) throw new Error('an admin key cannot be restricted to services');
   }
+  if (options.person !== undefined && !apiKeyPersonPattern.test(options.person))
+    throw new Error(`not a person id: ${JSON.stringify(options.person)}`);
   const keyId = randomBytes(6).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   await models.ApiKey.create({
@@ -54,6 +76,7 @@ export async function createApiKey(
     name,
     scopes,
     ...(services ? { services } : {}),
+    ...(options.person !== undefined ? { person: options.person } : {}),
     hash: secretHash(secret).toString('hex'),
     createdAt: new Date(),
   });
@@ -121,14 +144,7 @@ export class ApiKeyVerifier {
       const stored = Buffer.from(key.hash, 'hex');
       const hash = secretHash(secret);
       if (stored.length !== hash.length || !timingSafeEqual(stored, hash)) return undefined;
-      return {
-        value: {
-          keyId,
-          name: key.name,
-          scopes: key.scopes,
-          ...(key.services ? { services: key.services } : {}),
-        },
-      };
+      return { value: principalOfKey(key) };
     });
   }
 }
@@ -143,10 +159,5 @@ export async function principalOfKeyId(
 ): Promise<Principal | undefined> {
   const key = await models.ApiKey.findById(keyId).lean();
   if (!key || key.revokedAt) return undefined;
-  return {
-    keyId,
-    name: key.name,
-    scopes: key.scopes,
-    ...(key.services ? { services: key.services } : {}),
-  };
+  return principalOfKey(key);
 }

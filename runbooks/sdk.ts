@@ -45,7 +45,8 @@ export interface ApprovalStep {
   prompt: string;
   /**
    * Actors allowed to decide, e.g. `user:alice`. Default: the people the incident's
-   * escalation level reached when the run started; nobody there = anyone.
+   * escalation policy reaches when the run starts whose rights let them decide approvals on
+   * it. Nobody but the requester (without self-approval) = the step fails at once.
    */
   approvers?: string[];
   /** The actor who started the run may decide too (default: `meta.allowSelfApproval`, else false). */

@@ -234,6 +234,7 @@ export async function runRunbookForTest(options: RunbookTestOptions): Promise<Ru
                 realHttpInDryRun: false,
                 // Another actor decides: a requester may not approve their own run.
                 requestedBy: 'user:test-requester',
+                policyApprovers: ['user:test-approver'],
               },
             ],
           });

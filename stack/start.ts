@@ -5,6 +5,7 @@ import { close, listen } from '../api/server';
 import { loadConfigOrExit, withLoopback } from '../config';
 import { groupingRules } from '../config/grouping-rules';
 import { onCallCatalog } from '../config/oncall-catalog';
+import { firstAdmin } from '../domain/rights';
 import { anyChannelConfigured } from './channels';
 import { DevInbox } from '../infra/dev-inbox';
 import { createSlackClient } from '../infra/slack';
@@ -94,9 +95,11 @@ async function main(): Promise<void> {
     const temporal = await createTemporalClient(effective);
     cleanups.push(() => temporal.connection.close());
 
-    // A development key, so a new user can call the API at once; the previous one is revoked.
+    // A development key, so a new user can call the API at once; the previous one is revoked. It
+    // acts as the catalog's first admin, so the guides' examples can act on incidents.
     await revokeApiKey(models, 'dev');
-    const { token: devKey } = await createApiKey(models, 'dev', ['admin']);
+    const devPerson = firstAdmin(onCallCatalog)?.id;
+    const { token: devKey } = await createApiKey(models, 'dev', ['admin'], { person: devPerson });
 
     const port = process.env.PORT ? config.PORT : await preferredOrFreePort(config.PORT);
     const server = await listen(
@@ -124,7 +127,9 @@ async function main(): Promise<void> {
     printProgress(
       `  MongoDB:      ${stack.started.some((s) => s.includes('mongodb://')) ? stack.mongoUri : 'MONGODB_URI'}`,
     );
-    printProgress(`  API key:      ${devKey}  (name "dev", admin; replaced at every start)`);
+    printProgress(
+      `  API key:      ${devKey}  (name "dev", admin, acting as ${devPerson ?? 'nobody: the catalog has no admin'}; replaced at every start)`,
+    );
     printProgress(`                export FIRELINE_API_KEY=${devKey}`);
     printProgress(
       '  Egress:       runbooks may reach loopback (127.0.0.0/8, ::1) as well: a development stack',

@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/client';
 import { z } from 'zod';
 import { incidentSeverities } from '../../domain/incident';
-import type { ApiScope } from '../../infra/models';
+import type { ApiScope } from '../../domain/rights';
 import {
   type IncidentActionInput,
   acknowledgeUpdate,
@@ -14,7 +14,7 @@ import {
   startRunbookUpdate,
 } from '../../workflows/incident/messages';
 import { decideApprovalUpdate } from '../../workflows/runbook/messages';
-import type { IncidentAccess } from '../auth';
+import type { IncidentAccess } from '../identity';
 import type { ApiDeps } from '../deps';
 import { cancelRunbookRun, decideApproval, updateIncident } from '../incidents/service';
 import { requireRunbook, requireValidParams } from '../runbooks/routes';
@@ -23,7 +23,7 @@ import { approvalIdField, runbookRunIdField, snoozeSeconds, text } from './field
 /** Who acts on which incident, and where: what every surface adds to an action's input. */
 export interface ActionCall<Input, Target> {
   incidentId: string;
-  /** `user:<key name>` from the API and web UI, `user:<person id>` from Slack. */
+  /** The acting person, `user:<person id>`, whichever surface they came from. */
   actor: string;
   /** Where the person acted, when not the API or web UI: `Slack`. */
   via?: string;

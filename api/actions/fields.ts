@@ -10,10 +10,13 @@ export function text(max: number, missing = 'must not be empty') {
   return z.string({ error: missing }).trim().min(1, missing).max(max, `must be at most ${max} characters`);
 }
 
-/** Who acts, when an admin key acts on someone's behalf (the JSON API only). */
+/** Who acts, when an admin key acts for a catalog person (the JSON API only; api/identity.ts checks the catalog). */
 export const actorField = z
   .string()
   .regex(/^[A-Za-z0-9._@-]{1,100}$/, 'must be 1-100 letters, digits, . _ @ -')
+  .describe(
+    'admin keys only: the id of the on-call catalog person the action is taken for; their rights apply',
+  )
   .optional();
 
 export const incidentIdField = z

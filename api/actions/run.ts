@@ -1,14 +1,12 @@
 import type { z } from 'zod';
-import type { IncidentAccess } from '../auth';
 import type { ApiDeps } from '../deps';
 import { fieldErrorsFrom, ValidationError } from '../errors';
+import { accessFor, requireScopeOf, type Acting } from '../identity';
 import type { ActionCall, IncidentAction } from './catalog';
 
 /** What a surface has for one action, before the catalog's schemas check it. */
 export interface UncheckedCall {
   incidentId: string;
-  actor: string;
-  via?: string;
   target: Record<string, unknown>;
   input: unknown;
 }
@@ -24,18 +22,28 @@ export function checkedBy<S extends z.ZodType>(schema: S, value: unknown, locati
 }
 
 /**
- * Runs a catalog action for a surface other than the JSON API (which checks
- * through `validated`); answers the checked call, for the surface's reply.
+ * Runs a catalog action as a person, for every surface (the JSON API, the web
+ * UI, Slack): the one rights check (the action's scope, by the key and the
+ * person's rights, then the person's rights on the incident's team and
+ * service once it is loaded), the input checked by the catalog's schemas.
+ * Answers the checked call, for the surface's reply.
  */
 export async function runAction(
   deps: ApiDeps,
   action: IncidentAction,
   call: UncheckedCall,
-  access: IncidentAccess,
-): Promise<ActionCall<Record<string, unknown>, Record<string, unknown>>> {
+  acting: Acting,
+): Promise<{ call: ActionCall<Record<string, unknown>, Record<string, unknown>>; result: unknown }> {
+  requireScopeOf(acting, action.scope);
   const target = checkedBy(action.target, call.target);
   const input = checkedBy(action.input, call.input);
-  const checked = { ...call, target, input };
-  await action.run(deps, checked, access);
-  return checked;
+  const checked = {
+    incidentId: call.incidentId,
+    actor: acting.actor,
+    ...(acting.via ? { via: acting.via } : {}),
+    target,
+    input,
+  };
+  const result = await action.run(deps, checked, accessFor(acting, action.scope));
+  return { call: checked, result };
 }

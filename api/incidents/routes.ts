@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { incidentSeverities, incidentStatuses } from '../../domain/incident';
 import { incidentActionList, type IncidentAction } from '../actions/catalog';
 import { actorField, incidentIdField } from '../actions/fields';
-import { actorFor, incidentAccess, type Guard } from '../auth';
+import { runAction } from '../actions/run';
+import type { Guard } from '../auth';
+import { actingOf } from '../identity';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { readIncident } from './service';
@@ -114,8 +116,9 @@ function incidentReadRoutes(deps: ApiDeps, guard: Guard): Router {
 
 /**
  * One action of the catalog as a JSON route: the body (the action's input, and
- * `actor` for an admin acting on someone's behalf) and the path are checked by
- * the catalog's schemas, and what the action answers is the response.
+ * `actor` for an admin key acting for a catalog person) and the path are
+ * checked by the catalog's schemas; the key's person acts, through the
+ * catalog's runner, and what the action answers is the response.
  */
 function actionRoute(router: Router, deps: ApiDeps, guard: Guard, action: IncidentAction): void {
   const path = action.api.path ? `/v1/incidents/:id/${action.api.path}` : '/v1/incidents/:id';
@@ -129,8 +132,9 @@ function actionRoute(router: Router, deps: ApiDeps, guard: Guard, action: Incide
     validated(schemas, async ({ params, body }, _req, res) => {
       const { id, ...target } = params as { id: string };
       const { actor: who, ...input } = body as { actor?: string };
-      const call = { incidentId: id, actor: actorFor(res, who), target, input };
-      res.status(action.api.status).json(await action.run(deps, call, incidentAccess(res)));
+      const acting = actingOf(res, deps.catalog, who);
+      const { result } = await runAction(deps, action, { incidentId: id, target, input }, acting);
+      res.status(action.api.status).json(result);
     }),
   );
 }

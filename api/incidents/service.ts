@@ -10,7 +10,7 @@ import type { ApiDeps } from '../deps';
 import { ConflictError, HttpError, NotFoundError } from '../errors';
 import { runbookWorkflowId } from '../../workflows/runbook/ids';
 import { loadStoredIncident } from './store';
-import type { IncidentAccess } from '../auth';
+import type { IncidentAccess } from '../identity';
 
 function handleFor(deps: ApiDeps, incident: Incident): WorkflowHandle {
   // The latest run of the business key; checked against the incident id by the caller.
@@ -139,7 +139,7 @@ export interface ApprovalDecisionInput {
   incidentId: string;
   approvalId: string;
   decision: 'approve' | 'reject';
-  /** `user:<key name>`, from actorFor. */
+  /** The acting person: `user:<person id>`. */
   actor: string;
   comment?: string;
 }

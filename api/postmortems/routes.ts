@@ -11,7 +11,8 @@ import {
 import { toHtml, toMarkdown } from './render';
 import { listPostmortems, loadPostmortem, updatePostmortemIfStatus } from './store';
 import { postmortemStatusSignal } from '../../workflows/postmortem/messages';
-import { incidentAccess, type Guard } from '../auth';
+import type { Guard } from '../auth';
+import { accessFor, actingOf } from '../identity';
 import type { ApiDeps } from '../deps';
 import { ConflictError } from '../errors';
 import { validated } from '../validate';
@@ -116,8 +117,9 @@ export function postmortemRoutes(deps: ApiDeps, guard: Guard): Router {
     ...guard('postmortems:write'),
     validated({ params: idParams, body: patchBody }, async ({ params, body }, _req, res) => {
       const current = await loadPostmortem(deps, params.id);
-      // A post-mortem edit can move its review workflow along: a key bound to services edits only theirs.
-      incidentAccess(res)(current);
+      // A post-mortem edit can move its review workflow along: its person edits only the
+      // post-mortems of incidents they may write them for (and a key bound to services, only theirs).
+      accessFor(actingOf(res, deps.catalog), 'postmortems:write')(current);
       if (current.status === 'published' && !onlyActionItemStatusChanges(current, body)) {
         throw new ConflictError(`Post-mortem ${params.id} is published: only action item status can change`);
       }

@@ -1,5 +1,6 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
-import type { ApiScope } from '../../infra/models';
+import { personById, type ApiScope } from '../../domain/rights';
+import type { Principal } from '../../infra/api-keys';
 import { MongoUnavailableError } from '../../infra/mongo';
 import type { UiSessionStore } from '../../infra/ui-sessions';
 import { incidentIdBody } from '../../workflows/incident/ids';
@@ -111,7 +112,12 @@ function staticAssets(router: Router): void {
 function pageKit(deps: ApiDeps, guard: Guard, sessions: UiSessionStore, options: WebUiOptions): PageKit {
   const uiUrl = (options.temporalUiUrl ?? deps.config.TEMPORAL_UI_URL)?.replace(/\/+$/, '');
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
-  const read = [sessionFromCookie, ...guard('incidents:read')];
+  const viewerPerson: RequestHandler = (_req, res, next) => {
+    const { personId } = res.locals.principal as Principal;
+    res.locals.viewerPerson = personId === undefined ? undefined : personById(deps.catalog, personId);
+    next();
+  };
+  const read = [sessionFromCookie, ...guard('incidents:read'), viewerPerson];
   return {
     deps,
     guard,

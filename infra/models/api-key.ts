@@ -1,16 +1,10 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { apiScopes, type ApiScope } from '../../domain/rights';
 
-export const apiScopes = [
-  'alerts:write',
-  'incidents:read',
-  'incidents:write',
-  'runbooks:run',
-  'approvals:decide',
-  'postmortems:write',
-  'oncall:write',
-  'admin',
-] as const;
-export type ApiScope = (typeof apiScopes)[number];
+export { apiScopes, type ApiScope };
+
+/** A catalog person's id, as a key names the person it acts as. */
+export const apiKeyPersonPattern = /^[A-Za-z0-9._@-]{1,100}$/;
 
 /** A service a key may be restricted to: the same spelling as an alert's `service`. */
 export const apiKeyServicePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -26,6 +20,8 @@ export interface ApiKeyDocument {
    * empty list is never stored: it would be a key that can do nothing.)
    */
   services?: string[];
+  /** The catalog person the key acts as (`alice`); absent = a key that may post alerts and read, not act. */
+  person?: string;
   /** The SHA-256 of the secret, hex. */
   hash: string;
   createdAt: Date;
@@ -41,6 +37,7 @@ const apiKeySchema = new Schema<ApiKeyDocument>(
       type: [{ type: String, match: apiKeyServicePattern }],
       default: undefined,
     },
+    person: { type: String, match: apiKeyPersonPattern },
     hash: { type: String, required: true },
     createdAt: { type: Date, required: true },
     revokedAt: Date,

@@ -20,7 +20,13 @@ export {
   toIncidentDocument,
   type IncidentDocument,
 } from './incident';
-export { apiKeyServicePattern, apiScopes, type ApiKeyDocument, type ApiScope } from './api-key';
+export {
+  apiKeyPersonPattern,
+  apiKeyServicePattern,
+  apiScopes,
+  type ApiKeyDocument,
+  type ApiScope,
+} from './api-key';
 export { fromPostmortemDocument, toPostmortemDocument, type PostmortemDocument } from './postmortem';
 export type { ActionLedgerEntry, DrillReportDocument } from './runbook';
 export type { TimelinePageDocument } from './timeline-page';

@@ -139,7 +139,10 @@ describe('web UI in a browser', () => {
   });
 
   it('lists open incidents, shows one with its live timeline, and approves a runbook step', async () => {
-    const token = await env.createKey('web-responder', ['incidents:read', 'approvals:decide']);
+    // Acting as dave, whom the escalation policy reaches: he may approve.
+    const token = await env.createKey('web-responder', ['incidents:read', 'approvals:decide'], {
+      person: 'dave',
+    });
     const context = await browser!.newContext();
     const page = await watchedPage(context);
     await signIn(page, token);
@@ -208,7 +211,7 @@ describe('web UI in a browser', () => {
     expect(receiver.to('/deploy').map((r) => (r.body as { release: string }).release)).toEqual(['v41']);
     const entries = await timelineOf(env, incident.incidentId);
     expect(entries.find((e) => e.type === 'approval.decided')).toMatchObject({
-      actor: 'user:web-responder',
+      actor: 'user:dave',
       message: `Approval ${approval.approvalId} approved: ship it`,
     });
 
@@ -216,11 +219,11 @@ describe('web UI in a browser', () => {
     await eventually(async () => {
       const text = await page.locator('#live').innerText();
       expect(text).toContain('Runbook rollback-deploy succeeded');
-      expect(text).toMatch(/approval\.decided\s+user:web-responder\s+Approval \S+ approved: ship it/);
+      expect(text).toMatch(/approval\.decided\s+user:dave\s+Approval \S+ approved: ship it/);
       expect(text).toMatch(/roll back\s+action\s+succeeded/);
     }, 30_000);
     const decided = page.getByRole('table', { name: 'Decided approvals' });
-    expect(await decided.innerText()).toContain('user:web-responder');
+    expect(await decided.innerText()).toContain('user:dave');
 
     const png = await page.screenshot({ fullPage: true, path: path.join(screenshots, 'incident.png') });
     expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
@@ -240,12 +243,12 @@ describe('web UI in a browser', () => {
   }, 120_000);
 
   it('lets a responder acknowledge, note, run a runbook, approve its gate, edit and resolve from the browser', async () => {
-    const token = await env.createKey('web-oncall', [
-      'incidents:read',
-      'incidents:write',
-      'runbooks:run',
-      'approvals:decide',
-    ]);
+    // The key's name is not who acts: carol, the person it is linked to, is.
+    const token = await env.createKey(
+      'web-oncall',
+      ['incidents:read', 'incidents:write', 'runbooks:run', 'approvals:decide'],
+      { person: 'carol' },
+    );
     const context = await browser!.newContext();
     const page = await watchedPage(context, [400, 403]);
     await signIn(page, token);
@@ -319,12 +322,17 @@ describe('web UI in a browser', () => {
       page.getByRole('button', { name: `Approve ${approval.approvalId}` }).click(),
     ]);
     expect(selfApproval.status()).toBe(403);
-    expect(await page.getByRole('alert').innerText()).toMatch(/web-oncall/);
+    expect(await page.getByRole('alert').innerText()).toMatch(
+      /user:carol started this run and may not approve it too/,
+    );
 
     // A second responder approves it in their own browser.
     const approverContext = await browser!.newContext();
     const approverPage = await watchedPage(approverContext);
-    await signIn(approverPage, await env.createKey('web-approver', ['incidents:read', 'approvals:decide']));
+    await signIn(
+      approverPage,
+      await env.createKey('web-approver', ['incidents:read', 'approvals:decide'], { person: 'dave' }),
+    );
     await approverPage.goto(`${baseUrl}/ui/incidents/${incident.incidentId}`);
     await Promise.all([
       approverPage.waitForURL(/outcome=approved/),
@@ -356,16 +364,16 @@ describe('web UI in a browser', () => {
       return all;
     });
     const by = (type: string) => entries.filter((e) => e.type === type).map((e) => e.actor);
-    expect(by('acknowledged')).toEqual(['user:web-oncall']);
-    expect(by('note')).toEqual(['user:web-oncall']);
+    expect(by('acknowledged')).toEqual(['user:carol']);
+    expect(by('note')).toEqual(['user:carol']);
     expect(entries.find((e) => e.type === 'note')?.message).toBe('Looking at the v42 deploy');
-    expect(by('runbook.started')).toEqual(['user:web-oncall']);
-    expect(by('approval.decided')).toEqual(['user:web-approver']);
-    expect(by('updated')).toEqual(['user:web-oncall']);
+    expect(by('runbook.started')).toEqual(['user:carol']);
+    expect(by('approval.decided')).toEqual(['user:dave']);
+    expect(by('updated')).toEqual(['user:carol']);
     expect(entries.find((e) => e.type === 'updated')?.data).toEqual({ severity: 'SEV2', commander: 'dana' });
-    expect(by('resolved')).toEqual(['user:web-oncall']);
+    expect(by('resolved')).toEqual(['user:carol']);
     expect(entries.find((e) => e.type === 'resolved')?.message).toBe(
-      'Resolved by user:web-oncall: Rolled back to v41',
+      'Resolved by user:carol: Rolled back to v41',
     );
     await context.close();
     expect(problems).toEqual([]);
@@ -379,7 +387,10 @@ describe('web UI in a browser', () => {
     const incident = await openIncident(env, 'payments', 'web-nojs');
     const context = await browser!.newContext({ javaScriptEnabled: false });
     const page = await watchedPage(context, [409]);
-    await signIn(page, await env.createKey('web-nojs', ['incidents:read', 'incidents:write']));
+    await signIn(
+      page,
+      await env.createKey('web-nojs', ['incidents:read', 'incidents:write'], { person: 'bob' }),
+    );
     await page.goto(`${baseUrl}/ui/incidents/${incident.incidentId}`);
     // The forms would be cleared by a reload: no meta refresh here, a link instead.
     expect(await page.locator('noscript meta[http-equiv="refresh"]').count()).toBe(0);
@@ -409,7 +420,7 @@ describe('web UI in a browser', () => {
     expect(live.status).toBe('triggered');
     const entries = await timelineOf(env, incident.incidentId);
     expect(entries.find((e) => e.type === 'snoozed')).toMatchObject({
-      actor: 'user:web-nojs',
+      actor: 'user:bob',
       data: { durationSeconds: 1800 },
     });
     expect(entries.find((e) => e.type === 'escalated')?.message).toMatch(/customers affected/);
@@ -419,7 +430,7 @@ describe('web UI in a browser', () => {
     const readerPage = await watchedPage(reader);
     await signIn(readerPage, await env.createKey('web-read-only', ['incidents:read']));
     await readerPage.goto(`${baseUrl}/ui/incidents/${incident.incidentId}`);
-    expect(await readerPage.getByText('lacks incidents:write and runbooks:run').count()).toBe(1);
+    expect(await readerPage.getByText('(web-read-only) lacks incidents:write').count()).toBe(1);
     expect(await readerPage.locator('form.action').count()).toBe(0);
     await readerPage.goto(`${baseUrl}/ui/incidents`);
     expect(await readerPage.getByRole('button', { name: /^Acknowledge/ }).count()).toBe(0);
@@ -506,13 +517,17 @@ describe('web UI in a browser', () => {
     const page = await watchedPage(context, [403]);
     await signIn(page, token);
     await page.goto(`${baseUrl}/ui/incidents/${incident.incidentId}`);
-    expect(await page.getByText('lacks the approvals:decide scope').count()).toBe(1);
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/approve') && r.request().method() === 'POST'),
-      page.getByRole('button', { name: `Approve ${approval.approvalId}` }).click(),
-    ]);
+    expect(await page.getByText('your key (web-viewer) lacks approvals:decide').count()).toBe(1);
+    // The form is not shown; a POST all the same (a stale page, a crafted request) is refused.
+    expect(await page.getByRole('button', { name: `Approve ${approval.approvalId}` }).count()).toBe(0);
+    const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+    const response = await page.request.post(
+      `${baseUrl}/ui/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`,
+      { form: { _csrf: csrf } },
+    );
     expect(response.status()).toBe(403);
-    await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
+    await page.setContent(await response.text());
+    expect(await page.getByRole('heading', { name: 'Not allowed' }).count()).toBe(1);
     expect(await page.getByRole('alert').innerText()).toBe('This key lacks the approvals:decide scope');
     expect(await page.locator('main').innerText()).toContain('web-viewer');
     const back = page.getByRole('link', { name: `Back to ${incident.incidentId}` });
@@ -549,7 +564,7 @@ describe('web UI in a browser', () => {
     await Promise.all([page.waitForURL(`${baseUrl}/ui/postmortems/${postmortemId}`), link.click()]);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(`Post-mortem: ${title}`);
     expect(await page.getByRole('heading', { name: 'Timeline' }).count()).toBe(1);
-    expect(await page.locator('main').innerText()).toContain('Resolved by user:test-admin: reindexed');
+    expect(await page.locator('main').innerText()).toContain('Resolved by user:alice: reindexed');
 
     // The resolved incident's page links to it and no longer refreshes itself.
     await page.goto(`${baseUrl}/ui/incidents/${incident.incidentId}`);
@@ -574,7 +589,7 @@ describe('web UI in a browser', () => {
       models: env.models,
       logger: createLogger({ level: 'info', destination: { write: (line: string) => void (logs += line) } }),
     });
-    const token = await env.createKey('web-csrf', ['incidents:read', 'approvals:decide']);
+    const token = await env.createKey('web-csrf', ['incidents:read', 'approvals:decide'], { person: 'bob' });
     const agent = request.agent(app);
     const login = await agent.get('/ui/login').expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)?.[1];

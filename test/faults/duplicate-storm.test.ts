@@ -116,10 +116,11 @@ describe('a duplicate storm past Temporal’s per-run limits', () => {
     expect(description.status.name).toBe('RUNNING');
     expect(description.runId).not.toBe(incident.runId);
 
-    // The approval outlived every continue-as-new and can still be decided; the run's outcome reaches the incident.
+    // The approval outlived every continue-as-new and can still be decided (by dave, whom the
+    // escalation policy reaches); the run's outcome reaches the incident.
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/approvals/${pending.approvalId}/approve`)
-      .send({ actor: 'bob' })
+      .send({ actor: 'dave' })
       .expect(200);
     await eventually(
       async () => {

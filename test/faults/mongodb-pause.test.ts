@@ -45,8 +45,12 @@ describe('MongoDB paused for a minute', () => {
     // The API as deployed: default key cache, grace and lookup timeout; keys sent explicitly.
     const app = env.rawApp;
     const pager = await env.createKey('pause-pager', ['alerts:write']);
-    const responder = await env.createKey('pause-responder', ['incidents:read', 'incidents:write']);
-    const webResponder = await env.createKey('pause-web', ['incidents:read', 'incidents:write']);
+    const responder = await env.createKey('pause-responder', ['incidents:read', 'incidents:write'], {
+      person: 'bob',
+    });
+    const webResponder = await env.createKey('pause-web', ['incidents:read', 'incidents:write'], {
+      person: 'carol',
+    });
     const sent = new Map<string, number>();
     const alert = async (dedupKey: string, summary = `Paused ${dedupKey}`) => {
       const res = await request(app)
@@ -141,8 +145,8 @@ describe('MongoDB paused for a minute', () => {
 
     const live = async (incident: Incident) =>
       (await env.client.workflow.getHandle(incident.workflowId).query(incidentQuery))!;
-    expect((await live(viaApi!)).acknowledgedBy).toBe('user:pause-responder');
-    expect((await live(viaWeb!)).acknowledgedBy).toBe('user:pause-web');
+    expect((await live(viaApi!)).acknowledgedBy).toBe('user:bob');
+    expect((await live(viaWeb!)).acknowledgedBy).toBe('user:carol');
 
     // After: every incident saved, with each alert once and a whole timeline.
     const expected = [

@@ -66,9 +66,17 @@ export function testRules(receiver?: HttpReceiver): TriageRules {
 export function testCatalog(levelDelaySeconds = 2, lastLevelDelaySeconds = levelDelaySeconds): OnCallCatalog {
   return {
     people: [
-      { id: 'dave', name: 'Dave Test', channels: ['dave-pager'] },
+      { id: 'dave', name: 'Dave Test', channels: ['dave-pager'], rights: [{ role: 'responder' }] },
       // Not on any rotation: takes shifts by override.
-      { id: 'erin', name: 'Erin Test', channels: ['erin-pager'] },
+      { id: 'erin', name: 'Erin Test', channels: ['erin-pager'], rights: [{ role: 'responder' }] },
+      // On no rotation either: who tests act as. The test env's admin key acts as alice.
+      { id: 'alice', name: 'Alice Test', rights: [{ role: 'admin' }] },
+      { id: 'bob', name: 'Bob Test', rights: [{ role: 'responder' }] },
+      { id: 'carol', name: 'Carol Test', rights: [{ role: 'responder' }] },
+      // A responder on the payments team's incidents, an observer elsewhere.
+      { id: 'pat', name: 'Pat Payments', rights: [{ role: 'responder', teams: ['payments'] }] },
+      // No rights: reads only.
+      { id: 'olive', name: 'Olive Observer' },
     ],
     channels: [
       { id: 'level1-hook', type: 'webhook', urlEnv: 'TEST_LEVEL1_URL', secretEnv: 'TEST_WEBHOOK_SECRET' },

@@ -37,13 +37,13 @@ export interface TestEnv {
   models: Models;
   /** The on-call catalog the API answers with: the one given, else the repo's. */
   catalog: OnCallCatalog;
-  /** The API, with an admin key added to every request that carries none. */
+  /** The API, with an admin key (acting as alice, an admin in both catalogs) added to every request that carries none. */
   app: Express;
   /** The API as it is: no key added. */
   rawApp: Express;
-  /** The admin key `app` adds. */
+  /** The admin key `app` adds; it acts as alice. */
   adminToken: string;
-  /** A fresh API key with these scopes (and, if given, restricted to these services). */
+  /** A fresh API key with these scopes (and, if given, acting as a person, restricted to services). */
   createKey(name: string, scopes: ApiScope[], options?: ApiKeyOptions): Promise<string>;
   taskQueue: string;
   /** Starts a worker on this env's task queues (both, unless a role says otherwise); returns a function that stops it. */
@@ -106,7 +106,7 @@ export async function createTestEnv(
     slack: options.slack?.client,
     groupingRules: options.groupingRules ?? { rules: [] },
   });
-  const { token: adminToken } = await createApiKey(models, 'test-admin', ['admin']);
+  const { token: adminToken } = await createApiKey(models, 'test-admin', ['admin'], { person: 'alice' });
   const app = express();
   app.use((req, _res, next) => {
     req.headers.authorization ??= `Bearer ${adminToken}`;

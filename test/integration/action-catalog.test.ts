@@ -13,6 +13,9 @@ import { signInToWebUi, type WebUiSession } from '../helpers/web-ui-session';
 // form POST and Slack's slash command refuse the same over-limit input, naming the same limit.
 const signingSecret = 'action-catalog-signing-secret';
 const slackUserId = 'U0CATALOG01';
+/** Slack ids of pat (a responder of the payments team only) and olive (no rights). */
+const patSlackId = 'U0CATALOGPAT';
+const oliveSlackId = 'U0CATALOGOLV';
 
 /** One value past each limited field of an action's input: what every surface must refuse. */
 function overLimit(action: IncidentAction): { field: string; value: string | number; max: number }[] {
@@ -29,8 +32,8 @@ function pathOf(template: string, incidentId: string): string {
   return template.replace(':approvalId', `${incidentId}.rb1.a1`).replace(':runId', `${incidentId}.rb1`);
 }
 
-function signedCommand(text: string) {
-  const body = new URLSearchParams({ command: '/incident', text, user_id: slackUserId }).toString();
+function signedCommand(text: string, userId = slackUserId) {
+  const body = new URLSearchParams({ command: '/incident', text, user_id: userId }).toString();
   const timestamp = String(Math.floor(Date.now() / 1000));
   return {
     body,
@@ -52,7 +55,15 @@ describe('the action catalog', () => {
     const base = testCatalog(600);
     const catalog = {
       ...base,
-      people: base.people.map((p, n) => (n === 0 ? { ...p, slackUserId } : p)),
+      people: base.people.map((p, n) =>
+        n === 0
+          ? { ...p, slackUserId }
+          : p.id === 'pat'
+            ? { ...p, slackUserId: patSlackId }
+            : p.id === 'olive'
+              ? { ...p, slackUserId: oliveSlackId }
+              : p,
+      ),
     };
     ({ env, teardown } = await createIncidentTestEnv(
       600,
@@ -137,6 +148,88 @@ describe('the action catalog', () => {
         expect(action.slash?.text).toBeUndefined();
       });
     }
+  });
+
+  describe("a person's rights, the same on every surface", () => {
+    // `incident` is the payments team's; this one is the sre team's (the default rule).
+    let sreIncident: Incident;
+    let patKey: string;
+
+    beforeAll(async () => {
+      await request(env.app)
+        .post('/v1/alerts')
+        .send({ service: 'search', summary: 'Rights check', severity: 'error', dedupKey: 'rights' })
+        .expect(202);
+      sreIncident = await openIncident(env, 'search', 'rights');
+      patKey = await env.createKey('pats-laptop', ['incidents:read', 'incidents:write'], { person: 'pat' });
+    });
+
+    const slash = async (text: string, userId: string) => {
+      const { body, headers } = signedCommand(text, userId);
+      const res = await request(env.rawApp).post('/v1/integrations/slack/commands').set(headers).send(body);
+      expect(res.status).toBe(200);
+      return res.body.text as string;
+    };
+    const patRefusal = (id: string) =>
+      `Pat Payments (pat) may not use incidents:write on ${id} (team sre, service search) ` +
+      '(their rights: responder of team payments)';
+
+    it("acts through the JSON API as the key's person, on their team's incidents only", async () => {
+      const noted = await request(env.rawApp)
+        .post(`/v1/incidents/${incident.incidentId}/notes`)
+        .set('Authorization', `Bearer ${patKey}`)
+        .send({ text: 'payments responder here' })
+        .expect(201);
+      expect(noted.body).toMatchObject({ actor: 'user:pat' });
+      const refused = await request(env.rawApp)
+        .post(`/v1/incidents/${sreIncident.incidentId}/acknowledge`)
+        .set('Authorization', `Bearer ${patKey}`)
+        .send({})
+        .expect(403);
+      expect(refused.body.error).toMatchObject({
+        code: 'forbidden',
+        message: patRefusal(sreIncident.incidentId),
+      });
+    });
+
+    it('refuses from Slack what the person may not do, ephemerally, and does nothing', async () => {
+      expect(await slash(`ack ${sreIncident.incidentId}`, patSlackId)).toBe(
+        `Not done: ${patRefusal(sreIncident.incidentId)}`,
+      );
+      expect(await slash(`resolve ${sreIncident.incidentId}`, oliveSlackId)).toBe(
+        'Not done: Olive Observer (olive) may not use incidents:write ' +
+          '(the on-call catalog gives them no rights, so they only read)',
+      );
+      expect(await slash(`note ${incident.incidentId} from Slack`, patSlackId)).toBe(
+        `Your note is on ${incident.incidentId}'s timeline.`,
+      );
+    });
+
+    it("hides the web UI's forms the person may not use on the incident, and refuses a POST all the same", async () => {
+      const pat = await signInToWebUi(env.rawApp, patKey);
+      const page = (id: string) =>
+        request(env.rawApp).get(`/ui/incidents/${id}`).set('Cookie', pat.cookie).expect(200);
+      const theirs = await page(sreIncident.incidentId);
+      expect(theirs.text).not.toContain(`action="/ui/incidents/${sreIncident.incidentId}/acknowledge"`);
+      expect(theirs.text).toContain(
+        'Some actions are not shown: Pat Payments (pat) may not use incidents:write',
+      );
+      const ours = await page(incident.incidentId);
+      expect(ours.text).toContain(`action="/ui/incidents/${incident.incidentId}/acknowledge"`);
+      const refused = await request(env.rawApp)
+        .post(`/ui/incidents/${sreIncident.incidentId}/acknowledge`)
+        .set('Cookie', pat.cookie)
+        .type('form')
+        .send({ _csrf: pat.csrf })
+        .expect(403);
+      expect(refused.text).toContain(patRefusal(sreIncident.incidentId));
+    });
+
+    it('leaves the other team’s incident untouched by the refusals', async () => {
+      const res = await request(env.app).get(`/v1/incidents/${sreIncident.incidentId}`).expect(200);
+      expect(res.body).toMatchObject({ status: 'triggered' });
+      expect(res.body.acknowledgedBy).toBeUndefined();
+    });
   });
 
   it('leaves the incident untouched by all the refusals', async () => {

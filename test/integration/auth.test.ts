@@ -18,8 +18,19 @@ import { onCallCatalog } from '../../config/oncall-catalog';
 describe('API keys and scopes', () => {
   let env: TestEnv;
 
+  // The repo's catalog, and two people to test rights with: a responder of the payments team's
+  // incidents only, and a person the catalog gives no rights (an observer).
+  const catalog = {
+    ...onCallCatalog,
+    people: [
+      ...onCallCatalog.people,
+      { id: 'pat', name: 'Pat Payments', rights: [{ role: 'responder' as const, teams: ['payments'] }] },
+      { id: 'olive', name: 'Olive Observer' },
+    ],
+  };
+
   beforeAll(async () => {
-    env = await createTestEnv();
+    env = await createTestEnv({ catalog });
   });
   afterAll(async () => env.teardown());
 
@@ -103,7 +114,8 @@ describe('API keys and scopes', () => {
       expect(forbidden.status).toBe(403);
       expect(forbidden.body.error.message).toBe(`This key lacks the ${scope} scope`);
 
-      const right = await env.createKey(`with-${scope.replace(':', '-')}`, [scope]);
+      // Linked to a responder: on an incident the key's person acts, within their rights.
+      const right = await env.createKey(`with-${scope.replace(':', '-')}`, [scope], { person: 'bob' });
       const allowed = await request(env.rawApp)
         [method](path)
         .set('Authorization', `Bearer ${right}`)
@@ -185,12 +197,14 @@ describe('API keys and scopes', () => {
       .expect(200);
   });
 
-  it('records the key name as the actor, and lets only admin keys act for someone else', async () => {
-    const writer = await env.createKey('dana', ['alerts:write', 'incidents:write', 'incidents:read']);
+  it('lets only admin keys act for someone else', async () => {
+    const writer = await env.createKey('dana', ['alerts:write', 'incidents:write', 'incidents:read'], {
+      person: 'bob',
+    });
     const res = await request(env.rawApp)
       .post('/v1/incidents/INC-0123456789AB/notes')
       .set('Authorization', `Bearer ${writer}`)
-      .send({ actor: 'eve', text: 'hi' });
+      .send({ actor: 'carol', text: 'hi' });
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/Only an admin key may act on behalf of someone/);
   });
@@ -308,7 +322,7 @@ describe('API keys and scopes', () => {
       bound = await env.createKey(
         'payments-team',
         ['alerts:write', 'incidents:read', 'incidents:write', 'runbooks:run', 'approvals:decide'],
-        { services: ['payments', 'web'] },
+        { services: ['payments', 'web'], person: 'bob' },
       );
     });
 
@@ -317,6 +331,17 @@ describe('API keys and scopes', () => {
       get: (url: string) => request(env.rawApp).get(url).set('Authorization', `Bearer ${token}`),
       patch: (url: string) => request(env.rawApp).patch(url).set('Authorization', `Bearer ${token}`),
     });
+    /** `fireline keys …` through the built CLI, on this env's database. */
+    const cli = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [path.join(repoRoot(), 'dist', 'cli', 'main.js'), 'keys', ...args],
+          { env: { ...process.env, MONGODB_URI: env.config.MONGODB_URI } },
+          (err, stdout, stderr) =>
+            resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+        );
+      });
     const notStarted = async (service: string, dedupKey: string) => {
       await expect(
         env.client.workflow.getHandle(incidentWorkflowId(service, dedupKey)).describe(),
@@ -469,6 +494,7 @@ describe('API keys and scopes', () => {
       ] as never[]);
       const writer = await env.createKey('payments-writer', ['postmortems:write'], {
         services: ['payments'],
+        person: 'bob',
       });
       const refused = await as(writer)
         .patch(`/v1/postmortems/PM-${theirs.slice(4)}`)
@@ -488,17 +514,127 @@ describe('API keys and scopes', () => {
       expect(list.body.incidents.map((i: { incidentId: string }) => i.incidentId)).toContain(theirs);
     });
 
-    it('is made by `fireline keys create --service … --service …`', async () => {
-      const cli = (args: string[]) =>
-        new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-          execFile(
-            process.execPath,
-            [path.join(repoRoot(), 'dist', 'cli', 'main.js'), 'keys', ...args],
-            { env: { ...process.env, MONGODB_URI: env.config.MONGODB_URI } },
-            (err, stdout, stderr) =>
-              resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-          );
+    describe("who acts: the key's person, within their rights", () => {
+      // Stored as `ours` and `theirs` are (no workflow: a change the rights let through answers 409).
+      const paymentsTeam = 'INC-B0UND0000003';
+      const statusOf = async (id: string) => (await env.models.Incident.findById(id).lean())?.status;
+
+      beforeAll(async () => {
+        await env.models.Incident.collection.insertOne({
+          _id: paymentsTeam,
+          ...base,
+          team: 'payments',
+          service: 'checkout',
+          workflowId: 'incident:checkout:d',
+        } as never);
+      });
+
+      it('refuses a key linked to no person from acting, saying how to fix it; it still reads and sends alerts', async () => {
+        const personless = await env.createKey('ci-bot', [
+          'alerts:write',
+          'incidents:read',
+          'incidents:write',
+        ]);
+        const refused = await as(personless).post(`/v1/incidents/${ours}/acknowledge`).send({}).expect(403);
+        expect(refused.body.error).toMatchObject({ code: 'forbidden' });
+        expect(refused.body.error.message).toMatch(
+          /^The key "ci-bot" is linked to no person, so it may not act on incidents: .*fireline keys create --name <name> --person <person id>/,
+        );
+        expect(await statusOf(ours)).toBe('triggered');
+        await as(personless).get(`/v1/incidents/${ours}`).expect(200);
+        await as(personless)
+          .post('/v1/alerts')
+          .send({ service: 'personless', summary: 's', severity: 'info', dedupKey: 'personless-1' })
+          .expect(202);
+      });
+
+      it("acts on the person's team's incidents and refuses another team's with 403 naming the person and the team", async () => {
+        const pats = await env.createKey('pats-laptop', ['incidents:read', 'incidents:write'], {
+          person: 'pat',
         });
+        const refused = await as(pats).post(`/v1/incidents/${ours}/acknowledge`).send({}).expect(403);
+        expect(refused.body.error.message).toBe(
+          `Pat Payments (pat) may not use incidents:write on ${ours} (team sre, service payments) ` +
+            '(their rights: responder of team payments)',
+        );
+        expect(await statusOf(ours)).toBe('triggered');
+        // Past the rights check: the stored incident has no workflow to acknowledge.
+        await as(pats).post(`/v1/incidents/${paymentsTeam}/acknowledge`).send({}).expect(409);
+      });
+
+      it("narrows the person's rights by the key's scopes, never widens them", async () => {
+        // alice is an admin; her key for reading only may not act.
+        const reader = await env.createKey('alice-reader', ['incidents:read'], { person: 'alice' });
+        await as(reader).post(`/v1/incidents/${paymentsTeam}/acknowledge`).send({}).expect(403);
+        // olive has no rights: a key with every incident scope does not give her any.
+        const olives = await env.createKey(
+          'olive-key',
+          ['incidents:read', 'incidents:write', 'runbooks:run'],
+          {
+            person: 'olive',
+          },
+        );
+        const refused = await as(olives)
+          .post(`/v1/incidents/${paymentsTeam}/notes`)
+          .send({ text: 'hi' })
+          .expect(403);
+        expect(refused.body.error.message).toBe(
+          'Olive Observer (olive) may not use incidents:write (the on-call catalog gives them no rights, so they only read)',
+        );
+      });
+
+      it('lets an admin key act for a catalog person only, whose rights apply (400 naming actor otherwise)', async () => {
+        const unknown = await request(env.rawApp)
+          .post(`/v1/incidents/${paymentsTeam}/notes`)
+          .set('Authorization', `Bearer ${env.adminToken}`)
+          .send({ actor: 'nobody', text: 'hi' })
+          .expect(400);
+        expect(unknown.body.error.details).toEqual([
+          { field: 'body.actor', message: '"nobody" is not a person in the on-call catalog' },
+        ]);
+        const forOlive = await request(env.rawApp)
+          .post(`/v1/incidents/${paymentsTeam}/notes`)
+          .set('Authorization', `Bearer ${env.adminToken}`)
+          .send({ actor: 'olive', text: 'hi' })
+          .expect(403);
+        expect(forOlive.body.error.message).toMatch(/^Olive Observer \(olive\) may not use incidents:write/);
+        await request(env.rawApp)
+          .post(`/v1/incidents/${paymentsTeam}/notes`)
+          .set('Authorization', `Bearer ${env.adminToken}`)
+          .send({ actor: 'pat', text: 'hi' })
+          .expect(409);
+      });
+
+      it('is made by `fireline keys create --person`, which the catalog must know; `keys ls` shows it', async () => {
+        const created = await cli([
+          'create',
+          '--name',
+          'alice-cli',
+          '--person',
+          'alice',
+          '--scopes',
+          'incidents:read',
+        ]);
+        expect(created).toMatchObject({ code: 0 });
+        expect(created.stderr).toContain('"alice-cli" acting as alice');
+        const [, keyId] = /^fl_([a-f0-9]{12})_/.exec(created.stdout.trim())!;
+        expect((await env.models.ApiKey.findById(keyId).lean())?.person).toBe('alice');
+        expect((await cli(['ls'])).stdout).toMatch(/alice-cli\s+alice\s+incidents:read\s+\*\s+active/);
+        const unknown = await cli([
+          'create',
+          '--name',
+          'x',
+          '--person',
+          'nobody',
+          '--scopes',
+          'incidents:read',
+        ]);
+        expect(unknown.code).toBe(2);
+        expect(unknown.stderr).toMatch(/--person "nobody" is not a person in the on-call catalog/);
+      });
+    });
+
+    it('is made by `fireline keys create --service … --service …`', async () => {
       const created = await cli([
         'create',
         '--name',
@@ -518,7 +654,7 @@ describe('API keys and scopes', () => {
         .send({ service: 'search', summary: 's', severity: 'info' })
         .expect(403);
       expect(refused.body.error.details[0].field).toBe('body.service');
-      expect((await cli(['ls'])).stdout).toMatch(/cli-bound\s+alerts:write\s+payments,web\s+active/);
+      expect((await cli(['ls'])).stdout).toMatch(/cli-bound\s+-\s+alerts:write\s+payments,web\s+active/);
       expect(
         await cli(['create', '--name', 'x', '--scopes', 'alerts:write', '--service', 'no spaces']),
       ).toMatchObject({ code: 2 });

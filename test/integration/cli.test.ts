@@ -29,10 +29,11 @@ describe('fireline CLI', () => {
     server = http.createServer(env.rawApp).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    // Every scope but admin, so the actor is the key's own name.
+    // Every scope but admin, acting as carol (a responder) whatever the key is called.
     key = await env.createKey(
-      'carol',
+      'carols-terminal',
       apiScopes.filter((s) => s !== 'admin'),
+      { person: 'carol' },
     );
   }, 60_000);
   afterAll(async () => {
@@ -136,15 +137,17 @@ describe('fireline CLI', () => {
       expect(pending).toHaveLength(1);
       return pending[0]!.approvalId;
     }, 30_000);
-    // carol started the run, so she may not approve it too; dan may.
+    // carol started the run, so she may not approve it too; dave, whom the escalation policy reaches, may.
     const own = await fireline(['approvals', 'approve', approvalId]);
     expect(own.code).toBe(3);
     expect(own.stderr).toContain('user:carol started this run and may not approve it too');
-    const dan = await env.createKey('dan', ['approvals:decide', 'incidents:read']);
-    const approved = await fireline(['approvals', 'approve', approvalId, '--comment', 'go'], {
-      FIRELINE_API_KEY: dan,
+    const dave = await env.createKey('daves-terminal', ['approvals:decide', 'incidents:read'], {
+      person: 'dave',
     });
-    expect(approved.stdout).toBe(`${approvalId} approved by user:dan\n`);
+    const approved = await fireline(['approvals', 'approve', approvalId, '--comment', 'go'], {
+      FIRELINE_API_KEY: dave,
+    });
+    expect(approved.stdout).toBe(`${approvalId} approved by user:dave\n`);
     const finished = await run;
     expect(finished.code).toBe(0);
     expect(finished.stdout).toMatch(/\.rb1: succeeded/);

@@ -44,7 +44,8 @@ describe('on-call overrides', () => {
       id: expect.stringMatching(/^OVR-[0-9A-F]{12}$/),
       scheduleId: 'always-dave',
       personId: 'erin',
-      createdBy: 'user:test-admin',
+      // The admin key's person.
+      createdBy: 'user:alice',
       note: 'covering for dave',
     });
 

@@ -67,26 +67,90 @@ describe('runbook approvals and unknown outcomes', () => {
         .filter((r) => String(r.headers['idempotency-key']).startsWith(incident.incidentId)),
     ).toHaveLength(0);
 
-    await request(env.app)
+    // bob may approve nothing here: the escalation policy does not reach him.
+    const bob = await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`)
       .send({ actor: 'bob' })
+      .expect(403);
+    expect(bob.body.error.message).toMatch(/^user:bob may not decide .*; approvers: user:dave$/);
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`)
+      .send({ actor: 'dave' })
       .expect(200);
     await waitForFirstRunbookRun(env, incident.incidentId, 'succeeded');
+  });
+
+  it('refuses self-approval through a second identity of the same person: approvals compare persons', async () => {
+    const incident = await incidentFor('api', 'second-identity');
+    const laptop = await env.createKey('alice-laptop', ['incidents:read', 'runbooks:run'], {
+      person: 'alice',
+    });
+    const phone = await env.createKey('alice-phone', ['incidents:read', 'approvals:decide'], {
+      person: 'alice',
+    });
+    await request(env.rawApp)
+      .post(`/v1/incidents/${incident.incidentId}/runbooks`)
+      .set('Authorization', `Bearer ${laptop}`)
+      .send({ runbookId: 'rollback-deploy', params: rollback('v42') })
+      .expect(202);
+    const approval = await pendingApproval(incident.incidentId);
+    expect(approval).toMatchObject({ requestedBy: 'user:alice', approvers: ['user:dave'] });
+    const refused = await request(env.rawApp)
+      .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`)
+      .set('Authorization', `Bearer ${phone}`)
+      .send({})
+      .expect(403);
+    expect(refused.body.error.message).toBe(
+      `user:alice started this run and may not approve it too (approval ${approval.approvalId}); ask someone else`,
+    );
+    // The same person through the web UI, signed in with the second key.
+    const browser = await signInToWebUi(env.rawApp, phone);
+    const fromUi = await request(env.rawApp)
+      .post(`/ui/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`)
+      .set('Cookie', browser.cookie)
+      .type('form')
+      .send({ _csrf: browser.csrf })
+      .expect(403);
+    expect(fromUi.text).toContain('user:alice started this run and may not approve it too');
+    const pending = await request(env.app).get(`/v1/incidents/${incident.incidentId}/approvals`).expect(200);
+    expect(pending.body.approvals[0]).toMatchObject({ status: 'pending' });
+  });
+
+  it('fails an approval nobody may decide at once, saying why, instead of opening it to anyone', async () => {
+    const incident = await incidentFor('api', 'nobody-eligible');
+    // dave is the only person the policy reaches, and may not approve his own run.
+    await request(env.app)
+      .post(`/v1/incidents/${incident.incidentId}/runbooks`)
+      .send({ actor: 'dave', runbookId: 'rollback-deploy', params: rollback('v42') })
+      .expect(202);
+    const started = Date.now();
+    const done = await waitForFirstRunbookRun(env, incident.incidentId, 'rejected');
+    expect(done.runbookRuns[0]!.reason).toBe(
+      'approval "approve rollback": nobody may approve it: its only approver, user:dave, started the run and may not approve it too',
+    );
+    // Well before the approval's 30-minute timeout, and no request was left pending.
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(done.approvals ?? []).toEqual([]);
+    expect(
+      receiver
+        .to('/deploy')
+        .filter((r) => String(r.headers['idempotency-key']).startsWith(incident.incidentId)),
+    ).toHaveLength(0);
   });
 
   it('lets the requester approve when the runbook allows self-approval', async () => {
     const incident = await incidentFor('db', 'self-approval-allowed');
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/runbooks`)
-      .send({ actor: 'alice', runbookId: 'clean-disk', params: { freeSpaceCheckUrl: receiver.url('/disk') } })
+      .send({ actor: 'dave', runbookId: 'clean-disk', params: { freeSpaceCheckUrl: receiver.url('/disk') } })
       .expect(202);
     const approval = await pendingApproval(incident.incidentId);
-    expect(approval).toMatchObject({ requestedBy: 'user:alice', allowSelfApproval: true });
+    expect(approval).toMatchObject({ requestedBy: 'user:dave', allowSelfApproval: true });
     const approved = await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`)
-      .send({ actor: 'alice' })
+      .send({ actor: 'dave' })
       .expect(200);
-    expect(approved.body).toMatchObject({ status: 'approved', decidedBy: 'user:alice' });
+    expect(approved.body).toMatchObject({ status: 'approved', decidedBy: 'user:dave' });
   });
 
   it('shows the parameters being approved in the API, the web UI (escaped) and the notification', async () => {
@@ -104,7 +168,9 @@ describe('runbook approvals and unknown outcomes', () => {
     // The run's parameters, with the schema's defaults filled in.
     expect(approval.params).toEqual({ ...params, approvalTimeoutSeconds: 1800 });
 
-    const token = await env.createKey('params-viewer', ['incidents:read', 'approvals:decide']);
+    const token = await env.createKey('params-viewer', ['incidents:read', 'approvals:decide'], {
+      person: 'dave',
+    });
     const page = await request(env.rawApp)
       .get(`/ui/incidents/${incident.incidentId}`)
       .set('Cookie', (await signInToWebUi(env.rawApp, token)).cookie)
@@ -208,7 +274,7 @@ describe('runbook approvals and unknown outcomes', () => {
     const approval = await pendingApproval(incident.incidentId);
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`)
-      .send({ actor: 'bob' })
+      .send({ actor: 'dave' })
       .expect(200);
     await waitForFirstRunbookRun(env, incident.incidentId, 'succeeded');
     expect(receiver.to('/deploy').filter((r) => r.headers['idempotency-key'] === key)).toHaveLength(1);

@@ -255,9 +255,9 @@ describe('runbooks on incidents', () => {
 
     const approved = await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/approve`)
-      .send({ actor: 'bob', comment: 'go' })
+      .send({ actor: 'dave', comment: 'go' })
       .expect(200);
-    expect(approved.body).toMatchObject({ status: 'approved', decidedBy: 'user:bob' });
+    expect(approved.body).toMatchObject({ status: 'approved', decidedBy: 'user:dave' });
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/approvals/${approval.approvalId}/reject`)
       .send({})
@@ -283,7 +283,7 @@ describe('runbooks on incidents', () => {
       /^Runbook rollback-deploy failed: step "verify error rate" failed/,
     );
     expect(entries.find((e) => e.type === 'approval.decided')).toMatchObject({
-      actor: 'user:bob',
+      actor: 'user:dave',
       message: `Approval ${approval.approvalId} approved: go`,
     });
     expect(
@@ -300,8 +300,8 @@ describe('runbooks on incidents', () => {
     );
   });
 
-  it('lets only the on-call people of the escalation level decide when the step names none, and escalates when the approval expires', async () => {
-    // The oncall-first policy's level 1 is the schedule always-dave.
+  it('lets only the people the escalation policy reaches decide when the step names none, and escalates when the approval expires', async () => {
+    // The oncall-first policy reaches the schedule always-dave (level 1) and a channel (level 2).
     await request(env.app)
       .post('/v1/alerts')
       .send({ service: 'oncall-api', summary: 'error rate again', severity: 'error', dedupKey: 'deploy-43' })

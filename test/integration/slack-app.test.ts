@@ -25,6 +25,8 @@ import { onCallCatalog } from '../../config/oncall-catalog';
 // commands come signed exactly as Slack signs them.
 const signingSecret = 'slack-signing-secret-for-tests';
 const daveSlackId = 'U0DAVE0001';
+/** olive's: the catalog gives her no rights (she reads only). */
+const oliveSlackId = 'U0OLIVE001';
 const fixture = JSON.parse(
   readFileSync(path.join(__dirname, '../fixtures/slack/block-actions.json'), 'utf8'),
 ) as Record<string, unknown> & { actions: Array<Record<string, unknown>>; user: Record<string, unknown> };
@@ -33,7 +35,13 @@ function slackCatalog(): OnCallCatalog {
   const base = testCatalog(60);
   return {
     ...base,
-    people: base.people.map((p) => (p.id === 'dave' ? { ...p, slackUserId: daveSlackId } : p)),
+    people: base.people.map((p) =>
+      p.id === 'dave'
+        ? { ...p, slackUserId: daveSlackId }
+        : p.id === 'olive'
+          ? { ...p, slackUserId: oliveSlackId }
+          : p,
+    ),
     channels: [
       ...base.channels,
       { id: 'incidents-slack', type: 'slack', slackChannelId: 'C0INCIDENTS' },
@@ -51,6 +59,23 @@ function slackCatalog(): OnCallCatalog {
               { type: 'channel', id: 'incidents-slack' },
               { type: 'channel', id: 'incidents-teams' },
               { type: 'schedule', id: 'always-dave' },
+            ],
+          },
+        ],
+        repeat: 0,
+        fallback: [],
+      },
+      {
+        // A second person who may approve: a run dave starts still has an approver.
+        id: 'slack-app-two-approvers',
+        name: 'Slack app, dave and erin',
+        levels: [
+          {
+            delaySeconds: 60,
+            targets: [
+              { type: 'channel', id: 'incidents-slack' },
+              { type: 'schedule', id: 'always-dave' },
+              { type: 'person', id: 'erin' },
             ],
           },
         ],
@@ -85,6 +110,13 @@ function slackRules(): TriageRules {
         team: 'search',
         escalationPolicy: 'slack-app',
         major: true,
+      },
+      {
+        id: 'slack-two-approvers',
+        match: { service: 'slack-two-approvers' },
+        impact: 'medium',
+        team: 'sre',
+        escalationPolicy: 'slack-app-two-approvers',
       },
       {
         id: 'slack',
@@ -325,6 +357,30 @@ describe('Slack app', () => {
     expect(live.status).toBe('triggered');
   });
 
+  it("refuses a person's button press beyond their rights ephemerally, naming why, and changes nothing", async () => {
+    const { incident, posted } = await openWithMessage('slack-search', 'no-rights');
+    const value = buttonValue(posted, 'fireline_resolve');
+    const res = await post(
+      '/v1/integrations/slack/interactions',
+      signed(buttonPress('fireline_resolve', value, oliveSlackId)),
+    );
+    expect(res.status).toBe(200);
+    const ephemeral = await eventually(() => {
+      const call = slack.callsOf('chat.postEphemeral').find((c) => c.args.user === oliveSlackId);
+      if (!call) throw new Error('no ephemeral reply yet');
+      return call;
+    });
+    expect(ephemeral.args.text).toBe(
+      'Not done: Olive Observer (olive) may not use incidents:write ' +
+        '(the on-call catalog gives them no rights, so they only read)',
+    );
+    const live = (await request(env.app).get(`/v1/incidents/${incident.incidentId}`).expect(200))
+      .body as Incident;
+    expect(live).toMatchObject({ status: 'triggered' });
+    const timeline = await timelineOf(env, incident.incidentId);
+    expect(timeline.some((e) => e.actor.startsWith('user:olive'))).toBe(false);
+  });
+
   it('a refused action (already acknowledged) is told to the person ephemerally', async () => {
     const { incident, posted } = await openWithMessage('slack-billing', 'refused');
     await request(env.app).post(`/v1/incidents/${incident.incidentId}/acknowledge`).send({}).expect(200);
@@ -458,6 +514,40 @@ describe('Slack app', () => {
     const decided = (await request(env.app).get(`/v1/incidents/${incident.incidentId}/approvals`).expect(200))
       .body.approvals as ApprovalRequest[];
     expect(decided[0]).toMatchObject({ status: 'approved', decidedBy: 'user:dave' });
+  });
+
+  it('refuses dave approving from Slack a run he started with his API key: approvals compare persons', async () => {
+    const { incident } = await openWithMessage('slack-two-approvers', 'self-approve-in-slack');
+    const davesKey = await env.createKey('daves-laptop', ['incidents:read', 'runbooks:run'], {
+      person: 'dave',
+    });
+    await request(env.rawApp)
+      .post(`/v1/incidents/${incident.incidentId}/runbooks`)
+      .set('Authorization', `Bearer ${davesKey}`)
+      .send({ runbookId: 'rollback-deploy', params: rollbackParams(receiver, { badRelease: 'v8' }) })
+      .expect(202);
+    const approval = await eventually(async () => {
+      const res = await request(env.app).get(`/v1/incidents/${incident.incidentId}/approvals`).expect(200);
+      const [pending] = res.body.approvals as ApprovalRequest[];
+      expect(pending?.status).toBe('pending');
+      return pending!;
+    });
+    expect(approval).toMatchObject({ requestedBy: 'user:dave', approvers: ['user:dave', 'user:erin'] });
+    const value = JSON.stringify({ incidentId: incident.incidentId, approvalId: approval.approvalId });
+    await post('/v1/integrations/slack/interactions', signed(buttonPress('fireline_approve', value)));
+    const ephemeral = await eventually(() => {
+      const call = slack
+        .callsOf('chat.postEphemeral')
+        .find((c) => c.args.user === daveSlackId && String(c.args.text).includes(approval.approvalId));
+      if (!call) throw new Error('no refusal yet');
+      return call;
+    });
+    expect(ephemeral.args.text).toBe(
+      `Not done: user:dave started this run and may not approve it too (approval ${approval.approvalId}); ask someone else`,
+    );
+    const still = (await request(env.app).get(`/v1/incidents/${incident.incidentId}/approvals`).expect(200))
+      .body.approvals as ApprovalRequest[];
+    expect(still[0]).toMatchObject({ status: 'pending' });
   });
 
   it('/incident lists open incidents, acknowledges and resolves with a note, and says who is on call', async () => {

@@ -80,7 +80,7 @@ describe('web UI session', () => {
 
   it('refuses a signed-in form whose token is not bound to that session', async () => {
     const app = appWith();
-    const keyA = await env.createKey('session-a', ['incidents:read', 'approvals:decide']);
+    const keyA = await env.createKey('session-a', ['incidents:read', 'approvals:decide'], { person: 'bob' });
     const keyB = await env.createKey('session-b', ['incidents:read', 'approvals:decide']);
     const a = await signInToWebUi(app, keyA);
     const b = await signInToWebUi(app, keyB);

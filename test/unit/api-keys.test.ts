@@ -36,6 +36,23 @@ describe('API key hashing and verification', () => {
     expect(await verifier.verify(wrong)).toBeUndefined();
   });
 
+  it('carries the person the key acts as into the principal, and refuses a malformed person id', async () => {
+    const { models, docs } = fakeModels();
+    const { token, keyId } = await createApiKey(models, 'alice-laptop', ['incidents:write'], {
+      person: 'alice',
+    });
+    expect(docs.get(keyId)).toMatchObject({ person: 'alice' });
+    expect(await new ApiKeyVerifier(models).verify(token)).toMatchObject({
+      name: 'alice-laptop',
+      personId: 'alice',
+    });
+    const { token: personless } = await createApiKey(models, 'ci', ['alerts:write']);
+    expect((await new ApiKeyVerifier(models).verify(personless))?.personId).toBeUndefined();
+    await expect(createApiKey(models, 'x', ['incidents:read'], { person: 'not a person' })).rejects.toThrow(
+      /not a person id/,
+    );
+  });
+
   it('leaves the principal unrestricted when the key has no services', async () => {
     const { models } = fakeModels();
     const { token } = await createApiKey(models, 'ops', ['incidents:write']);

@@ -10,7 +10,7 @@ import { failureMessage } from '../../domain/failure';
 import type { runbookWorkflow } from '../runbook';
 import type { IncidentNotifier } from './notifier';
 import { localActivities, localActivityOptions } from './activity-proxies';
-import { currentTargets } from '../../domain/escalation';
+import { policyTargets } from '../../domain/escalation';
 import { type IncidentState, now } from './state';
 import { runbookRunId, runbookWorkflowId } from '../runbook/ids';
 import { firelineActor, runbookActor } from '../../domain/actors';
@@ -91,7 +91,13 @@ export class IncidentRunbooks {
     // Approvers come from the escalation policy (or the runbook), never from the requester's parameters.
     const policyApprovers = await localActivities.approversFor.executeWithOptions(
       { ...localActivityOptions, summary: `who may approve ${invocation.id}` },
-      [{ targets: currentTargets(current.escalation), at: now() }],
+      [
+        {
+          targets: policyTargets(current.escalation.policy),
+          at: now(),
+          incident: { incidentId: current.incidentId, service: current.service, team: current.team },
+        },
+      ],
     );
     let child;
     try {

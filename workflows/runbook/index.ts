@@ -50,16 +50,16 @@ export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookRe
         if (!approval) throw ApplicationFailure.nonRetryable(`No approval ${approvalId}`, 'NotFound');
         if (approval.status !== 'pending')
           throw new Error(`Approval ${approvalId} is already ${approval.status}`);
-        if (approval.approvers.length > 0 && !approval.approvers.includes(actor)) {
-          throw ApplicationFailure.nonRetryable(
-            `${actor} may not decide approval ${approvalId}; approvers: ${approval.approvers.join(', ')}`,
-            'NotAllowed',
-          );
-        }
         // Four eyes: the requester may still reject (stop) their own run, not approve it.
         if (decision === 'approve' && !approval.allowSelfApproval && actor === approval.requestedBy) {
           throw ApplicationFailure.nonRetryable(
             `${actor} started this run and may not approve it too (approval ${approvalId}); ask someone else`,
+            'NotAllowed',
+          );
+        }
+        if (!approval.approvers.includes(actor)) {
+          throw ApplicationFailure.nonRetryable(
+            `${actor} may not decide approval ${approvalId}; approvers: ${approval.approvers.join(', ')}`,
             'NotAllowed',
           );
         }

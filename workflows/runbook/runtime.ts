@@ -10,7 +10,7 @@ import {
 import type { Activities } from '../../activities';
 import { durationToMs } from '../../domain/duration';
 import { failureMessage } from '../../domain/failure';
-import { isUnsafeMethod } from '../../domain/runbook';
+import { isUnsafeMethod, nobodyMayApprove } from '../../domain/runbook';
 import type {
   ApprovalRequest,
   HttpStepRequest,
@@ -135,6 +135,10 @@ export class RunbookRuntime {
         return { result: undefined, summary: `would ask for approval: ${step.prompt}`, simulated: true };
       }
       const approval = this.newApproval(name, step, timeoutMs);
+      const nobody = nobodyMayApprove(approval);
+      // Never open to anyone, and no timeout to wait out: the run fails now, saying why.
+      if (nobody)
+        throw ApplicationFailure.nonRetryable(`approval "${name}": ${nobody}`, RunbookFailure.rejected);
       this.approvals.push(approval);
       await this.emit({
         type: 'approval',
@@ -173,7 +177,7 @@ export class RunbookRuntime {
       step: name,
       prompt: step.prompt,
       // Never from the run's parameters: the requester must not pick who approves.
-      approvers: step.approvers ?? this.input.policyApprovers ?? [],
+      approvers: [...new Set(step.approvers ?? this.input.policyApprovers ?? [])],
       requestedBy: this.input.requestedBy,
       allowSelfApproval: step.allowSelfApproval ?? this.meta.allowSelfApproval ?? false,
       params: this.input.params,

@@ -3,13 +3,8 @@ import { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { HttpError, ValidationError, fieldErrorsFrom } from '../../errors';
 import { SeenSlackSignatures, slackSignatureProblem } from './signature';
-import {
-  parseSlackAction,
-  personOfSlackUser,
-  runSlackAction,
-  runSlashCommand,
-  unknownSlackUserText,
-} from './service';
+import { actingOfSlackUser } from '../../identity';
+import { parseSlackAction, runSlackAction, runSlashCommand, unknownSlackUserText } from './service';
 
 /** Slack waits three seconds for an answer; what takes longer goes on and reports by ephemeral message. */
 const answerWithinMs = 2_500;
@@ -142,16 +137,16 @@ export function slackRoutes(deps: ApiDeps): Router {
       );
       const { user, actions } = parsed.data;
       const channel = parsed.data.channel?.id ?? parsed.data.container?.channel_id;
-      const person = personOfSlackUser(deps, user.id);
+      const acting = actingOfSlackUser(deps.catalog, user.id);
       const pressed = parseSlackAction(actions[0]!.action_id, actions[0]!.value);
       if ('problem' in pressed) throw new HttpError(400, 'validation_failed', pressed.problem);
-      if (!person) {
+      if (!acting) {
         await tell(channel, user.id, unknownSlackUserText(user.id));
         res.status(200).end();
         return;
       }
-      const work = runSlackAction(deps, person, pressed.action, pressed.value).then(
-        (done) => deps.logger.info({ person: person.id, action: pressed.action }, done),
+      const work = runSlackAction(deps, acting, pressed.action, pressed.value).then(
+        (done) => deps.logger.info({ person: acting.person.id, action: pressed.action }, done),
         (err: unknown) => {
           if (!(err instanceof HttpError)) deps.logger.error({ err }, 'Slack action failed');
           return tell(channel, user.id, refusalText(err));
@@ -175,13 +170,13 @@ export function slackRoutes(deps: ApiDeps): Router {
         { team: 'body.team_id', app: 'body.api_app_id' },
       );
       const { user_id: userId, text, channel_id: channel } = parsed.data;
-      const person = personOfSlackUser(deps, userId);
-      if (!person) {
+      const acting = actingOfSlackUser(deps.catalog, userId);
+      if (!acting) {
         res.json({ response_type: 'ephemeral', text: unknownSlackUserText(userId) });
         return;
       }
       let answer: string | undefined;
-      const work = runSlashCommand(deps, person, text).then(
+      const work = runSlashCommand(deps, acting, text).then(
         (reply) => {
           answer = reply;
         },

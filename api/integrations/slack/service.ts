@@ -1,7 +1,5 @@
 import { slackActionOf, type SlackAction, type SlackActionValue } from '../../../domain/chat';
 import type { Incident } from '../../../domain/incident';
-import type { Person } from '../../../domain/oncall';
-import { userActor } from '../../../domain/actors';
 import {
   incidentActionList,
   incidentActions,
@@ -12,18 +10,9 @@ import { runAction } from '../../actions/run';
 import { incidentIdPattern } from '../../../workflows/incident/ids';
 import type { ApiDeps } from '../../deps';
 import { HttpError } from '../../errors';
-import type { IncidentAccess } from '../../auth';
+import type { Acting } from '../../identity';
 import { listOpenIncidents } from '../../incidents/store';
 import { onCallAt } from '../../oncall/service';
-
-const via = 'Slack';
-/** A person known to the catalog by their Slack id acts on any incident, as the web UI's responders do. */
-const anyIncident: IncidentAccess = () => undefined;
-
-/** The catalog's person with this Slack member id. */
-export function personOfSlackUser(deps: Pick<ApiDeps, 'catalog'>, slackUserId: string): Person | undefined {
-  return deps.catalog.people.find((p) => p.slackUserId === slackUserId);
-}
 
 export function unknownSlackUserText(slackUserId: string): string {
   return (
@@ -43,21 +32,21 @@ const buttonActions: Record<SlackAction, IncidentActionId> = {
   reject: 'reject',
 };
 
-/** A catalog action run for a person from Slack: the input checked as the API checks it. */
+/** A catalog action run for a person from Slack: their rights and the input checked as the API checks them. */
 async function runForPerson(
   deps: ApiDeps,
-  person: Person,
+  acting: Acting,
   action: IncidentAction,
   call: { incidentId: string; target: Record<string, unknown>; input: unknown },
 ): Promise<string> {
-  const done = await runAction(deps, action, { ...call, actor: userActor(person.id), via }, anyIncident);
-  return action.slackReply?.(done) ?? action.notice;
+  const done = await runAction(deps, action, call, acting);
+  return action.slackReply?.(done.call) ?? action.notice;
 }
 
 /** One of Fireline's buttons, pressed by a person: runs the same Update as the API. Answers what to tell them. */
 export async function runSlackAction(
   deps: ApiDeps,
-  person: Person,
+  acting: Acting,
   pressed: SlackAction,
   value: SlackActionValue,
 ): Promise<string> {
@@ -66,7 +55,7 @@ export async function runSlackAction(
   if (targetKeys.includes('approvalId') && !value.approvalId)
     throw new HttpError(400, 'validation_failed', 'The button names no approval');
   const target = value.approvalId ? { approvalId: value.approvalId } : {};
-  return runForPerson(deps, person, action, {
+  return runForPerson(deps, acting, action, {
     incidentId: value.incidentId,
     target,
     input: action.slash?.button ?? {},
@@ -116,7 +105,7 @@ export const slashUsage = [
  */
 async function runSlashAction(
   deps: ApiDeps,
-  person: Person,
+  acting: Acting,
   action: IncidentAction,
   words: { sub: string; id: string | undefined; rest: string[] },
 ): Promise<string> {
@@ -129,7 +118,7 @@ async function runSlashAction(
   const field = action.slash?.text;
   const value = typed === '' ? field?.absent : field?.number ? Number(typed) : typed;
   const input = field && value !== undefined ? { [field.field]: value } : {};
-  return runForPerson(deps, person, action, { incidentId: id, target, input });
+  return runForPerson(deps, acting, action, { incidentId: id, target, input });
 }
 
 function incidentLine(incident: Incident): string {
@@ -138,7 +127,7 @@ function incidentLine(incident: Incident): string {
 }
 
 /** `/incident …` typed by a person: answers the text of the ephemeral reply. */
-export async function runSlashCommand(deps: ApiDeps, person: Person, text: string): Promise<string> {
+export async function runSlashCommand(deps: ApiDeps, acting: Acting, text: string): Promise<string> {
   const [sub = 'list', id, ...rest] = text.trim().split(/\s+/).filter(Boolean);
   switch (sub.toLowerCase()) {
     case 'list':
@@ -159,7 +148,7 @@ export async function runSlashCommand(deps: ApiDeps, person: Person, text: strin
       return slashUsage;
     default: {
       const action = slashActions.find((a) => a.slash!.words.includes(sub.toLowerCase()));
-      if (action) return runSlashAction(deps, person, action, { sub, id, rest });
+      if (action) return runSlashAction(deps, acting, action, { sub, id, rest });
       return `Unknown subcommand "${sub.slice(0, 40)}".\n${slashUsage}`;
     }
   }

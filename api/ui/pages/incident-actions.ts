@@ -5,9 +5,9 @@ import { incidentIdPattern } from '../../../workflows/incident/ids';
 import { incidentActionList, type IncidentAction, type IncidentActionId } from '../../actions/catalog';
 import { unwrapped } from '../../actions/fields';
 import { checkedBy, runAction } from '../../actions/run';
-import { actorFor, incidentAccess } from '../../auth';
 import type { ApiDeps } from '../../deps';
 import { HttpError, NotFoundError } from '../../errors';
+import { actingOf } from '../../identity';
 import { readIncident } from '../../incidents/service';
 import { formAction, formBody } from '../form-action';
 import type { FormState } from '../views';
@@ -108,7 +108,7 @@ function afterAction(
 /**
  * The incident page's actions, one form POST per catalog action with the CSRF
  * token: the same scope, schemas, Update and validator as the JSON API's
- * route, with the key's name as the actor. Success redirects (303) with a
+ * route, with the key's person acting. Success redirects (303) with a
  * notice; a refusal renders the page again with the reason and what was typed.
  */
 export function incidentActionRoutes(kit: PageKit, render: RenderIncident): Router {
@@ -135,8 +135,12 @@ export function incidentActionRoutes(kit: PageKit, render: RenderIncident): Rout
           }
           const body = formBody(req);
           const input = await (formInputs[action.id]?.(kit.deps, id!, body) ?? formInput(action.input, body));
-          const call = { incidentId: id!, actor: actorFor(res, undefined), target, input };
-          await runAction(kit.deps, action, call, incidentAccess(res));
+          await runAction(
+            kit.deps,
+            action,
+            { incidentId: id!, target, input },
+            actingOf(res, kit.deps.catalog),
+          );
           return afterAction(action, id!, req, target);
         },
       }),

@@ -1,6 +1,7 @@
 import type { RequestHandler, Response, Router } from 'express';
 import type { Principal } from '../../../infra/api-keys';
-import type { ApiScope } from '../../../infra/models';
+import type { Person } from '../../../domain/oncall';
+import type { ApiScope } from '../../../domain/rights';
 import type { UiSessionStore } from '../../../infra/ui-sessions';
 import type { Guard } from '../../auth';
 import type { ApiDeps } from '../../deps';
@@ -29,8 +30,10 @@ export type UiPage = (kit: PageKit) => Router;
 
 export function pageContext(res: Response): PageContext {
   const principal = res.locals.principal as Principal | undefined;
+  // Set by the kit's `read` once the session is verified: the catalog person the key acts as.
+  const person = res.locals.viewerPerson as Person | undefined;
   return {
-    viewer: principal ? { name: principal.name, scopes: principal.scopes } : undefined,
+    viewer: principal ? { name: principal.name, scopes: principal.scopes, person } : undefined,
     csrfToken: csrfTokenOf(res),
     devInbox: res.locals.devInbox === true,
   };

@@ -1,13 +1,17 @@
 import type { Incident, TimelineEntry } from '../../../domain/incident';
 import type { RunbookMeta } from '../../../domain/runbook';
-import type { ApiScope } from '../../../infra/models';
+import type { Person } from '../../../domain/oncall';
+import { grants, mayActOn, type ApiScope } from '../../../domain/rights';
 
 /** How often an open incident's page refreshes itself. */
 export const LIVE_REFRESH_SECONDS = 5;
 
 export interface Viewer {
+  /** The key's name. */
   name: string;
   scopes: ApiScope[];
+  /** The catalog person the key acts as; absent = the key may read, not act on incidents. */
+  person?: Person;
 }
 
 /** What every page needs: who is signed in (absent on the sign-in page) and the CSRF token of its forms. */
@@ -20,8 +24,33 @@ export interface PageContext {
   devInbox?: boolean;
 }
 
+/** Whether the viewer's key grants `scope` (for what is not on an incident: on-call overrides). */
 export function mayDo(viewer: Viewer | undefined, scope: ApiScope): boolean {
-  return !!viewer && (viewer.scopes.includes(scope) || viewer.scopes.includes('admin'));
+  return !!viewer && grants(viewer.scopes, scope);
+}
+
+/**
+ * Why the viewer may not use `scope` on the incident, as the catalog's runner
+ * would refuse it (their key's scopes, their person's rights on the incident's
+ * team and service), or undefined when they may: forms they may not use are hidden.
+ */
+export function refusalOn(
+  viewer: Viewer | undefined,
+  scope: ApiScope,
+  incident: Pick<Incident, 'incidentId' | 'service' | 'team'>,
+): string | undefined {
+  if (!viewer) return 'not signed in';
+  if (!grants(viewer.scopes, scope)) return `your key (${viewer.name}) lacks ${scope}`;
+  if (!viewer.person) return `your key (${viewer.name}) is linked to no person`;
+  return mayActOn(viewer.person, scope, incident);
+}
+
+export function mayDoOn(
+  viewer: Viewer | undefined,
+  scope: ApiScope,
+  incident: Pick<Incident, 'incidentId' | 'service' | 'team'>,
+): boolean {
+  return refusalOn(viewer, scope, incident) === undefined;
 }
 
 /** What the incident page and its sections show. */

@@ -3,7 +3,7 @@ import { incidentSeverities, type Incident } from '../../../domain/incident';
 import { incidentActions } from '../../actions/catalog';
 import { fieldMaximum } from '../../actions/fields';
 import { html, type SafeHtml } from '../../../infra/html';
-import { type FormState, type IncidentPageData, mayDo, type PageContext } from './context';
+import { type FormState, type IncidentPageData, type PageContext, refusalOn } from './context';
 import { csrfField, fieldError, incidentPath } from './parts';
 import { runbookForm } from './runbook-form';
 
@@ -168,29 +168,25 @@ function editForm(parts: FormParts): SafeHtml {
 }
 
 /**
- * The incident page's actions, each shown only to a key whose scopes allow it:
- * acknowledge, resolve, snooze, escalate, note and edit (`incidents:write`),
- * start and cancel runbooks (`runbooks:run`). Every form is a plain POST with
- * the CSRF token, so the page works without JavaScript.
+ * The incident page's actions, each shown only to a viewer whose key and
+ * person's rights allow it on this incident: acknowledge, resolve, snooze,
+ * escalate, note and edit (`incidents:write`), start and cancel runbooks
+ * (`runbooks:run`). Every form is a plain POST with the CSRF token, so the
+ * page works without JavaScript.
  */
 export function actionsSection(ctx: PageContext, data: IncidentPageData): SafeHtml {
   const incident = data.incident;
   const parts: FormParts = { ctx, incident, state: data.form };
   const open = incident.status !== 'resolved';
-  const canWrite = mayDo(ctx.viewer, 'incidents:write');
-  const canRun = mayDo(ctx.viewer, 'runbooks:run');
+  const writeRefusal = refusalOn(ctx.viewer, 'incidents:write', incident);
+  const runRefusal = refusalOn(ctx.viewer, 'runbooks:run', incident);
+  const canWrite = writeRefusal === undefined;
+  const canRun = runRefusal === undefined;
   const running = (incident.runbookRuns ?? []).filter((r) => r.status === 'running');
-  const lacking = [!canWrite && 'incidents:write', !canRun && 'runbooks:run'].filter(Boolean);
+  const lacking = [...new Set([writeRefusal, runRefusal].filter((r) => r !== undefined))];
   return html`<section aria-labelledby="respond-heading">
     <h2 id="respond-heading">Respond</h2>
-    ${
-      lacking.length
-        ? html`<p class="muted">
-            Your key (${ctx.viewer?.name}) lacks ${lacking.join(' and ')}: the actions that need
-            ${lacking.length > 1 ? 'them' : 'it'} are not shown.
-          </p>`
-        : ''
-    }
+    ${lacking.length ? html`<p class="muted">Some actions are not shown: ${lacking.join('; ')}.</p>` : ''}
     ${open && canWrite ? respondForms(parts) : ''}
     ${
       canWrite

@@ -1,7 +1,7 @@
 import type { Incident } from '../../../domain/incident';
 import type { ApprovalRequest } from '../../../domain/runbook';
 import { html, type SafeHtml } from '../../../infra/html';
-import { mayDo, type PageContext } from './context';
+import { type PageContext, refusalOn } from './context';
 import { csrfField, incidentPath, outcome, when } from './parts';
 import { table } from './table';
 
@@ -19,7 +19,7 @@ export function approvalsSection(ctx: PageContext, incident: Incident): SafeHtml
   const approvals = incident.approvals ?? [];
   const pending = approvals.filter((a) => a.status === 'pending');
   const decided = approvals.filter((a) => a.status !== 'pending');
-  const canDecide = mayDo(ctx.viewer, 'approvals:decide');
+  const decideRefusal = refusalOn(ctx.viewer, 'approvals:decide', incident);
   const form = (a: ApprovalRequest) => {
     const base = `${incidentPath(incident.incidentId)}/approvals/${encodeURIComponent(a.approvalId)}`;
     const field = `comment-${a.approvalId}`;
@@ -41,11 +41,8 @@ export function approvalsSection(ctx: PageContext, incident: Incident): SafeHtml
     <h2 id="approvals-heading">Approvals</h2>
     ${approvals.length === 0 ? html`<p class="muted">No runbook has asked for an approval.</p>` : ''}
     ${
-      pending.length > 0 && !canDecide
-        ? html`<p class="muted">
-            Your key (${ctx.viewer?.name}) lacks the <code>approvals:decide</code> scope: Fireline will refuse
-            a decision from it.
-          </p>`
+      pending.length > 0 && decideRefusal
+        ? html`<p class="muted">Fireline will refuse a decision from you: ${decideRefusal}.</p>`
         : ''
     }
     ${pending.map(
@@ -66,11 +63,11 @@ export function approvalsSection(ctx: PageContext, incident: Incident): SafeHtml
             </dd>
             <dt>Who may decide</dt>
             <dd>
-              ${a.approvers.length ? a.approvers.join(', ') : 'anyone with approvals:decide'}
+              ${a.approvers.length ? a.approvers.join(', ') : 'nobody'}
               ${a.allowSelfApproval ? '' : html`(not ${a.requestedBy}, who started the run)`}
             </dd>
           </dl>
-          ${form(a)}
+          ${decideRefusal ? '' : form(a)}
         </div>`,
     )}
     ${

@@ -1,6 +1,6 @@
 import type { Incident } from '../../../domain/incident';
 import { externalHref, html, type SafeHtml } from '../../../infra/html';
-import { type IncidentPageData, LIVE_REFRESH_SECONDS, mayDo, type PageContext } from './context';
+import { type IncidentPageData, LIVE_REFRESH_SECONDS, mayDoOn, type PageContext } from './context';
 import { actionsSection } from './incident-actions';
 import { alertsSection } from './incident-alerts';
 import { approvalsSection } from './incident-approvals';
@@ -174,7 +174,7 @@ export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
   </dl>`;
 
   // Forms a reload would clear: without JavaScript the page offers a link instead of reloading itself.
-  const hasForms = mayDo(ctx.viewer, 'incidents:write') || mayDo(ctx.viewer, 'runbooks:run');
+  const hasForms = mayDoOn(ctx.viewer, 'incidents:write', i) || mayDoOn(ctx.viewer, 'runbooks:run', i);
   const problem = formProblem(data);
   return layout(
     { ...ctx, section: open ? 'open' : 'resolved' },

@@ -1,6 +1,6 @@
 import { incidentSeverities, incidentStatuses, type Incident } from '../../../domain/incident';
 import { html, type SafeHtml } from '../../../infra/html';
-import { LIVE_REFRESH_SECONDS, mayDo, type PageContext } from './context';
+import { LIVE_REFRESH_SECONDS, mayDo, mayDoOn, type PageContext } from './context';
 import { layout } from './layout';
 import { age, csrfField, escalationSummary, incidentPath, severityBadge, statusBadge, when } from './parts';
 import { table } from './table';
@@ -62,7 +62,7 @@ export function incidentsPage(
 ): string {
   const canAck = !options.resolved && mayDo(ctx.viewer, 'incidents:write');
   const ackButton = (i: Incident) =>
-    i.status === 'acknowledged'
+    i.status === 'acknowledged' || !mayDoOn(ctx.viewer, 'incidents:write', i)
       ? ''
       : html`<form method="post" action="${incidentPath(i.incidentId)}/acknowledge" class="inline">
           ${csrfField(ctx)}<input type="hidden" name="next" value="${options.returnTo ?? '/ui/incidents'}" />

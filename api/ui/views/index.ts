@@ -1,5 +1,5 @@
 // One file per page; the routes import them all from here.
-export { LIVE_REFRESH_SECONDS, mayDo, type PageContext, type Viewer } from './context';
+export { LIVE_REFRESH_SECONDS, mayDo, mayDoOn, type PageContext, type Viewer } from './context';
 export { errorPage } from './error';
 export { incidentPage } from './incident';
 export type { FormState, IncidentPageData } from './context';

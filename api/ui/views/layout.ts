@@ -56,7 +56,13 @@ export function layout(
                     </ul>
                   </nav>
                   <div class="session">
-                    <span>Signed in as <strong>${ctx.viewer.name}</strong></span>
+                    <span
+                      >Signed in as <strong>${ctx.viewer.person?.name ?? ctx.viewer.name}</strong>${
+                        ctx.viewer.person
+                          ? html` (key ${ctx.viewer.name})`
+                          : html` (key linked to no person: reads only)`
+                      }</span
+                    >
                     <form method="post" action="/ui/logout">
                       ${csrfField(ctx)}<button type="submit">Sign out</button>
                     </form>
