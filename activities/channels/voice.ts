@@ -1,6 +1,6 @@
 import type { ContactMethod } from '../../domain/contact-methods';
 import { placeCall, requirePublicUrl, twilioWebhookUrl } from '../../infra/reach/send';
-import { missingTwilioSettings, twilioConfigured, VoiceResponse } from '../../infra/reach/twilio';
+import { missingTwilioSettings, twilioConfigured, voiceResponse } from '../../infra/reach/twilio';
 import { unsetVariables } from './settings';
 import type { ChannelModule, ChannelTarget, ChannelSettings, OutgoingNotification } from './types';
 
@@ -17,8 +17,8 @@ export function voiceScript({ context }: Pick<OutgoingNotification, 'context'>):
  * POSTed to the voice webhook (an absolute URL: Twilio resolves a relative one
  * against the TwiML's own URL, and inline TwiML has none); said twice, then goodbye.
  */
-export function voiceTwiml(script: string, publicUrl: string): string {
-  const response = new VoiceResponse();
+export async function voiceTwiml(script: string, publicUrl: string): Promise<string> {
+  const response = await voiceResponse();
   const gather = response.gather({
     numDigits: 1,
     action: twilioWebhookUrl(publicUrl, 'voice'),
@@ -40,7 +40,7 @@ function voiceTarget(method: Extract<ContactMethod, { type: 'voice' }>, destinat
     destination,
     missingSettings: voiceMissing,
     async send(notification, deps) {
-      const twiml = voiceTwiml(voiceScript(notification), requirePublicUrl(deps));
+      const twiml = await voiceTwiml(voiceScript(notification), requirePublicUrl(deps));
       return { detail: await placeCall(method.number, twiml, deps) };
     },
   };

@@ -1,7 +1,7 @@
 import type { ContactMethod, ContactMethodType } from '../../domain/contact-methods';
 import { missingVapidSettings } from './push';
 import { placeCall, sendEmail, sendNtfy, sendPush, sendSms, type ReachDeps } from './send';
-import { missingTwilioSettings, VoiceResponse } from './twilio';
+import { missingTwilioSettings, voiceResponse } from './twilio';
 
 /** A message to a person about their contact method itself: its confirmation code, or a test page. */
 export interface ContactMessage {
@@ -24,8 +24,8 @@ interface ContactMessenger<T extends ContactMethodType> {
 }
 
 /** A call that says the message twice and hangs up. */
-function spoken(speech: string): string {
-  const response = new VoiceResponse();
+async function spoken(speech: string): Promise<string> {
+  const response = await voiceResponse();
   response.say(speech);
   response.pause({ length: 1 });
   response.say(speech);
@@ -50,7 +50,7 @@ export const contactMessengers: { [T in ContactMethodType]?: ContactMessenger<T>
       ...missingTwilioSettings(secrets),
       ...(publicUrl ? [] : ['PUBLIC_URL']),
     ],
-    send: (method, message, deps) => placeCall(method.number, spoken(message.speech), deps),
+    send: async (method, message, deps) => placeCall(method.number, await spoken(message.speech), deps),
   },
   push: {
     missingSettings: ({ secrets }) => missingVapidSettings(secrets),

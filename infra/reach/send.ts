@@ -78,7 +78,7 @@ export function requirePublicUrl(deps: Pick<ReachDeps, 'publicUrl'>): string {
 /** One SMS through Twilio; answers a detail with the number masked. */
 export async function sendSms(number: string, body: string, deps: ReachDeps): Promise<string> {
   const settings = requireTwilio(deps);
-  const client = twilioClient(settings, deps.httpTimeoutMs);
+  const client = await twilioClient(settings, deps.httpTimeoutMs);
   const message = await callTwilio('SMS', () =>
     client.messages.create({
       to: number,
@@ -100,7 +100,7 @@ export async function placeCall(number: string, twiml: string, deps: ReachDeps):
       'ChannelNotConfigured',
     );
   }
-  const client = twilioClient(settings, deps.httpTimeoutMs);
+  const client = await twilioClient(settings, deps.httpTimeoutMs);
   const call = await callTwilio('call', () =>
     client.calls.create({
       to: number,

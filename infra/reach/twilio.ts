@@ -1,6 +1,18 @@
-import twilio from 'twilio';
+import type TwilioPackage from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import { unsetNames } from './settings';
+
+type Twilio = typeof TwilioPackage;
+let loaded: Twilio | undefined;
+
+/**
+ * The twilio package, loaded when a process first texts or calls: loading it
+ * takes about a second of CPU, which every API and worker process would
+ * otherwise pay at start, Twilio configured or not.
+ */
+async function twilioPackage(): Promise<Twilio> {
+  return (loaded ??= (await import('twilio')).default);
+}
 
 /**
  * Twilio (or a Twilio-compatible provider) from the environment: the account,
@@ -61,34 +73,38 @@ export function twilioSettings(secrets: Record<string, string | undefined>): Twi
  * and this one rewrites each request's origin after the client has built it
  * (so TWILIO_EDGE/TWILIO_REGION cannot mangle the host), keeping a path prefix.
  */
-class BaseUrlRequestClient extends twilio.RequestClient {
-  constructor(
-    private readonly base: URL,
-    options: ConstructorParameters<typeof twilio.RequestClient>[0],
-  ) {
-    super(options);
+function baseUrlRequestClient(
+  twilio: Twilio,
+  base: URL,
+  options: ConstructorParameters<Twilio['RequestClient']>[0],
+): RequestClient {
+  class BaseUrlRequestClient extends twilio.RequestClient {
+    override request<T>(request: RequestClient.RequestOptions<T>) {
+      const original = new URL(request.uri);
+      const prefix = base.pathname.replace(/\/$/, '');
+      return super.request<T>({
+        ...request,
+        uri: `${base.origin}${prefix}${original.pathname}${original.search}`,
+      });
+    }
   }
-
-  override request<T>(options: RequestClient.RequestOptions<T>) {
-    const original = new URL(options.uri);
-    const prefix = this.base.pathname.replace(/\/$/, '');
-    return super.request<T>({
-      ...options,
-      uri: `${this.base.origin}${prefix}${original.pathname}${original.search}`,
-    });
-  }
+  return new BaseUrlRequestClient(options);
 }
 
 /** The official client for these settings; a request waits at most `timeoutMs`, 429s are retried. */
-export function twilioClient(settings: TwilioSettings, timeoutMs: number): twilio.Twilio {
-  const options: twilio.ClientOpts = {
+export async function twilioClient(
+  settings: TwilioSettings,
+  timeoutMs: number,
+): Promise<TwilioPackage.Twilio> {
+  const twilio = await twilioPackage();
+  const options: TwilioPackage.ClientOpts = {
     accountSid: settings.accountSid,
     timeout: timeoutMs,
     autoRetry: true,
     maxRetries: 3,
   };
   if (settings.apiUrl) {
-    options.httpClient = new BaseUrlRequestClient(new URL(settings.apiUrl), {
+    options.httpClient = baseUrlRequestClient(twilio, new URL(settings.apiUrl), {
       timeout: timeoutMs,
       autoRetry: true,
     });
@@ -98,8 +114,10 @@ export function twilioClient(settings: TwilioSettings, timeoutMs: number): twili
 
 /** Whether an error is Twilio refusing the request (4xx other than 429): sending it again cannot succeed. */
 export function isTwilioRefusal(err: unknown): err is { status: number; code?: number; message: string } {
+  // Only a loaded client can have thrown one.
   return (
-    err instanceof twilio.RestException &&
+    loaded !== undefined &&
+    err instanceof loaded.RestException &&
     typeof err.status === 'number' &&
     err.status >= 400 &&
     err.status < 500 &&
@@ -107,4 +125,7 @@ export function isTwilioRefusal(err: unknown): err is { status: number; code?: n
   );
 }
 
-export const VoiceResponse = twilio.twiml.VoiceResponse;
+/** TwiML for a call, built with the official package's VoiceResponse. */
+export async function voiceResponse(): Promise<InstanceType<Twilio['twiml']['VoiceResponse']>> {
+  return new (await twilioPackage()).twiml.VoiceResponse();
+}
