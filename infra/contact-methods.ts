@@ -1,5 +1,6 @@
 import { randomBytes, randomInt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { VERIFICATION, type ContactMethod } from '../domain/contact-methods';
+import type { NotificationRules } from '../domain/notification-rules';
 import type { Logger } from './logger';
 import type { Models } from './models';
 import { isDuplicateKeyError, withMongoTimeout } from './mongo';
@@ -40,22 +41,47 @@ export async function listContactMethods(models: ContactModels, personId: string
   return doc?.contactMethods ?? [];
 }
 
+/** What is stored per person: contact methods and, once set, notification rules. */
+export interface ContactProfile {
+  methods: ContactMethod[];
+  rules?: NotificationRules;
+}
+
+/** A person's contact methods and rules. */
+export async function readContactProfile(models: ContactModels, personId: string): Promise<ContactProfile> {
+  const doc = await models.ContactMethods.findById(personId).lean();
+  return profileOf(doc);
+}
+
+function profileOf(
+  doc: { contactMethods?: ContactMethod[]; notificationRules?: NotificationRules } | null,
+): ContactProfile {
+  return {
+    methods: doc?.contactMethods ?? [],
+    ...(doc?.notificationRules ? { rules: doc.notificationRules } : {}),
+  };
+}
+
 /**
- * Changes a person's contact methods by compare-and-set on the document's
- * revision, retried when someone else changed them in between. `change` may
- * throw to refuse; it may run more than once.
+ * Changes a person's contact methods and rules by compare-and-set on the
+ * document's revision, retried when someone else changed them in between.
+ * `change` may throw to refuse; it may run more than once.
  */
-export async function changeContactMethods<T>(
+export async function changeContactProfile<T>(
   models: ContactModels,
   personId: string,
-  change: (current: ContactMethod[]) => { next: ContactMethod[]; result: T },
+  change: (current: ContactProfile) => { next: ContactProfile; result: T },
 ): Promise<T> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const doc = await models.ContactMethods.findById(personId).lean();
-    const { next, result } = change(doc?.contactMethods ?? []);
+    const { next, result } = change(profileOf(doc));
+    const fields = {
+      contactMethods: next.methods,
+      ...(next.rules ? { notificationRules: next.rules } : {}),
+    };
     if (!doc) {
       try {
-        await models.ContactMethods.create({ _id: personId, revision: 1, contactMethods: next });
+        await models.ContactMethods.create({ _id: personId, revision: 1, ...fields });
         return result;
       } catch (err) {
         if (isDuplicateKeyError(err)) continue;
@@ -64,11 +90,26 @@ export async function changeContactMethods<T>(
     }
     const written = await models.ContactMethods.updateOne(
       { _id: personId, revision: doc.revision },
-      { $set: { contactMethods: next, revision: doc.revision + 1 } },
+      {
+        $set: { ...fields, revision: doc.revision + 1 },
+        ...(next.rules ? {} : { $unset: { notificationRules: 1 } }),
+      },
     );
     if (written.matchedCount === 1) return result;
   }
   throw new Error(`the contact methods of ${personId} kept changing; try again`);
+}
+
+/** Changes a person's contact methods only (see `changeContactProfile`). */
+export async function changeContactMethods<T>(
+  models: ContactModels,
+  personId: string,
+  change: (current: ContactMethod[]) => { next: ContactMethod[]; result: T },
+): Promise<T> {
+  return changeContactProfile(models, personId, (profile) => {
+    const { next, result } = change(profile.methods);
+    return { next: { ...profile, methods: next }, result };
+  });
 }
 
 /** What the worker keeps of a method to page it: never a pending code's hash. */
@@ -84,8 +125,8 @@ function pageable(method: ContactMethod): ContactMethod {
  * `snapshot` file (in FIRELINE_STATE_DIR) what was read outlives the process.
  */
 export class ContactMethodReader {
-  /** Verified methods by person, as last read from MongoDB (or the snapshot). */
-  private lastGood: Record<string, ContactMethod[]> | undefined;
+  /** Verified methods and rules by person, as last read from MongoDB (or the snapshot). */
+  private lastGood: Record<string, ContactProfile> | undefined;
   private saved: string | undefined;
   private readonly timeoutMs: number;
 
@@ -94,7 +135,7 @@ export class ContactMethodReader {
     private readonly options: {
       logger?: Logger;
       timeoutMs?: number;
-      snapshot?: JsonStateFile<Record<string, ContactMethod[]>>;
+      snapshot?: JsonStateFile<Record<string, ContactProfile>>;
     } = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 1000;
@@ -102,32 +143,40 @@ export class ContactMethodReader {
 
   /** A person's verified method, or undefined when they have no such verified method. */
   async verifiedMethod(personId: string, methodId: string): Promise<ContactMethod | undefined> {
-    const methods = await this.verifiedMethods(personId);
+    const { methods } = await this.pagingProfile(personId);
     return methods.find((m) => m.id === methodId);
   }
 
   async verifiedMethods(personId: string): Promise<ContactMethod[]> {
+    return (await this.pagingProfile(personId)).methods;
+  }
+
+  /** A person's verified methods and their rules: what paging them needs. */
+  async pagingProfile(personId: string): Promise<ContactProfile> {
     const known = this.lastGood ?? this.fromSnapshot();
     try {
       const read = await withMongoTimeout(`reading the contact methods of ${personId}`, this.timeoutMs, () =>
-        listContactMethods(this.models, personId),
+        readContactProfile(this.models, personId),
       );
-      const verified = read.filter((m) => m.verifiedAt).map(pageable);
-      this.lastGood = { ...known, [personId]: verified };
-      if (verified.length === 0) delete this.lastGood[personId];
+      const profile: ContactProfile = {
+        methods: read.methods.filter((m) => m.verifiedAt).map(pageable),
+        ...(read.rules ? { rules: read.rules } : {}),
+      };
+      this.lastGood = { ...known, [personId]: profile };
+      if (profile.methods.length === 0 && !profile.rules) delete this.lastGood[personId];
       await this.keep(this.lastGood);
-      return verified;
+      return profile;
     } catch (err) {
-      const fallback = known[personId] ?? [];
+      const fallback = known[personId] ?? { methods: [] };
       this.options.logger?.warn(
-        { err: err instanceof Error ? err.message : String(err), personId, methods: fallback.length },
+        { err: err instanceof Error ? err.message : String(err), personId, methods: fallback.methods.length },
         'contact methods unreadable; paging with the last ones read',
       );
       return fallback;
     }
   }
 
-  private fromSnapshot(): Record<string, ContactMethod[]> {
+  private fromSnapshot(): Record<string, ContactProfile> {
     try {
       const stored = this.options.snapshot?.read();
       if (stored) {
@@ -144,7 +193,7 @@ export class ContactMethodReader {
   }
 
   /** Saves what differs from the snapshot; a failed write is logged, never fails a page. */
-  private async keep(value: Record<string, ContactMethod[]>): Promise<void> {
+  private async keep(value: Record<string, ContactProfile>): Promise<void> {
     if (!this.options.snapshot) return;
     const text = JSON.stringify(value);
     if (text === this.saved) return;

@@ -12,8 +12,7 @@ import { temporalConnectionOptions } from '../infra/temporal';
 import type { Models } from '../infra/models';
 import type { Logger } from '../infra/logger';
 import { RuntimeOverrideReader } from '../infra/oncall-overrides';
-import { ContactMethodReader } from '../infra/contact-methods';
-import type { ContactMethod } from '../domain/contact-methods';
+import { ContactMethodReader, type ContactProfile } from '../infra/contact-methods';
 import { JsonStateFile } from '../infra/state-file';
 import type { RuntimeOverride } from '../domain/oncall-overrides';
 import { onCallCatalog } from '../config/oncall-catalog';
@@ -79,7 +78,7 @@ export function defaultActivityDeps(
       logger: options.logger,
       timeoutMs: config.MONGODB_LOOKUP_TIMEOUT_MS,
       snapshot: options.stateDir
-        ? new JsonStateFile<Record<string, ContactMethod[]>>(
+        ? new JsonStateFile<Record<string, ContactProfile>>(
             path.join(options.stateDir, 'contact-methods.json'),
           )
         : undefined,
