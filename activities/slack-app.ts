@@ -8,6 +8,7 @@ import { chatMessageId, type ChatMessageDocument, type Models } from '../infra/m
 import { commanderActor } from '../domain/actors';
 import { failureMessage } from '../domain/failure';
 import { externalHref } from '../infra/html';
+import { openSlackDirectMessage } from '../infra/reach/send';
 import { DEFAULT_MONGO_LOOKUP_TIMEOUT_MS, isDuplicateKeyError, withMongoTimeout } from '../infra/mongo';
 import { incidentHeadline, incidentSummary } from './channels/summary';
 
@@ -636,6 +637,10 @@ async function syncMessages(
   }
 }
 
+async function openDirectMessage(slack: WebClient, slackUserId: string): Promise<string> {
+  return slackCall('conversations.open', () => openSlackDirectMessage(slack, slackUserId));
+}
+
 /**
  * The Slack app's side of an incident: one message per channel, posted at the
  * first page and updated in place (chat.update) from then on; later pages and
@@ -658,6 +663,21 @@ export function createSlackApp(deps: SlackAppDeps) {
       idempotencyKey: string,
       url: string | undefined,
     ): Promise<string> => postPage(parts, { channelId, conversation, context, idempotencyKey, url }),
+
+    /**
+     * A page in the app's direct message with a person (`conversations.open`):
+     * the incident's message with its buttons, kept up to date like a channel's.
+     */
+    pageDirect: async (
+      destination: string,
+      slackUserId: string,
+      context: NotificationContext,
+      idempotencyKey: string,
+      url: string | undefined,
+    ): Promise<string> => {
+      const conversation = await openDirectMessage(parts.slack, slackUserId);
+      return postPage(parts, { channelId: destination, conversation, context, idempotencyKey, url });
+    },
 
     /** Brings every message of the incident up to date, then posts the new thread entries. Idempotent per entry. */
     sync: (incident: Incident, entries: TimelineEntry[], url: string | undefined): Promise<void> =>

@@ -337,8 +337,9 @@ export interface NotificationContext {
   paged?: string[];
 }
 
-/** `sms`, `voice`, `push` and `ntfy` reach a person's verified contact method (`contact:<person>:<method>`). */
-export type ChannelType = 'slack' | 'teams' | 'webhook' | 'email' | 'sms' | 'voice' | 'push' | 'ntfy';
+/** `sms`, `voice`, `push`, `ntfy` and `slack_dm` reach a person's verified contact method (`contact:<person>:<method>`). */
+export type ChannelType =
+  'slack' | 'teams' | 'webhook' | 'email' | 'sms' | 'voice' | 'push' | 'ntfy' | 'slack_dm';
 
 /** One message to one destination, planned from the escalation targets. */
 export interface PlannedDelivery {

@@ -6,6 +6,7 @@ import { emailChannel } from './email';
 import { ntfyChannel } from './ntfy';
 import { pushChannel } from './push';
 import { slackChannel } from './slack';
+import { slackDmChannel } from './slack-dm';
 import { smsChannel } from './sms';
 import { teamsChannel } from './teams';
 import type { ChannelModule, ChannelSettings, ChannelTarget } from './types';
@@ -24,6 +25,7 @@ export const channelModules: { [T in ChannelType]: ChannelModule<T> } = {
   voice: voiceChannel,
   push: pushChannel,
   ntfy: ntfyChannel,
+  slack_dm: slackDmChannel,
 };
 
 /** A person's verified contact method as the destination `destination`; fails without retry for a type that cannot page. */

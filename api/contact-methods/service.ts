@@ -136,8 +136,7 @@ function requireMethod(methods: ContactMethod[], personId: string, methodId: str
 /** Why a type cannot be added on this server (its provider is not configured), or undefined. */
 function unavailability(deps: ContactMethodDeps, type: ContactMethod['type']): string | undefined {
   const messenger = contactMessenger(type);
-  if (!messenger)
-    return `${type} contact methods cannot be confirmed yet: their messages are the Slack app's`;
+  if (!messenger) return `${type} contact methods cannot be sent messages on this server`;
   const missing = messenger.missingSettings(deps.reach);
   if (missing.length === 0 || deps.devInbox) return undefined;
   return `${type} contact methods are not available on this server: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set`;

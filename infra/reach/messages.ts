@@ -1,6 +1,14 @@
 import type { ContactMethod, ContactMethodType } from '../../domain/contact-methods';
 import { missingVapidSettings } from './push';
-import { placeCall, sendEmail, sendNtfy, sendPush, sendSms, type ReachDeps } from './send';
+import {
+  placeCall,
+  sendEmail,
+  sendNtfy,
+  sendPush,
+  sendSlackDirectMessage,
+  sendSms,
+  type ReachDeps,
+} from './send';
 import { missingTwilioSettings, voiceResponse } from './twilio';
 
 /** A message to a person about their contact method itself: its confirmation code, or a test page. */
@@ -15,7 +23,7 @@ export interface ContactMessage {
 /** How a contact method type is sent a message of its own (the pages themselves are the channel modules'). */
 interface ContactMessenger<T extends ContactMethodType> {
   /** The variables it needs that are not set (email: SMTP_URL). */
-  missingSettings(deps: Pick<ReachDeps, 'secrets' | 'mailer' | 'publicUrl'>): string[];
+  missingSettings(deps: Pick<ReachDeps, 'secrets' | 'mailer' | 'publicUrl' | 'slack'>): string[];
   send(
     method: Extract<ContactMethod, { type: T }>,
     message: ContactMessage,
@@ -32,10 +40,7 @@ async function spoken(speech: string): Promise<string> {
   return response.toString();
 }
 
-/**
- * Every contact method type that can be sent its confirmation code. `slack_dm`
- * has none yet: its messages are the Slack app's, so it cannot be confirmed.
- */
+/** How each contact method type is sent its confirmation code and test page. */
 export const contactMessengers: { [T in ContactMethodType]?: ContactMessenger<T> } = {
   email: {
     missingSettings: ({ mailer }) => (mailer ? [] : ['SMTP_URL']),
@@ -72,6 +77,10 @@ export const contactMessengers: { [T in ContactMethodType]?: ContactMessenger<T>
     missingSettings: () => [],
     send: (method, message, deps) =>
       sendNtfy(method, { topic: method.topic, title: 'Fireline', message: message.text, priority: 3 }, deps),
+  },
+  slack_dm: {
+    missingSettings: ({ slack }) => (slack ? [] : ['SLACK_BOT_TOKEN']),
+    send: (method, message, deps) => sendSlackDirectMessage(method.slackUserId, message.text, deps),
   },
 };
 

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { WebClient } from '@slack/web-api';
 import type { Transporter } from 'nodemailer';
 import {
   maskPhone,
@@ -23,6 +24,8 @@ export interface ReachDeps {
   egress?: EgressPolicy;
   mailer?: Transporter;
   mailFrom?: string;
+  /** The Slack app's client (SLACK_BOT_TOKEN), for direct messages. */
+  slack?: WebClient;
 }
 
 type Method<T extends ContactMethod['type']> = Extract<ContactMethod, { type: T }>;
@@ -229,4 +232,29 @@ export async function sendEmail(
   }
   await deps.mailer.sendMail({ from: deps.mailFrom, to: address, subject, text });
   return `email to ${address}`;
+}
+
+/** The app's direct message conversation with a Slack user (https://api.slack.com/methods/conversations.open). */
+export async function openSlackDirectMessage(slack: WebClient, slackUserId: string): Promise<string> {
+  const opened = await slack.conversations.open({ users: slackUserId });
+  const id = opened.channel?.id;
+  if (!id) throw ApplicationFailure.retryable('Slack conversations.open answered without a channel');
+  return id;
+}
+
+/** A direct message from the Slack app to a person. */
+export async function sendSlackDirectMessage(
+  slackUserId: string,
+  text: string,
+  deps: ReachDeps,
+): Promise<string> {
+  if (!deps.slack) {
+    throw ApplicationFailure.nonRetryable(
+      'Slack direct messages need the Slack app: set SLACK_BOT_TOKEN',
+      'ChannelNotConfigured',
+    );
+  }
+  const conversation = await openSlackDirectMessage(deps.slack, slackUserId);
+  const posted = await deps.slack.chat.postMessage({ channel: conversation, text, mrkdwn: false });
+  return `Slack direct message ${posted.ts ?? ''} to ${slackUserId}`.replace('  ', ' ');
 }

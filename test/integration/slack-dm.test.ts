@@ -1,0 +1,96 @@
+import {
+  addContactMethod,
+  confirmContactMethod,
+  type ContactMethodDeps,
+} from '../../api/contact-methods/service';
+import { createNotificationActivities } from '../../activities/notifications';
+import type { NotificationContext } from '../../domain/incident';
+import type { OnCallCatalog } from '../../domain/oncall';
+import { ContactMethodReader } from '../../infra/contact-methods';
+import { SlackApiStandIn } from '../helpers/slack-api';
+import { createTestDatabase } from '../helpers/test-database';
+
+// A Slack DM as a contact method, through Slack's own client pointed at a local stand-in of
+// its Web API: the code arrives in the app's DM with the person, and a page there is the
+// incident's message with its buttons.
+describe('Slack direct messages as a contact method', () => {
+  let env: Awaited<ReturnType<typeof createTestDatabase>>;
+  let slack: SlackApiStandIn;
+  const catalog: OnCallCatalog = {
+    people: [{ id: 'erin', name: 'Erin', slackUserId: 'U0ERIN' }],
+    channels: [],
+    schedules: [],
+    policies: [],
+  };
+  const context: NotificationContext = {
+    incidentId: 'INC-ABCDEF123456',
+    title: 'Card authorisations failing',
+    service: 'payments',
+    severity: 'SEV1',
+    priority: 'P1',
+    status: 'triggered',
+    labels: {},
+    major: false,
+    team: 'payments',
+    alertCount: 1,
+    links: [],
+    reason: 'level 1',
+  };
+
+  beforeAll(async () => {
+    env = await createTestDatabase();
+    slack = await new SlackApiStandIn().start();
+  });
+  afterAll(async () => {
+    await slack?.stop();
+    await env?.teardown();
+  });
+
+  function deps(withSlack = true): ContactMethodDeps {
+    return {
+      models: env.models,
+      catalog,
+      reach: { secrets: {}, httpTimeoutMs: 5_000, ...(withSlack ? { slack: slack.client() } : {}) },
+    };
+  }
+
+  it('sends the code in the DM, confirms it, and pages there with the incident message and its buttons', async () => {
+    const { method } = await addContactMethod(deps(), 'erin', { type: 'slack_dm', slackUserId: 'U0ERIN' });
+    expect(slack.callsOf('conversations.open').at(-1)!.args).toMatchObject({ users: 'U0ERIN' });
+    const codeMessage = slack.messages.filter((m) => m.channel === 'D0ERIN').at(-1)!;
+    const code = /code is (\d{6})\./.exec(String(codeMessage.text))![1]!;
+    await confirmContactMethod(deps(), 'erin', method.id, { code });
+
+    const activities = createNotificationActivities({
+      catalog,
+      secrets: {},
+      mailFrom: 'Fireline <fireline@example.com>',
+      slack: slack.client(),
+      models: env.models,
+      contactMethods: new ContactMethodReader(env.models),
+    });
+    const outcome = await activities.deliverNotification({
+      delivery: {
+        deliveryId: 'd-dm',
+        channelType: 'slack_dm',
+        destination: `contact:erin:${method.id}`,
+        label: 'erin (slack_dm)',
+        personId: 'erin',
+      },
+      context,
+      idempotencyKey: 'INC-ABCDEF123456:dm',
+    });
+    expect(outcome.chatMessage).toBe(true);
+    const page = slack.callsOf('chat.postMessage').at(-1)!;
+    expect(page.args.channel).toBe('D0ERIN');
+    const buttons = JSON.stringify(page.args.blocks);
+    expect(buttons).toContain('"type":"button"');
+    expect(buttons).toContain('INC-ABCDEF123456');
+  });
+
+  it('refuses a Slack DM method when the Slack app is not configured, naming the variable', async () => {
+    await expect(
+      addContactMethod(deps(false), 'erin', { type: 'slack_dm', slackUserId: 'U0ERIN' }),
+    ).rejects.toThrow(/SLACK_BOT_TOKEN is not set/);
+  });
+});
