@@ -49,7 +49,7 @@ function emailTarget(destination: string, recipients: string[]): ChannelTarget {
   };
 }
 
-/** Email: every person with an address (`person:<id>`) and every email channel. */
+/** Email: every person with an address (`person:<id>`), every email channel, and people's email contact methods. */
 export const emailChannel: ChannelModule<'email'> = {
   type: 'email',
   targets: (catalog: OnCallCatalog) => [
@@ -58,4 +58,13 @@ export const emailChannel: ChannelModule<'email'> = {
     ),
     ...channelsOfType(catalog, 'email').map((channel) => emailTarget(channel.id, channel.to)),
   ],
+  contactMethods: {
+    // SMTP_URL is one setting for every email: the catalog's addresses check it already.
+    inUse: () => false,
+    missingSettings: ({ mailer }) => (mailer ? [] : ['SMTP_URL']),
+    target: (method, destination) => {
+      if (method.type !== 'email') throw new TypeError(`${method.id} is not an email method`);
+      return emailTarget(destination, [method.address]);
+    },
+  },
 };

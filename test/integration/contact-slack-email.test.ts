@@ -8,12 +8,13 @@ import type { NotificationContext } from '../../domain/incident';
 import type { OnCallCatalog } from '../../domain/oncall';
 import { ContactMethodReader } from '../../infra/contact-methods';
 import { SlackApiStandIn } from '../helpers/slack-api';
+import { SmtpCapture } from '../helpers/smtp-capture';
 import { createTestDatabase } from '../helpers/test-database';
 
 // A Slack DM as a contact method, through Slack's own client pointed at a local stand-in of
 // its Web API: the code arrives in the app's DM with the person, and a page there is the
 // incident's message with its buttons.
-describe('Slack direct messages as a contact method', () => {
+describe('Slack direct messages and email as contact methods', () => {
   let env: Awaited<ReturnType<typeof createTestDatabase>>;
   let slack: SlackApiStandIn;
   const catalog: OnCallCatalog = {
@@ -86,6 +87,43 @@ describe('Slack direct messages as a contact method', () => {
     const buttons = JSON.stringify(page.args.blocks);
     expect(buttons).toContain('"type":"button"');
     expect(buttons).toContain('INC-ABCDEF123456');
+  });
+
+  it('pages an email contact method over SMTP once it is confirmed', async () => {
+    const smtp = await new SmtpCapture().start();
+    try {
+      const mailer = smtp.transport();
+      const withMail = { ...deps(), reach: { ...deps().reach, mailer, mailFrom: 'fireline@example.com' } };
+      const { method } = await addContactMethod(withMail, 'erin', {
+        type: 'email',
+        address: 'erin@example.net',
+      });
+      const code = /code is (\d{6})\./.exec(smtp.mails.at(-1)!.data)![1]!;
+      await confirmContactMethod(withMail, 'erin', method.id, { code });
+      const activities = createNotificationActivities({
+        catalog,
+        secrets: {},
+        mailer,
+        mailFrom: 'Fireline <fireline@example.com>',
+        contactMethods: new ContactMethodReader(env.models),
+      });
+      const outcome = await activities.deliverNotification({
+        delivery: {
+          deliveryId: 'd-mail',
+          channelType: 'email',
+          destination: `contact:erin:${method.id}`,
+          label: 'erin (email)',
+          personId: 'erin',
+        },
+        context,
+        idempotencyKey: 'INC-ABCDEF123456:mail',
+      });
+      expect(outcome.detail).toBe('email accepted for 1 recipient(s)');
+      expect(smtp.mails.at(-1)!.to).toEqual(['erin@example.net']);
+      expect(smtp.mails.at(-1)!.data).toContain('Subject: [SEV1/P1] Card authorisations failing');
+    } finally {
+      await smtp.stop();
+    }
   });
 
   it('refuses a Slack DM method when the Slack app is not configured, naming the variable', async () => {
