@@ -85,14 +85,19 @@ const asyncRoute =
  * The webhooks Twilio calls: replies to pages (`/sms`), a call's keypress
  * (`/voice`) and delivery status (`/status`). On with TWILIO_AUTH_TOKEN and
  * PUBLIC_URL (the URLs Twilio is given are built from it); without them they
- * do not exist (404).
+ * answer 404.
  */
 export function twilioRoutes(deps: ApiDeps): Router {
   const router = Router();
   const { TWILIO_AUTH_TOKEN: authToken, PUBLIC_URL: publicUrl } = deps.config;
-  if (!authToken || !publicUrl) return router;
   const inbound = twilioInbound(deps);
-  const verified = [formParser, signedByTwilio(publicUrl, authToken)];
+  const verified: RequestHandler[] =
+    authToken && publicUrl
+      ? [formParser, signedByTwilio(publicUrl, authToken)]
+      : [
+          (_req, _res, next) =>
+            next(new HttpError(404, 'not_found', 'Twilio webhooks need TWILIO_AUTH_TOKEN and PUBLIC_URL')),
+        ];
 
   router.post(
     '/v1/integrations/twilio/sms',
