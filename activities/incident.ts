@@ -109,9 +109,15 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
       targets: TargetRef[];
       at: string;
       key: string;
-    }): Promise<{ deliveries: PlannedDelivery[]; unreachable: UnreachableTarget[] }> {
+    }): Promise<{ deliveries: PlannedDelivery[]; unreachable: UnreachableTarget[]; people?: string[] }> {
       metrics.escalations.inc({ kind: notificationKind(input.key) });
-      return planDeliveries(await catalogNow(), input.targets, new Date(input.at), input.key);
+      const catalog = await catalogNow();
+      const at = new Date(input.at);
+      return {
+        // A person with neither email nor channels may still have contact methods: their pager tells.
+        ...planDeliveries(catalog, input.targets, at, input.key, { contactMethods: true }),
+        people: peopleReached(catalog, input.targets, at).filter((id) => personById(catalog, id)),
+      };
     },
 
     /**

@@ -10,9 +10,11 @@ import type { RuntimeOverrideReader } from '../infra/oncall-overrides';
 import type { ContactMethodReader } from '../infra/contact-methods';
 import type { OnCallCatalog } from '../domain/oncall';
 import type { TriageRules } from '../domain/triage-types';
+import type { StormLimit } from '../domain/notification-rules';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createIncidentActivities } from './incident';
 import { createNotificationActivities } from './notifications';
+import { createPagerActivities } from './pager';
 import { createPostmortemActivities } from './postmortems';
 import { createRunbookActivities } from './runbooks';
 import type { HttpTransport } from './runbook-http';
@@ -30,6 +32,8 @@ export interface ActivityDeps {
   overrides: RuntimeOverrideReader;
   /** People's verified contact methods, with their fallback while MongoDB does not answer. */
   contactMethods?: ContactMethodReader;
+  /** Texts and calls per person per window; STORM_LIMIT unless a test shortens it. */
+  pagerStorm?: StormLimit;
   /** Development only (FIRELINE_DEV_INBOX): pages for channels that are not configured are kept here. */
   devInbox?: DevInbox;
   /** The Slack app's client (SLACK_BOT_TOKEN). */
@@ -52,6 +56,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiagnosticsActivities(deps),
     ...createIncidentActivities(deps),
     ...notifications,
+    ...createPagerActivities(deps),
     ...createRunbookActivities(deps),
     ...createPostmortemActivities({ ...deps, deliver: (input) => notifications.deliverNotification(input) }),
   };

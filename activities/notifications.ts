@@ -18,6 +18,7 @@ import {
   type ChannelTarget,
 } from './channels';
 import { postSigned } from './channels/signed-post';
+import type { TwilioCallback } from '../infra/reach/send';
 import { createSlackApp } from './slack-app';
 
 export interface NotificationDeps {
@@ -53,6 +54,10 @@ export interface DeliverInput {
    * inbound reply handling): an SMS asks for `<code>a` to acknowledge, `<code>e` to escalate.
    */
   replyCode?: string;
+  /** Which person, incident and step Twilio's status and keypress callbacks are for (a person's pager sets it). */
+  twilioCallback?: TwilioCallback;
+  /** A storm bundle: this many more of the person's incidents are pending. */
+  bundle?: { more: number };
 }
 
 export interface DeliverResult {
@@ -133,6 +138,8 @@ async function deliver(
       idempotencyKey,
       url: incidentUrl(deps.publicUrl, context.incidentId),
       ...(input.replyCode ? { replyCode: input.replyCode } : {}),
+      ...(input.twilioCallback ? { twilioCallback: input.twilioCallback } : {}),
+      ...(input.bundle ? { bundle: input.bundle } : {}),
     },
     deps,
   );

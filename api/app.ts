@@ -18,6 +18,7 @@ import { apiDocsRoutes } from './docs/page';
 import { webUiRoutes } from './ui/routes';
 import { oncallRoutes } from './oncall/routes';
 import { slackRoutes } from './integrations/slack/routes';
+import { twilioRoutes } from './integrations/twilio/routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -90,6 +91,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(addressRateLimit(deps.config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE));
   // Before the JSON parser: Slack's signature is over the raw body.
   app.use(slackRoutes(deps));
+  // Before the JSON parser too: Twilio's form posts have their own parser and signature check.
+  app.use(twilioRoutes(deps));
   app.use(express.json({ limit: '1mb' }));
 
   app.use(helmet());

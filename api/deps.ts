@@ -27,6 +27,7 @@ export interface ApiDeps {
         Config,
         | 'FIRELINE_DEV_INBOX'
         | 'SLACK_SIGNING_SECRET'
+        | 'TWILIO_AUTH_TOKEN'
         | 'SLACK_TEAM_ID'
         | 'SLACK_APP_ID'
         | 'API_KEY_CACHE_SECONDS'

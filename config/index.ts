@@ -82,6 +82,13 @@ export const configSchema = z.object({
   PORT: port.default(3000),
   /** Base URL used in links to incidents (notifications, post-mortems). */
   PUBLIC_URL: z.url().optional(),
+  /**
+   * Twilio's auth token (a secret). With PUBLIC_URL it turns on the webhooks
+   * Twilio calls (/v1/integrations/twilio/sms, /voice, /status), whose
+   * X-Twilio-Signature is checked with it; Twilio signs with the auth token
+   * even when Fireline sends through an API key.
+   */
+  TWILIO_AUTH_TOKEN: z.string().min(8).optional(),
   /** host:port of an existing Temporal frontend; unset = the local dev server is started. */
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),

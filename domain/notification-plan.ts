@@ -23,6 +23,8 @@ export function planDeliveries(
   targets: TargetRef[],
   at: Date,
   key: string,
+  /** People are also paged on their own contact methods: having no email and no channels does not make them unreachable. */
+  options: { contactMethods?: boolean } = {},
 ): { deliveries: PlannedDelivery[]; unreachable: UnreachableTarget[] } {
   const deliveries = new Map<string, PlannedDelivery>();
   const unreachable: UnreachableTarget[] = [];
@@ -49,6 +51,7 @@ export function planDeliveries(
       return;
     }
     if (!person.email && !person.channels?.length) {
+      if (options.contactMethods) return;
       unreachable.push({ target, reason: `${person.name} has no email and no channels` });
       return;
     }

@@ -104,13 +104,18 @@ export const phoneMethodTypes: readonly ContactMethodType[] = ['sms', 'voice'];
  * A person gets at most `maxPerWindow` texts and calls in any `windowSeconds`;
  * the pages held back meanwhile go out as one bundle when the window allows.
  */
-export const STORM_LIMIT = { maxPerWindow: 3, windowSeconds: 300 } as const;
+export const STORM_LIMIT: StormLimit = { maxPerWindow: 3, windowSeconds: 300 };
+
+export interface StormLimit {
+  maxPerWindow: number;
+  windowSeconds: number;
+}
 
 /** When the next text or call may go out, given the instants (ms) of those sent. */
-export function nextPhoneSlot(sentAt: number[], now: number): number {
-  const recent = sentAt.filter((t) => t > now - STORM_LIMIT.windowSeconds * 1000).sort((a, b) => a - b);
-  if (recent.length < STORM_LIMIT.maxPerWindow) return now;
-  return recent[recent.length - STORM_LIMIT.maxPerWindow]! + STORM_LIMIT.windowSeconds * 1000;
+export function nextPhoneSlot(sentAt: number[], now: number, limit: StormLimit = STORM_LIMIT): number {
+  const recent = sentAt.filter((t) => t > now - limit.windowSeconds * 1000).sort((a, b) => a - b);
+  if (recent.length < limit.maxPerWindow) return now;
+  return recent[recent.length - limit.maxPerWindow]! + limit.windowSeconds * 1000;
 }
 
 /** What an SMS reply can ask: `a` acknowledges, `e` escalates. */

@@ -208,3 +208,63 @@ export class ContactMethodReader {
     }
   }
 }
+
+/**
+ * Who a phone number belongs to, for inbound texts and calls: the people
+ * with that number among their verified SMS or voice methods. Read with a
+ * short timeout (all people's methods, a small collection), kept for
+ * `freshMs`, and the last good copy answers while MongoDB does not, so a
+ * reply acknowledges during an outage.
+ */
+export class PhoneDirectory {
+  private lastGood: Map<string, string[]> | undefined;
+  private readAt = 0;
+  private reading: Promise<Map<string, string[]>> | undefined;
+
+  constructor(
+    private readonly models: ContactModels,
+    private readonly options: {
+      logger?: Logger;
+      timeoutMs?: number;
+      freshMs?: number;
+      now?: () => number;
+    } = {},
+  ) {}
+
+  /** The person whose verified number this is; undefined when nobody's, or when two people share it. */
+  async personOf(number: string): Promise<string | undefined> {
+    const owners = (await this.directory()).get(number) ?? [];
+    return owners.length === 1 ? owners[0] : undefined;
+  }
+
+  private async directory(): Promise<Map<string, string[]>> {
+    const now = (this.options.now ?? Date.now)();
+    if (this.lastGood && now - this.readAt < (this.options.freshMs ?? 5_000)) return this.lastGood;
+    this.reading ??= this.read().finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  private async read(): Promise<Map<string, string[]>> {
+    try {
+      const docs = await withMongoTimeout('reading phone numbers', this.options.timeoutMs ?? 1000, () =>
+        this.models.ContactMethods.find({}, { contactMethods: 1 }).lean(),
+      );
+      const numbers = new Map<string, string[]>();
+      for (const doc of docs)
+        for (const method of doc.contactMethods ?? [])
+          if ((method.type === 'sms' || method.type === 'voice') && method.verifiedAt) {
+            const owners = numbers.get(method.number) ?? [];
+            if (!owners.includes(String(doc._id))) numbers.set(method.number, [...owners, String(doc._id)]);
+          }
+      this.lastGood = numbers;
+      this.readAt = (this.options.now ?? Date.now)();
+      return numbers;
+    } catch (err) {
+      this.options.logger?.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'phone numbers unreadable; answering with the last ones read',
+      );
+      return this.lastGood ?? new Map();
+    }
+  }
+}

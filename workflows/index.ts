@@ -4,3 +4,4 @@ export { alertGroupWorkflow } from './alert-group';
 export { incidentWorkflow } from './incident';
 export { runbookWorkflow } from './runbook';
 export { postmortemWorkflow } from './postmortem';
+export { pagerWorkflow } from './pager';

@@ -10,9 +10,18 @@ const MAX_SMS_LENGTH = 320;
  * `[SEV1] payments: Card authorisations failing — reply 4821a to acknowledge, 4821e to escalate`:
  * the reply instructions only with a reply code; the title shortened to keep the body in two segments.
  */
-export function smsText({ context, replyCode }: Pick<OutgoingNotification, 'context' | 'replyCode'>): string {
+export function smsText({
+  context,
+  replyCode,
+  bundle,
+}: Pick<OutgoingNotification, 'context' | 'replyCode' | 'bundle'>): string {
   const head = `[${context.severity}] ${context.service}: `;
-  const tail = replyCode ? ` — reply ${replyCode}a to acknowledge, ${replyCode}e to escalate` : '';
+  const codes = replyCode ? ` — reply ${replyCode}a to acknowledge, ${replyCode}e to escalate` : '';
+  // A storm bundle: the first incident, then how many more and how to acknowledge them all.
+  const more = bundle
+    ? ` … and ${bundle.more} more incident${bundle.more === 1 ? '' : 's'} — reply 'a all' to acknowledge all`
+    : '';
+  const tail = `${codes}${more}`;
   const room = MAX_SMS_LENGTH - head.length - tail.length;
   const title =
     context.title.length > room ? `${context.title.slice(0, Math.max(room - 1, 0))}…` : context.title;
@@ -25,7 +34,9 @@ function smsTarget(method: Extract<ContactMethod, { type: 'sms' }>, destination:
     destination,
     missingSettings: ({ secrets }) => missingTwilioSettings(secrets),
     async send(notification, deps) {
-      return { detail: await sendSms(method.number, smsText(notification), deps) };
+      return {
+        detail: await sendSms(method.number, smsText(notification), deps, notification.twilioCallback),
+      };
     },
   };
 }

@@ -3,6 +3,7 @@ import type { ContactMethod } from '../../domain/contact-methods';
 import type { ChannelType, NotificationContext } from '../../domain/incident';
 import type { EgressPolicy } from '../../infra/egress';
 import type { OnCallCatalog } from '../../domain/oncall';
+import type { TwilioCallback } from '../../infra/reach/send';
 import type { SlackApp } from '../slack-app';
 
 /**
@@ -42,6 +43,10 @@ export interface OutgoingNotification {
   url?: string;
   /** The paged person's short code for this incident: an SMS asks for `<code>a` / `<code>e` in reply. */
   replyCode?: string;
+  /** Which person, incident and step Twilio's callbacks (status, keypress) are for. */
+  twilioCallback?: TwilioCallback;
+  /** A storm bundle: this many more incidents are pending for the person, acknowledged together by `a all`. */
+  bundle?: { more: number };
   /** A signed, single-use link acknowledging the incident: push and ntfy offer it as a button. */
   ackUrl?: string;
 }

@@ -1,15 +1,15 @@
 import type { ContactMethod } from '../../domain/contact-methods';
-import { placeCall, requirePublicUrl, twilioWebhookUrl } from '../../infra/reach/send';
+import { placeCall, requirePublicUrl, twilioWebhookUrl, type TwilioCallback } from '../../infra/reach/send';
 import { missingTwilioSettings, twilioConfigured, voiceResponse } from '../../infra/reach/twilio';
 import { unsetVariables } from './settings';
 import type { ChannelModule, ChannelTarget, ChannelSettings, OutgoingNotification } from './types';
 
 /** What a call says about the incident, then the menu. */
-export function voiceScript({ context }: Pick<OutgoingNotification, 'context'>): string {
-  return (
-    `Fireline page. ${context.severity} incident on ${context.service}: ${context.title}. ` +
-    `Press 1 to acknowledge. Press 2 to escalate.`
-  );
+export function voiceScript({ context, bundle }: Pick<OutgoingNotification, 'context' | 'bundle'>): string {
+  const page = `Fireline page. ${context.severity} incident on ${context.service}: ${context.title}.`;
+  if (!bundle) return `${page} Press 1 to acknowledge. Press 2 to escalate.`;
+  const more = `${bundle.more} more incident${bundle.more === 1 ? '' : 's'}`;
+  return `${page} And ${more}. Press 1 to acknowledge them all. Press 2 to escalate this one.`;
 }
 
 /**
@@ -17,11 +17,15 @@ export function voiceScript({ context }: Pick<OutgoingNotification, 'context'>):
  * POSTed to the voice webhook (an absolute URL: Twilio resolves a relative one
  * against the TwiML's own URL, and inline TwiML has none); said twice, then goodbye.
  */
-export async function voiceTwiml(script: string, publicUrl: string): Promise<string> {
+export async function voiceTwiml(
+  script: string,
+  publicUrl: string,
+  callback?: TwilioCallback,
+): Promise<string> {
   const response = await voiceResponse();
   const gather = response.gather({
     numDigits: 1,
-    action: twilioWebhookUrl(publicUrl, 'voice'),
+    action: twilioWebhookUrl(publicUrl, 'voice', callback),
     method: 'POST',
     timeout: 10,
   });
@@ -40,8 +44,9 @@ function voiceTarget(method: Extract<ContactMethod, { type: 'voice' }>, destinat
     destination,
     missingSettings: voiceMissing,
     async send(notification, deps) {
-      const twiml = await voiceTwiml(voiceScript(notification), requirePublicUrl(deps));
-      return { detail: await placeCall(method.number, twiml, deps) };
+      const callback = notification.twilioCallback;
+      const twiml = await voiceTwiml(voiceScript(notification), requirePublicUrl(deps), callback);
+      return { detail: await placeCall(method.number, twiml, deps, callback) };
     },
   };
 }

@@ -16,7 +16,7 @@ export interface RouteDoc {
   /** A request body that the route accepts; the tests check it validates. */
   example?: unknown;
   /** How the route authenticates when not by an API key with a scope. */
-  auth?: 'none' | 'routing_key' | 'feed_token' | 'slack_signature';
+  auth?: 'none' | 'routing_key' | 'feed_token' | 'slack_signature' | 'twilio_signature';
 }
 
 export const routeDocs: Record<string, RouteDoc> = {
@@ -143,6 +143,33 @@ export const routeDocs: Record<string, RouteDoc> = {
     description:
       'Signed as interactions are; answers an ephemeral message. Present only with SLACK_SIGNING_SECRET.',
     auth: 'slack_signature',
+  },
+  'POST /v1/integrations/twilio/sms': {
+    tag: 'Reaching people',
+    summary: "Twilio's messaging webhook: a reply to a page (`4821a`, `4821e`, `a all`)",
+    description:
+      'Form-encoded as Twilio sends it (`MessageSid`, `From`, `Body`), signed with X-Twilio-Signature over ' +
+      "PUBLIC_URL + path and the fields (403 otherwise). The sender's verified number names the person, whose " +
+      'rights decide; answers TwiML `<Response><Message>…</Message></Response>` (no message to an unknown ' +
+      'number). Present only with TWILIO_AUTH_TOKEN and PUBLIC_URL.',
+    auth: 'twilio_signature',
+  },
+  'POST /v1/integrations/twilio/voice': {
+    tag: 'Reaching people',
+    summary: "A page call's keypress (the `<Gather>` action): 1 acknowledges, 2 escalates",
+    description:
+      'The query (`person`, `incident`, `step`) is the one Fireline gave Twilio; signed as the SMS webhook. ' +
+      'Answers TwiML `<Say>`.',
+    auth: 'twilio_signature',
+  },
+  'POST /v1/integrations/twilio/status': {
+    tag: 'Reaching people',
+    summary: "Twilio's status callback for a page's text or call",
+    description:
+      '`MessageStatus` or `CallStatus` (and `AnsweredBy`), for the `person`, `incident` and `step` of the ' +
+      'query; a failed, undelivered, unanswered or busy step moves the person on to their next rule at once.',
+    success: 204,
+    auth: 'twilio_signature',
   },
   'POST /v1/incidents/{id}/notes': {
     tag: 'Incidents',
@@ -298,7 +325,8 @@ function operationOf(route: CollectedRoute, doc: RouteDoc) {
     doc.auth === 'none' ||
     doc.auth === 'routing_key' ||
     doc.auth === 'feed_token' ||
-    doc.auth === 'slack_signature'
+    doc.auth === 'slack_signature' ||
+    doc.auth === 'twilio_signature'
       ? []
       : route.queryToken
         ? [{ bearerAuth: [] }, { integrationToken: [] }]

@@ -62,9 +62,34 @@ async function callTwilio<T>(what: string, request: () => Promise<T>): Promise<T
   }
 }
 
-/** `https://fireline.example/v1/integrations/twilio/<path>`, from PUBLIC_URL only (never from an alert). */
-export function twilioWebhookUrl(publicUrl: string, path: 'voice' | 'status'): string {
-  return `${publicUrl.replace(/\/+$/, '')}/v1/integrations/twilio/${path}`;
+/**
+ * Which person, incident and step a call or text belongs to: the query of the
+ * URLs Twilio calls back (`?person=bob&incident=INC-…&step=s1`), which the
+ * signature covers as a whole.
+ */
+export interface TwilioCallback {
+  personId: string;
+  incidentId: string;
+  stepId: string;
+}
+
+/**
+ * `https://fireline.example/v1/integrations/twilio/<path>[?person=…&incident=…&step=…]`,
+ * from PUBLIC_URL and Fireline's own ids only (never from an alert).
+ */
+export function twilioWebhookUrl(
+  publicUrl: string,
+  path: 'voice' | 'status' | 'sms',
+  callback?: TwilioCallback,
+): string {
+  const base = `${publicUrl.replace(/\/+$/, '')}/v1/integrations/twilio/${path}`;
+  if (!callback) return base;
+  const query = new URLSearchParams({
+    person: callback.personId,
+    incident: callback.incidentId,
+    step: callback.stepId,
+  });
+  return `${base}?${query.toString()}`;
 }
 
 /** PUBLIC_URL, which a call's keypress and status callbacks are sent to; fails without retry when unset. */
@@ -79,7 +104,12 @@ export function requirePublicUrl(deps: Pick<ReachDeps, 'publicUrl'>): string {
 }
 
 /** One SMS through Twilio; answers a detail with the number masked. */
-export async function sendSms(number: string, body: string, deps: ReachDeps): Promise<string> {
+export async function sendSms(
+  number: string,
+  body: string,
+  deps: ReachDeps,
+  callback?: TwilioCallback,
+): Promise<string> {
   const settings = requireTwilio(deps);
   const client = await twilioClient(settings, deps.httpTimeoutMs);
   const message = await callTwilio('SMS', () =>
@@ -87,14 +117,19 @@ export async function sendSms(number: string, body: string, deps: ReachDeps): Pr
       to: number,
       ...(settings.from.startsWith('MG') ? { messagingServiceSid: settings.from } : { from: settings.from }),
       body,
-      ...(deps.publicUrl ? { statusCallback: twilioWebhookUrl(deps.publicUrl, 'status') } : {}),
+      ...(deps.publicUrl ? { statusCallback: twilioWebhookUrl(deps.publicUrl, 'status', callback) } : {}),
     }),
   );
   return `SMS to ${maskPhone(number)} ${message.status} (${message.sid})`;
 }
 
 /** Places one call through Twilio speaking `twiml`; answers a detail with the number masked. */
-export async function placeCall(number: string, twiml: string, deps: ReachDeps): Promise<string> {
+export async function placeCall(
+  number: string,
+  twiml: string,
+  deps: ReachDeps,
+  callback?: TwilioCallback,
+): Promise<string> {
   const settings = requireTwilio(deps);
   const publicUrl = requirePublicUrl(deps);
   if (settings.from.startsWith('MG')) {
@@ -109,7 +144,7 @@ export async function placeCall(number: string, twiml: string, deps: ReachDeps):
       to: number,
       from: settings.from,
       twiml,
-      statusCallback: twilioWebhookUrl(publicUrl, 'status'),
+      statusCallback: twilioWebhookUrl(publicUrl, 'status', callback),
       statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
       statusCallbackMethod: 'POST',
       // Rings this long before Twilio gives up (no-answer).

@@ -129,3 +129,24 @@ export function isTwilioRefusal(err: unknown): err is { status: number; code?: n
 export async function voiceResponse(): Promise<InstanceType<Twilio['twiml']['VoiceResponse']>> {
   return new (await twilioPackage()).twiml.VoiceResponse();
 }
+
+/** TwiML for an answer to an inbound SMS, built with the official package's MessagingResponse. */
+export async function messagingResponse(): Promise<InstanceType<Twilio['twiml']['MessagingResponse']>> {
+  return new (await twilioPackage()).twiml.MessagingResponse();
+}
+
+/**
+ * Whether X-Twilio-Signature is Twilio's for this URL and these POST fields
+ * (https://www.twilio.com/docs/usage/webhooks/webhooks-security): the
+ * package's validateRequest, with the account's auth token. Twilio signs
+ * webhooks with the auth token even when the REST API is used with an API
+ * key, so receiving needs TWILIO_AUTH_TOKEN.
+ */
+export async function validTwilioSignature(
+  authToken: string,
+  signature: string,
+  url: string,
+  params: Record<string, string>,
+): Promise<boolean> {
+  return (await twilioPackage()).validateRequest(authToken, signature, url, params);
+}

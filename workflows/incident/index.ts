@@ -17,6 +17,7 @@ import {
   claimCommanderUpdate,
   alertsSignal,
   escalateUpdate,
+  pageOutcomeSignal,
   incidentQuery,
   patchIncidentUpdate,
   resolveUpdate,
@@ -28,6 +29,7 @@ import { AlertIntake } from './alert-intake';
 import { leaveAlertGroup } from './alert-group';
 import { IncidentChat } from './chat';
 import { IncidentNotifier } from './notifier';
+import { IncidentPersonPages } from './person-pages';
 import { openIncident, resumeIncident } from './open';
 import { startPostmortem } from './postmortem';
 import { IncidentRunbooks } from './runbooks';
@@ -44,7 +46,8 @@ export type { IncidentWorkflowInput, IncidentWorkflowResult } from './input';
 export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentWorkflowResult> {
   const state = new IncidentState(input);
   const intake = new AlertIntake(state, input.waitingEvents);
-  const notifier = new IncidentNotifier(state);
+  const personPages = new IncidentPersonPages(state, input.carried?.pagedPeople);
+  const notifier = new IncidentNotifier(state, personPages);
   const runbooks = new IncidentRunbooks(
     state,
     notifier,
@@ -57,6 +60,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
 
   setHandler(alertsSignal, ({ events }) => events.forEach((event) => intake.receive(event)));
   setHandler(runbookEventSignal, (event) => runbooks.onEvent(event));
+  setHandler(pageOutcomeSignal, (outcome) => personPages.record(outcome));
   setHandler(incidentQuery, () => state.incident);
   // The incident an action names must be this run's (and, for most actions, still open).
   const mustBeThisIncident = (req: IncidentActionInput) => void state.requireThisIncident(req);
@@ -104,6 +108,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   }
   void saver.runInBackground();
   void chat.runInBackground();
+  void personPages.runInBackground();
 
   // Neither running runbooks nor unsaved changes hold this up: both travel to the next run.
   const continueAsNewDue = () => workflowInfo().continueAsNewSuggested && saver.mayContinueAsNew();
@@ -117,6 +122,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
             ...current,
             automaticRunbooks: runbooks.automaticQueue,
             chatBacklog: chat.takeBacklog(),
+            pagedPeople: personPages.paged,
           },
           unsavedResolved,
         }),
@@ -125,6 +131,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     await escalation.step(continueAsNewDue);
   }
 
+  await personPages.stopAll('resolved');
   await runbooks.cancelRunning();
   await chat.flush();
   await startPostmortem(state);

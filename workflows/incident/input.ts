@@ -26,6 +26,8 @@ export interface IncidentWorkflowInput {
     automaticRunbooks?: RunbookInvocation[];
     /** Entries still to post in the chat message's thread. */
     chatBacklog?: TimelineEntry[];
+    /** Whose pagers still page for this incident. */
+    pagedPeople?: string[];
   };
   /**
    * Earlier incidents of this key, resolved, whose last save MongoDB has not

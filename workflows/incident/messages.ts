@@ -63,3 +63,17 @@ export const startRunbookUpdate = defineUpdate<{ runId: string }, [StartRunbookI
 
 /** The incident's current state; undefined while the first alert is still being triaged. */
 export const incidentQuery = defineQuery<Incident | undefined>('incident');
+
+/**
+ * A person's pager reports one step of their page (`Bob: SMS to +44 •••• 1234, sent`):
+ * recorded on the timeline when it names this run's incident. The message is
+ * written by the pager, numbers masked.
+ */
+export interface PageOutcome {
+  incidentId: string;
+  personId: string;
+  type: 'notification.sent' | 'notification.failed';
+  message: string;
+  data: { stepId: string; channelType: string; status?: string };
+}
+export const pageOutcomeSignal = defineSignal<[PageOutcome]>('pageOutcome');

@@ -9,6 +9,7 @@ import {
 import { currentTargets } from '../../domain/escalation';
 import { type IncidentState, now } from './state';
 import { firelineActor } from '../../domain/actors';
+import { type IncidentPersonPages, pagesPeople } from './person-pages';
 
 /** Escalation steps an incident lists in `pages`, the latest last. */
 const maxPages = 20;
@@ -19,7 +20,10 @@ export class IncidentNotifier {
   readonly underWay = new Set<number>();
   private notifications = 0;
 
-  constructor(private readonly state: IncidentState) {}
+  constructor(
+    private readonly state: IncidentState,
+    private readonly personPages?: IncidentPersonPages,
+  ) {}
 
   /** Resolves the targets to deliveries and sends each. */
   async notify(targets: TargetRef[], key: string, reason: string): Promise<void> {
@@ -56,11 +60,16 @@ export class IncidentNotifier {
         `Cannot notify ${skipped.target.type} ${skipped.target.id}: ${skipped.reason}`,
       );
     }
-    const paged = [...new Set(plan.deliveries.flatMap((d) => (d.personId ? [d.personId] : [])))];
-    if (plan.deliveries.length > 0) this.recordPages(reason, plan.deliveries, paged);
+    // The people a level or the fallback reaches are paged on their own contact methods too.
+    const pagers = this.personPages && pagesPeople(key) ? (plan.people ?? []) : [];
+    const paged = [
+      ...new Set([...plan.deliveries.flatMap((d) => (d.personId ? [d.personId] : [])), ...pagers]),
+    ];
+    if (plan.deliveries.length > 0 || pagers.length > 0) this.recordPages(reason, plan.deliveries, paged);
     const context = this.context(reason, paged);
-    await Promise.all(
-      plan.deliveries.map(async (delivery) => {
+    await Promise.all([
+      ...(pagers.length > 0 ? [this.personPages!.page(pagers, reason)] : []),
+      ...plan.deliveries.map(async (delivery) => {
         const where = { channelType: delivery.channelType, destination: delivery.destination };
         try {
           const outcome = await deliverNotification.executeWithOptions(
@@ -85,7 +94,7 @@ export class IncidentNotifier {
           );
         }
       }),
-    );
+    ]);
   }
 
   /** What one escalation step paged, for the incident's message and the response's responders. */

@@ -1,0 +1,81 @@
+import { Context } from '@temporalio/activity';
+import type { IncidentSeverity } from '../domain/incident';
+import type { OnCallCatalog } from '../domain/oncall';
+import { planSteps, urgencyOf, STORM_LIMIT, type StormLimit } from '../domain/notification-rules';
+import { MAX_OPEN_PAGES, pagerStep, type PagerStep } from '../domain/pager';
+import { personById } from '../domain/rights';
+import type { ContactMethodReader } from '../infra/contact-methods';
+import { pagerWorkflowId } from '../workflows/pager/ids';
+import { pageSignal, type PageRequest } from '../workflows/pager/messages';
+import type { PagerWorkflowInput } from '../workflows/pager/input';
+
+export interface PagerActivityDeps {
+  catalog: OnCallCatalog;
+  /** People's verified methods and rules, with their fallback while MongoDB does not answer. */
+  contactMethods?: ContactMethodReader;
+  /** Texts and calls per person per window (tests shorten the window). */
+  pagerStorm?: StormLimit;
+}
+
+/** What a person's pager runs for one page: their steps, and the method a storm bundle goes to. */
+export interface PersonPagePlan {
+  personName: string;
+  steps: PagerStep[];
+  /** Their first verified SMS method, else voice: where a storm bundle goes. */
+  bundleStep?: PagerStep;
+}
+
+export function createPagerActivities(deps: PagerActivityDeps) {
+  const planOf = async (personId: string, severity: IncidentSeverity): Promise<PersonPagePlan> => {
+    const personName = personById(deps.catalog, personId)?.name ?? personId;
+    if (!deps.contactMethods) return { personName, steps: [] };
+    const { methods, rules } = await deps.contactMethods.pagingProfile(personId);
+    // Slack DMs are the Slack app's: they carry the incident's own message, not a step of the pager.
+    const steps = planSteps(rules, methods, urgencyOf(severity))
+      .filter((step) => step.method.type !== 'slack_dm')
+      .map(pagerStep);
+    const bundleMethod = methods.find((m) => m.type === 'sms') ?? methods.find((m) => m.type === 'voice');
+    return {
+      personName,
+      steps,
+      ...(bundleMethod
+        ? { bundleStep: pagerStep({ stepId: 'bundle', afterSeconds: 0, method: bundleMethod }) }
+        : {}),
+    };
+  };
+  return {
+    /**
+     * A person's steps for one page: their rules (or the default) over their
+     * verified methods, read with a short timeout and the last good copy
+     * during a MongoDB outage. Numbers stay out of the answer (and so out of
+     * the workflow's history): steps name methods by id and masked description.
+     */
+    async planPersonPage(input: { personId: string; severity: IncidentSeverity }): Promise<PersonPagePlan> {
+      return planOf(input.personId, input.severity);
+    },
+
+    /**
+     * Asks the person's pager (`pager:<person>`) to page them for an incident,
+     * starting it if it is not running. A person without a verified contact
+     * method has no rules to run: answers false, and no pager is started.
+     */
+    async pagePerson(input: { personId: string; request: PageRequest }): Promise<{ paged: boolean }> {
+      const { steps } = await planOf(input.personId, input.request.severity);
+      if (steps.length === 0) return { paged: false };
+      const { client, info } = Context.current();
+      const workflowInput: PagerWorkflowInput = {
+        personId: input.personId,
+        storm: deps.pagerStorm ?? STORM_LIMIT,
+        maxOpenPages: MAX_OPEN_PAGES,
+      };
+      await client.workflow.signalWithStart('pagerWorkflow', {
+        workflowId: pagerWorkflowId(input.personId),
+        taskQueue: info.taskQueue,
+        args: [workflowInput],
+        signal: pageSignal,
+        signalArgs: [input.request],
+      });
+      return { paged: true };
+    },
+  };
+}
