@@ -30,10 +30,7 @@ export function createPagerActivities(deps: PagerActivityDeps) {
     const personName = personById(deps.catalog, personId)?.name ?? personId;
     if (!deps.contactMethods) return { personName, steps: [] };
     const { methods, rules } = await deps.contactMethods.pagingProfile(personId);
-    // Slack DMs are the Slack app's: they carry the incident's own message, not a step of the pager.
-    const steps = planSteps(rules, methods, urgencyOf(severity))
-      .filter((step) => step.method.type !== 'slack_dm')
-      .map(pagerStep);
+    const steps = planSteps(rules, methods, urgencyOf(severity)).map(pagerStep);
     const bundleMethod = methods.find((m) => m.type === 'sms') ?? methods.find((m) => m.type === 'voice');
     return {
       personName,

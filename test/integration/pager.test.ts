@@ -226,6 +226,8 @@ describe('paging people on their contact methods', () => {
     // Past the call's 12 seconds: no call.
     await new Promise((resolve) => setTimeout(resolve, 12_000));
     expect(callsTo('bob')).toHaveLength(0);
+    // Each step ran once: a pager started by its first page runs that page's steps once.
+    expect(twilio.to('Messages').filter((m) => m.To === numbers.bob)).toHaveLength(1);
   }, 60_000);
 
   it('places the call when nobody replies, and keypress 1 acknowledges as that person', async () => {

@@ -75,5 +75,7 @@ export interface PageOutcome {
   type: 'notification.sent' | 'notification.failed';
   message: string;
   data: { stepId: string; channelType: string; status?: string };
+  /** The destination of a chat message the step posted (a Slack DM), kept up to date like a channel's. */
+  chatChannel?: string;
 }
 export const pageOutcomeSignal = defineSignal<[PageOutcome]>('pageOutcome');

@@ -89,6 +89,7 @@ export class IncidentPersonPages {
       personId: outcome.personId,
       ...outcome.data,
     });
+    if (outcome.chatChannel) this.state.addChatChannel(outcome.chatChannel);
   }
 
   /** Stops every pager once the incident is no longer triggered (acknowledged, snoozed, resolved). */

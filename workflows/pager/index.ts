@@ -22,11 +22,12 @@ export type { PagerWorkflowInput } from './input';
 export async function pagerWorkflow(input: PagerWorkflowInput): Promise<void> {
   const state = new PagerState(input);
   const runner = new PagerRunner(state);
+  // Before the page handler: the signal a start came with is delivered when the handler is set.
+  runner.resume();
   setHandler(pageSignal, (request) => runner.onPage(request));
   setHandler(stopPagingSignal, (stop) => runner.onStop(stop));
   setHandler(deliveryStatusSignal, (status) => runner.onStatus(status));
   setHandler(openPagesQuery, () => state.openPages());
-  runner.resume();
   void runner.runBundles();
 
   const continueAsNewDue = () => workflowInfo().continueAsNewSuggested && state.inFlight === 0;

@@ -9,7 +9,7 @@ import {
 import type { Activities } from '../../activities';
 import { contactDestination } from '../../domain/contact-methods';
 import { failureMessage } from '../../domain/failure';
-import type { ChannelType, NotificationContext } from '../../domain/incident';
+import type { NotificationContext } from '../../domain/incident';
 import { nextPhoneSlot } from '../../domain/notification-rules';
 import {
   PAGE_TTL_SECONDS,
@@ -50,6 +50,8 @@ const { deliverNotification } = proxyActivities<Activities>(deliveryOptions);
  * outcome reported to the incident's timeline.
  */
 export class PagerRunner {
+  private readonly running = new Set<Page>(); // pages whose steps a loop is running
+
   constructor(private readonly state: PagerState) {}
 
   onPage(request: PageRequest): void {
@@ -92,6 +94,17 @@ export class PagerRunner {
   }
 
   private async run(page: Page): Promise<void> {
+    // One loop per page, however many times it is handed over.
+    if (this.running.has(page)) return;
+    this.running.add(page);
+    try {
+      await this.runSteps(page);
+    } finally {
+      this.running.delete(page);
+    }
+  }
+
+  private async runSteps(page: Page): Promise<void> {
     const { state } = this;
     const open = () => state.isOpen(page);
     if (!page.steps && !(await this.plan(page))) return;
@@ -213,8 +226,7 @@ export class PagerRunner {
           {
             delivery: {
               deliveryId: `pager:${state.personId}:${step.stepId}`,
-              // Contact method types the worker sends (slack_dm steps are left out when planned).
-              channelType: step.methodType as ChannelType,
+              channelType: step.methodType,
               destination: contactDestination(state.personId, step.methodId),
               label: `${state.personId} (${step.methodType})`,
               personId: state.personId,
@@ -240,6 +252,8 @@ export class PagerRunner {
           channelType: step.methodType,
           status: outcome.devInbox ? 'dev-inbox' : 'sent',
         },
+        // A Slack DM carries the incident's message: the incident keeps it up to date.
+        ...(outcome.chatMessage ? { chatChannel: contactDestination(state.personId, step.methodId) } : {}),
       });
     } catch (err) {
       this.report(request, {
