@@ -32,6 +32,8 @@ export interface ApiDeps {
         | 'API_KEY_CACHE_SECONDS'
         | 'API_KEY_OUTAGE_GRACE_SECONDS'
         | 'MONGODB_LOOKUP_TIMEOUT_MS'
+        | 'ACTION_LINK_SECRET'
+        | 'ACTION_LINK_TTL_SECONDS'
       >
     >;
   /** PagerDuty-compatible integration keys → service. */

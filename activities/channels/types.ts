@@ -42,7 +42,10 @@ export interface OutgoingNotification {
   url?: string;
   /** The paged person's short code for this incident: an SMS asks for `<code>a` / `<code>e` in reply. */
   replyCode?: string;
-  /** A signed, single-use link acknowledging the incident: push and ntfy offer it as a button. */
+  /**
+   * A signed, short-lived link for the paged person to acknowledge the incident
+   * (infra/action-links.ts): email pages carry it, push and ntfy offer it as a button.
+   */
   ackUrl?: string;
 }
 

@@ -16,7 +16,7 @@ export interface RouteDoc {
   /** A request body that the route accepts; the tests check it validates. */
   example?: unknown;
   /** How the route authenticates when not by an API key with a scope. */
-  auth?: 'none' | 'routing_key' | 'feed_token' | 'slack_signature';
+  auth?: 'none' | 'routing_key' | 'feed_token' | 'slack_signature' | 'action_token';
 }
 
 export const routeDocs: Record<string, RouteDoc> = {
@@ -249,6 +249,20 @@ export const routeDocs: Record<string, RouteDoc> = {
       "Authenticated by the feed's own `token` in the URL, as calendar apps cannot send headers; redacted in logs.",
     auth: 'feed_token',
   },
+  'GET /v1/act/{token}': {
+    tag: 'Incidents',
+    summary: "An acknowledge link's confirm page (HTML): shows what the link does, and does nothing",
+    description:
+      'The link of an email, push or ntfy page (`<PUBLIC_URL>/v1/act/<token>`): the signed token names one incident, one person and the action, and expires (ACTION_LINK_TTL_SECONDS). A GET never acts, so mail scanners that follow links acknowledge nothing; the page has the button that POSTs. A malformed token answers 400, one not signed with ACTION_LINK_SECRET 403, an expired one 410, all as pages.',
+    auth: 'action_token',
+  },
+  'POST /v1/act/{token}': {
+    tag: 'Incidents',
+    summary: "Acknowledge through a link, as the token's person (no API key, no cookie)",
+    description:
+      "What the confirm page's button, the push notification's Acknowledge and ntfy's `http` action send. Acknowledges as the person the token names (the timeline says `user:<id> (via email link)`, `push` or `ntfy`), with that person's rights on the incident's service checked as for every surface (403 with the reason). Answers JSON `{incidentId, action, actor, via}` when the request accepts JSON rather than HTML, else a page; 400/403/410 for a malformed, forged or expired token, 409 when the incident is already acknowledged or resolved. Nothing is done on a refusal.",
+    auth: 'action_token',
+  },
   'DELETE /v1/schedules/{id}/overrides/{overrideId}': {
     tag: 'On call',
     summary: 'Delete a runtime override',
@@ -298,7 +312,8 @@ function operationOf(route: CollectedRoute, doc: RouteDoc) {
     doc.auth === 'none' ||
     doc.auth === 'routing_key' ||
     doc.auth === 'feed_token' ||
-    doc.auth === 'slack_signature'
+    doc.auth === 'slack_signature' ||
+    doc.auth === 'action_token'
       ? []
       : route.queryToken
         ? [{ bearerAuth: [] }, { integrationToken: [] }]

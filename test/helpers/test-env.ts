@@ -67,6 +67,8 @@ export async function createTestEnv(
     groupingRules?: GroupingRules;
     /** The Slack app: its signing secret turns the Slack endpoints on; the client answers ephemerally. */
     slack?: { signingSecret: string; client?: WebClient; teamId?: string; appId?: string };
+    /** Settings of the API and the worker beyond the test defaults (PUBLIC_URL, ACTION_LINK_SECRET…). */
+    config?: Partial<Config>;
   } = {},
 ): Promise<TestEnv> {
   installQuietRuntime();
@@ -86,6 +88,7 @@ export async function createTestEnv(
     SLACK_SIGNING_SECRET: options.slack?.signingSecret,
     SLACK_TEAM_ID: options.slack?.teamId,
     SLACK_APP_ID: options.slack?.appId,
+    ...options.config,
   };
 
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
