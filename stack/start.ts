@@ -6,6 +6,7 @@ import { close, listen } from '../api/server';
 import { loadConfigOrExit, withLoopback } from '../config';
 import { groupingRules } from '../config/grouping-rules';
 import { onCallCatalog } from '../config/oncall-catalog';
+import { triageRules } from '../config/triage-rules';
 import { firstAdmin } from '../domain/rights';
 import { anyChannelConfigured } from './channels';
 import { DevInbox } from '../infra/dev-inbox';
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
         slack,
         catalog: onCallCatalog,
         groupingRules,
+        triageRules,
       }),
       port,
     );

@@ -95,6 +95,19 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'Incidents',
     summary: 'List incidents, newest first (filters repeatable; cursor paging)',
   },
+  'POST /v1/incidents': {
+    tag: 'Incidents',
+    summary: 'Declare an incident: a person reports what is happening',
+    description:
+      "Opens an incident as an alert does (signal-with-start, a dedup key of its own, `declared:<uuid>`): triage picks the team, escalation policy and runbooks, the severity stays as declared, and level 1 of the policy is paged. The timeline's first entry names the reporter (`Declared by Alice: …`). Takes incidents:write, and the person's rights on the team triage gives the service or on the service (observers are refused, 403 with the reason). Answers 201 once Temporal recorded it: `{incidentId, workflowId, service, severity, team, state}`, `state` `open` once the workflow opened it (within a few seconds), `recorded` if no worker has yet.",
+    success: 201,
+    example: {
+      service: 'payments',
+      title: 'Card payments failing for EU customers',
+      severity: 'SEV2',
+      description: 'Support reports declined cards since 14:05; no alert fired',
+    },
+  },
   'GET /v1/incidents/{id}': { tag: 'Incidents', summary: 'One incident (live from its workflow while open)' },
   'GET /v1/incidents/{id}/timeline': {
     tag: 'Incidents',
