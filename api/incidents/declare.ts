@@ -52,6 +52,7 @@ export async function declareIncident(
   deps: ApiDeps,
   input: DeclarationInput,
   acting: Acting,
+  options: { openWaitMs?: number } = {},
 ): Promise<DeclaredIncident> {
   requireScopeOf(acting, DECLARE_SCOPE);
   const uuid = randomUUID();
@@ -93,7 +94,13 @@ export async function declareIncident(
     alertRoutes: createAlertRouteStore(deps),
   };
   const { workflowId } = await deliverAlertEvent(delivery, event);
-  const state = (await openedWithin(deps, workflowId, declaration.incidentId)) ? 'open' : 'recorded';
+  const opened = await openedWithin(
+    deps,
+    workflowId,
+    declaration.incidentId,
+    options.openWaitMs ?? OPEN_WAIT_MS,
+  );
+  const state = opened ? 'open' : 'recorded';
   return {
     incidentId: declaration.incidentId,
     workflowId,
@@ -104,9 +111,14 @@ export async function declareIncident(
   };
 }
 
-/** Whether the workflow answers with the incident opened, within OPEN_WAIT_MS: its page is then there to open. */
-async function openedWithin(deps: ApiDeps, workflowId: string, incidentId: string): Promise<boolean> {
-  const deadline = Date.now() + OPEN_WAIT_MS;
+/** Whether the workflow answers with the incident opened within `waitMs`: its page is then there to open. */
+async function openedWithin(
+  deps: ApiDeps,
+  workflowId: string,
+  incidentId: string,
+  waitMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
   const handle = deps.temporal.workflow.getHandle(workflowId);
   while (Date.now() < deadline) {
     let timer: NodeJS.Timeout | undefined;
