@@ -355,4 +355,20 @@ describe('acknowledge links', () => {
     const entry = (await timelineOf(env, published.incidentId)).find((e) => e.type === 'acknowledged');
     expect(entry).toMatchObject({ actor: 'user:bob', message: expect.stringContaining('(via ntfy)') });
   });
+
+  it('needs no key, but counts against the per-address rate limit like every route', async () => {
+    const limited = createApp({
+      config: { ...env.config, RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 2 },
+      temporal: env.client,
+      mongo: env.mongo,
+      models: env.models,
+      logger: createLogger({ level: 'silent' }),
+      catalog,
+      groupingRules: { rules: [] },
+    });
+    await request(limited).get('/v1/act/not-a-token').expect(400);
+    await request(limited).post('/v1/act/not-a-token').set('accept', 'application/json').expect(400);
+    const refused = await request(limited).post('/v1/act/not-a-token').set('accept', 'application/json');
+    expect(refused.status).toBe(429);
+  });
 });
