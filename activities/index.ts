@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { ActionLinkSettings } from '../infra/action-links';
 import type { DevInbox } from '../infra/dev-inbox';
 import type { Transporter } from 'nodemailer';
 import type { ActionImpl } from './actions';
@@ -26,6 +27,8 @@ export interface ActivityDeps {
   /** Looked up by name for channel URLs and signing secrets. */
   secrets: Record<string, string | undefined>;
   publicUrl?: string;
+  /** Signs the one-click acknowledge links of email, push and ntfy pages; none = no links. */
+  actionLinks?: ActionLinkSettings;
   mailer?: Transporter;
   mailFrom: string;
   /** The on-call overrides made at run time, with their fallback while MongoDB does not answer. */

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { WebClient } from '@slack/web-api';
 import type { Transporter } from 'nodemailer';
+import { actionLinkUrl, type ActionLinkSettings, type ActionLinkVia } from '../infra/action-links';
 import type { ContactMethodReader } from '../infra/contact-methods';
 import type { DevInbox } from '../infra/dev-inbox';
 import type { EgressPolicy } from '../infra/egress';
@@ -27,6 +28,8 @@ export interface NotificationDeps {
   secrets: Record<string, string | undefined>;
   /** Base URL of the API, for links to the incident. */
   publicUrl?: string;
+  /** Signs the one-click acknowledge links of email, push and ntfy pages; none = no links. */
+  actionLinks?: ActionLinkSettings;
   /** SMTP transport for email; email deliveries fail clearly without one. */
   mailer?: Transporter;
   mailFrom: string;
@@ -90,6 +93,33 @@ export function channelSettingsOf(
   return { secrets: deps.secrets, mailer: Boolean(deps.mailer), slackApp: Boolean(deps.slack) };
 }
 
+/** The channel types whose pages carry a signed acknowledge link, and how the timeline names them. */
+const linkVia: Partial<Record<PlannedDelivery['channelType'], ActionLinkVia>> = {
+  email: 'email link',
+  push: 'push',
+  ntfy: 'ntfy',
+};
+
+/**
+ * The signed acknowledge link of a page to one person's own destination (their
+ * email address, one of their contact methods): built here, when sending, so the
+ * token never enters the workflow's history. None for a shared channel (an email
+ * list, a person's catalog channel), where others could follow it as that person.
+ */
+function ackUrlOf(
+  delivery: PlannedDelivery,
+  incidentId: string,
+  settings: ActionLinkSettings | undefined,
+): string | undefined {
+  const via = linkVia[delivery.channelType];
+  const personId = delivery.personId;
+  if (!settings || !via || !personId) return undefined;
+  const own =
+    delivery.destination === `person:${personId}` ||
+    parseContactDestination(delivery.destination)?.personId === personId;
+  return own ? actionLinkUrl(settings, { incidentId, personId, action: 'acknowledge', via }) : undefined;
+}
+
 /** The context with actors as people read them: the catalog's names. */
 function withNames(catalog: OnCallCatalog, context: NotificationContext): NotificationContext {
   if (!context.response) return context;
@@ -110,7 +140,8 @@ function withNames(catalog: OnCallCatalog, context: NotificationContext): Notifi
  */
 async function deliver(
   input: DeliverInput,
-  deps: ChannelDeps & Pick<NotificationDeps, 'publicUrl' | 'devInbox' | 'slack' | 'contactMethods'>,
+  deps: ChannelDeps &
+    Pick<NotificationDeps, 'publicUrl' | 'devInbox' | 'slack' | 'contactMethods' | 'actionLinks'>,
 ): Promise<DeliverResult> {
   const { delivery, idempotencyKey } = input;
   const target = await targetOf(delivery, deps);
@@ -131,6 +162,7 @@ async function deliver(
       return { detail: `${missing} is not set`, devInbox: true };
     }
   }
+  const ackUrl = ackUrlOf(delivery, context.incidentId, deps.actionLinks);
   return target.send(
     {
       context,
@@ -140,6 +172,7 @@ async function deliver(
       ...(input.replyCode ? { replyCode: input.replyCode } : {}),
       ...(input.twilioCallback ? { twilioCallback: input.twilioCallback } : {}),
       ...(input.bundle ? { bundle: input.bundle } : {}),
+      ...(ackUrl ? { ackUrl } : {}),
     },
     deps,
   );

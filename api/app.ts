@@ -19,6 +19,8 @@ import { webUiRoutes } from './ui/routes';
 import { oncallRoutes } from './oncall/routes';
 import { slackRoutes } from './integrations/slack/routes';
 import { twilioRoutes } from './integrations/twilio/routes';
+import { actionLinkRoutes } from './action-links/routes';
+import { redactActionLinkPath } from '../infra/action-links';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -33,8 +35,12 @@ function isTokenParam(name: string): boolean {
   return /^\s*token\s*(\[|$)/i.test(decoded);
 }
 
-/** The URL with the value of every token parameter replaced, however its name is spelled. */
+/**
+ * The URL with the value of every token parameter replaced, however its name
+ * is spelled, and an acknowledge link's token (in its path) too.
+ */
 export function redactTokenInUrl(url: string): string {
+  url = redactActionLinkPath(url);
   const q = url.indexOf('?');
   if (q < 0) return url;
   const params = url
@@ -72,9 +78,10 @@ export function createApp(deps: ApiDeps): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       // Integration tokens may come in the URL: keep them out of the logs.
       serializers: {
-        req: (req: { url?: string; query?: Record<string, unknown> }) => ({
+        req: (req: { url?: string; query?: Record<string, unknown>; params?: Record<string, unknown> }) => ({
           ...req,
           url: req.url && redactTokenInUrl(req.url),
+          ...(req.params && 'token' in req.params ? { params: { ...req.params, token: '[redacted]' } } : {}),
           query:
             req.query &&
             Object.fromEntries(
@@ -96,7 +103,10 @@ export function createApp(deps: ApiDeps): Express {
   app.use(express.json({ limit: '1mb' }));
 
   app.use(helmet());
-  // Every route but /healthz, /readyz and the PagerDuty endpoint (which checks its routing key) takes an API key.
+  // Acknowledge links: their signed token is the credential, so no key guard (the address limit above applies).
+  app.use(actionLinkRoutes(deps));
+  // Every route but /healthz, /readyz, the PagerDuty endpoint (which checks its routing key) and the
+  // acknowledge links above (which check their signed token) takes an API key.
   const sessions = uiSessionStore(deps);
   const guard = apiKeyGuard(deps, sessions);
   measureOpenIncidents(deps);

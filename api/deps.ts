@@ -6,6 +6,7 @@ import type { Logger } from '../infra/logger';
 import type { Models } from '../infra/models';
 import type { OnCallCatalog } from '../domain/oncall';
 import type { GroupingRules } from '../domain/grouping';
+import type { TriageRules } from '../domain/triage-types';
 
 /** What the API needs from the process that hosts it; tests pass their own. */
 export interface ApiDeps {
@@ -33,6 +34,8 @@ export interface ApiDeps {
         | 'API_KEY_CACHE_SECONDS'
         | 'API_KEY_OUTAGE_GRACE_SECONDS'
         | 'MONGODB_LOOKUP_TIMEOUT_MS'
+        | 'ACTION_LINK_SECRET'
+        | 'ACTION_LINK_TTL_SECONDS'
       >
     >;
   /** PagerDuty-compatible integration keys → service. */
@@ -41,6 +44,12 @@ export interface ApiDeps {
   catalog: OnCallCatalog;
   /** Which alerts share an incident: production passes config/grouping-rules.ts. */
   groupingRules: GroupingRules;
+  /**
+   * The worker's triage rules (config/triage-rules.ts): the team a declared
+   * incident's service gets, for the rights of whoever declares it. Without
+   * them, only rights on the service by name (or on every incident) allow declaring.
+   */
+  triageRules?: TriageRules;
   temporal: Client;
   /** The Slack app's client (SLACK_BOT_TOKEN): ephemeral replies to buttons and commands. */
   slack?: WebClient;

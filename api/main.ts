@@ -1,6 +1,7 @@
 import { loadConfigOrExit } from '../config';
 import { groupingRules } from '../config/grouping-rules';
 import { onCallCatalog } from '../config/oncall-catalog';
+import { triageRules } from '../config/triage-rules';
 import { createLogger } from '../infra/logger';
 import { connectMongoInBackground } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
@@ -11,7 +12,7 @@ import { createSlackClient } from '../infra/slack';
 import { close, listen } from './server';
 
 /** The catalog and rules an API process serves with, chosen by its entry point. */
-export type ApiRules = Pick<ApiDeps, 'catalog' | 'groupingRules'>;
+export type ApiRules = Pick<ApiDeps, 'catalog' | 'groupingRules' | 'triageRules'>;
 
 /**
  * Runs an API process until SIGINT or SIGTERM: needs TEMPORAL_ADDRESS and
@@ -84,4 +85,4 @@ export function runApiMain(rules: ApiRules): void {
 }
 
 // The entry point (`npm run api`).
-if (require.main === module) runApiMain({ catalog: onCallCatalog, groupingRules });
+if (require.main === module) runApiMain({ catalog: onCallCatalog, groupingRules, triageRules });

@@ -127,6 +127,33 @@ export const commands: Record<string, Record<string, (ctx: CommandContext) => Pr
     },
   },
 
+  // A person reports an incident: opened, triaged and paged as an alert's, the reporter on its timeline.
+  declare: {
+    async ''(ctx) {
+      const service = str(ctx, 'service');
+      const title = str(ctx, 'title') ?? ctx.args[0];
+      const severity = str(ctx, 'severity');
+      if (!service || !title || !severity)
+        throw new CliError('declare needs --service, --title and --severity (SEV1…SEV4)', ExitCode.usage);
+      const result = await ctx.api.request<{
+        incidentId: string;
+        service: string;
+        severity: string;
+        team?: string;
+        state: string;
+      }>('POST', '/v1/incidents', {
+        body: { service, title, severity, description: str(ctx, 'description') },
+      });
+      print(
+        ctx,
+        result,
+        () =>
+          `declared ${result.incidentId}: ${result.severity} ${result.service}${result.team ? `, team ${result.team}` : ''}` +
+          `${result.state === 'open' ? '; its first level is paged' : '; recorded, opening when a worker runs it'}\n`,
+      );
+    },
+  },
+
   incidents: {
     async ls(ctx) {
       const all = Boolean(ctx.flags.all);

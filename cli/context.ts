@@ -18,5 +18,7 @@ export const str = (ctx: CommandContext, name: string): string | undefined => {
 };
 
 /** Prints `value` as JSON with --json, else what `human` makes of it. */
-export const print = (ctx: CommandContext, value: unknown, human: () => string) =>
+export const print = (ctx: CommandContext, value: unknown, human: () => string): void => {
+  // Returns nothing: a command's return value is its exit code.
   ctx.out(ctx.json ? `${JSON.stringify(value, null, 2)}\n` : human());
+};

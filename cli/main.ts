@@ -14,6 +14,7 @@ const usage = `fireline — the Fireline command line
 
   fireline trigger --service S --summary TEXT [--severity critical|error|warning|info]
                    [--dedup-key K] [--label k=v]… [--resolve]
+  fireline declare --service S --title TEXT --severity SEV1|SEV2|SEV3|SEV4 [--description TEXT]
   fireline incidents ls [--status S]… [--service S] [--severity SEVn] [--all] [--limit N]
   fireline incidents show|ack INCIDENT
   fireline incidents resolve INCIDENT [--note TEXT]
@@ -53,6 +54,8 @@ export const options = {
   // Repeatable for `keys create`; elsewhere the last one counts.
   service: { type: 'string', multiple: true },
   summary: { type: 'string' },
+  title: { type: 'string' },
+  description: { type: 'string' },
   severity: { type: 'string' },
   'dedup-key': { type: 'string' },
   source: { type: 'string' },
@@ -187,15 +190,16 @@ export async function main(argv: string[]): Promise<number> {
     throw new CliError('stack takes up [--detach] or down', ExitCode.usage);
   }
   const group = commands[area];
-  // `trigger` has no sub-command: what follows it is positional; `oncall` alone says who is on call.
-  const handler = group?.[area === 'trigger' ? '' : (command ?? '')];
+  // `trigger` and `declare` have no sub-command: what follows is positional; `oncall` alone says who is on call.
+  const single = area === 'trigger' || area === 'declare';
+  const handler = group?.[single ? '' : (command ?? '')];
   if (!handler) throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${usage}`, ExitCode.usage);
   const ctx: CommandContext = {
     api: new ApiClient(
       values.url ?? process.env.FIRELINE_URL ?? 'http://localhost:3000',
       values.key ?? process.env.FIRELINE_API_KEY,
     ),
-    args: area === 'trigger' ? [command, ...args].filter((a): a is string => a !== undefined) : args,
+    args: single ? [command, ...args].filter((a): a is string => a !== undefined) : args,
     flags: values,
     json: Boolean(values.json),
     out: (text) => process.stdout.write(text),

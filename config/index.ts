@@ -144,6 +144,15 @@ export const configSchema = z.object({
     .string()
     .regex(/^A[A-Z0-9]{2,30}$/, 'must be a Slack app id such as A0123ABCD')
     .optional(),
+  /**
+   * Signs one-click acknowledge links in email, push and ntfy pages (a secret,
+   * at least 32 characters; the API and every worker need the same one). Unset
+   * = pages carry no such link, except under `npm start`, which generates one
+   * per start outside production. Links also need PUBLIC_URL.
+   */
+  ACTION_LINK_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  /** How long an acknowledge link works after the page is sent, in seconds (default an hour). */
+  ACTION_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   /** Base URL of Slack's Web API; for a proxy, or a local stand-in in tests. */
   SLACK_API_URL: z.url().default('https://slack.com/api/'),
   /**

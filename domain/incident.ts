@@ -14,7 +14,28 @@ export type Priority = (typeof priorities)[number];
 export const incidentStatuses = ['triggered', 'acknowledged', 'snoozed', 'resolved'] as const;
 export type IncidentStatus = (typeof incidentStatuses)[number];
 
-export type Integration = 'native' | 'pagerduty' | 'alertmanager' | 'grafana';
+/** Where an incident's first event came from: an alert source, or a person who declared it. */
+export type Integration = 'native' | 'pagerduty' | 'alertmanager' | 'grafana' | 'declared';
+
+/**
+ * A person's declaration of an incident (the "user reports" way one is
+ * identified): set by the API from what the person typed and who they are,
+ * never by an alert sender.
+ */
+export interface Declaration {
+  /** The incident's id, chosen by the API so it can answer with it at once. */
+  incidentId: string;
+  /** `user:<person id>`: who declared it. */
+  by: string;
+  /** Their name, as the timeline says it. */
+  name: string;
+  /** As declared: triage keeps it. */
+  severity: IncidentSeverity;
+  /** What is happening, in their words. */
+  description?: string;
+  /** Where they declared it, when not the API or web UI: `Slack`. */
+  via?: string;
+}
 
 export interface AlertLink {
   href: string;
@@ -49,6 +70,8 @@ export interface AlertEvent {
   repeats?: number;
   /** Set by the workflow, never by a sender: triggers of other alerts that came after this one, counted but not kept. */
   otherTriggers?: number;
+  /** Set by the API when a person declared the incident (integration `declared`). */
+  declared?: Declaration;
 }
 
 /** How an alert was grouped, carried on the event to its incident (the API sets it from the rules, never from the sender). */

@@ -10,3 +10,8 @@ export type IncidentSeverity = (typeof incidentSeverities)[number];
 export function incidentSeverityOfAlert(severity: AlertSeverity): IncidentSeverity {
   return incidentSeverities[alertSeverities.indexOf(severity)]!;
 }
+
+/** The alert severity of the same rank: what a declared incident's first event says (SEV1 is critical). */
+export function alertSeverityOfIncident(severity: IncidentSeverity): AlertSeverity {
+  return alertSeverities[incidentSeverities.indexOf(severity)]!;
+}

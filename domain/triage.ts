@@ -71,8 +71,10 @@ export function alertMatches(match: AlertMatch, event: AlertEvent): boolean {
 export function triage(event: AlertEvent, rules: TriageRules): TriageResult {
   const rule: Omit<TriageRule, 'match'> = rules.rules.find((r) => ruleMatches(r, event)) ?? rules.defaultRule;
   const urgency = rule.urgency ?? urgencyOfAlert(event.severity);
-  const priority = priorityOf(rule.impact, urgency);
-  const severity = rule.severity ?? severityForPriority[priority];
+  // A person who declared an incident chose its severity: the rule still picks team, policy and runbooks.
+  const declared = event.declared?.severity;
+  const priority = declared ? priorityOfSeverity(declared) : priorityOf(rule.impact, urgency);
+  const severity = declared ?? rule.severity ?? severityForPriority[priority];
   return {
     ruleId: rule.id,
     ...(rule.description ? { ruleDescription: rule.description } : {}),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Runtime } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { createApiKey, revokeApiKey } from '../infra/api-keys';
@@ -5,6 +6,7 @@ import { close, listen } from '../api/server';
 import { loadConfigOrExit, withLoopback } from '../config';
 import { groupingRules } from '../config/grouping-rules';
 import { onCallCatalog } from '../config/oncall-catalog';
+import { triageRules } from '../config/triage-rules';
 import { firstAdmin } from '../domain/rights';
 import { anyChannelConfigured } from './channels';
 import { DevInbox } from '../infra/dev-inbox';
@@ -69,6 +71,11 @@ async function main(): Promise<void> {
       // A development stack: runbooks may check and call services on this machine (loopback),
       // which the egress policy refuses by default. `npm run worker` does not do this.
       FIRELINE_EGRESS_ALLOW: withLoopback(config.FIRELINE_EGRESS_ALLOW),
+      // The worker and the API of this process sign and check acknowledge links with one secret:
+      // outside production, one made for this start (links of an earlier start stop working).
+      ACTION_LINK_SECRET:
+        config.ACTION_LINK_SECRET ??
+        (config.NODE_ENV === 'production' ? undefined : randomBytes(32).toString('base64url')),
     };
     const mongo = await connectMongo(effective.MONGODB_URI);
     cleanups.push(() => mongo.close());
@@ -113,6 +120,7 @@ async function main(): Promise<void> {
         slack,
         catalog: onCallCatalog,
         groupingRules,
+        triageRules,
       }),
       port,
     );

@@ -7,6 +7,7 @@ import { assertChannelSettings } from '../activities/channels';
 import { channelSettingsOf } from '../activities/notifications';
 import type { ActionRequest, HttpStepRequest } from '../domain/runbook';
 import { actionsTaskQueue, type Config } from '../config';
+import { actionLinkSettings } from '../infra/action-links';
 import { EgressPolicy } from '../infra/egress';
 import { temporalConnectionOptions } from '../infra/temporal';
 import type { Models } from '../infra/models';
@@ -42,7 +43,8 @@ export type WorkerConfig = Partial<Pick<Config, 'WORKER_ROLE'>> &
     | 'FIRELINE_EGRESS_ALLOW'
   > &
   Partial<Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_API_URL'>> &
-  Partial<Pick<Config, 'FIRELINE_DEV_INBOX' | 'MONGODB_LOOKUP_TIMEOUT_MS'>>;
+  Partial<Pick<Config, 'FIRELINE_DEV_INBOX' | 'MONGODB_LOOKUP_TIMEOUT_MS'>> &
+  Partial<Pick<Config, 'ACTION_LINK_SECRET' | 'ACTION_LINK_TTL_SECONDS'>>;
 
 export interface FirelineWorkerDeps {
   config: WorkerConfig;
@@ -87,6 +89,7 @@ export function defaultActivityDeps(
     catalog: onCallCatalog,
     secrets: process.env,
     publicUrl: config.PUBLIC_URL,
+    actionLinks: actionLinkSettings(config),
     mailer: config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined,
     mailFrom: config.SMTP_FROM,
     devInbox: config.FIRELINE_DEV_INBOX ? new DevInbox(models) : undefined,

@@ -3,10 +3,16 @@ import { channelsOfType, type OnCallCatalog } from '../../domain/oncall';
 import type { ChannelModule, ChannelTarget, OutgoingNotification } from './types';
 
 /** The plain-text body of an incident email. */
-export function emailText({ context, url }: Pick<OutgoingNotification, 'context' | 'url'>): string {
+export function emailText({
+  context,
+  url,
+  ackUrl,
+}: Pick<OutgoingNotification, 'context' | 'url' | 'ackUrl'>): string {
   return [
     `${context.title}`,
     ``,
+    // The link opens a page with a button: a mail scanner following it acknowledges nothing.
+    ...(ackUrl ? [`Acknowledge: ${ackUrl}`, ``] : []),
     `Incident: ${context.incidentId}${url ? ` (${url})` : ''}`,
     `Service: ${context.service}  Team: ${context.team}  Status: ${context.status}`,
     `Severity: ${context.severity}  Priority: ${context.priority}${context.major ? '  MAJOR INCIDENT' : ''}`,
@@ -28,7 +34,7 @@ function emailTarget(destination: string, recipients: string[]): ChannelTarget {
   return {
     destination,
     missingSettings: ({ mailer }) => (mailer ? [] : ['SMTP_URL']),
-    async send({ context, idempotencyKey, url }, deps) {
+    async send({ context, idempotencyKey, url, ackUrl }, deps) {
       if (!deps.mailer) {
         throw ApplicationFailure.nonRetryable(
           'email is not configured: set SMTP_URL',
@@ -41,7 +47,7 @@ function emailTarget(destination: string, recipients: string[]): ChannelTarget {
         subject: `[${context.severity}/${context.priority}] ${context.title}`,
         // Receivers that see the same Message-ID twice show one message.
         messageId: `<${idempotencyKey.replace(/[^A-Za-z0-9.:-]/g, '-')}@fireline>`,
-        text: emailText({ context, url }),
+        text: emailText({ context, url, ackUrl }),
         headers: { 'X-Fireline-Incident': context.incidentId, 'Idempotency-Key': idempotencyKey },
       })) as { accepted?: unknown[] };
       return { detail: `email accepted for ${info.accepted?.length ?? recipients.length} recipient(s)` };

@@ -47,7 +47,10 @@ export interface OutgoingNotification {
   twilioCallback?: TwilioCallback;
   /** A storm bundle: this many more incidents are pending for the person, acknowledged together by `a all`. */
   bundle?: { more: number };
-  /** A signed, single-use link acknowledging the incident: push and ntfy offer it as a button. */
+  /**
+   * A signed, short-lived link for the paged person to acknowledge the incident
+   * (infra/action-links.ts): email pages carry it, push and ntfy offer it as a button.
+   */
   ackUrl?: string;
 }
 

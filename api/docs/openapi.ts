@@ -16,7 +16,7 @@ export interface RouteDoc {
   /** A request body that the route accepts; the tests check it validates. */
   example?: unknown;
   /** How the route authenticates when not by an API key with a scope. */
-  auth?: 'none' | 'routing_key' | 'feed_token' | 'slack_signature' | 'twilio_signature';
+  auth?: 'none' | 'routing_key' | 'feed_token' | 'slack_signature' | 'twilio_signature' | 'action_token';
 }
 
 export const routeDocs: Record<string, RouteDoc> = {
@@ -94,6 +94,19 @@ export const routeDocs: Record<string, RouteDoc> = {
   'GET /v1/incidents': {
     tag: 'Incidents',
     summary: 'List incidents, newest first (filters repeatable; cursor paging)',
+  },
+  'POST /v1/incidents': {
+    tag: 'Incidents',
+    summary: 'Declare an incident: a person reports what is happening',
+    description:
+      "Opens an incident as an alert does (signal-with-start, a dedup key of its own, `declared:<uuid>`): triage picks the team, escalation policy and runbooks, the severity stays as declared, and level 1 of the policy is paged. The timeline's first entry names the reporter (`Declared by Alice: …`). Takes incidents:write, and the person's rights on the team triage gives the service or on the service (observers are refused, 403 with the reason). Answers 201 once Temporal recorded it: `{incidentId, workflowId, service, severity, team, state}`, `state` `open` once the workflow opened it (within a few seconds), `recorded` if no worker has yet.",
+    success: 201,
+    example: {
+      service: 'payments',
+      title: 'Card payments failing for EU customers',
+      severity: 'SEV2',
+      description: 'Support reports declined cards since 14:05; no alert fired',
+    },
   },
   'GET /v1/incidents/{id}': { tag: 'Incidents', summary: 'One incident (live from its workflow while open)' },
   'GET /v1/incidents/{id}/timeline': {
@@ -276,6 +289,20 @@ export const routeDocs: Record<string, RouteDoc> = {
       "Authenticated by the feed's own `token` in the URL, as calendar apps cannot send headers; redacted in logs.",
     auth: 'feed_token',
   },
+  'GET /v1/act/{token}': {
+    tag: 'Incidents',
+    summary: "An acknowledge link's confirm page (HTML): shows what the link does, and does nothing",
+    description:
+      'The link of an email, push or ntfy page (`<PUBLIC_URL>/v1/act/<token>`): the signed token names one incident, one person and the action, and expires (ACTION_LINK_TTL_SECONDS). A GET never acts, so mail scanners that follow links acknowledge nothing; the page has the button that POSTs. A malformed token answers 400, one not signed with ACTION_LINK_SECRET 403, an expired one 410, all as pages.',
+    auth: 'action_token',
+  },
+  'POST /v1/act/{token}': {
+    tag: 'Incidents',
+    summary: "Acknowledge through a link, as the token's person (no API key, no cookie)",
+    description:
+      "What the confirm page's button, the push notification's Acknowledge and ntfy's `http` action send. Acknowledges as the person the token names (the timeline says `user:<id> (via email link)`, `push` or `ntfy`), with that person's rights on the incident's service checked as for every surface (403 with the reason). Answers JSON `{incidentId, action, actor, via}` when the request accepts JSON rather than HTML, else a page; 400/403/410 for a malformed, forged or expired token, 409 when the incident is already acknowledged or resolved. Nothing is done on a refusal.",
+    auth: 'action_token',
+  },
   'DELETE /v1/schedules/{id}/overrides/{overrideId}': {
     tag: 'On call',
     summary: 'Delete a runtime override',
@@ -326,7 +353,8 @@ function operationOf(route: CollectedRoute, doc: RouteDoc) {
     doc.auth === 'routing_key' ||
     doc.auth === 'feed_token' ||
     doc.auth === 'slack_signature' ||
-    doc.auth === 'twilio_signature'
+    doc.auth === 'twilio_signature' ||
+    doc.auth === 'action_token'
       ? []
       : route.queryToken
         ? [{ bearerAuth: [] }, { integrationToken: [] }]

@@ -62,7 +62,8 @@ export async function deliverAlertEvents(
   events: AlertEvent[],
 ): Promise<DeliveryResult[]> {
   const deliveries = events.map((original): Delivery => {
-    const grouping = groupingOf(original, deps.groupingRules);
+    // A declared incident is its own: no grouping rule folds it into another.
+    const grouping = original.declared ? undefined : groupingOf(original, deps.groupingRules);
     const event = grouping ? Object.assign(original, { grouping }) : original;
     const own = workflowIdOfAlert(event);
     // Where this process sent the key's grouped triggers is surer than the fields of an acknowledge.

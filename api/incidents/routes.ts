@@ -9,6 +9,7 @@ import { actingOf } from '../identity';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { readIncident } from './service';
+import { DECLARE_SCOPE, declarationSchema, declareIncident } from './declare';
 import {
   listIncidents,
   loadStoredIncident,
@@ -139,8 +140,25 @@ function actionRoute(router: Router, deps: ApiDeps, guard: Guard, action: Incide
   );
 }
 
+/** `POST /v1/incidents`: a person declares an incident (the web UI, Slack and the CLI declare the same way). */
+function declareRoute(router: Router, deps: ApiDeps, guard: Guard): void {
+  router.post(
+    '/v1/incidents',
+    ...guard(DECLARE_SCOPE),
+    validated(
+      { body: declarationSchema.safeExtend({ actor: actorField }).strict() },
+      async ({ body }, _req, res) => {
+        const { actor: who, ...input } = body;
+        const declared = await declareIncident(deps, input, actingOf(res, deps.catalog, who));
+        res.status(201).json(declared);
+      },
+    ),
+  );
+}
+
 export function incidentRoutes(deps: ApiDeps, guard: Guard): Router {
   const router = Router();
+  declareRoute(router, deps, guard);
   router.use(incidentReadRoutes(deps, guard));
   for (const action of incidentActionList) actionRoute(router, deps, guard, action);
   return router;

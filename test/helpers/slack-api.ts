@@ -79,7 +79,9 @@ export class SlackApiStandIn {
                   : method === 'conversations.open'
                     ? // https://api.slack.com/methods/conversations.open: the DM's id, `D…`, same for the same user.
                       { ok: true, channel: { id: `D${String(args.users).replace(/^[UW]/, '')}` } }
-                    : { ok: false, error: 'unknown_method' };
+                    : method === 'views.open'
+                      ? this.openView(args)
+                      : { ok: false, error: 'unknown_method' };
         call.answer = answer;
         const late = this.answerLate.get(method);
         this.answerLate.delete(method);
@@ -114,6 +116,18 @@ export class SlackApiStandIn {
       has_more: false,
       response_metadata: { next_cursor: '' },
     };
+  }
+
+  /**
+   * views.open (https://docs.slack.dev/reference/methods/views.open): a
+   * trigger_id (as Slack formats them) and a view; answers the opened view.
+   */
+  private openView(args: Record<string, unknown>): Record<string, unknown> {
+    if (typeof args.trigger_id !== 'string' || !/^\d+\.\d+\.[0-9a-f]+$/.test(args.trigger_id))
+      return { ok: false, error: 'invalid_trigger_id' };
+    const view = args.view as Record<string, unknown> | undefined;
+    if (!view || view.type !== 'modal') return { ok: false, error: 'invalid_arguments' };
+    return { ok: true, view: { id: `V${this.nextTs++}`, team_id: 'T0TEST', ...view, state: { values: {} } } };
   }
 
   async start(): Promise<this> {

@@ -10,6 +10,7 @@ import { createApp } from '../../api/app';
 import { onCallCatalog } from '../../config/oncall-catalog';
 import type { OnCallCatalog } from '../../domain/oncall';
 import type { GroupingRules } from '../../domain/grouping';
+import type { TriageRules } from '../../domain/triage-types';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../infra/logger';
 import { connectMongo } from '../../infra/mongo';
@@ -65,8 +66,12 @@ export async function createTestEnv(
     catalog?: OnCallCatalog;
     /** Which alerts share an incident (none: by dedup key). */
     groupingRules?: GroupingRules;
+    /** The triage rules the API knows (the worker's are its own): the team of a declared incident. */
+    triageRules?: TriageRules;
     /** The Slack app: its signing secret turns the Slack endpoints on; the client answers ephemerally. */
     slack?: { signingSecret: string; client?: WebClient; teamId?: string; appId?: string };
+    /** Settings of the API and the worker beyond the test defaults (PUBLIC_URL, ACTION_LINK_SECRET…). */
+    config?: Partial<Config>;
   } = {},
 ): Promise<TestEnv> {
   installQuietRuntime();
@@ -86,6 +91,7 @@ export async function createTestEnv(
     SLACK_SIGNING_SECRET: options.slack?.signingSecret,
     SLACK_TEAM_ID: options.slack?.teamId,
     SLACK_APP_ID: options.slack?.appId,
+    ...options.config,
   };
 
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
@@ -105,6 +111,7 @@ export async function createTestEnv(
     catalog,
     slack: options.slack?.client,
     groupingRules: options.groupingRules ?? { rules: [] },
+    triageRules: options.triageRules,
   });
   const { token: adminToken } = await createApiKey(models, 'test-admin', ['admin'], { person: 'alice' });
   const app = express();

@@ -183,6 +183,48 @@ describe('fireline CLI', () => {
     expect(html.stdout).toMatch(/^<!doctype html>/i);
   }, 120_000);
 
+  it("declares an incident as the key's person: opened, paged at level 1, the reporter on its timeline", async () => {
+    const { stdout } = await ok([
+      'declare',
+      '--service',
+      'search',
+      '--title',
+      'Search returns nothing',
+      '--severity',
+      'SEV2',
+      '--description',
+      'Support: empty results since 10:00',
+    ]);
+    const incidentId = /^declared (INC-[A-Z0-9]{12}): SEV2 search; its first level is paged$/m.exec(
+      stdout,
+    )?.[1];
+    expect(incidentId).toBeDefined();
+    await eventually(() => {
+      const paged = receiver
+        .to('/level1')
+        .some((r) => (r.body as { incident?: { incidentId?: string } }).incident?.incidentId === incidentId);
+      if (!paged) throw new Error('level 1 not paged yet');
+    });
+    const shown = await ok(['incidents', 'show', incidentId!, '--json']);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ incidentId, severity: 'SEV2', integration: 'declared' });
+    const timeline = await eventually(async () => {
+      const res = await fetch(`${url}/v1/incidents/${incidentId}/timeline`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      const body = (await res.json()) as { entries: Array<{ actor: string; message: string }> };
+      if (!body.entries?.length) throw new Error('no timeline yet');
+      return body.entries;
+    });
+    expect(timeline[0]).toMatchObject({
+      actor: 'user:carol',
+      message: 'Declared by Carol Test: Support: empty results since 10:00',
+    });
+    const bad = await fireline(['declare', '--service', 'search', '--title', 'x', '--severity', 'SEV9']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('body.severity');
+    expect((await fireline(['declare', '--service', 'search'])).code).toBe(2);
+  });
+
   it('answers with exit codes that mean something', async () => {
     expect((await fireline(['incidents', 'show', 'INC-000000000000'])).code).toBe(4);
     const noKey = await fireline(['incidents', 'ls'], { FIRELINE_API_KEY: '' });

@@ -38,6 +38,28 @@ const rules: TriageRules = {
 };
 
 describe('triage', () => {
+  it('keeps the severity a person declared, while the rule picks team, policy and runbooks', () => {
+    const declared = (severity: 'SEV1' | 'SEV3' | 'SEV4') =>
+      triage(
+        alert({
+          service: 'ads',
+          integration: 'declared',
+          declared: { incidentId: 'INC-ABCDEF123456', by: 'user:bob', name: 'Bob', severity },
+        }),
+        rules,
+      );
+    expect(declared('SEV1')).toMatchObject({
+      ruleId: 'override',
+      severity: 'SEV1',
+      priority: 'P1',
+      team: 'ads',
+      escalationPolicyId: 'p3',
+      runbooks: [{ id: 'flush-cache', params: {} }],
+    });
+    expect(declared('SEV3')).toMatchObject({ severity: 'SEV3', priority: 'P3' });
+    expect(declared('SEV4')).toMatchObject({ severity: 'SEV4', priority: 'P4' });
+  });
+
   it('maps impact × urgency to priorities like an ITIL matrix', () => {
     expect(priorityOf('high', 'high')).toBe('P1');
     expect(priorityOf('high', 'low')).toBe('P3');

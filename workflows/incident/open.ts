@@ -8,6 +8,7 @@ import { freshEscalation } from '../../domain/escalation';
 import { newIncidentId } from './ids';
 import { type IncidentState, now } from './state';
 import { firelineActor, integrationActor } from '../../domain/actors';
+import type { AlertEvent } from '../../domain/incident';
 
 /**
  * Identification and triage: waits for the first trigger (signal-with-start
@@ -23,7 +24,7 @@ export async function openIncident(state: IncidentState, intake: AlertIntake): P
     .catch((err: unknown) => emergencyTriage(first, failureMessage(err)));
   const info = workflowInfo();
   state.incident = {
-    incidentId: newIncidentId(uuid4()),
+    incidentId: first.declared?.incidentId ?? newIncidentId(uuid4()),
     workflowId: info.workflowId,
     runId: info.runId,
     service: first.service,
@@ -51,10 +52,7 @@ export async function openIncident(state: IncidentState, intake: AlertIntake): P
     version: 0,
     timelineLength: 0,
   };
-  state.record('incident.opened', integrationActor(first.integration), `Incident opened: ${first.summary}`, {
-    service: first.service,
-    dedupKey: first.dedupKey,
-  });
+  recordOpening(state, first);
   state.record(
     'triage',
     firelineActor,
@@ -66,6 +64,28 @@ export async function openIncident(state: IncidentState, intake: AlertIntake): P
   if (triage.major) openMajorResponse(state, response ?? {});
   state.publish();
   intake.applyWaiting();
+}
+
+/** The first entry: who declared the incident and what they said, or the alert source that opened it. */
+function recordOpening(state: IncidentState, first: AlertEvent): void {
+  const data = { service: first.service, dedupKey: first.dedupKey };
+  const declared = first.declared;
+  if (!declared) {
+    state.record(
+      'incident.opened',
+      integrationActor(first.integration),
+      `Incident opened: ${first.summary}`,
+      data,
+    );
+    return;
+  }
+  const where = declared.via ? ` (via ${declared.via})` : '';
+  state.record(
+    'incident.opened',
+    declared.by,
+    `Declared by ${declared.name}${where}: ${declared.description ?? first.summary}`,
+    { ...data, declaredSeverity: declared.severity, ...(declared.via ? { via: declared.via } : {}) },
+  );
 }
 
 /** Continued as new: the run id changes; the incident keeps its id and goes on where it was. */

@@ -5,6 +5,17 @@ import { HttpError, ValidationError, fieldErrorsFrom } from '../../errors';
 import { SeenSlackSignatures, slackSignatureProblem } from './signature';
 import { actingOfSlackUser } from '../../identity';
 import { parseSlackAction, runSlackAction, runSlashCommand, unknownSlackUserText } from './service';
+import {
+  channelOfSubmission,
+  DECLARE_CALLBACK_ID,
+  declaredText,
+  declaredView,
+  incidentPageUrl,
+  declareFromSlack,
+  submissionErrors,
+  viewSubmissionPayload,
+  type SubmissionAnswer,
+} from './declare';
 
 /** Slack waits three seconds for an answer; what takes longer goes on and reports by ephemeral message. */
 const answerWithinMs = 2_500;
@@ -29,6 +40,8 @@ const slashCommandBody = z.object({
   channel_id: z.string().max(64).optional(),
   team_id: z.string().max(64).optional(),
   api_app_id: z.string().max(64).optional(),
+  // For opening a modal (`/incident declare`): https://docs.slack.dev/interactivity/implementing-slash-commands
+  trigger_id: z.string().max(255).optional(),
 });
 
 /**
@@ -95,6 +108,55 @@ function refusalText(err: unknown): string {
 }
 
 /**
+ * A submitted modal (the declare form): declared as the Slack user's person,
+ * answered within Slack's three seconds: the confirmation replaces the form,
+ * a refusal shows under the form's fields, and a declaration still under way
+ * closes the form and reports in the channel the command came from.
+ */
+async function answerSubmission(
+  deps: ApiDeps,
+  payload: unknown,
+  tell: (channel: string | undefined, user: string, text: string) => Promise<void>,
+): Promise<SubmissionAnswer | Record<string, never>> {
+  const parsed = viewSubmissionPayload.safeParse(payload);
+  if (!parsed.success) throw new ValidationError(fieldErrorsFrom(parsed.error, 'body.payload'));
+  const submission = parsed.data;
+  fromThisApp(
+    deps.config,
+    { teamId: submission.team?.id ?? undefined, appId: submission.api_app_id },
+    { team: 'body.payload.team.id', app: 'body.payload.api_app_id' },
+  );
+  if (submission.view.callback_id !== DECLARE_CALLBACK_ID)
+    throw new ValidationError([
+      { field: 'body.payload.view.callback_id', message: 'not a form of Fireline’s' },
+    ]);
+  const userId = submission.user.id;
+  const acting = actingOfSlackUser(deps.catalog, userId);
+  if (!acting) return { response_action: 'errors', errors: { service: unknownSlackUserText(userId) } };
+  let answer: SubmissionAnswer | Record<string, never> | undefined;
+  const work = declareFromSlack(deps, acting, submission).then(
+    (declared) => {
+      deps.logger.info({ person: acting.person.id, incidentId: declared.incidentId }, 'declared from Slack');
+      const url = incidentPageUrl(deps.config.PUBLIC_URL, declared.incidentId);
+      if (answer) return tell(channelOfSubmission(submission), userId, declaredText(declared, url));
+      answer = { response_action: 'update', view: declaredView(declared, url) };
+    },
+    (err: unknown) => {
+      if (!(err instanceof HttpError)) deps.logger.error({ err }, 'declaring from Slack failed');
+      if (answer) return tell(channelOfSubmission(submission), userId, refusalText(err));
+      answer = submissionErrors(err) ?? {
+        response_action: 'errors',
+        errors: { service: refusalText(err) },
+      };
+    },
+  );
+  await withinSlackDeadline(work);
+  // Still under way: close the form; the outcome follows in the channel.
+  answer ??= {};
+  return answer;
+}
+
+/**
  * The Slack app's endpoints: interactivity (the buttons on incident messages)
  * and the `/incident` slash command. Mounted only with SLACK_SIGNING_SECRET
  * (404 otherwise); every request must carry Slack's signature.
@@ -127,6 +189,10 @@ export function slackRoutes(deps: ApiDeps): Router {
         payload = JSON.parse(formOf(req).get('payload') ?? '');
       } catch {
         throw new ValidationError([{ field: 'body.payload', message: 'must be the JSON Slack sends' }]);
+      }
+      if ((payload as { type?: unknown } | null)?.type === 'view_submission') {
+        res.json(await answerSubmission(deps, payload, tell));
+        return;
       }
       const parsed = blockActionsPayload.safeParse(payload);
       if (!parsed.success) throw new ValidationError(fieldErrorsFrom(parsed.error, 'body.payload'));
@@ -176,7 +242,8 @@ export function slackRoutes(deps: ApiDeps): Router {
         return;
       }
       let answer: string | undefined;
-      const work = runSlashCommand(deps, acting, text).then(
+      const command = { triggerId: parsed.data.trigger_id, channelId: channel };
+      const work = runSlashCommand(deps, acting, text, command).then(
         (reply) => {
           answer = reply;
         },

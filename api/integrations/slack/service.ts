@@ -13,6 +13,7 @@ import { HttpError } from '../../errors';
 import type { Acting } from '../../identity';
 import { listOpenIncidents } from '../../incidents/store';
 import { onCallAt } from '../../oncall/service';
+import { openDeclareModal } from './declare';
 
 export function unknownSlackUserText(slackUserId: string): string {
   return (
@@ -97,6 +98,7 @@ export const slashUsage = [
     return `\`/incident ${a.slash!.words[0]} INC-…${targets.join('')}${text}\`: ${a.summary}`;
   }),
   '`/incident oncall`: who is on call now',
+  '`/incident declare`: declare an incident (a form opens)',
 ].join('\n');
 
 /**
@@ -127,7 +129,12 @@ function incidentLine(incident: Incident): string {
 }
 
 /** `/incident …` typed by a person: answers the text of the ephemeral reply. */
-export async function runSlashCommand(deps: ApiDeps, acting: Acting, text: string): Promise<string> {
+export async function runSlashCommand(
+  deps: ApiDeps,
+  acting: Acting,
+  text: string,
+  command: { triggerId?: string; channelId?: string } = {},
+): Promise<string> {
   const [sub = 'list', id, ...rest] = text.trim().split(/\s+/).filter(Boolean);
   switch (sub.toLowerCase()) {
     case 'list':
@@ -144,6 +151,8 @@ export async function runSlashCommand(deps: ApiDeps, acting: Acting, text: strin
       );
       return lines.length > 0 ? `On call now:\n${lines.join('\n')}` : 'No schedules in the catalog.';
     }
+    case 'declare':
+      return openDeclareModal(deps, acting, command);
     case 'help':
       return slashUsage;
     default: {

@@ -25,6 +25,7 @@ export type RenderIncident = (
 
 /** The notice a `?done=` names, if it names one of the catalog's. */
 export function doneNotice(query: Record<string, unknown>): string | undefined {
+  if (query.done === 'declared') return 'You declared the incident: triage ran and its first level is paged.';
   return incidentActionList.find((a) => a.done === query.done)?.notice;
 }
 

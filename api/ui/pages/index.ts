@@ -1,3 +1,4 @@
+import { declarePage } from './declare';
 import { incidentPage } from './incident';
 import { incidentsPage } from './incidents';
 import { inboxPage } from './inbox';
@@ -12,6 +13,7 @@ export const uiPages: readonly UiPage[] = [
   incidentsPage,
   incidentPage,
   onCallPage,
+  declarePage,
   inboxPage,
   postmortemsPages,
 ];

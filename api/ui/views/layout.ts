@@ -51,7 +51,7 @@ export function layout(
                       ${nav('open', '/ui/incidents', 'Open incidents')}
                       ${nav('resolved', '/ui/incidents?status=resolved', 'Recently resolved')}
                       ${nav('postmortems', '/ui/postmortems', 'Post-mortems')}
-                      ${nav('oncall', '/ui/oncall', 'On call')}
+                      ${nav('oncall', '/ui/oncall', 'On call')} ${nav('declare', '/ui/declare', 'Declare')}
                       ${ctx.devInbox ? nav('inbox', '/ui/inbox', 'Dev inbox') : ''}
                     </ul>
                   </nav>
