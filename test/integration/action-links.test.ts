@@ -240,8 +240,13 @@ describe('acknowledge links', () => {
     const done = await request(app).post(bobLink).set('accept', 'text/html').expect(200);
     expect(done.text).toContain(`You acknowledged ${incident.incidentId} as Bob Payments`);
     expect(await statusOf(incident.incidentId)).toBe('acknowledged');
-    const entry = (await timelineOf(env, incident.incidentId)).find((e) => e.type === 'acknowledged');
-    expect(entry).toMatchObject({ actor: 'user:bob', message: expect.stringContaining('(via email link)') });
+    await eventually(async () => {
+      const entry = (await timelineOf(env, incident.incidentId)).find((e) => e.type === 'acknowledged');
+      expect(entry).toMatchObject({
+        actor: 'user:bob',
+        message: expect.stringContaining('(via email link)'),
+      });
+    });
     // Used once: the incident is acknowledged, so the link does nothing more.
     await request(app).post(bobLink).set('accept', 'application/json').expect(409);
 
@@ -352,8 +357,11 @@ describe('acknowledge links', () => {
     await request(app)
       .post(LINK.exec(httpAction.url as string)![1]!)
       .expect(200);
-    const entry = (await timelineOf(env, published.incidentId)).find((e) => e.type === 'acknowledged');
-    expect(entry).toMatchObject({ actor: 'user:bob', message: expect.stringContaining('(via ntfy)') });
+    // The timeline is MongoDB's copy, saved shortly after the acknowledgement.
+    await eventually(async () => {
+      const entry = (await timelineOf(env, published.incidentId)).find((e) => e.type === 'acknowledged');
+      expect(entry).toMatchObject({ actor: 'user:bob', message: expect.stringContaining('(via ntfy)') });
+    });
   });
 
   it('needs no key, but counts against the per-address rate limit like every route', async () => {
