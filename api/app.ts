@@ -18,6 +18,7 @@ import { apiDocsRoutes } from './docs/page';
 import { webUiRoutes } from './ui/routes';
 import { oncallRoutes } from './oncall/routes';
 import { slackRoutes } from './integrations/slack/routes';
+import { contactMethodRoutes } from './contact-methods/routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -108,6 +109,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(postmortemRoutes(deps, guard));
   app.use(analyticsRoutes(deps, guard));
   app.use(oncallRoutes(deps, guard));
+  app.use(contactMethodRoutes(deps, guard));
   app.use(apiDocsRoutes(app));
   app.use(webUiRoutes(deps, guard, sessions));
 

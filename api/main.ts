@@ -6,7 +6,7 @@ import { connectMongoInBackground } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
 import { createModels, ensureIndexes } from '../infra/models';
 import { createApp } from './app';
-import type { ApiDeps } from './deps';
+import { apiReachDeps, type ApiDeps } from './deps';
 import { createSlackClient } from '../infra/slack';
 import { close, listen } from './server';
 
@@ -48,6 +48,7 @@ export async function runApiProcess(rules: ApiRules): Promise<void> {
       logger,
       routingKeys: config.FIRELINE_ROUTING_KEYS,
       slack: createSlackClient(config),
+      reach: apiReachDeps(config, process.env),
       ...rules,
     }),
     config.PORT,

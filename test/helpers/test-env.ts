@@ -15,6 +15,7 @@ import { createLogger } from '../../infra/logger';
 import { connectMongo } from '../../infra/mongo';
 import { createModels, ensureIndexes, type ApiScope, type Models } from '../../infra/models';
 import { createFirelineWorker } from '../../worker';
+import type { ReachDeps } from '../../infra/reach/send';
 
 /** The PagerDuty integration keys of every test API (FIRELINE_ROUTING_KEYS): one, for `payments`. */
 export const testRoutingKeys = new Map([['test-routing-key-0123456789abcdef', 'payments']]);
@@ -67,6 +68,10 @@ export async function createTestEnv(
     groupingRules?: GroupingRules;
     /** The Slack app: its signing secret turns the Slack endpoints on; the client answers ephemerally. */
     slack?: { signingSecret: string; client?: WebClient; teamId?: string; appId?: string };
+    /** How the API sends contact methods' codes and test pages (none: every provider off). */
+    reach?: ReachDeps;
+    /** FIRELINE_DEV_INBOX for the API (default: the environment's). */
+    devInbox?: boolean;
   } = {},
 ): Promise<TestEnv> {
   installQuietRuntime();
@@ -86,6 +91,7 @@ export async function createTestEnv(
     SLACK_SIGNING_SECRET: options.slack?.signingSecret,
     SLACK_TEAM_ID: options.slack?.teamId,
     SLACK_APP_ID: options.slack?.appId,
+    FIRELINE_DEV_INBOX: options.devInbox ?? baseConfig.FIRELINE_DEV_INBOX,
   };
 
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
@@ -105,6 +111,7 @@ export async function createTestEnv(
     catalog,
     slack: options.slack?.client,
     groupingRules: options.groupingRules ?? { rules: [] },
+    reach: options.reach,
   });
   const { token: adminToken } = await createApiKey(models, 'test-admin', ['admin'], { person: 'alice' });
   const app = express();
