@@ -4,6 +4,7 @@ import { inboxPage } from './inbox';
 import type { UiPage } from './kit';
 import { onCallPage } from './oncall';
 import { postmortemsPages } from './postmortems';
+import { profilePage } from './profile';
 import { sessionPage } from './session';
 
 /** The web UI's pages, each one router: a new page is a file here and a line in this list. */
@@ -12,6 +13,7 @@ export const uiPages: readonly UiPage[] = [
   incidentsPage,
   incidentPage,
   onCallPage,
+  profilePage,
   inboxPage,
   postmortemsPages,
 ];

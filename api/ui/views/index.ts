@@ -10,3 +10,4 @@ export { postmortemsPage } from './postmortems';
 export { escalationSummary } from './parts';
 export { onCallPage, type OnCallPageData } from './oncall';
 export { inboxPage } from './inbox';
+export { profilePage, type ProfilePageData } from './profile';
