@@ -18,7 +18,8 @@ import { createTestEnv, type TestEnv } from '../helpers/test-env';
 // (pushManager.subscribe() rejects: "Registration failed - permission denied"), so the push
 // part stubs subscribe() alone to answer a subscription of a local push endpoint: the service
 // worker registration, the page's script, the stored subscription, the code pushed (encrypted,
-// VAPID-signed) and its delivery to the service worker (DevTools' deliverPushMessage) are real.
+// VAPID-signed) and its delivery to the service worker (DevTools' deliverPushMessage) are real;
+// so are the page's notification, with Acknowledge and Open, and the POST its Acknowledge makes.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = process.env.FIRELINE_SCREENSHOTS ?? '/tmp/profile-shots';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -32,6 +33,7 @@ describe('My profile in a browser', () => {
   let bob: string;
   const vapid = webpush.generateVAPIDKeys();
   let problems: string[] = [];
+  const ackRequests: Array<{ method: string; url: string }> = [];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium was not found at ${CHROMIUM}: set CHROMIUM_PATH`);
@@ -51,7 +53,13 @@ describe('My profile in a browser', () => {
       },
     });
     bob = await env.createKey('bob-browser', ['incidents:read', 'incidents:write'], { person: 'bob' });
-    server = http.createServer(env.rawApp);
+    // In front of the API: where the test's signed acknowledge link points (the links are another part's).
+    server = http.createServer((req, res) => {
+      if (!req.url?.startsWith('/test-ack/')) return env.rawApp(req, res);
+      ackRequests.push({ method: req.method ?? '', url: req.url });
+      res.setHeader('content-type', 'application/json');
+      res.end('{}');
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     // localhost is a secure context, where service workers and push are allowed over HTTP.
     baseUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
@@ -206,7 +214,7 @@ describe('My profile in a browser', () => {
     await context.close();
   }, 60_000);
 
-  it('enables push on the device: the worker registers, the subscription is stored and confirmed by the code pushed to it', async () => {
+  it('enables push on the device: the worker registers, the subscription is stored and confirmed by the code pushed to it, and a page acknowledges', async () => {
     problems = [];
     const context = await browser.newContext();
     await context.grantPermissions(['notifications'], { origin: baseUrl });
@@ -294,6 +302,57 @@ describe('My profile in a browser', () => {
       { title: 'Fireline', body: expect.stringMatching(/^Your Fireline confirmation code is \d{6}\./) },
     ]);
     await page.screenshot({ path: `${SHOTS}/7-push-confirmed.png`, fullPage: true });
+
+    // A page: the worker shows it with Acknowledge and Open; Acknowledge POSTs to the signed link.
+    const incidentId = 'INC-0123456789AB';
+    await cdp.send('ServiceWorker.deliverPushMessage', {
+      origin: baseUrl,
+      registrationId: registration.registrationId,
+      data: JSON.stringify({
+        kind: 'incident.page',
+        title: '[SEV1] payments: Card authorisations failing',
+        // ASCII only: DevTools' deliverPushMessage drops a message with other characters.
+        body: `${incidentId} - triggered - 1 alert(s)`,
+        urgency: 'high',
+        tag: `incident-${incidentId}`,
+        incidentId,
+        openUrl: `${baseUrl}/ui/incidents/${incidentId}`,
+        actions: [
+          {
+            action: 'acknowledge',
+            title: 'Acknowledge',
+            url: `${baseUrl}/test-ack/${incidentId}?token=signed`,
+          },
+          { action: 'open', title: 'Open', url: `${baseUrl}/ui/incidents/${incidentId}` },
+        ],
+      }),
+    });
+    const shown = await eventually(async () => {
+      const found = await page.evaluate<unknown[]>(`(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications({ tag: 'incident-${incidentId}' })).map((n) => ({
+          title: n.title, requireInteraction: n.requireInteraction, actions: n.actions.map((a) => a.action + ':' + a.title),
+        })))()`);
+      expect(found).toHaveLength(1);
+      return found[0];
+    });
+    expect(shown).toEqual({
+      title: '[SEV1] payments: Card authorisations failing',
+      requireInteraction: true,
+      actions: ['acknowledge:Acknowledge', 'open:Open'],
+    });
+    // No browser UI to press the button on in headless Chromium: the worker's own click handler is
+    // run with the notification it showed (a synthetic event: its waitUntil is refused, the fetch is not).
+    const [serviceWorker] = context.serviceWorkers();
+    await serviceWorker!.evaluate(`(async () => {
+      const [notification] = await self.registration.getNotifications({ tag: 'incident-${incidentId}' });
+      self.dispatchEvent(new NotificationEvent('notificationclick', { notification, action: 'acknowledge' }));
+    })()`);
+    await eventually(async () => {
+      expect(ackRequests).toEqual([{ method: 'POST', url: `/test-ack/${incidentId}?token=signed` }]);
+      const after = await page.evaluate(`(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications({ tag: 'incident-${incidentId}' })).map((n) => n.body))()`);
+      expect(after).toEqual([`Acknowledged ${incidentId}`]);
+    });
     await context.close();
     expect(problems).toEqual([]);
   }, 120_000);
