@@ -21,6 +21,7 @@ import { slackRoutes } from './integrations/slack/routes';
 import { twilioRoutes } from './integrations/twilio/routes';
 import { actionLinkRoutes } from './action-links/routes';
 import { redactActionLinkPath } from '../infra/action-links';
+import { contactMethodRoutes } from './contact-methods/routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -121,6 +122,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(postmortemRoutes(deps, guard));
   app.use(analyticsRoutes(deps, guard));
   app.use(oncallRoutes(deps, guard));
+  app.use(contactMethodRoutes(deps, guard));
   app.use(apiDocsRoutes(app));
   app.use(webUiRoutes(deps, guard, sessions));
 

@@ -7,6 +7,9 @@ import type { Models } from '../infra/models';
 import type { OnCallCatalog } from '../domain/oncall';
 import type { GroupingRules } from '../domain/grouping';
 import type { TriageRules } from '../domain/triage-types';
+import nodemailer from 'nodemailer';
+import { EgressPolicy } from '../infra/egress';
+import type { ReachDeps } from '../infra/reach/send';
 
 /** What the API needs from the process that hosts it; tests pass their own. */
 export interface ApiDeps {
@@ -56,4 +59,27 @@ export interface ApiDeps {
   mongo: Connection;
   models: Models;
   logger: Logger;
+  /**
+   * How a person's new contact method is sent its code and a test page: provider credentials
+   * looked up by name, PUBLIC_URL, the egress policy, the mailer. None: every provider is off
+   * (with FIRELINE_DEV_INBOX, codes are kept in the development inbox).
+   */
+  reach?: ReachDeps;
+}
+
+/** The API's ReachDeps as production builds them: credentials from the environment. */
+export function apiReachDeps(
+  config: Pick<Config, 'PUBLIC_URL' | 'SMTP_URL' | 'SMTP_FROM' | 'FIRELINE_EGRESS_ALLOW'>,
+  secrets: Record<string, string | undefined>,
+  slack?: WebClient,
+): ReachDeps {
+  return {
+    secrets,
+    httpTimeoutMs: 10_000,
+    publicUrl: config.PUBLIC_URL,
+    egress: new EgressPolicy(config.FIRELINE_EGRESS_ALLOW),
+    mailer: config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined,
+    mailFrom: config.SMTP_FROM,
+    ...(slack ? { slack } : {}),
+  };
 }

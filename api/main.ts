@@ -7,7 +7,7 @@ import { connectMongoInBackground } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
 import { createModels, ensureIndexes } from '../infra/models';
 import { createApp } from './app';
-import type { ApiDeps } from './deps';
+import { apiReachDeps, type ApiDeps } from './deps';
 import { createSlackClient } from '../infra/slack';
 import { close, listen } from './server';
 
@@ -40,6 +40,7 @@ export async function runApiProcess(rules: ApiRules): Promise<void> {
   });
   const mongo = background.connection;
   const models = createModels(mongo);
+  const slack = createSlackClient(config);
   const server = await listen(
     createApp({
       config,
@@ -48,7 +49,8 @@ export async function runApiProcess(rules: ApiRules): Promise<void> {
       models,
       logger,
       routingKeys: config.FIRELINE_ROUTING_KEYS,
-      slack: createSlackClient(config),
+      slack,
+      reach: apiReachDeps(config, process.env, slack),
       ...rules,
     }),
     config.PORT,

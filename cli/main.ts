@@ -32,6 +32,13 @@ const usage = `fireline — the Fireline command line
   fireline oncall [--at TIME] | oncall shifts --schedule S [--from TIME] [--to TIME]
   fireline oncall override create --schedule S --person P --start TIME --end TIME [--note TEXT]
   fireline oncall override ls --schedule S | oncall override delete OVR-… --schedule S
+  fireline me                                   who the key acts as, and their rights
+  fireline me methods [ls] | methods add sms|voice NUMBER | methods add email ADDRESS
+  fireline me methods add ntfy SERVER TOPIC [--label L]
+  fireline me methods confirm ID CODE | methods resend|test|rm ID
+  fireline me rules [show] | rules set high "push:0,sms:60,voice:300" [low "sms:300"]
+                   (a method by its id, or by its type when you have one of it;
+                   "default" for the default rules; an admin adds --person P)
   fireline keys create --name NAME --scopes SCOPE[,SCOPE…] [--person P] [--service S]…
   fireline keys revoke ID_OR_NAME | keys ls
   fireline stack up [--detach] | stack down

@@ -11,8 +11,10 @@ import {
   type ContactMethod,
 } from '../../domain/contact-methods';
 import type { OnCallCatalog } from '../../domain/oncall';
+import type { NotificationRule } from '../../domain/notification-rules';
 import {
   changeContactMethods,
+  changeContactProfile,
   codeMatches,
   listContactMethods,
   newVerificationCode,
@@ -86,6 +88,11 @@ export const contactMethodInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('slack_dm'), slackUserId: z.string().regex(/^[UW][A-Z0-9]{2,30}$/), label }),
 ]);
 export type ContactMethodInput = z.infer<typeof contactMethodInput>;
+
+/** The code a person sends back to confirm a method. */
+export const confirmationInput = z.object({
+  code: z.string().regex(new RegExp(`^\\d{${VERIFICATION.digits}}$`), 'must be the 6-digit code'),
+});
 
 /** A method as the API shows it: never its code's hash. */
 export type ContactMethodView = ContactAddress & {
@@ -283,11 +290,7 @@ export async function confirmContactMethod(
   body: unknown,
 ): Promise<ContactMethodView> {
   requirePerson(deps, personId);
-  const parsed = z
-    .object({
-      code: z.string().regex(new RegExp(`^\\d{${VERIFICATION.digits}}$`), 'must be the 6-digit code'),
-    })
-    .safeParse(body);
+  const parsed = confirmationInput.safeParse(body);
   if (!parsed.success) throw new ValidationError(fieldErrorsFrom(parsed.error, 'body'));
   const now = deps.now?.() ?? new Date();
   const outcome = await changeContactMethods<{
@@ -346,16 +349,23 @@ export async function sendContactMethodTest(
   );
 }
 
-/** Removes a method; NotFoundError when there is none. */
+/** Removes a method, and the notification rules that name it; NotFoundError when there is none. */
 export async function removeContactMethod(
   deps: ContactMethodDeps,
   personId: string,
   methodId: string,
 ): Promise<void> {
   requirePerson(deps, personId);
-  await changeContactMethods(deps.models, personId, (current) => {
-    requireMethod(current, personId, methodId);
-    return { next: current.filter((m) => m.id !== methodId), result: undefined };
+  await changeContactProfile(deps.models, personId, ({ methods, rules }) => {
+    requireMethod(methods, personId, methodId);
+    const kept = (list: NotificationRule[]) => list.filter((r) => r.methodId !== methodId);
+    return {
+      next: {
+        methods: methods.filter((m) => m.id !== methodId),
+        ...(rules ? { rules: { high: kept(rules.high), low: kept(rules.low) } } : {}),
+      },
+      result: undefined,
+    };
   });
 }
 

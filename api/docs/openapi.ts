@@ -308,6 +308,66 @@ export const routeDocs: Record<string, RouteDoc> = {
     summary: 'Delete a runtime override',
     success: 204,
   },
+  'GET /v1/me': {
+    tag: 'People',
+    summary: 'Who the key acts as: the person, their rights, the key’s scopes',
+    description:
+      '403 for a key linked to no person. `managesEveryone`: whether this key may manage other people’s contact methods and rules (an admin person with an admin key).',
+  },
+  'GET /v1/people/{personId}/contact-methods': {
+    tag: 'People',
+    summary: "A person's contact methods, confirmed or not",
+    description:
+      "A person manages their own; an admin anyone's (403 otherwise, naming who and why; 404 for a person not in the catalog). Numbers are shown in full to their owner only, masked to anyone else; a push subscription's keys are never shown.",
+  },
+  'POST /v1/people/{personId}/contact-methods': {
+    tag: 'People',
+    summary: 'Add a contact method; a confirmation code is sent to it',
+    description:
+      'The method pages only once confirmed with the code (6 digits, 10 minutes, 5 attempts). `delivery.devInbox` is true when the code was kept in the development inbox because the provider is not configured. 400 `body.type` when the provider is not configured on this server.',
+    success: 201,
+    example: { type: 'sms', number: '+447700900123', label: 'mobile' },
+  },
+  'POST /v1/people/{personId}/contact-methods/{methodId}/confirm': {
+    tag: 'People',
+    summary: 'Confirm a contact method with the code sent to it',
+    description: 'A wrong, expired or used-up code answers 400 naming `body.code`, with the attempts left.',
+    example: { code: '123456' },
+  },
+  'POST /v1/people/{personId}/contact-methods/{methodId}/resend': {
+    tag: 'People',
+    summary: 'Send a new confirmation code (it replaces the pending one)',
+    description: '409 when the method is confirmed already.',
+  },
+  'POST /v1/people/{personId}/contact-methods/{methodId}/test': {
+    tag: 'People',
+    summary: 'Send a test page to a confirmed contact method',
+    description: '409 when the method is not confirmed yet.',
+  },
+  'DELETE /v1/people/{personId}/contact-methods/{methodId}': {
+    tag: 'People',
+    summary: 'Remove a contact method, and the notification rules that name it',
+    success: 204,
+  },
+  'GET /v1/people/{personId}/notification-rules': {
+    tag: 'People',
+    summary: "A person's notification rules as they run, per urgency, and whether each is the default",
+    description:
+      'High urgency is SEV1 and SEV2, low the rest. A person with no rules for an urgency gets the default over their confirmed methods: push, ntfy, Slack DM and email at once; SMS after 1 minute (low: 5) and, for high urgency, a call after 5 minutes.',
+  },
+  'PUT /v1/people/{personId}/notification-rules': {
+    tag: 'People',
+    summary: "Replace a person's notification rules (both urgencies)",
+    description:
+      'Each rule pages one of the person’s contact methods `afterSeconds` after an escalation level reached them, until the incident is acknowledged. An empty list means the default for that urgency. A rule naming a method that is not theirs answers 400 naming it (`body.high.0.methodId`).',
+    example: {
+      high: [
+        { methodId: 'cm_Xq3v9LmN2pQ', afterSeconds: 0 },
+        { methodId: 'cm_R7tY1uI0oPa', afterSeconds: 60 },
+      ],
+      low: [{ methodId: 'cm_Xq3v9LmN2pQ', afterSeconds: 0 }],
+    },
+  },
 };
 
 /** Whether a route belongs in the API document (the web UI and the docs page do not). */

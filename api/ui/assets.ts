@@ -64,6 +64,7 @@ input[type=text],input[type=password]{font:inherit;padding:.4rem .5rem;border:1p
 button{font:inherit;padding:.4rem .9rem;border-radius:.25rem;border:1px solid #1b1f24;background:#1b1f24;color:#fff;cursor:pointer}
 button.approve{background:#116329;border-color:#116329}
 button.reject{background:#a50e0e;border-color:#a50e0e}
+td .field{min-width:8rem}
 form.login{max-width:32rem;display:flex;flex-direction:column;gap:.5rem}
 .actions{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start;margin:.5rem 0}
 form.action{display:flex;flex-direction:column;gap:.4rem;border:1px solid var(--line);border-radius:.35rem;padding:.6rem .75rem;min-width:16rem;flex:1;max-width:30rem}
@@ -79,7 +80,7 @@ label.check{font-weight:400;margin-right:.6rem;white-space:nowrap}
 .field .error{color:#a50e0e;font-weight:600}
 .field.invalid input,.field.invalid select,.field.invalid textarea{border-color:#a50e0e;border-width:2px}
 .req{font-weight:400;color:var(--muted)}
-textarea,select,input[type=number],input[type=url],input[type=datetime-local]{font:inherit;padding:.4rem .5rem;border:1px solid #6b7280;border-radius:.25rem;width:100%}
+textarea,select,input[type=number],input[type=url],input[type=tel],input[type=email],input[type=datetime-local]{font:inherit;padding:.4rem .5rem;border:1px solid #6b7280;border-radius:.25rem;width:100%}
 details.runbook{border:1px solid var(--line);border-radius:.35rem;padding:.5rem .75rem;margin:.5rem 0}
 details.runbook summary{cursor:pointer;font-weight:600}
 details.runbook form.action{max-width:40rem;border:none;padding:.5rem 0}

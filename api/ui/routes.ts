@@ -8,6 +8,7 @@ import type { Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError, NotFoundError, ServiceUnavailableError } from '../errors';
 import { liveJs, styleCss } from './assets';
+import { iconPng, profileJs, serviceWorkerJs, webManifest } from './push-assets';
 import { uiPages } from './pages';
 import { pageContext, safeNext, sendPage, type PageKit } from './pages/kit';
 import {
@@ -105,6 +106,30 @@ function staticAssets(router: Router): void {
   router.get('/ui/static/live.js', (_req, res) => {
     res.type('text/javascript; charset=utf-8').set('Cache-Control', 'public, max-age=31536000, immutable');
     res.send(liveJs);
+  });
+  router.get('/ui/static/profile.js', (_req, res) => {
+    res.type('text/javascript; charset=utf-8').set('Cache-Control', 'public, max-age=31536000, immutable');
+    res.send(profileJs);
+  });
+  const icons = new Map([192, 512].map((size) => [`/ui/static/icon-${size}.png`, iconPng(size)]));
+  router.get([...icons.keys()], (req, res) => {
+    res.type('image/png').set('Cache-Control', 'public, max-age=86400');
+    res.send(icons.get(req.path));
+  });
+  // Installing the web UI as an app, and Web Push (./push-assets.ts): neither needs a session.
+  router.get('/manifest.webmanifest', (_req, res) => {
+    res.type('application/manifest+json').set('Cache-Control', 'public, max-age=3600');
+    res.send(webManifest);
+  });
+  // At the root so the worker's scope is the whole site; browsers check it for updates on
+  // every navigation (within a day), so it is never cached for long.
+  router.get('/sw.js', (_req, res) => {
+    res
+      .type('text/javascript; charset=utf-8')
+      .set('Cache-Control', 'no-cache')
+      .set('Service-Worker-Allowed', '/')
+      .set('Content-Security-Policy', "default-src 'none'; connect-src 'self'; img-src 'self'");
+    res.send(serviceWorkerJs);
   });
 }
 

@@ -16,6 +16,7 @@ import { createLogger } from '../../infra/logger';
 import { connectMongo } from '../../infra/mongo';
 import { createModels, ensureIndexes, type ApiScope, type Models } from '../../infra/models';
 import { createFirelineWorker } from '../../worker';
+import type { ReachDeps } from '../../infra/reach/send';
 
 /** The PagerDuty integration keys of every test API (FIRELINE_ROUTING_KEYS): one, for `payments`. */
 export const testRoutingKeys = new Map([['test-routing-key-0123456789abcdef', 'payments']]);
@@ -72,6 +73,10 @@ export async function createTestEnv(
     slack?: { signingSecret: string; client?: WebClient; teamId?: string; appId?: string };
     /** Settings of the API and the worker beyond the test defaults (PUBLIC_URL, ACTION_LINK_SECRET…). */
     config?: Partial<Config>;
+    /** How the API sends contact methods' codes and test pages (none: every provider off). */
+    reach?: ReachDeps;
+    /** FIRELINE_DEV_INBOX for the API (default: the environment's). */
+    devInbox?: boolean;
   } = {},
 ): Promise<TestEnv> {
   installQuietRuntime();
@@ -92,6 +97,7 @@ export async function createTestEnv(
     SLACK_TEAM_ID: options.slack?.teamId,
     SLACK_APP_ID: options.slack?.appId,
     ...options.config,
+    FIRELINE_DEV_INBOX: options.devInbox ?? baseConfig.FIRELINE_DEV_INBOX,
   };
 
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
@@ -112,6 +118,7 @@ export async function createTestEnv(
     slack: options.slack?.client,
     groupingRules: options.groupingRules ?? { rules: [] },
     triageRules: options.triageRules,
+    reach: options.reach,
   });
   const { token: adminToken } = await createApiKey(models, 'test-admin', ['admin'], { person: 'alice' });
   const app = express();

@@ -32,10 +32,14 @@ export function inboxPage(ctx: PageContext, messages: DevInboxDocument[]): strin
                     {
                       header: 'Incident',
                       rowHeader: true,
+                      // A contact method's code or test page (`contact:<person>:<method>`) is no incident.
                       cell: (m) =>
-                        html`<a href="${incidentPath(m.incidentId)}">${m.title}</a><br /><span class="muted"
-                            >${m.incidentId}</span
-                          >`,
+                        m.incidentId.startsWith('contact:')
+                          ? html`${m.title}<br /><span class="muted">${m.incidentId}</span>`
+                          : html`<a href="${incidentPath(m.incidentId)}">${m.title}</a><br /><span
+                                class="muted"
+                                >${m.incidentId}</span
+                              >`,
                     },
                     { header: 'Severity', cell: (m) => m.severity },
                     { header: 'For', cell: (m) => m.label },

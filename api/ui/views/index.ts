@@ -11,3 +11,4 @@ export { escalationSummary } from './parts';
 export { onCallPage, type OnCallPageData } from './oncall';
 export { inboxPage } from './inbox';
 export { declarePage } from './declare';
+export { profilePage, type ProfilePageData } from './profile';

@@ -13,6 +13,8 @@ export function layout(
     /** Without JavaScript, a live page reloads itself, unless it has forms a reload would clear. */
     reloadWithoutScript?: boolean;
     notice?: SafeHtml;
+    /** A script of the page's own (a same-site URL: the CSP allows no inline script). */
+    script?: string;
   },
 ): string {
   const nav = (section: PageContext['section'], href: string, label: string) =>
@@ -26,6 +28,9 @@ export function layout(
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${page.title} · Fireline</title>
         <link rel="icon" href="data:," />
+        <link rel="manifest" href="/manifest.webmanifest" />
+        <link rel="apple-touch-icon" href="/ui/static/icon-192.png" />
+        <meta name="theme-color" content="#1b1f24" />
         <link rel="stylesheet" href="${styleHref}" />
         ${
           page.live
@@ -52,6 +57,7 @@ export function layout(
                       ${nav('resolved', '/ui/incidents?status=resolved', 'Recently resolved')}
                       ${nav('postmortems', '/ui/postmortems', 'Post-mortems')}
                       ${nav('oncall', '/ui/oncall', 'On call')} ${nav('declare', '/ui/declare', 'Declare')}
+                      ${ctx.viewer.person ? nav('profile', '/ui/profile', 'My profile') : ''}
                       ${ctx.devInbox ? nav('inbox', '/ui/inbox', 'Dev inbox') : ''}
                     </ul>
                   </nav>
@@ -71,6 +77,7 @@ export function layout(
           }
         </header>
         <main id="main" tabindex="-1">${page.notice ?? ''} ${page.main}</main>
+        ${page.script ? html`<script src="${page.script}" defer></script>` : ''}
         <footer>Fireline incident management</footer>
       </body>
     </html> `.value;

@@ -1,0 +1,288 @@
+import express, { Router, type Request, type Response } from 'express';
+import {
+  NOTIFICATION_RULE_LIMITS,
+  urgencies,
+  type NotificationRule,
+} from '../../../domain/notification-rules';
+import { checkedBy } from '../../actions/run';
+import {
+  contactMethodDepsOf,
+  managedPerson,
+  methodIdParam,
+  notificationRulesInput,
+  readNotificationRules,
+  replaceNotificationRules,
+} from '../../contact-methods/profile';
+import {
+  addContactMethod,
+  confirmContactMethod,
+  listPersonContactMethods,
+  removeContactMethod,
+  resendContactMethodCode,
+  sendContactMethodTest,
+  type ContactDelivery,
+} from '../../contact-methods/service';
+import { HttpError, NotFoundError, ValidationError, type FieldError } from '../../errors';
+import { actingOf } from '../../identity';
+import { formAction, formBody } from '../form-action';
+import { profilePage as profileView, type FormState } from '../views';
+import { pageContext, sendPage, type PageKit, type UiPage } from './kit';
+
+const NOTICES = {
+  confirmed: 'Confirmed: it will page you.',
+  removed: 'Removed, with the rules that named it.',
+  rules: 'Your notification rules are saved.',
+  'push-added':
+    'This device is added. Fireline pushed a code to it: this page confirms it when it arrives, or type the code from the notification.',
+} as const;
+
+/** The signed-in person, whose profile this is (403 for a key linked to no person). */
+function me(kit: PageKit, res: Response): string {
+  const acting = actingOf(res, kit.deps.catalog);
+  return managedPerson(kit.deps.catalog, acting, acting.person.id).person.id;
+}
+
+function text(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** The add forms as the API's body (checked by the API's schema in the service). */
+function methodFromForm(body: Record<string, unknown>): Record<string, unknown> {
+  const type = text(body, 'type');
+  const label = text(body, 'label');
+  const fields =
+    type === 'sms' || type === 'voice'
+      ? { number: (text(body, 'number') ?? '').replace(/[\s().-]/g, '') }
+      : type === 'email'
+        ? { address: text(body, 'address') ?? '' }
+        : type === 'ntfy'
+          ? { server: text(body, 'server') ?? '', topic: text(body, 'topic') ?? '' }
+          : {};
+  return { type, ...fields, ...(label ? { label } : {}) };
+}
+
+const addFormOf = (req: Request) => {
+  const type = formBody(req).type;
+  return `add:${type === 'sms' || type === 'voice' ? 'phone' : type === 'ntfy' ? 'ntfy' : 'email'}`;
+};
+
+/**
+ * The rules form (`high.0.methodId`, `high.0.afterSeconds`…) as the API's body: rows left
+ * at (none) are dropped; a refusal names the row as the form does.
+ */
+async function saveRulesFromForm(kit: PageKit, personId: string, body: Record<string, unknown>) {
+  const rowOf: Record<string, number[]> = {};
+  const errors: FieldError[] = [];
+  const rules = Object.fromEntries(
+    urgencies.map((u) => {
+      const rows: NotificationRule[] = [];
+      rowOf[u] = [];
+      for (let i = 0; i < NOTIFICATION_RULE_LIMITS.rulesPerUrgency; i++) {
+        const methodId = text(body, `${u}.${i}.methodId`);
+        if (!methodId) continue;
+        const seconds = text(body, `${u}.${i}.afterSeconds`) ?? '';
+        if (!/^\d{1,6}$/.test(seconds))
+          errors.push({ field: `${u}.${i}.afterSeconds`, message: 'give a whole number of seconds' });
+        rows.push({ methodId, afterSeconds: Number(seconds) });
+        rowOf[u].push(i);
+      }
+      return [u, rows];
+    }),
+  );
+  if (errors.length > 0) throw new ValidationError(errors);
+  // A refusal names the rule by its place among the rules sent: name the form's row instead.
+  const asRows = (err: unknown) => {
+    if (!(err instanceof ValidationError)) return err;
+    return new ValidationError(
+      err.fields.map((f) => {
+        const match = /^body\.(high|low)\.(\d+)\.(\w+)$/.exec(f.field);
+        const row = match ? rowOf[match[1]!]?.[Number(match[2])] : undefined;
+        return {
+          field: match && row !== undefined ? `${match[1]}.${row}.${match[3]}` : f.field,
+          message: f.message,
+        };
+      }),
+    );
+  };
+  try {
+    await replaceNotificationRules(kit.deps, personId, checkedBy(notificationRulesInput, rules, 'body'));
+  } catch (err) {
+    throw asRows(err);
+  }
+}
+
+/** What a code or test page did, as the page says it. */
+function sentNotice(what: string, delivery: ContactDelivery): string {
+  return delivery.devInbox
+    ? `${what} kept in the development inbox (${delivery.detail}).`
+    : `${what} sent: ${delivery.detail}.`;
+}
+
+/** Push on this device: from the page's script (profile.js), which reads the answer, so JSON. */
+function pushRoute(router: Router, kit: PageKit, service: ReturnType<typeof contactMethodDepsOf>): void {
+  router.post('/ui/profile/push', ...kit.post, async (req, res) => {
+    const body = formBody(req);
+    try {
+      const { method, delivery } = await addContactMethod(service, me(kit, res), {
+        type: 'push',
+        subscription: {
+          endpoint: text(body, 'endpoint') ?? '',
+          keys: { p256dh: text(body, 'p256dh') ?? '', auth: text(body, 'auth') ?? '' },
+        },
+        ...(text(body, 'label') ? { label: text(body, 'label') } : {}),
+      });
+      res.json({ method: { id: method.id }, delivery, next: '/ui/profile?done=push-added' });
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status >= 500 || err.status === 401) throw err;
+      res
+        .status(err.status)
+        .json({ error: { code: err.code, message: err.message, details: err.details ?? null } });
+    }
+  });
+}
+
+interface ShowOptions {
+  notice?: string;
+  form?: FormState;
+  status?: number;
+}
+
+async function showProfile(
+  kit: PageKit,
+  service: ReturnType<typeof contactMethodDepsOf>,
+  res: Response,
+  extra: ShowOptions = {},
+): Promise<void> {
+  const personId = me(kit, res);
+  const person = kit.deps.catalog.people.find((p) => p.id === personId)!;
+  const data = {
+    person,
+    methods: await listPersonContactMethods(service, personId),
+    rules: await readNotificationRules(kit.deps, personId),
+    vapidPublicKey: kit.deps.reach?.secrets.VAPID_PUBLIC_KEY,
+    ...extra,
+  };
+  sendPage(res, profileView(pageContext(res), data), extra.status);
+}
+
+function methodIdOf(req: Request): string {
+  const id = String(req.params.methodId);
+  if (!methodIdParam.safeParse(id).success) throw new NotFoundError(`No contact method ${id}`);
+  return id;
+}
+
+/**
+ * My profile: the signed-in person's contact methods and notification rules, through the
+ * same service and schemas as the API (/v1/people/:id/…), and push on this device.
+ */
+export const profilePage: UiPage = (kit) => {
+  const router = Router();
+  const service = contactMethodDepsOf(kit.deps);
+
+  const show = (res: Response, extra: ShowOptions = {}) => showProfile(kit, service, res, extra);
+  const rerender = (_req: Request, res: Response, form: FormState, status: number) =>
+    show(res, { form, status });
+  const stripBody = (field: string) => (field === 'body' ? 'type' : field.replace(/^body\./, ''));
+
+  router.get('/ui/profile', ...kit.read, async (req, res) => {
+    const done = req.query.done;
+    const notice =
+      typeof done === 'string' && Object.hasOwn(NOTICES, done)
+        ? NOTICES[done as keyof typeof NOTICES]
+        : undefined;
+    await show(res, { notice });
+  });
+
+  router.post(
+    '/ui/profile/methods',
+    ...kit.post,
+    formAction({
+      form: addFormOf,
+      rerender,
+      formField: stripBody,
+      act: async (req, res) => {
+        const { method, delivery } = await addContactMethod(
+          service,
+          me(kit, res),
+          methodFromForm(formBody(req)),
+        );
+        await show(res, { notice: sentNotice(`Added ${method.type} ${method.id}. Its code was`, delivery) });
+        return undefined;
+      },
+    }),
+  );
+
+  router.post(
+    '/ui/profile/methods/:methodId/confirm',
+    ...kit.post,
+    formAction({
+      form: (req) => `confirm:${String(req.params.methodId)}`,
+      rerender,
+      formField: stripBody,
+      act: async (req, res) => {
+        await confirmContactMethod(service, me(kit, res), methodIdOf(req), {
+          code: text(formBody(req), 'code') ?? '',
+        });
+        return '/ui/profile?done=confirmed';
+      },
+    }),
+  );
+
+  for (const action of ['resend', 'test'] as const) {
+    router.post(
+      `/ui/profile/methods/:methodId/${action}`,
+      ...kit.post,
+      formAction({
+        form: (req) => `${action}:${String(req.params.methodId)}`,
+        rerender,
+        act: async (req, res) => {
+          const personId = me(kit, res);
+          const delivery =
+            action === 'test'
+              ? await sendContactMethodTest(service, personId, methodIdOf(req))
+              : (await resendContactMethodCode(service, personId, methodIdOf(req))).delivery;
+          await show(res, {
+            notice: sentNotice(action === 'test' ? 'A test page was' : 'A new code was', delivery),
+          });
+          return undefined;
+        },
+      }),
+    );
+  }
+
+  router.post(
+    '/ui/profile/methods/:methodId/delete',
+    ...kit.post,
+    formAction({
+      form: (req) => `delete:${String(req.params.methodId)}`,
+      rerender,
+      act: async (req, res) => {
+        await removeContactMethod(service, me(kit, res), methodIdOf(req));
+        return '/ui/profile?done=removed';
+      },
+    }),
+  );
+
+  router.post(
+    '/ui/profile/rules',
+    // Two fields per row, up to the rule limit per urgency: more than the kit's form parser takes.
+    express.urlencoded({
+      extended: false,
+      limit: '16kb',
+      parameterLimit: 4 * NOTIFICATION_RULE_LIMITS.rulesPerUrgency + 4,
+    }),
+    ...kit.post,
+    formAction({
+      form: () => 'rules',
+      rerender,
+      act: async (req, res) => {
+        await saveRulesFromForm(kit, me(kit, res), formBody(req));
+        return '/ui/profile?done=rules';
+      },
+    }),
+  );
+
+  pushRoute(router, kit, service);
+  return router;
+};
