@@ -6,7 +6,7 @@ import type { ContactMethodReader } from '../infra/contact-methods';
 import type { DevInbox } from '../infra/dev-inbox';
 import type { EgressPolicy } from '../infra/egress';
 import { metrics } from '../infra/metrics';
-import type { Models } from '../infra/models';
+import type { DevInboxAnswerable, Models } from '../infra/models';
 import { commanderActor } from '../domain/actors';
 import type { Incident, NotificationContext, PlannedDelivery, TimelineEntry } from '../domain/incident';
 import { actorName, majorResponseSettings, type OnCallCatalog } from '../domain/oncall';
@@ -138,6 +138,22 @@ function withNames(catalog: OnCallCatalog, context: NotificationContext): Notifi
  * Sends one planned notification through its channel type's module. With the development inbox,
  * a page whose channel lacks a setting is kept there instead.
  */
+/** A text or call to a person kept in the inbox is answered there as from their phone. */
+function answerableOf({ delivery, replyCode, twilioCallback }: DeliverInput): {
+  answerable?: DevInboxAnswerable;
+} {
+  const { channelType, personId } = delivery;
+  if ((channelType !== 'sms' && channelType !== 'voice') || !personId) return {};
+  return {
+    answerable: {
+      personId,
+      channelType,
+      ...(replyCode ? { replyCode } : {}),
+      ...(twilioCallback ? { stepId: twilioCallback.stepId } : {}),
+    },
+  };
+}
+
 async function deliver(
   input: DeliverInput,
   deps: ChannelDeps &
@@ -158,6 +174,7 @@ async function deliver(
         label: delivery.label,
         reason: context.reason,
         missing,
+        ...answerableOf(input),
       });
       return { detail: `${missing} is not set`, devInbox: true };
     }

@@ -1,5 +1,6 @@
 import type { ContactDelivery, ContactMethodView } from '../api/contact-methods/service';
 import type { NotificationRulesView } from '../api/contact-methods/profile';
+import { contactAddressForOwner } from '../domain/contact-methods';
 import type { NotificationRule, Urgency } from '../domain/notification-rules';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
@@ -21,23 +22,6 @@ async function whose(ctx: CommandContext): Promise<string> {
 
 const methodsPath = (person: string) => `/v1/people/${encodeURIComponent(person)}/contact-methods`;
 const rulesPath = (person: string) => `/v1/people/${encodeURIComponent(person)}/notification-rules`;
-
-/** Where a method reaches: the number, address, topic or push service. */
-function where(m: ContactMethodView): string {
-  switch (m.type) {
-    case 'sms':
-    case 'voice':
-      return m.number;
-    case 'email':
-      return m.address;
-    case 'ntfy':
-      return `${m.server} ${m.topic}`;
-    case 'push':
-      return new URL(m.subscription.endpoint).host;
-    case 'slack_dm':
-      return m.slackUserId;
-  }
-}
 
 const state = (m: ContactMethodView) =>
   m.verified
@@ -100,7 +84,7 @@ async function methods(ctx: CommandContext): Promise<void> {
     print(ctx, list, () =>
       table(
         ['ID', 'TYPE', 'WHERE', 'LABEL', 'STATE'],
-        list.map((m) => [m.id, m.type, where(m), m.label, state(m)]),
+        list.map((m) => [m.id, m.type, contactAddressForOwner(m), m.label, state(m)]),
       ),
     );
     return;
@@ -118,7 +102,7 @@ async function methods(ctx: CommandContext): Promise<void> {
       ctx,
       added,
       () =>
-        `added ${method.id} (${method.type} ${where(method)}); a code was sent: ${deliveryText(delivery)}\n` +
+        `added ${method.id} (${method.type} ${contactAddressForOwner(method)}); a code was sent: ${deliveryText(delivery)}\n` +
         `confirm it: fireline me methods confirm ${method.id} CODE${str(ctx, 'person') ? ` --person ${person}` : ''}\n`,
     );
     return;
@@ -137,7 +121,11 @@ async function methods(ctx: CommandContext): Promise<void> {
         body: { code },
       },
     );
-    print(ctx, method, () => `${method.id} (${method.type} ${where(method)}) is confirmed: it will page\n`);
+    print(
+      ctx,
+      method,
+      () => `${method.id} (${method.type} ${contactAddressForOwner(method)}) is confirmed: it will page\n`,
+    );
     return;
   }
   if (action === 'resend' || action === 'test') {
@@ -207,7 +195,7 @@ async function rules(ctx: CommandContext): Promise<void> {
     print(ctx, view, () => {
       const name = (id: string) => {
         const m = list.find((x) => x.id === id);
-        return m ? `${m.type} ${where(m)} (${id})${m.verified ? '' : ', unconfirmed'}` : id;
+        return m ? `${m.type} ${contactAddressForOwner(m)} (${id})${m.verified ? '' : ', unconfirmed'}` : id;
       };
       return table(
         ['URGENCY', 'AFTER', 'METHOD'],

@@ -97,6 +97,27 @@ export function describeContactMethod(method: ContactAddress): string {
   }
 }
 
+/**
+ * Where a method reaches, in full, for its owner's eyes only (their profile
+ * page, their CLI): the number, the address, the ntfy server and topic, the
+ * push service's host. Never for logs or the timeline: see describeContactMethod.
+ */
+export function contactAddressForOwner(method: ContactAddress): string {
+  switch (method.type) {
+    case 'sms':
+    case 'voice':
+      return method.number;
+    case 'email':
+      return method.address;
+    case 'ntfy':
+      return `${method.server} · ${method.topic}`;
+    case 'push':
+      return `browser via ${hostOf(method.subscription.endpoint)}`;
+    case 'slack_dm':
+      return method.slackUserId;
+  }
+}
+
 function hostOf(url: string): string {
   try {
     return new URL(url).host;

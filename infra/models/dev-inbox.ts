@@ -14,6 +14,17 @@ export interface DevInboxDocument {
   reason: string;
   /** Why it was not sent: the variable that is not set. */
   missing: string;
+  /** A text or call to a person: the inbox lets that person answer it as from their phone. */
+  answerable?: DevInboxAnswerable;
+}
+
+export interface DevInboxAnswerable {
+  personId: string;
+  channelType: 'sms' | 'voice';
+  /** The SMS's short code (`4821` in `4821a`). */
+  replyCode?: string;
+  /** The pager's step (`bundle` for a storm bundle's call). */
+  stepId?: string;
 }
 
 const devInboxSchema = new Schema<DevInboxDocument>(
@@ -27,6 +38,7 @@ const devInboxSchema = new Schema<DevInboxDocument>(
     label: { type: String, required: true },
     reason: { type: String, required: true },
     missing: { type: String, required: true },
+    answerable: { type: Schema.Types.Mixed },
   },
   { collection: 'dev_inbox', versionKey: false },
 );

@@ -32,7 +32,7 @@ export type { ActionLedgerEntry, DrillReportDocument } from './runbook';
 export type { TimelinePageDocument } from './timeline-page';
 export type { ScheduleOverridesDocument } from './schedule-overrides';
 export type { CalendarFeedDocument } from './calendar-feed';
-export type { DevInboxDocument } from './dev-inbox';
+export type { DevInboxAnswerable, DevInboxDocument } from './dev-inbox';
 export { chatMessageId, type ChatMessageDocument } from './chat-message';
 export type { AlertRouteDocument } from './alert-route';
 export type { UiSessionDocument } from './ui-session';

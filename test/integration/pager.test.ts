@@ -14,6 +14,8 @@ import { openIncident, timelineOf } from '../helpers/incidents';
 import { PushEndpoint } from '../helpers/push-endpoint';
 import { createTestEnv, testRoutingKeys, type TestEnv } from '../helpers/test-env';
 import { TwilioStandIn, twilioSignature } from '../helpers/twilio-stand-in';
+import { pagerWorkflowId } from '../../workflows/pager/ids';
+import { openPagesQuery } from '../../workflows/pager/messages';
 
 const ACCOUNT_SID = `AC${'e5'.repeat(16)}`;
 const AUTH_TOKEN = 'twilio-auth-token-for-pager-tests';
@@ -301,7 +303,12 @@ describe('paging people on their contact methods', () => {
     });
 
     it("refuses another person's code", async () => {
-      // Erin holds an open page of her own (its code differs): Bob's code is not hers.
+      // Erin holds an open page of her own, with a code of her own: Bob's code is not hers.
+      const erinsCodes = (
+        await env.client.workflow.getHandle(pagerWorkflowId('erin')).query(openPagesQuery)
+      ).map((p) => p.code);
+      expect(erinsCodes.length).toBeGreaterThan(0);
+      expect(erinsCodes).not.toContain(code);
       const answer = await reply(numbers.erin!, `${code}a`).expect(200);
       expect(answer.text).toContain('is not one of your open pages');
       expect(await statusOf(incident)).toBe('triggered');

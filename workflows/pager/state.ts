@@ -37,7 +37,9 @@ export class PagerState {
     for (const page of carried?.pages ?? []) this.pages.set(page.request.incidentId, page);
     this.held = [...(carried?.held ?? [])];
     this.phoneSentAt = [...(carried?.phoneSentAt ?? [])];
-    this.sequence = carried?.sequence ?? 0;
+    // A new pager starts its codes at a random place (the workflow's seeded random), so two people's
+    // codes rarely match: a code of someone else's is then refused rather than acting on one's own page.
+    this.sequence = carried?.sequence ?? Math.floor(Math.random() * 9000);
     this.bundleStep = carried?.bundleStep;
   }
 

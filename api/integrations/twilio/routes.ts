@@ -119,7 +119,7 @@ export function twilioRoutes(deps: ApiDeps): Router {
     asyncRoute(async (req, res) => {
       const where = parsed(callbackQuery, req.query, 'query');
       const { Digits } = parsed(keypressForm, req.body, 'body');
-      const said = await answerKeypress(inbound, {
+      const said = await answerKeypress(deps, {
         personId: where.person,
         incidentId: where.incident,
         stepId: where.step,

@@ -127,7 +127,12 @@ export async function answerSms(
     deps.logger.warn({ from: maskPhone(sms.from) }, 'SMS reply from a number no person verified: ignored');
     return undefined;
   }
-  const reply = parseSmsReply(sms.body);
+  return answerSmsAs(deps, acting, sms.body);
+}
+
+/** The answer to a text from a person: the code names one of their open pages (or `all` every one). */
+export async function answerSmsAs(deps: ApiDeps, acting: Acting, body: string): Promise<string> {
+  const reply = parseSmsReply(body);
   if (!reply)
     return "Fireline did not understand. Reply with the code and a (acknowledge) or e (escalate), e.g. 4821a, or 'a all'.";
   const pages = await openPagesOf(deps, acting.person.id);
@@ -148,11 +153,11 @@ export async function answerSms(
 
 /** The answer to a keypress on a call Fireline placed for `personId` about `incidentId`, as words to say. */
 export async function answerKeypress(
-  inbound: TwilioInboundDeps,
+  deps: ApiDeps,
   call: { personId: string; incidentId: string; stepId: string; digits: string },
+  via = 'voice',
 ): Promise<string> {
-  const { deps } = inbound;
-  const acting = actingAs(deps, call.personId, 'voice');
+  const acting = actingAs(deps, call.personId, via);
   if (!acting) return 'This call is for nobody Fireline knows. Goodbye.';
   const action = call.digits === '1' ? 'acknowledge' : call.digits === '2' ? 'escalate' : undefined;
   if (!action) return 'Press 1 to acknowledge, 2 to escalate. Goodbye.';

@@ -1,6 +1,7 @@
 import type { NotificationRulesView } from '../../contact-methods/profile';
 import type { ContactMethodView } from '../../contact-methods/service';
 import { NOTIFICATION_RULE_LIMITS, urgencies, type Urgency } from '../../../domain/notification-rules';
+import { contactAddressForOwner } from '../../../domain/contact-methods';
 import type { Person } from '../../../domain/oncall';
 import { html, type SafeHtml } from '../../../infra/html';
 import { profileScriptSrc } from '../push-assets';
@@ -29,25 +30,8 @@ const TYPE_NAMES: Record<ContactMethodView['type'], string> = {
   slack_dm: 'Slack DM',
 };
 
-/** Where a method reaches. The owner sees their own number in full: this page is only theirs. */
-function where(m: ContactMethodView): string {
-  switch (m.type) {
-    case 'sms':
-    case 'voice':
-      return m.number;
-    case 'email':
-      return m.address;
-    case 'ntfy':
-      return `${m.server} · ${m.topic}`;
-    case 'push':
-      return `browser via ${new URL(m.subscription.endpoint).host}`;
-    case 'slack_dm':
-      return m.slackUserId;
-  }
-}
-
 export function methodName(m: ContactMethodView): string {
-  return `${TYPE_NAMES[m.type]} ${where(m)}${m.label ? ` (${m.label})` : ''}`;
+  return `${TYPE_NAMES[m.type]} ${contactAddressForOwner(m)}${m.label ? ` (${m.label})` : ''}`;
 }
 
 function problemOf(state: FormState | undefined, form: string): SafeHtml {
@@ -337,7 +321,7 @@ export function profilePage(ctx: PageContext, data: ProfilePageData): string {
                     {
                       header: 'Where',
                       cell: (m) =>
-                        html`${where(m)}${m.label ? html`<br /><span class="muted">${m.label}</span>` : ''}`,
+                        html`${contactAddressForOwner(m)}${m.label ? html`<br /><span class="muted">${m.label}</span>` : ''}`,
                     },
                     { header: 'State', cell: (m) => stateOf(m) },
                     { header: 'Act', cell: (m) => methodActions(ctx, m, state) },
