@@ -118,6 +118,16 @@ function pageable(method: ContactMethod): ContactMethod {
   return kept;
 }
 
+/** MongoDB did not answer and no copy of the person's methods was ever read. */
+export class ContactMethodsUnknown extends Error {
+  constructor(personId: string, cause: unknown) {
+    super(
+      `the contact methods of ${personId} are unreadable (${cause instanceof Error ? cause.message : String(cause)}) and none were read before`,
+    );
+    this.name = 'ContactMethodsUnknown';
+  }
+}
+
 /**
  * The worker's view of people's verified contact methods when it pages: read
  * afresh each time; when MongoDB does not answer within `timeoutMs`, the last
@@ -162,12 +172,14 @@ export class ContactMethodReader {
         methods: read.methods.filter((m) => m.verifiedAt).map(pageable),
         ...(read.rules ? { rules: read.rules } : {}),
       };
+      // A person with no methods is kept too: during an outage, "none" is known, not unknown.
       this.lastGood = { ...known, [personId]: profile };
-      if (profile.methods.length === 0 && !profile.rules) delete this.lastGood[personId];
       await this.keep(this.lastGood);
       return profile;
     } catch (err) {
-      const fallback = known[personId] ?? { methods: [] };
+      const fallback = known[personId];
+      // Nothing read yet for this person: fail (the activity retries) rather than page nobody.
+      if (!fallback) throw new ContactMethodsUnknown(personId, err);
       this.options.logger?.warn(
         { err: err instanceof Error ? err.message : String(err), personId, methods: fallback.methods.length },
         'contact methods unreadable; paging with the last ones read',

@@ -174,7 +174,7 @@ describe('paging people on their contact methods', () => {
       const text = textsTo(person).find((m) => m.Body!.includes(incident.title));
       if (!text) throw new Error(`no text to ${person} about ${incident.incidentId} yet`);
       return text;
-    }, 30_000);
+    }, 60_000);
   }
   const codeIn = (text: Record<string, string>) => /reply (\d{4})a/.exec(text.Body!)![1]!;
 
@@ -206,7 +206,7 @@ describe('paging people on their contact methods', () => {
     await eventually(() => {
       const page = push.received.find((p) => p.plaintext.includes(incident.incidentId));
       expect(page).toBeDefined();
-    }, 30_000);
+    }, 60_000);
     const text = await textAbout('bob', incident);
     expect(text.StatusCallback).toBe(
       `${PUBLIC_URL}/v1/integrations/twilio/status?person=bob&incident=${incident.incidentId}&step=s1`,
@@ -230,7 +230,7 @@ describe('paging people on their contact methods', () => {
     expect(callsTo('bob')).toHaveLength(0);
     // Each step ran once: a pager started by its first page runs that page's steps once.
     expect(twilio.to('Messages').filter((m) => m.To === numbers.bob)).toHaveLength(1);
-  }, 60_000);
+  }, 120_000);
 
   it('places the call when nobody replies, and keypress 1 acknowledges as that person', async () => {
     const incident = await trigger('carol', 'keypress');
@@ -238,7 +238,7 @@ describe('paging people on their contact methods', () => {
       const placed = callsTo('carol').find((c) => c.Twiml!.includes(incident.incidentId));
       if (!placed) throw new Error('no call yet');
       return placed;
-    }, 30_000);
+    }, 60_000);
     const action = /action="([^"]+)"/.exec(call.Twiml!)![1]!.replace(/&amp;/g, '&');
     expect(action.startsWith(`${PUBLIC_URL}/v1/integrations/twilio/voice?person=carol&incident=`)).toBe(true);
     const fields = {
@@ -256,7 +256,7 @@ describe('paging people on their contact methods', () => {
       actor: 'user:carol',
       data: { via: 'voice' },
     });
-  }, 60_000);
+  }, 120_000);
 
   it('moves on to the call at once when the SMS status callback says failed', async () => {
     const incident = await trigger('erin', 'status-failed');
@@ -270,13 +270,13 @@ describe('paging people on their contact methods', () => {
     // The call's own timer is 90 seconds away.
     await eventually(
       () => expect(callsTo('erin').some((c) => c.Twiml!.includes(incident.incidentId))).toBe(true),
-      30_000,
+      60_000,
     );
     await eventually(async () => {
       const entries = await timelineOf(env, incident.incidentId);
       expect(entries.some((e) => e.message === 'Erin: SMS to +44 •••• 0103, failed')).toBe(true);
     });
-  }, 60_000);
+  }, 120_000);
 
   describe('refusals: nothing is done', () => {
     let incident: Incident;
@@ -284,7 +284,7 @@ describe('paging people on their contact methods', () => {
     beforeAll(async () => {
       incident = await trigger('bob', 'refusals');
       code = codeIn(await textAbout('bob', incident));
-    }, 60_000);
+    }, 120_000);
 
     it('refuses a bad or missing signature with 403', async () => {
       await reply(numbers.bob!, `${code}a`, 'not-the-auth-token').expect(403);
@@ -319,7 +319,7 @@ describe('paging people on their contact methods', () => {
       const answer = await reply(numbers.olive!, `${codeIn(await textAbout('olive', olives))}a`).expect(200);
       expect(answer.text).toContain(`Not done for ${olives.incidentId}:`);
       expect(await statusOf(olives)).toBe('triggered');
-    }, 60_000);
+    }, 120_000);
 
     it('refuses a used code', async () => {
       await reply(numbers.bob!, `${code}a`).expect(200);
