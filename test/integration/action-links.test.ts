@@ -18,6 +18,7 @@ import { EgressPolicy } from '../../infra/egress';
 import { createLogger } from '../../infra/logger';
 import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { openIncident, timelineOf } from '../helpers/incidents';
+import { pageContext } from '../helpers/notification-context';
 import { PushEndpoint } from '../helpers/push-endpoint';
 import { createTestEnv, testRoutingKeys, type TestEnv } from '../helpers/test-env';
 
@@ -289,20 +290,8 @@ describe('acknowledge links', () => {
       contactMethods: new ContactMethodReader(env.models),
       egress: new EgressPolicy(withLoopback({ hosts: [], cidrs: [] })),
     });
-    const contextOf = (incident: { incidentId: string; title: string }): NotificationContext => ({
-      incidentId: incident.incidentId,
-      title: incident.title,
-      service: 'payments',
-      severity: 'SEV1',
-      priority: 'P1',
-      status: 'triggered',
-      labels: {},
-      major: false,
-      team: 'payments',
-      alertCount: 1,
-      links: [],
-      reason: 'level 1',
-    });
+    const contextOf = (incident: { incidentId: string; title: string }): NotificationContext =>
+      pageContext({ incidentId: incident.incidentId, title: incident.title });
 
     const pushed = await trigger('push-link');
     await activities.deliverNotification({

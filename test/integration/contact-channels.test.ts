@@ -3,12 +3,13 @@ import { withLoopback } from '../../config';
 import { createNotificationActivities, type NotificationDeps } from '../../activities/notifications';
 import { pushPayload } from '../../activities/channels/push';
 import type { ContactMethod } from '../../domain/contact-methods';
-import type { NotificationContext, PlannedDelivery } from '../../domain/incident';
+import type { PlannedDelivery } from '../../domain/incident';
 import type { OnCallCatalog } from '../../domain/oncall';
 import { changeContactMethods, ContactMethodReader } from '../../infra/contact-methods';
 import { DevInbox, listDevInbox } from '../../infra/dev-inbox';
 import { EgressPolicy } from '../../infra/egress';
 import { HttpReceiver } from '../helpers/http-receiver';
+import { pageContext } from '../helpers/notification-context';
 import { PushEndpoint } from '../helpers/push-endpoint';
 import { createTestDatabase } from '../helpers/test-database';
 import { TwilioStandIn } from '../helpers/twilio-stand-in';
@@ -33,20 +34,7 @@ describe('contact method channels', () => {
     schedules: [],
     policies: [],
   };
-  const context: NotificationContext = {
-    incidentId: 'INC-ABCDEF123456',
-    title: 'Card authorisations failing',
-    service: 'payments',
-    severity: 'SEV1',
-    priority: 'P1',
-    status: 'triggered',
-    labels: {},
-    major: false,
-    team: 'payments',
-    alertCount: 2,
-    links: [],
-    reason: 'level 1',
-  };
+  const context = pageContext({ alertCount: 2 });
 
   beforeAll(async () => {
     env = await createTestDatabase();

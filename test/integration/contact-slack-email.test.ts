@@ -4,9 +4,9 @@ import {
   type ContactMethodDeps,
 } from '../../api/contact-methods/service';
 import { createNotificationActivities } from '../../activities/notifications';
-import type { NotificationContext } from '../../domain/incident';
 import type { OnCallCatalog } from '../../domain/oncall';
 import { ContactMethodReader } from '../../infra/contact-methods';
+import { pageContext } from '../helpers/notification-context';
 import { SlackApiStandIn } from '../helpers/slack-api';
 import { SmtpCapture } from '../helpers/smtp-capture';
 import { createTestDatabase } from '../helpers/test-database';
@@ -23,20 +23,7 @@ describe('Slack direct messages and email as contact methods', () => {
     schedules: [],
     policies: [],
   };
-  const context: NotificationContext = {
-    incidentId: 'INC-ABCDEF123456',
-    title: 'Card authorisations failing',
-    service: 'payments',
-    severity: 'SEV1',
-    priority: 'P1',
-    status: 'triggered',
-    labels: {},
-    major: false,
-    team: 'payments',
-    alertCount: 1,
-    links: [],
-    reason: 'level 1',
-  };
+  const context = pageContext();
 
   beforeAll(async () => {
     env = await createTestDatabase();
