@@ -334,7 +334,8 @@ describe('My profile in a browser', () => {
         })))()`);
       expect(found).toHaveLength(1);
       return found[0];
-    });
+      // A loaded machine (the whole suite beside it) delivers the push late.
+    }, 60_000);
     expect(shown).toEqual({
       title: '[SEV1] payments: Card authorisations failing',
       requireInteraction: true,
