@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { IncidentSeverity } from '../domain/incident';
 import type { OnCallCatalog } from '../domain/oncall';
 import { planSteps, urgencyOf, STORM_LIMIT, type StormLimit } from '../domain/notification-rules';
-import { MAX_OPEN_PAGES, pagerStep, type PagerStep } from '../domain/pager';
+import { MAX_OPEN_PAGES, pagerStep, type PersonPagePlan } from '../domain/pager';
 import { personById } from '../domain/rights';
 import type { ContactMethodReader } from '../infra/contact-methods';
 import { pagerWorkflowId } from '../workflows/pager/ids';
@@ -15,14 +15,6 @@ export interface PagerActivityDeps {
   contactMethods?: ContactMethodReader;
   /** Texts and calls per person per window (tests shorten the window). */
   pagerStorm?: StormLimit;
-}
-
-/** What a person's pager runs for one page: their steps, and the method a storm bundle goes to. */
-export interface PersonPagePlan {
-  personName: string;
-  steps: PagerStep[];
-  /** Their first verified SMS method, else voice: where a storm bundle goes. */
-  bundleStep?: PagerStep;
 }
 
 export function createPagerActivities(deps: PagerActivityDeps) {
@@ -42,23 +34,15 @@ export function createPagerActivities(deps: PagerActivityDeps) {
   };
   return {
     /**
-     * A person's steps for one page: their rules (or the default) over their
-     * verified methods, read with a short timeout and the last good copy
-     * during a MongoDB outage. Numbers stay out of the answer (and so out of
-     * the workflow's history): steps name methods by id and masked description.
-     */
-    async planPersonPage(input: { personId: string; severity: IncidentSeverity }): Promise<PersonPagePlan> {
-      return planOf(input.personId, input.severity);
-    },
-
-    /**
      * Asks the person's pager (`pager:<person>`) to page them for an incident,
-     * starting it if it is not running. A person without a verified contact
-     * method has no rules to run: answers false, and no pager is started.
+     * starting it if it is not running, with their steps: their rules (or the
+     * default) over their verified methods, read with a short timeout and the
+     * last good copy during a MongoDB outage. A person without a verified
+     * contact method has no rules to run: answers false, and no pager is started.
      */
     async pagePerson(input: { personId: string; request: PageRequest }): Promise<{ paged: boolean }> {
-      const { steps } = await planOf(input.personId, input.request.severity);
-      if (steps.length === 0) return { paged: false };
+      const plan = await planOf(input.personId, input.request.severity);
+      if (plan.steps.length === 0) return { paged: false };
       const { client, info } = Context.current();
       const workflowInput: PagerWorkflowInput = {
         personId: input.personId,
@@ -70,7 +54,7 @@ export function createPagerActivities(deps: PagerActivityDeps) {
         taskQueue: info.taskQueue,
         args: [workflowInput],
         signal: pageSignal,
-        signalArgs: [input.request],
+        signalArgs: [{ request: input.request, plan }],
       });
       return { paged: true };
     },

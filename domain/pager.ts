@@ -37,6 +37,14 @@ export function stepTarget(method: ContactMethod): string {
   }
 }
 
+/** What a person's pager runs for one page: their steps, and the method a storm bundle goes to. */
+export interface PersonPagePlan {
+  personName: string;
+  steps: PagerStep[];
+  /** Their first verified SMS method, else voice: where a storm bundle goes. */
+  bundleStep?: PagerStep;
+}
+
 /** The step as the pager keeps it. */
 export function pagerStep(step: { stepId: string; afterSeconds: number; method: ContactMethod }): PagerStep {
   return {

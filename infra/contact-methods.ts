@@ -129,9 +129,17 @@ export class ContactMethodsUnknown extends Error {
 }
 
 /**
+ * A first read for a person waits this long: well inside the paging activities'
+ * start-to-close timeouts, so a slow MongoDB delays their first page instead of
+ * failing it after a few quick tries.
+ */
+export const FIRST_READ_TIMEOUT_MS = 8000;
+
+/**
  * The worker's view of people's verified contact methods when it pages: read
  * afresh each time; when MongoDB does not answer within `timeoutMs`, the last
- * ones read for that person, so a MongoDB outage never stops paging. With a
+ * ones read for that person, so a MongoDB outage never stops paging. A person
+ * never read has no such copy: their read waits up to `firstReadTimeoutMs`. With a
  * `snapshot` file (in FIRELINE_STATE_DIR) what was read outlives the process.
  */
 export class ContactMethodReader {
@@ -139,16 +147,21 @@ export class ContactMethodReader {
   private lastGood: Record<string, ContactProfile> | undefined;
   private saved: string | undefined;
   private readonly timeoutMs: number;
+  private readonly firstReadTimeoutMs: number;
 
   constructor(
     private readonly models: ContactModels,
     private readonly options: {
       logger?: Logger;
+      /** How long a read waits when there is a last good copy to page from instead. */
       timeoutMs?: number;
+      /** How long a read waits for a person with no copy yet: waiting is then the only way to page them. */
+      firstReadTimeoutMs?: number;
       snapshot?: JsonStateFile<Record<string, ContactProfile>>;
     } = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 1000;
+    this.firstReadTimeoutMs = Math.max(this.timeoutMs, options.firstReadTimeoutMs ?? FIRST_READ_TIMEOUT_MS);
   }
 
   /** A person's verified method, or undefined when they have no such verified method. */
@@ -164,8 +177,9 @@ export class ContactMethodReader {
   /** A person's verified methods and their rules: what paging them needs. */
   async pagingProfile(personId: string): Promise<ContactProfile> {
     const known = this.lastGood ?? this.fromSnapshot();
+    const timeoutMs = known[personId] ? this.timeoutMs : this.firstReadTimeoutMs;
     try {
-      const read = await withMongoTimeout(`reading the contact methods of ${personId}`, this.timeoutMs, () =>
+      const read = await withMongoTimeout(`reading the contact methods of ${personId}`, timeoutMs, () =>
         readContactProfile(this.models, personId),
       );
       const profile: ContactProfile = {

@@ -12,6 +12,14 @@ export { MissingPrerequisiteError } from './temporal';
 
 /** A throw-away (ephemeral) dev server suggests continue-as-new after this many history events, so tests see it. */
 export const EPHEMERAL_SUGGEST_CONTINUE_AS_NEW_AFTER = 300;
+/** …and takes at most this many signals in one run (Temporal's default is 10,000), so tests pass it quickly. */
+export const EPHEMERAL_MAX_SIGNALS_PER_RUN = 2000;
+
+/** The ephemeral dev server's per-run limits, as dynamic config values. */
+export const ephemeralRunLimits = {
+  'limit.historyCount.suggestContinueAsNew': EPHEMERAL_SUGGEST_CONTINUE_AS_NEW_AFTER,
+  'history.maximumSignalsPerExecution': EPHEMERAL_MAX_SIGNALS_PER_RUN,
+};
 
 export interface LocalStackOptions {
   config: Pick<
@@ -83,10 +91,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           logFile: path.join(logDir, 'temporal.log'),
           cliPath: config.TEMPORAL_CLI,
           // Tests see continue-as-new after hundreds of events instead of thousands.
-          dynamicConfig:
-            mode === 'ephemeral'
-              ? { 'limit.historyCount.suggestContinueAsNew': EPHEMERAL_SUGGEST_CONTINUE_AS_NEW_AFTER }
-              : undefined,
+          dynamicConfig: mode === 'ephemeral' ? ephemeralRunLimits : undefined,
           progress,
         });
       },

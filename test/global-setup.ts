@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { LOOPBACK_EGRESS, loadConfig } from '../config';
-import { EPHEMERAL_SUGGEST_CONTINUE_AS_NEW_AFTER, startLocalStack } from '../stack';
+import { startLocalStack } from '../stack';
 import { runCommand } from '../stack/server-process';
 import { repoRoot } from '../stack/paths';
 import { printProgress } from '../stack/progress';
 import { buildWorkflowBundle } from '../worker/build-bundle';
-import { SUGGEST_CONTINUE_AS_NEW_ENV } from './helpers/continue-as-new-temporal';
+import { RUN_LIMITS_ENV, runLimitsMark } from './helpers/continue-as-new-temporal';
 import { mongoServerOf } from './helpers/mongo-server';
 
 /** What answers at a MongoDB URI. */
@@ -44,10 +44,8 @@ export default async function globalSetup(): Promise<void> {
   ]);
   process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
   process.env.MONGODB_URI = stack.mongoUri;
-  // Only a dev server started here is known to suggest continue-as-new early; tests that need it start one otherwise.
-  if (!config.TEMPORAL_ADDRESS) {
-    process.env[SUGGEST_CONTINUE_AS_NEW_ENV] = String(EPHEMERAL_SUGGEST_CONTINUE_AS_NEW_AFTER);
-  }
+  // Only a dev server started here is known to have the low per-run limits; tests that need them start one otherwise.
+  if (!config.TEMPORAL_ADDRESS) process.env[RUN_LIMITS_ENV] = runLimitsMark;
   (globalThis as { __firelineStack?: typeof stack }).__firelineStack = stack;
   printProgress(
     `test stack ready in ${((Date.now() - started) / 1000).toFixed(1)}s: ${stack.started.join(', ') || 'external servers'}`,

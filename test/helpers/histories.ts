@@ -53,14 +53,19 @@ export async function timersOf(
 }
 
 /**
- * Replays every run on a task queue against this run's workflow bundle, and answers the runs that
+ * Replays every run on a task queue (of one workflow type, if given) against this run's workflow bundle, and answers the runs that
  * do not replay, each with its history saved to a file to replay again. A fault can leave a run
  * whose history today's code would not produce again; a worker meets it only when it has to
  * rebuild the run (after an eviction, for a query), so a test looks for it directly.
  */
-export async function runsThatDoNotReplay(client: Client, taskQueue: string): Promise<string[]> {
+export async function runsThatDoNotReplay(
+  client: Client,
+  taskQueue: string,
+  workflowType?: string,
+): Promise<string[]> {
   const failures: string[] = [];
-  for await (const run of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
+  const query = `TaskQueue = '${taskQueue}'${workflowType ? ` AND WorkflowType = '${workflowType}'` : ''}`;
+  for await (const run of client.workflow.list({ query })) {
     const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
     try {
       await Worker.runReplayHistory(

@@ -6,8 +6,7 @@ import type { PageRequest } from './messages';
 export interface Page {
   request: PageRequest;
   code: string;
-  /** Undefined until the person's rules were read. */
-  steps?: PagerStep[];
+  steps: PagerStep[];
   /** The index of the next step to run. */
   next: number;
   /** The phone step the storm limit holds back for this incident. */

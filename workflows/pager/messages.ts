@@ -2,6 +2,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { IncidentSeverity, Priority } from '../../domain/incident';
 import type { ContactMethodType } from '../../domain/contact-methods';
 import type { Urgency } from '../../domain/notification-rules';
+import type { PersonPagePlan } from '../../domain/pager';
 
 // The pager workflow's messages (`pager:<person id>`), defined once and imported
 // by the incident workflow, the worker's activities and the Twilio routes.
@@ -22,7 +23,15 @@ export interface PageRequest {
   /** ISO instant the level reached the person: each rule's `afterSeconds` counts from it. */
   at: string;
 }
-export const pageSignal = defineSignal<[PageRequest]>('page');
+/**
+ * What the pager is sent: the request, with the person's steps as the sending
+ * activity read them (numbers stay out: steps name methods by id and mask).
+ */
+export interface PlannedPage {
+  request: PageRequest;
+  plan: PersonPagePlan;
+}
+export const pageSignal = defineSignal<[PlannedPage]>('page');
 
 /**
  * The incident left `triggered`, or the person escalated it: the remaining

@@ -4,7 +4,6 @@ import {
   getExternalWorkflowHandle,
   log,
   proxyActivities,
-  proxyLocalActivities,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { contactDestination } from '../../domain/contact-methods';
@@ -22,14 +21,8 @@ import {
 } from '../../domain/pager';
 import { type PageOutcome, pageOutcomeSignal } from '../incident/messages';
 import type { Page } from './input';
-import type { DeliveryStatus, PageRequest, StopPaging } from './messages';
+import type { DeliveryStatus, PageRequest, PlannedPage, StopPaging } from './messages';
 import type { PagerState } from './state';
-
-/** Reading a person's rules waits for MongoDB briefly, then pages from the last good copy: a few quick tries. */
-const { planPersonPage } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '5 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '5 seconds', maximumAttempts: 5 },
-});
 
 /** A method that keeps failing must not hold the next step up for long. */
 const deliveryOptions: ActivityOptions = {
@@ -54,8 +47,9 @@ export class PagerRunner {
 
   constructor(private readonly state: PagerState) {}
 
-  onPage(request: PageRequest): void {
+  onPage(planned: PlannedPage): void {
     const { state } = this;
+    const { request } = planned;
     if (state.pages.has(request.incidentId)) return;
     if (state.full) {
       this.report(request, {
@@ -65,7 +59,7 @@ export class PagerRunner {
       });
       return;
     }
-    const page = state.open(request);
+    const page = state.open(planned);
     if (page) void this.run(page);
   }
 
@@ -107,8 +101,7 @@ export class PagerRunner {
   private async runSteps(page: Page): Promise<void> {
     const { state } = this;
     const open = () => state.isOpen(page);
-    if (!page.steps && !(await this.plan(page))) return;
-    const steps = page.steps!;
+    const steps = page.steps;
     while (open() && page.next < steps.length) {
       const step = steps[page.next]!;
       const wait = Date.parse(page.request.at) + step.afterSeconds * 1000 - Date.now();
@@ -129,34 +122,6 @@ export class PagerRunner {
     const expiresIn = Date.parse(page.request.at) + PAGE_TTL_SECONDS * 1000 - Date.now();
     if (open() && expiresIn > 0) await condition(() => !open(), expiresIn);
     if (open()) state.close(page.request.incidentId);
-  }
-
-  /** Reads the person's rules and methods into the page; false (and the page closed) when there is nothing to run. */
-  private async plan(page: Page): Promise<boolean> {
-    const { state } = this;
-    try {
-      const plan = await planPersonPage.executeWithOptions(
-        {
-          startToCloseTimeout: '5 seconds',
-          retry: { initialInterval: '1 second', maximumAttempts: 5 },
-          summary: `rules of ${state.personId}`,
-        },
-        [{ personId: state.personId, severity: page.request.severity }],
-      );
-      state.personName = plan.personName;
-      state.bundleStep = plan.bundleStep;
-      page.steps = plan.steps;
-    } catch (err) {
-      page.steps = [];
-      this.report(page.request, {
-        type: 'notification.failed',
-        message: `${state.name}: notification rules unreadable: ${failureMessage(err)}`,
-        data: { stepId: '-', channelType: 'pager' },
-      });
-    }
-    if (page.steps.length > 0) return true;
-    state.close(page.request.incidentId);
-    return false;
   }
 
   private hold(page: Page, step: PagerStep): void {
@@ -197,7 +162,7 @@ export class PagerRunner {
       if (rest.length === 0 || !state.bundleStep) {
         // Without a method to bundle to, each held page waits for a slot of its own.
         for (const page of rest) state.hold(page.request.incidentId);
-        const own = first.steps?.find((s) => s.stepId === first.heldStepId);
+        const own = first.steps.find((s) => s.stepId === first.heldStepId);
         delete first.heldStepId;
         if (own) await this.deliver(first, own);
         continue;

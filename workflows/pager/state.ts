@@ -1,7 +1,7 @@
 import { allocateCode, deliveryFailed, isFinalStatus, recentSends, type PagerStep } from '../../domain/pager';
 import type { StormLimit } from '../../domain/notification-rules';
 import type { Page, PagerCarried, PagerWorkflowInput } from './input';
-import type { DeliveryStatus, OpenPage, PageRequest } from './messages';
+import type { DeliveryStatus, OpenPage, PlannedPage } from './messages';
 
 /** The longest title a page keeps: an SMS shows less, a call reads no more. */
 const maxTitleLength = 200;
@@ -48,7 +48,7 @@ export class PagerState {
   }
 
   /** A new page for the incident, with a short code none of the open pages holds; undefined when one is open already. */
-  open(request: PageRequest): Page | undefined {
+  open({ request, plan }: PlannedPage): Page | undefined {
     if (this.pages.has(request.incidentId)) return undefined;
     const taken = new Set([...this.pages.values()].map((p) => p.code));
     const { code, sequence } = allocateCode(this.sequence, taken);
@@ -57,7 +57,16 @@ export class PagerState {
       request.title.length > maxTitleLength
         ? `${request.title.slice(0, maxTitleLength - 1)}…`
         : request.title;
-    const page: Page = { request: { ...request, title }, code, next: 0, hurry: false, recorded: [] };
+    this.personName = plan.personName;
+    if (plan.bundleStep) this.bundleStep = plan.bundleStep;
+    const page: Page = {
+      request: { ...request, title },
+      code,
+      steps: plan.steps,
+      next: 0,
+      hurry: false,
+      recorded: [],
+    };
     this.pages.set(request.incidentId, page);
     return page;
   }
@@ -95,7 +104,7 @@ export class PagerState {
   status(report: DeliveryStatus): { page: Page; step: PagerStep; record: boolean } | undefined {
     const page = this.pages.get(report.incidentId);
     const step =
-      report.stepId === 'bundle' ? this.bundleStep : page?.steps?.find((s) => s.stepId === report.stepId);
+      report.stepId === 'bundle' ? this.bundleStep : page?.steps.find((s) => s.stepId === report.stepId);
     if (!page || !step) return undefined;
     const failed = deliveryFailed(report.status, report.answeredBy);
     const key = `${report.stepId}:${failed && report.answeredBy ? 'machine' : report.status}`;
@@ -104,7 +113,7 @@ export class PagerState {
       page.recorded.push(key);
       if (page.recorded.length > maxRecorded) page.recorded.shift();
     }
-    const latest = page.steps?.[page.next - 1];
+    const latest = page.steps[page.next - 1];
     if (failed && latest?.stepId === report.stepId) page.hurry = true;
     return { page, step, record };
   }
@@ -112,7 +121,7 @@ export class PagerState {
   /** The open pages, oldest first, as the inbound routes see them. */
   openPages(): OpenPage[] {
     return [...this.pages.values()].map((page) => {
-      const next = page.steps?.[page.next];
+      const next = page.steps[page.next];
       return {
         incidentId: page.request.incidentId,
         incidentWorkflowId: page.request.incidentWorkflowId,

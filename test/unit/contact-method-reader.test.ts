@@ -1,0 +1,41 @@
+import type { ContactMethod } from '../../domain/contact-methods';
+import { ContactMethodReader, ContactMethodsUnknown } from '../../infra/contact-methods';
+import type { Models } from '../../infra/models';
+
+/** A ContactMethods model whose reads answer after `stored.ms` with `stored.methods`: a MongoDB slow under load. */
+function slowModels(stored: { ms: number; methods: ContactMethod[] }): Pick<Models, 'ContactMethods'> {
+  const sms: ContactMethod = {
+    id: 'cm_sms',
+    type: 'sms',
+    number: '+447700900123',
+    createdAt: '2026-12-01T00:00:00Z',
+    verifiedAt: '2026-12-01T00:01:00Z',
+  };
+  stored.methods.push(sms);
+  const findById = (id: string) => {
+    const contactMethods = [...stored.methods];
+    return {
+      lean: () => new Promise((resolve) => setTimeout(() => resolve({ _id: id, contactMethods }), stored.ms)),
+    };
+  };
+  return { ContactMethods: { findById } } as unknown as Pick<Models, 'ContactMethods'>;
+}
+
+describe('ContactMethodReader, when MongoDB is slow', () => {
+  it("waits longer for a person it has no copy of, and answers a known person's copy at the short timeout", async () => {
+    const stored = { ms: 300, methods: [] as ContactMethod[] };
+    const reader = new ContactMethodReader(slowModels(stored), { timeoutMs: 50, firstReadTimeoutMs: 2000 });
+    // Slower than the short timeout, but nothing to fall back on: the read is waited for.
+    expect((await reader.pagingProfile('bob')).methods.map((m) => m.id)).toEqual(['cm_sms']);
+
+    // Now there is a copy: a read slower than the short timeout answers the copy (waiting would
+    // have answered the removed method's absence).
+    stored.methods.splice(0);
+    stored.ms = 1000;
+    expect((await reader.pagingProfile('bob')).methods.map((m) => m.id)).toEqual(['cm_sms']);
+
+    // Slower than the first-read timeout too: refused, for the activity to retry.
+    stored.ms = 3000;
+    await expect(reader.pagingProfile('carol')).rejects.toBeInstanceOf(ContactMethodsUnknown);
+  });
+});
