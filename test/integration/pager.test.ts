@@ -22,7 +22,7 @@ const ACCOUNT_SID = `AC${'e5'.repeat(16)}`;
 const AUTH_TOKEN = 'twilio-auth-token-for-pager-tests';
 const PUBLIC_URL = 'https://fireline.example.com';
 const FROM = '+15005550006';
-const STORM = { maxPerWindow: 3, windowSeconds: 12 };
+const STORM = { maxPerWindow: 3, windowSeconds: 20 };
 const numbers: Record<string, string> = {
   bob: '+447700900101',
   carol: '+447700900102',
