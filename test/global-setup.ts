@@ -39,8 +39,11 @@ export default async function globalSetup(): Promise<void> {
       await buildWorkflowBundle(bundlePath);
       process.env.FIRELINE_TEST_WORKFLOW_BUNDLE = bundlePath;
     })(),
-    // Tests that run Fireline's processes (the worker, the CLI) run the compiled code.
-    runCommand('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repoRoot() }),
+    // Tests that run Fireline's processes (the worker, the CLI) run the compiled code. A run
+    // without such tests may say so (FIRELINE_TEST_COMPILE=0) and skip compiling it.
+    process.env.FIRELINE_TEST_COMPILE === '0'
+      ? Promise.resolve()
+      : runCommand('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repoRoot() }),
   ]);
   process.env.TEMPORAL_ADDRESS = stack.temporalAddress;
   process.env.MONGODB_URI = stack.mongoUri;

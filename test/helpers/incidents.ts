@@ -34,14 +34,19 @@ export async function createIncidentTestEnv(
   };
 }
 
-/** The newest incident of a service and dedup key, read through the API once it is saved. */
-export async function openIncident(env: TestEnv, service: string, dedupKey: string): Promise<Incident> {
+/** The newest incident of a service and dedup key, read through the API once it is saved (within `timeoutMs`). */
+export async function openIncident(
+  env: TestEnv,
+  service: string,
+  dedupKey: string,
+  timeoutMs?: number,
+): Promise<Incident> {
   const workflowId = incidentWorkflowId(service, dedupKey);
   return eventually(async () => {
     const doc = await env.models.Incident.findOne({ workflowId }).sort({ openedAt: -1 }).lean();
     if (!doc) throw new Error(`no incident for ${workflowId} yet`);
     return (await request(env.app).get(`/v1/incidents/${doc._id}`).expect(200)).body as Incident;
-  });
+  }, timeoutMs);
 }
 
 export async function timelineOf(env: TestEnv, incidentId: string): Promise<TimelineEntry[]> {
