@@ -149,6 +149,9 @@ export async function placeCall(
       statusCallbackMethod: 'POST',
       // Rings this long before Twilio gives up (no-answer).
       timeout: 30,
+      // Answering machine detection: the status callback's AnsweredBy says a voicemail took the
+      // call (machine_start, fax), and the pager moves on to the next rule at once.
+      machineDetection: 'Enable',
     }),
   );
   return `call to ${maskPhone(number)} ${call.status} (${call.sid})`;

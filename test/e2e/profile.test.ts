@@ -180,6 +180,32 @@ describe('My profile in a browser', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('adds an ntfy topic with the variable holding its access token, naming a bad variable on the form', async () => {
+    problems = [];
+    const context = await browser.newContext();
+    const page = await watchedPage(context);
+    await signIn(page);
+    await page.getByLabel('ntfy server').fill('https://ntfy.example.com');
+    await page.getByLabel('Topic').fill('bob-pages-7c1d');
+    await page.getByLabel('Access token variable').fill('ntfy token');
+    await page.getByRole('button', { name: 'Add ntfy topic' }).click();
+    await page.getByRole('alert').filter({ hasText: 'must name an environment variable' }).waitFor();
+    // The refused form keeps what was typed.
+    expect(await page.getByLabel('Topic').inputValue()).toBe('bob-pages-7c1d');
+    await page.getByLabel('Access token variable').fill('NTFY_TOKEN_BOB');
+    await page.getByRole('button', { name: 'Add ntfy topic' }).click();
+    await page.getByText(/Added ntfy cm_\S+/).waitFor();
+    expect((await methods()).find((m) => m.type === 'ntfy')).toMatchObject({
+      server: 'https://ntfy.example.com',
+      topic: 'bob-pages-7c1d',
+      tokenEnv: 'NTFY_TOKEN_BOB',
+      verified: false,
+    });
+    await page.screenshot({ path: `${SHOTS}/5b-ntfy-added.png`, fullPage: true });
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it('serves an installable web app: manifest, icons, and a service worker for the whole site', async () => {
     const manifest = await request(env.rawApp).get('/manifest.webmanifest').expect(200);
     expect(manifest.headers['content-type']).toMatch(/^application\/manifest\+json/);

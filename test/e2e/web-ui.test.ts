@@ -7,6 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import type { ApprovalRequest } from '../../domain/runbook';
+import { signActionToken } from '../../infra/action-links';
 import { createLogger } from '../../infra/logger';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident, timelineOf } from '../helpers/incidents';
@@ -21,6 +22,7 @@ import { onCallCatalog } from '../../config/oncall-catalog';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TEMPORAL_UI = 'http://temporal-ui.test:8233';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const LINK_SECRET = 'web-ui-test-action-link-secret-0123456789';
 
 describe('web UI in a browser', () => {
   let env: TestEnv;
@@ -42,7 +44,11 @@ describe('web UI in a browser', () => {
     }
     // Picked up by createTestEnv's loadConfig(), so the pages link workflows to this Temporal Web UI.
     process.env.TEMPORAL_UI_URL = TEMPORAL_UI;
-    ({ env, receiver, teardown } = await createIncidentTestEnv(600));
+    ({ env, receiver, teardown } = await createIncidentTestEnv(
+      600,
+      {},
+      { config: { ACTION_LINK_SECRET: LINK_SECRET, PUBLIC_URL: 'http://fireline.test' } },
+    ));
     server = http.createServer(env.rawApp);
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -577,6 +583,56 @@ describe('web UI in a browser', () => {
     await context.close();
     expect(problems).toEqual([]);
   }, 90_000);
+
+  it("acknowledges from an emailed link: the page asks, its button acknowledges as the link's person", async () => {
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'web-link', summary: 'Checkout latency', severity: 'critical', dedupKey: 'link' })
+      .expect(202);
+    const incident = await openIncident(env, 'web-link', 'link');
+    const linkFor = (personId: string) =>
+      `${baseUrl}/v1/act/${signActionToken(LINK_SECRET, {
+        incidentId: incident.incidentId,
+        personId,
+        action: 'acknowledge',
+        via: 'email link',
+        expiresAt: Math.floor(Date.now() / 1000) + 600,
+      })}`;
+    const context = await browser!.newContext();
+    const page = await watchedPage(context, [403]);
+
+    // Olive only reads: her genuine link is refused, saying why, and nothing is done.
+    await page.goto(linkFor('olive'));
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByRole('heading', { name: 'Nothing was done' }).waitFor();
+    expect(await page.getByRole('alert').innerText()).toMatch(
+      /Olive Observer \(olive\) may not use incidents:write/,
+    );
+
+    // Opening Bob's link asks (a mail scanner following it acknowledges nothing); the button acknowledges.
+    await page.goto(linkFor('bob'));
+    await page.getByRole('heading', { name: `Acknowledge ${incident.incidentId}?` }).waitFor();
+    expect(await page.locator('main').innerText()).toContain('You are acknowledging as Bob Test');
+    const asked = await request(env.app).get(`/v1/incidents/${incident.incidentId}`).expect(200);
+    expect(asked.body.status).toBe('triggered');
+    await page.screenshot({ path: path.join(screenshots, 'action-link-confirm.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `You acknowledged ${incident.incidentId} as Bob Test` })
+      .waitFor();
+    const done = await request(env.app).get(`/v1/incidents/${incident.incidentId}`).expect(200);
+    expect(done.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'user:bob' });
+    await eventually(async () => {
+      const entry = (await timelineOf(env, incident.incidentId)).find((e) => e.type === 'acknowledged');
+      expect(entry).toMatchObject({
+        actor: 'user:bob',
+        message: expect.stringContaining('(via email link)'),
+      });
+    });
+    await context.close();
+    expect(problems).toEqual([]);
+  });
 
   it('refuses state-changing forms without the CSRF token, and keeps the key out of the logs', async () => {
     let logs = '';

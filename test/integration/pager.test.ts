@@ -29,6 +29,7 @@ const numbers: Record<string, string> = {
   erin: '+447700900103',
   olive: '+447700900104',
   frank: '+447700900105',
+  gina: '+447700900106',
 };
 
 // People paged on their own contact methods by their pagers, through the real
@@ -47,6 +48,7 @@ describe('paging people on their contact methods', () => {
       { id: 'carol', name: 'Carol', rights: [{ role: 'responder' }] },
       { id: 'erin', name: 'Erin', rights: [{ role: 'responder' }] },
       { id: 'frank', name: 'Frank', rights: [{ role: 'responder' }] },
+      { id: 'gina', name: 'Gina', rights: [{ role: 'responder' }] },
       // No rights: reads only.
       { id: 'olive', name: 'Olive' },
       { id: 'alice', name: 'Alice', rights: [{ role: 'admin' }] },
@@ -84,10 +86,17 @@ describe('paging people on their contact methods', () => {
     ];
   }
 
-  async function setPerson(id: string, steps: Array<[string, number]>, withPush = false): Promise<void> {
+  /** Gives `id` the methods (push too with `withPush`; no SMS with `voiceOnly`) and these rules. */
+  async function setPerson(
+    id: string,
+    steps: Array<[string, number]>,
+    withPush = false,
+    voiceOnly = false,
+  ): Promise<void> {
     const rules = steps.map(([methodId, afterSeconds]) => ({ methodId, afterSeconds }));
+    const methods = methodsOf(id, withPush).filter((m) => !voiceOnly || m.type === 'voice');
     await changeContactProfile(env.models, id, () => ({
-      next: { methods: methodsOf(id, withPush), rules: { high: rules, low: rules } },
+      next: { methods, rules: { high: rules, low: rules } },
       result: undefined,
     }));
   }
@@ -126,9 +135,11 @@ describe('paging people on their contact methods', () => {
     await setPerson('erin', [
       ['cm_sms', 1],
       ['cm_voice', 90],
+      ['cm_sms', 180],
     ]);
     await setPerson('olive', [['cm_sms', 0]]);
     await setPerson('frank', [['cm_sms', 1]]);
+    await setPerson('gina', [['cm_voice', 0]], false, true);
     await env.startWorker({
       triageRules,
       catalog,
@@ -240,6 +251,8 @@ describe('paging people on their contact methods', () => {
       if (!placed) throw new Error('no call yet');
       return placed;
     }, 60_000);
+    // With answering machine detection, so a voicemail does not count as answered.
+    expect(call.MachineDetection).toBe('Enable');
     const action = /action="([^"]+)"/.exec(call.Twiml!)![1]!.replace(/&amp;/g, '&');
     expect(action.startsWith(`${PUBLIC_URL}/v1/integrations/twilio/voice?person=carol&incident=`)).toBe(true);
     const fields = {
@@ -259,7 +272,7 @@ describe('paging people on their contact methods', () => {
     });
   }, 120_000);
 
-  it('moves on to the call at once when the SMS status callback says failed', async () => {
+  it('moves on at once when the SMS status callback says failed, and when a voicemail answers the call', async () => {
     const incident = await trigger('erin', 'status-failed');
     const text = await textAbout('erin', incident);
     const status = text.StatusCallback!.slice(PUBLIC_URL.length);
@@ -277,6 +290,26 @@ describe('paging people on their contact methods', () => {
       const entries = await timelineOf(env, incident.incidentId);
       expect(entries.some((e) => e.message === 'Erin: SMS to +44 •••• 0103, failed')).toBe(true);
     });
+
+    // Answering machine detection says a voicemail took the call: the next rule, an SMS 180
+    // seconds after the page, goes out at once.
+    const call = callsTo('erin').find((c) => c.Twiml!.includes(incident.incidentId))!;
+    await twilioPost(call.StatusCallback!.slice(PUBLIC_URL.length), {
+      CallSid: `CA${'3'.repeat(32)}`,
+      AccountSid: ACCOUNT_SID,
+      CallStatus: 'in-progress',
+      AnsweredBy: 'machine_start',
+      From: FROM,
+      To: numbers.erin!,
+    }).expect(204);
+    await eventually(
+      () => expect(textsTo('erin').filter((m) => m.Body!.includes(incident.title))).toHaveLength(2),
+      60_000,
+    );
+    const entries = await timelineOf(env, incident.incidentId);
+    expect(entries.some((e) => e.message === 'Erin: call to +44 •••• 0103, answered by a machine')).toBe(
+      true,
+    );
   }, 120_000);
 
   describe('refusals: nothing is done', () => {
@@ -337,6 +370,9 @@ describe('paging people on their contact methods', () => {
   it('keeps a storm of fifty incidents to the storm limit, then one bundle', async () => {
     const before = textsTo('frank').length;
     const started = Date.now();
+    // Gina has no SMS: her bundle is a call.
+    const ginas: Incident[] = [];
+    for (let i = 0; i < STORM.maxPerWindow + 2; i++) ginas.push(await trigger('gina', `storm-${i}`));
     for (let i = 0; i < 50; i++)
       await request(env.app)
         .post('/v1/alerts')
@@ -358,6 +394,34 @@ describe('paging people on their contact methods', () => {
     expect(bundle.found.Body).toMatch(/… and \d+ more incidents — reply 'a all' to acknowledge all$/);
     expect(Date.now() - started).toBeGreaterThan(STORM.windowSeconds * 1000 - 5_000);
     expect(textsTo('frank').length - before).toBeLessThanOrEqual(STORM.maxPerWindow + 1);
+
+    // Gina's bundle call: keypress 1 acknowledges every incident paging her.
+    const bundleCall = await eventually(() => {
+      const call = callsTo('gina').find((c) => c.StatusCallback!.endsWith('&step=bundle'));
+      if (!call) throw new Error(`no bundle call yet (${callsTo('gina').length} calls)`);
+      return call;
+    }, 60_000);
+    expect(callsTo('gina').indexOf(bundleCall)).toBe(STORM.maxPerWindow);
+    const gather = /action="([^"]+)"/.exec(bundleCall.Twiml!)![1]!.replace(/&amp;/g, '&');
+    const pressed = await twilioPost(gather.slice(PUBLIC_URL.length), {
+      CallSid: `CA${'4'.repeat(32)}`,
+      AccountSid: ACCOUNT_SID,
+      Digits: '1',
+      From: FROM,
+      To: numbers.gina!,
+    }).expect(200);
+    expect(pressed.text.match(/Acknowledged INC-/g)).toHaveLength(ginas.length);
+    for (const incident of ginas) expect(await statusOf(incident)).toBe('acknowledged');
+
+    // 'a all' acknowledges every incident paging Frank, as Frank.
+    const all = await reply(numbers.frank!, 'a all').expect(200);
+    expect(all.text.match(/Acknowledged INC-/g)).toHaveLength(50);
+    await eventually(async () => {
+      const docs = await env.models.Incident.find({ service: 'pager-frank' }).lean();
+      expect(docs.map((d) => [d.status, d.acknowledgedBy])).toEqual(
+        Array.from({ length: 50 }, () => ['acknowledged', 'user:frank']),
+      );
+    }, 60_000);
 
     // Fifty pages ran side by side in Frank's pager: its runs replay on today's code.
     expect(await runsThatDoNotReplay(env.client, env.taskQueue, 'pagerWorkflow')).toEqual([]);

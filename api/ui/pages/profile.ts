@@ -57,7 +57,11 @@ function methodFromForm(body: Record<string, unknown>): Record<string, unknown> 
       : type === 'email'
         ? { address: text(body, 'address') ?? '' }
         : type === 'ntfy'
-          ? { server: text(body, 'server') ?? '', topic: text(body, 'topic') ?? '' }
+          ? {
+              server: text(body, 'server') ?? '',
+              topic: text(body, 'topic') ?? '',
+              ...(text(body, 'tokenEnv') ? { tokenEnv: text(body, 'tokenEnv') } : {}),
+            }
           : {};
   return { type, ...fields, ...(label ? { label } : {}) };
 }

@@ -175,6 +175,11 @@ function addForms(ctx: PageContext, state: FormState | undefined): SafeHtml {
       ${csrfField(ctx)}<input type="hidden" name="type" value="ntfy" />
       ${field('add:ntfy', 'server', 'ntfy server', { type: 'url', placeholder: 'https://ntfy.sh' })}
       ${field('add:ntfy', 'topic', 'Topic', { help: 'An unguessable name: topics on ntfy.sh are public' })}
+      ${field('add:ntfy', 'tokenEnv', 'Access token variable', {
+        required: false,
+        help: 'For a protected topic: the variable on the worker holding its token, e.g. NTFY_TOKEN_ALICE',
+        placeholder: 'NTFY_TOKEN_ALICE',
+      })}
       ${field('add:ntfy', 'label', 'Label', { required: false })} ${typeError('add:ntfy')}
       ${problemOf(state, 'add:ntfy')}
       <button type="submit">Add ntfy topic</button>
