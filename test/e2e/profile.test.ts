@@ -8,7 +8,7 @@ import request from 'supertest';
 import webpush from 'web-push';
 import { withLoopback } from '../../config';
 import { EgressPolicy } from '../../infra/egress';
-import { eventually } from '../helpers/http-receiver';
+import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { PushEndpoint } from '../helpers/push-endpoint';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
@@ -29,6 +29,7 @@ describe('My profile in a browser', () => {
   let server: http.Server;
   let browser: Browser;
   let push: PushEndpoint;
+  let ntfy: HttpReceiver;
   let baseUrl: string;
   let bob: string;
   const vapid = webpush.generateVAPIDKeys();
@@ -39,6 +40,8 @@ describe('My profile in a browser', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium was not found at ${CHROMIUM}: set CHROMIUM_PATH`);
     mkdirSync(SHOTS, { recursive: true });
     push = await new PushEndpoint().start();
+    ntfy = await new HttpReceiver().start();
+    ntfy.bodies.set('/', { id: 'a1b2c3', event: 'message', topic: 'bob-pages-7c1d' });
     env = await createTestEnv({
       devInbox: true,
       reach: {
@@ -47,6 +50,7 @@ describe('My profile in a browser', () => {
           VAPID_PUBLIC_KEY: vapid.publicKey,
           VAPID_PRIVATE_KEY: vapid.privateKey,
           VAPID_SUBJECT: 'mailto:oncall@example.com',
+          NTFY_TOKEN_BOB: 'tk_bob_token',
         },
         httpTimeoutMs: 5_000,
         egress: new EgressPolicy(withLoopback({ hosts: [], cidrs: [] })),
@@ -71,6 +75,7 @@ describe('My profile in a browser', () => {
     server?.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve));
     await push?.stop();
+    await ntfy?.stop();
     await env?.teardown();
   });
 
@@ -185,7 +190,7 @@ describe('My profile in a browser', () => {
     const context = await browser.newContext();
     const page = await watchedPage(context);
     await signIn(page);
-    await page.getByLabel('ntfy server').fill('https://ntfy.example.com');
+    await page.getByLabel('ntfy server').fill(ntfy.url(''));
     await page.getByLabel('Topic').fill('bob-pages-7c1d');
     await page.getByLabel('Access token variable').fill('ntfy token');
     await page.getByRole('button', { name: 'Add ntfy topic' }).click();
@@ -195,8 +200,15 @@ describe('My profile in a browser', () => {
     await page.getByLabel('Access token variable').fill('NTFY_TOKEN_BOB');
     await page.getByRole('button', { name: 'Add ntfy topic' }).click();
     await page.getByText(/Added ntfy cm_\S+/).waitFor();
+    // The code was published to the topic with the token the variable holds.
+    const [published] = ntfy.to('/');
+    expect(published!.headers.authorization).toBe('Bearer tk_bob_token');
+    expect(published!.body).toMatchObject({
+      topic: 'bob-pages-7c1d',
+      message: expect.stringMatching(/confirmation code is \d{6}/),
+    });
     expect((await methods()).find((m) => m.type === 'ntfy')).toMatchObject({
-      server: 'https://ntfy.example.com',
+      server: ntfy.url(''),
       topic: 'bob-pages-7c1d',
       tokenEnv: 'NTFY_TOKEN_BOB',
       verified: false,
@@ -375,18 +387,23 @@ describe('My profile in a browser', () => {
       actions: ['acknowledge:Acknowledge', 'open:Open'],
     });
     // No browser UI to press the button on in headless Chromium: the worker's own click handler is
-    // run with the notification it showed (a synthetic event: its waitUntil is refused, the fetch is not).
+    // run with the notification it showed. A synthetic event's waitUntil is refused, so the work
+    // the handler hands it is collected and awaited here, which also keeps the worker running.
     const [serviceWorker] = context.serviceWorkers();
     await serviceWorker!.evaluate(`(async () => {
       const [notification] = await self.registration.getNotifications({ tag: 'incident-${incidentId}' });
-      self.dispatchEvent(new NotificationEvent('notificationclick', { notification, action: 'acknowledge' }));
+      const event = new NotificationEvent('notificationclick', { notification, action: 'acknowledge' });
+      const work = [];
+      Object.defineProperty(event, 'waitUntil', { value: (promise) => work.push(promise) });
+      self.dispatchEvent(event);
+      await Promise.all(work);
     })()`);
     await eventually(async () => {
       expect(ackRequests).toEqual([{ method: 'POST', url: `/test-ack/${incidentId}?token=signed` }]);
       const after = await page.evaluate(`(async () =>
         (await (await navigator.serviceWorker.ready).getNotifications({ tag: 'incident-${incidentId}' })).map((n) => n.body))()`);
       expect(after).toEqual([`Acknowledged ${incidentId}`]);
-    });
+    }, 60_000);
     await context.close();
     expect(problems).toEqual([]);
   }, 120_000);

@@ -1,6 +1,5 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -8,6 +7,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import type { ApprovalRequest } from '../../domain/runbook';
 import { signActionToken } from '../../infra/action-links';
+import { freePort } from '../../stack/ports';
 import { createLogger } from '../../infra/logger';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident, timelineOf } from '../helpers/incidents';
@@ -44,14 +44,16 @@ describe('web UI in a browser', () => {
     }
     // Picked up by createTestEnv's loadConfig(), so the pages link workflows to this Temporal Web UI.
     process.env.TEMPORAL_UI_URL = TEMPORAL_UI;
+    // The API's public address is the browser's: links it signs (calendar feeds, action links) open here.
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
     ({ env, receiver, teardown } = await createIncidentTestEnv(
       600,
       {},
-      { config: { ACTION_LINK_SECRET: LINK_SECRET, PUBLIC_URL: 'http://fireline.test' } },
+      { config: { ACTION_LINK_SECRET: LINK_SECRET, PUBLIC_URL: baseUrl } },
     ));
     server = http.createServer(env.rawApp);
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 120_000);
 

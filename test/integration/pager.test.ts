@@ -370,14 +370,25 @@ describe('paging people on their contact methods', () => {
   it('keeps a storm of fifty incidents to the storm limit, then one bundle', async () => {
     const before = textsTo('frank').length;
     const started = Date.now();
+    // Ten at a time, so the fifty arrive well inside one storm window however loaded the machine.
+    for (let batch = 0; batch < 5; batch++)
+      await Promise.all(
+        Array.from({ length: 10 }, (_, j) =>
+          request(env.app)
+            .post('/v1/alerts')
+            .send({
+              service: 'pager-frank',
+              summary: `Storm ${batch * 10 + j}`,
+              severity: 'critical',
+              dedupKey: `storm-${batch * 10 + j}`,
+            })
+            .expect(202),
+        ),
+      );
     // Gina has no SMS: her bundle is a call.
-    const ginas: Incident[] = [];
-    for (let i = 0; i < STORM.maxPerWindow + 2; i++) ginas.push(await trigger('gina', `storm-${i}`));
-    for (let i = 0; i < 50; i++)
-      await request(env.app)
-        .post('/v1/alerts')
-        .send({ service: 'pager-frank', summary: `Storm ${i}`, severity: 'critical', dedupKey: `storm-${i}` })
-        .expect(202);
+    const ginas = await Promise.all(
+      Array.from({ length: STORM.maxPerWindow + 2 }, (_, i) => trigger('gina', `storm-${i}`)),
+    );
     const bundle = await eventually(
       () => {
         const sent = textsTo('frank').slice(before);
@@ -401,7 +412,9 @@ describe('paging people on their contact methods', () => {
       if (!call) throw new Error(`no bundle call yet (${callsTo('gina').length} calls)`);
       return call;
     }, 60_000);
-    expect(callsTo('gina').indexOf(bundleCall)).toBe(STORM.maxPerWindow);
+    expect(callsTo('gina').findIndex((c) => c.StatusCallback === bundleCall.StatusCallback)).toBe(
+      STORM.maxPerWindow,
+    );
     const gather = /action="([^"]+)"/.exec(bundleCall.Twiml!)![1]!.replace(/&amp;/g, '&');
     const pressed = await twilioPost(gather.slice(PUBLIC_URL.length), {
       CallSid: `CA${'4'.repeat(32)}`,
