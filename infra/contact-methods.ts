@@ -129,17 +129,10 @@ export class ContactMethodsUnknown extends Error {
 }
 
 /**
- * A first read for a person waits this long: well inside the paging activities'
- * start-to-close timeouts, so a slow MongoDB delays their first page instead of
- * failing it after a few quick tries.
- */
-export const FIRST_READ_TIMEOUT_MS = 8000;
-
-/**
  * The worker's view of people's verified contact methods when it pages: read
  * afresh each time; when MongoDB does not answer within `timeoutMs`, the last
  * ones read for that person, so a MongoDB outage never stops paging. A person
- * never read has no such copy: their read waits up to `firstReadTimeoutMs`. With a
+ * never read has no such copy: their read may wait up to `firstReadTimeoutMs`. With a
  * `snapshot` file (in FIRELINE_STATE_DIR) what was read outlives the process.
  */
 export class ContactMethodReader {
@@ -155,13 +148,16 @@ export class ContactMethodReader {
       logger?: Logger;
       /** How long a read waits when there is a last good copy to page from instead. */
       timeoutMs?: number;
-      /** How long a read waits for a person with no copy yet: waiting is then the only way to page them. */
+      /**
+       * How long a read waits for a person with no copy yet (default: `timeoutMs`). Longer waits
+       * page such a person through a slow MongoDB, but hold up the escalation step that pages them.
+       */
       firstReadTimeoutMs?: number;
       snapshot?: JsonStateFile<Record<string, ContactProfile>>;
     } = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 1000;
-    this.firstReadTimeoutMs = Math.max(this.timeoutMs, options.firstReadTimeoutMs ?? FIRST_READ_TIMEOUT_MS);
+    this.firstReadTimeoutMs = Math.max(this.timeoutMs, options.firstReadTimeoutMs ?? this.timeoutMs);
   }
 
   /** A person's verified method, or undefined when they have no such verified method. */

@@ -306,10 +306,12 @@ describe('paging people on their contact methods', () => {
       () => expect(textsTo('erin').filter((m) => m.Body!.includes(incident.title))).toHaveLength(2),
       60_000,
     );
-    const entries = await timelineOf(env, incident.incidentId);
-    expect(entries.some((e) => e.message === 'Erin: call to +44 •••• 0103, answered by a machine')).toBe(
-      true,
-    );
+    await eventually(async () => {
+      const entries = await timelineOf(env, incident.incidentId);
+      expect(entries.some((e) => e.message === 'Erin: call to +44 •••• 0103, answered by a machine')).toBe(
+        true,
+      );
+    });
   }, 120_000);
 
   describe('refusals: nothing is done', () => {
