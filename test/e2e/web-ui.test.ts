@@ -77,11 +77,16 @@ describe('web UI in a browser', () => {
     const page = await context.newPage();
     page.on('console', (msg) => {
       const text = msg.text();
-      // Chromium reports every 4xx document as "Failed to load resource: … status of 4xx".
-      if (allowedStatuses.some((status) => text.includes(`status of ${status}`))) return;
+      // Chromium reports every 4xx as "Failed to load resource: … status of 4xx", without the URL:
+      // the response handler below reports those with theirs.
+      if (text.startsWith('Failed to load resource: the server responded with a status of')) return;
       if (msg.type() === 'error' || /Content Security Policy|Refused to/i.test(text)) {
         problems.push(`console ${msg.type()}: ${text}`);
       }
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400 && !allowedStatuses.includes(response.status()))
+        problems.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}`);
     });
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     return page;
