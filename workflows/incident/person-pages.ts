@@ -1,4 +1,5 @@
 import {
+  type ActivityOptions,
   condition,
   getExternalWorkflowHandle,
   log,
@@ -17,10 +18,16 @@ import { type IncidentState, now } from './state';
 /** People an incident remembers paging, to stop their pagers: the most recent ones past this are forgotten first. */
 const maxPagedPeople = 50;
 
-const { pagePerson } = proxyActivities<Activities>({
+/**
+ * The escalation step that pages people waits for this activity, so a person whose methods
+ * cannot be read (MongoDB away, none read before) fails after a few seconds: the timeline says
+ * so, and the step's channels and its next timers go on.
+ */
+const pageOptions: ActivityOptions = {
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
-});
+  retry: { initialInterval: '1 second', maximumInterval: '2 seconds', maximumAttempts: 3 },
+};
+const { pagePerson } = proxyActivities<Activities>(pageOptions);
 
 /** Escalation steps whose people are paged on their own contact methods: the levels and the fallback. */
 export function pagesPeople(key: string): boolean {
@@ -62,11 +69,7 @@ export class IncidentPersonPages {
       personIds.map(async (personId) => {
         try {
           const { paged } = await pagePerson.executeWithOptions(
-            {
-              startToCloseTimeout: '10 seconds',
-              retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
-              summary: `page ${personId}`,
-            },
+            { ...pageOptions, summary: `page ${personId}` },
             [{ personId, request }],
           );
           if (paged) this.remember(personId);
