@@ -236,11 +236,12 @@ describe('incident workflow, activities mocked', () => {
       await eventually(async () => expect(recorder.pages).toEqual(['r0-l0:alice']), 5_000);
       await handle.executeUpdate(acknowledgeUpdate, { args: [{ incidentId, actor: 'alice' }] });
       // The wait for level 2 is cancelled, and no other wait takes its place: nothing is left to page.
+      // On a loaded machine the acknowledgement can come before the wait has started: then none starts.
       await eventually(async () => {
         const waits = await timersOf(handle, /^"?wait for acknowledgement/);
-        expect(waits.started).toHaveLength(1);
+        expect(waits.started.length).toBeLessThanOrEqual(1);
         expect(waits.canceled).toEqual(waits.started);
-      }, 10_000);
+      }, 30_000);
       expect(recorder.pages).toEqual(['r0-l0:alice']);
       expect((await incidentOf(handle)).escalation.nextEscalationAt).toBeUndefined();
       await handle.terminate('test done');
