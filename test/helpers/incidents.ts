@@ -54,7 +54,23 @@ export async function timelineOf(env: TestEnv, incidentId: string): Promise<Time
   return (res.body as { entries: TimelineEntry[] }).entries;
 }
 
-/** Waits until the workflow run has completed. */
+/**
+ * Runs a wait about an incident; when it fails, the error carries the incident's timeline,
+ * so a failure on a loaded run says what the incident did instead.
+ */
+export async function explainedByTimeline<T>(env: TestEnv, incidentId: string, wait: Promise<T>): Promise<T> {
+  try {
+    return await wait;
+  } catch (err) {
+    const told = await timelineOf(env, incidentId).then(
+      (entries) => entries.map((e) => `  ${e.at} ${e.message}`).join('\n'),
+      (e: unknown) => `  (unreadable: ${String(e)})`,
+    );
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`${message}\nTimeline of ${incidentId}:\n${told}`);
+  }
+}
+
 /** The alerts a timeline stands for: one per alert entry, and the count of each folded run of repeats. */
 export function alertsOnTimeline(entries: TimelineEntry[]): number {
   return entries.reduce(
@@ -63,6 +79,7 @@ export function alertsOnTimeline(entries: TimelineEntry[]): number {
   );
 }
 
+/** Waits until the workflow run has completed. */
 export async function waitForCompletion(env: TestEnv, workflowId: string, runId?: string): Promise<void> {
   await eventually(async () => {
     const { status } = await env.client.workflow.getHandle(workflowId, runId).describe();

@@ -162,9 +162,25 @@ export async function createTestEnv(
     startWorker,
     async teardown() {
       for (const stop of [...stoppers]) await stop();
+      await endPagersOf(client, config.TEMPORAL_TASK_QUEUE);
       await mongo.dropDatabase().catch(() => undefined);
       await mongo.close();
       await connection.close();
     },
   };
+}
+
+/**
+ * Ends the pagers this file's workers ran. A pager's id is the person's (`pager:bob`) in a
+ * namespace all test files share: one left running would take the next file's pages for that
+ * person onto a task queue nobody polls any more.
+ */
+async function endPagersOf(client: Client, taskQueue: string): Promise<void> {
+  const query = `WorkflowType = 'pagerWorkflow' AND TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`;
+  for await (const run of client.workflow.list({ query })) {
+    await client.workflow
+      .getHandle(run.workflowId, run.runId)
+      .terminate('the test file that paged this person has ended')
+      .catch(() => undefined);
+  }
 }

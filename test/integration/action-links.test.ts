@@ -60,9 +60,9 @@ describe('acknowledge links', () => {
     people: [
       { id: 'alice', name: 'Alice Admin', rights: [{ role: 'admin' }] },
       {
-        id: 'bob',
-        name: 'Bob Payments',
-        email: 'bob@example.com',
+        id: 'bea',
+        name: 'Bea Payments',
+        email: 'bea@example.com',
         rights: [{ role: 'responder', teams: ['payments'] }],
       },
       // Paged too, but a responder of another team only: the link names him, his rights refuse it.
@@ -83,7 +83,7 @@ describe('acknowledge links', () => {
           {
             delaySeconds: 300,
             targets: [
-              { type: 'person', id: 'bob' },
+              { type: 'person', id: 'bea' },
               { type: 'person', id: 'sam' },
             ],
           },
@@ -191,16 +191,16 @@ describe('acknowledge links', () => {
 
   it('mails a link whose GET only asks, whose POST acknowledges as the person; refusals do nothing', async () => {
     const incident = await trigger('email-link');
-    const bobLink = await linkMailedTo('bob@example.com', incident.incidentId);
+    const beaLink = await linkMailedTo('bea@example.com', incident.incidentId);
     const samLink = await linkMailedTo('sam@example.com', incident.incidentId);
 
     // A GET (what a mail scanner does) shows the confirm page and acknowledges nothing.
-    const page = await request(app).get(bobLink).expect(200);
+    const page = await request(app).get(beaLink).expect(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.text).toContain(`Acknowledge ${incident.incidentId}?`);
-    expect(page.text).toContain('Bob Payments');
-    expect(page.text).toContain(`<form method="post" action="${bobLink}"`);
+    expect(page.text).toContain('Bea Payments');
+    expect(page.text).toContain(`<form method="post" action="${beaLink}"`);
     expect(await statusOf(incident.incidentId)).toBe('triggered');
 
     // Sam's link is genuine, but Sam has no rights on payments' incidents.
@@ -209,7 +209,7 @@ describe('acknowledge links', () => {
     expect((await request(app).post(samLink).expect(403)).text).toContain('Nothing was done');
 
     // Tampered, forged, expired, for another action, or not a token at all.
-    const token = bobLink.slice('/v1/act/'.length);
+    const token = beaLink.slice('/v1/act/'.length);
     const [payload, signature] = token.split('.') as [string, string];
     const otherPerson = Buffer.from(
       JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), p: 'alice' }),
@@ -219,7 +219,7 @@ describe('acknowledge links', () => {
     await request(app).post(`/v1/act/${payload}.${flipped}`).expect(403);
     const expired = signActionToken(SECRET, {
       incidentId: incident.incidentId,
-      personId: 'bob',
+      personId: 'bea',
       action: 'acknowledge',
       via: 'email link',
       expiresAt: Math.floor(Date.now() / 1000) - 1,
@@ -228,7 +228,7 @@ describe('acknowledge links', () => {
     expect(gone.text).toContain('This link has expired');
     expect((await request(app).get(`/v1/act/${expired}`).expect(410)).text).not.toContain('<form');
     const resolvePayload = Buffer.from(
-      JSON.stringify({ i: incident.incidentId, p: 'bob', a: 'resolve', v: 'email link', e: 4_000_000_000 }),
+      JSON.stringify({ i: incident.incidentId, p: 'bea', a: 'resolve', v: 'email link', e: 4_000_000_000 }),
     ).toString('base64url');
     const resolveSig = createHmac('sha256', SECRET)
       .update(`fireline-action-link.v1.${resolvePayload}`)
@@ -238,18 +238,18 @@ describe('acknowledge links', () => {
     expect(await statusOf(incident.incidentId)).toBe('triggered');
 
     // The button: a form POST with no key and no cookie.
-    const done = await request(app).post(bobLink).set('accept', 'text/html').expect(200);
-    expect(done.text).toContain(`You acknowledged ${incident.incidentId} as Bob Payments`);
+    const done = await request(app).post(beaLink).set('accept', 'text/html').expect(200);
+    expect(done.text).toContain(`You acknowledged ${incident.incidentId} as Bea Payments`);
     expect(await statusOf(incident.incidentId)).toBe('acknowledged');
     await eventually(async () => {
       const entry = (await timelineOf(env, incident.incidentId)).find((e) => e.type === 'acknowledged');
       expect(entry).toMatchObject({
-        actor: 'user:bob',
+        actor: 'user:bea',
         message: expect.stringContaining('(via email link)'),
       });
     });
     // Used once: the incident is acknowledged, so the link does nothing more.
-    await request(app).post(bobLink).set('accept', 'application/json').expect(409);
+    await request(app).post(beaLink).set('accept', 'application/json').expect(409);
 
     // The token is in no log line, and neither it nor the secret is in the workflow's history.
     const logs = logLines.join('');
@@ -274,13 +274,13 @@ describe('acknowledge links', () => {
         id: 'cm_ntfy',
         type: 'ntfy',
         server: ntfy.url(''),
-        topic: 'bob-pages-3f9a',
+        topic: 'bea-pages-3f9a',
         createdAt: '2026-12-01T00:00:00Z',
         verifiedAt: '2026-12-01T00:01:00Z',
       },
     ];
-    await changeContactMethods(env.models, 'bob', () => ({ next: methods, result: undefined }));
-    // The notification activity as the worker builds it, paging Bob's own contact methods.
+    await changeContactMethods(env.models, 'bea', () => ({ next: methods, result: undefined }));
+    // The notification activity as the worker builds it, paging Bea's own contact methods.
     const activities = createNotificationActivities({
       catalog,
       secrets: vapidSecrets,
@@ -298,9 +298,9 @@ describe('acknowledge links', () => {
       delivery: {
         deliveryId: 'd-push',
         channelType: 'push',
-        destination: 'contact:bob:cm_push',
-        label: 'bob (push)',
-        personId: 'bob',
+        destination: 'contact:bea:cm_push',
+        label: 'bea (push)',
+        personId: 'bea',
       },
       context: contextOf(pushed),
       idempotencyKey: `${pushed.incidentId}:push`,
@@ -318,7 +318,7 @@ describe('acknowledge links', () => {
     expect(viaPush.body).toEqual({
       incidentId: pushed.incidentId,
       action: 'acknowledge',
-      actor: 'user:bob',
+      actor: 'user:bea',
       via: 'push',
     });
     expect(await statusOf(pushed.incidentId)).toBe('acknowledged');
@@ -328,9 +328,9 @@ describe('acknowledge links', () => {
       delivery: {
         deliveryId: 'd-ntfy',
         channelType: 'ntfy',
-        destination: 'contact:bob:cm_ntfy',
-        label: 'bob (ntfy)',
-        personId: 'bob',
+        destination: 'contact:bea:cm_ntfy',
+        label: 'bea (ntfy)',
+        personId: 'bea',
       },
       context: contextOf(published),
       idempotencyKey: `${published.incidentId}:ntfy`,
@@ -349,7 +349,7 @@ describe('acknowledge links', () => {
     // The timeline is MongoDB's copy, saved shortly after the acknowledgement.
     await eventually(async () => {
       const entry = (await timelineOf(env, published.incidentId)).find((e) => e.type === 'acknowledged');
-      expect(entry).toMatchObject({ actor: 'user:bob', message: expect.stringContaining('(via ntfy)') });
+      expect(entry).toMatchObject({ actor: 'user:bea', message: expect.stringContaining('(via ntfy)') });
     });
   });
 

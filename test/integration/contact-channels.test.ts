@@ -29,7 +29,7 @@ describe('contact method channels', () => {
   let ntfy: HttpReceiver;
   const vapid = webpush.generateVAPIDKeys();
   const catalog: OnCallCatalog = {
-    people: [{ id: 'erin', name: 'Erin' }],
+    people: [{ id: 'ezra', name: 'Ezra' }],
     channels: [],
     schedules: [],
     policies: [],
@@ -45,7 +45,7 @@ describe('contact method channels', () => {
     }).start();
     push = await new PushEndpoint().start();
     ntfy = await new HttpReceiver().start();
-    ntfy.bodies.set('/', { id: 'hwQ2YpKdmg', event: 'message', topic: 'erin-pages-3f9a' });
+    ntfy.bodies.set('/', { id: 'hwQ2YpKdmg', event: 'message', topic: 'ezra-pages-3f9a' });
     const methods: ContactMethod[] = [
       {
         id: 'cm_sms',
@@ -72,14 +72,14 @@ describe('contact method channels', () => {
         id: 'cm_ntfy',
         type: 'ntfy',
         server: ntfy.url(''),
-        topic: 'erin-pages-3f9a',
+        topic: 'ezra-pages-3f9a',
         tokenEnv: 'NTFY_TOKEN_ERIN',
         createdAt: '2026-12-01T00:00:00Z',
         verifiedAt: '2026-12-01T00:01:00Z',
       },
       { id: 'cm_unconfirmed', type: 'sms', number: '+447700900999', createdAt: '2026-12-01T00:00:00Z' },
     ];
-    await changeContactMethods(env.models, 'erin', () => ({ next: methods, result: undefined }));
+    await changeContactMethods(env.models, 'ezra', () => ({ next: methods, result: undefined }));
   });
   afterAll(async () => {
     await twilio?.stop();
@@ -118,9 +118,9 @@ describe('contact method channels', () => {
   const delivery = (channelType: PlannedDelivery['channelType'], methodId: string): PlannedDelivery => ({
     deliveryId: `d-${methodId}`,
     channelType,
-    destination: `contact:erin:${methodId}`,
-    label: `erin (${channelType})`,
-    personId: 'erin',
+    destination: `contact:ezra:${methodId}`,
+    label: `ezra (${channelType})`,
+    personId: 'ezra',
   });
 
   it('sends the SMS through twilio-node to TWILIO_API_URL, with the reply codes and the status callback', async () => {
@@ -258,7 +258,7 @@ describe('contact method channels', () => {
     expect(published!.headers.authorization).toBe('Bearer tk_erin_token');
     expect(published!.headers['content-type']).toBe('application/json');
     expect(published!.body).toEqual({
-      topic: 'erin-pages-3f9a',
+      topic: 'ezra-pages-3f9a',
       title: '[SEV1] payments: Card authorisations failing',
       message: 'INC-ABCDEF123456 · triggered · 2 alert(s) · level 1',
       priority: 5,

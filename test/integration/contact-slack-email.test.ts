@@ -18,7 +18,7 @@ describe('Slack direct messages and email as contact methods', () => {
   let env: Awaited<ReturnType<typeof createTestDatabase>>;
   let slack: SlackApiStandIn;
   const catalog: OnCallCatalog = {
-    people: [{ id: 'erin', name: 'Erin', slackUserId: 'U0ERIN' }],
+    people: [{ id: 'elsa', name: 'Elsa', slackUserId: 'U0ERIN' }],
     channels: [],
     schedules: [],
     policies: [],
@@ -43,11 +43,11 @@ describe('Slack direct messages and email as contact methods', () => {
   }
 
   it('sends the code in the DM, confirms it, and pages there with the incident message and its buttons', async () => {
-    const { method } = await addContactMethod(deps(), 'erin', { type: 'slack_dm', slackUserId: 'U0ERIN' });
+    const { method } = await addContactMethod(deps(), 'elsa', { type: 'slack_dm', slackUserId: 'U0ERIN' });
     expect(slack.callsOf('conversations.open').at(-1)!.args).toMatchObject({ users: 'U0ERIN' });
     const codeMessage = slack.messages.filter((m) => m.channel === 'D0ERIN').at(-1)!;
     const code = /code is (\d{6})\./.exec(String(codeMessage.text))![1]!;
-    await confirmContactMethod(deps(), 'erin', method.id, { code });
+    await confirmContactMethod(deps(), 'elsa', method.id, { code });
 
     const activities = createNotificationActivities({
       catalog,
@@ -61,9 +61,9 @@ describe('Slack direct messages and email as contact methods', () => {
       delivery: {
         deliveryId: 'd-dm',
         channelType: 'slack_dm',
-        destination: `contact:erin:${method.id}`,
-        label: 'erin (slack_dm)',
-        personId: 'erin',
+        destination: `contact:elsa:${method.id}`,
+        label: 'elsa (slack_dm)',
+        personId: 'elsa',
       },
       context,
       idempotencyKey: 'INC-ABCDEF123456:dm',
@@ -81,12 +81,12 @@ describe('Slack direct messages and email as contact methods', () => {
     try {
       const mailer = smtp.transport();
       const withMail = { ...deps(), reach: { ...deps().reach, mailer, mailFrom: 'fireline@example.com' } };
-      const { method } = await addContactMethod(withMail, 'erin', {
+      const { method } = await addContactMethod(withMail, 'elsa', {
         type: 'email',
-        address: 'erin@example.net',
+        address: 'elsa@example.net',
       });
       const code = /code is (\d{6})\./.exec(smtp.mails.at(-1)!.data)![1]!;
-      await confirmContactMethod(withMail, 'erin', method.id, { code });
+      await confirmContactMethod(withMail, 'elsa', method.id, { code });
       const activities = createNotificationActivities({
         catalog,
         secrets: {},
@@ -98,15 +98,15 @@ describe('Slack direct messages and email as contact methods', () => {
         delivery: {
           deliveryId: 'd-mail',
           channelType: 'email',
-          destination: `contact:erin:${method.id}`,
-          label: 'erin (email)',
-          personId: 'erin',
+          destination: `contact:elsa:${method.id}`,
+          label: 'elsa (email)',
+          personId: 'elsa',
         },
         context,
         idempotencyKey: 'INC-ABCDEF123456:mail',
       });
       expect(outcome.detail).toBe('email accepted for 1 recipient(s)');
-      expect(smtp.mails.at(-1)!.to).toEqual(['erin@example.net']);
+      expect(smtp.mails.at(-1)!.to).toEqual(['elsa@example.net']);
       expect(smtp.mails.at(-1)!.data).toContain('Subject: [SEV1/P1] Card authorisations failing');
     } finally {
       await smtp.stop();
@@ -115,7 +115,7 @@ describe('Slack direct messages and email as contact methods', () => {
 
   it('refuses a Slack DM method when the Slack app is not configured, naming the variable', async () => {
     await expect(
-      addContactMethod(deps(false), 'erin', { type: 'slack_dm', slackUserId: 'U0ERIN' }),
+      addContactMethod(deps(false), 'elsa', { type: 'slack_dm', slackUserId: 'U0ERIN' }),
     ).rejects.toThrow(/SLACK_BOT_TOKEN is not set/);
   });
 });

@@ -20,12 +20,12 @@ describe('answering texts and calls in the development inbox', () => {
   const verified = { createdAt: '2026-12-01T00:00:00Z', verifiedAt: '2026-12-01T00:01:00Z' };
   const catalog: OnCallCatalog = {
     people: [
-      { id: 'bob', name: 'Bob', rights: [{ role: 'responder' }] },
-      { id: 'carol', name: 'Carol', rights: [{ role: 'responder' }] },
+      { id: 'ben', name: 'Ben', rights: [{ role: 'responder' }] },
+      { id: 'cleo', name: 'Cleo', rights: [{ role: 'responder' }] },
     ],
     channels: [],
     schedules: [],
-    policies: ['bob', 'carol'].map((id) => ({
+    policies: ['ben', 'cleo'].map((id) => ({
       id: `page-${id}`,
       name: `Page ${id}`,
       levels: [{ delaySeconds: 600, targets: [{ type: 'person' as const, id }] }],
@@ -34,7 +34,7 @@ describe('answering texts and calls in the development inbox', () => {
     })),
   };
   const triageRules: TriageRules = {
-    rules: ['bob', 'carol'].map((id) => ({
+    rules: ['ben', 'cleo'].map((id) => ({
       id: `to-${id}`,
       match: { service: `inbox-${id}` },
       impact: 'high' as const,
@@ -42,7 +42,7 @@ describe('answering texts and calls in the development inbox', () => {
       major: false,
       escalationPolicy: `page-${id}`,
     })),
-    defaultRule: { id: 'default', impact: 'low', team: 'sre', escalationPolicy: 'page-bob' },
+    defaultRule: { id: 'default', impact: 'low', team: 'sre', escalationPolicy: 'page-ben' },
   };
   const sessions: Record<string, WebUiSession> = {};
 
@@ -52,21 +52,21 @@ describe('answering texts and calls in the development inbox', () => {
       { id: 'cm_sms', type: 'sms', number, ...verified },
       { id: 'cm_voice', type: 'voice', number, ...verified },
     ];
-    await changeContactProfile(env.models, 'bob', () => ({
+    await changeContactProfile(env.models, 'ben', () => ({
       next: {
         methods: methods('+447700900201'),
         rules: { high: [{ methodId: 'cm_sms', afterSeconds: 0 }], low: [] },
       },
       result: undefined,
     }));
-    await changeContactProfile(env.models, 'carol', () => ({
+    await changeContactProfile(env.models, 'cleo', () => ({
       next: {
         methods: methods('+447700900202'),
         rules: { high: [{ methodId: 'cm_voice', afterSeconds: 0 }], low: [] },
       },
       result: undefined,
     }));
-    for (const id of ['bob', 'carol']) {
+    for (const id of ['ben', 'cleo']) {
       const { token } = await createApiKey(
         env.models,
         `${id}-browser`,
@@ -109,45 +109,45 @@ describe('answering texts and calls in the development inbox', () => {
     ((await request(env.app).get(`/v1/incidents/${incident.incidentId}`).expect(200)).body as Incident)
       .status;
 
-  it("lets Bob reply to his text with its code, acknowledging as Bob; Carol cannot answer Bob's text", async () => {
-    const incident = await trigger('bob', 'sms');
-    const kept = await keptFor('bob', incident);
+  it("lets Ben reply to his text with its code, acknowledging as Ben; Cleo cannot answer Ben's text", async () => {
+    const incident = await trigger('ben', 'sms');
+    const kept = await keptFor('ben', incident);
     expect(kept.answerable).toMatchObject({
       channelType: 'sms',
       replyCode: expect.stringMatching(/^\d{4}$/),
     });
 
-    // The inbox shows Bob a reply form, and Carol none for Bob's text.
-    const bobsInbox = await request(env.app).get('/ui/inbox').set('Cookie', sessions.bob!.cookie).expect(200);
-    expect(bobsInbox.text).toContain(`/ui/inbox/${encodeURIComponent(kept._id)}/answer`);
-    const carolsInbox = await request(env.app)
+    // The inbox shows Ben a reply form, and Cleo none for Ben's text.
+    const bensInbox = await request(env.app).get('/ui/inbox').set('Cookie', sessions.ben!.cookie).expect(200);
+    expect(bensInbox.text).toContain(`/ui/inbox/${encodeURIComponent(kept._id)}/answer`);
+    const cleosInbox = await request(env.app)
       .get('/ui/inbox')
-      .set('Cookie', sessions.carol!.cookie)
+      .set('Cookie', sessions.cleo!.cookie)
       .expect(200);
-    expect(carolsInbox.text).not.toContain(`/ui/inbox/${encodeURIComponent(kept._id)}/answer`);
+    expect(cleosInbox.text).not.toContain(`/ui/inbox/${encodeURIComponent(kept._id)}/answer`);
 
-    const refused = await answer('carol', kept._id, { text: `${kept.answerable!.replyCode}a` }).expect(403);
-    expect(refused.text).toContain('Only bob may answer their own page; you are carol');
+    const refused = await answer('cleo', kept._id, { text: `${kept.answerable!.replyCode}a` }).expect(403);
+    expect(refused.text).toContain('Only ben may answer their own page; you are cleo');
     expect(await statusOf(incident)).toBe('triggered');
 
-    const wrong = await answer('bob', kept._id, { text: '0000a' }).expect(200);
+    const wrong = await answer('ben', kept._id, { text: '0000a' }).expect(200);
     expect(wrong.text).toContain('0000 is not one of your open pages');
     expect(await statusOf(incident)).toBe('triggered');
 
-    const done = await answer('bob', kept._id, { text: `${kept.answerable!.replyCode}a` }).expect(200);
+    const done = await answer('ben', kept._id, { text: `${kept.answerable!.replyCode}a` }).expect(200);
     expect(done.text).toContain(`Fireline answered: Acknowledged ${incident.incidentId}`);
     expect(await statusOf(incident)).toBe('acknowledged');
     await eventually(async () => {
       const acked = (await timelineOf(env, incident.incidentId)).find((e) => e.type === 'acknowledged');
-      expect(acked).toMatchObject({ actor: 'user:bob', data: { via: 'SMS (development inbox)' } });
+      expect(acked).toMatchObject({ actor: 'user:ben', data: { via: 'SMS (development inbox)' } });
     });
   });
 
-  it('lets Carol press 1 on her call, acknowledging as Carol', async () => {
-    const incident = await trigger('carol', 'call');
-    const kept = await keptFor('carol', incident);
+  it('lets Cleo press 1 on her call, acknowledging as Cleo', async () => {
+    const incident = await trigger('cleo', 'call');
+    const kept = await keptFor('cleo', incident);
     expect(kept.answerable).toMatchObject({ channelType: 'voice' });
-    const done = await answer('carol', kept._id, { digits: '1' }).expect(200);
+    const done = await answer('cleo', kept._id, { digits: '1' }).expect(200);
     expect(done.text).toContain(`Fireline answered: Acknowledged ${incident.incidentId}`);
     expect(await statusOf(incident)).toBe('acknowledged');
   });

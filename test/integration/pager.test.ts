@@ -11,7 +11,7 @@ import { EgressPolicy } from '../../infra/egress';
 import { createLogger } from '../../infra/logger';
 import { recordHistory, runsThatDoNotReplay } from '../helpers/histories';
 import { eventually } from '../helpers/http-receiver';
-import { openIncident, timelineOf } from '../helpers/incidents';
+import { explainedByTimeline, openIncident, timelineOf } from '../helpers/incidents';
 import { PushEndpoint } from '../helpers/push-endpoint';
 import { createTestEnv, testRoutingKeys, type TestEnv } from '../helpers/test-env';
 import { TwilioStandIn, twilioSignature } from '../helpers/twilio-stand-in';
@@ -24,10 +24,10 @@ const PUBLIC_URL = 'https://fireline.example.com';
 const FROM = '+15005550006';
 const STORM = { maxPerWindow: 3, windowSeconds: 20 };
 const numbers: Record<string, string> = {
-  bob: '+447700900101',
-  carol: '+447700900102',
-  erin: '+447700900103',
-  olive: '+447700900104',
+  paula: '+447700900101',
+  quinn: '+447700900102',
+  rosa: '+447700900103',
+  otto: '+447700900104',
   frank: '+447700900105',
   gina: '+447700900106',
 };
@@ -44,13 +44,13 @@ describe('paging people on their contact methods', () => {
   const people = Object.keys(numbers);
   const catalog: OnCallCatalog = {
     people: [
-      { id: 'bob', name: 'Bob', rights: [{ role: 'responder' }] },
-      { id: 'carol', name: 'Carol', rights: [{ role: 'responder' }] },
-      { id: 'erin', name: 'Erin', rights: [{ role: 'responder' }] },
+      { id: 'paula', name: 'Paula', rights: [{ role: 'responder' }] },
+      { id: 'quinn', name: 'Quinn', rights: [{ role: 'responder' }] },
+      { id: 'rosa', name: 'Rosa', rights: [{ role: 'responder' }] },
       { id: 'frank', name: 'Frank', rights: [{ role: 'responder' }] },
       { id: 'gina', name: 'Gina', rights: [{ role: 'responder' }] },
       // No rights: reads only.
-      { id: 'olive', name: 'Olive' },
+      { id: 'otto', name: 'Otto' },
       { id: 'alice', name: 'Alice', rights: [{ role: 'admin' }] },
     ],
     channels: [],
@@ -72,7 +72,7 @@ describe('paging people on their contact methods', () => {
       major: false,
       escalationPolicy: `page-${id}`,
     })),
-    defaultRule: { id: 'default', impact: 'low', team: 'sre', escalationPolicy: 'page-bob' },
+    defaultRule: { id: 'default', impact: 'low', team: 'sre', escalationPolicy: 'page-paula' },
   };
 
   function methodsOf(id: string, withPush: boolean): ContactMethod[] {
@@ -120,7 +120,7 @@ describe('paging people on their contact methods', () => {
       groupingRules: { rules: [] },
     });
     await setPerson(
-      'bob',
+      'paula',
       [
         ['cm_push', 0],
         ['cm_sms', 3],
@@ -128,16 +128,16 @@ describe('paging people on their contact methods', () => {
       ],
       true,
     );
-    await setPerson('carol', [
+    await setPerson('quinn', [
       ['cm_sms', 1],
       ['cm_voice', 3],
     ]);
-    await setPerson('erin', [
+    await setPerson('rosa', [
       ['cm_sms', 1],
       ['cm_voice', 90],
       ['cm_sms', 180],
     ]);
-    await setPerson('olive', [['cm_sms', 0]]);
+    await setPerson('otto', [['cm_sms', 0]]);
     await setPerson('frank', [['cm_sms', 1]]);
     await setPerson('gina', [['cm_voice', 0]], false, true);
     await env.startWorker({
@@ -182,11 +182,15 @@ describe('paging people on their contact methods', () => {
 
   /** The text to `person` about `incident`, once it arrived. */
   async function textAbout(person: string, incident: Incident): Promise<Record<string, string>> {
-    return eventually(() => {
-      const text = textsTo(person).find((m) => m.Body!.includes(incident.title));
-      if (!text) throw new Error(`no text to ${person} about ${incident.incidentId} yet`);
-      return text;
-    }, 60_000);
+    return explainedByTimeline(
+      env,
+      incident.incidentId,
+      eventually(() => {
+        const text = textsTo(person).find((m) => m.Body!.includes(incident.title));
+        if (!text) throw new Error(`no text to ${person} about ${incident.incidentId} yet`);
+        return text;
+      }, 60_000),
+    );
   }
   const codeIn = (text: Record<string, string>) => /reply (\d{4})a/.exec(text.Body!)![1]!;
 
@@ -213,68 +217,76 @@ describe('paging people on their contact methods', () => {
     ((await request(env.app).get(`/v1/incidents/${incident.incidentId}`).expect(200)).body as Incident)
       .status;
 
-  it('pages Bob by push, then SMS; his reply acknowledges as Bob and no call is placed', async () => {
-    const incident = await trigger('bob', 'reply-ack');
-    await eventually(() => {
-      const page = push.received.find((p) => p.plaintext.includes(incident.incidentId));
-      expect(page).toBeDefined();
-    }, 60_000);
-    const text = await textAbout('bob', incident);
-    expect(text.StatusCallback).toBe(
-      `${PUBLIC_URL}/v1/integrations/twilio/status?person=bob&incident=${incident.incidentId}&step=s1`,
+  it('pages Paula by push, then SMS; her reply acknowledges as Paula and no call is placed', async () => {
+    const incident = await trigger('paula', 'reply-ack');
+    await explainedByTimeline(
+      env,
+      incident.incidentId,
+      eventually(() => {
+        const page = push.received.find((p) => p.plaintext.includes(incident.incidentId));
+        expect(page).toBeDefined();
+      }, 60_000),
     );
-    const answer = await reply(numbers.bob!, `${codeIn(text)}a`).expect(200);
+    const text = await textAbout('paula', incident);
+    expect(text.StatusCallback).toBe(
+      `${PUBLIC_URL}/v1/integrations/twilio/status?person=paula&incident=${incident.incidentId}&step=s1`,
+    );
+    const answer = await reply(numbers.paula!, `${codeIn(text)}a`).expect(200);
     expect(answer.type).toBe('text/xml');
     expect(answer.text).toContain(`<Message>Acknowledged ${incident.incidentId}`);
     expect(await statusOf(incident)).toBe('acknowledged');
     const timeline = await eventually(async () => {
       const entries = await timelineOf(env, incident.incidentId);
-      expect(entries.some((e) => e.message === 'Bob: SMS to +44 •••• 0101, sent')).toBe(true);
+      expect(entries.some((e) => e.message === 'Paula: SMS to +44 •••• 0101, sent')).toBe(true);
       return entries;
     });
     expect(timeline.find((e) => e.type === 'acknowledged')).toMatchObject({
-      actor: 'user:bob',
+      actor: 'user:paula',
       data: { via: 'SMS' },
     });
     expect(JSON.stringify(timeline)).not.toContain('7700900101');
     // Past the call's 12 seconds: no call.
     await new Promise((resolve) => setTimeout(resolve, 12_000));
-    expect(callsTo('bob')).toHaveLength(0);
+    expect(callsTo('paula')).toHaveLength(0);
     // Each step ran once: a pager started by its first page runs that page's steps once.
-    expect(twilio.to('Messages').filter((m) => m.To === numbers.bob)).toHaveLength(1);
+    expect(twilio.to('Messages').filter((m) => m.To === numbers.paula)).toHaveLength(1);
   }, 120_000);
 
   it('places the call when nobody replies, and keypress 1 acknowledges as that person', async () => {
-    const incident = await trigger('carol', 'keypress');
-    const call = await eventually(() => {
-      const placed = callsTo('carol').find((c) => c.Twiml!.includes(incident.incidentId));
-      if (!placed) throw new Error('no call yet');
-      return placed;
-    }, 60_000);
+    const incident = await trigger('quinn', 'keypress');
+    const call = await explainedByTimeline(
+      env,
+      incident.incidentId,
+      eventually(() => {
+        const placed = callsTo('quinn').find((c) => c.Twiml!.includes(incident.incidentId));
+        if (!placed) throw new Error('no call yet');
+        return placed;
+      }, 60_000),
+    );
     // With answering machine detection, so a voicemail does not count as answered.
     expect(call.MachineDetection).toBe('Enable');
     const action = /action="([^"]+)"/.exec(call.Twiml!)![1]!.replace(/&amp;/g, '&');
-    expect(action.startsWith(`${PUBLIC_URL}/v1/integrations/twilio/voice?person=carol&incident=`)).toBe(true);
+    expect(action.startsWith(`${PUBLIC_URL}/v1/integrations/twilio/voice?person=quinn&incident=`)).toBe(true);
     const fields = {
       CallSid: `CA${'1'.repeat(32)}`,
       AccountSid: ACCOUNT_SID,
       Digits: '1',
       From: FROM,
-      To: numbers.carol!,
+      To: numbers.quinn!,
     };
     const answer = await twilioPost(action.slice(PUBLIC_URL.length), fields).expect(200);
     expect(answer.text).toContain(`<Say>Acknowledged ${incident.incidentId}`);
     expect(await statusOf(incident)).toBe('acknowledged');
     const timeline = await timelineOf(env, incident.incidentId);
     expect(timeline.find((e) => e.type === 'acknowledged')).toMatchObject({
-      actor: 'user:carol',
+      actor: 'user:quinn',
       data: { via: 'voice' },
     });
   }, 120_000);
 
   it('moves on at once when the SMS status callback says failed, and when a voicemail answers the call', async () => {
-    const incident = await trigger('erin', 'status-failed');
-    const text = await textAbout('erin', incident);
+    const incident = await trigger('rosa', 'status-failed');
+    const text = await textAbout('rosa', incident);
     const status = text.StatusCallback!.slice(PUBLIC_URL.length);
     await twilioPost(status, {
       MessageSid: `SM${'2'.repeat(32)}`,
@@ -283,32 +295,32 @@ describe('paging people on their contact methods', () => {
     }).expect(204);
     // The call's own timer is 90 seconds away.
     await eventually(
-      () => expect(callsTo('erin').some((c) => c.Twiml!.includes(incident.incidentId))).toBe(true),
+      () => expect(callsTo('rosa').some((c) => c.Twiml!.includes(incident.incidentId))).toBe(true),
       60_000,
     );
     await eventually(async () => {
       const entries = await timelineOf(env, incident.incidentId);
-      expect(entries.some((e) => e.message === 'Erin: SMS to +44 •••• 0103, failed')).toBe(true);
+      expect(entries.some((e) => e.message === 'Rosa: SMS to +44 •••• 0103, failed')).toBe(true);
     });
 
     // Answering machine detection says a voicemail took the call: the next rule, an SMS 180
     // seconds after the page, goes out at once.
-    const call = callsTo('erin').find((c) => c.Twiml!.includes(incident.incidentId))!;
+    const call = callsTo('rosa').find((c) => c.Twiml!.includes(incident.incidentId))!;
     await twilioPost(call.StatusCallback!.slice(PUBLIC_URL.length), {
       CallSid: `CA${'3'.repeat(32)}`,
       AccountSid: ACCOUNT_SID,
       CallStatus: 'in-progress',
       AnsweredBy: 'machine_start',
       From: FROM,
-      To: numbers.erin!,
+      To: numbers.rosa!,
     }).expect(204);
     await eventually(
-      () => expect(textsTo('erin').filter((m) => m.Body!.includes(incident.title))).toHaveLength(2),
+      () => expect(textsTo('rosa').filter((m) => m.Body!.includes(incident.title))).toHaveLength(2),
       60_000,
     );
     await eventually(async () => {
       const entries = await timelineOf(env, incident.incidentId);
-      expect(entries.some((e) => e.message === 'Erin: call to +44 •••• 0103, answered by a machine')).toBe(
+      expect(entries.some((e) => e.message === 'Rosa: call to +44 •••• 0103, answered by a machine')).toBe(
         true,
       );
     });
@@ -318,16 +330,16 @@ describe('paging people on their contact methods', () => {
     let incident: Incident;
     let code: string;
     beforeAll(async () => {
-      incident = await trigger('bob', 'refusals');
-      code = codeIn(await textAbout('bob', incident));
+      incident = await trigger('paula', 'refusals');
+      code = codeIn(await textAbout('paula', incident));
     }, 120_000);
 
     it('refuses a bad or missing signature with 403', async () => {
-      await reply(numbers.bob!, `${code}a`, 'not-the-auth-token').expect(403);
+      await reply(numbers.paula!, `${code}a`, 'not-the-auth-token').expect(403);
       await request(api)
         .post('/v1/integrations/twilio/sms')
         .type('form')
-        .send({ From: numbers.bob, Body: `${code}a` })
+        .send({ From: numbers.paula, Body: `${code}a` })
         .expect(403);
       expect(await statusOf(incident)).toBe('triggered');
     });
@@ -339,30 +351,30 @@ describe('paging people on their contact methods', () => {
     });
 
     it("refuses another person's code", async () => {
-      // Erin holds an open page of her own, with a code of her own: Bob's code is not hers.
+      // Rosa holds an open page of her own, with a code of her own: Paula's code is not hers.
       const erinsCodes = (
-        await env.client.workflow.getHandle(pagerWorkflowId('erin')).query(openPagesQuery)
+        await env.client.workflow.getHandle(pagerWorkflowId('rosa')).query(openPagesQuery)
       ).map((p) => p.code);
       expect(erinsCodes.length).toBeGreaterThan(0);
       expect(erinsCodes).not.toContain(code);
-      const answer = await reply(numbers.erin!, `${code}a`).expect(200);
+      const answer = await reply(numbers.rosa!, `${code}a`).expect(200);
       expect(answer.text).toContain('is not one of your open pages');
       expect(await statusOf(incident)).toBe('triggered');
     });
 
     it('refuses a person without rights on the service, saying why', async () => {
-      const olives = await trigger('olive', 'no-rights');
-      const answer = await reply(numbers.olive!, `${codeIn(await textAbout('olive', olives))}a`).expect(200);
+      const olives = await trigger('otto', 'no-rights');
+      const answer = await reply(numbers.otto!, `${codeIn(await textAbout('otto', olives))}a`).expect(200);
       expect(answer.text).toContain(`Not done for ${olives.incidentId}:`);
       expect(await statusOf(olives)).toBe('triggered');
     }, 120_000);
 
     it('refuses a used code', async () => {
-      await reply(numbers.bob!, `${code}a`).expect(200);
+      await reply(numbers.paula!, `${code}a`).expect(200);
       expect(await statusOf(incident)).toBe('acknowledged');
       // The pager closes the page once the incident stops paging.
       await eventually(async () => {
-        const answer = await reply(numbers.bob!, `${code}e`).expect(200);
+        const answer = await reply(numbers.paula!, `${code}e`).expect(200);
         expect(answer.text).toContain('is not one of your open pages');
       });
       expect(await statusOf(incident)).toBe('acknowledged');
