@@ -240,8 +240,19 @@ function inFlame(x: number, y: number): boolean {
   return Math.abs(x - cx) <= half;
 }
 
+/** The sizes the manifest names. */
+export const appIconSizes = [192, 512] as const;
+const renderedIcons = new Map<number, Buffer>();
+
+/** The app icon of a size, drawn on its first request (the larger takes a moment) and kept. */
+export function appIconPng(size: (typeof appIconSizes)[number]): Buffer {
+  let png = renderedIcons.get(size);
+  if (!png) renderedIcons.set(size, (png = iconPng(size)));
+  return png;
+}
+
 /** The app icon: a white flame on Fireline's red, full-bleed so it can be masked; 4×4 samples per pixel. */
-export function iconPng(size: number): Buffer {
+function iconPng(size: number): Buffer {
   const background = [0xa5, 0x0e, 0x0e];
   const rows: Buffer[] = [];
   for (let py = 0; py < size; py++) {

@@ -8,7 +8,7 @@ import type { Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError, NotFoundError, ServiceUnavailableError } from '../errors';
 import { liveJs, styleCss } from './assets';
-import { iconPng, profileJs, serviceWorkerJs, webManifest } from './push-assets';
+import { appIconPng, appIconSizes, profileJs, serviceWorkerJs, webManifest } from './push-assets';
 import { uiPages } from './pages';
 import { pageContext, safeNext, sendPage, type PageKit } from './pages/kit';
 import {
@@ -111,11 +111,11 @@ function staticAssets(router: Router): void {
     res.type('text/javascript; charset=utf-8').set('Cache-Control', 'public, max-age=31536000, immutable');
     res.send(profileJs);
   });
-  const icons = new Map([192, 512].map((size) => [`/ui/static/icon-${size}.png`, iconPng(size)]));
-  router.get([...icons.keys()], (req, res) => {
-    res.type('image/png').set('Cache-Control', 'public, max-age=86400');
-    res.send(icons.get(req.path));
-  });
+  for (const size of appIconSizes)
+    router.get(`/ui/static/icon-${size}.png`, (_req, res) => {
+      res.type('image/png').set('Cache-Control', 'public, max-age=86400');
+      res.send(appIconPng(size));
+    });
   // Installing the web UI as an app, and Web Push (./push-assets.ts): neither needs a session.
   router.get('/manifest.webmanifest', (_req, res) => {
     res.type('application/manifest+json').set('Cache-Control', 'public, max-age=3600');
