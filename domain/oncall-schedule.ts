@@ -24,8 +24,8 @@ function localParts(at: Date, timeZone: string): LocalParts {
     });
     formatters.set(timeZone, formatter);
   }
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    Number(formatter.formatToParts(at).find((p) => p.type === type)?.value);
+  const parts = formatter.formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   return {
     year: part('year'),
     month: part('month'),
