@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { freePort } from '../../stack/ports';
-import { spawnApiProcess } from '../helpers/api-process';
+import { spawnApiProcess, stderrOf } from '../helpers/api-process';
 import { eventually } from '../helpers/http-receiver';
 import { createIncidentTestEnv } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
@@ -30,6 +30,7 @@ describe('API restart during a burst of alerts', () => {
   it('loses no acknowledged alert and duplicates no retried one', async () => {
     const port = await freePort();
     api = await spawnApiProcess(env, port);
+    const noAnswers: string[] = [];
     const send = async (key: string): Promise<number | 'no answer'> => {
       try {
         const res = await fetch(`http://127.0.0.1:${port}/v1/alerts`, {
@@ -45,7 +46,9 @@ describe('API restart during a burst of alerts', () => {
         });
         await res.arrayBuffer();
         return res.status;
-      } catch {
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string } }).cause;
+        noAnswers.push(`${key}: ${cause?.code ?? (err instanceof Error ? err.message : String(err))}`);
         return 'no answer';
       }
     };
@@ -70,7 +73,18 @@ describe('API restart during a burst of alerts', () => {
     const senders = Array.from({ length: CONCURRENCY }, sender);
 
     // A third of the way in, the process dies with requests in flight; a new one starts on its port.
-    await eventually(() => expect(outcomes.size).toBeGreaterThanOrEqual(KEYS / 3), 60_000, 10);
+    await eventually(
+      () => {
+        const acceptedSoFar = [...outcomes.values()].filter((s) => s === 202).length;
+        if (acceptedSoFar < KEYS / 3)
+          throw new Error(
+            `${acceptedSoFar} alerts accepted so far; no answer to ${noAnswers.join(', ') || 'none'}; ` +
+              `the API printed: ${stderrOf(api) || 'nothing'}`,
+          );
+      },
+      60_000,
+      10,
+    );
     let restarted = () => undefined as void;
     apiUp = new Promise((resolve) => (restarted = resolve));
     expect(inFlight).toBeGreaterThan(0);

@@ -4,6 +4,13 @@ import { repoRoot } from '../../stack/paths';
 import { eventually } from './http-receiver';
 import type { TestEnv } from './test-env';
 
+const printedBy = new WeakMap<ChildProcess, () => string>();
+
+/** The last of what an API process printed on stderr. */
+export function stderrOf(child: ChildProcess | undefined): string {
+  return (child && printedBy.get(child)?.()) ?? '';
+}
+
 /**
  * Fireline's API as its own process (the code the global setup compiled), on
  * this env's servers, listening on `port`; resolves once it answers /healthz.
@@ -21,8 +28,12 @@ export async function spawnApiProcess(env: TestEnv, port: number): Promise<Child
       RATE_LIMIT_PER_MINUTE: '1000000',
       RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
     },
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // What it printed on stderr (a crash's stack), for a test's failure message.
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  printedBy.set(child, () => stderr);
   const exited = new Promise<never>((_resolve, reject) =>
     child.once('exit', (code, signal) => reject(new Error(`the API process exited (${code ?? signal})`))),
   );
