@@ -70,12 +70,7 @@ export function managedPerson(catalog: ApiDeps['catalog'], acting: Acting, perso
   const person = personById(catalog, personId);
   if (!person) throw new NotFoundError(`No person ${personId} in the on-call catalog`);
   if (acting.person.id === personId) return { person, self: true };
-  // The person's rights first: a key's scopes narrow them, never widen them.
-  const refusal =
-    mayUse(acting.person, 'admin') ??
-    (acting.keyScopes && !grants(acting.keyScopes, 'admin')
-      ? `the key "${acting.keyName}" lacks the admin scope`
-      : undefined);
+  const refusal = adminRefusal(acting);
   if (refusal)
     throw new HttpError(
       403,
@@ -83,6 +78,17 @@ export function managedPerson(catalog: ApiDeps['catalog'], acting: Acting, perso
       `${acting.person.id} may manage only their own contact methods and rules, not ${personId}'s: that takes an admin (${refusal})`,
     );
   return { person, self: false };
+}
+
+/** Why the acting person may not manage others' methods and rules, or undefined for an admin. */
+export function adminRefusal(acting: Acting): string | undefined {
+  // The person's rights first: a key's scopes narrow them, never widen them.
+  return (
+    mayUse(acting.person, 'admin') ??
+    (acting.keyScopes && !grants(acting.keyScopes, 'admin')
+      ? `the key "${acting.keyName}" lacks the admin scope`
+      : undefined)
+  );
 }
 
 /** Who a key acts as, for `GET /v1/me`. */

@@ -407,4 +407,66 @@ describe('My profile in a browser', () => {
     await context.close();
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it("lets an admin manage another person's profile, and refuses it to anyone else", async () => {
+    problems = [];
+    const admin = await env.createKey('alice-browser', ['admin'], { person: 'alice' });
+    const context = await browser.newContext();
+    const page = await watchedPage(context);
+    await page.goto(`${baseUrl}/ui/login`);
+    await page.getByLabel('API key').fill(admin);
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/ui/incidents`),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    await page.getByRole('link', { name: 'My profile' }).click();
+    await page.getByLabel('Open the profile of').selectOption('carol');
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/ui/people/carol/profile`),
+      page.getByRole('button', { name: 'Open' }).click(),
+    ]);
+    await page.getByRole('heading', { name: 'Profile of Carol Example', level: 1 }).waitFor();
+    // Push on a device is its own user's: not offered for someone else.
+    expect(await page.getByRole('heading', { name: 'Push on this device' }).count()).toBe(0);
+
+    await page.getByLabel('Number').fill('+44 7700 900777');
+    await page.getByRole('button', { name: 'Add phone' }).click();
+    await page.getByText(/Added sms cm_\S+ Its code was kept in the development inbox/).waitFor();
+    const carols = (await request(env.app).get('/v1/people/carol/contact-methods').expect(200)).body as {
+      methods: Array<{ id: string; type: string; verified: boolean }>;
+    };
+    expect(carols.methods).toMatchObject([{ type: 'sms', verified: false }]);
+    // Carol's number is hers: masked to the admin, as the API masks it.
+    const shown = await page.getByRole('table', { name: 'Contact methods of Carol Example' }).innerText();
+    expect(shown).toContain('+44 •••• 0777');
+    expect(shown).not.toContain('7700900777');
+    await page
+      .getByLabel('High urgency (SEV1, SEV2), step 1: contact method')
+      .selectOption(carols.methods[0]!.id);
+    await page.getByLabel('High urgency (SEV1, SEV2), step 1: after how many seconds').fill('30');
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.getByText('Their notification rules are saved.').waitFor();
+    expect(page.url()).toBe(`${baseUrl}/ui/people/carol/profile?done=rules`);
+    expect(
+      (await request(env.app).get('/v1/people/carol/notification-rules').expect(200)).body.rules.high,
+    ).toEqual([{ methodId: carols.methods[0]!.id, afterSeconds: 30 }]);
+    await page.screenshot({ path: `${SHOTS}/7-admin-manages-carol.png`, fullPage: true });
+    await context.close();
+
+    // Bob is a responder: his own profile by its path, nobody else's.
+    const bobs = await browser.newContext();
+    const bobPage = await watchedPage(bobs);
+    await signIn(bobPage);
+    expect(await bobPage.getByLabel('Open the profile of').count()).toBe(0);
+    await bobPage.goto(`${baseUrl}/ui/people/bob/profile`);
+    await bobPage.getByRole('heading', { name: 'My profile', level: 1 }).waitFor();
+    const refused = await bobPage.goto(`${baseUrl}/ui/people/carol/profile`);
+    expect(refused?.status()).toBe(403);
+    await bobPage.getByText('may manage only their own contact methods and rules').waitFor();
+    await bobPage.screenshot({ path: `${SHOTS}/8-responder-refused.png`, fullPage: true });
+    // The browser reports the refused page's 403 on its console: expected here.
+    problems = problems.filter((p) => !p.includes('status of 403'));
+    await bobs.close();
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

@@ -6,10 +6,13 @@ import {
 } from '../../../domain/notification-rules';
 import { checkedBy } from '../../actions/run';
 import {
+  adminRefusal,
   contactMethodDepsOf,
   managedPerson,
   methodIdParam,
+  methodShownTo,
   notificationRulesInput,
+  personIdParam,
   readNotificationRules,
   replaceNotificationRules,
 } from '../../contact-methods/profile';
@@ -29,17 +32,41 @@ import { profilePage as profileView, type FormState } from '../views';
 import { pageContext, sendPage, type PageKit, type UiPage } from './kit';
 
 const NOTICES = {
-  confirmed: 'Confirmed: it will page you.',
-  removed: 'Removed, with the rules that named it.',
-  rules: 'Your notification rules are saved.',
-  'push-added':
+  confirmed: (self: boolean) => `Confirmed: it will page ${self ? 'you' : 'them'}.`,
+  removed: () => 'Removed, with the rules that named it.',
+  rules: (self: boolean) => `${self ? 'Your' : 'Their'} notification rules are saved.`,
+  'push-added': () =>
     'This device is added. Fireline pushed a code to it: this page confirms it when it arrives, or type the code from the notification.',
 } as const;
 
-/** The signed-in person, whose profile this is (403 for a key linked to no person). */
+/** The signed-in person (403 for a key linked to no person). */
 function me(kit: PageKit, res: Response): string {
   const acting = actingOf(res, kit.deps.catalog);
   return managedPerson(kit.deps.catalog, acting, acting.person.id).person.id;
+}
+
+/** Whose profile a request is about, and the path its forms post to. */
+interface Subject {
+  personId: string;
+  self: boolean;
+  base: string;
+}
+
+/** My profile pages (`/ui/profile`), and anyone's for an admin (`/ui/people/:personId/profile`). */
+const profileBases = ['/ui/profile', '/ui/people/:personId/profile'] as const;
+
+/**
+ * The person a profile page manages: the signed-in one, or the one in the path, which takes
+ * an admin unless it is oneself (404 for an id not in the catalog, 403 saying why).
+ */
+function subjectOf(kit: PageKit, req: Request, res: Response): Subject {
+  const acting = actingOf(res, kit.deps.catalog);
+  const wanted = req.params.personId === undefined ? acting.person.id : String(req.params.personId);
+  if (!personIdParam.safeParse(wanted).success) throw new NotFoundError(`No person ${wanted}`);
+  const { person, self } = managedPerson(kit.deps.catalog, acting, wanted);
+  const base =
+    req.params.personId === undefined ? '/ui/profile' : `/ui/people/${encodeURIComponent(person.id)}/profile`;
+  return { personId: person.id, self, base };
 }
 
 function text(body: Record<string, unknown>, name: string): string | undefined {
@@ -155,15 +182,25 @@ interface ShowOptions {
 async function showProfile(
   kit: PageKit,
   service: ReturnType<typeof contactMethodDepsOf>,
+  subject: Subject,
   res: Response,
   extra: ShowOptions = {},
 ): Promise<void> {
-  const personId = me(kit, res);
-  const person = kit.deps.catalog.people.find((p) => p.id === personId)!;
+  const person = kit.deps.catalog.people.find((p) => p.id === subject.personId)!;
+  const acting = actingOf(res, kit.deps.catalog);
   const data = {
     person,
-    methods: await listPersonContactMethods(service, personId),
-    rules: await readNotificationRules(kit.deps, personId),
+    self: subject.self,
+    base: subject.base,
+    // An admin can open anyone's profile from here.
+    ...(adminRefusal(acting) === undefined
+      ? { people: kit.deps.catalog.people.map((p) => ({ id: p.id, name: p.name })) }
+      : {}),
+    // As the API shows them: an admin sees another person's numbers masked.
+    methods: (await listPersonContactMethods(service, subject.personId)).map((m) =>
+      methodShownTo(m, subject.self),
+    ),
+    rules: await readNotificationRules(kit.deps, subject.personId),
     vapidPublicKey: kit.deps.reach?.secrets.VAPID_PUBLIC_KEY,
     ...extra,
   };
@@ -176,100 +213,15 @@ function methodIdOf(req: Request): string {
   return id;
 }
 
-/**
- * My profile: the signed-in person's contact methods and notification rules, through the
- * same service and schemas as the API (/v1/people/:id/…), and push on this device.
- */
-export const profilePage: UiPage = (kit) => {
-  const router = Router();
-  const service = contactMethodDepsOf(kit.deps);
-
-  const show = (res: Response, extra: ShowOptions = {}) => showProfile(kit, service, res, extra);
-  const rerender = (_req: Request, res: Response, form: FormState, status: number) =>
-    show(res, { form, status });
-  const stripBody = (field: string) => (field === 'body' ? 'type' : field.replace(/^body\./, ''));
-
-  router.get('/ui/profile', ...kit.read, async (req, res) => {
-    const done = req.query.done;
-    const notice =
-      typeof done === 'string' && Object.hasOwn(NOTICES, done)
-        ? NOTICES[done as keyof typeof NOTICES]
-        : undefined;
-    await show(res, { notice });
-  });
-
+/** Saving the rules form; a refused row is named as the form names it. */
+function rulesRoute(
+  router: Router,
+  kit: PageKit,
+  base: string,
+  rerender: (req: Request, res: Response, form: FormState, status: number) => Promise<void>,
+): void {
   router.post(
-    '/ui/profile/methods',
-    ...kit.post,
-    formAction({
-      form: addFormOf,
-      rerender,
-      formField: stripBody,
-      act: async (req, res) => {
-        const { method, delivery } = await addContactMethod(
-          service,
-          me(kit, res),
-          methodFromForm(formBody(req)),
-        );
-        await show(res, { notice: sentNotice(`Added ${method.type} ${method.id}. Its code was`, delivery) });
-        return undefined;
-      },
-    }),
-  );
-
-  router.post(
-    '/ui/profile/methods/:methodId/confirm',
-    ...kit.post,
-    formAction({
-      form: (req) => `confirm:${String(req.params.methodId)}`,
-      rerender,
-      formField: stripBody,
-      act: async (req, res) => {
-        await confirmContactMethod(service, me(kit, res), methodIdOf(req), {
-          code: text(formBody(req), 'code') ?? '',
-        });
-        return '/ui/profile?done=confirmed';
-      },
-    }),
-  );
-
-  for (const action of ['resend', 'test'] as const) {
-    router.post(
-      `/ui/profile/methods/:methodId/${action}`,
-      ...kit.post,
-      formAction({
-        form: (req) => `${action}:${String(req.params.methodId)}`,
-        rerender,
-        act: async (req, res) => {
-          const personId = me(kit, res);
-          const delivery =
-            action === 'test'
-              ? await sendContactMethodTest(service, personId, methodIdOf(req))
-              : (await resendContactMethodCode(service, personId, methodIdOf(req))).delivery;
-          await show(res, {
-            notice: sentNotice(action === 'test' ? 'A test page was' : 'A new code was', delivery),
-          });
-          return undefined;
-        },
-      }),
-    );
-  }
-
-  router.post(
-    '/ui/profile/methods/:methodId/delete',
-    ...kit.post,
-    formAction({
-      form: (req) => `delete:${String(req.params.methodId)}`,
-      rerender,
-      act: async (req, res) => {
-        await removeContactMethod(service, me(kit, res), methodIdOf(req));
-        return '/ui/profile?done=removed';
-      },
-    }),
-  );
-
-  router.post(
-    '/ui/profile/rules',
+    `${base}/rules`,
     // Two fields per row, up to the rule limit per urgency: more than the kit's form parser takes.
     express.urlencoded({
       extended: false,
@@ -281,12 +233,124 @@ export const profilePage: UiPage = (kit) => {
       form: () => 'rules',
       rerender,
       act: async (req, res) => {
-        await saveRulesFromForm(kit, me(kit, res), formBody(req));
-        return '/ui/profile?done=rules';
+        const subject = subjectOf(kit, req, res);
+        await saveRulesFromForm(kit, subject.personId, formBody(req));
+        return `${subject.base}?done=rules`;
       },
     }),
   );
+}
 
+/**
+ * My profile: the signed-in person's contact methods and notification rules, through the
+ * same service and schemas as the API (/v1/people/:id/…), and push on this device; and, for
+ * an admin, anyone's.
+ */
+export const profilePage: UiPage = (kit) => {
+  const router = Router();
+  const service = contactMethodDepsOf(kit.deps);
+
+  const show = (req: Request, res: Response, extra: ShowOptions = {}) =>
+    showProfile(kit, service, subjectOf(kit, req, res), res, extra);
+  const rerender = (req: Request, res: Response, form: FormState, status: number) =>
+    show(req, res, { form, status });
+  const stripBody = (field: string) => (field === 'body' ? 'type' : field.replace(/^body\./, ''));
+
+  // An admin's way to anyone's profile: the person picked on their own profile page.
+  router.get('/ui/people', ...kit.read, (req, res) => {
+    const picked = personIdParam.safeParse(req.query.person);
+    if (!picked.success) throw new NotFoundError('Pick a person from the on-call catalog');
+    res.redirect(303, `/ui/people/${encodeURIComponent(picked.data)}/profile`);
+  });
+
+  for (const base of profileBases) {
+    router.get(base, ...kit.read, async (req, res) => {
+      const done = req.query.done;
+      const notice =
+        typeof done === 'string' && Object.hasOwn(NOTICES, done)
+          ? NOTICES[done as keyof typeof NOTICES](subjectOf(kit, req, res).self)
+          : undefined;
+      await show(req, res, { notice });
+    });
+
+    router.post(
+      `${base}/methods`,
+      ...kit.post,
+      formAction({
+        form: addFormOf,
+        rerender,
+        formField: stripBody,
+        act: async (req, res) => {
+          const { method, delivery } = await addContactMethod(
+            service,
+            subjectOf(kit, req, res).personId,
+            methodFromForm(formBody(req)),
+          );
+          await show(req, res, {
+            notice: sentNotice(`Added ${method.type} ${method.id}. Its code was`, delivery),
+          });
+          return undefined;
+        },
+      }),
+    );
+
+    router.post(
+      `${base}/methods/:methodId/confirm`,
+      ...kit.post,
+      formAction({
+        form: (req) => `confirm:${String(req.params.methodId)}`,
+        rerender,
+        formField: stripBody,
+        act: async (req, res) => {
+          const subject = subjectOf(kit, req, res);
+          await confirmContactMethod(service, subject.personId, methodIdOf(req), {
+            code: text(formBody(req), 'code') ?? '',
+          });
+          return `${subject.base}?done=confirmed`;
+        },
+      }),
+    );
+
+    for (const action of ['resend', 'test'] as const) {
+      router.post(
+        `${base}/methods/:methodId/${action}`,
+        ...kit.post,
+        formAction({
+          form: (req) => `${action}:${String(req.params.methodId)}`,
+          rerender,
+          act: async (req, res) => {
+            const personId = subjectOf(kit, req, res).personId;
+            const delivery =
+              action === 'test'
+                ? await sendContactMethodTest(service, personId, methodIdOf(req))
+                : (await resendContactMethodCode(service, personId, methodIdOf(req))).delivery;
+            await show(req, res, {
+              notice: sentNotice(action === 'test' ? 'A test page was' : 'A new code was', delivery),
+            });
+            return undefined;
+          },
+        }),
+      );
+    }
+
+    router.post(
+      `${base}/methods/:methodId/delete`,
+      ...kit.post,
+      formAction({
+        form: (req) => `delete:${String(req.params.methodId)}`,
+        rerender,
+        act: async (req, res) => {
+          const subject = subjectOf(kit, req, res);
+          await removeContactMethod(service, subject.personId, methodIdOf(req));
+          return `${subject.base}?done=removed`;
+        },
+      }),
+    );
+
+    rulesRoute(router, kit, base, rerender);
+  }
+
+  // Push on this device is one's own: a device belongs to whoever signed in on it.
   pushRoute(router, kit, service);
   return router;
 };

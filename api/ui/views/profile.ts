@@ -12,6 +12,12 @@ import { table } from './table';
 
 export interface ProfilePageData {
   person: Person;
+  /** Whether the signed-in person is looking at their own profile (push on this device is only theirs). */
+  self: boolean;
+  /** Where the page's forms post: `/ui/profile`, or `/ui/people/<id>/profile` for an admin's view. */
+  base: string;
+  /** For an admin: everyone in the catalog, to open their profile. */
+  people?: Array<{ id: string; name: string }>;
   methods: ContactMethodView[];
   rules: NotificationRulesView;
   /** The server's VAPID public key: without it, push cannot be enabled here. */
@@ -40,17 +46,18 @@ function problemOf(state: FormState | undefined, form: string): SafeHtml {
     : html``;
 }
 
-const methodPath = (m: ContactMethodView, action: string) =>
-  `/ui/profile/methods/${encodeURIComponent(m.id)}/${action}`;
+const methodPath = (base: string, m: ContactMethodView, action: string) =>
+  `${base}/methods/${encodeURIComponent(m.id)}/${action}`;
 
 function button(
   ctx: PageContext,
+  base: string,
   m: ContactMethodView,
   action: string,
   label: string,
   className = '',
 ): SafeHtml {
-  return html`<form method="post" class="inline" action="${methodPath(m, action)}">
+  return html`<form method="post" class="inline" action="${methodPath(base, m, action)}">
     ${csrfField(ctx)}<button type="submit" ${className ? html`class="${className}"` : ''}>
       ${label}<span class="vh"> ${methodName(m)}</span>
     </button>
@@ -58,18 +65,23 @@ function button(
 }
 
 /** What can be done with a method: confirm it with its code, ask for a new code, test, remove. */
-function methodActions(ctx: PageContext, m: ContactMethodView, state: FormState | undefined): SafeHtml {
+function methodActions(
+  ctx: PageContext,
+  base: string,
+  m: ContactMethodView,
+  state: FormState | undefined,
+): SafeHtml {
   const confirmForm = `confirm:${m.id}`;
   const error = state?.form === confirmForm ? state.errors?.code : undefined;
   const codeId = `code-${m.id}`;
   return html`<div class="actions">
       ${
         m.verified
-          ? button(ctx, m, 'test', 'Send a test page')
+          ? button(ctx, base, m, 'test', 'Send a test page')
           : html`<form
                 method="post"
                 class="decide"
-                action="${methodPath(m, 'confirm')}"
+                action="${methodPath(base, m, 'confirm')}"
                 ${m.type === 'push' ? html`data-push-confirm` : ''}
               >
                 ${csrfField(ctx)}
@@ -92,9 +104,9 @@ function methodActions(ctx: PageContext, m: ContactMethodView, state: FormState 
                   Confirm<span class="vh"> ${methodName(m)}</span>
                 </button>
               </form>
-              ${button(ctx, m, 'resend', 'Send a new code')}`
+              ${button(ctx, base, m, 'resend', 'Send a new code')}`
       }
-      ${button(ctx, m, 'delete', 'Remove', 'reject')}
+      ${button(ctx, base, m, 'delete', 'Remove', 'reject')}
     </div>
     ${problemOf(state, confirmForm)} ${problemOf(state, `resend:${m.id}`)} ${problemOf(state, `test:${m.id}`)}
     ${problemOf(state, `delete:${m.id}`)}`;
@@ -109,7 +121,7 @@ function stateOf(m: ContactMethodView): SafeHtml {
 }
 
 /** One small form per kind of method: a phone (SMS or call), an email address, an ntfy topic. */
-function addForms(ctx: PageContext, state: FormState | undefined): SafeHtml {
+function addForms(ctx: PageContext, base: string, state: FormState | undefined): SafeHtml {
   const field = (
     form: string,
     name: string,
@@ -142,7 +154,7 @@ function addForms(ctx: PageContext, state: FormState | undefined): SafeHtml {
       : '';
   const phoneType = state?.form === 'add:phone' ? state.values?.type : undefined;
   return html`<div class="actions">
-    <form method="post" action="/ui/profile/methods" class="action">
+    <form method="post" action="${base}/methods" class="action">
       ${csrfField(ctx)}
       <fieldset>
         <legend>Phone</legend>
@@ -164,14 +176,14 @@ function addForms(ctx: PageContext, state: FormState | undefined): SafeHtml {
       ${typeError('add:phone')} ${problemOf(state, 'add:phone')}
       <button type="submit">Add phone</button>
     </form>
-    <form method="post" action="/ui/profile/methods" class="action">
+    <form method="post" action="${base}/methods" class="action">
       ${csrfField(ctx)}<input type="hidden" name="type" value="email" />
       ${field('add:email', 'address', 'Email address', { type: 'email' })}
       ${field('add:email', 'label', 'Label', { required: false })} ${typeError('add:email')}
       ${problemOf(state, 'add:email')}
       <button type="submit">Add email</button>
     </form>
-    <form method="post" action="/ui/profile/methods" class="action">
+    <form method="post" action="${base}/methods" class="action">
       ${csrfField(ctx)}<input type="hidden" name="type" value="ntfy" />
       ${field('add:ntfy', 'server', 'ntfy server', { type: 'url', placeholder: 'https://ntfy.sh' })}
       ${field('add:ntfy', 'topic', 'Topic', { help: 'An unguessable name: topics on ntfy.sh are public' })}
@@ -234,7 +246,7 @@ function rulesTable(data: ProfilePageData, urgency: Urgency, state: FormState | 
   const title = urgency === 'high' ? 'High urgency (SEV1, SEV2)' : 'Low urgency (SEV3, SEV4)';
   return html`<table>
     <caption>
-      ${title}${data.rules.isDefault[urgency] ? html` <span class="muted">— the default, until you save your own</span>` : ''}
+      ${title}${data.rules.isDefault[urgency] ? html` <span class="muted">— the default, until ${data.self ? 'you save your own' : 'rules are saved'}</span>` : ''}
     </caption>
     <thead>
       <tr>
@@ -294,19 +306,43 @@ function rulesTable(data: ProfilePageData, urgency: Urgency, state: FormState | 
   </table>`;
 }
 
-/** My profile: one's contact methods (add, confirm, test, remove), push on this device, and notification rules. */
+/** An admin's way to another person's profile: a person picked from the catalog. */
+function peoplePicker(data: ProfilePageData): SafeHtml {
+  if (!data.people) return html``;
+  return html`<form method="get" action="/ui/people" class="inline">
+    <label for="open-person">Open the profile of</label>
+    <select id="open-person" name="person">
+      ${data.people.map(
+        (p) =>
+          html`<option value="${p.id}" ${p.id === data.person.id ? html`selected` : ''}>
+            ${p.name} (${p.id})
+          </option>`,
+      )}
+    </select>
+    <button type="submit">Open</button>
+  </form>`;
+}
+
+/**
+ * A profile: one's contact methods (add, confirm, test, remove), push on this device, and
+ * notification rules; or, for an admin, anyone's (without push, which is the device's own).
+ */
 export function profilePage(ctx: PageContext, data: ProfilePageData): string {
   const state = data.form;
+  const { base, self } = data;
+  const title = self ? 'My profile' : `Profile of ${data.person.name}`;
   return layout(
     { ...ctx, section: 'profile' },
     {
-      title: 'My profile',
+      title,
       script: profileScriptSrc,
       notice: data.notice ? html`<p class="notice" role="status">${data.notice}</p>` : undefined,
-      main: html`<h1>My profile</h1>
+      main: html`<h1>${title}</h1>
+        ${peoplePicker(data)}
         <p class="lead">
           How Fireline reaches <strong>${data.person.name}</strong> (${data.person.id}) when a page comes to
-          you. A new contact method pages only once you confirm it with the code sent to it.
+          ${self ? 'you' : 'them'}. A new contact method pages only once it is confirmed with the code sent to
+          it${self ? '' : html` (${data.person.name} reads it to you, or confirms it on their own profile)`}.
           ${
             ctx.devInbox
               ? html`No provider is configured here: codes and test pages go to the
@@ -320,7 +356,7 @@ export function profilePage(ctx: PageContext, data: ProfilePageData): string {
             data.methods.length === 0
               ? html`<p>No contact methods yet: add one below.</p>`
               : table(
-                  'Your contact methods',
+                  self ? 'Your contact methods' : `Contact methods of ${data.person.name}`,
                   [
                     { header: 'Method', rowHeader: true, cell: (m: ContactMethodView) => TYPE_NAMES[m.type] },
                     {
@@ -329,25 +365,30 @@ export function profilePage(ctx: PageContext, data: ProfilePageData): string {
                         html`${contactAddressForOwner(m)}${m.label ? html`<br /><span class="muted">${m.label}</span>` : ''}`,
                     },
                     { header: 'State', cell: (m) => stateOf(m) },
-                    { header: 'Act', cell: (m) => methodActions(ctx, m, state) },
+                    { header: 'Act', cell: (m) => methodActions(ctx, base, m, state) },
                   ],
                   data.methods,
                 )
           }
           <h3>Add a contact method</h3>
-          ${addForms(ctx, state)}
-          <h3>Push on this device</h3>
-          ${pushSection(ctx, data)}
+          ${addForms(ctx, base, state)}
+          ${
+            self
+              ? html`<h3>Push on this device</h3>
+                  ${pushSection(ctx, data)}`
+              : ''
+          }
         </section>
         <section aria-labelledby="rules">
           <h2 id="rules">Notification rules</h2>
           <p>
-            When an escalation level reaches you, each step pages its method that many seconds later, until
-            the incident is acknowledged. Leave a row at (none) to drop it. With no steps for an urgency, the
-            default applies: push, ntfy and email at once; SMS after 1 minute (low urgency: 5); for high
-            urgency a call after 5 minutes. Unconfirmed methods are skipped until confirmed.
+            When an escalation level reaches ${self ? 'you' : data.person.name}, each step pages its method
+            that many seconds later, until the incident is acknowledged. Leave a row at (none) to drop it.
+            With no steps for an urgency, the default applies: push, ntfy and email at once; SMS after 1
+            minute (low urgency: 5); for high urgency a call after 5 minutes. Unconfirmed methods are skipped
+            until confirmed.
           </p>
-          <form method="post" action="/ui/profile/rules">
+          <form method="post" action="${base}/rules">
             ${csrfField(ctx)} ${urgencies.map((u) => rulesTable(data, u, state))} ${problemOf(state, 'rules')}
             <button type="submit">Save rules</button>
           </form>
