@@ -91,9 +91,10 @@ describe('My profile in a browser', () => {
     return page;
   }
 
-  async function signIn(page: Page): Promise<void> {
+  /** Signs in with `key` (Bob's unless another is given) and opens My profile. */
+  async function signIn(page: Page, key = bob): Promise<void> {
     await page.goto(`${baseUrl}/ui/login`);
-    await page.getByLabel('API key').fill(bob);
+    await page.getByLabel('API key').fill(key);
     await Promise.all([
       page.waitForURL(`${baseUrl}/ui/incidents`),
       page.getByRole('button', { name: 'Sign in' }).click(),
@@ -413,13 +414,7 @@ describe('My profile in a browser', () => {
     const admin = await env.createKey('alice-browser', ['admin'], { person: 'alice' });
     const context = await browser.newContext();
     const page = await watchedPage(context);
-    await page.goto(`${baseUrl}/ui/login`);
-    await page.getByLabel('API key').fill(admin);
-    await Promise.all([
-      page.waitForURL(`${baseUrl}/ui/incidents`),
-      page.getByRole('button', { name: 'Sign in' }).click(),
-    ]);
-    await page.getByRole('link', { name: 'My profile' }).click();
+    await signIn(page, admin);
     await page.getByLabel('Open the profile of').selectOption('carol');
     await Promise.all([
       page.waitForURL(`${baseUrl}/ui/people/carol/profile`),
