@@ -132,7 +132,7 @@ export class ContactMethodsUnknown extends Error {
  * The worker's view of people's verified contact methods when it pages: read
  * afresh each time; when MongoDB does not answer within `timeoutMs`, the last
  * ones read for that person, so a MongoDB outage never stops paging. A person
- * never read has no such copy: their read may wait up to `firstReadTimeoutMs`. With a
+ * never read has no such copy: their read fails, for the activity to retry. With a
  * `snapshot` file (in FIRELINE_STATE_DIR) what was read outlives the process.
  */
 export class ContactMethodReader {
@@ -140,7 +140,6 @@ export class ContactMethodReader {
   private lastGood: Record<string, ContactProfile> | undefined;
   private saved: string | undefined;
   private readonly timeoutMs: number;
-  private readonly firstReadTimeoutMs: number;
 
   constructor(
     private readonly models: ContactModels,
@@ -148,16 +147,10 @@ export class ContactMethodReader {
       logger?: Logger;
       /** How long a read waits when there is a last good copy to page from instead. */
       timeoutMs?: number;
-      /**
-       * How long a read waits for a person with no copy yet (default: `timeoutMs`). Longer waits
-       * page such a person through a slow MongoDB, but hold up the escalation step that pages them.
-       */
-      firstReadTimeoutMs?: number;
       snapshot?: JsonStateFile<Record<string, ContactProfile>>;
     } = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 1000;
-    this.firstReadTimeoutMs = Math.max(this.timeoutMs, options.firstReadTimeoutMs ?? this.timeoutMs);
   }
 
   /** A person's verified method, or undefined when they have no such verified method. */
@@ -173,9 +166,8 @@ export class ContactMethodReader {
   /** A person's verified methods and their rules: what paging them needs. */
   async pagingProfile(personId: string): Promise<ContactProfile> {
     const known = this.lastGood ?? this.fromSnapshot();
-    const timeoutMs = known[personId] ? this.timeoutMs : this.firstReadTimeoutMs;
     try {
-      const read = await withMongoTimeout(`reading the contact methods of ${personId}`, timeoutMs, () =>
+      const read = await withMongoTimeout(`reading the contact methods of ${personId}`, this.timeoutMs, () =>
         readContactProfile(this.models, personId),
       );
       const profile: ContactProfile = {
