@@ -39,17 +39,13 @@ const NOTICES = {
     'This device is added. Fireline pushed a code to it: this page confirms it when it arrives, or type the code from the notification.',
 } as const;
 
-/** The signed-in person (403 for a key linked to no person). */
-function me(kit: PageKit, res: Response): string {
-  const acting = actingOf(res, kit.deps.catalog);
-  return managedPerson(kit.deps.catalog, acting, acting.person.id).person.id;
-}
-
 /** Whose profile a request is about, and the path its forms post to. */
 interface Subject {
   personId: string;
   self: boolean;
   base: string;
+  /** Whether the signed-in person manages anyone's profile (an admin). */
+  admin: boolean;
 }
 
 /** My profile pages (`/ui/profile`), and anyone's for an admin (`/ui/people/:personId/profile`). */
@@ -66,7 +62,7 @@ function subjectOf(kit: PageKit, req: Request, res: Response): Subject {
   const { person, self } = managedPerson(kit.deps.catalog, acting, wanted);
   const base =
     req.params.personId === undefined ? '/ui/profile' : `/ui/people/${encodeURIComponent(person.id)}/profile`;
-  return { personId: person.id, self, base };
+  return { personId: person.id, self, base, admin: adminRefusal(acting) === undefined };
 }
 
 function text(body: Record<string, unknown>, name: string): string | undefined {
@@ -155,7 +151,8 @@ function pushRoute(router: Router, kit: PageKit, service: ReturnType<typeof cont
   router.post('/ui/profile/push', ...kit.post, async (req, res) => {
     const body = formBody(req);
     try {
-      const { method, delivery } = await addContactMethod(service, me(kit, res), {
+      // Under /ui/profile: always the signed-in person's own.
+      const { method, delivery } = await addContactMethod(service, subjectOf(kit, req, res).personId, {
         type: 'push',
         subscription: {
           endpoint: text(body, 'endpoint') ?? '',
@@ -187,15 +184,12 @@ async function showProfile(
   extra: ShowOptions = {},
 ): Promise<void> {
   const person = kit.deps.catalog.people.find((p) => p.id === subject.personId)!;
-  const acting = actingOf(res, kit.deps.catalog);
   const data = {
     person,
     self: subject.self,
     base: subject.base,
     // An admin can open anyone's profile from here.
-    ...(adminRefusal(acting) === undefined
-      ? { people: kit.deps.catalog.people.map((p) => ({ id: p.id, name: p.name })) }
-      : {}),
+    ...(subject.admin ? { people: kit.deps.catalog.people.map((p) => ({ id: p.id, name: p.name })) } : {}),
     // As the API shows them: an admin sees another person's numbers masked.
     methods: (await listPersonContactMethods(service, subject.personId)).map((m) =>
       methodShownTo(m, subject.self),
@@ -265,12 +259,13 @@ export const profilePage: UiPage = (kit) => {
 
   for (const base of profileBases) {
     router.get(base, ...kit.read, async (req, res) => {
+      const subject = subjectOf(kit, req, res);
       const done = req.query.done;
       const notice =
         typeof done === 'string' && Object.hasOwn(NOTICES, done)
-          ? NOTICES[done as keyof typeof NOTICES](subjectOf(kit, req, res).self)
+          ? NOTICES[done as keyof typeof NOTICES](subject.self)
           : undefined;
-      await show(req, res, { notice });
+      await showProfile(kit, service, subject, res, { notice });
     });
 
     router.post(
