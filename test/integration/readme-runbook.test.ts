@@ -102,7 +102,8 @@ describe("docs/runbooks.md's runbook example", () => {
     // (TEMPORAL_ADDRESS and MONGODB_URI are set), the workflow bundle the clone's own.
     const checks = await Promise.all([
       run(clone, env, 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.changed.json']),
-      run(clone, env, 'npx', ['eslint', ...changed]),
+      // Typed lint rules need a program: the one of what changed, not the whole repository's.
+      run(clone, env, 'npx', ['eslint', '--parser-options', 'project:./tsconfig.changed.json', ...changed]),
       run(clone, env, 'npx', ['prettier', '--check', ...changed]),
     ]);
     checks.forEach(expectSuccess);
