@@ -61,10 +61,10 @@ export interface ApiDeps {
   logger: Logger;
   /**
    * How a person's new contact method is sent its code and a test page: provider credentials
-   * looked up by name, PUBLIC_URL, the egress policy, the mailer. None: every provider is off
-   * (with FIRELINE_DEV_INBOX, codes are kept in the development inbox).
+   * looked up by name, PUBLIC_URL, the egress policy, the mailer (`apiReachDeps`). With no
+   * credentials every provider is off (with FIRELINE_DEV_INBOX, codes are kept in the development inbox).
    */
-  reach?: ReachDeps;
+  reach: ReachDeps;
 }
 
 /** The API's ReachDeps as production builds them: credentials from the environment. */

@@ -50,7 +50,7 @@ export function contactMethodDepsOf(deps: ApiDeps): ContactMethodDeps {
   return {
     models: deps.models,
     catalog: deps.catalog,
-    reach: deps.reach ?? { secrets: {}, httpTimeoutMs: 10_000 },
+    reach: deps.reach,
     ...(deps.config.FIRELINE_DEV_INBOX ? { devInbox: new DevInbox(deps.models) } : {}),
   };
 }

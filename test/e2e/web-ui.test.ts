@@ -644,12 +644,8 @@ describe('web UI in a browser', () => {
   it('refuses state-changing forms without the CSRF token, and keeps the key out of the logs', async () => {
     let logs = '';
     const app = createApp({
+      ...env.apiDeps,
       catalog: onCallCatalog,
-      groupingRules: { rules: [] },
-      config: env.config,
-      temporal: env.client,
-      mongo: env.mongo,
-      models: env.models,
       logger: createLogger({ level: 'info', destination: { write: (line: string) => void (logs += line) } }),
     });
     const token = await env.createKey('web-csrf', ['incidents:read', 'approvals:decide'], { person: 'bob' });

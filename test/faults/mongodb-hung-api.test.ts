@@ -4,7 +4,6 @@ import { createApp } from '../../api/app';
 import { MONGODB_UNAVAILABLE_NOTICE } from '../../api/ui/routes';
 import type { Incident } from '../../domain/incident';
 import { revokeApiKey } from '../../infra/api-keys';
-import { createLogger } from '../../infra/logger';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { incidentQuery } from '../../workflows/incident/messages';
 import type { MongoServer } from '../../stack/mongo';
@@ -35,6 +34,7 @@ describe('the API while MongoDB hangs', () => {
     // Escalation levels far apart: this test is about the API, not paging.
     ({ env, teardown } = await createIncidentTestEnv(600, {}, { mongoUri: mongo.uri }));
     app = createApp({
+      ...env.apiDeps,
       catalog: onCallCatalog,
       config: {
         ...env.config,
@@ -42,11 +42,6 @@ describe('the API while MongoDB hangs', () => {
         API_KEY_OUTAGE_GRACE_SECONDS: GRACE_SECONDS,
         MONGODB_LOOKUP_TIMEOUT_MS: LOOKUP_TIMEOUT_MS,
       },
-      temporal: env.client,
-      mongo: env.mongo,
-      models: env.models,
-      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-      groupingRules: { rules: [] },
     });
   });
   afterAll(async () => {

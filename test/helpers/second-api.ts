@@ -2,8 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import express, { type Express } from 'express';
 import { createApp } from '../../api/app';
 import type { GroupingRules } from '../../domain/grouping';
-import { createLogger } from '../../infra/logger';
-import { testRoutingKeys, type TestEnv } from './test-env';
+import { type TestEnv } from './test-env';
 
 /**
  * A second API process on the test servers: its own Temporal client, so its
@@ -16,13 +15,8 @@ export async function secondApiProcess(
 ): Promise<{ app: Express; close: () => Promise<void> }> {
   const connection = await Connection.connect({ address: env.config.TEMPORAL_ADDRESS! });
   const api = createApp({
-    catalog: env.catalog,
-    config: env.config,
+    ...env.apiDeps,
     temporal: new Client({ connection, namespace: env.config.TEMPORAL_NAMESPACE }),
-    mongo: env.mongo,
-    models: env.models,
-    logger: createLogger({ level: 'silent' }),
-    routingKeys: testRoutingKeys,
     groupingRules,
   });
   const app = express();

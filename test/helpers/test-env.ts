@@ -17,9 +17,13 @@ import { connectMongo } from '../../infra/mongo';
 import { createModels, ensureIndexes, type ApiScope, type Models } from '../../infra/models';
 import { createFirelineWorker } from '../../worker';
 import type { ReachDeps } from '../../infra/reach/send';
+import type { ApiDeps } from '../../api/deps';
 
 /** The PagerDuty integration keys of every test API (FIRELINE_ROUTING_KEYS): one, for `payments`. */
 export const testRoutingKeys = new Map([['test-routing-key-0123456789abcdef', 'payments']]);
+
+/** The API's reach with every provider off: codes go nowhere unless the development inbox is on. */
+const providersOff: ReachDeps = { secrets: {}, httpTimeoutMs: 10_000 };
 
 let runtimeInstalled = false;
 function installQuietRuntime(): void {
@@ -43,6 +47,8 @@ export interface TestEnv {
   app: Express;
   /** The API as it is: no key added. */
   rawApp: Express;
+  /** What `rawApp` was built from, for a test that builds an API of its own with a setting changed. */
+  apiDeps: ApiDeps;
   /** The admin key `app` adds; it acts as alice. */
   adminToken: string;
   /** A fresh API key with these scopes (and, if given, acting as a person, restricted to services). */
@@ -107,7 +113,7 @@ export async function createTestEnv(
   await ensureIndexes(models);
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const catalog = options.catalog ?? onCallCatalog;
-  const rawApp = createApp({
+  const apiDeps: ApiDeps = {
     config,
     temporal: client,
     mongo,
@@ -118,8 +124,9 @@ export async function createTestEnv(
     slack: options.slack?.client,
     groupingRules: options.groupingRules ?? { rules: [] },
     triageRules: options.triageRules,
-    reach: options.reach,
-  });
+    reach: options.reach ?? providersOff,
+  };
+  const rawApp = createApp(apiDeps);
   const { token: adminToken } = await createApiKey(models, 'test-admin', ['admin'], { person: 'alice' });
   const app = express();
   app.use((req, _res, next) => {
@@ -155,6 +162,7 @@ export async function createTestEnv(
     catalog,
     app,
     rawApp,
+    apiDeps,
     adminToken,
     createKey: async (name, scopes, keyOptions) =>
       (await createApiKey(models, name, scopes, keyOptions)).token,

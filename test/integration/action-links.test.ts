@@ -20,7 +20,7 @@ import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { openIncident, timelineOf } from '../helpers/incidents';
 import { pageContext } from '../helpers/notification-context';
 import { PushEndpoint } from '../helpers/push-endpoint';
-import { createTestEnv, testRoutingKeys, type TestEnv } from '../helpers/test-env';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 const PUBLIC_URL = 'https://fireline.example.com';
 const SECRET = 'action-link-secret-for-the-tests-0123456789';
@@ -122,10 +122,7 @@ describe('acknowledge links', () => {
     });
     // The API as production builds it, with a logger whose lines the test reads.
     app = createApp({
-      config: env.config,
-      temporal: env.client,
-      mongo: env.mongo,
-      models: env.models,
+      ...env.apiDeps,
       logger: createLogger({
         level: 'info',
         destination: new Writable({
@@ -135,9 +132,7 @@ describe('acknowledge links', () => {
           },
         }),
       }),
-      routingKeys: testRoutingKeys,
       catalog,
-      groupingRules: { rules: [] },
     });
     await env.startWorker({
       catalog,
@@ -355,13 +350,9 @@ describe('acknowledge links', () => {
 
   it('needs no key, but counts against the per-address rate limit like every route', async () => {
     const limited = createApp({
+      ...env.apiDeps,
       config: { ...env.config, RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 2 },
-      temporal: env.client,
-      mongo: env.mongo,
-      models: env.models,
-      logger: createLogger({ level: 'silent' }),
       catalog,
-      groupingRules: { rules: [] },
     });
     await request(limited).get('/v1/act/not-a-token').expect(400);
     await request(limited).post('/v1/act/not-a-token').set('accept', 'application/json').expect(400);

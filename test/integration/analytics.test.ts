@@ -1,8 +1,6 @@
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { createLogger } from '../../infra/logger';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
-import { onCallCatalog } from '../../config/oncall-catalog';
 
 // Analytics over a seeded set of incidents in the real MongoDB-wire server;
 // the expected figures below are worked out by hand from the seed.
@@ -200,13 +198,8 @@ describe('incident analytics', () => {
     );
     const appWith = (max: number) =>
       createApp({
-        catalog: onCallCatalog,
-        groupingRules: { rules: [] },
+        ...env.apiDeps,
         config: { ...env.config, ANALYTICS_MAX_INCIDENTS: max },
-        temporal: env.client,
-        mongo: env.mongo,
-        models: env.models,
-        logger: createLogger({ level: 'silent' }),
       });
     const marchRange = 'from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z';
     const get = (max: number) =>

@@ -129,13 +129,10 @@ describe('API keys and scopes', () => {
     config: Partial<ApiDeps['config']> = {},
     extra: Partial<Pick<ApiDeps, 'routingKeys'>> = {},
   ): ApiDeps => ({
+    ...env.apiDeps,
     config: { ...env.config, ...config },
-    temporal: env.client,
-    mongo: env.mongo,
-    models: env.models,
-    logger: createLogger({ level: 'silent' }),
     catalog: onCallCatalog,
-    groupingRules: { rules: [] },
+    routingKeys: undefined,
     ...extra,
   });
 
@@ -215,26 +212,17 @@ describe('API keys and scopes', () => {
     await revokeApiKey(env.models, 'short-lived');
     // A fresh app (no cache of verified keys) refuses it at once; running apps within 30 s.
     const app = createApp({
+      ...env.apiDeps,
       catalog: onCallCatalog,
-      groupingRules: { rules: [] },
-      config: env.config,
-      temporal: env.client,
-      mongo: env.mongo,
-      models: env.models,
-      logger: createLogger({ level: 'silent' }),
     });
     await request(app).get('/v1/incidents').set('Authorization', `Bearer ${token}`).expect(401);
   });
 
   it('limits requests per key with 429 and Retry-After', async () => {
     const app = createApp({
+      ...env.apiDeps,
       catalog: onCallCatalog,
-      groupingRules: { rules: [] },
       config: { ...env.config, RATE_LIMIT_PER_MINUTE: 3 },
-      temporal: env.client,
-      mongo: env.mongo,
-      models: env.models,
-      logger: createLogger({ level: 'silent' }),
     });
     const token = await env.createKey('chatty', ['incidents:read']);
     for (let i = 0; i < 3; i++)
@@ -261,12 +249,8 @@ describe('API keys and scopes', () => {
   it('keeps a token given in the URL out of the logs', async () => {
     let written = '';
     const app = createApp({
+      ...env.apiDeps,
       catalog: onCallCatalog,
-      groupingRules: { rules: [] },
-      config: env.config,
-      temporal: env.client,
-      mongo: env.mongo,
-      models: env.models,
       logger: createLogger({
         level: 'info',
         destination: { write: (line: string) => void (written += line) },

@@ -3,7 +3,6 @@ import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { DevInbox } from '../../infra/dev-inbox';
-import { createLogger } from '../../infra/logger';
 import { anyChannelConfigured } from '../../stack/channels';
 import { repoRoot } from '../../stack/paths';
 import { eventually } from '../helpers/http-receiver';
@@ -54,13 +53,9 @@ describe('development inbox', () => {
 
     // The web UI's inbox page, with the API that `npm start` runs (FIRELINE_DEV_INBOX on).
     const app = createApp({
+      ...env.apiDeps,
       catalog: onCallCatalog,
-      groupingRules: { rules: [] },
       config: { ...env.config, FIRELINE_DEV_INBOX: true },
-      temporal: env.client,
-      mongo: env.mongo,
-      models: env.models,
-      logger: createLogger({ level: 'silent' }),
     });
     const agent = request.agent(app);
     const login = await agent.get('/ui/login').expect(200);

@@ -5,7 +5,6 @@ import { createLogger } from '../../infra/logger';
 import { connectMongo } from '../../infra/mongo';
 import { createModels } from '../../infra/models';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
-import { onCallCatalog } from '../../config/oncall-catalog';
 
 describe('health, readiness and error handling', () => {
   let env: TestEnv;
@@ -41,10 +40,7 @@ describe('health, readiness and error handling', () => {
     await closed.close();
     const { logger, lines } = capturedLogger();
     const app = createApp({
-      catalog: onCallCatalog,
-      groupingRules: { rules: [] },
-      config: env.config,
-      temporal: env.client,
+      ...env.apiDeps,
       mongo: closed,
       models: createModels(closed),
       logger,
@@ -61,12 +57,8 @@ describe('health, readiness and error handling', () => {
   it('GET /readyz is 503 saying Temporal fails when its namespace is unknown, with why only in the log', async () => {
     const { logger, lines } = capturedLogger();
     const app = createApp({
-      catalog: onCallCatalog,
-      groupingRules: { rules: [] },
+      ...env.apiDeps,
       config: { ...env.config, TEMPORAL_NAMESPACE: 'no-such-namespace' },
-      temporal: env.client,
-      mongo: env.mongo,
-      models: env.models,
       logger,
     });
     const res = await request(app).get('/readyz').expect(503);

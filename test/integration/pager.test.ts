@@ -8,12 +8,11 @@ import type { OnCallCatalog } from '../../domain/oncall';
 import type { TriageRules } from '../../domain/triage-types';
 import { changeContactProfile } from '../../infra/contact-methods';
 import { EgressPolicy } from '../../infra/egress';
-import { createLogger } from '../../infra/logger';
 import { recordHistory, runsThatDoNotReplay } from '../helpers/histories';
 import { eventually } from '../helpers/http-receiver';
 import { explainedByTimeline, openIncident, timelineOf } from '../helpers/incidents';
 import { PushEndpoint } from '../helpers/push-endpoint';
-import { createTestEnv, testRoutingKeys, type TestEnv } from '../helpers/test-env';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { TwilioStandIn, twilioSignature } from '../helpers/twilio-stand-in';
 import { pagerWorkflowId } from '../../workflows/pager/ids';
 import { openPagesQuery } from '../../workflows/pager/messages';
@@ -110,14 +109,9 @@ describe('paging people on their contact methods', () => {
     push = await new PushEndpoint().start();
     env = await createTestEnv({ catalog });
     api = createApp({
+      ...env.apiDeps,
       config: { ...env.config, PUBLIC_URL, TWILIO_AUTH_TOKEN: AUTH_TOKEN },
-      temporal: env.client,
-      mongo: env.mongo,
-      models: env.models,
-      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-      routingKeys: testRoutingKeys,
       catalog,
-      groupingRules: { rules: [] },
     });
     await setPerson(
       'paula',

@@ -18,7 +18,6 @@ import { createApp } from '../../api/app';
 import { createLogger } from '../../infra/logger';
 import { createSlackClient } from '../../infra/slack';
 import { freePort } from '../../stack/ports';
-import { onCallCatalog } from '../../config/oncall-catalog';
 
 // The Slack app end to end: the worker posts and updates the incident's message through
 // Slack's own client against a local stand-in of Slack's Web API; button presses and slash
@@ -631,14 +630,9 @@ describe('Slack app endpoints configured for one workspace and app', () => {
     // The API as a process builds it, with Fireline's own Slack client, whose Slack cannot be reached.
     const unreachable = `http://127.0.0.1:${await freePort()}/api/`;
     app = createApp({
-      catalog: onCallCatalog,
-      config: env.config,
-      temporal: env.client,
-      mongo: env.mongo,
-      models: env.models,
+      ...env.apiDeps,
       logger: createLogger({ level: 'info', destination: { write: (line: string) => logged.push(line) } }),
       slack: createSlackClient({ SLACK_BOT_TOKEN: token, SLACK_API_URL: unreachable }),
-      groupingRules: { rules: [] },
     });
   });
   afterAll(async () => env.teardown());

@@ -2,10 +2,8 @@ import { createHash, createHmac } from 'node:crypto';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { revokeApiKey } from '../../infra/api-keys';
-import { createLogger } from '../../infra/logger';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { formTokenOf, setCookies, signInToWebUi } from '../helpers/web-ui-session';
-import { onCallCatalog } from '../../config/oncall-catalog';
 
 // The web UI's session: kept server-side, so signing out ends it; cookies Secure behind an
 // HTTPS proxy; CSRF tokens bound to the session.
@@ -20,13 +18,8 @@ describe('web UI session', () => {
   /** An API process of its own (its own caches), on the same servers. */
   const appWith = (publicUrl?: string) =>
     createApp({
-      catalog: onCallCatalog,
-      groupingRules: { rules: [] },
+      ...env.apiDeps,
       config: { ...env.config, PUBLIC_URL: publicUrl },
-      temporal: env.client,
-      mongo: env.mongo,
-      models: env.models,
-      logger: createLogger({ level: 'silent' }),
     });
 
   it('marks its cookies Secure when PUBLIC_URL is https, though Node itself speaks HTTP behind the proxy', async () => {
