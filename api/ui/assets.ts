@@ -94,7 +94,9 @@ footer{max-width:78rem;margin:0 auto;padding:1rem 1.25rem;color:var(--muted);fon
  * seconds it fetches the same page and swaps in its live region — unless the
  * user is focused on it or has typed, chosen or opened anything in its forms —
  * and stops once the incident is resolved (the new region has no
- * data-refresh-seconds). Without JavaScript a <noscript> meta refresh does the
+ * data-refresh-seconds). It fetches the region's data-refresh-url, the page's
+ * own address, since a page re-rendered by a refused form POST has the form's
+ * action in the address bar. Without JavaScript a <noscript> meta refresh does the
  * same by reloading the page, on pages without forms a reload would clear.
  */
 export const liveJs = `'use strict';
@@ -126,7 +128,9 @@ export const liveJs = `'use strict';
   }
   function refresh() {
     if (busy()) return later();
-    fetch(window.location.href, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'text/html' } })
+    // A page re-rendered by a refused form POST sits at the form's action URL: fetch the page's own.
+    var url = region.getAttribute('data-refresh-url') || window.location.href;
+    fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'text/html' } })
       .then(function (res) {
         // Signed out or the key was revoked: the server redirected to the sign-in page.
         if (res.redirected) {

@@ -338,6 +338,11 @@ describe('web UI in a browser', () => {
     expect(await page.getByRole('alert').innerText()).toMatch(
       /user:carol started this run and may not approve it too/,
     );
+    // The refusal is rendered at the form's action URL: the live region refreshes from the incident's own page.
+    const refresh = await page.waitForRequest((r) => r.method() === 'GET' && r.resourceType() === 'fetch', {
+      timeout: 20_000,
+    });
+    expect(new URL(refresh.url()).pathname).toBe(`/ui/incidents/${incident.incidentId}`);
 
     // A second responder approves it in their own browser.
     const approverContext = await browser!.newContext();

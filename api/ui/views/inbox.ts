@@ -57,7 +57,7 @@ export function inboxPage(
           channel's variable (see <code>config/oncall-catalog.ts</code>) to send pages for real. A text or
           call to you can be answered here, as from your phone.
         </p>
-        <div id="live" data-refresh-seconds="${LIVE_REFRESH_SECONDS}">
+        <div id="live" data-refresh-url="/ui/inbox" data-refresh-seconds="${LIVE_REFRESH_SECONDS}">
           ${
             messages.length === 0
               ? html`<p>

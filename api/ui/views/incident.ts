@@ -190,7 +190,11 @@ export function incidentPage(ctx: PageContext, data: IncidentPageData): string {
       main: html`${data.degraded ? html`<p class="problem" role="status">${data.degraded}</p>` : ''}
         <h1>${i.title}</h1>
         <p class="lead">${i.incidentId} · ${i.service} · opened ${when(i.openedAt)}</p>
-        <div id="live" ${open ? html` data-refresh-seconds="${LIVE_REFRESH_SECONDS}"` : ''}>
+        <div
+          id="live"
+          data-refresh-url="${incidentPath(i.incidentId)}"
+          ${open ? html` data-refresh-seconds="${LIVE_REFRESH_SECONDS}"` : ''}
+        >
           <p class="muted">
             ${open ? `This page updates every ${LIVE_REFRESH_SECONDS} seconds while the incident is open, unless you are typing in it.` : 'This incident is resolved.'}
             ${open && hasForms ? html`<noscript><a href="${incidentPath(i.incidentId)}">Reload</a></noscript>` : ''}
