@@ -1,6 +1,6 @@
 import type { TargetRef } from './incident';
 import type { OnCallCatalog, OnCallSchedule, RotationLayer, ScheduleOverride } from './oncall';
-import { whoIsOnCall, zonedTimeToInstant } from './oncall-schedule';
+import { restrictionEdges, whoIsOnCall, zonedTimeToInstant } from './oncall-schedule';
 
 /** An override made at run time (API, CLI, web UI), stored in MongoDB beside the schedules-as-code. */
 export interface RuntimeOverride extends ScheduleOverride {
@@ -138,8 +138,10 @@ export function scheduleShifts(schedule: OnCallSchedule, from: Date, to: Date): 
   const start = from.getTime();
   const end = to.getTime();
   const boundaries = new Set<number>([start]);
-  for (const layer of schedule.layers)
+  for (const layer of schedule.layers) {
     for (const at of layerHandoffs(layer, schedule.timeZone, start, end)) boundaries.add(at);
+    for (const at of restrictionEdges(layer, schedule.timeZone, start, end)) boundaries.add(at);
+  }
   for (const o of schedule.overrides ?? []) {
     for (const at of [Date.parse(o.start), Date.parse(o.end)]) if (at > start && at < end) boundaries.add(at);
   }
@@ -156,6 +158,25 @@ export function scheduleShifts(schedule: OnCallSchedule, from: Date, to: Date): 
     }
   });
   return shifts;
+}
+
+/** A stretch of a schedule with nobody on call: ISO instants, [start, end). */
+export interface ScheduleGap {
+  start: string;
+  end: string;
+}
+
+/** Pure: the stretches of [from, to) in which the schedule has nobody on call, overrides applied. */
+export function scheduleGaps(schedule: OnCallSchedule, from: Date, to: Date): ScheduleGap[] {
+  const gaps: ScheduleGap[] = [];
+  let covered = from.getTime();
+  for (const shift of scheduleShifts(schedule, from, to)) {
+    if (Date.parse(shift.start) > covered)
+      gaps.push({ start: new Date(covered).toISOString(), end: shift.start });
+    covered = Math.max(covered, Date.parse(shift.end));
+  }
+  if (covered < to.getTime()) gaps.push({ start: new Date(covered).toISOString(), end: to.toISOString() });
+  return gaps;
 }
 
 /** A person as the on-call answers name them. */
@@ -175,6 +196,8 @@ export interface OnCallNow {
     overrideId?: string;
     /** When the current shift ends (the next hand-off), within the next 31 days. */
     until?: string;
+    /** The first stretches with nobody on call in the next 14 days (at most 10): empty when it is covered. */
+    gaps: ScheduleGap[];
   }>;
   policies: Array<{
     id: string;

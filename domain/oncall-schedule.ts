@@ -1,4 +1,4 @@
-import type { OnCallSchedule, RotationLayer } from './oncall';
+import { type LayerRestriction, type OnCallSchedule, type RotationLayer, weekdays } from './oncall';
 
 interface LocalParts {
   year: number;
@@ -65,9 +65,64 @@ export function zonedTimeToInstant(date: string, time: string, timeZone: string)
   return new Date(guess);
 }
 
-/** Who a rotation layer has on call at an instant, or undefined before it starts. */
+const minutesPerDay = 24 * 60;
+
+/** Monday is 0: 1970-01-01, day 0, was a Thursday. */
+function weekdayIndex(dayNo: number): number {
+  return (((dayNo + 3) % 7) + 7) % 7;
+}
+
+/** Whether `value` lies in [start, end) of a cycle, wrapping when end is not after start. */
+function inWrappingWindow(start: number, end: number, value: number): boolean {
+  if (start === end) return true;
+  return start < end ? value >= start && value < end : value >= start || value < end;
+}
+
+function restrictionAllows(restriction: LayerRestriction, local: LocalParts): boolean {
+  if (restriction.type === 'time-of-day')
+    return inWrappingWindow(parseTime(restriction.start), parseTime(restriction.end), local.minutes);
+  const weekMinute = (day: number, time: string) => day * minutesPerDay + parseTime(time);
+  const today = weekdayIndex(dayNumber(local.year, local.month, local.day));
+  return inWrappingWindow(
+    weekMinute(weekdays.indexOf(restriction.startDay), restriction.start),
+    weekMinute(weekdays.indexOf(restriction.endDay), restriction.end),
+    today * minutesPerDay + local.minutes,
+  );
+}
+
+/** Whether a layer's restrictions (if any) let it have someone on call at an instant. */
+export function layerActive(layer: RotationLayer, timeZone: string, at: Date): boolean {
+  if (!layer.restrictions || layer.restrictions.length === 0) return true;
+  const local = localParts(at, timeZone);
+  return layer.restrictions.some((r) => restrictionAllows(r, local));
+}
+
+/** The instants in [from, to] at which one of a layer's restriction windows opens or closes. */
+export function restrictionEdges(layer: RotationLayer, timeZone: string, from: number, to: number): number[] {
+  if (!layer.restrictions || layer.restrictions.length === 0) return [];
+  const dayOf = (t: number) => {
+    const p = localParts(new Date(t), timeZone);
+    return dayNumber(p.year, p.month, p.day);
+  };
+  const edges: number[] = [];
+  for (let day = dayOf(from) - 1; day <= dayOf(to) + 1; day++) {
+    const date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    const weekday = weekdays[weekdayIndex(day)];
+    for (const r of layer.restrictions) {
+      const times =
+        r.type === 'time-of-day'
+          ? [r.start, r.end]
+          : [...(r.startDay === weekday ? [r.start] : []), ...(r.endDay === weekday ? [r.end] : [])];
+      for (const time of times) edges.push(zonedTimeToInstant(date, time, timeZone).getTime());
+    }
+  }
+  return edges.filter((t) => t >= from && t <= to);
+}
+
+/** Who a rotation layer has on call at an instant: undefined before it starts and outside its restrictions. */
 export function layerOnCall(layer: RotationLayer, timeZone: string, at: Date): string | undefined {
   if (layer.participants.length === 0 || layer.rotation.every <= 0) return undefined;
+  if (!layerActive(layer, timeZone, at)) return undefined;
   let shift: number;
   if (layer.rotation.unit === 'hour') {
     const anchor = zonedTimeToInstant(layer.start, layer.handoffTime, timeZone).getTime();

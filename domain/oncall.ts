@@ -33,6 +33,30 @@ export type Channel =
   | { id: string; type: 'webhook'; urlEnv: EnvVarName; secretEnv?: EnvVarName }
   | { id: string; type: 'email'; to: string[] };
 
+/** The days of the week, Monday first, as restrictions name them. */
+export const weekdays = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export type Weekday = (typeof weekdays)[number];
+
+/**
+ * A window of local time (the schedule's time zone) in which a layer has
+ * someone on call: every day between two times, or each week from a day and
+ * time to a day and time, as Opsgenie's "time of day" and "weekday and time of
+ * day" restrictions and PagerDuty's daily and weekly ones. A window whose end
+ * is not after its start wraps: 22:00–06:00 runs overnight, friday 18:00 to
+ * monday 09:00 over the weekend; an end equal to the start is the whole day or week.
+ */
+export type LayerRestriction =
+  | { type: 'time-of-day'; start: string; end: string }
+  | { type: 'weekday-and-time'; startDay: Weekday; start: string; endDay: Weekday; end: string };
+
 export interface RotationLayer {
   name?: string;
   /** Person ids, in rotation order. */
@@ -42,6 +66,11 @@ export interface RotationLayer {
   start: string;
   /** Local time of the hand-off: `09:00`. */
   handoffTime: string;
+  /**
+   * When the layer has someone on call (any of these windows); none: always. The rotation
+   * still hands over on its own clock: a restriction hides the turn outside its windows.
+   */
+  restrictions?: LayerRestriction[];
 }
 
 export interface ScheduleOverride {

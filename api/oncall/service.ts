@@ -5,6 +5,7 @@ import {
   type PersonRef,
   type RuntimeOverride,
   type TargetView,
+  scheduleGaps,
   scheduleShifts,
   type Shift,
   withRuntimeOverrides,
@@ -100,6 +101,10 @@ export function shiftsIn(
   });
 }
 
+/** How far ahead the on-call answer looks for stretches with nobody on call, and how many it names. */
+const GAP_DAYS = 14;
+const MAX_GAPS = 10;
+
 /** Who every schedule and every escalation level reaches at `at`. */
 export async function onCallAt(deps: Pick<ApiDeps, 'catalog' | 'models'>, at: Date): Promise<OnCallNow> {
   return onCallIn(await catalogWithOverrides(deps), at);
@@ -132,6 +137,7 @@ export function onCallIn({ catalog, overrides }: OnCallState, at: Date): OnCallN
         onCall: personId ? personRef(catalog, personId) : null,
         ...(override ? { overrideId: override.id } : {}),
         ...(ends ? { until: current.end } : {}),
+        gaps: scheduleGaps(schedule, at, new Date(t + GAP_DAYS * 86_400_000)).slice(0, MAX_GAPS),
       };
     }),
     policies: catalog.policies.map((policy) => ({

@@ -84,6 +84,16 @@ function scheduleSection(
       On call now: <strong>${s.onCall ? s.onCall.name : 'nobody'}</strong>
       ${s.until ? html` until ${when(s.until)}` : ''} ${s.overrideId ? html` (override ${s.overrideId})` : ''}
     </p>
+    ${
+      s.gaps.length > 0
+        ? html`<div class="problem" role="status">
+            <p>Nobody is on call in the next 14 days:</p>
+            <ul>
+              ${s.gaps.map((g) => html`<li>${when(g.start)} – ${when(g.end)}</li>`)}
+            </ul>
+          </div>`
+        : ''
+    }
     ${table(
       `Shifts of ${s.name}, next 7 days`,
       [
