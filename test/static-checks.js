@@ -4,7 +4,8 @@
 // outputs do not interleave; the exit code is non-zero if any check failed.
 const { spawn } = require('node:child_process');
 
-const checks = ['typecheck', 'lint', 'check:cycles', 'test:go'];
+// ESLint first: it takes longest. Prettier is a check of its own so it runs beside ESLint, not after it.
+const checks = ['lint:code', 'typecheck', 'lint:format', 'check:cycles', 'test:go'];
 
 /** @param {string} script @returns {Promise<{ script: string; code: number; seconds: number; output: string }>} */
 function run(script) {
