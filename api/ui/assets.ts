@@ -54,7 +54,7 @@ dl.facts dd{margin:0}
 .outcome-succeeded,.outcome-approved{color:#116329}
 .outcome-failed,.outcome-rejected,.outcome-timed_out,.outcome-expired{color:#a50e0e}
 .notice{border:1px solid #116329;background:#e8f5ec;padding:.5rem .75rem;border-radius:.25rem}
-.problem{border:1px solid #a50e0e;background:#fdecec;padding:.5rem .75rem;border-radius:.25rem}
+.problem{border:1px solid #a50e0e;background:#fdecec;padding:.5rem .75rem;border-radius:.25rem}.problem>p:first-child{margin-top:0}.problem>ul{margin-bottom:0}
 .card{border:1px solid var(--line);border-radius:.35rem;padding:.75rem 1rem;margin:.75rem 0}
 p.pager{display:flex;gap:1.5rem}
 form.decide{display:flex;flex-wrap:wrap;align-items:flex-end;gap:.5rem 1rem;margin:.5rem 0 0}

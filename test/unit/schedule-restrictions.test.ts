@@ -10,6 +10,8 @@ import {
 import { scheduleGaps, scheduleShifts } from '../../domain/oncall-overrides';
 import { whoIsOnCall } from '../../domain/oncall-schedule';
 import { codeBlocks, readDoc, sectionOf } from '../helpers/readme-examples';
+import { onCallIn } from '../../api/oncall/service';
+import { onCallPage } from '../../api/ui/views/oncall';
 
 /** Weekdays 09:00–17:00, as Opsgenie's weekday-and-time restrictions and PagerDuty's weekly ones say it. */
 const businessHours: LayerRestriction[] = weekdays.slice(0, 5).map((day) => ({
@@ -40,6 +42,24 @@ const newYork: OnCallSchedule = {
       restrictions: businessHours,
     },
   ],
+};
+
+/** Nobody between 02:00 and 06:00 London time: the layer covers 06:00–02:00. */
+const gappy: OnCallSchedule = {
+  id: 'gappy',
+  name: 'Gappy',
+  timeZone: 'Europe/London',
+  layers: [
+    {
+      participants: ['alice', 'bob'],
+      rotation: { every: 1, unit: 'day' },
+      start: '2026-03-01',
+      handoffTime: '09:00',
+      restrictions: [{ type: 'time-of-day', start: '06:00', end: '02:00' }],
+    },
+  ],
+  // Carol covers one night's gap.
+  overrides: [{ personId: 'carol', start: '2026-03-27T01:00:00Z', end: '2026-03-27T07:00:00Z' }],
 };
 
 const at = (iso: string) => whoIsOnCall(newYork, new Date(iso));
@@ -105,27 +125,8 @@ describe('layer restrictions', () => {
   });
 
   it('finds the gaps a restricted schedule leaves', () => {
-    // Nobody between 02:00 and 06:00 London time: the layer covers 06:00–02:00.
-    const schedule: OnCallSchedule = {
-      id: 'gappy',
-      name: 'Gappy',
-      timeZone: 'Europe/London',
-      layers: [
-        {
-          participants: ['alice', 'bob'],
-          rotation: { every: 1, unit: 'day' },
-          start: '2026-03-01',
-          handoffTime: '09:00',
-          restrictions: [{ type: 'time-of-day', start: '06:00', end: '02:00' }],
-        },
-      ],
-      // Carol covers one night's gap.
-      overrides: [{ personId: 'carol', start: '2026-03-27T01:00:00Z', end: '2026-03-27T07:00:00Z' }],
-    };
     // London moves to BST on 2026-03-29: 02:00–06:00 local is 02:00–06:00 UTC before, 01:00–05:00 after.
-    expect(
-      scheduleGaps(schedule, new Date('2026-03-26T00:00:00Z'), new Date('2026-03-31T00:00:00Z')),
-    ).toEqual([
+    expect(scheduleGaps(gappy, new Date('2026-03-26T00:00:00Z'), new Date('2026-03-31T00:00:00Z'))).toEqual([
       { start: '2026-03-26T02:00:00.000Z', end: '2026-03-26T06:00:00.000Z' },
       { start: '2026-03-28T02:00:00.000Z', end: '2026-03-28T06:00:00.000Z' },
       { start: '2026-03-29T01:00:00.000Z', end: '2026-03-29T05:00:00.000Z' },
@@ -201,5 +202,23 @@ describe('layer restrictions', () => {
     };
     expect(whoIsOnCall(nights, new Date('2026-03-06T04:00:00Z'))).toBe('erin'); // 23:00 EST
     expect(whoIsOnCall(nights, new Date('2026-03-06T16:00:00Z'))).toBeUndefined(); // 11:00 EST
+  });
+
+  it('lists the gaps of the next 14 days in the on-call answer, and the On call page shows them in local time', () => {
+    const state = { catalog: { people: [], channels: [], policies: [], schedules: [gappy] }, overrides: [] };
+    const now = onCallIn(state, new Date('2026-03-26T00:00:00Z'));
+    expect(now.schedules[0]?.gaps.slice(0, 2)).toEqual([
+      { start: '2026-03-26T02:00:00.000Z', end: '2026-03-26T06:00:00.000Z' },
+      { start: '2026-03-28T02:00:00.000Z', end: '2026-03-28T06:00:00.000Z' },
+    ]);
+    const page = onCallPage(
+      { csrfToken: 'x' },
+      { now, schedules: [{ id: 'gappy', timeZone: 'Europe/London', shifts: [], overrides: [] }], people: [] },
+    );
+    expect(page).toContain('Nobody is on call in the next 14 days (Europe/London)');
+    // After the clocks go forward on the 29th, 02:00–06:00 in London is 01:00–05:00 UTC.
+    expect(page).toMatch(
+      /datetime="2026-03-30T01:00:00.000Z">Mon 30 Mar, 02:00<\/time> –\s*<time datetime="2026-03-30T05:00:00.000Z">06:00</,
+    );
   });
 });

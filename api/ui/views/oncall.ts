@@ -70,6 +70,21 @@ function overrideForm(
   </form>`;
 }
 
+/** A stretch of local time as a schedule's people read it: "Fri 4 Dec 02:00 – 06:00", in the schedule's time zone. */
+function localStretch(start: string, end: string, timeZone: string): SafeHtml {
+  const format = (iso: string, withDay: boolean) =>
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(withDay ? { weekday: 'short', day: 'numeric', month: 'short' } : {}),
+    }).format(new Date(iso));
+  const sameDay = format(start, true).slice(0, -6) === format(end, true).slice(0, -6);
+  return html`<time datetime="${start}">${format(start, true)}</time> –
+    <time datetime="${end}">${format(end, !sameDay)}</time>`;
+}
+
 /** One schedule: who is on call now, its next week, its overrides and their forms, its feed. */
 function scheduleSection(
   ctx: PageContext,
@@ -87,9 +102,9 @@ function scheduleSection(
     ${
       s.gaps.length > 0
         ? html`<div class="problem" role="status">
-            <p>Nobody is on call in the next 14 days:</p>
+            <p>Nobody is on call in the next 14 days (${s.timeZone}):</p>
             <ul>
-              ${s.gaps.map((g) => html`<li>${when(g.start)} – ${when(g.end)}</li>`)}
+              ${s.gaps.map((g) => html`<li>${localStretch(g.start, g.end, s.timeZone)}</li>`)}
             </ul>
           </div>`
         : ''
