@@ -168,14 +168,21 @@ export interface ScheduleGap {
 
 /** Pure: the stretches of [from, to) in which the schedule has nobody on call, overrides applied. */
 export function scheduleGaps(schedule: OnCallSchedule, from: Date, to: Date): ScheduleGap[] {
+  return gapsBetween(scheduleShifts(schedule, from, to), from, to);
+}
+
+/** Pure: the stretches of [from, to) that shifts (in order, as scheduleShifts gives them) leave uncovered. */
+export function gapsBetween(shifts: Shift[], from: Date, to: Date): ScheduleGap[] {
+  const end = to.getTime();
   const gaps: ScheduleGap[] = [];
   let covered = from.getTime();
-  for (const shift of scheduleShifts(schedule, from, to)) {
+  for (const shift of shifts) {
+    if (Date.parse(shift.start) >= end) break;
     if (Date.parse(shift.start) > covered)
       gaps.push({ start: new Date(covered).toISOString(), end: shift.start });
     covered = Math.max(covered, Date.parse(shift.end));
   }
-  if (covered < to.getTime()) gaps.push({ start: new Date(covered).toISOString(), end: to.toISOString() });
+  if (covered < end) gaps.push({ start: new Date(covered).toISOString(), end: to.toISOString() });
   return gaps;
 }
 

@@ -92,9 +92,14 @@ function restrictionAllows(restriction: LayerRestriction, local: LocalParts): bo
 
 /** Whether a layer's restrictions (if any) let it have someone on call at an instant. */
 export function layerActive(layer: RotationLayer, timeZone: string, at: Date): boolean {
+  return activeAt(layer, () => localParts(at, timeZone));
+}
+
+/** layerActive, given the local time (read only when the layer has restrictions). */
+function activeAt(layer: RotationLayer, local: () => LocalParts): boolean {
   if (!layer.restrictions || layer.restrictions.length === 0) return true;
-  const local = localParts(at, timeZone);
-  return layer.restrictions.some((r) => restrictionAllows(r, local));
+  const parts = local();
+  return layer.restrictions.some((r) => restrictionAllows(r, parts));
 }
 
 /** The instants in [from, to] at which one of a layer's restriction windows opens or closes. */
@@ -122,7 +127,10 @@ export function restrictionEdges(layer: RotationLayer, timeZone: string, from: n
 /** Who a rotation layer has on call at an instant: undefined before it starts and outside its restrictions. */
 export function layerOnCall(layer: RotationLayer, timeZone: string, at: Date): string | undefined {
   if (layer.participants.length === 0 || layer.rotation.every <= 0) return undefined;
-  if (!layerActive(layer, timeZone, at)) return undefined;
+  // Formatting the local time is the costly part: read once, for the restrictions and the day count.
+  let parts: LocalParts | undefined;
+  const local = () => (parts ??= localParts(at, timeZone));
+  if (!activeAt(layer, local)) return undefined;
   let shift: number;
   if (layer.rotation.unit === 'hour') {
     const anchor = zonedTimeToInstant(layer.start, layer.handoffTime, timeZone).getTime();
@@ -131,9 +139,9 @@ export function layerOnCall(layer: RotationLayer, timeZone: string, at: Date): s
     shift = Math.floor(elapsed / (layer.rotation.every * 3_600_000));
   } else {
     // Count local days, so a hand-off stays at its wall-clock time across DST changes.
-    const local = localParts(at, timeZone);
-    let days = dayNumber(local.year, local.month, local.day) - dayNumber(...parseDate(layer.start));
-    if (local.minutes < parseTime(layer.handoffTime)) days -= 1;
+    const { year, month, day, minutes } = local();
+    let days = dayNumber(year, month, day) - dayNumber(...parseDate(layer.start));
+    if (minutes < parseTime(layer.handoffTime)) days -= 1;
     if (days < 0) return undefined;
     const daysPerShift = layer.rotation.every * (layer.rotation.unit === 'week' ? 7 : 1);
     shift = Math.floor(days / daysPerShift);

@@ -5,7 +5,7 @@ import {
   type PersonRef,
   type RuntimeOverride,
   type TargetView,
-  scheduleGaps,
+  gapsBetween,
   scheduleShifts,
   type Shift,
   withRuntimeOverrides,
@@ -128,7 +128,8 @@ export function onCallIn({ catalog, overrides }: OnCallState, at: Date): OnCallN
       const personId = whoIsOnCall(schedule, at);
       const override = personId ? overrideAt(overrides, schedule.id, personId, t) : undefined;
       const horizon = new Date(t + 31 * 86_400_000);
-      const [current] = scheduleShifts(schedule, at, horizon);
+      const shifts = scheduleShifts(schedule, at, horizon);
+      const [current] = shifts;
       const ends = current && current.personId === personId && Date.parse(current.end) < horizon.getTime();
       return {
         id: schedule.id,
@@ -137,7 +138,7 @@ export function onCallIn({ catalog, overrides }: OnCallState, at: Date): OnCallN
         onCall: personId ? personRef(catalog, personId) : null,
         ...(override ? { overrideId: override.id } : {}),
         ...(ends ? { until: current.end } : {}),
-        gaps: scheduleGaps(schedule, at, new Date(t + GAP_DAYS * 86_400_000)).slice(0, MAX_GAPS),
+        gaps: gapsBetween(shifts, at, new Date(t + GAP_DAYS * 86_400_000)).slice(0, MAX_GAPS),
       };
     }),
     policies: catalog.policies.map((policy) => ({

@@ -70,19 +70,15 @@ function overrideForm(
   </form>`;
 }
 
-/** A stretch of local time as a schedule's people read it: "Fri 4 Dec 02:00 – 06:00", in the schedule's time zone. */
+/** A stretch of local time as a schedule's people read it: "Fri 4 Dec, 02:00 – 06:00", in the schedule's time zone. */
 function localStretch(start: string, end: string, timeZone: string): SafeHtml {
-  const format = (iso: string, withDay: boolean) =>
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      hour: '2-digit',
-      minute: '2-digit',
-      ...(withDay ? { weekday: 'short', day: 'numeric', month: 'short' } : {}),
-    }).format(new Date(iso));
-  const sameDay = format(start, true).slice(0, -6) === format(end, true).slice(0, -6);
-  return html`<time datetime="${start}">${format(start, true)}</time> –
-    <time datetime="${end}">${format(end, !sameDay)}</time>`;
+  const format = (iso: string, parts: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat('en-GB', { timeZone, ...parts }).format(new Date(iso));
+  const dayOf = (iso: string) => format(iso, { weekday: 'short', day: 'numeric', month: 'short' });
+  const timeOf = (iso: string) => format(iso, { hourCycle: 'h23', hour: '2-digit', minute: '2-digit' });
+  const endsSameDay = dayOf(start) === dayOf(end);
+  return html`<time datetime="${start}">${dayOf(start)}, ${timeOf(start)}</time> –
+    <time datetime="${end}">${endsSameDay ? '' : `${dayOf(end)}, `}${timeOf(end)}</time>`;
 }
 
 /** One schedule: who is on call now, its next week, its overrides and their forms, its feed. */
