@@ -3,10 +3,13 @@ import { VERIFICATION, type ContactMethod } from '../domain/contact-methods';
 import type { NotificationRules } from '../domain/notification-rules';
 import type { Logger } from './logger';
 import type { Models } from './models';
-import { isDuplicateKeyError, withMongoTimeout } from './mongo';
+import { withMongoTimeout } from './mongo';
+import { changeByRevision } from './revisions';
 import type { JsonStateFile } from './state-file';
 
+/** What reading contact methods needs; changing them claims revisions too. */
 type ContactModels = Pick<Models, 'ContactMethods'>;
+type ContactWriteModels = Pick<Models, 'ContactMethods' | 'RevisionClaims'>;
 
 /**
  * A new confirmation code and what is stored of it: `scrypt$<salt>$<hash>`.
@@ -68,41 +71,29 @@ function profileOf(
  * `change` may throw to refuse; it may run more than once.
  */
 export async function changeContactProfile<T>(
-  models: ContactModels,
+  models: ContactWriteModels,
   personId: string,
   change: (current: ContactProfile) => { next: ContactProfile; result: T },
 ): Promise<T> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const doc = await models.ContactMethods.findById(personId).lean();
-    const { next, result } = change(profileOf(doc));
-    const fields = {
-      contactMethods: next.methods,
-      ...(next.rules ? { notificationRules: next.rules } : {}),
-    };
-    if (!doc) {
-      try {
-        await models.ContactMethods.create({ _id: personId, revision: 1, ...fields });
-        return result;
-      } catch (err) {
-        if (isDuplicateKeyError(err)) continue;
-        throw err;
-      }
-    }
-    const written = await models.ContactMethods.updateOne(
-      { _id: personId, revision: doc.revision },
-      {
-        $set: { ...fields, revision: doc.revision + 1 },
-        ...(next.rules ? {} : { $unset: { notificationRules: 1 } }),
-      },
-    );
-    if (written.matchedCount === 1) return result;
-  }
-  throw new Error(`the contact methods of ${personId} kept changing; try again`);
+  return changeByRevision(
+    models.ContactMethods,
+    models.RevisionClaims,
+    personId,
+    `the contact methods of ${personId}`,
+    (doc) => {
+      const { next, result } = change(profileOf(doc));
+      return {
+        set: { contactMethods: next.methods, ...(next.rules ? { notificationRules: next.rules } : {}) },
+        ...(next.rules ? {} : { unset: { notificationRules: 1 as const } }),
+        result,
+      };
+    },
+  );
 }
 
 /** Changes a person's contact methods only (see `changeContactProfile`). */
 export async function changeContactMethods<T>(
-  models: ContactModels,
+  models: ContactWriteModels,
   personId: string,
   change: (current: ContactMethod[]) => { next: ContactMethod[]; result: T },
 ): Promise<T> {

@@ -9,7 +9,8 @@ import {
 } from '../domain/oncall-overrides';
 import type { Logger } from './logger';
 import type { Models, ScheduleOverridesDocument } from './models';
-import { isDuplicateKeyError, withMongoTimeout } from './mongo';
+import { withMongoTimeout } from './mongo';
+import { changeByRevision } from './revisions';
 import type { JsonStateFile } from './state-file';
 
 /** An override refused for what it says (the API answers 400 or 409 with the problem). */
@@ -20,7 +21,9 @@ export class OverrideRefused extends Error {
   }
 }
 
+/** What reading overrides needs; changing them claims revisions too. */
 type OverrideModels = Pick<Models, 'ScheduleOverrides'>;
+type OverrideWriteModels = Pick<Models, 'ScheduleOverrides' | 'RevisionClaims'>;
 
 // Ended overrides are kept this long (the shifts and calendar feeds of the past month show them).
 const KEEP_ENDED_MS = 31 * 86_400_000;
@@ -44,39 +47,29 @@ export async function listRuntimeOverrides(
 }
 
 /**
- * Changes a schedule's overrides by compare-and-set on the document's
- * revision, retried when someone else changed them in between.
+ * Changes a schedule's overrides by compare-and-set on its document's
+ * revision (`changeByRevision`), retried when someone else changed them in between.
  */
 async function changeOverrides<T>(
-  models: OverrideModels,
+  models: OverrideWriteModels,
   scheduleId: string,
   change: (current: RuntimeOverride[]) => { next: RuntimeOverride[]; result: T },
 ): Promise<T> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const doc = await models.ScheduleOverrides.findById(scheduleId).lean();
-    const { next, result } = change(overridesOf(doc, scheduleId));
-    const stored = next.map(({ scheduleId: _, ...o }) => o);
-    if (!doc) {
-      try {
-        await models.ScheduleOverrides.create({ _id: scheduleId, revision: 1, overrides: stored });
-        return result;
-      } catch (err) {
-        if (isDuplicateKeyError(err)) continue;
-        throw err;
-      }
-    }
-    const written = await models.ScheduleOverrides.updateOne(
-      { _id: scheduleId, revision: doc.revision },
-      { $set: { overrides: stored, revision: doc.revision + 1 } },
-    );
-    if (written.matchedCount === 1) return result;
-  }
-  throw new Error(`the overrides of ${scheduleId} kept changing; try again`);
+  return changeByRevision(
+    models.ScheduleOverrides,
+    models.RevisionClaims,
+    scheduleId,
+    `the overrides of ${scheduleId}`,
+    (doc) => {
+      const { next, result } = change(overridesOf(doc, scheduleId));
+      return { set: { overrides: next.map(({ scheduleId: _, ...o }) => o) }, result };
+    },
+  );
 }
 
 /** Adds an override (refused with OverrideRefused when invalid or overlapping); returns it. */
 export async function addOverride(
-  models: OverrideModels,
+  models: OverrideWriteModels,
   catalog: OnCallCatalog,
   scheduleId: string,
   input: { personId: string; start: string; end: string; note?: string },
@@ -111,7 +104,7 @@ export async function addOverride(
 
 /** Deletes an override; answers whether there was one. */
 export async function removeOverride(
-  models: OverrideModels,
+  models: OverrideWriteModels,
   scheduleId: string,
   overrideId: string,
 ): Promise<boolean> {

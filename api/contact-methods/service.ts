@@ -38,7 +38,7 @@ import {
  * code, send a test page, remove, list. Only confirmed (verified) methods page.
  */
 export interface ContactMethodDeps {
-  models: Pick<Models, 'ContactMethods'>;
+  models: Pick<Models, 'ContactMethods' | 'RevisionClaims'>;
   catalog: Pick<OnCallCatalog, 'people'>;
   /** How codes and test pages are sent: provider credentials by name, PUBLIC_URL, egress policy, mailer. */
   reach: ReachDeps;

@@ -12,6 +12,7 @@ import { chatMessageModel } from './chat-message';
 import { alertRouteModel } from './alert-route';
 import { uiSessionModel } from './ui-session';
 import { contactMethodsModel } from './contact-methods';
+import { revisionClaimModel } from './revision-claim';
 
 export type { RoundTripCheck } from './round-trip-check';
 export {
@@ -37,6 +38,7 @@ export { chatMessageId, type ChatMessageDocument } from './chat-message';
 export type { AlertRouteDocument } from './alert-route';
 export type { UiSessionDocument } from './ui-session';
 export type { ContactMethodsDocument } from './contact-methods';
+export type { RevisionClaimDocument } from './revision-claim';
 
 /** All mongoose models of Fireline, bound to one connection. */
 export function createModels(connection: Connection) {
@@ -55,6 +57,7 @@ export function createModels(connection: Connection) {
     AlertRoute: alertRouteModel(connection),
     UiSession: uiSessionModel(connection),
     ContactMethods: contactMethodsModel(connection),
+    RevisionClaims: revisionClaimModel(connection),
   };
 }
 

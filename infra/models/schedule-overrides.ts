@@ -2,9 +2,9 @@ import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
  * The runtime overrides of one schedule, in one document keyed by the
- * schedule id: a change is a compare-and-set on `revision`, so two people
- * adding overlapping overrides at once cannot both succeed (no transactions
- * needed, on FerretDB or MongoDB).
+ * schedule id: a change is a compare-and-set on `revision` (`changeByRevision`
+ * in infra/revisions.ts), so two people adding overlapping overrides at once
+ * cannot both succeed (no transactions needed, on FerretDB or MongoDB).
  */
 export interface ScheduleOverridesDocument {
   _id: string;

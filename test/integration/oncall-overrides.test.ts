@@ -154,6 +154,26 @@ describe('on-call overrides', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(5);
   });
 
+  it('keeps every one of several separate overrides made at once (no change overwrites another)', async () => {
+    // FerretDB checks an update's filter and writes in two steps: without a claim on the
+    // revision, writers of the same revision all "win" and all but the last are lost.
+    for (let round = 0; round < 5; round++) {
+      const made = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => {
+          const from = Date.now() + (300 + round * 20 + i * 2) * hour;
+          return post({
+            personId: 'erin',
+            start: new Date(from).toISOString(),
+            end: new Date(from + hour).toISOString(),
+          }).expect(201);
+        }),
+      );
+      const listed = await request(env.app).get('/v1/schedules/always-dave/overrides').expect(200);
+      const ids = (listed.body.overrides as Array<{ id: string }>).map((o) => o.id);
+      for (const res of made) expect(ids).toContain((res.body as { id: string }).id);
+    }
+  });
+
   it('needs the oncall:write scope to change overrides, incidents:read to read them', async () => {
     const reader = await env.createKey('oncall-reader', ['incidents:read']);
     const start = new Date(Date.now() + 200 * hour).toISOString();
