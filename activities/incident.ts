@@ -1,5 +1,5 @@
-import { withRuntimeOverrides } from '../domain/oncall-overrides';
-import type { RuntimeOverrideReader } from '../infra/oncall-overrides';
+import { withRuntimeOnCall } from '../domain/runtime-schedules';
+import type { RuntimeOnCallReader } from '../infra/runtime-oncall';
 import { Context } from '@temporalio/activity';
 import type { RunbookMeta } from '../domain/runbook';
 import { metrics, notificationKind } from '../infra/metrics';
@@ -32,19 +32,19 @@ import { type TriageOutcome, triage } from '../domain/triage';
 import type { TriageRules } from '../domain/triage-types';
 
 export interface IncidentActivityDeps {
-  models: Pick<Models, 'Incident' | 'TimelinePage' | 'ScheduleOverrides'>;
+  models: Pick<Models, 'Incident' | 'TimelinePage'>;
   triageRules: TriageRules;
   catalog: OnCallCatalog;
-  /** The overrides made at run time (API, CLI, web UI). */
-  overrides: RuntimeOverrideReader;
+  /** The schedules and overrides made at run time (API, CLI, web UI). */
+  runtimeOnCall: RuntimeOnCallReader;
   /** Metadata of the runbooks in the workflow bundle. */
   runbookMetas: RunbookMeta[];
   slaTargets: Record<IncidentSeverity, SlaTarget>;
 }
 
 export function createIncidentActivities(deps: IncidentActivityDeps) {
-  /** The catalog as of now: schedules-as-code with the overrides made since. */
-  const catalogNow = async () => withRuntimeOverrides(deps.catalog, await deps.overrides.current());
+  /** The catalog as of now: the catalog file with the schedules and overrides made at run time. */
+  const catalogNow = async () => withRuntimeOnCall(deps.catalog, await deps.runtimeOnCall.current());
   return {
     /**
      * Applies the triage rules and snapshots the escalation policy. Done in an

@@ -7,7 +7,7 @@ import type { IncidentSeverity, SlaTarget } from '../domain/incident';
 import type { RunbookMeta } from '../domain/runbook';
 import type { EgressPolicy } from '../infra/egress';
 import type { Models } from '../infra/models';
-import type { RuntimeOverrideReader } from '../infra/oncall-overrides';
+import type { RuntimeOnCallReader } from '../infra/runtime-oncall';
 import type { ContactMethodReader } from '../infra/contact-methods';
 import type { OnCallCatalog } from '../domain/oncall';
 import type { TriageRules } from '../domain/triage-types';
@@ -31,8 +31,8 @@ export interface ActivityDeps {
   actionLinks?: ActionLinkSettings;
   mailer?: Transporter;
   mailFrom: string;
-  /** The on-call overrides made at run time, with their fallback while MongoDB does not answer. */
-  overrides: RuntimeOverrideReader;
+  /** The schedules and overrides made at run time, with their fallback while MongoDB does not answer. */
+  runtimeOnCall: RuntimeOnCallReader;
   /** People's verified contact methods, with their fallback while MongoDB does not answer. */
   contactMethods?: ContactMethodReader;
   /** Texts and calls per person per window; STORM_LIMIT unless a test shortens it. */

@@ -17,6 +17,7 @@ import { analyticsRoutes } from './analytics/routes';
 import { apiDocsRoutes } from './docs/page';
 import { webUiRoutes } from './ui/routes';
 import { oncallRoutes } from './oncall/routes';
+import { scheduleRoutes } from './oncall/schedule-routes';
 import { slackRoutes } from './integrations/slack/routes';
 import { twilioRoutes } from './integrations/twilio/routes';
 import { actionLinkRoutes } from './action-links/routes';
@@ -122,6 +123,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(postmortemRoutes(deps, guard));
   app.use(analyticsRoutes(deps, guard));
   app.use(oncallRoutes(deps, guard));
+  app.use(scheduleRoutes(deps, guard));
   app.use(contactMethodRoutes(deps, guard));
   app.use(apiDocsRoutes(app));
   app.use(webUiRoutes(deps, guard, sessions));

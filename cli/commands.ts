@@ -9,6 +9,7 @@ import { ago, pairs, table } from './format';
 import { postmortemIdOf } from '../workflows/postmortem/ids';
 import { incidentIdPattern } from '../workflows/incident/ids';
 import { oncallCommands } from './oncall-commands';
+import { scheduleCommands } from './schedule-commands';
 import { meCommands } from './me-commands';
 
 const list = (ctx: CommandContext, name: string): string[] => {
@@ -104,6 +105,7 @@ function incidentLines(incident: Incident): string {
 
 export const commands: Record<string, Record<string, (ctx: CommandContext) => Promise<number | void>>> = {
   oncall: oncallCommands,
+  schedules: scheduleCommands,
   me: meCommands,
   trigger: {
     async ''(ctx) {

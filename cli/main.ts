@@ -27,6 +27,9 @@ const usage = `fireline — the Fireline command line
   fireline oncall [--at TIME] | oncall shifts --schedule S [--from TIME] [--to TIME]
   fireline oncall override create --schedule S --person P --start TIME --end TIME [--note TEXT]
   fireline oncall override ls --schedule S | oncall override delete OVR-… --schedule S
+  fireline schedules [ls] | schedules show|history ID
+  fireline schedules apply FILE.json          make or change a schedule from its JSON
+  fireline schedules delete ID [--revision N]
   fireline me                                   who the key acts as, and their rights
   fireline me methods [ls] | methods add sms|voice NUMBER | methods add email ADDRESS
   fireline me methods add ntfy SERVER TOPIC [--label L]
@@ -90,6 +93,7 @@ export const options = {
   at: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
+  revision: { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,6 +2,7 @@
 import type { PlannedDelivery, TargetRef, UnreachableTarget } from './incident';
 import type { OnCallCatalog } from './oncall';
 import { whoIsOnCall } from './oncall-schedule';
+import { scheduleLabel } from './runtime-schedules';
 
 /** The person ids a set of targets reaches at an instant (people, and whoever schedules have on call); channels reach nobody in particular. */
 export function peopleReached(catalog: OnCallCatalog, targets: TargetRef[], at: Date): string[] {
@@ -82,7 +83,7 @@ export function planDeliveries(
         }
         const personId = whoIsOnCall(schedule, at);
         if (!personId) unreachable.push({ target, reason: `nobody is on call for ${schedule.name}` });
-        else addPerson(personId, `schedule ${schedule.id} → `, target);
+        else addPerson(personId, `schedule ${scheduleLabel(schedule)} → `, target);
         break;
       }
     }

@@ -162,3 +162,21 @@ export function whoIsOnCall(schedule: OnCallSchedule, at: Date): string | undefi
   }
   return undefined;
 }
+
+/** Whether `name` is an IANA time zone this runtime knows (`Europe/London`, `UTC`). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `date` is a real calendar date written `YYYY-MM-DD`. */
+export function isLocalDate(date: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return false;
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return day.toISOString().startsWith(date);
+}

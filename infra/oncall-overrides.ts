@@ -7,11 +7,8 @@ import {
   type OverrideProblem,
   type RuntimeOverride,
 } from '../domain/oncall-overrides';
-import type { Logger } from './logger';
 import type { Models, ScheduleOverridesDocument } from './models';
-import { withMongoTimeout } from './mongo';
 import { changeByRevision } from './revisions';
-import type { JsonStateFile } from './state-file';
 
 /** An override refused for what it says (the API answers 400 or 409 with the problem). */
 export class OverrideRefused extends Error {
@@ -112,86 +109,4 @@ export async function removeOverride(
     const next = current.filter((o) => o.id !== overrideId);
     return { next, result: next.length < current.length };
   });
-}
-
-/**
- * The worker's view of the runtime overrides when it plans a page: read
- * afresh each time, so an override made a moment ago applies to the next
- * page; when MongoDB does not answer within `timeoutMs`, the last overrides
- * it read, so a MongoDB outage never stops paging. With a `snapshot` file the
- * last overrides read outlive the process: a worker started while MongoDB is
- * unreachable pages with what the previous one knew.
- */
-export class RuntimeOverrideReader {
-  /** Undefined until read from MongoDB or from the snapshot. */
-  private lastGood: RuntimeOverride[] | undefined;
-  /** What the snapshot file holds, as JSON, so an unchanged read is not written again. */
-  private saved: string | undefined;
-  private readonly timeoutMs: number;
-
-  constructor(
-    private readonly models: OverrideModels,
-    private readonly options: {
-      logger?: Logger;
-      timeoutMs?: number;
-      snapshot?: JsonStateFile<RuntimeOverride[]>;
-    } = {},
-  ) {
-    this.timeoutMs = options.timeoutMs ?? 1000;
-  }
-
-  async current(): Promise<RuntimeOverride[]> {
-    try {
-      const read = await withMongoTimeout('reading the on-call overrides', this.timeoutMs, () =>
-        listRuntimeOverrides(this.models),
-      );
-      this.lastGood = read;
-      await this.keep(read);
-      return read;
-    } catch (err) {
-      const fallback = this.lastGood ?? this.fromSnapshot();
-      this.options.logger?.warn(
-        { err: err instanceof Error ? err.message : String(err), overrides: fallback.length },
-        'on-call overrides unreadable; planning with the last ones read',
-      );
-      return fallback;
-    }
-  }
-
-  private fromSnapshot(): RuntimeOverride[] {
-    try {
-      const stored = this.options.snapshot?.read();
-      if (stored) {
-        this.lastGood = stored.value;
-        this.saved = JSON.stringify(stored.value);
-        this.options.logger?.warn(
-          { savedAt: stored.savedAt, file: this.options.snapshot?.file },
-          'on-call overrides taken from the last ones this worker saved',
-        );
-        return stored.value;
-      }
-    } catch (err) {
-      this.options.logger?.error(
-        { err, file: this.options.snapshot?.file },
-        'on-call override snapshot unreadable',
-      );
-    }
-    return [];
-  }
-
-  /** Saves a read that differs from the snapshot; a failed write is logged, never fails planning. */
-  private async keep(overrides: RuntimeOverride[]): Promise<void> {
-    if (!this.options.snapshot) return;
-    const text = JSON.stringify(overrides);
-    if (text === this.saved) return;
-    try {
-      await this.options.snapshot.write(overrides);
-      this.saved = text;
-    } catch (err) {
-      this.options.logger?.error(
-        { err, file: this.options.snapshot.file },
-        'on-call override snapshot not saved',
-      );
-    }
-  }
 }

@@ -70,6 +70,28 @@ export async function changeByRevision<D extends Revisioned, T>(
   throw new Error(`${what} kept changing; try again`);
 }
 
+/**
+ * Deletes one document if it is still at `revision`, claiming the revision a
+ * change would write so that no writer of it slips in between (see
+ * `changeByRevision`); answers whether it deleted it.
+ */
+export async function deleteByRevision<D extends Revisioned>(
+  model: Model<D>,
+  claims: Model<RevisionClaimDocument>,
+  id: string,
+  revision: number,
+): Promise<boolean> {
+  const claim = `${model.collection.name}:${id}@${revision + 1}`;
+  // A claim held by another writer means the revision is being replaced: this one is stale.
+  if (!(await claimed(claims, claim))) return false;
+  try {
+    const deleted = await model.deleteOne({ _id: id, revision });
+    return deleted.deletedCount === 1;
+  } finally {
+    await claims.deleteOne({ _id: claim });
+  }
+}
+
 /** Takes the claim, or says who holds it; a stale one is dropped so the next attempt can take it. */
 async function claimed(claims: Model<RevisionClaimDocument>, claim: string): Promise<boolean> {
   try {

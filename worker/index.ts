@@ -12,10 +12,10 @@ import { EgressPolicy } from '../infra/egress';
 import { temporalConnectionOptions } from '../infra/temporal';
 import type { Models } from '../infra/models';
 import type { Logger } from '../infra/logger';
-import { RuntimeOverrideReader } from '../infra/oncall-overrides';
+import { RuntimeOnCallReader } from '../infra/runtime-oncall';
 import { ContactMethodReader, type ContactProfile } from '../infra/contact-methods';
 import { JsonStateFile } from '../infra/state-file';
-import type { RuntimeOverride } from '../domain/oncall-overrides';
+import type { RuntimeOnCall } from '../domain/runtime-schedules';
 import { onCallCatalog } from '../config/oncall-catalog';
 import { DevInbox } from '../infra/dev-inbox';
 import { createSlackClient } from '../infra/slack';
@@ -55,7 +55,7 @@ export interface FirelineWorkerDeps {
   activityOverrides?: Partial<ActivityDeps>;
   /**
    * Where the worker keeps what it must know while MongoDB is unreachable, across restarts
-   * (FIRELINE_STATE_DIR); without one, the last overrides read live in memory only.
+   * (FIRELINE_STATE_DIR); without one, the last on-call schedules and overrides read live in memory only.
    */
   stateDir?: string;
   logger?: Logger;
@@ -69,11 +69,11 @@ export function defaultActivityDeps(
 ): ActivityDeps {
   return {
     models,
-    overrides: new RuntimeOverrideReader(models, {
+    runtimeOnCall: new RuntimeOnCallReader(models, {
       logger: options.logger,
       timeoutMs: config.MONGODB_LOOKUP_TIMEOUT_MS,
       snapshot: options.stateDir
-        ? new JsonStateFile<RuntimeOverride[]>(path.join(options.stateDir, 'oncall-overrides.json'))
+        ? new JsonStateFile<RuntimeOnCall>(path.join(options.stateDir, 'oncall-runtime.json'))
         : undefined,
     }),
     contactMethods: new ContactMethodReader(models, {

@@ -252,7 +252,63 @@ export const routeDocs: Record<string, RouteDoc> = {
   },
   'GET /v1/schedules': {
     tag: 'On call',
-    summary: 'The schedules (as code, config/oncall-catalog.ts) and the people in the catalog',
+    summary:
+      'The schedules (`managedBy`: `file` for config/oncall-catalog.ts, `api` for those made at run time, with their revision) and the people',
+  },
+  'POST /v1/schedules': {
+    tag: 'On call',
+    summary: 'Make a schedule at run time (no deploy)',
+    description:
+      'Stored in MongoDB at revision 1; the worker reads it before every page. 400 naming the field (a participant who is not a person, an unknown time zone), 409 for an id taken (by the catalog file too).',
+    success: 201,
+    example: {
+      id: 'night-shift',
+      name: 'Night shift',
+      timeZone: 'Europe/London',
+      layers: [
+        {
+          participants: ['alice', 'bob'],
+          rotation: { every: 1, unit: 'week' },
+          start: '2026-01-05',
+          handoffTime: '09:00',
+          restrictions: [{ type: 'time-of-day', start: '22:00', end: '06:00' }],
+        },
+      ],
+    },
+  },
+  'GET /v1/schedules/{id}': {
+    tag: 'On call',
+    summary: 'One schedule, with its revision if made at run time',
+  },
+  'PUT /v1/schedules/{id}': {
+    tag: 'On call',
+    summary: 'Replace a schedule made at run time, naming the revision you read',
+    description:
+      'Applies to the next page, open incidents included; the timeline names the revision that paged. 409 when the schedule is at another revision (`details.revision` says which) or is managed by the catalog file.',
+    example: {
+      revision: 1,
+      name: 'Night shift',
+      timeZone: 'Europe/London',
+      layers: [
+        {
+          participants: ['alice', 'bob', 'carol'],
+          rotation: { every: 1, unit: 'week' },
+          start: '2026-01-05',
+          handoffTime: '09:00',
+        },
+      ],
+    },
+  },
+  'DELETE /v1/schedules/{id}': {
+    tag: 'On call',
+    summary: 'Delete a schedule made at run time (`?revision=` you read), with its overrides',
+    description:
+      '409 while an escalation policy pages it (`details.referencedBy` names each level), at another revision, or managed by the catalog file.',
+    success: 204,
+  },
+  'GET /v1/schedules/{id}/history': {
+    tag: 'On call',
+    summary: 'Who made each revision of a schedule made at run time, and when',
   },
   'GET /v1/schedules/{id}/shifts': {
     tag: 'On call',

@@ -4,6 +4,7 @@ import { overrideIdPattern } from '../../domain/oncall-overrides';
 import { actorFor, principalOf, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validated } from '../validate';
+import { scheduleIdParams } from './schedule-body';
 import { FEED_DAYS } from './calendar';
 import {
   createFeed,
@@ -17,9 +18,6 @@ import {
   shiftsOf,
 } from './service';
 
-export const scheduleIdParams = z.object({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a schedule id'),
-});
 const instant = z.iso.datetime({ offset: true });
 /** The longest span of shifts one request may ask for. */
 export const MAX_SHIFT_DAYS = 93;
@@ -82,9 +80,9 @@ export const feedBody = z.union([
 ]);
 
 /**
- * Who is on call, and the overrides that change it at run time: schedules
- * stay code (config/oncall-catalog.ts); an override made here is stored in
- * MongoDB and applies to the next page the worker plans, open incidents included.
+ * Who is on call, and the overrides that change it at run time: an override
+ * made here is stored in MongoDB and applies to the next page the worker
+ * plans, open incidents included (schedules themselves: schedule-routes.ts).
  */
 export function oncallRoutes(deps: ApiDeps, guard: Guard): Router {
   const router = Router();
@@ -99,14 +97,6 @@ export function oncallRoutes(deps: ApiDeps, guard: Guard): Router {
       },
     ),
   );
-
-  router.get('/v1/schedules', ...guard('incidents:read'), (_req, res) => {
-    const catalog = deps.catalog;
-    res.json({
-      schedules: catalog.schedules.map(({ id, name, timeZone, layers }) => ({ id, name, timeZone, layers })),
-      people: catalog.people.map(({ id, name }) => ({ id, name })),
-    });
-  });
 
   router.get(
     '/v1/schedules/:id/shifts',

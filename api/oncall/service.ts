@@ -8,8 +8,9 @@ import {
   gapsBetween,
   scheduleShifts,
   type Shift,
-  withRuntimeOverrides,
 } from '../../domain/oncall-overrides';
+import { withRuntimeOnCall } from '../../domain/runtime-schedules';
+import { readRuntimeOnCall } from '../../infra/runtime-oncall';
 import { whoIsOnCall } from '../../domain/oncall-schedule';
 import {
   addOverride,
@@ -28,16 +29,16 @@ import type { ApiDeps } from '../deps';
 import { FEED_DAYS, shiftsCalendar } from './calendar';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 
-/** The catalog with the runtime overrides applied, and those overrides: what on-call answers are computed from. */
+/** The catalog with the schedules and overrides made at run time, and those overrides: what on-call answers are computed from. */
 export interface OnCallState {
   catalog: OnCallCatalog;
   overrides: RuntimeOverride[];
 }
 
-/** The catalog with the overrides made at run time, as the worker plans pages with it (one MongoDB read). */
-export async function catalogWithOverrides(deps: Pick<ApiDeps, 'catalog' | 'models'>): Promise<OnCallState> {
-  const overrides = await listRuntimeOverrides(deps.models);
-  return { catalog: withRuntimeOverrides(deps.catalog, overrides), overrides };
+/** The catalog with the schedules and overrides made at run time, as the worker plans pages with it. */
+export async function onCallState(deps: Pick<ApiDeps, 'catalog' | 'models'>): Promise<OnCallState> {
+  const runtime = await readRuntimeOnCall(deps.models);
+  return { catalog: withRuntimeOnCall(deps.catalog, runtime), overrides: runtime.overrides };
 }
 
 export function requireSchedule(catalog: OnCallCatalog, id: string): OnCallSchedule {
@@ -80,7 +81,7 @@ export async function shiftsOf(
   from: Date,
   to: Date,
 ): Promise<ShiftView[]> {
-  return shiftsIn(await catalogWithOverrides(deps), scheduleId, from, to);
+  return shiftsIn(await onCallState(deps), scheduleId, from, to);
 }
 
 /** shiftsOf over an on-call state already read. */
@@ -107,7 +108,7 @@ const MAX_GAPS = 10;
 
 /** Who every schedule and every escalation level reaches at `at`. */
 export async function onCallAt(deps: Pick<ApiDeps, 'catalog' | 'models'>, at: Date): Promise<OnCallNow> {
-  return onCallIn(await catalogWithOverrides(deps), at);
+  return onCallIn(await onCallState(deps), at);
 }
 
 /** onCallAt over an on-call state already read. */
@@ -168,7 +169,7 @@ export async function listOverrides(
   deps: Pick<ApiDeps, 'catalog' | 'models'>,
   scheduleId: string,
 ): Promise<RuntimeOverride[]> {
-  requireSchedule(deps.catalog, scheduleId);
+  requireSchedule((await onCallState(deps)).catalog, scheduleId);
   return listRuntimeOverrides(deps.models, scheduleId);
 }
 
@@ -179,7 +180,7 @@ export async function createOverride(
   input: { personId: string; start: string; end: string; note?: string },
   actor: string,
 ): Promise<RuntimeOverride> {
-  const catalog = deps.catalog;
+  const { catalog } = await onCallState(deps);
   requireSchedule(catalog, scheduleId);
   try {
     return await addOverride(deps.models, catalog, scheduleId, input, actor);
@@ -193,7 +194,7 @@ export async function deleteOverride(
   scheduleId: string,
   overrideId: string,
 ): Promise<void> {
-  requireSchedule(deps.catalog, scheduleId);
+  requireSchedule((await onCallState(deps)).catalog, scheduleId);
   if (!(await removeOverride(deps.models, scheduleId, overrideId)))
     throw new NotFoundError(`No override ${overrideId} on ${scheduleId}`);
 }
@@ -206,7 +207,7 @@ export async function createFeed(
   target: FeedTarget,
   creator: { actor: string; keyId: string },
 ): Promise<{ feedId: string; kind: 'schedule' | 'person'; targetId: string; token: string; path: string }> {
-  const catalog = deps.catalog;
+  const { catalog } = await onCallState(deps);
   const feed =
     'scheduleId' in target
       ? { kind: 'schedule' as const, targetId: requireSchedule(catalog, target.scheduleId).id }
@@ -244,7 +245,7 @@ export async function feedCalendar(
   const now = Date.now();
   const from = window.from ?? new Date(now - FEED_DAYS.before * 86_400_000);
   const to = window.to ?? new Date(now + FEED_DAYS.after * 86_400_000);
-  const state = await catalogWithOverrides(deps);
+  const state = await onCallState(deps);
   const { catalog } = state;
   const schedules =
     feed.kind === 'schedule' ? catalog.schedules.filter((s) => s.id === feed.targetId) : catalog.schedules;

@@ -13,6 +13,8 @@ import { alertRouteModel } from './alert-route';
 import { uiSessionModel } from './ui-session';
 import { contactMethodsModel } from './contact-methods';
 import { revisionClaimModel } from './revision-claim';
+import { onCallScheduleModel } from './oncall-schedule';
+import { onCallChangeModel } from './oncall-change';
 
 export type { RoundTripCheck } from './round-trip-check';
 export {
@@ -39,6 +41,8 @@ export type { AlertRouteDocument } from './alert-route';
 export type { UiSessionDocument } from './ui-session';
 export type { ContactMethodsDocument } from './contact-methods';
 export type { RevisionClaimDocument } from './revision-claim';
+export type { OnCallScheduleDocument } from './oncall-schedule';
+export type { OnCallChangeDocument } from './oncall-change';
 
 /** All mongoose models of Fireline, bound to one connection. */
 export function createModels(connection: Connection) {
@@ -58,6 +62,8 @@ export function createModels(connection: Connection) {
     UiSession: uiSessionModel(connection),
     ContactMethods: contactMethodsModel(connection),
     RevisionClaims: revisionClaimModel(connection),
+    OnCallSchedules: onCallScheduleModel(connection),
+    OnCallChanges: onCallChangeModel(connection),
   };
 }
 

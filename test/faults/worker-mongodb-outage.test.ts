@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -85,6 +85,23 @@ describe('worker started during a MongoDB outage', () => {
         end: new Date(now + 3_600_000).toISOString(),
       })
       .expect(201);
+    // A schedule made at run time is kept with the overrides, for the pages made while MongoDB is away.
+    await request(env.app)
+      .post('/v1/schedules')
+      .send({
+        id: 'made-at-run-time',
+        name: 'Made at run time',
+        timeZone: 'UTC',
+        layers: [
+          {
+            participants: ['bob'],
+            rotation: { every: 1, unit: 'week' },
+            start: '2026-01-05',
+            handoffTime: '09:00',
+          },
+        ],
+      })
+      .expect(201);
 
     worker = startWorker();
     await alert('Paged before the outage', 'before').expect(202);
@@ -94,7 +111,11 @@ describe('worker started during a MongoDB outage', () => {
       return mail;
     }, 30_000);
     expect(before.to).toEqual([emailOf(covering)]);
-    expect(existsSync(path.join(stateDir, 'oncall-overrides.json'))).toBe(true);
+    const saved = JSON.parse(readFileSync(path.join(stateDir, 'oncall-runtime.json'), 'utf8')) as {
+      value: { schedules: Array<{ id: string; revision: number }>; overrides: Array<{ personId: string }> };
+    };
+    expect(saved.value.schedules).toEqual([expect.objectContaining({ id: 'made-at-run-time', revision: 1 })]);
+    expect(saved.value.overrides).toEqual([expect.objectContaining({ personId: covering })]);
 
     await killProcess(worker);
     // The worker started next has to build the indexes itself once MongoDB answers.

@@ -4,7 +4,7 @@ import type { RuntimeOverride } from '../../domain/oncall-overrides';
 import { bashBlocks, listenLocally, repoDir, runBash } from '../helpers/readme-examples';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
-// The "On-call changes" examples of docs/oncall.md, run as written (curl and the CLI,
+// The "On-call changes" and "Schedules made at run time" examples of docs/oncall.md, run as written (curl and the CLI,
 // in one shell so START and END carry over) against a real API, with the
 // repository's own catalog: only the host, the `npx fireline` binary and the
 // placeholder override id are swapped in.
@@ -48,5 +48,26 @@ describe("docs/oncall.md's on-call examples", () => {
     ]);
     const payments = await request(env.app).get('/v1/schedules/payments-primary/overrides').expect(200);
     expect(payments.body.overrides).toEqual([]);
+  });
+
+  it('make, change, apply from a file and delete a schedule as written', async () => {
+    const cli = `node ${path.join(repo, 'dist', 'cli', 'main.js')}`;
+    const blocks = bashBlocks('docs/oncall.md', '## Schedules made at run time');
+    expect(blocks).toHaveLength(2);
+    // "edit it": the file `show` wrote gets a new name before `apply` takes it back.
+    const edit = `node -e 'const f = "night-shift.json"; const s = JSON.parse(require("fs").readFileSync(f, "utf8")); s.name = "Nights"; require("fs").writeFileSync(f, JSON.stringify(s))'`;
+    const script = [`cd "$(mktemp -d)"`, ...blocks]
+      .join('\n')
+      .replaceAll('localhost:3000', api.url.replace('http://', ''))
+      .replaceAll('npx fireline', cli)
+      .replace('# edit it, then:', `\n${edit}`);
+    const stdout = await runBash(script, { FIRELINE_API_KEY: env.adminToken, FIRELINE_URL: api.url });
+    expect(stdout).toContain('"managedBy":"api","revision":1');
+    expect(stdout).toContain('"revision":2');
+    expect(stdout).toContain('changed night-shift to revision 3');
+    expect(stdout).toMatch(/night-shift\s+Nights\s+Europe\/London\s+1\s+api\s+3/);
+    expect(stdout).toMatch(/3\s+updated\s+user:alice/);
+    expect(stdout).toContain('deleted night-shift');
+    await request(env.app).get('/v1/schedules/night-shift').expect(404);
   });
 });

@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { fromIncidentDocument } from '../../infra/models';
 import { isDocumentRefusal } from '../../infra/mongo';
-import { RuntimeOverrideReader } from '../../infra/oncall-overrides';
+import { RuntimeOnCallReader } from '../../infra/runtime-oncall';
 import { createIncidentActivities } from '../../activities/incident';
 import type { Incident } from '../../domain/incident';
 import { slaTargets } from '../../config/sla-targets';
@@ -24,7 +24,7 @@ describe('saveIncident', () => {
       models: env.models,
       triageRules: testRules(),
       catalog: testCatalog(60),
-      overrides: new RuntimeOverrideReader(env.models),
+      runtimeOnCall: new RuntimeOnCallReader(env.models),
       runbookMetas: [],
       slaTargets,
     });

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import type { OnCallSchedule } from '../../../domain/oncall';
 import { overrideIdPattern } from '../../../domain/oncall-overrides';
 import { zonedTimeToInstant } from '../../../domain/oncall-schedule';
 import { checkedBy } from '../../actions/run';
@@ -6,7 +7,7 @@ import { actorFor, principalOf } from '../../auth';
 import { NotFoundError, ValidationError } from '../../errors';
 import { overrideBody } from '../../oncall/routes';
 import {
-  catalogWithOverrides,
+  onCallState,
   createFeed,
   createOverride,
   deleteOverride,
@@ -53,11 +54,12 @@ interface ShowOptions {
 async function showOnCall(kit: PageKit, res: Response, extra: ShowOptions = {}) {
   const now = new Date();
   const week = new Date(now.getTime() + 7 * 86_400_000);
-  // One read of the overrides serves every schedule on the page.
-  const state = await catalogWithOverrides(kit.deps);
-  const schedules = state.catalog.schedules.map((s) => ({
+  // One read of the schedules and overrides serves every schedule on the page.
+  const state = await onCallState(kit.deps);
+  const schedules = state.catalog.schedules.map((s: OnCallSchedule & { revision?: number }) => ({
     id: s.id,
     timeZone: s.timeZone,
+    ...(s.revision === undefined ? {} : { revision: s.revision }),
     shifts: shiftsIn(state, s.id, now, week),
     overrides: state.overrides.filter((o) => o.scheduleId === s.id && Date.parse(o.end) > now.getTime()),
   }));
@@ -89,7 +91,7 @@ export const onCallPage: UiPage = (kit) => {
       form: (req) => `override:${String(req.params.scheduleId)}`,
       rerender,
       act: async (req, res) => {
-        const schedule = requireSchedule(deps.catalog, String(req.params.scheduleId));
+        const schedule = requireSchedule((await onCallState(deps)).catalog, String(req.params.scheduleId));
         const override = overrideFromForm(formBody(req), schedule.timeZone);
         await createOverride(deps, schedule.id, override, actorFor(res, undefined));
         return '/ui/oncall?done=override-added';

@@ -10,7 +10,14 @@ import { table } from './table';
 export interface OnCallPageData {
   now: OnCallNow;
   /** Per schedule: the next week's shifts and its runtime overrides. */
-  schedules: Array<{ id: string; timeZone: string; shifts: ShiftView[]; overrides: RuntimeOverride[] }>;
+  schedules: Array<{
+    id: string;
+    timeZone: string;
+    /** Set for a schedule made at run time (API, CLI); absent for one of the catalog file. */
+    revision?: number;
+    shifts: ShiftView[];
+    overrides: RuntimeOverride[];
+  }>;
   people: Person[];
   notice?: string;
   /** A refused form: `override:<scheduleId>`, `delete:<overrideId>` or `feed`. */
@@ -90,7 +97,13 @@ function scheduleSection(
 ): SafeHtml {
   const extra = data.schedules.find((x) => x.id === s.id);
   return html`<section aria-labelledby="schedule-${s.id}">
-    <h2 id="schedule-${s.id}">${s.name} <span class="muted">(${s.id}, ${s.timeZone})</span></h2>
+    <h2 id="schedule-${s.id}">
+      ${s.name}
+      <span class="muted"
+        >(${s.id},
+        ${s.timeZone}${extra?.revision === undefined ? '' : `, made at run time, revision ${extra.revision}`})</span
+      >
+    </h2>
     <p>
       On call now: <strong>${s.onCall ? s.onCall.name : 'nobody'}</strong>
       ${s.until ? html` until ${when(s.until)}` : ''} ${s.overrideId ? html` (override ${s.overrideId})` : ''}

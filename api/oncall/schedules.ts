@@ -1,0 +1,133 @@
+import type { OnCallSchedule } from '../../domain/oncall';
+import {
+  type RevisionStamp,
+  type ScheduleDefinition,
+  scheduleProblems,
+  scheduleReferences,
+} from '../../domain/runtime-schedules';
+import {
+  createRuntimeSchedule,
+  deleteRuntimeSchedule,
+  replaceRuntimeSchedule,
+  ScheduleChangeRefused,
+  scheduleChanges,
+} from '../../infra/runtime-schedules';
+import type { ApiDeps } from '../deps';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { onCallState } from './service';
+
+type Deps = Pick<ApiDeps, 'catalog' | 'models'>;
+
+/**
+ * A schedule as the API shows it: `managedBy: "file"` for one of the catalog
+ * file (changed there, read-only here), `"api"` for one made at run time,
+ * with the revision a change must name.
+ */
+export type ScheduleView = Pick<OnCallSchedule, 'id' | 'name' | 'timeZone' | 'layers'> &
+  ({ managedBy: 'file' } | ({ managedBy: 'api' } & RevisionStamp));
+
+function view(schedule: OnCallSchedule & Partial<RevisionStamp>): ScheduleView {
+  const { id, name, timeZone, layers } = schedule;
+  if (schedule.revision === undefined) return { id, name, timeZone, layers, managedBy: 'file' };
+  const { revision, createdBy, createdAt, updatedBy, updatedAt } = schedule as RevisionStamp;
+  return {
+    id,
+    name,
+    timeZone,
+    layers,
+    managedBy: 'api',
+    revision,
+    createdBy,
+    createdAt,
+    updatedBy,
+    updatedAt,
+  };
+}
+
+export async function listSchedules(deps: Deps): Promise<ScheduleView[]> {
+  const { catalog } = await onCallState(deps);
+  return catalog.schedules.map(view);
+}
+
+export async function getSchedule(deps: Deps, id: string): Promise<ScheduleView> {
+  const { catalog } = await onCallState(deps);
+  const schedule = catalog.schedules.find((s) => s.id === id);
+  if (!schedule) throw new NotFoundError(`No schedule ${id}`);
+  return view(schedule);
+}
+
+/** Refuses a change to a schedule of the catalog file: its team changes it there. */
+function refuseFileManaged(deps: Deps, id: string): void {
+  if (deps.catalog.schedules.some((s) => s.id === id)) {
+    throw new ConflictError(
+      `Schedule ${id} is managed by the catalog file (config/oncall-catalog.ts): change it there`,
+      { managedBy: 'file' },
+    );
+  }
+}
+
+function refuseProblems(deps: Deps, definition: ScheduleDefinition): void {
+  const problems = scheduleProblems(definition, deps.catalog);
+  if (problems.length > 0) throw new ValidationError(problems);
+}
+
+function refusal(err: unknown): unknown {
+  if (!(err instanceof ScheduleChangeRefused)) return err;
+  if (err.kind === 'not-found') return new NotFoundError(err.message);
+  return new ConflictError(err.message, err.current === undefined ? undefined : { revision: err.current });
+}
+
+export async function createSchedule(
+  deps: Deps,
+  input: ScheduleDefinition & { id: string },
+  actor: string,
+): Promise<ScheduleView> {
+  const { id, ...definition } = input;
+  refuseFileManaged(deps, id);
+  refuseProblems(deps, definition);
+  try {
+    return view(await createRuntimeSchedule(deps.models, id, definition, actor));
+  } catch (err) {
+    throw refusal(err);
+  }
+}
+
+export async function replaceSchedule(
+  deps: Deps,
+  id: string,
+  input: ScheduleDefinition & { revision: number },
+  actor: string,
+): Promise<ScheduleView> {
+  const { revision, ...definition } = input;
+  refuseFileManaged(deps, id);
+  refuseProblems(deps, definition);
+  try {
+    return view(await replaceRuntimeSchedule(deps.models, id, revision, definition, actor));
+  } catch (err) {
+    throw refusal(err);
+  }
+}
+
+/** Deletes a stored schedule; refused while an escalation policy pages it, naming where. */
+export async function deleteSchedule(deps: Deps, id: string, revision: number, actor: string): Promise<void> {
+  refuseFileManaged(deps, id);
+  const references = scheduleReferences(deps.catalog, id);
+  if (references.length > 0) {
+    throw new ConflictError(`Schedule ${id} is paged by ${references.join(', ')}: change those first`, {
+      referencedBy: references,
+    });
+  }
+  try {
+    await deleteRuntimeSchedule(deps.models, id, revision, actor);
+  } catch (err) {
+    throw refusal(err);
+  }
+}
+
+/** Who made each revision of a schedule made at run time, and when (none for the catalog file's: git has those). */
+export async function scheduleHistory(deps: Deps, id: string) {
+  const changes = await scheduleChanges(deps.models, id);
+  if (changes.length === 0 && !deps.catalog.schedules.some((s) => s.id === id))
+    throw new NotFoundError(`No schedule ${id}`);
+  return changes.map((c) => ({ ...c, at: c.at.toISOString() }));
+}

@@ -1,0 +1,98 @@
+import { noRuntimeOnCall, type RuntimeOnCall } from '../domain/runtime-schedules';
+import type { Logger } from './logger';
+import type { Models } from './models';
+import { withMongoTimeout } from './mongo';
+import { listRuntimeOverrides } from './oncall-overrides';
+import { listRuntimeSchedules } from './runtime-schedules';
+import type { JsonStateFile } from './state-file';
+
+type RuntimeOnCallModels = Pick<Models, 'ScheduleOverrides' | 'OnCallSchedules'>;
+
+/** The schedules and overrides made at run time, as stored now. */
+export async function readRuntimeOnCall(models: RuntimeOnCallModels): Promise<RuntimeOnCall> {
+  const [schedules, overrides] = await Promise.all([
+    listRuntimeSchedules(models),
+    listRuntimeOverrides(models),
+  ]);
+  return { schedules, overrides };
+}
+
+/**
+ * The worker's view of the on-call model made at run time when it plans a
+ * page: read afresh each time, so a schedule changed or an override made a
+ * moment ago applies to the next page; when MongoDB does not answer within
+ * `timeoutMs`, the last copy it read, so a MongoDB outage never stops paging.
+ * With a `snapshot` file that copy outlives the process: a worker started
+ * while MongoDB is unreachable pages with what the previous one knew.
+ */
+export class RuntimeOnCallReader {
+  /** Undefined until read from MongoDB or from the snapshot. */
+  private lastGood: RuntimeOnCall | undefined;
+  /** What the snapshot file holds, as JSON, so an unchanged read is not written again. */
+  private saved: string | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly models: RuntimeOnCallModels,
+    private readonly options: {
+      logger?: Logger;
+      timeoutMs?: number;
+      snapshot?: JsonStateFile<RuntimeOnCall>;
+    } = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 1000;
+  }
+
+  async current(): Promise<RuntimeOnCall> {
+    try {
+      const read = await withMongoTimeout('reading the on-call schedules and overrides', this.timeoutMs, () =>
+        readRuntimeOnCall(this.models),
+      );
+      this.lastGood = read;
+      await this.keep(read);
+      return read;
+    } catch (err) {
+      const fallback = this.lastGood ?? this.fromSnapshot();
+      this.options.logger?.warn(
+        {
+          err: err instanceof Error ? err.message : String(err),
+          schedules: fallback.schedules.length,
+          overrides: fallback.overrides.length,
+        },
+        'on-call schedules and overrides unreadable; planning with the last ones read',
+      );
+      return fallback;
+    }
+  }
+
+  private fromSnapshot(): RuntimeOnCall {
+    try {
+      const stored = this.options.snapshot?.read();
+      if (stored) {
+        this.lastGood = stored.value;
+        this.saved = JSON.stringify(stored.value);
+        this.options.logger?.warn(
+          { savedAt: stored.savedAt, file: this.options.snapshot?.file },
+          'on-call schedules and overrides taken from the last ones this worker saved',
+        );
+        return stored.value;
+      }
+    } catch (err) {
+      this.options.logger?.error({ err, file: this.options.snapshot?.file }, 'on-call snapshot unreadable');
+    }
+    return noRuntimeOnCall;
+  }
+
+  /** Saves a read that differs from the snapshot; a failed write is logged, never fails planning. */
+  private async keep(runtime: RuntimeOnCall): Promise<void> {
+    if (!this.options.snapshot) return;
+    const text = JSON.stringify(runtime);
+    if (text === this.saved) return;
+    try {
+      await this.options.snapshot.write(runtime);
+      this.saved = text;
+    } catch (err) {
+      this.options.logger?.error({ err, file: this.options.snapshot.file }, 'on-call snapshot not saved');
+    }
+  }
+}
