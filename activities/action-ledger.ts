@@ -109,8 +109,9 @@ export function createActionLedger(ledger: Models['ActionLedger'], waitForHolder
     claim: LedgerClaim,
     claimNumber: number,
     signal: AbortSignal,
+    waitMs = waitForHolderMs,
   ): Promise<Effect & { replayed: boolean }> {
-    const held = await awaitHolder(ledger, claim.idempotencyKey, claimNumber, waitForHolderMs, signal);
+    const held = await awaitHolder(ledger, claim.idempotencyKey, claimNumber, waitMs, signal);
     if (held?.state === 'completed') return replay(claim, held);
     stopIfCancelled(signal);
     if (!claim.idempotent && held?.state !== 'failed') {
@@ -200,12 +201,19 @@ export function createActionLedger(ledger: Models['ActionLedger'], waitForHolder
       stopIfCancelled(signal);
       const found = await ledger.findById(claim.idempotencyKey).lean();
       if (found?.state === 'completed') return replay(claim, found);
-      if (found && !claim.idempotent && (found.state === 'started' || found.state === 'unknown')) {
+      if (found && !claim.idempotent && found.state === 'started') {
+        // Started so recently that the attempt holding it may be racing this one, still acting: wait for its report.
+        const holderMayReport = found.startedAt.getTime() + waitForHolderMs - Date.now();
+        if (holderMayReport > 0) return answerFromHolder(claim, found.claims ?? 1, signal, holderMayReport);
         throw outcomeUnknown(
           claim,
-          found.state === 'started'
-            ? `an earlier attempt of ${claim.label} started at ${found.startedAt.toISOString()} and never reported back`
-            : `an earlier attempt of ${claim.label} ended with its outcome unknown (${found.error ?? 'no reason given'})`,
+          `an earlier attempt of ${claim.label} started at ${found.startedAt.toISOString()} and never reported back`,
+        );
+      }
+      if (found && !claim.idempotent && found.state === 'unknown') {
+        throw outcomeUnknown(
+          claim,
+          `an earlier attempt of ${claim.label} ended with its outcome unknown (${found.error ?? 'no reason given'})`,
         );
       }
       const claimNumber = found ? (found.claims ?? 1) + 1 : 1;

@@ -9,7 +9,7 @@ import { createRunbookActivities } from '../../activities/runbooks';
 import type { ActionRequest, RunbookMeta } from '../../domain/runbook';
 import { EgressPolicy } from '../../infra/egress';
 import type { Models } from '../../infra/models';
-import { HttpReceiver } from '../helpers/http-receiver';
+import { eventually, HttpReceiver } from '../helpers/http-receiver';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 
 const meta = {
@@ -89,6 +89,19 @@ describe('action ledger: runbook side effects never act twice', () => {
     expect(sent('/race', key)).toHaveLength(1);
     expect(results.map((r) => r.replayed).sort()).toEqual([false, true]);
     expect(results[0].summary).toBe(results[1].summary);
+  });
+
+  it('answers an attempt that starts while another is acting with that one’s result, not with an unknown outcome', async () => {
+    receiver.delays.set('/late', 500);
+    const rb = activities(receiver.url('/late'));
+    const key = fresh('late');
+    const first = rb.runAction(webhook(key));
+    // The first attempt's claim is in the ledger and its request on the way when the second starts.
+    await eventually(() => expect(sent('/late', key)).toHaveLength(1), 10_000, 20);
+    const second = await rb.runAction(webhook(key));
+    expect(second.replayed).toBe(true);
+    expect(second.summary).toBe((await first).summary);
+    expect(sent('/late', key)).toHaveLength(1);
   });
 
   it('leaves the outcome unknown after a 5xx: not re-sent by the retry, which says what to check', async () => {

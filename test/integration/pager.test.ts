@@ -271,10 +271,13 @@ describe('paging people on their contact methods', () => {
     const answer = await twilioPost(action.slice(PUBLIC_URL.length), fields).expect(200);
     expect(answer.text).toContain(`<Say>Acknowledged ${incident.incidentId}`);
     expect(await statusOf(incident)).toBe('acknowledged');
-    const timeline = await timelineOf(env, incident.incidentId);
-    expect(timeline.find((e) => e.type === 'acknowledged')).toMatchObject({
-      actor: 'user:quinn',
-      data: { via: 'voice' },
+    // The status is the workflow's; the timeline is what it saved to MongoDB, a moment later.
+    await eventually(async () => {
+      const timeline = await timelineOf(env, incident.incidentId);
+      expect(timeline.find((e) => e.type === 'acknowledged')).toMatchObject({
+        actor: 'user:quinn',
+        data: { via: 'voice' },
+      });
     });
   }, 120_000);
 

@@ -203,12 +203,12 @@ describe('runbook approvals and unknown outcomes', () => {
     const incident = await incidentFor('queue', 'outcome-unknown');
     const runId = runbookRunId(incident.incidentId, 1);
     const key = `${runId}:scale out`;
-    // What a worker killed mid-call leaves behind: started, never completed.
+    // What a worker killed mid-call a minute ago leaves behind: started, never completed.
     await env.models.ActionLedger.create({
       _id: key,
       action: 'webhook',
       state: 'started',
-      startedAt: new Date(),
+      startedAt: new Date(Date.now() - 60_000),
     });
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/runbooks`)
@@ -265,7 +265,7 @@ describe('runbook approvals and unknown outcomes', () => {
       _id: key,
       action: 'webhook',
       state: 'started',
-      startedAt: new Date(),
+      startedAt: new Date(Date.now() - 60_000),
     });
     await request(env.app)
       .post(`/v1/incidents/${incident.incidentId}/runbooks`)
