@@ -7,6 +7,7 @@ import {
   type TargetView,
   gapsBetween,
   scheduleShifts,
+  type ScheduleGap,
   type Shift,
 } from '../../domain/oncall-overrides';
 import { withRuntimeOnCall } from '../../domain/runtime-schedules';
@@ -269,5 +270,36 @@ export async function feedCalendar(
       describe: (shift) =>
         feed.kind === 'schedule' ? `On call: ${shift.person.name}` : `On call: ${shift.scheduleName}`,
     }),
+  };
+}
+
+/** A schedule's picture over [from, to): each layer on its own, then who is on call (overrides applied) and the gaps. */
+export interface ScheduleTimeline {
+  scheduleId: string;
+  timeZone: string;
+  from: string;
+  to: string;
+  layers: Array<{ label: string; shifts: ShiftView[] }>;
+  onCall: ShiftView[];
+  gaps: ScheduleGap[];
+}
+
+/** scheduleTimeline over an on-call state already read. */
+export function timelineIn(state: OnCallState, scheduleId: string, from: Date, to: Date): ScheduleTimeline {
+  const schedule = requireSchedule(state.catalog, scheduleId);
+  const named = (shifts: Shift[]): ShiftView[] =>
+    shifts.map((shift) => ({ ...shift, person: personRef(state.catalog, shift.personId) }));
+  const onCall = shiftsIn(state, scheduleId, from, to);
+  return {
+    scheduleId,
+    timeZone: schedule.timeZone,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    layers: schedule.layers.map((layer, i) => ({
+      label: layer.name ?? `Layer ${i + 1}`,
+      shifts: named(scheduleShifts({ ...schedule, layers: [layer], overrides: [] }, from, to)),
+    })),
+    onCall,
+    gaps: gapsBetween(onCall, from, to),
   };
 }

@@ -30,6 +30,14 @@ h2{font-size:1.2rem;margin:2rem 0 .5rem;padding-bottom:.2rem;border-bottom:1px s
 h3{font-size:1.05rem;margin:1.25rem 0 .4rem}
 p.lead{margin:.25rem 0 1rem;color:var(--muted)}
 .muted{color:var(--muted)}
+.timeline{margin:.5rem 0 1rem}.timeline>svg{width:100%;height:auto;font:12px system-ui,sans-serif}.swatch svg{width:14px;height:14px;flex:none}
+.timeline text{fill:var(--fg)}.timeline text.day{fill:var(--muted)}.timeline text.label.final{font-weight:600}
+.timeline figcaption{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center;font-size:.875rem}
+.swatch{display:inline-flex;align-items:center;gap:.3rem}
+.schedule-form{display:flex;flex-direction:column;gap:.6rem;max-width:56rem}
+.schedule-form input{font:inherit;padding:.4rem .5rem;border:1px solid #6b7280;border-radius:.25rem;width:100%}
+.schedule-form .layer{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.5rem;padding:.5rem .75rem}
+.schedule-form button{align-self:flex-start}
 .pre{white-space:pre-wrap}
 .meta{color:var(--muted)}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}

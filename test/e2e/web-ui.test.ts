@@ -521,6 +521,103 @@ describe('web UI in a browser', () => {
     expect(problems).toEqual([]);
   }, 90_000);
 
+  it('makes a schedule with two layers and a restriction, and draws who is on call when', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 1100 } });
+    const page = await watchedPage(context, [400]);
+    await signIn(page, await env.createKey('web-schedule-maker', ['incidents:read', 'oncall:write']));
+    await page.goto(`${baseUrl}/ui/oncall`);
+    await page.getByRole('link', { name: 'New schedule' }).click();
+    await page.waitForURL(`${baseUrl}/ui/schedules/new`);
+    await page.getByLabel('Id').fill('web-made');
+    await page.getByLabel('Name', { exact: true }).fill('Made in the browser');
+    await page.getByLabel('Time zone').fill('UTC');
+    const first = page.getByRole('group', { name: 'Layer 1' });
+    await first.getByLabel('Who, in rotation order').fill('dave');
+    await first.getByLabel('First shift (date)').fill('2026-01-05');
+    const second = page.getByRole('group', { name: 'Layer 2' });
+    await second.getByLabel('Name (optional)').fill('office hours');
+    await second.getByLabel('Who, in rotation order').fill('erin');
+    await second.getByLabel('Unit').selectOption('day');
+    await second.getByLabel('First shift (date)').fill('2026-01-05');
+    await second.getByLabel('On call only in (optional)').fill('weekdays 9 to 5');
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/ui/schedules') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Make the schedule' }).click(),
+    ]);
+    expect(refused.status()).toBe(400);
+    expect(await page.locator('#f-layers-1-restrictions-error').innerText()).toMatch(
+      /line 1 .* is not a window/,
+    );
+    // What was typed is still there.
+    expect(
+      await page.getByRole('group', { name: 'Layer 2' }).getByLabel('Who, in rotation order').inputValue(),
+    ).toBe('erin');
+
+    await page
+      .getByRole('group', { name: 'Layer 2' })
+      .getByLabel('On call only in (optional)')
+      .fill('weekdays 09:00-17:00');
+    await Promise.all([
+      page.waitForURL(/\/ui\/schedules\/web-made\?done=created/),
+      page.getByRole('button', { name: 'Make the schedule' }).click(),
+    ]);
+    const stored = await request(env.app).get('/v1/schedules/web-made').expect(200);
+    expect(stored.body).toMatchObject({
+      managedBy: 'api',
+      revision: 1,
+      createdBy: 'user:web-schedule-maker',
+    });
+    expect(stored.body.layers[1]).toMatchObject({
+      name: 'office hours',
+      rotation: { every: 1, unit: 'day' },
+    });
+    expect(stored.body.layers[1].restrictions).toHaveLength(5);
+
+    // The timeline: Erin on weekdays 09:00–17:00, Dave the rest, nobody missing.
+    const bars = await page.locator('g.row.final g.shift').evaluateAll((gs) =>
+      gs.map((g) => ({
+        person: g.getAttribute('data-person'),
+        title: (g.querySelector('title')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      })),
+    );
+    const erin = bars.filter((b) => b.person === 'erin');
+    expect(erin.length).toBeGreaterThanOrEqual(8);
+    // Each of Erin's stretches lies within 09:00–17:00 of one weekday (the first and last cut by the picture's edges).
+    for (const bar of erin) {
+      const m = /^Erin Test: (Mon|Tue|Wed|Thu|Fri) (\d+ \w+), (\d\d:\d\d) – \1 \2, (\d\d:\d\d)$/.exec(
+        bar.title,
+      );
+      expect(m).not.toBeNull();
+      expect(m![3]! >= '09:00' && m![4]! <= '17:00').toBe(true);
+    }
+    expect(
+      erin.filter((b) => b.title.includes('09:00 –') && b.title.endsWith('17:00')).length,
+    ).toBeGreaterThanOrEqual(8);
+    expect(bars.filter((b) => b.person === 'dave').length).toBeGreaterThanOrEqual(erin.length - 2);
+    expect(await page.locator('g.gap').count()).toBe(0);
+    expect(await page.getByRole('img', { name: /^Who is on call from/ }).count()).toBe(1);
+    await page.screenshot({ path: path.join(screenshots, 'schedule-editor.png'), fullPage: true });
+
+    // A change: Carol joins the first layer; the page says which revision it is at now.
+    await page
+      .getByRole('group', { name: 'Layer 1' })
+      .getByLabel('Who, in rotation order')
+      .fill('dave, carol');
+    await Promise.all([page.waitForURL(/done=saved/), page.getByRole('button', { name: 'Save' }).click()]);
+    expect(await page.locator('p.lead').innerText()).toContain('revision 2');
+    const changed = await request(env.app).get('/v1/schedules/web-made').expect(200);
+    expect(changed.body.layers[0].participants).toEqual(['dave', 'carol']);
+
+    await page.goto(`${baseUrl}/ui/schedules/web-made`);
+    await Promise.all([
+      page.waitForURL(/done=schedule-deleted/),
+      page.getByRole('button', { name: 'Delete Made in the browser' }).click(),
+    ]);
+    await request(env.app).get('/v1/schedules/web-made').expect(404);
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 90_000);
+
   it('shows a 403 page when a key without approvals:decide approves', async () => {
     await request(env.app)
       .post('/v1/alerts')

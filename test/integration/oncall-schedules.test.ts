@@ -102,10 +102,13 @@ describe('schedules at run time', () => {
       eventually(() => expect(receiver.to('/erin')).toHaveLength(1), 30_000),
     );
     expect(receiver.to('/level2')).toHaveLength(0);
-    const entries = await timelineOf(env, incident.incidentId);
-    expect(
-      entries.find((e) => e.type === 'notification.sent' && e.message.includes('erin'))?.message,
-    ).toMatch(/schedule night-shift \(revision 2\) → erin via erin-pager/);
+    // Paged a moment before the workflow's timeline is saved to MongoDB.
+    await eventually(async () => {
+      const entries = await timelineOf(env, incident.incidentId);
+      expect(
+        entries.find((e) => e.type === 'notification.sent' && e.message.includes('erin'))?.message,
+      ).toMatch(/schedule night-shift \(revision 2\) → erin via erin-pager/);
+    });
 
     // Still paged by night-ops: not deleted, and the refusal says where it is used.
     const refused = await request(env.app).delete('/v1/schedules/night-shift?revision=2').expect(409);

@@ -6,6 +6,7 @@ import type { UiPage } from './kit';
 import { onCallPage } from './oncall';
 import { postmortemsPages } from './postmortems';
 import { profilePage } from './profile';
+import { schedulesPage } from './schedules';
 import { sessionPage } from './session';
 
 /** The web UI's pages, each one router: a new page is a file here and a line in this list. */
@@ -14,6 +15,7 @@ export const uiPages: readonly UiPage[] = [
   incidentsPage,
   incidentPage,
   onCallPage,
+  schedulesPage,
   declarePage,
   profilePage,
   inboxPage,

@@ -105,6 +105,11 @@ function scheduleSection(
       >
     </h2>
     <p>
+      <a href="/ui/schedules/${encodeURIComponent(s.id)}"
+        >${canWrite && extra?.revision !== undefined ? 'Change' : 'The next two weeks of'} ${s.name}</a
+      >
+    </p>
+    <p>
       On call now: <strong>${s.onCall ? s.onCall.name : 'nobody'}</strong>
       ${s.until ? html` until ${when(s.until)}` : ''} ${s.overrideId ? html` (override ${s.overrideId})` : ''}
     </p>
@@ -225,8 +230,9 @@ export function onCallPage(ctx: PageContext, data: OnCallPageData): string {
           : undefined,
       main: html`<h1>On call</h1>
         <p class="lead">
-          As of ${when(data.now.at)}. Schedules are code (config/oncall-catalog.ts); overrides made here apply
-          to the next page Fireline sends, open incidents included.
+          As of ${when(data.now.at)}. Schedules come from the catalog file (config/oncall-catalog.ts) or are
+          made here; changes to them and overrides made here apply to the next page Fireline sends, open
+          incidents included. ${canWrite ? html`<a href="/ui/schedules/new">New schedule</a>.` : ''}
           ${canWrite ? '' : html`Your key lacks <code>oncall:write</code>: you cannot add or delete overrides.`}
         </p>
         ${

@@ -1,0 +1,217 @@
+import type { Person } from '../../../domain/oncall';
+import { html, type SafeHtml } from '../../../infra/html';
+import type { ScheduleTimeline } from '../../oncall/service';
+import type { ScheduleView } from '../../oncall/schedules';
+import { type FormState, mayDo, type PageContext } from './context';
+import { layout } from './layout';
+import { csrfField, fieldError } from './parts';
+import { scheduleTimelineSvg } from './schedule-timeline';
+
+export interface ScheduleEditorData {
+  /** Absent while making a new schedule. */
+  schedule?: ScheduleView;
+  timeline?: ScheduleTimeline;
+  /** What the form shows: the schedule's fields, or what was typed before a refusal. */
+  values: Record<string, string>;
+  /** How many layer rows the form has (the layers, and room for more). */
+  rows: number;
+  people: Person[];
+  timeZones: string[];
+  form?: FormState;
+  notice?: string;
+}
+
+function field(
+  data: ScheduleEditorData,
+  name: string,
+  label: string,
+  input: (id: string, value: string, describedBy: string) => SafeHtml,
+  hint?: string,
+): SafeHtml {
+  const id = `f-${name.replaceAll('.', '-')}`;
+  const error = data.form?.errors?.[name];
+  return html`<div class="field${error ? ' invalid' : ''}">
+    <label for="${id}">${label}</label>
+    ${hint ? html`<span class="help" id="${id}-hint">${hint}</span>` : ''}
+    ${input(id, data.values[name] ?? '', `${id}-error${hint ? ` ${id}-hint` : ''}`)}
+    ${fieldError(`${id}-error`, error)}
+  </div>`;
+}
+
+const text =
+  (name: string, extra: SafeHtml | string = '') =>
+  (id: string, value: string, describedBy: string) =>
+    html`<input
+      type="text"
+      id="${id}"
+      name="${name}"
+      value="${value}"
+      aria-describedby="${describedBy}"
+      ${extra}
+    />`;
+
+function layerFields(data: ScheduleEditorData, row: number): SafeHtml {
+  const name = (f: string) => `layers.${row}.${f}`;
+  return html`<fieldset class="layer">
+    <legend>Layer ${row + 1}</legend>
+    ${field(data, name('name'), 'Name (optional)', text(name('name')))}
+    ${field(
+      data,
+      name('participants'),
+      'Who, in rotation order',
+      text(name('participants')),
+      'Person ids separated by commas; leave empty to remove the layer.',
+    )}
+    ${field(
+      data,
+      name('every'),
+      'Hand over every',
+      (id, value, describedBy) =>
+        html`<input
+          type="number"
+          min="1"
+          max="1000"
+          id="${id}"
+          name="${name('every')}"
+          value="${value || '1'}"
+          aria-describedby="${describedBy}"
+        />`,
+    )}
+    ${field(
+      data,
+      name('unit'),
+      'Unit',
+      (id, value, describedBy) =>
+        html`<select id="${id}" name="${name('unit')}" aria-describedby="${describedBy}">
+          ${['hour', 'day', 'week'].map(
+            (unit) =>
+              html`<option value="${unit}" ${(value || 'week') === unit ? 'selected' : ''}>${unit}s</option>`,
+          )}
+        </select>`,
+    )}
+    ${field(
+      data,
+      name('start'),
+      'First shift (date)',
+      (id, value, describedBy) =>
+        html`<input
+          type="date"
+          id="${id}"
+          name="${name('start')}"
+          value="${value}"
+          aria-describedby="${describedBy}"
+        />`,
+    )}
+    ${field(
+      data,
+      name('handoffTime'),
+      'Hand-off time',
+      (id, value, describedBy) =>
+        html`<input
+          type="time"
+          id="${id}"
+          name="${name('handoffTime')}"
+          value="${value || '09:00'}"
+          aria-describedby="${describedBy}"
+        />`,
+    )}
+    ${field(
+      data,
+      name('restrictions'),
+      'On call only in (optional)',
+      (id, value, describedBy) =>
+        html`<textarea id="${id}" name="${name('restrictions')}" rows="3" aria-describedby="${describedBy}">
+${value}</textarea>`,
+      'One window per line, local time: 22:00-06:00, weekdays 09:00-17:00, monday 09:00-17:00, friday 18:00 - monday 09:00. Empty: always.',
+    )}
+  </fieldset>`;
+}
+
+/**
+ * A schedule's page: the next two weeks drawn as a timeline, and for one made
+ * at run time (and a viewer with `oncall:write`) the form that changes it,
+ * checked by the API's schemas; the catalog file's schedules are read-only here.
+ */
+export function scheduleEditorPage(ctx: PageContext, data: ScheduleEditorData): string {
+  const { schedule } = data;
+  const canWrite = mayDo(ctx.viewer, 'oncall:write');
+  const editable = canWrite && schedule?.managedBy !== 'file';
+  const problem =
+    data.form?.problem ?? (data.form?.errors ? 'Some fields need fixing: see below.' : undefined);
+  const title = schedule ? schedule.name : 'New schedule';
+  const action = schedule ? `/ui/schedules/${encodeURIComponent(schedule.id)}` : '/ui/schedules';
+  const form = html`<form method="post" action="${action}" class="schedule-form">
+    ${csrfField(ctx)}
+    ${schedule?.managedBy === 'api' ? html`<input type="hidden" name="revision" value="${schedule.revision}" />` : ''}
+    ${
+      schedule
+        ? ''
+        : field(data, 'id', 'Id', text('id', html`required`), 'Letters, digits, . _ -; how policies name it.')
+    }
+    ${field(data, 'name', 'Name', text('name', html`required`))}
+    ${field(data, 'timeZone', 'Time zone', text('timeZone', html`required list="time-zones"`), 'Layers’ dates, hand-offs and windows are in it.')}
+    <datalist id="time-zones">${data.timeZones.map((tz) => html`<option value="${tz}"></option>`)}</datalist>
+    <p class="muted">
+      Later layers win where they have someone on call. People:
+      ${data.people.map((p) => `${p.id} (${p.name})`).join(', ')}.
+    </p>
+    ${Array.from({ length: data.rows }, (_, row) => layerFields(data, row))}
+    <button type="submit">${schedule ? 'Save' : 'Make the schedule'}</button>
+  </form>`;
+  return layout(
+    { ...ctx, section: 'oncall' },
+    {
+      title,
+      notice: problem
+        ? html`<p class="problem" role="alert">${problem}</p>`
+        : data.notice
+          ? html`<p class="notice" role="status">${data.notice}</p>`
+          : undefined,
+      main: html`<p><a href="/ui/oncall">On call</a></p>
+        <h1>${title}</h1>
+        ${
+          schedule
+            ? html`<p class="lead">
+                ${schedule.id}, ${schedule.timeZone}.
+                ${
+                  schedule.managedBy === 'file'
+                    ? 'Managed by the catalog file (config/oncall-catalog.ts): change it there.'
+                    : html`Made at run time; revision ${schedule.revision}, by ${schedule.updatedBy}. A change
+                      applies to the next page, open incidents included.`
+                }
+              </p>`
+            : html`<p class="lead">
+                A schedule made here is stored by Fireline and can be changed at any time.
+              </p>`
+        }
+        ${
+          data.timeline
+            ? html`<section aria-labelledby="timeline-heading">
+                <h2 id="timeline-heading">The next two weeks</h2>
+                ${scheduleTimelineSvg(data.timeline)}
+              </section>`
+            : ''
+        }
+        ${
+          editable
+            ? html`<section aria-labelledby="edit-heading">
+                <h2 id="edit-heading">${schedule ? 'Change it' : 'Define it'}</h2>
+                ${form}
+              </section>`
+            : !canWrite
+              ? html`<p class="muted">
+                  Your key lacks <code>oncall:write</code>: you cannot change schedules.
+                </p>`
+              : ''
+        }
+        ${
+          editable && schedule?.managedBy === 'api'
+            ? html`<form method="post" action="${action}/delete" class="inline">
+                ${csrfField(ctx)}<input type="hidden" name="revision" value="${schedule.revision}" />
+                <button type="submit" class="reject">Delete ${schedule.name}</button>
+              </form>`
+            : ''
+        }`,
+    },
+  );
+}
