@@ -5,7 +5,7 @@ import { fieldMaximum } from '../../actions/fields';
 import { declarationSchema } from '../../incidents/declare';
 import type { FormState, PageContext } from './context';
 import { layout } from './layout';
-import { csrfField, fieldError } from './parts';
+import { csrfField, type FieldInput, formField } from './parts';
 
 const limitOf = (field: keyof typeof declarationSchema.shape): number =>
   fieldMaximum(declarationSchema.shape[field] as z.ZodType) ?? Number.MAX_SAFE_INTEGER;
@@ -18,18 +18,14 @@ const SEVERITY_CHOICES: Record<(typeof incidentSeverities)[number], string> = {
   SEV4: 'SEV4: low, little or no customer impact',
 };
 
-function field(
-  form: FormState | undefined,
-  name: string,
-  label: string,
-  input: (id: string, value: string, describedBy: string) => SafeHtml,
-): SafeHtml {
-  const id = `declare-${name}`;
-  const error = form?.errors?.[name];
-  return html`<div class="field${error ? ' invalid' : ''}">
-    <label for="${id}">${label}</label> ${input(id, form?.values?.[name] ?? '', `${id}-error`)}
-    ${fieldError(`${id}-error`, error)}
-  </div>`;
+function field(form: FormState | undefined, name: string, label: string, input: FieldInput): SafeHtml {
+  return formField({
+    id: `declare-${name}`,
+    label,
+    value: form?.values?.[name] ?? '',
+    error: form?.errors?.[name],
+    input,
+  });
 }
 
 /**

@@ -72,3 +72,37 @@ export function fieldError(id: string, error: string | undefined): SafeHtml {
     ? html`<span class="error" id="${id}" role="alert">${error}</span>`
     : html`<span id="${id}" hidden></span>`;
 }
+
+/** An input of a form field, given its id, its value and what describes it (error, hint). */
+export type FieldInput = (id: string, value: string, describedBy: string) => SafeHtml;
+
+/** A labelled field of a form, with its hint and its validation error, as every form of the web UI shows one. */
+export function formField(options: {
+  id: string;
+  label: string;
+  value: string;
+  error?: string;
+  hint?: string;
+  input: FieldInput;
+}): SafeHtml {
+  const { id, error, hint } = options;
+  return html`<div class="field${error ? ' invalid' : ''}">
+    <label for="${id}">${options.label}</label>
+    ${hint ? html`<span class="help" id="${id}-hint">${hint}</span>` : ''}
+    ${options.input(id, options.value, `${id}-error${hint ? ` ${id}-hint` : ''}`)}
+    ${fieldError(`${id}-error`, error)}
+  </div>`;
+}
+
+/** A plain `<input>` of a field: its type, its name, and any more attributes. */
+export function inputOf(type: string, name: string, extra: SafeHtml = html``): FieldInput {
+  return (id, value, describedBy) =>
+    html`<input
+      type="${type}"
+      id="${id}"
+      name="${name}"
+      value="${value}"
+      aria-describedby="${describedBy}"
+      ${extra}
+    />`;
+}

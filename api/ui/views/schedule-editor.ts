@@ -4,7 +4,7 @@ import type { ScheduleTimeline } from '../../oncall/service';
 import type { ScheduleView } from '../../oncall/schedules';
 import { type FormState, mayDo, type PageContext } from './context';
 import { layout } from './layout';
-import { csrfField, fieldError } from './parts';
+import { csrfField, type FieldInput, formField, inputOf } from './parts';
 import { scheduleTimelineSvg } from './schedule-timeline';
 
 export interface ScheduleEditorData {
@@ -25,30 +25,25 @@ function field(
   data: ScheduleEditorData,
   name: string,
   label: string,
-  input: (id: string, value: string, describedBy: string) => SafeHtml,
+  input: FieldInput,
   hint?: string,
 ): SafeHtml {
-  const id = `f-${name.replaceAll('.', '-')}`;
-  const error = data.form?.errors?.[name];
-  return html`<div class="field${error ? ' invalid' : ''}">
-    <label for="${id}">${label}</label>
-    ${hint ? html`<span class="help" id="${id}-hint">${hint}</span>` : ''}
-    ${input(id, data.values[name] ?? '', `${id}-error${hint ? ` ${id}-hint` : ''}`)}
-    ${fieldError(`${id}-error`, error)}
-  </div>`;
+  return formField({
+    id: `f-${name.replaceAll('.', '-')}`,
+    label,
+    value: data.values[name] ?? '',
+    error: data.form?.errors?.[name],
+    ...(hint ? { hint } : {}),
+    input,
+  });
 }
 
-const text =
-  (name: string, extra: SafeHtml | string = '') =>
-  (id: string, value: string, describedBy: string) =>
-    html`<input
-      type="text"
-      id="${id}"
-      name="${name}"
-      value="${value}"
-      aria-describedby="${describedBy}"
-      ${extra}
-    />`;
+const text = (name: string, extra?: SafeHtml) => inputOf('text', name, extra);
+/** An input whose empty value shows `fallback` (a new layer's defaults). */
+const withFallback =
+  (input: FieldInput, fallback: string): FieldInput =>
+  (id, value, describedBy) =>
+    input(id, value || fallback, describedBy);
 
 function layerFields(data: ScheduleEditorData, row: number): SafeHtml {
   const name = (f: string) => `layers.${row}.${f}`;
@@ -62,21 +57,7 @@ function layerFields(data: ScheduleEditorData, row: number): SafeHtml {
       text(name('participants')),
       'Person ids separated by commas; leave empty to remove the layer.',
     )}
-    ${field(
-      data,
-      name('every'),
-      'Hand over every',
-      (id, value, describedBy) =>
-        html`<input
-          type="number"
-          min="1"
-          max="1000"
-          id="${id}"
-          name="${name('every')}"
-          value="${value || '1'}"
-          aria-describedby="${describedBy}"
-        />`,
-    )}
+    ${field(data, name('every'), 'Hand over every', withFallback(inputOf('number', name('every'), html`min="1" max="1000"`), '1'))}
     ${field(
       data,
       name('unit'),
@@ -89,32 +70,8 @@ function layerFields(data: ScheduleEditorData, row: number): SafeHtml {
           )}
         </select>`,
     )}
-    ${field(
-      data,
-      name('start'),
-      'First shift (date)',
-      (id, value, describedBy) =>
-        html`<input
-          type="date"
-          id="${id}"
-          name="${name('start')}"
-          value="${value}"
-          aria-describedby="${describedBy}"
-        />`,
-    )}
-    ${field(
-      data,
-      name('handoffTime'),
-      'Hand-off time',
-      (id, value, describedBy) =>
-        html`<input
-          type="time"
-          id="${id}"
-          name="${name('handoffTime')}"
-          value="${value || '09:00'}"
-          aria-describedby="${describedBy}"
-        />`,
-    )}
+    ${field(data, name('start'), 'First shift (date)', inputOf('date', name('start')))}
+    ${field(data, name('handoffTime'), 'Hand-off time', withFallback(inputOf('time', name('handoffTime')), '09:00'))}
     ${field(
       data,
       name('restrictions'),
