@@ -1,4 +1,5 @@
 import type { Incident, TimelineEntry } from '../domain/incident';
+import type { Person } from '../domain/oncall';
 import type { Postmortem } from '../domain/postmortem';
 import type { ApprovalRequest, RunbookMeta } from '../domain/runbook';
 import { CliError, ExitCode } from './api-client';
@@ -106,6 +107,15 @@ function incidentLines(incident: Incident): string {
 export const commands: Record<string, Record<string, (ctx: CommandContext) => Promise<number | void>>> = {
   oncall: oncallCommands,
   schedules: scheduleCommands,
+  import: {
+    async pagerduty(ctx) {
+      const { importPagerDuty } = await import('./import-command');
+      await importPagerDuty(ctx, async () => {
+        const { people } = await ctx.api.request<{ people: Person[] }>('GET', '/v1/people');
+        return people;
+      });
+    },
+  },
   me: meCommands,
   trigger: {
     async ''(ctx) {

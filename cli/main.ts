@@ -30,6 +30,9 @@ const usage = `fireline — the Fireline command line
   fireline schedules [ls] | schedules show|history ID
   fireline schedules apply FILE.json          make or change a schedule from its JSON
   fireline schedules delete ID [--revision N]
+  fireline import pagerduty --from-dir DIR | --api-key KEY [--source-url URL]  [--plan]
+                   PagerDuty's schedules as Fireline's, people matched by email,
+                   checked against PagerDuty's final schedule
   fireline me                                   who the key acts as, and their rights
   fireline me methods [ls] | methods add sms|voice NUMBER | methods add email ADDRESS
   fireline me methods add ntfy SERVER TOPIC [--label L]
@@ -94,6 +97,10 @@ export const options = {
   from: { type: 'string' },
   to: { type: 'string' },
   revision: { type: 'string' },
+  'from-dir': { type: 'string' },
+  plan: { type: 'boolean' },
+  'api-key': { type: 'string' },
+  'source-url': { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {

@@ -13,7 +13,7 @@ function scheduleId(ctx: CommandContext, usage: string): string {
 }
 
 /** JSON with object keys sorted, so two definitions compare whatever order their fields were written in. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))

@@ -180,3 +180,17 @@ export function isLocalDate(date: string): boolean {
   const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return day.toISOString().startsWith(date);
 }
+
+/** The wall-clock date (`2026-03-02`), time (`09:00`) and seconds of an instant in a time zone. */
+export function localDateAndTime(
+  at: Date,
+  timeZone: string,
+): { date: string; time: string; seconds: number } {
+  const { year, month, day, minutes } = localParts(at, timeZone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return {
+    date: `${year}-${pad(month)}-${pad(day)}`,
+    time: `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`,
+    seconds: at.getUTCSeconds(),
+  };
+}

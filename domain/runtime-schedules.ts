@@ -12,8 +12,14 @@ export interface RevisionStamp {
   updatedAt: string;
 }
 
+/** Where an imported object came from: the tool and its id there, so importing again updates it. */
+export interface ImportSource {
+  system: 'pagerduty' | 'opsgenie' | 'grafana-oncall';
+  id: string;
+}
+
 /** A schedule stored in MongoDB: changed only with the revision it was read at. */
-export type RuntimeSchedule = OnCallSchedule & RevisionStamp;
+export type RuntimeSchedule = OnCallSchedule & RevisionStamp & { source?: ImportSource };
 
 /** What the worker reads from MongoDB before each page: schedules and overrides made at run time. */
 export interface RuntimeOnCall {
@@ -24,7 +30,9 @@ export interface RuntimeOnCall {
 export const noRuntimeOnCall: RuntimeOnCall = { schedules: [], overrides: [] };
 
 /** A schedule's definition, as made or replaced: no id, no revision. */
-export type ScheduleDefinition = Pick<OnCallSchedule, 'name' | 'timeZone' | 'layers'>;
+export type ScheduleDefinition = Pick<OnCallSchedule, 'name' | 'timeZone' | 'layers'> & {
+  source?: ImportSource;
+};
 
 export interface ScheduleProblem {
   field: string;

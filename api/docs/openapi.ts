@@ -306,6 +306,11 @@ export const routeDocs: Record<string, RouteDoc> = {
       '409 while an escalation policy pages it (`details.referencedBy` names each level), at another revision, or managed by the catalog file.',
     success: 204,
   },
+  'GET /v1/people': {
+    tag: 'On call',
+    summary:
+      'The people of the on-call catalog: id, name and email (importers match other tools’ users by email)',
+  },
   'GET /v1/schedules/{id}/history': {
     tag: 'On call',
     summary: 'Who made each revision of a schedule made at run time, and when',

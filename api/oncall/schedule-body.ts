@@ -53,7 +53,13 @@ const layer = z
   })
   .strict();
 
+const source = z
+  .object({ system: z.enum(['pagerduty', 'opsgenie', 'grafana-oncall']), id: z.string().min(1).max(200) })
+  .strict()
+  .describe('where an imported schedule came from; importing again updates the one with this source');
+
 const definition = {
+  source: source.optional(),
   name: z.string().min(1).max(200),
   timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/London'),
   layers: z

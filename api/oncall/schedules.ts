@@ -1,5 +1,6 @@
 import type { OnCallSchedule } from '../../domain/oncall';
 import {
+  type ImportSource,
   type RevisionStamp,
   type ScheduleDefinition,
   scheduleProblems,
@@ -24,9 +25,9 @@ type Deps = Pick<ApiDeps, 'catalog' | 'models'>;
  * with the revision a change must name.
  */
 export type ScheduleView = Pick<OnCallSchedule, 'id' | 'name' | 'timeZone' | 'layers'> &
-  ({ managedBy: 'file' } | ({ managedBy: 'api' } & RevisionStamp));
+  ({ managedBy: 'file' } | ({ managedBy: 'api'; source?: ImportSource } & RevisionStamp));
 
-function view(schedule: OnCallSchedule & Partial<RevisionStamp>): ScheduleView {
+function view(schedule: OnCallSchedule & Partial<RevisionStamp> & { source?: ImportSource }): ScheduleView {
   const { id, name, timeZone, layers } = schedule;
   if (schedule.revision === undefined) return { id, name, timeZone, layers, managedBy: 'file' };
   const { revision, createdBy, createdAt, updatedBy, updatedAt } = schedule as RevisionStamp;
@@ -41,6 +42,7 @@ function view(schedule: OnCallSchedule & Partial<RevisionStamp>): ScheduleView {
     createdAt,
     updatedBy,
     updatedAt,
+    ...(schedule.source ? { source: schedule.source } : {}),
   };
 }
 

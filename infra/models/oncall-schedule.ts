@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { RotationLayer } from '../../domain/oncall';
+import type { ImportSource } from '../../domain/runtime-schedules';
 
 /**
  * A schedule made at run time, keyed by its id (FerretDB finds a document by
@@ -13,6 +14,8 @@ export interface OnCallScheduleDocument {
   name: string;
   timeZone: string;
   layers: RotationLayer[];
+  /** Set on a schedule imported from another tool. */
+  source?: ImportSource;
   createdBy: string;
   createdAt: string;
   updatedBy: string;
@@ -26,6 +29,7 @@ const onCallScheduleSchema = new Schema<OnCallScheduleDocument>(
     name: { type: String, required: true },
     timeZone: { type: String, required: true },
     layers: { type: Schema.Types.Mixed, required: true },
+    source: { type: { system: String, id: String }, _id: false, default: undefined },
     createdBy: { type: String, required: true },
     createdAt: { type: String, required: true },
     updatedBy: { type: String, required: true },

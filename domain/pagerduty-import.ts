@@ -1,0 +1,158 @@
+// A PagerDuty schedule, as its REST API (v2) returns it, turned into a Fireline
+// schedule: its people matched by email, each layer's rotation, hand-off and
+// restrictions, with what cannot be carried over named, and the vendor's own
+// rendering (final_schedule) kept for the fidelity check.
+import type { Person, RotationLayer } from './oncall';
+import { localDateAndTime } from './oncall-schedule';
+import type { ScheduleDefinition } from './runtime-schedules';
+import { fromPagerDutyRestrictions, type PagerDutyRestriction } from './vendor-restrictions';
+import type { VendorShift } from './import-fidelity';
+
+/** `GET /users`: the fields an import reads. */
+export interface PagerDutyUser {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface PagerDutyLayer {
+  id: string;
+  name?: string;
+  start: string;
+  end?: string | null;
+  rotation_virtual_start: string;
+  rotation_turn_length_seconds: number;
+  users: Array<{ user: { id: string } }>;
+  restrictions?: PagerDutyRestriction[];
+}
+
+/** `GET /schedules/{id}?since=…&until=…`: the schedule, and its final schedule over that window. */
+export interface PagerDutySchedule {
+  id: string;
+  name: string;
+  time_zone: string;
+  schedule_layers: PagerDutyLayer[];
+  final_schedule?: {
+    rendered_schedule_entries: Array<{
+      start: string;
+      end: string;
+      user?: { id: string; summary?: string } | null;
+    }>;
+  };
+}
+
+/** A vendor schedule made ready to import: the definition (when any layer could be carried over) and every problem, named. */
+export interface ScheduleImport {
+  sourceId: string;
+  name: string;
+  definition?: ScheduleDefinition;
+  problems: string[];
+  /** The vendor's own answer to who is on call when, people as Fireline names them where they match. */
+  rendering: VendorShift[];
+}
+
+const WEEK = 604_800;
+const DAY = 86_400;
+const HOUR = 3_600;
+
+/** The people of the catalog by email, lower-cased. */
+export function peopleByEmail(people: Person[]): Map<string, Person> {
+  return new Map(people.flatMap((p) => (p.email ? [[p.email.toLowerCase(), p] as const] : [])));
+}
+
+function rotationOf(seconds: number): RotationLayer['rotation'] | undefined {
+  if (seconds > 0 && seconds % WEEK === 0) return { every: seconds / WEEK, unit: 'week' };
+  if (seconds > 0 && seconds % DAY === 0) return { every: seconds / DAY, unit: 'day' };
+  if (seconds > 0 && seconds % HOUR === 0) return { every: seconds / HOUR, unit: 'hour' };
+  return undefined;
+}
+
+/** Turns one PagerDuty schedule into a Fireline schedule definition. */
+export function fromPagerDutySchedule(
+  schedule: PagerDutySchedule,
+  users: PagerDutyUser[],
+  people: Person[],
+  now: Date,
+): ScheduleImport {
+  const problems: string[] = [];
+  const byEmail = peopleByEmail(people);
+  const userById = new Map(users.map((u) => [u.id, u]));
+  const personOf = (userId: string): Person | undefined => {
+    const user = userById.get(userId);
+    return user ? byEmail.get(user.email.toLowerCase()) : undefined;
+  };
+  const layers: RotationLayer[] = [];
+  for (const [i, layer] of schedule.schedule_layers.entries()) {
+    const label = `layer ${layer.name ?? i + 1} (${layer.id})`;
+    if (layer.end && Date.parse(layer.end) <= now.getTime()) {
+      problems.push(`${label} ended at ${layer.end}: not imported`);
+      continue;
+    }
+    if (layer.end)
+      problems.push(`${label} ends at ${layer.end}: imported without an end (a Fireline layer does not end)`);
+    if (Date.parse(layer.start) > now.getTime())
+      problems.push(`${label} starts at ${layer.start}: imported as in effect now`);
+    const rotation = rotationOf(layer.rotation_turn_length_seconds);
+    if (!rotation) {
+      problems.push(
+        `${label}: a turn of ${layer.rotation_turn_length_seconds} s is not a whole number of hours: not imported`,
+      );
+      continue;
+    }
+    const participants: string[] = [];
+    for (const { user } of layer.users) {
+      const person = personOf(user.id);
+      if (person) participants.push(person.id);
+      else {
+        const email = userById.get(user.id)?.email;
+        problems.push(
+          `${label}: user ${user.id}${email ? ` (${email})` : ''} is no Fireline person (matched by email): left out of the rotation`,
+        );
+      }
+    }
+    if (participants.length === 0) {
+      problems.push(`${label}: nobody on it is a Fireline person: not imported`);
+      continue;
+    }
+    const start = localDateAndTime(new Date(layer.rotation_virtual_start), schedule.time_zone);
+    if (start.seconds !== 0) problems.push(`${label}: its hand-off has seconds; imported at ${start.time}`);
+    const converted = fromPagerDutyRestrictions(layer.restrictions ?? []);
+    problems.push(...converted.problems.map((p) => `${label}: ${p}`));
+    layers.push({
+      ...(layer.name ? { name: layer.name } : {}),
+      participants,
+      rotation,
+      start: start.date,
+      handoffTime: start.time,
+      ...(converted.restrictions.length > 0 ? { restrictions: converted.restrictions } : {}),
+    });
+  }
+  const rendering: VendorShift[] = (schedule.final_schedule?.rendered_schedule_entries ?? []).flatMap(
+    (entry) =>
+      entry.user
+        ? [
+            {
+              start: new Date(entry.start).toISOString(),
+              end: new Date(entry.end).toISOString(),
+              who: personOf(entry.user.id)?.id ?? `PagerDuty user ${entry.user.id}`,
+            },
+          ]
+        : [],
+  );
+  return {
+    sourceId: schedule.id,
+    name: schedule.name,
+    ...(layers.length > 0
+      ? {
+          definition: {
+            name: schedule.name,
+            timeZone: schedule.time_zone,
+            layers,
+            source: { system: 'pagerduty' as const, id: schedule.id },
+          },
+        }
+      : {}),
+    problems: layers.length > 0 ? problems : [...problems, 'no layer could be imported: schedule skipped'],
+    rendering,
+  };
+}
