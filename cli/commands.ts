@@ -107,15 +107,18 @@ function incidentLines(incident: Incident): string {
 export const commands: Record<string, Record<string, (ctx: CommandContext) => Promise<number | void>>> = {
   oncall: oncallCommands,
   schedules: scheduleCommands,
-  import: {
-    async pagerduty(ctx) {
-      const { importPagerDuty } = await import('./import-command');
-      await importPagerDuty(ctx, async () => {
-        const { people } = await ctx.api.request<{ people: Person[] }>('GET', '/v1/people');
-        return people;
-      });
-    },
-  },
+  import: Object.fromEntries(
+    (['pagerduty', 'opsgenie'] as const).map((vendor) => [
+      vendor,
+      async (ctx: CommandContext) => {
+        const { importSchedules } = await import('./import-command');
+        await importSchedules(ctx, vendor, async () => {
+          const { people } = await ctx.api.request<{ people: Person[] }>('GET', '/v1/people');
+          return people;
+        });
+      },
+    ]),
+  ),
   me: meCommands,
   trigger: {
     async ''(ctx) {

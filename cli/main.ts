@@ -30,9 +30,9 @@ const usage = `fireline — the Fireline command line
   fireline schedules [ls] | schedules show|history ID
   fireline schedules apply FILE.json          make or change a schedule from its JSON
   fireline schedules delete ID [--revision N]
-  fireline import pagerduty --from-dir DIR | --api-key KEY [--source-url URL]  [--plan]
-                   PagerDuty's schedules as Fireline's, people matched by email,
-                   checked against PagerDuty's final schedule
+  fireline import pagerduty|opsgenie --from-dir DIR | --api-key KEY [--source-url URL]  [--plan]
+                   the tool's schedules (and Opsgenie's overrides) as Fireline's, people
+                   matched by email, checked against the tool's own rendering
   fireline me                                   who the key acts as, and their rights
   fireline me methods [ls] | methods add sms|voice NUMBER | methods add email ADDRESS
   fireline me methods add ntfy SERVER TOPIC [--label L]

@@ -4,9 +4,9 @@
 // rendering (final_schedule) kept for the fidelity check.
 import type { Person, RotationLayer } from './oncall';
 import { localDateAndTime } from './oncall-schedule';
-import type { ScheduleDefinition } from './runtime-schedules';
 import { fromPagerDutyRestrictions, type PagerDutyRestriction } from './vendor-restrictions';
 import type { VendorShift } from './import-fidelity';
+import { peopleByEmail, type ScheduleImport } from './schedule-import';
 
 /** `GET /users`: the fields an import reads. */
 export interface PagerDutyUser {
@@ -41,24 +41,9 @@ export interface PagerDutySchedule {
   };
 }
 
-/** A vendor schedule made ready to import: the definition (when any layer could be carried over) and every problem, named. */
-export interface ScheduleImport {
-  sourceId: string;
-  name: string;
-  definition?: ScheduleDefinition;
-  problems: string[];
-  /** The vendor's own answer to who is on call when, people as Fireline names them where they match. */
-  rendering: VendorShift[];
-}
-
 const WEEK = 604_800;
 const DAY = 86_400;
 const HOUR = 3_600;
-
-/** The people of the catalog by email, lower-cased. */
-export function peopleByEmail(people: Person[]): Map<string, Person> {
-  return new Map(people.flatMap((p) => (p.email ? [[p.email.toLowerCase(), p] as const] : [])));
-}
 
 function rotationOf(seconds: number): RotationLayer['rotation'] | undefined {
   if (seconds > 0 && seconds % WEEK === 0) return { every: seconds / WEEK, unit: 'week' };

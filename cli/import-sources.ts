@@ -1,0 +1,215 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Person } from '../domain/oncall';
+import {
+  fromOpsgenieSchedule,
+  type OpsgenieOverride,
+  type OpsgenieSchedule,
+  type OpsgenieTimeline,
+  type OpsgenieUser,
+} from '../domain/opsgenie-import';
+import {
+  fromPagerDutySchedule,
+  type PagerDutySchedule,
+  type PagerDutyUser,
+} from '../domain/pagerduty-import';
+import { peopleByEmail, type ScheduleImport } from '../domain/schedule-import';
+import { CliError, ExitCode } from './api-client';
+import type { CommandContext } from './context';
+
+/** How far ahead a vendor is asked for its own rendering, for the fidelity check. */
+export const FIDELITY_DAYS = 28;
+
+/** What an importer read from a vendor: its schedules made ready to import, and how many of its users are Fireline people. */
+export interface VendorRead {
+  vendor: string;
+  users: number;
+  matched: number;
+  imports: ScheduleImport[];
+}
+
+/** Where a vendor's data comes from: a directory of its API's answers, or its API. */
+export interface VendorAccess {
+  dir?: string;
+  api?: { baseUrl: string; key: string };
+  people: Person[];
+  now: Date;
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CliError(
+      `cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`,
+      ExitCode.usage,
+    );
+  }
+}
+
+/** A GET of a vendor's JSON API with its own auth header. */
+function vendorGet(
+  ctx: CommandContext,
+  vendor: string,
+  baseUrl: string,
+  authorization: string,
+  accept: string,
+) {
+  return async <T>(route: string, query: Record<string, string> = {}): Promise<T> => {
+    const url = new URL(route, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: { authorization, accept } });
+    } catch (err) {
+      throw new CliError(
+        `cannot reach ${url.origin}: ${err instanceof Error ? err.message : String(err)}`,
+        ExitCode.failure,
+      );
+    }
+    if (!res.ok)
+      throw new CliError(`${vendor} answered ${res.status} to GET ${url.pathname}`, ExitCode.failure);
+    ctx.info(`read ${url.pathname} from ${vendor}`);
+    return (await res.json()) as T;
+  };
+}
+
+const matchedCount = (emails: string[], people: Person[]) => {
+  const byEmail = peopleByEmail(people);
+  return emails.filter((e) => byEmail.has(e.toLowerCase())).length;
+};
+
+/** PagerDuty: `users.json` (GET /users) and each GET /schedules/{id} answer, or its REST API v2 paged by offset. */
+export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): Promise<VendorRead> {
+  let users: PagerDutyUser[];
+  let schedules: PagerDutySchedule[];
+  if (access.dir) {
+    const dir = access.dir;
+    const listed = readJson(path.join(dir, 'users.json')) as { users?: PagerDutyUser[] };
+    if (!Array.isArray(listed.users))
+      throw new CliError(`${dir}/users.json has no "users" list`, ExitCode.usage);
+    users = listed.users;
+    schedules = readdirSync(dir)
+      .filter((f) => f.endsWith('.json') && f !== 'users.json')
+      .sort()
+      .flatMap((f) => {
+        const body = readJson(path.join(dir, f)) as { schedule?: PagerDutySchedule };
+        return body.schedule ? [body.schedule] : [];
+      });
+  } else {
+    const { baseUrl, key } = access.api!;
+    const get = vendorGet(
+      ctx,
+      'PagerDuty',
+      baseUrl,
+      `Token token=${key}`,
+      'application/vnd.pagerduty+json;version=2',
+    );
+    const paged = async <T>(route: string, field: string): Promise<T[]> => {
+      const all: T[] = [];
+      for (let offset = 0; ;) {
+        const page = await get<Record<string, unknown> & { more?: boolean }>(route, {
+          limit: '100',
+          offset: String(offset),
+        });
+        const items = (page[field] as T[] | undefined) ?? [];
+        all.push(...items);
+        if (!page.more || items.length === 0) return all;
+        offset += items.length;
+      }
+    };
+    users = await paged<PagerDutyUser>('users', 'users');
+    const until = new Date(access.now.getTime() + FIDELITY_DAYS * 86_400_000);
+    schedules = [];
+    for (const { id } of await paged<{ id: string }>('schedules', 'schedules')) {
+      const { schedule } = await get<{ schedule: PagerDutySchedule }>(`schedules/${encodeURIComponent(id)}`, {
+        since: access.now.toISOString(),
+        until: until.toISOString(),
+      });
+      schedules.push(schedule);
+    }
+  }
+  return {
+    vendor: 'PagerDuty',
+    users: users.length,
+    matched: matchedCount(
+      users.map((u) => u.email),
+      access.people,
+    ),
+    imports: schedules.map((s) => fromPagerDutySchedule(s, users, access.people, access.now)),
+  };
+}
+
+/**
+ * Opsgenie: `users.json` (GET /v2/users) and each GET /v2/schedules/{id} answer `X.json`, with
+ * `X-overrides.json` and `X-timeline.json` beside it; or its REST API v2 paged by offset.
+ */
+export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): Promise<VendorRead> {
+  let users: OpsgenieUser[];
+  const schedules: Array<{
+    schedule: OpsgenieSchedule;
+    overrides?: OpsgenieOverride[];
+    timeline?: OpsgenieTimeline;
+  }> = [];
+  if (access.dir) {
+    const dir = access.dir;
+    const listed = readJson(path.join(dir, 'users.json')) as { data?: OpsgenieUser[] };
+    if (!Array.isArray(listed.data))
+      throw new CliError(`${dir}/users.json has no "data" list`, ExitCode.usage);
+    users = listed.data;
+    const files = new Set(readdirSync(dir));
+    for (const f of [...files].sort()) {
+      if (!f.endsWith('.json') || f === 'users.json') continue;
+      const body = readJson(path.join(dir, f)) as { data?: OpsgenieSchedule };
+      if (!Array.isArray(body.data?.rotations)) continue;
+      const base = f.slice(0, -'.json'.length);
+      const beside = <T>(suffix: string) =>
+        files.has(`${base}-${suffix}.json`)
+          ? (readJson(path.join(dir, `${base}-${suffix}.json`)) as { data: T }).data
+          : undefined;
+      schedules.push({
+        schedule: body.data,
+        overrides: beside<OpsgenieOverride[]>('overrides'),
+        timeline: beside<OpsgenieTimeline>('timeline'),
+      });
+    }
+  } else {
+    const { baseUrl, key } = access.api!;
+    const get = vendorGet(ctx, 'Opsgenie', baseUrl, `GenieKey ${key}`, 'application/json');
+    users = [];
+    for (let offset = 0; ;) {
+      const page = await get<{ data: OpsgenieUser[]; paging?: { next?: string } }>('v2/users', {
+        limit: '100',
+        offset: String(offset),
+      });
+      users.push(...page.data);
+      if (!page.paging?.next || page.data.length === 0) break;
+      offset += page.data.length;
+    }
+    const { data: listed } = await get<{ data: OpsgenieSchedule[] }>('v2/schedules', { expand: 'rotation' });
+    for (const schedule of listed) {
+      const id = encodeURIComponent(schedule.id);
+      const { data: overrides } = await get<{ data: OpsgenieOverride[] }>(`v2/schedules/${id}/overrides`);
+      const { data: timeline } = await get<{ data: OpsgenieTimeline }>(`v2/schedules/${id}/timeline`, {
+        interval: String(FIDELITY_DAYS / 7),
+        intervalUnit: 'weeks',
+        date: access.now.toISOString(),
+      });
+      schedules.push({ schedule, overrides, timeline });
+    }
+  }
+  return {
+    vendor: 'Opsgenie',
+    users: users.length,
+    matched: matchedCount(
+      users.map((u) => u.username),
+      access.people,
+    ),
+    imports: schedules.map(({ schedule, overrides, timeline }) =>
+      fromOpsgenieSchedule(schedule, users, access.people, access.now, {
+        ...(overrides ? { overrides } : {}),
+        ...(timeline ? { timeline } : {}),
+      }),
+    ),
+  };
+}

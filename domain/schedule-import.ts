@@ -1,0 +1,31 @@
+// What every importer of another tool's schedules hands on: the schedule made
+// ready to import, its overrides, every problem named, and the vendor's own
+// rendering for the fidelity check.
+import type { VendorShift } from './import-fidelity';
+import type { Person } from './oncall';
+import type { ScheduleDefinition } from './runtime-schedules';
+
+/** An override of the vendor's, as a Fireline override of the imported schedule. */
+export interface ImportedOverride {
+  personId: string;
+  start: string;
+  end: string;
+  note: string;
+}
+
+/** A vendor schedule made ready to import: the definition (when any layer could be carried over) and every problem, named. */
+export interface ScheduleImport {
+  sourceId: string;
+  name: string;
+  definition?: ScheduleDefinition;
+  problems: string[];
+  /** The vendor's own answer to who is on call when, people as Fireline names them where they match. */
+  rendering: VendorShift[];
+  /** The vendor's overrides, past ones too (the fidelity check needs them; only those to come are made). */
+  overrides?: ImportedOverride[];
+}
+
+/** The people of the catalog by email, lower-cased. */
+export function peopleByEmail(people: Person[]): Map<string, Person> {
+  return new Map(people.flatMap((p) => (p.email ? [[p.email.toLowerCase(), p] as const] : [])));
+}

@@ -1,0 +1,221 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import request from 'supertest';
+import { bashBlocks, listenLocally, repoDir, runBash } from '../helpers/readme-examples';
+import { createTestEnv, type TestEnv } from '../helpers/test-env';
+
+// docs/migrating.md's PagerDuty and Opsgenie examples, run as written against a
+// real API with the repository's own catalog (Alice, Bob and Carol, matched by
+// email), and the same imports read from stand-ins through the tools' REST APIs.
+const fixtures = path.join(repoDir, 'test/fixtures/pagerduty');
+const KEY = 'pd-test-key';
+
+describe('fireline import', () => {
+  let env: TestEnv;
+  let api: Awaited<ReturnType<typeof listenLocally>>;
+  let pagerDuty: http.Server;
+  let pagerDutyUrl: string;
+  let opsgenie: http.Server;
+  let opsgenieUrl: string;
+  const seen: string[] = [];
+  const seenByOpsgenie: string[] = [];
+  const hour = 3_600_000;
+  // An override to come, which the import makes (the fixture's own is in March 2026, past).
+  const comingOverride = {
+    alias: 'alice-covers-soon',
+    user: { type: 'user', id: 'f6a1c9e9-af6d-4cb8-ae52-1eda0f1e26f8', username: 'alice@example.com' },
+    startDate: new Date(Math.ceil(Date.now() / hour) * hour + 48 * hour).toISOString(),
+    endDate: new Date(Math.ceil(Date.now() / hour) * hour + 56 * hour).toISOString(),
+    rotations: [],
+  };
+  const cli = `node ${path.join(repoDir, 'dist', 'cli', 'main.js')}`;
+
+  beforeAll(async () => {
+    env = await createTestEnv();
+    api = await listenLocally(env.rawApp);
+    // The stand-in answers as PagerDuty's API does, users two to a page, and only to its key.
+    const users = JSON.parse(readFileSync(path.join(fixtures, 'users.json'), 'utf8')) as { users: unknown[] };
+    const schedule = readFileSync(path.join(fixtures, 'schedule-two-layers.json'), 'utf8');
+    pagerDuty = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://pd');
+      seen.push(`${url.pathname}?${url.searchParams.toString()}`);
+      const send = (status: number, body: unknown) =>
+        res
+          .writeHead(status, { 'content-type': 'application/json' })
+          .end(typeof body === 'string' ? body : JSON.stringify(body));
+      if (req.headers.authorization !== `Token token=${KEY}`)
+        return send(401, { error: { message: 'Unauthorized' } });
+      const offset = Number(url.searchParams.get('offset') ?? 0);
+      if (url.pathname === '/users')
+        return send(200, {
+          users: users.users.slice(offset, offset + 2),
+          limit: 2,
+          offset,
+          more: offset + 2 < users.users.length,
+        });
+      if (url.pathname === '/schedules')
+        return send(200, {
+          schedules: [{ id: 'PI7DH85', type: 'schedule', name: 'Checkout primary' }],
+          limit: 100,
+          offset,
+          more: false,
+        });
+      if (url.pathname === '/schedules/PI7DH85') return send(200, schedule);
+      return send(404, { error: { message: 'Not Found' } });
+    });
+    await new Promise<void>((resolve) => pagerDuty.listen(0, '127.0.0.1', resolve));
+    pagerDutyUrl = `http://127.0.0.1:${(pagerDuty.address() as AddressInfo).port}`;
+
+    // Opsgenie's stand-in: users one to a page (with `paging.next` while there are more), its key as GenieKey.
+    const og = (file: string) =>
+      JSON.parse(readFileSync(path.join(repoDir, 'test/fixtures/opsgenie', file), 'utf8'));
+    const ogUsers = og('users.json') as { data: unknown[] };
+    opsgenie = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://og');
+      seenByOpsgenie.push(`${url.pathname}?${url.searchParams.toString()}`);
+      const send = (status: number, body: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.headers.authorization !== `GenieKey ${KEY}`)
+        return send(401, { message: 'Could not authenticate', took: 0 });
+      const offset = Number(url.searchParams.get('offset') ?? 0);
+      const id = 'd875e654-9b4e-4219-a803-0c26936d18de';
+      if (url.pathname === '/v2/users')
+        return send(200, {
+          data: ogUsers.data.slice(offset, offset + 1),
+          ...(offset + 1 < ogUsers.data.length
+            ? { paging: { next: `https://api.opsgenie.com/v2/users?offset=${offset + 1}` } }
+            : {}),
+          took: 0.01,
+        });
+      if (url.pathname === '/v2/schedules')
+        return send(200, { data: [og('schedule-business-hours.json').data], took: 0.01 });
+      if (url.pathname === `/v2/schedules/${id}/overrides`)
+        return send(200, { data: [comingOverride], took: 0.01 });
+      if (url.pathname === `/v2/schedules/${id}/timeline`)
+        return send(200, og('schedule-business-hours-timeline.json'));
+      return send(404, { message: 'Not found', took: 0 });
+    });
+    await new Promise<void>((resolve) => opsgenie.listen(0, '127.0.0.1', resolve));
+    opsgenieUrl = `http://127.0.0.1:${(opsgenie.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => pagerDuty.close(resolve));
+    await new Promise((resolve) => opsgenie.close(resolve));
+    await api.close();
+    await env.teardown();
+  });
+
+  const cliEnv = () => ({ FIRELINE_API_KEY: env.adminToken, FIRELINE_URL: api.url });
+
+  it('plans, imports and imports again as written, and finds PagerDuty’s rendering matched', async () => {
+    const blocks = bashBlocks('docs/migrating.md', '## PagerDuty');
+    expect(blocks).toHaveLength(1);
+    const script = `cd ${repoDir}\n${blocks[0]!.replaceAll('npx fireline', cli)}`;
+    const stdout = await runBash(script, { FIRELINE_API_KEY: env.adminToken, FIRELINE_URL: api.url });
+    const [planned, applied, again] = stdout.split(/^PagerDuty: /m).slice(1);
+    expect(planned).toMatch(/^1 schedules, 4 users \(3 matched by email to Fireline people\)/);
+    expect(planned).toContain(
+      'would create schedule checkout-primary  ← PagerDuty PI7DH85 "Checkout primary"',
+    );
+    expect(planned).toContain("= who is on call matches PagerDuty's own rendering");
+    expect(planned).toContain('plan only: nothing changed');
+    expect(applied).toContain('created      schedule checkout-primary');
+    expect(again).toContain('unchanged    schedule checkout-primary');
+    expect(stdout).toContain('"source": {\n    "system": "pagerduty",\n    "id": "PI7DH85"');
+
+    const stored = await request(env.app).get('/v1/schedules/checkout-primary').expect(200);
+    expect(stored.body).toMatchObject({
+      managedBy: 'api',
+      revision: 1,
+      source: { system: 'pagerduty', id: 'PI7DH85' },
+    });
+    expect(stored.body.layers.map((l: { participants: string[] }) => l.participants)).toEqual([
+      ['bob', 'carol'],
+      ['alice'],
+    ]);
+  });
+
+  it('reads PagerDuty’s API page by page with its key, asking for the next four weeks rendered', async () => {
+    const stdout = await runBash(
+      `${cli} import pagerduty --api-key ${KEY} --source-url ${pagerDutyUrl} --plan --json`,
+      {
+        FIRELINE_API_KEY: env.adminToken,
+        FIRELINE_URL: api.url,
+      },
+    );
+    const result = JSON.parse(stdout) as {
+      plan: boolean;
+      schedules: Array<{ action: string; id: string; problems: string[] }>;
+    };
+    expect(result.plan).toBe(true);
+    expect(result.schedules).toEqual([
+      expect.objectContaining({ action: 'unchanged', id: 'checkout-primary', problems: [] }),
+    ]);
+    expect(seen.filter((s) => s.startsWith('/users'))).toEqual([
+      '/users?limit=100&offset=0',
+      '/users?limit=100&offset=2',
+    ]);
+    const asked = new URL(`http://pd${seen.find((s) => s.startsWith('/schedules/PI7DH85'))!}`).searchParams;
+    expect(Date.parse(asked.get('until')!) - Date.parse(asked.get('since')!)).toBe(28 * 86_400_000);
+
+    const refused = await runBash(
+      `${cli} import pagerduty --api-key wrong --source-url ${pagerDutyUrl} --plan || echo "exit $?"`,
+      { FIRELINE_API_KEY: env.adminToken, FIRELINE_URL: api.url },
+    );
+    expect(refused).toContain('exit 1');
+  });
+
+  it('imports Opsgenie’s schedule as written, restrictions included, and finds its timeline matched', async () => {
+    const blocks = bashBlocks('docs/migrating.md', '## Opsgenie');
+    expect(blocks).toHaveLength(1);
+    const stdout = await runBash(`cd ${repoDir}\n${blocks[0]!.replaceAll('npx fireline', cli)}`, cliEnv());
+    const [planned, applied] = stdout.split(/^Opsgenie: /m).slice(1);
+    expect(planned).toMatch(/^1 schedules, 3 users \(3 matched by email to Fireline people\)/);
+    expect(planned).toContain(
+      'would create schedule payments-business-hours  ← Opsgenie d875e654-9b4e-4219-a803-0c26936d18de',
+    );
+    expect(planned).toContain("= who is on call matches Opsgenie's own rendering");
+    expect(applied).toContain('created      schedule payments-business-hours');
+    const stored = await request(env.app).get('/v1/schedules/payments-business-hours').expect(200);
+    expect(stored.body.source).toEqual({ system: 'opsgenie', id: 'd875e654-9b4e-4219-a803-0c26936d18de' });
+    expect(stored.body.layers[0].restrictions).toHaveLength(5);
+    expect(stored.body.layers[1].restrictions).toEqual([
+      { type: 'time-of-day', start: '22:30', end: '06:00' },
+    ]);
+  });
+
+  it('reads Opsgenie’s API page by page with its key, and makes its overrides to come once', async () => {
+    const run = () =>
+      runBash(`${cli} import opsgenie --api-key ${KEY} --source-url ${opsgenieUrl}`, cliEnv());
+    const first = await run();
+    expect(first).toContain('unchanged    schedule payments-business-hours');
+    expect(first).toContain('+ 1 override made, 0 already there');
+    const again = await run();
+    expect(again).toContain('+ 0 overrides made, 1 already there');
+    const listed = await request(env.app).get('/v1/schedules/payments-business-hours/overrides').expect(200);
+    expect(listed.body.overrides).toEqual([
+      expect.objectContaining({
+        personId: 'alice',
+        start: comingOverride.startDate,
+        end: comingOverride.endDate,
+        note: 'Opsgenie override alice-covers-soon',
+      }),
+    ]);
+    expect(seenByOpsgenie.filter((s) => s.startsWith('/v2/users'))).toEqual([
+      '/v2/users?limit=100&offset=0',
+      '/v2/users?limit=100&offset=1',
+      '/v2/users?limit=100&offset=2',
+      '/v2/users?limit=100&offset=0',
+      '/v2/users?limit=100&offset=1',
+      '/v2/users?limit=100&offset=2',
+    ]);
+    expect(seenByOpsgenie).toContain('/v2/schedules?expand=rotation');
+    const refused = await runBash(
+      `${cli} import opsgenie --api-key wrong --source-url ${opsgenieUrl} --plan || echo "exit $?"`,
+      cliEnv(),
+    );
+    expect(refused).toContain('exit 1');
+  });
+});
