@@ -108,7 +108,7 @@ export const commands: Record<string, Record<string, (ctx: CommandContext) => Pr
   oncall: oncallCommands,
   schedules: scheduleCommands,
   import: Object.fromEntries(
-    (['pagerduty', 'opsgenie'] as const).map((vendor) => [
+    (['pagerduty', 'opsgenie', 'grafana-oncall'] as const).map((vendor) => [
       vendor,
       async (ctx: CommandContext) => {
         const { importSchedules } = await import('./import-command');

@@ -5,13 +5,15 @@ import { scheduleShifts } from '../domain/oncall-overrides';
 import type { ScheduleImport } from '../domain/schedule-import';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
-import { readOpsgenie, readPagerDuty, type VendorRead } from './import-sources';
+import { readGrafanaOnCall, readOpsgenie, readPagerDuty, type VendorRead } from './import-sources';
 import { canonical } from './schedule-commands';
 
 /** The tools an import reads, with their API's default host and the environment variable of their key. */
 const VENDORS = {
   pagerduty: { read: readPagerDuty, url: 'https://api.pagerduty.com', keyEnv: 'PAGERDUTY_API_KEY' },
   opsgenie: { read: readOpsgenie, url: 'https://api.opsgenie.com', keyEnv: 'OPSGENIE_API_KEY' },
+  // Every Grafana OnCall has its own address: --source-url is required.
+  'grafana-oncall': { read: readGrafanaOnCall, url: undefined, keyEnv: 'GRAFANA_ONCALL_API_TOKEN' },
 } as const;
 export type Vendor = keyof typeof VENDORS;
 
@@ -145,9 +147,12 @@ export async function importSchedules(
       `give --from-dir DIR, or --api-key (or ${settings.keyEnv}) to read the API`,
       ExitCode.usage,
     );
+  const baseUrl = str(ctx, 'source-url') ?? settings.url;
+  if (!dir && !baseUrl)
+    throw new CliError(`give --source-url: the address of your ${vendor} API`, ExitCode.usage);
   const now = new Date();
   const read: VendorRead = await settings.read(ctx, {
-    ...(dir ? { dir } : { api: { baseUrl: str(ctx, 'source-url') ?? settings.url, key: key! } }),
+    ...(dir ? { dir } : { api: { baseUrl: baseUrl!, key: key! } }),
     people: await people(),
     now,
   });

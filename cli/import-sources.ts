@@ -1,5 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  fromGrafanaOnCallSchedule,
+  type GrafanaOnCallFinalShift,
+  type GrafanaOnCallSchedule,
+  type GrafanaOnCallShift,
+  type GrafanaOnCallUser,
+} from '../domain/grafana-oncall-import';
 import type { Person } from '../domain/oncall';
 import {
   fromOpsgenieSchedule,
@@ -210,6 +217,85 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
         ...(overrides ? { overrides } : {}),
         ...(timeline ? { timeline } : {}),
       }),
+    ),
+  };
+}
+
+/**
+ * Grafana OnCall: `users.json` (GET /api/v1/users/) and each GET /api/v1/schedules/{id}/ answer `X.json`,
+ * with `X-shifts.json` (its on-call shifts) and `X-final-shifts.json` beside it; or its HTTP API v1 (`--source-url`
+ * is required: every installation has its own), paged by `next`.
+ */
+export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAccess): Promise<VendorRead> {
+  let users: GrafanaOnCallUser[];
+  const schedules: Array<{
+    schedule: GrafanaOnCallSchedule;
+    shifts: GrafanaOnCallShift[];
+    finalShifts: GrafanaOnCallFinalShift[];
+  }> = [];
+  if (access.dir) {
+    const dir = access.dir;
+    const results = <T>(file: string) => {
+      const body = readJson(path.join(dir, file)) as { results?: T[] };
+      if (!Array.isArray(body.results))
+        throw new CliError(`${dir}/${file} has no "results" list`, ExitCode.usage);
+      return body.results;
+    };
+    users = results<GrafanaOnCallUser>('users.json');
+    const files = new Set(readdirSync(dir));
+    for (const f of [...files].sort()) {
+      if (!f.endsWith('.json') || f === 'users.json') continue;
+      const body = readJson(path.join(dir, f)) as Partial<GrafanaOnCallSchedule>;
+      if (typeof body.type !== 'string' || typeof body.name !== 'string' || !('shifts' in body)) continue;
+      const base = f.slice(0, -'.json'.length);
+      const beside = <T>(suffix: string) =>
+        files.has(`${base}-${suffix}.json`) ? results<T>(`${base}-${suffix}.json`) : [];
+      schedules.push({
+        schedule: body as GrafanaOnCallSchedule,
+        shifts: beside<GrafanaOnCallShift>('shifts'),
+        finalShifts: beside<GrafanaOnCallFinalShift>('final-shifts'),
+      });
+    }
+  } else {
+    const { baseUrl, key } = access.api!;
+    const get = vendorGet(ctx, 'Grafana OnCall', baseUrl, key, 'application/json');
+    const paged = async <T>(route: string, query: Record<string, string> = {}): Promise<T[]> => {
+      const all: T[] = [];
+      for (let page = 1; ; page++) {
+        const body = await get<{ results: T[]; next?: string | null }>(route, {
+          ...query,
+          page: String(page),
+        });
+        all.push(...body.results);
+        if (!body.next || body.results.length === 0) return all;
+      }
+    };
+    users = await paged<GrafanaOnCallUser>('api/v1/users/');
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    const until = new Date(access.now.getTime() + FIDELITY_DAYS * 86_400_000);
+    for (const schedule of await paged<GrafanaOnCallSchedule>('api/v1/schedules/')) {
+      schedules.push({
+        schedule,
+        shifts: await paged<GrafanaOnCallShift>('api/v1/on_call_shifts/', { schedule_id: schedule.id }),
+        finalShifts: await paged<GrafanaOnCallFinalShift>(
+          `api/v1/schedules/${encodeURIComponent(schedule.id)}/final_shifts`,
+          {
+            start_date: day(access.now),
+            end_date: day(until),
+          },
+        ),
+      });
+    }
+  }
+  return {
+    vendor: 'Grafana OnCall',
+    users: users.length,
+    matched: matchedCount(
+      users.map((u) => u.email),
+      access.people,
+    ),
+    imports: schedules.map(({ schedule, shifts, finalShifts }) =>
+      fromGrafanaOnCallSchedule(schedule, shifts, users, access.people, access.now, finalShifts),
     ),
   };
 }

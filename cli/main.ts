@@ -30,7 +30,7 @@ const usage = `fireline — the Fireline command line
   fireline schedules [ls] | schedules show|history ID
   fireline schedules apply FILE.json          make or change a schedule from its JSON
   fireline schedules delete ID [--revision N]
-  fireline import pagerduty|opsgenie --from-dir DIR | --api-key KEY [--source-url URL]  [--plan]
+  fireline import pagerduty|opsgenie|grafana-oncall --from-dir DIR | --api-key KEY [--source-url URL] [--plan]
                    the tool's schedules (and Opsgenie's overrides) as Fireline's, people
                    matched by email, checked against the tool's own rendering
   fireline me                                   who the key acts as, and their rights

@@ -218,4 +218,72 @@ describe('fireline import', () => {
     );
     expect(refused).toContain('exit 1');
   });
+
+  it('imports Grafana OnCall’s rolling-users shifts as written, and finds its final shifts matched', async () => {
+    const blocks = bashBlocks('docs/migrating.md', '## Grafana OnCall');
+    expect(blocks).toHaveLength(1);
+    const stdout = await runBash(`cd ${repoDir}\n${blocks[0]!.replaceAll('npx fireline', cli)}`, cliEnv());
+    const [planned, applied] = stdout.split(/^Grafana OnCall: /m).slice(1);
+    expect(planned).toMatch(/^1 schedules, 3 users \(3 matched by email to Fireline people\)/);
+    expect(planned).toContain('would create schedule support-follow-the-sun  ← Grafana OnCall S3Z477AHDXTMF');
+    expect(planned).toContain("= who is on call matches Grafana OnCall's own rendering");
+    expect(applied).toContain('created      schedule support-follow-the-sun');
+    const stored = await request(env.app).get('/v1/schedules/support-follow-the-sun').expect(200);
+    expect(stored.body.source).toEqual({ system: 'grafana-oncall', id: 'S3Z477AHDXTMF' });
+    expect(stored.body.layers.map((l: { name: string }) => l.name)).toEqual(['Nights', 'Weekday days']);
+  });
+
+  it('reads Grafana OnCall’s API page by page with its token, asking for four weeks of final shifts', async () => {
+    const gf = (file: string) =>
+      JSON.parse(readFileSync(path.join(repoDir, 'test/fixtures/grafana-oncall', file), 'utf8'));
+    const asked: string[] = [];
+    const grafana = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://gf');
+      asked.push(`${url.pathname}?${url.searchParams.toString()}`);
+      const send = (status: number, body: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.headers.authorization !== KEY) return send(401, { detail: 'Invalid token.' });
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const list = (results: unknown[], more = false) => ({
+        count: results.length,
+        next: more ? 'more' : null,
+        previous: null,
+        results,
+      });
+      if (url.pathname === '/api/v1/users/') {
+        const all = gf('users.json').results as unknown[];
+        return send(200, page === 1 ? list(all.slice(0, 2), true) : list(all.slice(2)));
+      }
+      if (url.pathname === '/api/v1/schedules/') return send(200, list([gf('schedule.json')]));
+      if (url.pathname === '/api/v1/on_call_shifts/') return send(200, gf('schedule-shifts.json'));
+      if (url.pathname === '/api/v1/schedules/S3Z477AHDXTMF/final_shifts')
+        return send(200, gf('schedule-final-shifts.json'));
+      return send(404, { detail: 'Not found.' });
+    });
+    await new Promise<void>((resolve) => grafana.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(grafana.address() as AddressInfo).port}`;
+      const stdout = await runBash(
+        `${cli} import grafana-oncall --api-key ${KEY} --source-url ${url} --plan`,
+        cliEnv(),
+      );
+      expect(stdout).toContain('unchanged    schedule support-follow-the-sun');
+      expect(asked.filter((a) => a.startsWith('/api/v1/users/'))).toEqual([
+        '/api/v1/users/?page=1',
+        '/api/v1/users/?page=2',
+      ]);
+      expect(asked).toContain('/api/v1/on_call_shifts/?schedule_id=S3Z477AHDXTMF&page=1');
+      const finals = new URL(`http://gf${asked.find((a) => a.includes('final_shifts'))!}`).searchParams;
+      expect(Date.parse(finals.get('end_date')!) - Date.parse(finals.get('start_date')!)).toBe(
+        28 * 86_400_000,
+      );
+      const missing = await runBash(
+        `${cli} import grafana-oncall --api-key ${KEY} --plan || echo "exit $?"`,
+        cliEnv(),
+      );
+      expect(missing).toContain('exit 2');
+    } finally {
+      await new Promise((resolve) => grafana.close(resolve));
+    }
+  });
 });
