@@ -11,6 +11,7 @@ import { postmortemIdOf } from '../workflows/postmortem/ids';
 import { incidentIdPattern } from '../workflows/incident/ids';
 import { oncallCommands } from './oncall-commands';
 import { scheduleCommands } from './schedule-commands';
+import { configCommands } from './config-commands';
 import { meCommands } from './me-commands';
 
 const list = (ctx: CommandContext, name: string): string[] => {
@@ -107,6 +108,7 @@ function incidentLines(incident: Incident): string {
 export const commands: Record<string, Record<string, (ctx: CommandContext) => Promise<number | void>>> = {
   oncall: oncallCommands,
   schedules: scheduleCommands,
+  config: configCommands,
   import: Object.fromEntries(
     (['pagerduty', 'opsgenie', 'grafana-oncall'] as const).map((vendor) => [
       vendor,

@@ -170,9 +170,18 @@ export async function importSchedules(
     }
     const { source, ...definition } = imported.definition;
     const mine = existing.find(
-      (s) => s.managedBy === 'api' && s.source?.system === source?.system && s.source?.id === source?.id,
+      (s) => s.managedBy !== 'file' && s.source?.system === source?.system && s.source?.id === source?.id,
     );
     let outcome: ScheduleOutcome;
+    if (mine?.managedBy === 'config') {
+      outcomes.push({
+        ...base,
+        problems: [...imported.problems, `${mine.id} is managed by a configuration file: change it there`],
+        action: 'skip',
+        id: mine.id,
+      });
+      continue;
+    }
     if (mine && mine.managedBy === 'api') {
       const same =
         canonical({ name: mine.name, timeZone: mine.timeZone, layers: mine.layers }) ===

@@ -41,8 +41,8 @@ async function ls(ctx: CommandContext): Promise<void> {
         s.timeZone,
         s.layers.length,
         s.managedBy,
-        s.managedBy === 'api' ? s.revision : undefined,
-        s.managedBy === 'api' ? `${s.updatedBy} ${s.updatedAt}` : undefined,
+        s.managedBy !== 'file' ? s.revision : undefined,
+        s.managedBy !== 'file' ? `${s.updatedBy} ${s.updatedAt}` : undefined,
       ]),
     ),
   );
@@ -115,7 +115,7 @@ async function remove(ctx: CommandContext): Promise<void> {
   if (revision === undefined) {
     const now = await current(ctx, id);
     if (!now) throw new CliError(`no schedule ${id}`, ExitCode.notFound);
-    revision = now.managedBy === 'api' ? now.revision : 1;
+    revision = now.managedBy !== 'file' ? now.revision : 1;
   }
   await ctx.api.request('DELETE', path(id), { query: { revision: String(revision) } });
   print(ctx, { deleted: id, revision }, () => `deleted ${id}\n`);

@@ -18,8 +18,12 @@ export interface ImportSource {
   id: string;
 }
 
+/** Who changes a stored schedule: the API, or only `fireline config apply` from a configuration file. */
+export type ScheduleManager = 'api' | 'config';
+
 /** A schedule stored in MongoDB: changed only with the revision it was read at. */
-export type RuntimeSchedule = OnCallSchedule & RevisionStamp & { source?: ImportSource };
+export type RuntimeSchedule = OnCallSchedule &
+  RevisionStamp & { source?: ImportSource; managedBy?: ScheduleManager };
 
 /** What the worker reads from MongoDB before each page: schedules and overrides made at run time. */
 export interface RuntimeOnCall {
@@ -32,6 +36,7 @@ export const noRuntimeOnCall: RuntimeOnCall = { schedules: [], overrides: [] };
 /** A schedule's definition, as made or replaced: no id, no revision. */
 export type ScheduleDefinition = Pick<OnCallSchedule, 'name' | 'timeZone' | 'layers'> & {
   source?: ImportSource;
+  managedBy?: ScheduleManager;
 };
 
 export interface ScheduleProblem {

@@ -60,6 +60,10 @@ const source = z
 
 const definition = {
   source: source.optional(),
+  managedBy: z
+    .enum(['api', 'config'])
+    .optional()
+    .describe('config: applied from a configuration file (fireline config apply), and changed only that way'),
   name: z.string().min(1).max(200),
   timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/London'),
   layers: z
@@ -87,4 +91,5 @@ export const scheduleChangeBody = z
 
 export const scheduleRevisionQuery = z.object({
   revision: z.coerce.number().int().min(1).describe('the revision you read; another is a 409'),
+  managedBy: z.enum(['config']).optional().describe('config: a delete by fireline config apply'),
 });

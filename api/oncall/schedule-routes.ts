@@ -63,7 +63,7 @@ export function scheduleRoutes(deps: ApiDeps, guard: Guard): Router {
     validated(
       { params: scheduleIdParams, query: scheduleRevisionQuery },
       async ({ params, query }, _req, res) => {
-        await deleteSchedule(deps, params.id, query.revision, actorFor(res, undefined));
+        await deleteSchedule(deps, params.id, query.revision, actorFor(res, undefined), query.managedBy);
         res.status(204).end();
       },
     ),

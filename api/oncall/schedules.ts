@@ -1,6 +1,7 @@
 import type { OnCallSchedule } from '../../domain/oncall';
 import {
   type ImportSource,
+  type ScheduleManager,
   type RevisionStamp,
   type ScheduleDefinition,
   scheduleProblems,
@@ -22,12 +23,15 @@ type Deps = Pick<ApiDeps, 'catalog' | 'models'>;
 /**
  * A schedule as the API shows it: `managedBy: "file"` for one of the catalog
  * file (changed there, read-only here), `"api"` for one made at run time,
- * with the revision a change must name.
+ * `"config"` for one applied from a configuration file (`fireline config
+ * apply`, read-only elsewhere); stored ones with the revision a change must name.
  */
 export type ScheduleView = Pick<OnCallSchedule, 'id' | 'name' | 'timeZone' | 'layers'> &
-  ({ managedBy: 'file' } | ({ managedBy: 'api'; source?: ImportSource } & RevisionStamp));
+  ({ managedBy: 'file' } | ({ managedBy: ScheduleManager; source?: ImportSource } & RevisionStamp));
 
-function view(schedule: OnCallSchedule & Partial<RevisionStamp> & { source?: ImportSource }): ScheduleView {
+function view(
+  schedule: OnCallSchedule & Partial<RevisionStamp> & { source?: ImportSource; managedBy?: ScheduleManager },
+): ScheduleView {
   const { id, name, timeZone, layers } = schedule;
   if (schedule.revision === undefined) return { id, name, timeZone, layers, managedBy: 'file' };
   const { revision, createdBy, createdAt, updatedBy, updatedAt } = schedule as RevisionStamp;
@@ -36,7 +40,7 @@ function view(schedule: OnCallSchedule & Partial<RevisionStamp> & { source?: Imp
     name,
     timeZone,
     layers,
-    managedBy: 'api',
+    managedBy: schedule.managedBy ?? 'api',
     revision,
     createdBy,
     createdAt,
@@ -56,6 +60,19 @@ export async function getSchedule(deps: Deps, id: string): Promise<ScheduleView>
   const schedule = catalog.schedules.find((s) => s.id === id);
   if (!schedule) throw new NotFoundError(`No schedule ${id}`);
   return view(schedule);
+}
+
+/** Refuses a change to a schedule applied from a configuration file that does not come from there. */
+async function refuseConfigManaged(deps: Deps, id: string, by: ScheduleManager | undefined): Promise<void> {
+  if (by === 'config') return;
+  const stored = (await onCallState(deps)).catalog.schedules.find((s) => s.id === id) as
+    { managedBy?: ScheduleManager } | undefined;
+  if (stored?.managedBy === 'config') {
+    throw new ConflictError(
+      `Schedule ${id} is managed by a configuration file (fireline config apply): change it there`,
+      { managedBy: 'config' },
+    );
+  }
 }
 
 /** Refuses a change to a schedule of the catalog file: its team changes it there. */
@@ -102,6 +119,7 @@ export async function replaceSchedule(
 ): Promise<ScheduleView> {
   const { revision, ...definition } = input;
   refuseFileManaged(deps, id);
+  await refuseConfigManaged(deps, id, definition.managedBy);
   refuseProblems(deps, definition);
   try {
     return view(await replaceRuntimeSchedule(deps.models, id, revision, definition, actor));
@@ -111,8 +129,15 @@ export async function replaceSchedule(
 }
 
 /** Deletes a stored schedule; refused while an escalation policy pages it, naming where. */
-export async function deleteSchedule(deps: Deps, id: string, revision: number, actor: string): Promise<void> {
+export async function deleteSchedule(
+  deps: Deps,
+  id: string,
+  revision: number,
+  actor: string,
+  by?: ScheduleManager,
+): Promise<void> {
   refuseFileManaged(deps, id);
+  await refuseConfigManaged(deps, id, by);
   const references = scheduleReferences(deps.catalog, id);
   if (references.length > 0) {
     throw new ConflictError(`Schedule ${id} is paged by ${references.join(', ')}: change those first`, {

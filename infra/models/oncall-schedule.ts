@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { RotationLayer } from '../../domain/oncall';
-import type { ImportSource } from '../../domain/runtime-schedules';
+import type { ImportSource, ScheduleManager } from '../../domain/runtime-schedules';
 
 /**
  * A schedule made at run time, keyed by its id (FerretDB finds a document by
@@ -16,6 +16,8 @@ export interface OnCallScheduleDocument {
   layers: RotationLayer[];
   /** Set on a schedule imported from another tool. */
   source?: ImportSource;
+  /** `config`: changed only by `fireline config apply`; absent: by the API. */
+  managedBy?: ScheduleManager;
   createdBy: string;
   createdAt: string;
   updatedBy: string;
@@ -30,6 +32,7 @@ const onCallScheduleSchema = new Schema<OnCallScheduleDocument>(
     timeZone: { type: String, required: true },
     layers: { type: Schema.Types.Mixed, required: true },
     source: { type: { system: String, id: String }, _id: false, default: undefined },
+    managedBy: String,
     createdBy: { type: String, required: true },
     createdAt: { type: String, required: true },
     updatedBy: { type: String, required: true },

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import type { RuntimeOverride } from '../../domain/oncall-overrides';
@@ -69,5 +70,54 @@ describe("docs/oncall.md's on-call examples", () => {
     expect(stdout).toMatch(/3\s+updated\s+user:alice/);
     expect(stdout).toContain('deleted night-shift');
     await request(env.app).get('/v1/schedules/night-shift').expect(404);
+  });
+
+  it('exports, applies and plans the model as written, and then keeps applied schedules read-only', async () => {
+    const cli = `node ${path.join(repo, 'dist', 'cli', 'main.js')}`;
+    const env_ = { FIRELINE_API_KEY: env.adminToken, FIRELINE_URL: api.url };
+    await request(env.app)
+      .post('/v1/schedules')
+      .send({
+        id: 'kept-in-git',
+        name: 'Kept in git',
+        timeZone: 'UTC',
+        layers: [
+          {
+            participants: ['bob'],
+            rotation: { every: 1, unit: 'week' },
+            start: '2026-01-05',
+            handoffTime: '09:00',
+          },
+        ],
+      })
+      .expect(201);
+    const blocks = bashBlocks('docs/oncall.md', '## The on-call model as a file');
+    expect(blocks).toHaveLength(1);
+    const dir = `$(mktemp -d)`;
+    const script = `cd "${dir}"\n${blocks[0]!.replaceAll('npx fireline', cli)}\ncat oncall.json; pwd`;
+    const stdout = await runBash(script, env_);
+    expect(stdout).toContain(
+      'adopted       schedule kept-in-git (made through the API; the file manages it from now on)',
+    );
+    expect(stdout).toMatch(/Nothing to do: \d+ schedules as the file says\./);
+    const file = path.join(stdout.trim().split('\n').at(-1)!, 'oncall.json');
+
+    const stored = await request(env.app).get('/v1/schedules/kept-in-git').expect(200);
+    expect(stored.body).toMatchObject({ managedBy: 'config', revision: 2 });
+    const refused = await request(env.app)
+      .put('/v1/schedules/kept-in-git')
+      .send({ revision: 2, name: 'Changed by hand', timeZone: 'UTC', layers: stored.body.layers })
+      .expect(409);
+    expect(refused.body.error.message).toMatch(/managed by a configuration file/);
+    await request(env.app).delete('/v1/schedules/kept-in-git?revision=2').expect(409);
+
+    // Out of the file: planned, then deleted.
+    const model = JSON.parse(readFileSync(file, 'utf8')) as { schedules: Array<{ id: string }> };
+    writeFileSync(file, JSON.stringify({ schedules: model.schedules.filter((s) => s.id !== 'kept-in-git') }));
+    const planned = await runBash(`${cli} config plan --file ${file}`, env_);
+    expect(planned).toContain('would delete  schedule kept-in-git (no longer in the file)');
+    const applied = await runBash(`${cli} config apply --file ${file}`, env_);
+    expect(applied).toContain('deleted       schedule kept-in-git');
+    await request(env.app).get('/v1/schedules/kept-in-git').expect(404);
   });
 });

@@ -92,7 +92,7 @@ ${value}</textarea>`,
 export function scheduleEditorPage(ctx: PageContext, data: ScheduleEditorData): string {
   const { schedule } = data;
   const canWrite = mayDo(ctx.viewer, 'oncall:write');
-  const editable = canWrite && schedule?.managedBy !== 'file';
+  const editable = canWrite && (schedule === undefined || schedule.managedBy === 'api');
   const problem =
     data.form?.problem ?? (data.form?.errors ? 'Some fields need fixing: see below.' : undefined);
   const title = schedule ? schedule.name : 'New schedule';
@@ -133,8 +133,10 @@ export function scheduleEditorPage(ctx: PageContext, data: ScheduleEditorData): 
                 ${
                   schedule.managedBy === 'file'
                     ? 'Managed by the catalog file (config/oncall-catalog.ts): change it there.'
-                    : html`Made at run time; revision ${schedule.revision}, by ${schedule.updatedBy}. A change
-                      applies to the next page, open incidents included.`
+                    : schedule.managedBy === 'config'
+                      ? `Managed by a configuration file (fireline config apply), revision ${schedule.revision}: change it there.`
+                      : html`Made at run time; revision ${schedule.revision}, by ${schedule.updatedBy}. A
+                        change applies to the next page, open incidents included.`
                 }
               </p>`
             : html`<p class="lead">
