@@ -59,17 +59,19 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
         checkRunbookParams,
       );
       const result = { ...matched, runbooks, sla: deps.slaTargets[matched.severity] };
+      // Policies made at run time as well as the catalog file's.
+      const catalog = await catalogNow();
       // A rule naming a missing policy must not lose the incident: use the default rule's policy, else none.
-      let policy = policySnapshot(deps.catalog, result.escalationPolicyId);
+      let policy = policySnapshot(catalog, result.escalationPolicyId);
       if (!policy) {
         warnings.push(
           `escalation policy ${result.escalationPolicyId} (rule ${result.ruleId}) does not exist`,
         );
         const fallbackId = deps.triageRules.defaultRule.escalationPolicy;
-        policy = policySnapshot(deps.catalog, fallbackId) ?? noEscalationPolicy();
+        policy = policySnapshot(catalog, fallbackId) ?? noEscalationPolicy();
         warnings.push(`using escalation policy ${policy.id} instead`);
       }
-      const settings = result.major ? majorResponseSettings(deps.catalog, result.team, policy.id) : undefined;
+      const settings = result.major ? majorResponseSettings(catalog, result.team, policy.id) : undefined;
       const response: MajorResponsePlan | undefined = result.major
         ? {
             ...(settings?.bridgeUrl ? { bridgeUrl: settings.bridgeUrl } : {}),

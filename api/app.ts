@@ -19,6 +19,7 @@ import { webUiRoutes } from './ui/routes';
 import { oncallRoutes } from './oncall/routes';
 import { scheduleRoutes } from './oncall/schedule-routes';
 import { peopleRoutes } from './oncall/people-routes';
+import { policyRoutes } from './oncall/policy-routes';
 import { slackRoutes } from './integrations/slack/routes';
 import { twilioRoutes } from './integrations/twilio/routes';
 import { actionLinkRoutes } from './action-links/routes';
@@ -126,6 +127,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(oncallRoutes(deps, guard));
   app.use(scheduleRoutes(deps, guard));
   app.use(peopleRoutes(deps, guard));
+  app.use(policyRoutes(deps, guard));
   app.use(contactMethodRoutes(deps, guard));
   app.use(apiDocsRoutes(app));
   app.use(webUiRoutes(deps, guard, sessions));

@@ -1,6 +1,6 @@
 // Schedules made and changed at run time (API, CLI), beside the catalog file's:
 // what makes one valid, who refers to one, and the catalog the worker pages with.
-import type { OnCallCatalog, OnCallSchedule } from './oncall';
+import type { EscalationPolicy, OnCallCatalog, OnCallSchedule } from './oncall';
 import { type RuntimeOverride, withRuntimeOverrides } from './oncall-overrides';
 
 /** Who made a stored schedule's current revision, and when. */
@@ -25,13 +25,21 @@ export type ScheduleManager = 'api' | 'config';
 export type RuntimeSchedule = OnCallSchedule &
   RevisionStamp & { source?: ImportSource; managedBy?: ScheduleManager };
 
-/** What the worker reads from MongoDB before each page: schedules and overrides made at run time. */
+/** An escalation policy stored in MongoDB, changed as a stored schedule is. */
+export type RuntimePolicy = EscalationPolicy & RevisionStamp & { managedBy?: ScheduleManager };
+
+/** A policy's definition, as made or replaced: no id, no revision. */
+export type PolicyDefinition = Omit<EscalationPolicy, 'id'> & { managedBy?: ScheduleManager };
+
+/** What the worker reads from MongoDB before each page: schedules, policies and overrides made at run time. */
 export interface RuntimeOnCall {
   schedules: RuntimeSchedule[];
   overrides: RuntimeOverride[];
+  /** Absent in a snapshot saved before policies could be made at run time. */
+  policies?: RuntimePolicy[];
 }
 
-export const noRuntimeOnCall: RuntimeOnCall = { schedules: [], overrides: [] };
+export const noRuntimeOnCall: RuntimeOnCall = { schedules: [], overrides: [], policies: [] };
 
 /** A schedule's definition, as made or replaced: no id, no revision. */
 export type ScheduleDefinition = Pick<OnCallSchedule, 'name' | 'timeZone' | 'layers'> & {
@@ -81,9 +89,41 @@ export function scheduleReferences(catalog: Pick<OnCallCatalog, 'policies'>, sch
 export function withRuntimeOnCall(catalog: OnCallCatalog, runtime: RuntimeOnCall): OnCallCatalog {
   const fileIds = new Set(catalog.schedules.map((s) => s.id));
   const stored = runtime.schedules.filter((s) => !fileIds.has(s.id));
-  const withSchedules =
-    stored.length === 0 ? catalog : { ...catalog, schedules: [...catalog.schedules, ...stored] };
-  return withRuntimeOverrides(withSchedules, runtime.overrides);
+  const filePolicies = new Set(catalog.policies.map((p) => p.id));
+  const policies = (runtime.policies ?? []).filter((p) => !filePolicies.has(p.id));
+  const merged =
+    stored.length === 0 && policies.length === 0
+      ? catalog
+      : {
+          ...catalog,
+          schedules: [...catalog.schedules, ...stored],
+          policies: [...catalog.policies, ...policies],
+        };
+  return withRuntimeOverrides(merged, runtime.overrides);
+}
+
+/**
+ * What the shape cannot say is wrong with a policy: a target that names no
+ * person, schedule or channel of the catalog (schedules made at run time included).
+ */
+export function policyProblems(
+  definition: Pick<EscalationPolicy, 'levels' | 'fallback'>,
+  catalog: Pick<OnCallCatalog, 'people' | 'schedules' | 'channels'>,
+  prefix = 'body',
+): ScheduleProblem[] {
+  const known = {
+    person: new Set(catalog.people.map((p) => p.id)),
+    schedule: new Set(catalog.schedules.map((s) => s.id)),
+    channel: new Set(catalog.channels.map((c) => c.id)),
+  };
+  const check = (targets: EscalationPolicy['fallback'] = [], path: string) =>
+    targets.flatMap((t, i) =>
+      known[t.type].has(t.id) ? [] : [{ field: `${path}.${i}.id`, message: `${t.id} is not a ${t.type}` }],
+    );
+  return [
+    ...definition.levels.flatMap((level, l) => check(level.targets, `${prefix}.levels.${l}.targets`)),
+    ...check(definition.fallback, `${prefix}.fallback`),
+  ];
 }
 
 /** How a schedule is named where it paged: a stored one with its revision, so the timeline says which definition paged. */

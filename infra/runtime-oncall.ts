@@ -3,18 +3,20 @@ import type { Logger } from './logger';
 import type { Models } from './models';
 import { withMongoTimeout } from './mongo';
 import { listRuntimeOverrides } from './oncall-overrides';
+import { listRuntimePolicies } from './runtime-policies';
 import { listRuntimeSchedules } from './runtime-schedules';
 import type { JsonStateFile } from './state-file';
 
-type RuntimeOnCallModels = Pick<Models, 'ScheduleOverrides' | 'OnCallSchedules'>;
+type RuntimeOnCallModels = Pick<Models, 'ScheduleOverrides' | 'OnCallSchedules' | 'OnCallPolicies'>;
 
-/** The schedules and overrides made at run time, as stored now. */
+/** The schedules, escalation policies and overrides made at run time, as stored now. */
 export async function readRuntimeOnCall(models: RuntimeOnCallModels): Promise<RuntimeOnCall> {
-  const [schedules, overrides] = await Promise.all([
+  const [schedules, overrides, policies] = await Promise.all([
     listRuntimeSchedules(models),
     listRuntimeOverrides(models),
+    listRuntimePolicies(models),
   ]);
-  return { schedules, overrides };
+  return { schedules, overrides, policies };
 }
 
 /**
@@ -59,7 +61,7 @@ export class RuntimeOnCallReader {
           schedules: fallback.schedules.length,
           overrides: fallback.overrides.length,
         },
-        'on-call schedules and overrides unreadable; planning with the last ones read',
+        'on-call schedules, policies and overrides unreadable; planning with the last ones read',
       );
       return fallback;
     }

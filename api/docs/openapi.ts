@@ -306,6 +306,51 @@ export const routeDocs: Record<string, RouteDoc> = {
       '409 while an escalation policy pages it (`details.referencedBy` names each level), at another revision, or managed by the catalog file.',
     success: 204,
   },
+  'GET /v1/escalation-policies': {
+    tag: 'On call',
+    summary:
+      'The escalation policies (`managedBy`: `file`, `api` or `config`, as for schedules), stored ones with their revision',
+  },
+  'POST /v1/escalation-policies': {
+    tag: 'On call',
+    summary: 'Make an escalation policy at run time (no deploy)',
+    description:
+      'A triage rule naming it pages with it from the next incident it opens. 400 naming a target that is no person, schedule (made at run time included) or channel; 409 for an id taken.',
+    success: 201,
+    example: {
+      id: 'night-ops',
+      name: 'Night operations',
+      levels: [
+        { delaySeconds: 300, targets: [{ type: 'schedule', id: 'sre-primary' }] },
+        { delaySeconds: 600, targets: [{ type: 'person', id: 'carol' }] },
+      ],
+      repeat: 1,
+      fallback: [{ type: 'channel', id: 'managers-email' }],
+    },
+  },
+  'GET /v1/escalation-policies/{id}': { tag: 'On call', summary: 'One escalation policy' },
+  'PUT /v1/escalation-policies/{id}': {
+    tag: 'On call',
+    summary: 'Replace an escalation policy made at run time, naming the revision you read',
+    description:
+      '409 at another revision (`details.revision`), or managed by the catalog file or a configuration file.',
+    example: {
+      revision: 1,
+      name: 'Night operations',
+      levels: [{ delaySeconds: 300, targets: [{ type: 'schedule', id: 'sre-primary' }] }],
+    },
+  },
+  'DELETE /v1/escalation-policies/{id}': {
+    tag: 'On call',
+    summary: 'Delete an escalation policy made at run time (`?revision=` you read)',
+    description:
+      '409 while a triage rule names it (`details.referencedBy`), at another revision, or managed by a file.',
+    success: 204,
+  },
+  'GET /v1/escalation-policies/{id}/history': {
+    tag: 'On call',
+    summary: 'Who made each revision of an escalation policy made at run time, and when',
+  },
   'GET /v1/people': {
     tag: 'On call',
     summary:

@@ -11,11 +11,11 @@ import {
   createRuntimeSchedule,
   deleteRuntimeSchedule,
   replaceRuntimeSchedule,
-  ScheduleChangeRefused,
   scheduleChanges,
 } from '../../infra/runtime-schedules';
 import type { ApiDeps } from '../deps';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { answeringRefusals } from './model-refusal';
 import { onCallState } from './service';
 
 type Deps = Pick<ApiDeps, 'catalog' | 'models'>;
@@ -90,12 +90,6 @@ function refuseProblems(deps: Deps, definition: ScheduleDefinition): void {
   if (problems.length > 0) throw new ValidationError(problems);
 }
 
-function refusal(err: unknown): unknown {
-  if (!(err instanceof ScheduleChangeRefused)) return err;
-  if (err.kind === 'not-found') return new NotFoundError(err.message);
-  return new ConflictError(err.message, err.current === undefined ? undefined : { revision: err.current });
-}
-
 export async function createSchedule(
   deps: Deps,
   input: ScheduleDefinition & { id: string },
@@ -104,11 +98,7 @@ export async function createSchedule(
   const { id, ...definition } = input;
   refuseFileManaged(deps, id);
   refuseProblems(deps, definition);
-  try {
-    return view(await createRuntimeSchedule(deps.models, id, definition, actor));
-  } catch (err) {
-    throw refusal(err);
-  }
+  return view(await answeringRefusals(() => createRuntimeSchedule(deps.models, id, definition, actor)));
 }
 
 export async function replaceSchedule(
@@ -121,11 +111,9 @@ export async function replaceSchedule(
   refuseFileManaged(deps, id);
   await refuseConfigManaged(deps, id, definition.managedBy);
   refuseProblems(deps, definition);
-  try {
-    return view(await replaceRuntimeSchedule(deps.models, id, revision, definition, actor));
-  } catch (err) {
-    throw refusal(err);
-  }
+  return view(
+    await answeringRefusals(() => replaceRuntimeSchedule(deps.models, id, revision, definition, actor)),
+  );
 }
 
 /** Deletes a stored schedule; refused while an escalation policy pages it, naming where. */
@@ -138,17 +126,13 @@ export async function deleteSchedule(
 ): Promise<void> {
   refuseFileManaged(deps, id);
   await refuseConfigManaged(deps, id, by);
-  const references = scheduleReferences(deps.catalog, id);
+  const references = scheduleReferences((await onCallState(deps)).catalog, id);
   if (references.length > 0) {
     throw new ConflictError(`Schedule ${id} is paged by ${references.join(', ')}: change those first`, {
       referencedBy: references,
     });
   }
-  try {
-    await deleteRuntimeSchedule(deps.models, id, revision, actor);
-  } catch (err) {
-    throw refusal(err);
-  }
+  await answeringRefusals(() => deleteRuntimeSchedule(deps.models, id, revision, actor));
 }
 
 /** Who made each revision of a schedule made at run time, and when (none for the catalog file's: git has those). */

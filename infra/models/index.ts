@@ -15,6 +15,7 @@ import { contactMethodsModel } from './contact-methods';
 import { revisionClaimModel } from './revision-claim';
 import { onCallScheduleModel } from './oncall-schedule';
 import { onCallChangeModel } from './oncall-change';
+import { onCallPolicyModel } from './oncall-policy';
 
 export type { RoundTripCheck } from './round-trip-check';
 export {
@@ -43,6 +44,7 @@ export type { ContactMethodsDocument } from './contact-methods';
 export type { RevisionClaimDocument } from './revision-claim';
 export type { OnCallScheduleDocument } from './oncall-schedule';
 export type { OnCallChangeDocument } from './oncall-change';
+export type { OnCallPolicyDocument } from './oncall-policy';
 
 /** All mongoose models of Fireline, bound to one connection. */
 export function createModels(connection: Connection) {
@@ -64,6 +66,7 @@ export function createModels(connection: Connection) {
     RevisionClaims: revisionClaimModel(connection),
     OnCallSchedules: onCallScheduleModel(connection),
     OnCallChanges: onCallChangeModel(connection),
+    OnCallPolicies: onCallPolicyModel(connection),
   };
 }
 

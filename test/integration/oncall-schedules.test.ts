@@ -37,22 +37,28 @@ describe('schedules at run time', () => {
       ],
     };
     const rules = testRules();
-    ({ env, receiver, teardown } = await createIncidentTestEnv(6, {
-      catalog,
-      triageRules: {
-        ...rules,
-        rules: [
-          {
-            id: 'night',
-            match: { service: 'night-ops' },
-            impact: 'medium',
-            team: 'sre',
-            escalationPolicy: 'night-ops',
-          },
-          ...rules.rules,
-        ],
-      },
-    }));
+    const triageRules = {
+      ...rules,
+      rules: [
+        {
+          id: 'night',
+          match: { service: 'night-ops' },
+          impact: 'medium' as const,
+          team: 'sre',
+          escalationPolicy: 'night-ops',
+        },
+        // Names a policy made at run time.
+        {
+          id: 'runtime-policy',
+          match: { service: 'runtime-ops' },
+          impact: 'medium' as const,
+          team: 'sre',
+          escalationPolicy: 'made-at-run-time',
+        },
+        ...rules.rules,
+      ],
+    };
+    ({ env, receiver, teardown } = await createIncidentTestEnv(6, { catalog, triageRules }, { triageRules }));
   });
   afterAll(async () => teardown());
 
@@ -287,5 +293,113 @@ describe('schedules at run time', () => {
       .send({ id: 'by-reader', name: 'By reader', timeZone: 'UTC', layers: [layer(['dave'])] })
       .expect(403);
     await request(env.rawApp).get('/v1/schedules').set('Authorization', `Bearer ${reader}`).expect(200);
+  });
+
+  describe('escalation policies made at run time', () => {
+    const rtSchedule = {
+      id: 'rt-sched',
+      name: 'Run-time schedule',
+      timeZone: 'UTC',
+      layers: [layer(['erin'])],
+    };
+    const policy = {
+      id: 'made-at-run-time',
+      name: 'Made at run time',
+      levels: [{ delaySeconds: 120, targets: [{ type: 'schedule', id: 'rt-sched' }] }],
+      fallback: [{ type: 'channel', id: 'fallback-hook' }],
+    };
+
+    it('pages with a policy made at run time from the next incident its rule opens', async () => {
+      await request(env.app).post('/v1/schedules').send(rtSchedule).expect(201);
+      const made = await request(env.app).post('/v1/escalation-policies').send(policy).expect(201);
+      expect(made.body).toMatchObject({ id: 'made-at-run-time', managedBy: 'api', revision: 1, repeat: 0 });
+
+      await request(env.app)
+        .post('/v1/alerts')
+        .send({ service: 'runtime-ops', summary: 'Queue stuck', severity: 'error', dedupKey: 'rt-1' })
+        .expect(202);
+      const incident = await openIncident(env, 'runtime-ops', 'rt-1');
+      expect(incident.triage.escalationPolicyId).toBe('made-at-run-time');
+      await explainedByTimeline(
+        env,
+        incident.incidentId,
+        eventually(
+          () =>
+            expect(
+              receiver
+                .to('/erin')
+                .filter(
+                  (r) =>
+                    (r.body as { incident?: { incidentId?: string } }).incident?.incidentId ===
+                    incident.incidentId,
+                ),
+            ).toHaveLength(1),
+          30_000,
+        ),
+      );
+      const listed = await request(env.app).get('/v1/escalation-policies').expect(200);
+      expect(listed.body.policies).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ id: 'two-levels', managedBy: 'file' }),
+          expect.objectContaining({ id: 'made-at-run-time', managedBy: 'api', revision: 1 }),
+        ]),
+      );
+      const onCall = await request(env.app).get('/v1/oncall').expect(200);
+      expect(onCall.body.policies).toContainEqual(expect.objectContaining({ id: 'made-at-run-time' }));
+    }, 60_000);
+
+    it('refuses targets that name nothing, the file’s ids, stale revisions, and deletes of what is still used', async () => {
+      const bad = await request(env.app)
+        .post('/v1/escalation-policies')
+        .send({
+          ...policy,
+          id: 'bad-targets',
+          levels: [{ delaySeconds: 60, targets: [{ type: 'schedule', id: 'nope' }] }],
+          fallback: [{ type: 'person', id: 'zed' }],
+        })
+        .expect(400);
+      expect(bad.body.error.details).toEqual([
+        { field: 'body.levels.0.targets.0.id', message: 'nope is not a schedule' },
+        { field: 'body.fallback.0.id', message: 'zed is not a person' },
+      ]);
+      await request(env.app)
+        .post('/v1/escalation-policies')
+        .send({ ...policy, id: 'two-levels' })
+        .expect(409);
+      const { id: _, ...definition } = policy;
+      await request(env.app)
+        .put('/v1/escalation-policies/two-levels')
+        .send({ revision: 1, ...definition })
+        .expect(409);
+      await request(env.app)
+        .put('/v1/escalation-policies/made-at-run-time')
+        .send({ revision: 1, ...definition, repeat: 1 })
+        .expect(200);
+      const stale = await request(env.app)
+        .put('/v1/escalation-policies/made-at-run-time')
+        .send({ revision: 1, ...definition })
+        .expect(409);
+      expect(stale.body.error.details).toEqual({ revision: 2 });
+
+      // Still named by a rule, and its schedule still paged by it.
+      const named = await request(env.app)
+        .delete('/v1/escalation-policies/made-at-run-time?revision=2')
+        .expect(409);
+      expect(named.body.error.details).toEqual({ referencedBy: ['rule runtime-policy'] });
+      const sched = await request(env.app).get('/v1/schedules/rt-sched').expect(200);
+      const used = await request(env.app)
+        .delete(`/v1/schedules/rt-sched?revision=${sched.body.revision}`)
+        .expect(409);
+      expect(used.body.error.details).toEqual({ referencedBy: ['made-at-run-time level 1'] });
+
+      // One no rule names goes.
+      await request(env.app)
+        .post('/v1/escalation-policies')
+        .send({ ...policy, id: 'unused' })
+        .expect(201);
+      await request(env.app).delete('/v1/escalation-policies/unused?revision=1').expect(204);
+      const history = await request(env.app).get('/v1/escalation-policies/unused/history').expect(200);
+      expect(history.body.changes.map((c: { action: string }) => c.action)).toEqual(['created', 'deleted']);
+    });
   });
 });

@@ -120,4 +120,16 @@ describe("docs/oncall.md's on-call examples", () => {
     expect(applied).toContain('deleted       schedule kept-in-git');
     await request(env.app).get('/v1/schedules/kept-in-git').expect(404);
   });
+
+  it('makes, reads and deletes an escalation policy as written', async () => {
+    const blocks = bashBlocks('docs/oncall.md', '## Escalation policies made at run time');
+    expect(blocks).toHaveLength(1);
+    const stdout = await runBash(blocks[0]!.replaceAll('localhost:3000', api.url.replace('http://', '')), {
+      FIRELINE_API_KEY: env.adminToken,
+    });
+    expect(stdout).toContain('"id":"night-ops","name":"Night operations"');
+    expect(stdout).toContain('"managedBy":"api","revision":1');
+    expect(stdout.trim().endsWith('204')).toBe(true);
+    await request(env.app).get('/v1/escalation-policies/night-ops').expect(404);
+  });
 });
