@@ -1,23 +1,42 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { PolicyView } from '../api/oncall/policies';
 import type { ScheduleView } from '../api/oncall/schedules';
-import type { RotationLayer } from '../domain/oncall';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
 import { canonical } from './schedule-commands';
 
-/** The on-call model as a file: the schedules made at run time, for review in git. */
-interface ModelFile {
-  schedules: Array<{ id: string; name: string; timeZone: string; layers: RotationLayer[]; source?: unknown }>;
-}
+/** What a model file holds of each kind: its route, and the fields that define an object of it. */
+const KINDS = {
+  schedule: { list: 'schedules', route: '/v1/schedules', fields: ['name', 'timeZone', 'layers'] },
+  policy: {
+    list: 'policies',
+    route: '/v1/escalation-policies',
+    fields: ['name', 'levels', 'repeat', 'fallback'],
+  },
+} as const;
+type Kind = keyof typeof KINDS;
+type Stored = (ScheduleView | PolicyView) & Record<string, unknown>;
+type Wanted = { id: string } & Record<string, unknown>;
+
+/** The on-call model as a file: the schedules and escalation policies made at run time, for review in git. */
+type ModelFile = Record<(typeof KINDS)[Kind]['list'], Wanted[]>;
 
 interface Change {
+  kind: Kind;
   action: 'create' | 'update' | 'adopt' | 'delete' | 'unchanged';
   id: string;
   why?: string;
 }
 
-const definitionOf = (s: { name: string; timeZone: string; layers: RotationLayer[] }) =>
-  canonical({ name: s.name, timeZone: s.timeZone, layers: s.layers });
+const definitionOf = (kind: Kind, object: Record<string, unknown>) =>
+  canonical(
+    Object.fromEntries(
+      KINDS[kind].fields.map((f) => [
+        f,
+        object[f] ?? (f === 'repeat' ? 0 : f === 'fallback' ? [] : undefined),
+      ]),
+    ),
+  );
 
 function readModel(ctx: CommandContext): ModelFile {
   const file = str(ctx, 'file') ?? ctx.args[0];
@@ -31,54 +50,67 @@ function readModel(ctx: CommandContext): ModelFile {
       ExitCode.usage,
     );
   }
-  if (!Array.isArray(parsed.schedules)) throw new CliError(`${file} has no "schedules" list`, ExitCode.usage);
-  const ids = parsed.schedules.map((s) => s.id);
-  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (twice) throw new CliError(`${file} has schedule ${twice} twice`, ExitCode.usage);
-  return { schedules: parsed.schedules };
+  const model = { schedules: parsed.schedules ?? [], policies: parsed.policies ?? [] };
+  for (const [list, objects] of Object.entries(model)) {
+    if (!Array.isArray(objects)) throw new CliError(`${file}: "${list}" is not a list`, ExitCode.usage);
+    const ids = objects.map((o) => o.id);
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice) throw new CliError(`${file} has ${list} ${twice} twice`, ExitCode.usage);
+  }
+  return model;
+}
+
+async function storedModel(ctx: CommandContext): Promise<Record<Kind, Stored[]>> {
+  const [schedules, policies] = await Promise.all([
+    ctx.api.request<{ schedules: Stored[] }>('GET', KINDS.schedule.route),
+    ctx.api.request<{ policies: Stored[] }>('GET', KINDS.policy.route),
+  ]);
+  return { schedule: schedules.schedules, policy: policies.policies };
 }
 
 /** What applying the file would change: made, changed, taken over from the API, deleted (those it no longer has). */
-function changesFor(file: ModelFile, stored: ScheduleView[]): Change[] {
+function changesFor(file: ModelFile, stored: Record<Kind, Stored[]>): Change[] {
   const changes: Change[] = [];
-  for (const wanted of file.schedules) {
-    const now = stored.find((s) => s.id === wanted.id);
-    if (!now) changes.push({ action: 'create', id: wanted.id });
-    else if (now.managedBy === 'file')
-      throw new CliError(
-        `${wanted.id} is a schedule of the catalog file (config/oncall-catalog.ts): leave it out`,
-        ExitCode.conflict,
-      );
-    else if (now.managedBy === 'api')
-      changes.push({
-        action: 'adopt',
-        id: wanted.id,
-        why: 'made through the API; the file manages it from now on',
-      });
-    else if (definitionOf(now) !== definitionOf(wanted)) changes.push({ action: 'update', id: wanted.id });
-    else changes.push({ action: 'unchanged', id: wanted.id });
+  for (const kind of Object.keys(KINDS) as Kind[]) {
+    const wantedList = file[KINDS[kind].list];
+    for (const wanted of wantedList) {
+      const now = stored[kind].find((s) => s.id === wanted.id);
+      if (!now) changes.push({ kind, action: 'create', id: wanted.id });
+      else if (now.managedBy === 'file')
+        throw new CliError(
+          `${kind} ${wanted.id} is in the catalog file (config/oncall-catalog.ts): leave it out`,
+          ExitCode.conflict,
+        );
+      else if (now.managedBy === 'api')
+        changes.push({
+          kind,
+          action: 'adopt',
+          id: wanted.id,
+          why: 'made through the API; the file manages it from now on',
+        });
+      else if (definitionOf(kind, now) !== definitionOf(kind, wanted))
+        changes.push({ kind, action: 'update', id: wanted.id });
+      else changes.push({ kind, action: 'unchanged', id: wanted.id });
+    }
+    for (const s of stored[kind])
+      if (s.managedBy === 'config' && !wantedList.some((w) => w.id === s.id))
+        changes.push({ kind, action: 'delete', id: s.id, why: 'no longer in the file' });
   }
-  for (const s of stored)
-    if (s.managedBy === 'config' && !file.schedules.some((w) => w.id === s.id))
-      changes.push({ action: 'delete', id: s.id, why: 'no longer in the file' });
   return changes;
-}
-
-async function storedSchedules(ctx: CommandContext): Promise<ScheduleView[]> {
-  return (await ctx.api.request<{ schedules: ScheduleView[] }>('GET', '/v1/schedules')).schedules;
 }
 
 function describe(changes: Change[], plan: boolean): string {
   const todo = changes.filter((c) => c.action !== 'unchanged');
-  if (todo.length === 0) return `Nothing to do: ${changes.length} schedules as the file says.\n`;
+  if (todo.length === 0) return `Nothing to do: ${changes.length} objects as the file says.\n`;
   const verbs = plan
     ? { create: 'would create', update: 'would update', adopt: 'would adopt', delete: 'would delete' }
     : { create: 'created', update: 'updated', adopt: 'adopted', delete: 'deleted' };
+  const noun = { schedule: 'schedule', policy: 'escalation policy' };
   return (
     todo
       .map(
         (c) =>
-          `${verbs[c.action as keyof typeof verbs].padEnd(13)} schedule ${c.id}${c.why ? ` (${c.why})` : ''}`,
+          `${verbs[c.action as keyof typeof verbs].padEnd(13)} ${noun[c.kind]} ${c.id}${c.why ? ` (${c.why})` : ''}`,
       )
       .join('\n') + `\n${plan ? 'plan only: nothing changed' : `${todo.length} changes applied`}\n`
   );
@@ -86,58 +118,68 @@ function describe(changes: Change[], plan: boolean): string {
 
 /** `fireline config plan FILE`: what `apply` would change. */
 async function plan(ctx: CommandContext): Promise<void> {
-  const changes = changesFor(readModel(ctx), await storedSchedules(ctx));
+  const changes = changesFor(readModel(ctx), await storedModel(ctx));
   print(ctx, { changes }, () => describe(changes, true));
 }
 
-/** `fireline config apply FILE`: makes the schedules made at run time what the file says; they are then read-only elsewhere. */
+/**
+ * `fireline config apply FILE`: makes the schedules and policies made at run
+ * time what the file says; they are then read-only elsewhere. Schedules are
+ * made before policies (which may page them) and deleted after them.
+ */
 async function apply(ctx: CommandContext): Promise<void> {
   const file = readModel(ctx);
-  const stored = await storedSchedules(ctx);
+  const stored = await storedModel(ctx);
   const changes = changesFor(file, stored);
-  for (const change of changes) {
-    const wanted = file.schedules.find((s) => s.id === change.id);
-    const now = stored.find((s) => s.id === change.id);
-    const path = `/v1/schedules/${encodeURIComponent(change.id)}`;
+  const order = [
+    ...changes.filter((c) => c.kind === 'schedule' && c.action !== 'delete'),
+    ...changes.filter((c) => c.kind === 'policy'),
+    ...changes.filter((c) => c.kind === 'schedule' && c.action === 'delete'),
+  ];
+  for (const change of order) {
+    const { route, list, fields } = KINDS[change.kind];
+    const wanted = file[list].find((s) => s.id === change.id);
+    const now = stored[change.kind].find((s) => s.id === change.id);
+    const path = `${route}/${encodeURIComponent(change.id)}`;
     const body = wanted && {
-      name: wanted.name,
-      timeZone: wanted.timeZone,
-      layers: wanted.layers,
+      ...Object.fromEntries(fields.flatMap((f) => (wanted[f] === undefined ? [] : [[f, wanted[f]]]))),
       managedBy: 'config',
     };
+    const revision = now && now.managedBy !== 'file' ? String(now.revision) : undefined;
     if (change.action === 'create')
-      await ctx.api.request('POST', '/v1/schedules', { body: { id: change.id, ...body } });
-    if ((change.action === 'update' || change.action === 'adopt') && now && now.managedBy !== 'file')
-      await ctx.api.request('PUT', path, { body: { revision: now.revision, ...body } });
-    if (change.action === 'delete' && now && now.managedBy !== 'file')
-      await ctx.api.request('DELETE', path, {
-        query: { revision: String(now.revision), managedBy: 'config' },
-      });
+      await ctx.api.request('POST', route, { body: { id: change.id, ...body } });
+    if ((change.action === 'update' || change.action === 'adopt') && revision)
+      await ctx.api.request('PUT', path, { body: { revision: Number(revision), ...body } });
+    if (change.action === 'delete' && revision)
+      await ctx.api.request('DELETE', path, { query: { revision, managedBy: 'config' } });
   }
   print(ctx, { changes }, () => describe(changes, false));
 }
 
-/** `fireline config export [--file F]`: the schedules made at run time as a file `apply` takes back. */
+/** `fireline config export [--file F]`: the schedules and policies made at run time as a file `apply` takes back. */
 async function exportModel(ctx: CommandContext): Promise<void> {
-  const schedules = (await storedSchedules(ctx))
-    .filter((s) => s.managedBy !== 'file')
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((s) => ({
-      id: s.id,
-      name: s.name,
-      timeZone: s.timeZone,
-      layers: s.layers,
-      ...('source' in s && s.source ? { source: s.source } : {}),
-    }));
-  const text = `${JSON.stringify({ schedules }, null, 2)}\n`;
+  const stored = await storedModel(ctx);
+  const exported = (kind: Kind) =>
+    stored[kind]
+      .filter((s) => s.managedBy !== 'file')
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((s) => ({
+        id: s.id,
+        ...Object.fromEntries(KINDS[kind].fields.map((f) => [f, s[f]])),
+        ...(s.source ? { source: s.source } : {}),
+      }));
+  const model = { schedules: exported('schedule'), policies: exported('policy') };
+  const text = `${JSON.stringify(model, null, 2)}\n`;
   const file = str(ctx, 'file');
   if (file) {
     writeFileSync(file, text);
-    ctx.info(`wrote ${schedules.length} schedules to ${file}`);
+    ctx.info(
+      `wrote ${model.schedules.length} schedules and ${model.policies.length} escalation policies to ${file}`,
+    );
   } else ctx.out(text);
 }
 
-/** `fireline config …`: the schedules made at run time as a file, planned and applied like code. */
+/** `fireline config …`: the schedules and policies made at run time as a file, planned and applied like code. */
 export const configCommands: Record<string, (ctx: CommandContext) => Promise<void>> = {
   plan,
   apply,

@@ -31,7 +31,7 @@ const usage = `fireline — the Fireline command line
   fireline schedules apply FILE.json          make or change a schedule from its JSON
   fireline schedules delete ID [--revision N]
   fireline config export [--file F] | config plan|apply --file F
-                   the schedules made at run time as a file for git; applied ones
+                   the schedules and policies made at run time as a file for git; applied ones
                    are then changed only by applying the file again
   fireline import pagerduty|opsgenie|grafana-oncall --from-dir DIR | --api-key KEY [--source-url URL] [--plan]
                    the tool's schedules (and Opsgenie's overrides) as Fireline's, people

@@ -91,6 +91,14 @@ describe("docs/oncall.md's on-call examples", () => {
         ],
       })
       .expect(201);
+    await request(env.app)
+      .post('/v1/escalation-policies')
+      .send({
+        id: 'policy-in-git',
+        name: 'Policy in git',
+        levels: [{ delaySeconds: 60, targets: [{ type: 'schedule', id: 'kept-in-git' }] }],
+      })
+      .expect(201);
     const blocks = bashBlocks('docs/oncall.md', '## The on-call model as a file');
     expect(blocks).toHaveLength(1);
     const dir = `$(mktemp -d)`;
@@ -99,7 +107,8 @@ describe("docs/oncall.md's on-call examples", () => {
     expect(stdout).toContain(
       'adopted       schedule kept-in-git (made through the API; the file manages it from now on)',
     );
-    expect(stdout).toMatch(/Nothing to do: \d+ schedules as the file says\./);
+    expect(stdout).toContain('adopted       escalation policy policy-in-git');
+    expect(stdout).toMatch(/Nothing to do: \d+ objects as the file says\./);
     const file = path.join(stdout.trim().split('\n').at(-1)!, 'oncall.json');
 
     const stored = await request(env.app).get('/v1/schedules/kept-in-git').expect(200);
@@ -110,15 +119,34 @@ describe("docs/oncall.md's on-call examples", () => {
       .expect(409);
     expect(refused.body.error.message).toMatch(/managed by a configuration file/);
     await request(env.app).delete('/v1/schedules/kept-in-git?revision=2').expect(409);
+    await request(env.app)
+      .put('/v1/escalation-policies/policy-in-git')
+      .send({
+        revision: 2,
+        name: 'By hand',
+        levels: [{ delaySeconds: 60, targets: [{ type: 'person', id: 'bob' }] }],
+      })
+      .expect(409);
 
-    // Out of the file: planned, then deleted.
-    const model = JSON.parse(readFileSync(file, 'utf8')) as { schedules: Array<{ id: string }> };
-    writeFileSync(file, JSON.stringify({ schedules: model.schedules.filter((s) => s.id !== 'kept-in-git') }));
+    // Out of the file: planned, then deleted, the policy before the schedule it pages.
+    const model = JSON.parse(readFileSync(file, 'utf8')) as {
+      schedules: Array<{ id: string }>;
+      policies: Array<{ id: string }>;
+    };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schedules: model.schedules.filter((s) => s.id !== 'kept-in-git'),
+        policies: model.policies.filter((p) => p.id !== 'policy-in-git'),
+      }),
+    );
     const planned = await runBash(`${cli} config plan --file ${file}`, env_);
     expect(planned).toContain('would delete  schedule kept-in-git (no longer in the file)');
+    expect(planned).toContain('would delete  escalation policy policy-in-git (no longer in the file)');
     const applied = await runBash(`${cli} config apply --file ${file}`, env_);
     expect(applied).toContain('deleted       schedule kept-in-git');
     await request(env.app).get('/v1/schedules/kept-in-git').expect(404);
+    await request(env.app).get('/v1/escalation-policies/policy-in-git').expect(404);
   });
 
   it('makes, reads and deletes an escalation policy as written', async () => {
