@@ -59,8 +59,11 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
         checkRunbookParams,
       );
       const result = { ...matched, runbooks, sla: deps.slaTargets[matched.severity] };
-      // Policies made at run time as well as the catalog file's.
-      const catalog = await catalogNow();
+      // The catalog file's policies need no MongoDB; only a policy it lacks is looked for among
+      // those made at run time (the last copy read, while MongoDB does not answer).
+      const catalog = policySnapshot(deps.catalog, result.escalationPolicyId)
+        ? deps.catalog
+        : await catalogNow();
       // A rule naming a missing policy must not lose the incident: use the default rule's policy, else none.
       let policy = policySnapshot(catalog, result.escalationPolicyId);
       if (!policy) {
