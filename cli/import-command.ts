@@ -1,7 +1,9 @@
+import type { PolicyView } from '../api/oncall/policies';
 import type { ScheduleView } from '../api/oncall/schedules';
 import { type FidelityDifference, renderingDifferences, renderingSpan } from '../domain/import-fidelity';
 import type { Person } from '../domain/oncall';
 import { scheduleShifts } from '../domain/oncall-overrides';
+import type { PolicyImport } from '../domain/policy-import';
 import type { ScheduleImport } from '../domain/schedule-import';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
@@ -17,16 +19,16 @@ const VENDORS = {
 } as const;
 export type Vendor = keyof typeof VENDORS;
 
-/** A readable id for an imported schedule: its name as a slug, or with the source id when that is taken. */
-function scheduleIdFor(imported: ScheduleImport, taken: Set<string>): string {
-  const slug = imported.name
+/** A readable id for an imported object: its name as a slug, or with the source id when that is taken. */
+function idFor(name: string, sourceId: string, taken: Set<string>): string {
+  const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 80);
-  const base = slug || imported.sourceId.toLowerCase();
+  const base = slug || sourceId.toLowerCase();
   return taken.has(base)
-    ? `${base}-${imported.sourceId.toLowerCase().replace(/[^a-z0-9]+/g, '')}`.slice(0, 100)
+    ? `${base}-${sourceId.toLowerCase().replace(/[^a-z0-9]+/g, '')}`.slice(0, 100)
     : base;
 }
 
@@ -55,13 +57,17 @@ function fidelityOf(imported: ScheduleImport, id: string): ScheduleOutcome['fide
   };
 }
 
-function describe(outcome: ScheduleOutcome, vendor: string, plan: boolean): string {
-  const verb = {
+function verbOf(action: ScheduleOutcome['action'], plan: boolean): string {
+  return {
     create: plan ? 'would create' : 'created',
     update: plan ? 'would update' : 'updated',
     unchanged: 'unchanged',
     skip: 'skipped',
-  }[outcome.action];
+  }[action];
+}
+
+function describe(outcome: ScheduleOutcome, vendor: string, plan: boolean): string {
+  const verb = verbOf(outcome.action, plan);
   const lines = [
     `${verb.padEnd(12)} schedule ${outcome.id ?? '-'}  ← ${vendor} ${outcome.sourceId} "${outcome.name}"`,
   ];
@@ -192,7 +198,7 @@ export async function importSchedules(
         });
       outcome = { ...base, problems: imported.problems, action: same ? 'unchanged' : 'update', id: mine.id };
     } else {
-      const id = scheduleIdFor(imported, taken);
+      const id = idFor(imported.name, imported.sourceId, taken);
       taken.add(id);
       if (!plan) await ctx.api.request('POST', '/v1/schedules', { body: { id, ...imported.definition } });
       outcome = { ...base, problems: imported.problems, action: 'create', id };
@@ -212,14 +218,88 @@ export async function importSchedules(
       fidelity: fidelityOf(imported, outcome.id!),
     });
   }
+  const scheduleIdOf = (sourceId: string) => outcomes.find((o) => o.sourceId === sourceId && o.id)?.id;
+  const policies = await importPolicies(ctx, read.policies?.(scheduleIdOf) ?? [], plan);
   print(
     ctx,
-    { plan, schedules: outcomes },
+    { plan, schedules: outcomes, policies },
     () =>
       [
         `${read.vendor}: ${read.imports.length} schedules, ${read.users} users (${read.matched} matched by email to Fireline people)`,
         ...outcomes.map((o) => describe(o, read.vendor, plan)),
+        ...policies.map((o) => describePolicy(o, read.vendor, plan)),
         plan ? 'plan only: nothing changed; run again without --plan to apply' : '',
       ].join('\n') + '\n',
   );
+}
+
+interface PolicyOutcome {
+  sourceId: string;
+  name: string;
+  action: ScheduleOutcome['action'];
+  id?: string;
+  problems: string[];
+}
+
+/** Makes or updates the tool's escalation policies, found again by their source. */
+async function importPolicies(
+  ctx: CommandContext,
+  imports: PolicyImport[],
+  plan: boolean,
+): Promise<PolicyOutcome[]> {
+  if (imports.length === 0) return [];
+  const { policies: existing } = await ctx.api.request<{ policies: PolicyView[] }>(
+    'GET',
+    '/v1/escalation-policies',
+  );
+  const taken = new Set(existing.map((p) => p.id));
+  const outcomes: PolicyOutcome[] = [];
+  for (const imported of imports) {
+    const base = { sourceId: imported.sourceId, name: imported.name, problems: imported.problems };
+    if (!imported.definition) {
+      outcomes.push({ ...base, action: 'skip' });
+      continue;
+    }
+    const { source, managedBy: _, ...definition } = imported.definition;
+    const mine = existing.find(
+      (p) => p.managedBy !== 'file' && p.source?.system === source?.system && p.source?.id === source?.id,
+    );
+    if (mine?.managedBy === 'config') {
+      outcomes.push({
+        ...base,
+        action: 'skip',
+        id: mine.id,
+        problems: [...base.problems, `${mine.id} is managed by a configuration file: change it there`],
+      });
+      continue;
+    }
+    if (mine && mine.managedBy === 'api') {
+      const same =
+        canonical({
+          name: mine.name,
+          levels: mine.levels,
+          repeat: mine.repeat ?? 0,
+          fallback: mine.fallback ?? [],
+        }) === canonical({ fallback: [], ...definition, repeat: definition.repeat ?? 0 });
+      if (!same && !plan)
+        await ctx.api.request('PUT', `/v1/escalation-policies/${encodeURIComponent(mine.id)}`, {
+          body: { revision: mine.revision, ...imported.definition },
+        });
+      outcomes.push({ ...base, action: same ? 'unchanged' : 'update', id: mine.id });
+      continue;
+    }
+    const id = idFor(imported.name, imported.sourceId, taken);
+    taken.add(id);
+    if (!plan)
+      await ctx.api.request('POST', '/v1/escalation-policies', { body: { id, ...imported.definition } });
+    outcomes.push({ ...base, action: 'create', id });
+  }
+  return outcomes;
+}
+
+function describePolicy(outcome: PolicyOutcome, vendor: string, plan: boolean): string {
+  return [
+    `${verbOf(outcome.action, plan).padEnd(12)} escalation policy ${outcome.id ?? '-'}  ← ${vendor} ${outcome.sourceId} "${outcome.name}"`,
+    ...outcome.problems.map((p) => `    ! ${p}`),
+  ].join('\n');
 }

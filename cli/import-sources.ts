@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   fromGrafanaOnCallSchedule,
@@ -20,6 +20,14 @@ import {
   type PagerDutySchedule,
   type PagerDutyUser,
 } from '../domain/pagerduty-import';
+import {
+  fromOpsgenieEscalation,
+  fromPagerDutyPolicy,
+  type ImportedScheduleId,
+  type OpsgenieEscalation,
+  type PagerDutyEscalationPolicy,
+  type PolicyImport,
+} from '../domain/policy-import';
 import { peopleByEmail, type ScheduleImport } from '../domain/schedule-import';
 import { CliError, ExitCode } from './api-client';
 import type { CommandContext } from './context';
@@ -33,6 +41,8 @@ export interface VendorRead {
   users: number;
   matched: number;
   imports: ScheduleImport[];
+  /** The tool's escalation policies, once its schedules' Fireline ids are known. */
+  policies?: (scheduleIdOf: ImportedScheduleId) => PolicyImport[];
 }
 
 /** Where a vendor's data comes from: a directory of its API's answers, or its API. */
@@ -90,6 +100,7 @@ const matchedCount = (emails: string[], people: Person[]) => {
 export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): Promise<VendorRead> {
   let users: PagerDutyUser[];
   let schedules: PagerDutySchedule[];
+  let policies: PagerDutyEscalationPolicy[] = [];
   if (access.dir) {
     const dir = access.dir;
     const listed = readJson(path.join(dir, 'users.json')) as { users?: PagerDutyUser[] };
@@ -103,6 +114,13 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
         const body = readJson(path.join(dir, f)) as { schedule?: PagerDutySchedule };
         return body.schedule ? [body.schedule] : [];
       });
+    if (existsSync(path.join(dir, 'escalation-policies.json')))
+      policies =
+        (
+          readJson(path.join(dir, 'escalation-policies.json')) as {
+            escalation_policies?: PagerDutyEscalationPolicy[];
+          }
+        ).escalation_policies ?? [];
   } else {
     const { baseUrl, key } = access.api!;
     const get = vendorGet(
@@ -135,6 +153,7 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
       });
       schedules.push(schedule);
     }
+    policies = await paged<PagerDutyEscalationPolicy>('escalation_policies', 'escalation_policies');
   }
   return {
     vendor: 'PagerDuty',
@@ -144,6 +163,8 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
       access.people,
     ),
     imports: schedules.map((s) => fromPagerDutySchedule(s, users, access.people, access.now)),
+    policies: (scheduleIdOf) =>
+      policies.map((p) => fromPagerDutyPolicy(p, users, access.people, scheduleIdOf)),
   };
 }
 
@@ -158,6 +179,7 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
     overrides?: OpsgenieOverride[];
     timeline?: OpsgenieTimeline;
   }> = [];
+  let escalations: OpsgenieEscalation[] = [];
   if (access.dir) {
     const dir = access.dir;
     const listed = readJson(path.join(dir, 'users.json')) as { data?: OpsgenieUser[] };
@@ -180,6 +202,9 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
         timeline: beside<OpsgenieTimeline>('timeline'),
       });
     }
+    if (files.has('escalations.json'))
+      escalations =
+        (readJson(path.join(dir, 'escalations.json')) as { data?: OpsgenieEscalation[] }).data ?? [];
   } else {
     const { baseUrl, key } = access.api!;
     const get = vendorGet(ctx, 'Opsgenie', baseUrl, `GenieKey ${key}`, 'application/json');
@@ -204,6 +229,7 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
       });
       schedules.push({ schedule, overrides, timeline });
     }
+    escalations = (await get<{ data: OpsgenieEscalation[] }>('v2/escalations')).data;
   }
   return {
     vendor: 'Opsgenie',
@@ -218,6 +244,8 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
         ...(timeline ? { timeline } : {}),
       }),
     ),
+    policies: (scheduleIdOf) =>
+      escalations.map((e) => fromOpsgenieEscalation(e, users, access.people, scheduleIdOf)),
   };
 }
 

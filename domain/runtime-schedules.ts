@@ -26,10 +26,14 @@ export type RuntimeSchedule = OnCallSchedule &
   RevisionStamp & { source?: ImportSource; managedBy?: ScheduleManager };
 
 /** An escalation policy stored in MongoDB, changed as a stored schedule is. */
-export type RuntimePolicy = EscalationPolicy & RevisionStamp & { managedBy?: ScheduleManager };
+export type RuntimePolicy = EscalationPolicy &
+  RevisionStamp & { managedBy?: ScheduleManager; source?: ImportSource };
 
 /** A policy's definition, as made or replaced: no id, no revision. */
-export type PolicyDefinition = Omit<EscalationPolicy, 'id'> & { managedBy?: ScheduleManager };
+export type PolicyDefinition = Omit<EscalationPolicy, 'id'> & {
+  managedBy?: ScheduleManager;
+  source?: ImportSource;
+};
 
 /** What the worker reads from MongoDB before each page: schedules, policies and overrides made at run time. */
 export interface RuntimeOnCall {

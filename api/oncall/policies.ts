@@ -1,5 +1,6 @@
 import type { EscalationPolicy } from '../../domain/oncall';
 import {
+  type ImportSource,
   type PolicyDefinition,
   policyProblems,
   type RevisionStamp,
@@ -20,10 +21,10 @@ type Deps = Pick<ApiDeps, 'catalog' | 'models' | 'triageRules'>;
 
 /** An escalation policy as the API shows it: `managedBy` as for schedules, stored ones with their revision. */
 export type PolicyView = EscalationPolicy &
-  ({ managedBy: 'file' } | ({ managedBy: ScheduleManager } & RevisionStamp));
+  ({ managedBy: 'file' } | ({ managedBy: ScheduleManager; source?: ImportSource } & RevisionStamp));
 
 function view(
-  policy: EscalationPolicy & Partial<RevisionStamp> & { managedBy?: ScheduleManager },
+  policy: EscalationPolicy & Partial<RevisionStamp> & { managedBy?: ScheduleManager; source?: ImportSource },
 ): PolicyView {
   const { id, name, levels, repeat, fallback } = policy;
   const base = { id, name, levels, repeat: repeat ?? 0, fallback: fallback ?? [] };
@@ -37,6 +38,7 @@ function view(
     createdAt,
     updatedBy,
     updatedAt,
+    ...(policy.source ? { source: policy.source } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scheduleIdPattern } from './schedule-body';
+import { importSource, scheduleIdPattern } from './schedule-body';
 
 /** Limits on a policy made at run time. */
 export const POLICY_LIMITS = { levels: 20, targets: 20, repeat: 10, delaySeconds: 86_400 };
@@ -12,6 +12,7 @@ const target = z
   .strict();
 
 const definition = {
+  source: importSource.optional(),
   name: z.string().min(1).max(200),
   levels: z
     .array(

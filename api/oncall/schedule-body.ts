@@ -53,13 +53,13 @@ const layer = z
   })
   .strict();
 
-const source = z
+export const importSource = z
   .object({ system: z.enum(['pagerduty', 'opsgenie', 'grafana-oncall']), id: z.string().min(1).max(200) })
   .strict()
   .describe('where an imported schedule came from; importing again updates the one with this source');
 
 const definition = {
-  source: source.optional(),
+  source: importSource.optional(),
   managedBy: z
     .enum(['api', 'config'])
     .optional()

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { EscalationPolicy } from '../../domain/oncall';
-import type { ScheduleManager } from '../../domain/runtime-schedules';
+import type { ImportSource, ScheduleManager } from '../../domain/runtime-schedules';
 
 /**
  * An escalation policy made at run time, keyed by its id: changed by
@@ -16,6 +16,8 @@ export interface OnCallPolicyDocument {
   fallback?: EscalationPolicy['fallback'];
   /** `config`: changed only by `fireline config apply`; absent: by the API. */
   managedBy?: ScheduleManager;
+  /** Set on a policy imported from another tool. */
+  source?: ImportSource;
   createdBy: string;
   createdAt: string;
   updatedBy: string;
@@ -31,6 +33,7 @@ const onCallPolicySchema = new Schema<OnCallPolicyDocument>(
     repeat: Number,
     fallback: { type: Schema.Types.Mixed },
     managedBy: String,
+    source: { type: { system: String, id: String }, _id: false, default: undefined },
     createdBy: { type: String, required: true },
     createdAt: { type: String, required: true },
     updatedBy: { type: String, required: true },

@@ -63,6 +63,8 @@ describe('fireline import', () => {
           more: false,
         });
       if (url.pathname === '/schedules/PI7DH85') return send(200, schedule);
+      if (url.pathname === '/escalation_policies')
+        return send(200, readFileSync(path.join(fixtures, 'escalation-policies.json'), 'utf8'));
       return send(404, { error: { message: 'Not Found' } });
     });
     await new Promise<void>((resolve) => pagerDuty.listen(0, '127.0.0.1', resolve));
@@ -93,6 +95,7 @@ describe('fireline import', () => {
         return send(200, { data: [og('schedule-business-hours.json').data], took: 0.01 });
       if (url.pathname === `/v2/schedules/${id}/overrides`)
         return send(200, { data: [comingOverride], took: 0.01 });
+      if (url.pathname === '/v2/escalations') return send(200, og('escalations.json'));
       if (url.pathname === `/v2/schedules/${id}/timeline`)
         return send(200, og('schedule-business-hours-timeline.json'));
       return send(404, { message: 'Not found', took: 0 });
@@ -123,6 +126,21 @@ describe('fireline import', () => {
     expect(planned).toContain('plan only: nothing changed');
     expect(applied).toContain('created      schedule checkout-primary');
     expect(again).toContain('unchanged    schedule checkout-primary');
+    expect(planned).toContain('would create escalation policy checkout  ← PagerDuty PT20YPA "Checkout"');
+    expect(planned).toContain(
+      '! level 2: user eve@example.com is no Fireline person (matched by email): left out',
+    );
+    expect(applied).toContain('created      escalation policy checkout');
+    expect(again).toContain('unchanged    escalation policy checkout');
+    const policy = await request(env.app).get('/v1/escalation-policies/checkout').expect(200);
+    expect(policy.body).toMatchObject({
+      source: { system: 'pagerduty', id: 'PT20YPA' },
+      repeat: 2,
+      levels: [
+        { delaySeconds: 900, targets: [{ type: 'schedule', id: 'checkout-primary' }] },
+        { delaySeconds: 1800, targets: [{ type: 'person', id: 'carol' }] },
+      ],
+    });
     expect(stdout).toContain('"source": {\n    "system": "pagerduty",\n    "id": "PI7DH85"');
 
     const stored = await request(env.app).get('/v1/schedules/checkout-primary').expect(200);
@@ -178,6 +196,9 @@ describe('fireline import', () => {
     );
     expect(planned).toContain("= who is on call matches Opsgenie's own rendering");
     expect(applied).toContain('created      schedule payments-business-hours');
+    expect(applied).toContain('created      escalation policy payments-escalation');
+    const policy = await request(env.app).get('/v1/escalation-policies/payments-escalation').expect(200);
+    expect(policy.body.levels[0].targets).toEqual([{ type: 'schedule', id: 'payments-business-hours' }]);
     const stored = await request(env.app).get('/v1/schedules/payments-business-hours').expect(200);
     expect(stored.body.source).toEqual({ system: 'opsgenie', id: 'd875e654-9b4e-4219-a803-0c26936d18de' });
     expect(stored.body.layers[0].restrictions).toHaveLength(5);

@@ -1,0 +1,176 @@
+// The escalation policies of the tools teams move from, as their REST APIs
+// return them, turned into Fireline policies: levels with their waits, targets
+// mapped to the schedules already imported and to people by email, and what
+// cannot be carried over named.
+import type { TargetRef } from './incident';
+import type { Person } from './oncall';
+import type { PolicyDefinition } from './runtime-schedules';
+import { peopleByEmail } from './schedule-import';
+
+/** A vendor policy made ready to import: the definition (when any level could be carried over) and every problem. */
+export interface PolicyImport {
+  sourceId: string;
+  name: string;
+  definition?: PolicyDefinition;
+  problems: string[];
+}
+
+/** The Fireline id of a schedule imported from the vendor's schedule id, if it was. */
+export type ImportedScheduleId = (vendorScheduleId: string) => string | undefined;
+
+/** Fireline's limit on how many more times a policy runs. */
+const MAX_REPEAT = 10;
+
+/** A level with no target left is dropped; its wait goes to the level before it, so later levels keep their times. */
+function levelsWithTargets(levels: Array<{ delaySeconds: number; targets: TargetRef[] }>) {
+  const kept: typeof levels = [];
+  for (const level of levels) {
+    if (level.targets.length > 0) kept.push(level);
+    else if (kept.length > 0) kept[kept.length - 1]!.delaySeconds += level.delaySeconds;
+  }
+  return kept;
+}
+
+function policyOf(
+  system: 'pagerduty' | 'opsgenie',
+  sourceId: string,
+  name: string,
+  levels: Array<{ delaySeconds: number; targets: TargetRef[] }>,
+  repeat: number,
+  problems: string[],
+): PolicyImport {
+  const kept = levelsWithTargets(levels);
+  if (repeat > MAX_REPEAT) problems.push(`repeats ${repeat} times: imported repeating ${MAX_REPEAT} times`);
+  if (kept.length === 0)
+    return {
+      sourceId,
+      name,
+      problems: [...problems, 'no level has a target Fireline knows: policy skipped'],
+    };
+  return {
+    sourceId,
+    name,
+    problems,
+    definition: {
+      name,
+      levels: kept,
+      repeat: Math.min(repeat, MAX_REPEAT),
+      source: { system, id: sourceId },
+    },
+  };
+}
+
+/** `GET /escalation_policies` of PagerDuty (v2): one of its `escalation_policies`. */
+export interface PagerDutyEscalationPolicy {
+  id: string;
+  name: string;
+  num_loops?: number;
+  escalation_rules: Array<{
+    escalation_delay_in_minutes: number;
+    targets: Array<{ id: string; type: string; summary?: string }>;
+  }>;
+}
+
+export function fromPagerDutyPolicy(
+  policy: PagerDutyEscalationPolicy,
+  users: Array<{ id: string; email: string }>,
+  people: Person[],
+  scheduleIdOf: ImportedScheduleId,
+): PolicyImport {
+  const problems: string[] = [];
+  const byEmail = peopleByEmail(people);
+  const userById = new Map(users.map((u) => [u.id, u]));
+  const levels = policy.escalation_rules.map((rule, i) => ({
+    delaySeconds: rule.escalation_delay_in_minutes * 60,
+    targets: rule.targets.flatMap((t): TargetRef[] => {
+      const where = `level ${i + 1}`;
+      if (t.type === 'schedule_reference') {
+        const id = scheduleIdOf(t.id);
+        if (id) return [{ type: 'schedule', id }];
+        problems.push(`${where}: schedule ${t.summary ?? t.id} (${t.id}) was not imported: left out`);
+        return [];
+      }
+      if (t.type === 'user_reference') {
+        const email = userById.get(t.id)?.email;
+        const person = email ? byEmail.get(email.toLowerCase()) : undefined;
+        if (person) return [{ type: 'person', id: person.id }];
+        problems.push(`${where}: user ${email ?? t.id} is no Fireline person (matched by email): left out`);
+        return [];
+      }
+      problems.push(`${where}: a ${t.type} target has no Fireline equivalent: left out`);
+      return [];
+    }),
+  }));
+  return policyOf('pagerduty', policy.id, policy.name, levels, policy.num_loops ?? 0, problems);
+}
+
+/** `GET /v2/escalations` of Opsgenie: one of its `data`. */
+export interface OpsgenieEscalation {
+  id: string;
+  name: string;
+  rules: Array<{
+    condition?: string;
+    notifyType?: string;
+    delay: { timeAmount: number; timeUnit?: string };
+    recipient: { type: string; id?: string; name?: string; username?: string };
+  }>;
+  repeat?: { waitInterval?: number; count?: number };
+}
+
+const UNIT_MINUTES: Record<string, number> = { minutes: 1, hours: 60, days: 1440 };
+
+/**
+ * Opsgenie's rules each wait from the alert's creation; Fireline's levels each
+ * wait for the next. Rules with the same delay make one level; each level waits
+ * until the next one's delay, the last until the repeat's wait.
+ */
+export function fromOpsgenieEscalation(
+  escalation: OpsgenieEscalation,
+  users: Array<{ id: string; username: string }>,
+  people: Person[],
+  scheduleIdOf: ImportedScheduleId,
+): PolicyImport {
+  const problems: string[] = [];
+  const byEmail = peopleByEmail(people);
+  const userById = new Map(users.map((u) => [u.id, u]));
+  const byDelay = new Map<number, TargetRef[]>();
+  for (const rule of escalation.rules) {
+    const minutes = rule.delay.timeAmount * (UNIT_MINUTES[rule.delay.timeUnit ?? 'minutes'] ?? 1);
+    const where = `the rule after ${minutes} min`;
+    if (rule.condition && rule.condition !== 'if-not-acked')
+      problems.push(`${where}: its condition ${rule.condition} is imported as "until acknowledged"`);
+    if (rule.notifyType && rule.notifyType !== 'default')
+      problems.push(`${where}: notify type ${rule.notifyType} is imported as the one on call now`);
+    const targets = byDelay.get(minutes) ?? [];
+    byDelay.set(minutes, targets);
+    const { recipient } = rule;
+    if (recipient.type === 'schedule') {
+      const id = recipient.id ? scheduleIdOf(recipient.id) : undefined;
+      if (id) targets.push({ type: 'schedule', id });
+      else problems.push(`${where}: schedule ${recipient.name ?? recipient.id} was not imported: left out`);
+    } else if (recipient.type === 'user') {
+      const email = (
+        recipient.username ?? (recipient.id ? userById.get(recipient.id)?.username : undefined)
+      )?.toLowerCase();
+      const person = email ? byEmail.get(email) : undefined;
+      if (person) targets.push({ type: 'person', id: person.id });
+      else
+        problems.push(
+          `${where}: user ${email ?? recipient.id} is no Fireline person (matched by email): left out`,
+        );
+    } else
+      problems.push(
+        `${where}: a ${recipient.type} recipient (${recipient.name ?? recipient.id}) has no Fireline equivalent: left out`,
+      );
+  }
+  const delays = [...byDelay.keys()].sort((a, b) => a - b);
+  if (delays[0]! > 0)
+    problems.push(`its first rule waits ${delays[0]} min: Fireline's first level pages at once`);
+  const repeat = escalation.repeat?.count ?? 0;
+  const levels = delays.map((minutes, i) => ({
+    delaySeconds:
+      ((delays[i + 1] ?? minutes + (repeat > 0 ? (escalation.repeat?.waitInterval ?? 0) : 0)) - minutes) * 60,
+    targets: byDelay.get(minutes)!,
+  }));
+  return policyOf('opsgenie', escalation.id, escalation.name, levels, repeat, problems);
+}

@@ -1,0 +1,77 @@
+import type { Person } from '../../domain/oncall';
+import {
+  fromOpsgenieEscalation,
+  fromPagerDutyPolicy,
+  type OpsgenieEscalation,
+} from '../../domain/policy-import';
+import escalations from '../fixtures/opsgenie/escalations.json';
+import opsgenieUsers from '../fixtures/opsgenie/users.json';
+import policies from '../fixtures/pagerduty/escalation-policies.json';
+import pagerDutyUsers from '../fixtures/pagerduty/users.json';
+
+const people: Person[] = [
+  { id: 'alice', name: 'Alice', email: 'alice@example.com' },
+  { id: 'bob', name: 'Bob', email: 'bob@example.com' },
+  { id: 'carol', name: 'Carol', email: 'carol@example.com' },
+];
+const imported: Record<string, string> = {
+  PI7DH85: 'checkout-primary',
+  'd875e654-9b4e-4219-a803-0c26936d18de': 'payments-business-hours',
+};
+const scheduleIdOf = (id: string) => imported[id];
+
+describe('importing escalation policies', () => {
+  it('carries PagerDuty’s rules over as levels, its schedule as the imported one, and names who is no person', () => {
+    const policy = fromPagerDutyPolicy(
+      policies.escalation_policies[0]!,
+      pagerDutyUsers.users,
+      people,
+      scheduleIdOf,
+    );
+    expect(policy.definition).toEqual({
+      name: 'Checkout',
+      levels: [
+        { delaySeconds: 900, targets: [{ type: 'schedule', id: 'checkout-primary' }] },
+        { delaySeconds: 1800, targets: [{ type: 'person', id: 'carol' }] },
+      ],
+      repeat: 2,
+      source: { system: 'pagerduty', id: 'PT20YPA' },
+    });
+    expect(policy.problems).toEqual([
+      'level 2: user eve@example.com is no Fireline person (matched by email): left out',
+    ]);
+  });
+
+  it('turns Opsgenie’s delays from the alert into waits between levels, and names a team it cannot page', () => {
+    const policy = fromOpsgenieEscalation(
+      escalations.data[0] as OpsgenieEscalation,
+      opsgenieUsers.data,
+      people,
+      scheduleIdOf,
+    );
+    // 0 min: the schedule; 10 min: Carol; 30 min: the team (left out, its wait going to Carol's level); then 15 min to repeat.
+    expect(policy.definition).toEqual({
+      name: 'Payments escalation',
+      levels: [
+        { delaySeconds: 600, targets: [{ type: 'schedule', id: 'payments-business-hours' }] },
+        { delaySeconds: 1200 + 900, targets: [{ type: 'person', id: 'carol' }] },
+      ],
+      repeat: 1,
+      source: { system: 'opsgenie', id: '9a1d3c7e-5b0f-4f2a-8c61-2d4e6f8a0b13' },
+    });
+    expect(policy.problems).toEqual([
+      'the rule after 30 min: a team recipient (payments) has no Fireline equivalent: left out',
+    ]);
+  });
+
+  it('skips a policy none of whose targets were imported', () => {
+    const policy = fromPagerDutyPolicy(
+      policies.escalation_policies[0]!,
+      pagerDutyUsers.users,
+      [],
+      () => undefined,
+    );
+    expect(policy.definition).toBeUndefined();
+    expect(policy.problems.at(-1)).toBe('no level has a target Fireline knows: policy skipped');
+  });
+});
