@@ -10,7 +10,7 @@ import { ago, pairs, table } from './format';
 import { postmortemIdOf } from '../workflows/postmortem/ids';
 import { incidentIdPattern } from '../workflows/incident/ids';
 import { oncallCommands } from './oncall-commands';
-import { scheduleCommands } from './schedule-commands';
+import { policyCommands, scheduleCommands } from './schedule-commands';
 import { configCommands } from './config-commands';
 import { meCommands } from './me-commands';
 
@@ -108,6 +108,7 @@ function incidentLines(incident: Incident): string {
 export const commands: Record<string, Record<string, (ctx: CommandContext) => Promise<number | void>>> = {
   oncall: oncallCommands,
   schedules: scheduleCommands,
+  policies: policyCommands,
   config: configCommands,
   import: Object.fromEntries(
     (['pagerduty', 'opsgenie', 'grafana-oncall'] as const).map((vendor) => [

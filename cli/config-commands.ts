@@ -3,7 +3,7 @@ import type { PolicyView } from '../api/oncall/policies';
 import type { ScheduleView } from '../api/oncall/schedules';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
-import { canonical } from './schedule-commands';
+import { canonical } from './model-commands';
 
 /** What a model file holds of each kind: its route, and the fields that define an object of it. */
 const KINDS = {

@@ -8,7 +8,7 @@ import type { ScheduleImport } from '../domain/schedule-import';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
 import { readGrafanaOnCall, readOpsgenie, readPagerDuty, type VendorRead } from './import-sources';
-import { canonical } from './schedule-commands';
+import { canonical } from './model-commands';
 
 /** The tools an import reads, with their API's default host and the environment variable of their key. */
 const VENDORS = {

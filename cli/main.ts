@@ -30,6 +30,8 @@ const usage = `fireline — the Fireline command line
   fireline schedules [ls] | schedules show|history ID
   fireline schedules apply FILE.json          make or change a schedule from its JSON
   fireline schedules delete ID [--revision N]
+  fireline policies [ls] | policies show|history ID | policies apply FILE.json
+  fireline policies delete ID [--revision N]     escalation policies, as schedules
   fireline config export [--file F] | config plan|apply --file F
                    the schedules and policies made at run time as a file for git; applied ones
                    are then changed only by applying the file again

@@ -152,9 +152,13 @@ describe("docs/oncall.md's on-call examples", () => {
   it('makes, reads and deletes an escalation policy as written', async () => {
     const blocks = bashBlocks('docs/oncall.md', '## Escalation policies made at run time');
     expect(blocks).toHaveLength(1);
-    const stdout = await runBash(blocks[0]!.replaceAll('localhost:3000', api.url.replace('http://', '')), {
-      FIRELINE_API_KEY: env.adminToken,
-    });
+    const cli = `node ${path.join(repo, 'dist', 'cli', 'main.js')}`;
+    const script = blocks[0]!
+      .replaceAll('localhost:3000', api.url.replace('http://', ''))
+      .replaceAll('npx fireline', cli);
+    const stdout = await runBash(script, { FIRELINE_API_KEY: env.adminToken, FIRELINE_URL: api.url });
+    expect(stdout).toMatch(/night-ops\s+Night operations\s+2\s+1\s+api\s+1\s+user:alice/);
+    expect(stdout).toMatch(/sre-default\s+SRE default\s+2\s+1\s+file/);
     expect(stdout).toContain('"id":"night-ops","name":"Night operations"');
     expect(stdout).toContain('"managedBy":"api","revision":1');
     expect(stdout.trim().endsWith('204')).toBe(true);
