@@ -5,7 +5,7 @@
 // fidelity check.
 import type { VendorShift } from './import-fidelity';
 import { type LayerRestriction, type Person, type RotationLayer, weekdays } from './oncall';
-import { peopleByEmail, type ScheduleImport } from './schedule-import';
+import { peopleByEmail, type ScheduleImport, scheduleImport } from './schedule-import';
 
 /** `GET /api/v1/users/`: the fields an import reads. */
 export interface GrafanaOnCallUser {
@@ -190,20 +190,14 @@ export function fromGrafanaOnCallSchedule(
     end: new Date(f.shift_end).toISOString(),
     who: byEmail.get(f.user_email.toLowerCase())?.id ?? `Grafana OnCall user ${f.user_email}`,
   }));
-  return {
+  return scheduleImport({
+    system: 'grafana-oncall',
     sourceId: schedule.id,
     name: schedule.name,
-    ...(layers.length > 0
-      ? {
-          definition: {
-            name: schedule.name,
-            timeZone,
-            layers,
-            source: { system: 'grafana-oncall' as const, id: schedule.id },
-          },
-        }
-      : {}),
-    problems: layers.length > 0 ? problems : [...problems, 'no shift could be imported: schedule skipped'],
+    timeZone: timeZone,
+    layers,
+    layerNoun: 'shift',
+    problems,
     rendering,
-  };
+  });
 }

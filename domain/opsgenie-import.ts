@@ -5,7 +5,7 @@
 import type { VendorShift } from './import-fidelity';
 import type { Person, RotationLayer } from './oncall';
 import { localDateAndTime } from './oncall-schedule';
-import { type ImportedOverride, peopleByEmail, type ScheduleImport } from './schedule-import';
+import { type ImportedOverride, peopleByEmail, type ScheduleImport, scheduleImport } from './schedule-import';
 import { fromOpsgenieTimeRestriction, type OpsgenieTimeRestriction } from './vendor-restrictions';
 
 /** `GET /v2/users`: the fields an import reads (`username` is the email). */
@@ -178,23 +178,17 @@ export function fromOpsgenieSchedule(
     problems.push(
       `Opsgenie has ${overlap.a} and ${overlap.b} on call at once from ${overlap.start}: a Fireline schedule has one person on call (its later layers win)`,
     );
-  return {
+  return scheduleImport({
+    system: 'opsgenie',
     sourceId: schedule.id,
     name: schedule.name,
-    ...(layers.length > 0
-      ? {
-          definition: {
-            name: schedule.name,
-            timeZone: schedule.timezone,
-            layers,
-            source: { system: 'opsgenie' as const, id: schedule.id },
-          },
-        }
-      : {}),
-    problems: layers.length > 0 ? problems : [...problems, 'no rotation could be imported: schedule skipped'],
+    timeZone: schedule.timezone,
+    layers,
+    layerNoun: 'rotation',
+    problems,
     rendering,
     overrides,
-  };
+  });
 }
 
 /** The first instant at which the vendor has two different people on call (its rotations overlap). */

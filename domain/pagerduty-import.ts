@@ -6,7 +6,7 @@ import type { Person, RotationLayer } from './oncall';
 import { localDateAndTime } from './oncall-schedule';
 import { fromPagerDutyRestrictions, type PagerDutyRestriction } from './vendor-restrictions';
 import type { VendorShift } from './import-fidelity';
-import { peopleByEmail, type ScheduleImport } from './schedule-import';
+import { peopleByEmail, type ScheduleImport, scheduleImport } from './schedule-import';
 
 /** `GET /users`: the fields an import reads. */
 export interface PagerDutyUser {
@@ -124,20 +124,14 @@ export function fromPagerDutySchedule(
           ]
         : [],
   );
-  return {
+  return scheduleImport({
+    system: 'pagerduty',
     sourceId: schedule.id,
     name: schedule.name,
-    ...(layers.length > 0
-      ? {
-          definition: {
-            name: schedule.name,
-            timeZone: schedule.time_zone,
-            layers,
-            source: { system: 'pagerduty' as const, id: schedule.id },
-          },
-        }
-      : {}),
-    problems: layers.length > 0 ? problems : [...problems, 'no layer could be imported: schedule skipped'],
+    timeZone: schedule.time_zone,
+    layers,
+    layerNoun: 'layer',
+    problems,
     rendering,
-  };
+  });
 }

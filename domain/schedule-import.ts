@@ -2,8 +2,8 @@
 // ready to import, its overrides, every problem named, and the vendor's own
 // rendering for the fidelity check.
 import type { VendorShift } from './import-fidelity';
-import type { Person } from './oncall';
-import type { ScheduleDefinition } from './runtime-schedules';
+import type { Person, RotationLayer } from './oncall';
+import type { ImportSource, ScheduleDefinition } from './runtime-schedules';
 
 /** An override of the vendor's, as a Fireline override of the imported schedule. */
 export interface ImportedOverride {
@@ -28,4 +28,36 @@ export interface ScheduleImport {
 /** The people of the catalog by email, lower-cased. */
 export function peopleByEmail(people: Person[]): Map<string, Person> {
   return new Map(people.flatMap((p) => (p.email ? [[p.email.toLowerCase(), p] as const] : [])));
+}
+
+/**
+ * A vendor schedule made ready to import, from what its converter found: the
+ * definition when any layer came over (else skipped, and said why).
+ */
+export function scheduleImport(found: {
+  system: ImportSource['system'];
+  sourceId: string;
+  name: string;
+  timeZone: string;
+  layers: RotationLayer[];
+  /** What a layer is called at this vendor: `layer`, `rotation`, `shift`. */
+  layerNoun: string;
+  problems: string[];
+  rendering: VendorShift[];
+  overrides?: ImportedOverride[];
+}): ScheduleImport {
+  const { system, sourceId, name, timeZone, layers, problems } = found;
+  return {
+    sourceId,
+    name,
+    ...(layers.length > 0
+      ? { definition: { name, timeZone, layers, source: { system, id: sourceId } } }
+      : {}),
+    problems:
+      layers.length > 0
+        ? problems
+        : [...problems, `no ${found.layerNoun} could be imported: schedule skipped`],
+    rendering: found.rendering,
+    ...(found.overrides ? { overrides: found.overrides } : {}),
+  };
 }
