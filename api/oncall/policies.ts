@@ -1,11 +1,5 @@
-import type { EscalationPolicy } from '../../domain/oncall';
-import {
-  type ImportSource,
-  type PolicyDefinition,
-  policyProblems,
-  type RevisionStamp,
-  type ScheduleManager,
-} from '../../domain/runtime-schedules';
+import type { EscalationPolicy, OnCallCatalog } from '../../domain/oncall';
+import { type PolicyDefinition, policyProblems, type ScheduleManager } from '../../domain/runtime-schedules';
 import {
   createRuntimePolicy,
   deleteRuntimePolicy,
@@ -14,71 +8,41 @@ import {
 } from '../../infra/runtime-policies';
 import type { ApiDeps } from '../deps';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { answeringRefusals } from './model-refusal';
+import {
+  answeringRefusals,
+  type ManagedFields,
+  managedFields,
+  type MaybeStored,
+  refuseManaged,
+} from './stored-objects';
 import { onCallState } from './service';
 
 type Deps = Pick<ApiDeps, 'catalog' | 'models' | 'triageRules'>;
 
 /** An escalation policy as the API shows it: `managedBy` as for schedules, stored ones with their revision. */
-export type PolicyView = EscalationPolicy &
-  ({ managedBy: 'file' } | ({ managedBy: ScheduleManager; source?: ImportSource } & RevisionStamp));
+export type PolicyView = EscalationPolicy & ManagedFields;
 
-function view(
-  policy: EscalationPolicy & Partial<RevisionStamp> & { managedBy?: ScheduleManager; source?: ImportSource },
-): PolicyView {
+function view(policy: EscalationPolicy & MaybeStored): PolicyView {
   const { id, name, levels, repeat, fallback } = policy;
-  const base = { id, name, levels, repeat: repeat ?? 0, fallback: fallback ?? [] };
-  if (policy.revision === undefined) return { ...base, managedBy: 'file' };
-  const { revision, createdBy, createdAt, updatedBy, updatedAt } = policy as RevisionStamp;
-  return {
-    ...base,
-    managedBy: policy.managedBy ?? 'api',
-    revision,
-    createdBy,
-    createdAt,
-    updatedBy,
-    updatedAt,
-    ...(policy.source ? { source: policy.source } : {}),
-  };
+  return { id, name, levels, repeat: repeat ?? 0, fallback: fallback ?? [], ...managedFields(policy) };
 }
 
 export async function listPolicies(deps: Deps): Promise<PolicyView[]> {
   return (await onCallState(deps)).catalog.policies.map(view);
 }
 
-async function findPolicy(deps: Deps, id: string) {
+export async function getPolicy(deps: Deps, id: string): Promise<PolicyView> {
   const policy = (await onCallState(deps)).catalog.policies.find((p) => p.id === id);
   if (!policy) throw new NotFoundError(`No escalation policy ${id}`);
-  return policy as EscalationPolicy & { managedBy?: ScheduleManager };
+  return view(policy);
 }
 
-export async function getPolicy(deps: Deps, id: string): Promise<PolicyView> {
-  return view(await findPolicy(deps, id));
-}
-
-/** Refuses a change to the catalog file's policy, or to one a configuration file manages that does not come from it. */
-async function refuseManaged(deps: Deps, id: string, by: ScheduleManager | undefined): Promise<void> {
-  if (deps.catalog.policies.some((p) => p.id === id))
-    throw new ConflictError(
-      `Escalation policy ${id} is managed by the catalog file (config/oncall-catalog.ts): change it there`,
-      {
-        managedBy: 'file',
-      },
-    );
-  const stored = (await onCallState(deps)).catalog.policies.find((p) => p.id === id) as
-    { managedBy?: ScheduleManager } | undefined;
-  if (stored?.managedBy === 'config' && by !== 'config')
-    throw new ConflictError(
-      `Escalation policy ${id} is managed by a configuration file (fireline config apply): change it there`,
-      {
-        managedBy: 'config',
-      },
-    );
-}
+const title = (id: string) => `Escalation policy ${id}`;
+const inFile = (deps: Deps, id: string) => deps.catalog.policies.some((p) => p.id === id);
 
 /** A target naming nothing is a 400 naming its field (schedules made at run time count). */
-async function refuseProblems(deps: Deps, definition: PolicyDefinition): Promise<void> {
-  const problems = policyProblems(definition, (await onCallState(deps)).catalog);
+function refuseProblems(catalog: OnCallCatalog, definition: PolicyDefinition): void {
+  const problems = policyProblems(definition, catalog);
   if (problems.length > 0) throw new ValidationError(problems);
 }
 
@@ -88,8 +52,9 @@ export async function createPolicy(
   actor: string,
 ): Promise<PolicyView> {
   const { id, ...definition } = input;
-  await refuseManaged(deps, id, definition.managedBy);
-  await refuseProblems(deps, definition);
+  // One of that id stored already is refused by the store.
+  refuseManaged(title(id), inFile(deps, id), undefined, definition.managedBy);
+  refuseProblems((await onCallState(deps)).catalog, definition);
   return view(await answeringRefusals(() => createRuntimePolicy(deps.models, id, definition, actor)));
 }
 
@@ -100,8 +65,14 @@ export async function replacePolicy(
   actor: string,
 ): Promise<PolicyView> {
   const { revision, ...definition } = input;
-  await refuseManaged(deps, id, definition.managedBy);
-  await refuseProblems(deps, definition);
+  const { catalog } = await onCallState(deps);
+  refuseManaged(
+    title(id),
+    inFile(deps, id),
+    catalog.policies.find((p) => p.id === id),
+    definition.managedBy,
+  );
+  refuseProblems(catalog, definition);
   return view(
     await answeringRefusals(() => replaceRuntimePolicy(deps.models, id, revision, definition, actor)),
   );
@@ -115,7 +86,8 @@ export async function deletePolicy(
   actor: string,
   by?: ScheduleManager,
 ): Promise<void> {
-  await refuseManaged(deps, id, by);
+  const stored = (await onCallState(deps)).catalog.policies.find((p) => p.id === id);
+  refuseManaged(title(id), inFile(deps, id), stored, by);
   const rules = [
     ...(deps.triageRules?.rules ?? []),
     ...(deps.triageRules ? [deps.triageRules.defaultRule] : []),
@@ -131,7 +103,6 @@ export async function deletePolicy(
 
 export async function policyHistory(deps: Deps, id: string) {
   const changes = await policyChanges(deps.models, id);
-  if (changes.length === 0 && !deps.catalog.policies.some((p) => p.id === id))
-    throw new NotFoundError(`No escalation policy ${id}`);
+  if (changes.length === 0 && !inFile(deps, id)) throw new NotFoundError(`No escalation policy ${id}`);
   return changes.map((c) => ({ ...c, at: c.at.toISOString() }));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { importSource, scheduleIdPattern } from './schedule-body';
+import { revisionField, scheduleIdPattern, storedObjectFields } from './schedule-body';
 
 /** Limits on a policy made at run time. */
 export const POLICY_LIMITS = { levels: 20, targets: 20, repeat: 10, delaySeconds: 86_400 };
@@ -12,7 +12,7 @@ const target = z
   .strict();
 
 const definition = {
-  source: importSource.optional(),
+  ...storedObjectFields,
   name: z.string().min(1).max(200),
   levels: z
     .array(
@@ -42,10 +42,6 @@ const definition = {
     .max(POLICY_LIMITS.targets)
     .optional()
     .describe('who is told when every level went unanswered'),
-  managedBy: z
-    .enum(['api', 'config'])
-    .optional()
-    .describe('config: applied from a configuration file (fireline config apply), and changed only that way'),
 };
 
 export const policyIdParams = z.object({ id: z.string().regex(scheduleIdPattern, 'must be a policy id') });
@@ -57,11 +53,7 @@ export const newPolicyBody = z
   .strict();
 export const policyChangeBody = z
   .object({
-    revision: z.number().int().min(1).describe('the revision you read; another is a 409'),
+    revision: revisionField,
     ...definition,
   })
   .strict();
-export const policyRevisionQuery = z.object({
-  revision: z.coerce.number().int().min(1).describe('the revision you read; another is a 409'),
-  managedBy: z.enum(['config']).optional().describe('config: a delete by fireline config apply'),
-});

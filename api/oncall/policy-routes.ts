@@ -10,7 +10,8 @@ import {
   policyHistory,
   replacePolicy,
 } from './policies';
-import { newPolicyBody, policyChangeBody, policyIdParams, policyRevisionQuery } from './policy-body';
+import { newPolicyBody, policyChangeBody, policyIdParams } from './policy-body';
+import { revisionQuery } from './schedule-body';
 
 /**
  * Escalation policies made and changed at run time, beside the catalog
@@ -52,13 +53,10 @@ export function policyRoutes(deps: ApiDeps, guard: Guard): Router {
   router.delete(
     `${base}/:id`,
     ...guard('oncall:write'),
-    validated(
-      { params: policyIdParams, query: policyRevisionQuery },
-      async ({ params, query }, _req, res) => {
-        await deletePolicy(deps, params.id, query.revision, actorFor(res, undefined), query.managedBy);
-        res.status(204).end();
-      },
-    ),
+    validated({ params: policyIdParams, query: revisionQuery }, async ({ params, query }, _req, res) => {
+      await deletePolicy(deps, params.id, query.revision, actorFor(res, undefined), query.managedBy);
+      res.status(204).end();
+    }),
   );
 
   router.get(

@@ -53,17 +53,29 @@ const layer = z
   })
   .strict();
 
-export const importSource = z
+const importSource = z
   .object({ system: z.enum(['pagerduty', 'opsgenie', 'grafana-oncall']), id: z.string().min(1).max(200) })
   .strict()
-  .describe('where an imported schedule came from; importing again updates the one with this source');
+  .describe('where an imported object came from; importing again updates the one with this source');
 
-const definition = {
+/** The fields every on-call object made at run time has, schedules and escalation policies alike. */
+export const storedObjectFields = {
   source: importSource.optional(),
   managedBy: z
     .enum(['api', 'config'])
     .optional()
     .describe('config: applied from a configuration file (fireline config apply), and changed only that way'),
+};
+/** The revision a change was read at. */
+export const revisionField = z.number().int().min(1).describe('the revision you read; another is a 409');
+/** A delete's query: the revision read, and whether `fireline config apply` deletes it. */
+export const revisionQuery = z.object({
+  revision: z.coerce.number().int().min(1).describe('the revision you read; another is a 409'),
+  managedBy: z.enum(['config']).optional().describe('config: a delete by fireline config apply'),
+});
+
+const definition = {
+  ...storedObjectFields,
   name: z.string().min(1).max(200),
   timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/London'),
   layers: z
@@ -84,12 +96,7 @@ export const newScheduleBody = z
 /** A schedule's new definition, with the revision it was read at (a stale one is refused). */
 export const scheduleChangeBody = z
   .object({
-    revision: z.number().int().min(1).describe('the revision you read; another is a 409'),
+    revision: revisionField,
     ...definition,
   })
   .strict();
-
-export const scheduleRevisionQuery = z.object({
-  revision: z.coerce.number().int().min(1).describe('the revision you read; another is a 409'),
-  managedBy: z.enum(['config']).optional().describe('config: a delete by fireline config apply'),
-});

@@ -2,12 +2,7 @@ import { Router } from 'express';
 import { actorFor, type Guard } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validated } from '../validate';
-import {
-  newScheduleBody,
-  scheduleChangeBody,
-  scheduleIdParams,
-  scheduleRevisionQuery,
-} from './schedule-body';
+import { newScheduleBody, scheduleChangeBody, scheduleIdParams, revisionQuery } from './schedule-body';
 import {
   createSchedule,
   deleteSchedule,
@@ -60,13 +55,10 @@ export function scheduleRoutes(deps: ApiDeps, guard: Guard): Router {
   router.delete(
     '/v1/schedules/:id',
     ...guard('oncall:write'),
-    validated(
-      { params: scheduleIdParams, query: scheduleRevisionQuery },
-      async ({ params, query }, _req, res) => {
-        await deleteSchedule(deps, params.id, query.revision, actorFor(res, undefined), query.managedBy);
-        res.status(204).end();
-      },
-    ),
+    validated({ params: scheduleIdParams, query: revisionQuery }, async ({ params, query }, _req, res) => {
+      await deleteSchedule(deps, params.id, query.revision, actorFor(res, undefined), query.managedBy);
+      res.status(204).end();
+    }),
   );
 
   router.get(

@@ -1,8 +1,6 @@
 import type { OnCallSchedule } from '../../domain/oncall';
 import {
-  type ImportSource,
   type ScheduleManager,
-  type RevisionStamp,
   type ScheduleDefinition,
   scheduleProblems,
   scheduleReferences,
@@ -15,7 +13,13 @@ import {
 } from '../../infra/runtime-schedules';
 import type { ApiDeps } from '../deps';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { answeringRefusals } from './model-refusal';
+import {
+  answeringRefusals,
+  type ManagedFields,
+  managedFields,
+  type MaybeStored,
+  refuseManaged,
+} from './stored-objects';
 import { onCallState } from './service';
 
 type Deps = Pick<ApiDeps, 'catalog' | 'models'>;
@@ -26,28 +30,11 @@ type Deps = Pick<ApiDeps, 'catalog' | 'models'>;
  * `"config"` for one applied from a configuration file (`fireline config
  * apply`, read-only elsewhere); stored ones with the revision a change must name.
  */
-export type ScheduleView = Pick<OnCallSchedule, 'id' | 'name' | 'timeZone' | 'layers'> &
-  ({ managedBy: 'file' } | ({ managedBy: ScheduleManager; source?: ImportSource } & RevisionStamp));
+export type ScheduleView = Pick<OnCallSchedule, 'id' | 'name' | 'timeZone' | 'layers'> & ManagedFields;
 
-function view(
-  schedule: OnCallSchedule & Partial<RevisionStamp> & { source?: ImportSource; managedBy?: ScheduleManager },
-): ScheduleView {
+function view(schedule: OnCallSchedule & MaybeStored): ScheduleView {
   const { id, name, timeZone, layers } = schedule;
-  if (schedule.revision === undefined) return { id, name, timeZone, layers, managedBy: 'file' };
-  const { revision, createdBy, createdAt, updatedBy, updatedAt } = schedule as RevisionStamp;
-  return {
-    id,
-    name,
-    timeZone,
-    layers,
-    managedBy: schedule.managedBy ?? 'api',
-    revision,
-    createdBy,
-    createdAt,
-    updatedBy,
-    updatedAt,
-    ...(schedule.source ? { source: schedule.source } : {}),
-  };
+  return { id, name, timeZone, layers, ...managedFields(schedule) };
 }
 
 export async function listSchedules(deps: Deps): Promise<ScheduleView[]> {
@@ -62,28 +49,8 @@ export async function getSchedule(deps: Deps, id: string): Promise<ScheduleView>
   return view(schedule);
 }
 
-/** Refuses a change to a schedule applied from a configuration file that does not come from there. */
-async function refuseConfigManaged(deps: Deps, id: string, by: ScheduleManager | undefined): Promise<void> {
-  if (by === 'config') return;
-  const stored = (await onCallState(deps)).catalog.schedules.find((s) => s.id === id) as
-    { managedBy?: ScheduleManager } | undefined;
-  if (stored?.managedBy === 'config') {
-    throw new ConflictError(
-      `Schedule ${id} is managed by a configuration file (fireline config apply): change it there`,
-      { managedBy: 'config' },
-    );
-  }
-}
-
-/** Refuses a change to a schedule of the catalog file: its team changes it there. */
-function refuseFileManaged(deps: Deps, id: string): void {
-  if (deps.catalog.schedules.some((s) => s.id === id)) {
-    throw new ConflictError(
-      `Schedule ${id} is managed by the catalog file (config/oncall-catalog.ts): change it there`,
-      { managedBy: 'file' },
-    );
-  }
-}
+const title = (id: string) => `Schedule ${id}`;
+const inFile = (deps: Deps, id: string) => deps.catalog.schedules.some((s) => s.id === id);
 
 function refuseProblems(deps: Deps, definition: ScheduleDefinition): void {
   const problems = scheduleProblems(definition, deps.catalog);
@@ -96,7 +63,8 @@ export async function createSchedule(
   actor: string,
 ): Promise<ScheduleView> {
   const { id, ...definition } = input;
-  refuseFileManaged(deps, id);
+  // One of that id stored already is refused by the store.
+  refuseManaged(title(id), inFile(deps, id), undefined, definition.managedBy);
   refuseProblems(deps, definition);
   return view(await answeringRefusals(() => createRuntimeSchedule(deps.models, id, definition, actor)));
 }
@@ -108,8 +76,8 @@ export async function replaceSchedule(
   actor: string,
 ): Promise<ScheduleView> {
   const { revision, ...definition } = input;
-  refuseFileManaged(deps, id);
-  await refuseConfigManaged(deps, id, definition.managedBy);
+  const stored = (await onCallState(deps)).catalog.schedules.find((s) => s.id === id);
+  refuseManaged(title(id), inFile(deps, id), stored, definition.managedBy);
   refuseProblems(deps, definition);
   return view(
     await answeringRefusals(() => replaceRuntimeSchedule(deps.models, id, revision, definition, actor)),
@@ -124,9 +92,14 @@ export async function deleteSchedule(
   actor: string,
   by?: ScheduleManager,
 ): Promise<void> {
-  refuseFileManaged(deps, id);
-  await refuseConfigManaged(deps, id, by);
-  const references = scheduleReferences((await onCallState(deps)).catalog, id);
+  const { catalog } = await onCallState(deps);
+  refuseManaged(
+    title(id),
+    inFile(deps, id),
+    catalog.schedules.find((s) => s.id === id),
+    by,
+  );
+  const references = scheduleReferences(catalog, id);
   if (references.length > 0) {
     throw new ConflictError(`Schedule ${id} is paged by ${references.join(', ')}: change those first`, {
       referencedBy: references,
@@ -138,7 +111,6 @@ export async function deleteSchedule(
 /** Who made each revision of a schedule made at run time, and when (none for the catalog file's: git has those). */
 export async function scheduleHistory(deps: Deps, id: string) {
   const changes = await scheduleChanges(deps.models, id);
-  if (changes.length === 0 && !deps.catalog.schedules.some((s) => s.id === id))
-    throw new NotFoundError(`No schedule ${id}`);
+  if (changes.length === 0 && !inFile(deps, id)) throw new NotFoundError(`No schedule ${id}`);
   return changes.map((c) => ({ ...c, at: c.at.toISOString() }));
 }
