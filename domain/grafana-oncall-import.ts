@@ -5,7 +5,7 @@
 // fidelity check.
 import type { VendorShift } from './import-fidelity';
 import { type LayerRestriction, type Person, type RotationLayer, weekdays } from './oncall';
-import { peopleByEmail, type ScheduleImport, scheduleImport } from './schedule-import';
+import { type ScheduleImport, scheduleImport, usersByEmail } from './schedule-import';
 
 /** `GET /api/v1/users/`: the fields an import reads. */
 export interface GrafanaOnCallUser {
@@ -166,10 +166,7 @@ export function fromGrafanaOnCallSchedule(
   finalShifts: GrafanaOnCallFinalShift[] = [],
 ): ScheduleImport {
   const problems: string[] = [];
-  const byEmail = peopleByEmail(people);
-  const userById = new Map(users.map((u) => [u.id, u]));
-  const emailOf = (userId: string) => userById.get(userId)?.email;
-  const personOf = (userId: string) => byEmail.get(emailOf(userId)?.toLowerCase() ?? '');
+  const { emailOf, personOf, personWithEmail } = usersByEmail(people, users);
   const timeZone = schedule.time_zone ?? 'UTC';
   if (schedule.type === 'ical')
     problems.push('an iCal schedule has no shifts of its own: only its shifts listed are imported');
@@ -188,7 +185,7 @@ export function fromGrafanaOnCallSchedule(
   const rendering: VendorShift[] = finalShifts.map((f) => ({
     start: new Date(f.shift_start).toISOString(),
     end: new Date(f.shift_end).toISOString(),
-    who: byEmail.get(f.user_email.toLowerCase())?.id ?? `Grafana OnCall user ${f.user_email}`,
+    who: personWithEmail(f.user_email)?.id ?? `Grafana OnCall user ${f.user_email}`,
   }));
   return scheduleImport({
     system: 'grafana-oncall',

@@ -5,7 +5,7 @@
 import type { VendorShift } from './import-fidelity';
 import type { Person, RotationLayer } from './oncall';
 import { localDateAndTime } from './oncall-schedule';
-import { type ImportedOverride, peopleByEmail, type ScheduleImport, scheduleImport } from './schedule-import';
+import { type ImportedOverride, type ScheduleImport, scheduleImport, usersByEmail } from './schedule-import';
 import { fromOpsgenieTimeRestriction, type OpsgenieTimeRestriction } from './vendor-restrictions';
 
 /** `GET /v2/users`: the fields an import reads (`username` is the email). */
@@ -69,6 +69,26 @@ export interface OpsgenieTimeline {
 
 const UNITS = { hourly: 'hour', daily: 'day', weekly: 'week' } as const;
 
+/** How Opsgenie names a user in a rotation, an override, an escalation or a timeline. */
+export interface OpsgenieRecipient {
+  id?: string;
+  username?: string;
+  name?: string;
+}
+
+/** Opsgenie's users matched to Fireline's people: a recipient by its `username` (the email), else by its id. */
+export function opsgenieRecipients(users: OpsgenieUser[], people: Person[]) {
+  const match = usersByEmail(
+    people,
+    users.map((u) => ({ id: u.id, email: u.username })),
+  );
+  return {
+    emailOf: (user: OpsgenieRecipient) =>
+      (user.username ?? (user.id ? match.emailOf(user.id) : undefined))?.toLowerCase(),
+    personWithEmail: match.personWithEmail,
+  };
+}
+
 /** Turns one Opsgenie schedule (with its overrides and timeline, when given) into a Fireline schedule definition. */
 export function fromOpsgenieSchedule(
   schedule: OpsgenieSchedule,
@@ -78,14 +98,10 @@ export function fromOpsgenieSchedule(
   extra: { overrides?: OpsgenieOverride[]; timeline?: OpsgenieTimeline } = {},
 ): ScheduleImport {
   const problems: string[] = [];
-  const byEmail = peopleByEmail(people);
-  const userById = new Map(users.map((u) => [u.id, u]));
-  const emailOf = (user: { id?: string; username?: string; name?: string }) =>
-    (user.username ?? (user.id ? userById.get(user.id)?.username : undefined) ?? user.name)?.toLowerCase();
-  const personOf = (user: { id?: string; username?: string; name?: string }) => {
-    const email = emailOf(user);
-    return email ? byEmail.get(email) : undefined;
-  };
+  const recipients = opsgenieRecipients(users, people);
+  // A timeline's recipient names its user by `name`.
+  const emailOf = (user: OpsgenieRecipient) => recipients.emailOf(user) ?? user.name?.toLowerCase();
+  const personOf = (user: OpsgenieRecipient) => recipients.personWithEmail(emailOf(user));
   if (schedule.enabled === false)
     problems.push('the schedule is disabled in Opsgenie: imported all the same');
   const layers: RotationLayer[] = [];

@@ -6,7 +6,7 @@ import type { Person, RotationLayer } from './oncall';
 import { localDateAndTime } from './oncall-schedule';
 import { fromPagerDutyRestrictions, type PagerDutyRestriction } from './vendor-restrictions';
 import type { VendorShift } from './import-fidelity';
-import { peopleByEmail, type ScheduleImport, scheduleImport } from './schedule-import';
+import { type ScheduleImport, scheduleImport, usersByEmail } from './schedule-import';
 
 /** `GET /users`: the fields an import reads. */
 export interface PagerDutyUser {
@@ -60,12 +60,7 @@ export function fromPagerDutySchedule(
   now: Date,
 ): ScheduleImport {
   const problems: string[] = [];
-  const byEmail = peopleByEmail(people);
-  const userById = new Map(users.map((u) => [u.id, u]));
-  const personOf = (userId: string): Person | undefined => {
-    const user = userById.get(userId);
-    return user ? byEmail.get(user.email.toLowerCase()) : undefined;
-  };
+  const { emailOf, personOf } = usersByEmail(people, users);
   const layers: RotationLayer[] = [];
   for (const [i, layer] of schedule.schedule_layers.entries()) {
     const label = `layer ${layer.name ?? i + 1} (${layer.id})`;
@@ -89,7 +84,7 @@ export function fromPagerDutySchedule(
       const person = personOf(user.id);
       if (person) participants.push(person.id);
       else {
-        const email = userById.get(user.id)?.email;
+        const email = emailOf(user.id);
         problems.push(
           `${label}: user ${user.id}${email ? ` (${email})` : ''} is no Fireline person (matched by email): left out of the rotation`,
         );

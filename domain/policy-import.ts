@@ -5,7 +5,8 @@
 import type { TargetRef } from './incident';
 import type { Person } from './oncall';
 import type { PolicyDefinition } from './runtime-schedules';
-import { peopleByEmail } from './schedule-import';
+import { opsgenieRecipients, type OpsgenieUser } from './opsgenie-import';
+import { usersByEmail } from './schedule-import';
 
 /** A vendor policy made ready to import: the definition (when any level could be carried over) and every problem. */
 export interface PolicyImport {
@@ -78,8 +79,7 @@ export function fromPagerDutyPolicy(
   scheduleIdOf: ImportedScheduleId,
 ): PolicyImport {
   const problems: string[] = [];
-  const byEmail = peopleByEmail(people);
-  const userById = new Map(users.map((u) => [u.id, u]));
+  const { emailOf, personOf } = usersByEmail(people, users);
   const levels = policy.escalation_rules.map((rule, i) => ({
     delaySeconds: rule.escalation_delay_in_minutes * 60,
     targets: rule.targets.flatMap((t): TargetRef[] => {
@@ -91,9 +91,9 @@ export function fromPagerDutyPolicy(
         return [];
       }
       if (t.type === 'user_reference') {
-        const email = userById.get(t.id)?.email;
-        const person = email ? byEmail.get(email.toLowerCase()) : undefined;
+        const person = personOf(t.id);
         if (person) return [{ type: 'person', id: person.id }];
+        const email = emailOf(t.id);
         problems.push(`${where}: user ${email ?? t.id} is no Fireline person (matched by email): left out`);
         return [];
       }
@@ -126,13 +126,12 @@ const UNIT_MINUTES: Record<string, number> = { minutes: 1, hours: 60, days: 1440
  */
 export function fromOpsgenieEscalation(
   escalation: OpsgenieEscalation,
-  users: Array<{ id: string; username: string }>,
+  users: OpsgenieUser[],
   people: Person[],
   scheduleIdOf: ImportedScheduleId,
 ): PolicyImport {
   const problems: string[] = [];
-  const byEmail = peopleByEmail(people);
-  const userById = new Map(users.map((u) => [u.id, u]));
+  const recipients = opsgenieRecipients(users, people);
   const byDelay = new Map<number, TargetRef[]>();
   for (const rule of escalation.rules) {
     const minutes = rule.delay.timeAmount * (UNIT_MINUTES[rule.delay.timeUnit ?? 'minutes'] ?? 1);
@@ -149,10 +148,8 @@ export function fromOpsgenieEscalation(
       if (id) targets.push({ type: 'schedule', id });
       else problems.push(`${where}: schedule ${recipient.name ?? recipient.id} was not imported: left out`);
     } else if (recipient.type === 'user') {
-      const email = (
-        recipient.username ?? (recipient.id ? userById.get(recipient.id)?.username : undefined)
-      )?.toLowerCase();
-      const person = email ? byEmail.get(email) : undefined;
+      const email = recipients.emailOf(recipient);
+      const person = recipients.personWithEmail(email);
       if (person) targets.push({ type: 'person', id: person.id });
       else
         problems.push(

@@ -61,3 +61,16 @@ export function scheduleImport(found: {
     ...(found.overrides ? { overrides: found.overrides } : {}),
   };
 }
+
+/** Another tool's users (their ids and emails), matched to Fireline's people by email, case aside. */
+export function usersByEmail(people: Person[], users: Array<{ id: string; email: string }>) {
+  const byEmail = peopleByEmail(people);
+  const emails = new Map(users.map((u) => [u.id, u.email]));
+  const personWithEmail = (email: string | undefined) =>
+    email ? byEmail.get(email.toLowerCase()) : undefined;
+  return {
+    emailOf: (userId: string) => emails.get(userId),
+    personOf: (userId: string) => personWithEmail(emails.get(userId)),
+    personWithEmail,
+  };
+}
