@@ -20,7 +20,7 @@ import {
   type MaybeStored,
   refuseManaged,
 } from './stored-objects';
-import { onCallState } from './service';
+import { onCallState, type OnCallState } from './service';
 
 type Deps = Pick<ApiDeps, 'catalog' | 'models'>;
 
@@ -43,7 +43,11 @@ export async function listSchedules(deps: Deps): Promise<ScheduleView[]> {
 }
 
 export async function getSchedule(deps: Deps, id: string): Promise<ScheduleView> {
-  const { catalog } = await onCallState(deps);
+  return scheduleIn(await onCallState(deps), id);
+}
+
+/** getSchedule over an on-call state already read. */
+export function scheduleIn({ catalog }: OnCallState, id: string): ScheduleView {
   const schedule = catalog.schedules.find((s) => s.id === id);
   if (!schedule) throw new NotFoundError(`No schedule ${id}`);
   return view(schedule);

@@ -9,7 +9,7 @@ import {
   SCHEDULE_LIMITS,
   scheduleIdPattern,
 } from '../../oncall/schedule-body';
-import { createSchedule, deleteSchedule, getSchedule, replaceSchedule } from '../../oncall/schedules';
+import { createSchedule, deleteSchedule, replaceSchedule, scheduleIn } from '../../oncall/schedules';
 import { onCallState, timelineIn } from '../../oncall/service';
 import { formAction, formBody } from '../form-action';
 import { formFieldOf, LAYER_FIELDS, layersToForm, scheduleFromForm } from '../schedule-form';
@@ -42,16 +42,14 @@ async function showSchedule(
   id: string | undefined,
   extra: { form?: FormState; notice?: string; status?: number; sent?: Record<string, unknown> } = {},
 ): Promise<void> {
-  const schedule = id === undefined ? undefined : await getSchedule(kit.deps, id);
+  let schedule;
   let timeline;
-  if (schedule) {
+  if (id !== undefined) {
+    // One read of the run-time model serves the schedule and its timeline.
+    const state = await onCallState(kit.deps);
+    schedule = scheduleIn(state, id);
     const now = new Date();
-    timeline = timelineIn(
-      await onCallState(kit.deps),
-      schedule.id,
-      now,
-      new Date(now.getTime() + TIMELINE_DAYS * 86_400_000),
-    );
+    timeline = timelineIn(state, id, now, new Date(now.getTime() + TIMELINE_DAYS * 86_400_000));
   }
   // A refused schedule form shows what was typed; otherwise the schedule as stored.
   const values = (extra.form?.form === 'schedule' ? extra.form.values : undefined) ?? {
