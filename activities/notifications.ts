@@ -21,9 +21,13 @@ import {
 import { postSigned } from './channels/signed-post';
 import type { TwilioCallback } from '../infra/reach/send';
 import { createSlackApp } from './slack-app';
+import { withRuntimeOnCall } from '../domain/runtime-schedules';
+import type { RuntimeOnCallReader } from '../infra/runtime-oncall';
 
 export interface NotificationDeps {
   catalog: OnCallCatalog;
+  /** The on-call model made at run time, as last read: people made at run time are reached and named too. */
+  runtimeOnCall?: Pick<RuntimeOnCallReader, 'lastKnown'>;
   /** Where channel URLs and secrets are looked up by name (process.env in production). */
   secrets: Record<string, string | undefined>;
   /** Base URL of the API, for links to the incident. */
@@ -269,11 +273,20 @@ async function requestBridge(
 }
 
 export function createNotificationActivities(deps: NotificationDeps) {
+  // The copy planning read moments before: a delivery never waits on MongoDB for it.
+  const catalogNow = () =>
+    deps.runtimeOnCall ? withRuntimeOnCall(deps.catalog, deps.runtimeOnCall.lastKnown()) : deps.catalog;
   const slackApp =
     deps.slack && deps.models
-      ? createSlackApp({ slack: deps.slack, catalog: deps.catalog, models: deps.models })
+      ? createSlackApp({
+          slack: deps.slack,
+          get catalog() {
+            return catalogNow();
+          },
+          models: deps.models,
+        })
       : undefined;
-  const channelDeps = { ...deps, httpTimeoutMs: deps.httpTimeoutMs ?? 10_000, slackApp };
+  const baseChannelDeps = { ...deps, httpTimeoutMs: deps.httpTimeoutMs ?? 10_000, slackApp };
   return {
     /** Brings the incident's chat messages up to date and posts the new entries in their threads. */
     async syncChatMessages(input: { incident: Incident; entries: TimelineEntry[] }): Promise<void> {
@@ -287,13 +300,13 @@ export function createNotificationActivities(deps: NotificationDeps) {
 
     /** Asks the team's bridge webhook for a major incident's conference bridge. */
     async createBridge(input: BridgeRequest): Promise<{ url: string }> {
-      return requestBridge(input, channelDeps);
+      return requestBridge(input, baseChannelDeps);
     },
 
     /** Sends one planned notification. Retried by the workflow; the idempotency key is the same on every attempt. */
     async deliverNotification(input: DeliverInput): Promise<DeliverResult> {
       try {
-        const result = await deliver(input, channelDeps);
+        const result = await deliver(input, { ...baseChannelDeps, catalog: catalogNow() });
         metrics.notifications.inc({
           channel: input.delivery.channelType,
           outcome: result.devInbox ? 'dev_inbox' : 'sent',

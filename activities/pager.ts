@@ -5,12 +5,15 @@ import { planSteps, urgencyOf, STORM_LIMIT, type StormLimit } from '../domain/no
 import { MAX_OPEN_PAGES, pagerStep, type PersonPagePlan } from '../domain/pager';
 import { personById } from '../domain/rights';
 import type { ContactMethodReader } from '../infra/contact-methods';
+import type { RuntimeOnCallReader } from '../infra/runtime-oncall';
 import { pagerWorkflowId } from '../workflows/pager/ids';
 import { pageSignal, type PageRequest } from '../workflows/pager/messages';
 import type { PagerWorkflowInput } from '../workflows/pager/input';
 
 export interface PagerActivityDeps {
   catalog: OnCallCatalog;
+  /** The people made at run time, as last read (named on their pages too). */
+  runtimeOnCall?: Pick<RuntimeOnCallReader, 'lastKnown'>;
   /** People's verified methods and rules, with their fallback while MongoDB does not answer. */
   contactMethods?: ContactMethodReader;
   /** Texts and calls per person per window (tests shorten the window). */
@@ -19,7 +22,10 @@ export interface PagerActivityDeps {
 
 export function createPagerActivities(deps: PagerActivityDeps) {
   const planOf = async (personId: string, severity: IncidentSeverity): Promise<PersonPagePlan> => {
-    const personName = personById(deps.catalog, personId)?.name ?? personId;
+    const person =
+      personById(deps.catalog, personId) ??
+      deps.runtimeOnCall?.lastKnown().people?.find((p) => p.id === personId);
+    const personName = person?.name ?? personId;
     if (!deps.contactMethods) return { personName, steps: [] };
     const { methods, rules } = await deps.contactMethods.pagingProfile(personId);
     const steps = planSteps(rules, methods, urgencyOf(severity)).map(pagerStep);

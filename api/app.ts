@@ -28,6 +28,17 @@ import { contactMethodRoutes } from './contact-methods/routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** Routes that act as no person: alert ingestion and health. */
+const NO_PERSON_PATHS = new Set([
+  '/v1/alerts',
+  '/v2/enqueue',
+  '/v1/integrations/alertmanager',
+  '/v1/integrations/grafana',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+]);
+
 /** A query parameter name that is, or Express reads as, `token` (`token`, `%74oken`, `token[]`). */
 function isTokenParam(name: string): boolean {
   let decoded = name;
@@ -100,6 +111,12 @@ export function createApp(deps: ApiDeps): Express {
   );
   // Before the body is parsed and before any key is checked: unauthenticated load is bounded too.
   app.use(addressRateLimit(deps.config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE));
+  // Who acts, and their rights, come from the on-call model as of now (people made at run time
+  // included); alerts and health checks need no person, so never wait for it.
+  app.use((req, _res, next) => {
+    if (NO_PERSON_PATHS.has(req.path)) return next();
+    deps.onCall.fresh().then(() => next(), next);
+  });
   // Before the JSON parser: Slack's signature is over the raw body.
   app.use(slackRoutes(deps));
   // Before the JSON parser too: Twilio's form posts have their own parser and signature check.

@@ -4,6 +4,7 @@ import type { Connection } from 'mongoose';
 import type { Config } from '../config';
 import type { Logger } from '../infra/logger';
 import type { Models } from '../infra/models';
+import { LiveOnCallModel } from '../infra/live-oncall';
 import type { OnCallCatalog } from '../domain/oncall';
 import type { GroupingRules } from '../domain/grouping';
 import type { TriageRules } from '../domain/triage-types';
@@ -43,8 +44,11 @@ export interface ApiDeps {
     >;
   /** PagerDuty-compatible integration keys → service. */
   routingKeys?: Map<string, string>;
-  /** The on-call catalog (schedules-as-code): production passes config/oncall-catalog.ts. */
-  catalog: OnCallCatalog;
+  /**
+   * The on-call model: the catalog file (production passes config/oncall-catalog.ts)
+   * with the people, teams, schedules and policies made at run time.
+   */
+  onCall: LiveOnCallModel;
   /** Which alerts share an incident: production passes config/grouping-rules.ts. */
   groupingRules: GroupingRules;
   /**
@@ -82,4 +86,17 @@ export function apiReachDeps(
     mailFrom: config.SMTP_FROM,
     ...(slack ? { slack } : {}),
   };
+}
+
+/** The API's view of the on-call model, as production builds it: the catalog file, then MongoDB's. */
+export function liveOnCallModel(
+  file: OnCallCatalog,
+  models: Models,
+  config: Partial<Pick<Config, 'MONGODB_LOOKUP_TIMEOUT_MS'>>,
+  logger?: Logger,
+): LiveOnCallModel {
+  return new LiveOnCallModel(file, models, {
+    ...(config.MONGODB_LOOKUP_TIMEOUT_MS ? { timeoutMs: config.MONGODB_LOOKUP_TIMEOUT_MS } : {}),
+    ...(logger ? { logger } : {}),
+  });
 }

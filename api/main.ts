@@ -7,12 +7,13 @@ import { connectMongoInBackground } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
 import { createModels, ensureIndexes } from '../infra/models';
 import { createApp } from './app';
-import { apiReachDeps, type ApiDeps } from './deps';
+import { apiReachDeps, type ApiDeps, liveOnCallModel } from './deps';
+import type { OnCallCatalog } from '../domain/oncall';
 import { createSlackClient } from '../infra/slack';
 import { close, listen } from './server';
 
 /** The catalog and rules an API process serves with, chosen by its entry point. */
-export type ApiRules = Pick<ApiDeps, 'catalog' | 'groupingRules' | 'triageRules'>;
+export type ApiRules = Pick<ApiDeps, 'groupingRules' | 'triageRules'> & { catalog: OnCallCatalog };
 
 /**
  * Runs an API process until SIGINT or SIGTERM: needs TEMPORAL_ADDRESS and
@@ -51,7 +52,9 @@ export async function runApiProcess(rules: ApiRules): Promise<void> {
       routingKeys: config.FIRELINE_ROUTING_KEYS,
       slack,
       reach: apiReachDeps(config, process.env, slack),
-      ...rules,
+      onCall: liveOnCallModel(rules.catalog, models, config, logger),
+      groupingRules: rules.groupingRules,
+      ...(rules.triageRules ? { triageRules: rules.triageRules } : {}),
     }),
     config.PORT,
   );

@@ -10,7 +10,7 @@ import { ago, pairs, table } from './format';
 import { postmortemIdOf } from '../workflows/postmortem/ids';
 import { incidentIdPattern } from '../workflows/incident/ids';
 import { oncallCommands } from './oncall-commands';
-import { policyCommands, scheduleCommands } from './schedule-commands';
+import { peopleCommands, policyCommands, scheduleCommands, teamCommands } from './schedule-commands';
 import { configCommands } from './config-commands';
 import { meCommands } from './me-commands';
 
@@ -109,6 +109,8 @@ export const commands: Record<string, Record<string, (ctx: CommandContext) => Pr
   oncall: oncallCommands,
   schedules: scheduleCommands,
   policies: policyCommands,
+  people: peopleCommands,
+  teams: teamCommands,
   config: configCommands,
   import: Object.fromEntries(
     (['pagerduty', 'opsgenie', 'grafana-oncall'] as const).map((vendor) => [

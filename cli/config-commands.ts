@@ -1,24 +1,46 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { PolicyView } from '../api/oncall/policies';
 import type { ScheduleView } from '../api/oncall/schedules';
+import type { PersonView, TeamView } from '../api/oncall/people';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
 import { canonical } from './model-commands';
 
-/** What a model file holds of each kind: its route, and the fields that define an object of it. */
+/**
+ * What a model file holds of each kind: its route, the fields that define an
+ * object of it, and their values when left out. In the order they are made:
+ * what an object names is made before it, and deleted after it.
+ */
 const KINDS = {
-  schedule: { list: 'schedules', route: '/v1/schedules', fields: ['name', 'timeZone', 'layers'] },
+  person: {
+    list: 'people',
+    noun: 'person',
+    route: '/v1/people',
+    fields: ['name', 'email', 'timeZone', 'slackUserId', 'channels', 'rights'],
+    defaults: { channels: [], rights: [] },
+  },
+  team: { list: 'teams', noun: 'team', route: '/v1/teams', fields: ['name', 'members'], defaults: {} },
+  schedule: {
+    list: 'schedules',
+    noun: 'schedule',
+    route: '/v1/schedules',
+    fields: ['name', 'timeZone', 'layers'],
+    defaults: {},
+  },
   policy: {
     list: 'policies',
+    noun: 'escalation policy',
     route: '/v1/escalation-policies',
     fields: ['name', 'levels', 'repeat', 'fallback'],
+    defaults: { repeat: 0, fallback: [] },
   },
 } as const;
 type Kind = keyof typeof KINDS;
-type Stored = (ScheduleView | PolicyView) & Record<string, unknown>;
+const kinds = Object.keys(KINDS) as Kind[];
+type Stored = (ScheduleView | PolicyView | PersonView | TeamView) & Record<string, unknown>;
 type Wanted = { id: string } & Record<string, unknown>;
 
-/** The on-call model as a file: the schedules and escalation policies made at run time, for review in git. */
+/** The on-call model as a file: the people, teams, schedules and escalation policies made at run time, for review in git. */
 type ModelFile = Record<(typeof KINDS)[Kind]['list'], Wanted[]>;
 
 interface Change {
@@ -31,10 +53,7 @@ interface Change {
 const definitionOf = (kind: Kind, object: Record<string, unknown>) =>
   canonical(
     Object.fromEntries(
-      KINDS[kind].fields.map((f) => [
-        f,
-        object[f] ?? (f === 'repeat' ? 0 : f === 'fallback' ? [] : undefined),
-      ]),
+      KINDS[kind].fields.map((f) => [f, object[f] ?? (KINDS[kind].defaults as Record<string, unknown>)[f]]),
     ),
   );
 
@@ -50,7 +69,9 @@ function readModel(ctx: CommandContext): ModelFile {
       ExitCode.usage,
     );
   }
-  const model = { schedules: parsed.schedules ?? [], policies: parsed.policies ?? [] };
+  const model = Object.fromEntries(
+    kinds.map((k) => [KINDS[k].list, parsed[KINDS[k].list] ?? []]),
+  ) as ModelFile;
   for (const [list, objects] of Object.entries(model)) {
     if (!Array.isArray(objects)) throw new CliError(`${file}: "${list}" is not a list`, ExitCode.usage);
     const ids = objects.map((o) => o.id);
@@ -61,17 +82,19 @@ function readModel(ctx: CommandContext): ModelFile {
 }
 
 async function storedModel(ctx: CommandContext): Promise<Record<Kind, Stored[]>> {
-  const [schedules, policies] = await Promise.all([
-    ctx.api.request<{ schedules: Stored[] }>('GET', KINDS.schedule.route),
-    ctx.api.request<{ policies: Stored[] }>('GET', KINDS.policy.route),
-  ]);
-  return { schedule: schedules.schedules, policy: policies.policies };
+  const lists = await Promise.all(
+    kinds.map(async (k) => {
+      const answer = await ctx.api.request<Record<string, Stored[]>>('GET', KINDS[k].route);
+      return [k, answer[KINDS[k].list] ?? []] as const;
+    }),
+  );
+  return Object.fromEntries(lists) as Record<Kind, Stored[]>;
 }
 
 /** What applying the file would change: made, changed, taken over from the API, deleted (those it no longer has). */
 function changesFor(file: ModelFile, stored: Record<Kind, Stored[]>): Change[] {
   const changes: Change[] = [];
-  for (const kind of Object.keys(KINDS) as Kind[]) {
+  for (const kind of kinds) {
     const wantedList = file[KINDS[kind].list];
     for (const wanted of wantedList) {
       const now = stored[kind].find((s) => s.id === wanted.id);
@@ -105,12 +128,11 @@ function describe(changes: Change[], plan: boolean): string {
   const verbs = plan
     ? { create: 'would create', update: 'would update', adopt: 'would adopt', delete: 'would delete' }
     : { create: 'created', update: 'updated', adopt: 'adopted', delete: 'deleted' };
-  const noun = { schedule: 'schedule', policy: 'escalation policy' };
   return (
     todo
       .map(
         (c) =>
-          `${verbs[c.action as keyof typeof verbs].padEnd(13)} ${noun[c.kind]} ${c.id}${c.why ? ` (${c.why})` : ''}`,
+          `${verbs[c.action as keyof typeof verbs].padEnd(13)} ${KINDS[c.kind].noun} ${c.id}${c.why ? ` (${c.why})` : ''}`,
       )
       .join('\n') + `\n${plan ? 'plan only: nothing changed' : `${todo.length} changes applied`}\n`
   );
@@ -123,18 +145,18 @@ async function plan(ctx: CommandContext): Promise<void> {
 }
 
 /**
- * `fireline config apply FILE`: makes the schedules and policies made at run
- * time what the file says; they are then read-only elsewhere. Schedules are
- * made before policies (which may page them) and deleted after them.
+ * `fireline config apply FILE`: makes the people, teams, schedules and
+ * policies made at run time what the file says; they are then read-only
+ * elsewhere. Each kind is made before the kinds that name it (a policy pages
+ * schedules and teams) and deleted after them.
  */
 async function apply(ctx: CommandContext): Promise<void> {
   const file = readModel(ctx);
   const stored = await storedModel(ctx);
   const changes = changesFor(file, stored);
   const order = [
-    ...changes.filter((c) => c.kind === 'schedule' && c.action !== 'delete'),
-    ...changes.filter((c) => c.kind === 'policy'),
-    ...changes.filter((c) => c.kind === 'schedule' && c.action === 'delete'),
+    ...kinds.flatMap((k) => changes.filter((c) => c.kind === k && c.action !== 'delete')),
+    ...[...kinds].reverse().flatMap((k) => changes.filter((c) => c.kind === k && c.action === 'delete')),
   ];
   for (const change of order) {
     const { route, list, fields } = KINDS[change.kind];
@@ -153,10 +175,10 @@ async function apply(ctx: CommandContext): Promise<void> {
     if (change.action === 'delete' && revision)
       await ctx.api.request('DELETE', path, { query: { revision, managedBy: 'config' } });
   }
-  print(ctx, { changes }, () => describe(changes, false));
+  print(ctx, { changes: order }, () => describe(order, false));
 }
 
-/** `fireline config export [--file F]`: the schedules and policies made at run time as a file `apply` takes back. */
+/** `fireline config export [--file F]`: the on-call model made at run time as a file `apply` takes back. */
 async function exportModel(ctx: CommandContext): Promise<void> {
   const stored = await storedModel(ctx);
   const exported = (kind: Kind) =>
@@ -165,21 +187,21 @@ async function exportModel(ctx: CommandContext): Promise<void> {
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((s) => ({
         id: s.id,
-        ...Object.fromEntries(KINDS[kind].fields.map((f) => [f, s[f]])),
+        ...Object.fromEntries(KINDS[kind].fields.flatMap((f) => (s[f] === undefined ? [] : [[f, s[f]]]))),
         ...(s.source ? { source: s.source } : {}),
       }));
-  const model = { schedules: exported('schedule'), policies: exported('policy') };
+  const model = Object.fromEntries(kinds.map((k) => [KINDS[k].list, exported(k)])) as ModelFile;
   const text = `${JSON.stringify(model, null, 2)}\n`;
   const file = str(ctx, 'file');
   if (file) {
     writeFileSync(file, text);
     ctx.info(
-      `wrote ${model.schedules.length} schedules and ${model.policies.length} escalation policies to ${file}`,
+      `wrote ${model.people.length} people, ${model.teams.length} teams, ${model.schedules.length} schedules and ${model.policies.length} escalation policies to ${file}`,
     );
   } else ctx.out(text);
 }
 
-/** `fireline config …`: the schedules and policies made at run time as a file, planned and applied like code. */
+/** `fireline config …`: the on-call model made at run time as a file, planned and applied like code. */
 export const configCommands: Record<string, (ctx: CommandContext) => Promise<void>> = {
   plan,
   apply,

@@ -2,6 +2,7 @@ import { createApiKey, revokeApiKey } from '../infra/api-keys';
 import { loadConfigOrExit } from '../config';
 import { connectMongo } from '../infra/mongo';
 import { apiKeyServicePattern, apiScopes, createModels, type ApiScope } from '../infra/models';
+import { peopleStore } from '../infra/runtime-people';
 import { onCallCatalog } from '../config/oncall-catalog';
 import { personById } from '../domain/rights';
 import { CliError, ExitCode } from './api-client';
@@ -43,11 +44,15 @@ export async function keys(
           ExitCode.usage,
         );
       const person = typeof flags.person === 'string' ? flags.person : undefined;
-      if (person !== undefined && !personById(onCallCatalog, person))
-        throw new CliError(
-          `--person ${JSON.stringify(person)} is not a person in the on-call catalog (config/oncall-catalog.ts): one of ${onCallCatalog.people.map((p) => p.id).join(', ')}`,
-          ExitCode.usage,
-        );
+      if (person !== undefined && !personById(onCallCatalog, person)) {
+        // People made at run time (API, importers) may have keys too.
+        const stored = await peopleStore(models).list();
+        if (!stored.some((p) => p.id === person))
+          throw new CliError(
+            `--person ${JSON.stringify(person)} is not a person of the catalog file (config/oncall-catalog.ts) or made at run time: one of ${[...onCallCatalog.people, ...stored].map((p) => p.id).join(', ')}`,
+            ExitCode.usage,
+          );
+      }
       const { token, keyId } = await createApiKey(models, name, scopes as ApiScope[], { services, person });
       const as = person ? ` acting as ${person}` : '';
       process.stderr.write(

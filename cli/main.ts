@@ -32,9 +32,11 @@ const usage = `fireline — the Fireline command line
   fireline schedules delete ID [--revision N]
   fireline policies [ls] | policies show|history ID | policies apply FILE.json
   fireline policies delete ID [--revision N]     escalation policies, as schedules
+  fireline people|teams [ls] | people|teams show|history ID | people|teams apply FILE.json
+  fireline people|teams delete ID [--revision N]  people and teams made at run time, as schedules
   fireline config export [--file F] | config plan|apply --file F
-                   the schedules and policies made at run time as a file for git; applied ones
-                   are then changed only by applying the file again
+                   the people, teams, schedules and policies made at run time as a file for git;
+                   applied ones are then changed only by applying the file again
   fireline import pagerduty|opsgenie|grafana-oncall --from-dir DIR | --api-key KEY [--source-url URL] [--plan]
                    the tool's schedules (and Opsgenie's overrides) as Fireline's, people
                    matched by email, checked against the tool's own rendering

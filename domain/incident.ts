@@ -156,8 +156,12 @@ export interface RunbookInvocation {
   ignoredFromAlert?: string[];
 }
 
+/** Who a level pages: a person, whoever a schedule has on call, every member of a team, or a channel. */
 export type TargetRef =
-  { type: 'person'; id: string } | { type: 'schedule'; id: string } | { type: 'channel'; id: string };
+  | { type: 'person'; id: string }
+  | { type: 'schedule'; id: string }
+  | { type: 'team'; id: string }
+  | { type: 'channel'; id: string };
 
 export interface EscalationLevel {
   /** Wait this long for an acknowledgement before notifying the next level. */

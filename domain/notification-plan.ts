@@ -1,6 +1,6 @@
 // Who a set of escalation targets reaches at an instant, and through which channels.
 import type { PlannedDelivery, TargetRef, UnreachableTarget } from './incident';
-import type { OnCallCatalog } from './oncall';
+import { type OnCallCatalog, teamById } from './oncall';
 import { whoIsOnCall } from './oncall-schedule';
 import { scheduleLabel } from './runtime-schedules';
 
@@ -14,6 +14,8 @@ export function peopleReached(catalog: OnCallCatalog, targets: TargetRef[], at: 
       const personId = schedule ? whoIsOnCall(schedule, at) : undefined;
       if (personId) ids.add(personId);
     }
+    if (target.type === 'team')
+      for (const member of teamById(catalog, target.id)?.members ?? []) ids.add(member.personId);
   }
   return [...ids];
 }
@@ -75,6 +77,14 @@ export function planDeliveries(
       case 'person':
         addPerson(target.id, '', target);
         break;
+      case 'team': {
+        const team = teamById(catalog, target.id);
+        if (!team) unreachable.push({ target, reason: `team ${target.id} is not in the catalog` });
+        else if (team.members.length === 0)
+          unreachable.push({ target, reason: `team ${team.name} has no members` });
+        else for (const member of team.members) addPerson(member.personId, `team ${team.id} → `, target);
+        break;
+      }
       case 'schedule': {
         const schedule = catalog.schedules.find((s) => s.id === target.id);
         if (!schedule) {

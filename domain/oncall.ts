@@ -10,12 +10,30 @@ export interface Person {
   channels?: string[];
   /** Their Slack member id (`U…`): who presses a button in Slack or types `/incident`. */
   slackUserId?: string;
+  /** IANA time zone they live in: what "at night" means for their pages. */
+  timeZone?: string;
   /**
    * What they may do, on which incidents (domain/rights.ts); none = an
    * observer, who reads only. Every way they act (an API key linked to them,
    * the web UI, Slack) is held to these.
    */
   rights?: PersonRight[];
+}
+
+/** A team's member and their role in it: a manager is told about the team's incidents too. */
+export interface TeamMember {
+  personId: string;
+  role: 'member' | 'manager';
+}
+
+/**
+ * A team: the people an escalation policy's `team` target pages (every
+ * member), and the team a triage rule and a person's rights name.
+ */
+export interface Team {
+  id: string;
+  name: string;
+  members: TeamMember[];
 }
 
 /** Where a URL or secret lives: the name of an environment variable, never the value itself. */
@@ -119,6 +137,8 @@ export interface OnCallCatalog {
   channels: Channel[];
   schedules: OnCallSchedule[];
   policies: EscalationPolicy[];
+  /** Teams; the catalog file may leave them out, and make them at run time instead. */
+  teams?: Team[];
   /** Major incidents' bridges, by policy or team; the first match wins. */
   responses?: MajorResponseSettings[];
 }
@@ -139,6 +159,10 @@ export function majorResponseSettings(
 ): MajorResponseSettings | undefined {
   const responses = catalog.responses ?? [];
   return responses.find((r) => r.policy === policyId) ?? responses.find((r) => r.team === team && !r.policy);
+}
+
+export function teamById(catalog: Pick<OnCallCatalog, 'teams'>, id: string): Team | undefined {
+  return catalog.teams?.find((t) => t.id === id);
 }
 
 /** The person a `user:<id>` actor names, if the catalog has them. */

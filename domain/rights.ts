@@ -118,3 +118,14 @@ export function firstAdmin<P extends RightsHolder>(catalog: { people: P[] }): P 
     (p.rights ?? []).some((r) => r.role === 'admin' && r.teams === undefined && r.services === undefined),
   );
 }
+
+/** Whether two lists of rights give the same roles on the same teams and services, in the same order. */
+export function sameRights(a: readonly PersonRight[] = [], b: readonly PersonRight[] = []): boolean {
+  const key = (r: PersonRight) =>
+    JSON.stringify([
+      r.role,
+      r.teams ? [...r.teams].sort() : null,
+      r.services ? [...r.services].sort() : null,
+    ]);
+  return a.length === b.length && a.every((r, i) => key(r) === key(b[i]!));
+}

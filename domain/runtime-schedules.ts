@@ -1,6 +1,6 @@
 // Schedules made and changed at run time (API, CLI), beside the catalog file's:
 // what makes one valid, who refers to one, and the catalog the worker pages with.
-import type { EscalationPolicy, OnCallCatalog, OnCallSchedule } from './oncall';
+import type { EscalationPolicy, OnCallCatalog, OnCallSchedule, Person, Team } from './oncall';
 import { type RuntimeOverride, withRuntimeOverrides } from './oncall-overrides';
 
 /** Who made a stored schedule's current revision, and when. */
@@ -35,15 +35,36 @@ export type PolicyDefinition = Omit<EscalationPolicy, 'id'> & {
   source?: ImportSource;
 };
 
-/** What the worker reads from MongoDB before each page: schedules, policies and overrides made at run time. */
+/** A person stored in MongoDB, changed as a stored schedule is. */
+export type RuntimePerson = Person & RevisionStamp & { managedBy?: ScheduleManager; source?: ImportSource };
+
+/** A person's definition, as made or replaced: no id, no revision. */
+export type PersonDefinition = Omit<Person, 'id'> & { managedBy?: ScheduleManager; source?: ImportSource };
+
+/** A team stored in MongoDB, changed as a stored schedule is. */
+export type RuntimeTeam = Team & RevisionStamp & { managedBy?: ScheduleManager; source?: ImportSource };
+
+/** A team's definition, as made or replaced: no id, no revision. */
+export type TeamDefinition = Omit<Team, 'id'> & { managedBy?: ScheduleManager; source?: ImportSource };
+
+/** What the worker reads from MongoDB before each page: the on-call model made at run time. */
 export interface RuntimeOnCall {
   schedules: RuntimeSchedule[];
   overrides: RuntimeOverride[];
   /** Absent in a snapshot saved before policies could be made at run time. */
   policies?: RuntimePolicy[];
+  /** Absent in a snapshot saved before people and teams could be made at run time. */
+  people?: RuntimePerson[];
+  teams?: RuntimeTeam[];
 }
 
-export const noRuntimeOnCall: RuntimeOnCall = { schedules: [], overrides: [], policies: [] };
+export const noRuntimeOnCall: RuntimeOnCall = {
+  schedules: [],
+  overrides: [],
+  policies: [],
+  people: [],
+  teams: [],
+};
 
 /** A schedule's definition, as made or replaced: no id, no revision. */
 export type ScheduleDefinition = Pick<OnCallSchedule, 'name' | 'timeZone' | 'layers'> & {
@@ -75,49 +96,63 @@ export function scheduleProblems(
   );
 }
 
-/** The escalation policies that page a schedule, each with where: `sre-default level 1`, `sre-default fallback`. */
-export function scheduleReferences(catalog: Pick<OnCallCatalog, 'policies'>, scheduleId: string): string[] {
-  const names = (targets: { type: string; id: string }[]) =>
-    targets.some((t) => t.type === 'schedule' && t.id === scheduleId);
+/** Where policies' levels and fallbacks name a target: `sre-default level 1`, `sre-default fallback`. */
+export function policyPlaces(
+  catalog: Pick<OnCallCatalog, 'policies'>,
+  names: (target: { type: string; id: string }) => boolean,
+): string[] {
   return catalog.policies.flatMap((policy) => [
-    ...policy.levels.flatMap((level, i) => (names(level.targets) ? [`${policy.id} level ${i + 1}`] : [])),
-    ...(names(policy.fallback ?? []) ? [`${policy.id} fallback`] : []),
+    ...policy.levels.flatMap((level, i) =>
+      level.targets.some(names) ? [`${policy.id} level ${i + 1}`] : [],
+    ),
+    ...((policy.fallback ?? []).some(names) ? [`${policy.id} fallback`] : []),
   ]);
 }
 
+/** The escalation policies that page a schedule, each with where: `sre-default level 1`, `sre-default fallback`. */
+export function scheduleReferences(catalog: Pick<OnCallCatalog, 'policies'>, scheduleId: string): string[] {
+  return policyPlaces(catalog, (t) => t.type === 'schedule' && t.id === scheduleId);
+}
+
+/** The file's objects, then the stored ones whose id the file does not have. */
+function merged<T extends { id: string }>(file: T[], stored: T[] = []): T[] {
+  const ids = new Set(file.map((o) => o.id));
+  const added = stored.filter((o) => !ids.has(o.id));
+  return added.length === 0 ? file : [...file, ...added];
+}
+
 /**
- * The catalog with the schedules and overrides made at run time. A schedule
- * of the catalog file wins over a stored one of the same id: the file is what
- * its team reviews (a stored one of that id can only predate the file's).
+ * The catalog with the on-call model made at run time. An object of the
+ * catalog file wins over a stored one of the same id: the file is what its
+ * team reviews (a stored one of that id can only predate the file's).
  */
 export function withRuntimeOnCall(catalog: OnCallCatalog, runtime: RuntimeOnCall): OnCallCatalog {
-  const fileIds = new Set(catalog.schedules.map((s) => s.id));
-  const stored = runtime.schedules.filter((s) => !fileIds.has(s.id));
-  const filePolicies = new Set(catalog.policies.map((p) => p.id));
-  const policies = (runtime.policies ?? []).filter((p) => !filePolicies.has(p.id));
-  const merged =
-    stored.length === 0 && policies.length === 0
-      ? catalog
-      : {
-          ...catalog,
-          schedules: [...catalog.schedules, ...stored],
-          policies: [...catalog.policies, ...policies],
-        };
-  return withRuntimeOverrides(merged, runtime.overrides);
+  const schedules = merged(catalog.schedules, runtime.schedules);
+  const policies = merged(catalog.policies, runtime.policies);
+  const people = merged(catalog.people, runtime.people);
+  const teams = merged(catalog.teams ?? [], runtime.teams);
+  const unchanged =
+    schedules === catalog.schedules &&
+    policies === catalog.policies &&
+    people === catalog.people &&
+    teams === (catalog.teams ?? []);
+  const all = unchanged ? catalog : { ...catalog, schedules, policies, people, teams };
+  return withRuntimeOverrides(all, runtime.overrides);
 }
 
 /**
  * What the shape cannot say is wrong with a policy: a target that names no
- * person, schedule or channel of the catalog (schedules made at run time included).
+ * person, schedule, team or channel of the catalog (schedules made at run time included).
  */
 export function policyProblems(
   definition: Pick<EscalationPolicy, 'levels' | 'fallback'>,
-  catalog: Pick<OnCallCatalog, 'people' | 'schedules' | 'channels'>,
+  catalog: Pick<OnCallCatalog, 'people' | 'schedules' | 'channels' | 'teams'>,
   prefix = 'body',
 ): ScheduleProblem[] {
   const known = {
     person: new Set(catalog.people.map((p) => p.id)),
     schedule: new Set(catalog.schedules.map((s) => s.id)),
+    team: new Set((catalog.teams ?? []).map((t) => t.id)),
     channel: new Set(catalog.channels.map((c) => c.id)),
   };
   const check = (targets: EscalationPolicy['fallback'] = [], path: string) =>

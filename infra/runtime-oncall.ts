@@ -5,18 +5,24 @@ import { withMongoTimeout } from './mongo';
 import { listRuntimeOverrides } from './oncall-overrides';
 import { listRuntimePolicies } from './runtime-policies';
 import { listRuntimeSchedules } from './runtime-schedules';
+import { peopleStore, teamStore } from './runtime-people';
 import type { JsonStateFile } from './state-file';
 
-type RuntimeOnCallModels = Pick<Models, 'ScheduleOverrides' | 'OnCallSchedules' | 'OnCallPolicies'>;
+export type RuntimeOnCallModels = Pick<
+  Models,
+  'ScheduleOverrides' | 'OnCallSchedules' | 'OnCallPolicies' | 'OnCallPeople' | 'OnCallTeams'
+>;
 
-/** The schedules, escalation policies and overrides made at run time, as stored now. */
+/** The people, teams, schedules, escalation policies and overrides made at run time, as stored now. */
 export async function readRuntimeOnCall(models: RuntimeOnCallModels): Promise<RuntimeOnCall> {
-  const [schedules, overrides, policies] = await Promise.all([
+  const [schedules, overrides, policies, people, teams] = await Promise.all([
     listRuntimeSchedules(models),
     listRuntimeOverrides(models),
     listRuntimePolicies(models),
+    peopleStore(models).list(),
+    teamStore(models).list(),
   ]);
-  return { schedules, overrides, policies };
+  return { schedules, overrides, policies, people, teams };
 }
 
 /**
@@ -45,15 +51,23 @@ export class RuntimeOnCallReader {
     this.timeoutMs = options.timeoutMs ?? 1000;
   }
 
+  /** Whether the last read got an answer from MongoDB (false until one has). */
+  get answered(): boolean {
+    return this.lastAnswered;
+  }
+  private lastAnswered = false;
+
   async current(): Promise<RuntimeOnCall> {
     try {
       const read = await withMongoTimeout('reading the on-call schedules and overrides', this.timeoutMs, () =>
         readRuntimeOnCall(this.models),
       );
       this.lastGood = read;
+      this.lastAnswered = true;
       await this.keep(read);
       return read;
     } catch (err) {
+      this.lastAnswered = false;
       const fallback = this.lastGood ?? this.fromSnapshot();
       this.options.logger?.warn(
         {
@@ -65,6 +79,11 @@ export class RuntimeOnCallReader {
       );
       return fallback;
     }
+  }
+
+  /** The last copy read (or the snapshot's), without asking MongoDB: for what follows a read moments ago. */
+  lastKnown(): RuntimeOnCall {
+    return this.lastGood ?? this.fromSnapshot();
   }
 
   private fromSnapshot(): RuntimeOnCall {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Runtime } from '@temporalio/worker';
 import { createApp } from '../api/app';
-import { apiReachDeps } from '../api/deps';
+import { apiReachDeps, liveOnCallModel } from '../api/deps';
 import { createApiKey, revokeApiKey } from '../infra/api-keys';
 import { close, listen } from '../api/server';
 import { loadConfigOrExit, withLoopback } from '../config';
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
         routingKeys: config.FIRELINE_ROUTING_KEYS,
         slack,
         reach: apiReachDeps(effective, process.env, slack),
-        catalog: onCallCatalog,
+        onCall: liveOnCallModel(onCallCatalog, models, effective, logger),
         groupingRules,
         triageRules,
       }),

@@ -55,7 +55,7 @@ function claimsOf(deps: ApiDeps, token: string): ActionLinkClaims {
 
 /** The person the token names, acting where the link was sent (`via email link`, `push`, `ntfy`). */
 function actingOfClaims(deps: ApiDeps, claims: ActionLinkClaims): Acting {
-  const person = personById(deps.catalog, claims.personId);
+  const person = personById(deps.onCall.catalog, claims.personId);
   if (!person)
     throw new HttpError(403, 'forbidden', `${claims.personId} is no longer in the on-call catalog.`);
   return { person, actor: userActor(person.id), via: claims.via };
@@ -100,7 +100,7 @@ export function actionLinkRoutes(deps: ApiDeps): Router {
         sendRefusalPage(res, err);
         return;
       }
-      const person = personById(deps.catalog, claims.personId);
+      const person = personById(deps.onCall.catalog, claims.personId);
       // The title helps a person see what they acknowledge; the page works without it.
       const title = await readIncident(deps, claims.incidentId).then(
         (incident) => incident.title,

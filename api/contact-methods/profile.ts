@@ -49,7 +49,10 @@ export const notificationRulesInput = z
 export function contactMethodDepsOf(deps: ApiDeps): ContactMethodDeps {
   return {
     models: deps.models,
-    catalog: deps.catalog,
+    // Read per use: people made at run time count.
+    get catalog() {
+      return deps.onCall.catalog;
+    },
     reach: deps.reach,
     ...(deps.config.FIRELINE_DEV_INBOX ? { devInbox: new DevInbox(deps.models) } : {}),
   };
@@ -66,7 +69,11 @@ export interface ManagedPerson {
  * rights and their key's scopes both) manages anyone's. 404 for a person not
  * in the catalog, 403 naming who and why otherwise.
  */
-export function managedPerson(catalog: ApiDeps['catalog'], acting: Acting, personId: string): ManagedPerson {
+export function managedPerson(
+  catalog: ApiDeps['onCall']['catalog'],
+  acting: Acting,
+  personId: string,
+): ManagedPerson {
   const person = personById(catalog, personId);
   if (!person) throw new NotFoundError(`No person ${personId} in the on-call catalog`);
   if (acting.person.id === personId) return { person, self: true };

@@ -38,10 +38,10 @@ export function contactMethodRoutes(deps: ApiDeps, guard: Guard): Router {
   const router = Router();
   const service = contactMethodDepsOf(deps);
   const managed = (res: Response, personId: string) =>
-    managedPerson(deps.catalog, actingOf(res, deps.catalog), personId);
+    managedPerson(deps.onCall.catalog, actingOf(res, deps.onCall.catalog), personId);
 
   router.get('/v1/me', ...guard('incidents:read'), (_req, res) => {
-    res.json(whoAmI(actingOf(res, deps.catalog)));
+    res.json(whoAmI(actingOf(res, deps.onCall.catalog)));
   });
 
   router.get(

@@ -315,7 +315,7 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'On call',
     summary: 'Make an escalation policy at run time (no deploy)',
     description:
-      'A triage rule naming it pages with it from the next incident it opens. 400 naming a target that is no person, schedule (made at run time included) or channel; 409 for an id taken.',
+      'A triage rule naming it pages with it from the next incident it opens. 400 naming a target that is no person, schedule, team (made at run time included) or channel; 409 for an id taken.',
     success: 201,
     example: {
       id: 'night-ops',
@@ -354,7 +354,75 @@ export const routeDocs: Record<string, RouteDoc> = {
   'GET /v1/people': {
     tag: 'On call',
     summary:
-      'The people of the on-call catalog: id, name and email (importers match other tools’ users by email)',
+      'The people: the catalog file’s (`managedBy: file`) and those made at run time, with their revision (importers match other tools’ users by email)',
+  },
+  'POST /v1/people': {
+    tag: 'On call',
+    summary: 'Make a person at run time (no deploy): they can be put in a schedule and paged at once',
+    description:
+      'Only an admin may give rights (`rights`; none = an observer). 400 naming a channel that is not the catalog’s; 409 for an id taken.',
+    success: 201,
+    example: {
+      id: 'erin',
+      name: 'Erin Example',
+      email: 'erin@example.com',
+      timeZone: 'America/New_York',
+      rights: [{ role: 'responder', teams: ['payments'] }],
+    },
+  },
+  'GET /v1/people/{id}': { tag: 'On call', summary: 'One person' },
+  'PUT /v1/people/{id}': {
+    tag: 'On call',
+    summary: 'Replace a person made at run time, naming the revision you read',
+    description:
+      '403 for a change of rights by someone not an admin; 409 at another revision (`details.revision`), or managed by a file.',
+    example: { revision: 1, name: 'Erin Example', email: 'erin@example.com', timeZone: 'Europe/Dublin' },
+  },
+  'DELETE /v1/people/{id}': {
+    tag: 'On call',
+    summary: 'Delete a person made at run time (`?revision=` you read), with their contact methods',
+    description:
+      '409 while a schedule layer, escalation policy, team or override not yet over names them (`details.referencedBy`).',
+    success: 204,
+  },
+  'GET /v1/people/{id}/history': {
+    tag: 'On call',
+    summary: 'Who made each revision of a person made at run time, and when',
+  },
+  'GET /v1/teams': {
+    tag: 'On call',
+    summary: 'The teams (members and their roles), stored ones with their revision',
+  },
+  'POST /v1/teams': {
+    tag: 'On call',
+    summary: 'Make a team at run time: an escalation policy’s `team` target pages every member',
+    description: '400 naming a member who is not a person; 409 for an id taken.',
+    success: 201,
+    example: {
+      id: 'payments',
+      name: 'Payments',
+      members: [
+        { personId: 'bob', role: 'manager' },
+        { personId: 'carol', role: 'member' },
+      ],
+    },
+  },
+  'GET /v1/teams/{id}': { tag: 'On call', summary: 'One team' },
+  'PUT /v1/teams/{id}': {
+    tag: 'On call',
+    summary: 'Replace a team made at run time, naming the revision you read',
+    example: { revision: 1, name: 'Payments', members: [{ personId: 'bob', role: 'manager' }] },
+  },
+  'DELETE /v1/teams/{id}': {
+    tag: 'On call',
+    summary: 'Delete a team made at run time (`?revision=` you read)',
+    description:
+      '409 while an escalation policy pages it or a triage rule routes to it (`details.referencedBy`).',
+    success: 204,
+  },
+  'GET /v1/teams/{id}/history': {
+    tag: 'On call',
+    summary: 'Who made each revision of a team made at run time, and when',
   },
   'GET /v1/schedules/{id}/history': {
     tag: 'On call',

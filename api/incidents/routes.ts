@@ -133,7 +133,7 @@ function actionRoute(router: Router, deps: ApiDeps, guard: Guard, action: Incide
     validated(schemas, async ({ params, body }, _req, res) => {
       const { id, ...target } = params as { id: string };
       const { actor: who, ...input } = body as { actor?: string };
-      const acting = actingOf(res, deps.catalog, who);
+      const acting = actingOf(res, deps.onCall.catalog, who);
       const { result } = await runAction(deps, action, { incidentId: id, target, input }, acting);
       res.status(action.api.status).json(result);
     }),
@@ -149,7 +149,7 @@ function declareRoute(router: Router, deps: ApiDeps, guard: Guard): void {
       { body: declarationSchema.safeExtend({ actor: actorField }).strict() },
       async ({ body }, _req, res) => {
         const { actor: who, ...input } = body;
-        const declared = await declareIncident(deps, input, actingOf(res, deps.catalog, who));
+        const declared = await declareIncident(deps, input, actingOf(res, deps.onCall.catalog, who));
         res.status(201).json(declared);
       },
     ),

@@ -17,7 +17,7 @@ import {
 } from './stored-objects';
 import { onCallState } from './service';
 
-type Deps = Pick<ApiDeps, 'catalog' | 'models' | 'triageRules'>;
+type Deps = Pick<ApiDeps, 'onCall' | 'models' | 'triageRules'>;
 
 /** An escalation policy as the API shows it: `managedBy` as for schedules, stored ones with their revision. */
 export type PolicyView = EscalationPolicy & ManagedFields;
@@ -38,7 +38,7 @@ export async function getPolicy(deps: Deps, id: string): Promise<PolicyView> {
 }
 
 const title = (id: string) => `Escalation policy ${id}`;
-const inFile = (deps: Deps, id: string) => deps.catalog.policies.some((p) => p.id === id);
+const inFile = (deps: Deps, id: string) => deps.onCall.file.policies.some((p) => p.id === id);
 
 /** A target naming nothing is a 400 naming its field (schedules made at run time count). */
 function refuseProblems(catalog: OnCallCatalog, definition: PolicyDefinition): void {

@@ -6,7 +6,7 @@ export const POLICY_LIMITS = { levels: 20, targets: 20, repeat: 10, delaySeconds
 
 const target = z
   .object({
-    type: z.enum(['person', 'schedule', 'channel']),
+    type: z.enum(['person', 'schedule', 'team', 'channel']),
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/, 'must be an id'),
   })
   .strict();

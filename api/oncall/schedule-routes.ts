@@ -24,7 +24,7 @@ export function scheduleRoutes(deps: ApiDeps, guard: Guard): Router {
   router.get('/v1/schedules', ...guard('incidents:read'), async (_req, res) => {
     res.json({
       schedules: await listSchedules(deps),
-      people: deps.catalog.people.map(({ id, name }) => ({ id, name })),
+      people: deps.onCall.catalog.people.map(({ id, name }) => ({ id, name })),
     });
   });
 

@@ -22,7 +22,7 @@ import {
 } from './stored-objects';
 import { onCallState, type OnCallState } from './service';
 
-type Deps = Pick<ApiDeps, 'catalog' | 'models'>;
+type Deps = Pick<ApiDeps, 'onCall' | 'models'>;
 
 /**
  * A schedule as the API shows it: `managedBy: "file"` for one of the catalog
@@ -54,10 +54,10 @@ export function scheduleIn({ catalog }: OnCallState, id: string): ScheduleView {
 }
 
 const title = (id: string) => `Schedule ${id}`;
-const inFile = (deps: Deps, id: string) => deps.catalog.schedules.some((s) => s.id === id);
+const inFile = (deps: Deps, id: string) => deps.onCall.file.schedules.some((s) => s.id === id);
 
 function refuseProblems(deps: Deps, definition: ScheduleDefinition): void {
-  const problems = scheduleProblems(definition, deps.catalog);
+  const problems = scheduleProblems(definition, deps.onCall.catalog);
   if (problems.length > 0) throw new ValidationError(problems);
 }
 

@@ -37,9 +37,9 @@ export interface OnCallState {
 }
 
 /** The catalog with the schedules and overrides made at run time, as the worker plans pages with it. */
-export async function onCallState(deps: Pick<ApiDeps, 'catalog' | 'models'>): Promise<OnCallState> {
+export async function onCallState(deps: Pick<ApiDeps, 'onCall' | 'models'>): Promise<OnCallState> {
   const runtime = await readRuntimeOnCall(deps.models);
-  return { catalog: withRuntimeOnCall(deps.catalog, runtime), overrides: runtime.overrides };
+  return { catalog: withRuntimeOnCall(deps.onCall.file, runtime), overrides: runtime.overrides };
 }
 
 export function requireSchedule(catalog: OnCallCatalog, id: string): OnCallSchedule {
@@ -77,7 +77,7 @@ export interface ShiftView extends Shift {
 
 /** The schedule's shifts over [from, to), overrides applied, with names and the overrides they come from. */
 export async function shiftsOf(
-  deps: Pick<ApiDeps, 'catalog' | 'models'>,
+  deps: Pick<ApiDeps, 'onCall' | 'models'>,
   scheduleId: string,
   from: Date,
   to: Date,
@@ -108,7 +108,7 @@ const GAP_DAYS = 14;
 const MAX_GAPS = 10;
 
 /** Who every schedule and every escalation level reaches at `at`. */
-export async function onCallAt(deps: Pick<ApiDeps, 'catalog' | 'models'>, at: Date): Promise<OnCallNow> {
+export async function onCallAt(deps: Pick<ApiDeps, 'onCall' | 'models'>, at: Date): Promise<OnCallNow> {
   return onCallIn(await onCallState(deps), at);
 }
 
@@ -167,7 +167,7 @@ function overrideRefusal(err: unknown): unknown {
 }
 
 export async function listOverrides(
-  deps: Pick<ApiDeps, 'catalog' | 'models'>,
+  deps: Pick<ApiDeps, 'onCall' | 'models'>,
   scheduleId: string,
 ): Promise<RuntimeOverride[]> {
   requireSchedule((await onCallState(deps)).catalog, scheduleId);
@@ -176,7 +176,7 @@ export async function listOverrides(
 
 /** Makes an override (`actor` from actorFor): 404 unknown schedule, 400 invalid, 409 overlapping. */
 export async function createOverride(
-  deps: Pick<ApiDeps, 'catalog' | 'models'>,
+  deps: Pick<ApiDeps, 'onCall' | 'models'>,
   scheduleId: string,
   input: { personId: string; start: string; end: string; note?: string },
   actor: string,
@@ -191,7 +191,7 @@ export async function createOverride(
 }
 
 export async function deleteOverride(
-  deps: Pick<ApiDeps, 'catalog' | 'models'>,
+  deps: Pick<ApiDeps, 'onCall' | 'models'>,
   scheduleId: string,
   overrideId: string,
 ): Promise<void> {
@@ -204,7 +204,7 @@ export type FeedTarget = { scheduleId: string } | { personId: string };
 
 /** Makes a calendar feed of a schedule's or a person's shifts; answers its token once. */
 export async function createFeed(
-  deps: Pick<ApiDeps, 'catalog' | 'models'>,
+  deps: Pick<ApiDeps, 'onCall' | 'models'>,
   target: FeedTarget,
   creator: { actor: string; keyId: string },
 ): Promise<{ feedId: string; kind: 'schedule' | 'person'; targetId: string; token: string; path: string }> {
@@ -237,7 +237,7 @@ export async function revokeFeed(deps: Pick<ApiDeps, 'models'>, feedId: string):
 
 /** The iCalendar text a feed token opens (404 for any token that opens none). */
 export async function feedCalendar(
-  deps: Pick<ApiDeps, 'catalog' | 'models'>,
+  deps: Pick<ApiDeps, 'onCall' | 'models'>,
   token: string,
   window: { from?: Date; to?: Date } = {},
 ): Promise<{ filename: string; body: string }> {

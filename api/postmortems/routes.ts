@@ -119,7 +119,7 @@ export function postmortemRoutes(deps: ApiDeps, guard: Guard): Router {
       const current = await loadPostmortem(deps, params.id);
       // A post-mortem edit can move its review workflow along: its person edits only the
       // post-mortems of incidents they may write them for (and a key bound to services, only theirs).
-      accessFor(actingOf(res, deps.catalog), 'postmortems:write')(current);
+      accessFor(actingOf(res, deps.onCall.catalog), 'postmortems:write')(current);
       if (current.status === 'published' && !onlyActionItemStatusChanges(current, body)) {
         throw new ConflictError(`Post-mortem ${params.id} is published: only action item status can change`);
       }

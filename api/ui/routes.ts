@@ -139,7 +139,7 @@ function pageKit(deps: ApiDeps, guard: Guard, sessions: UiSessionStore, options:
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
   const viewerPerson: RequestHandler = (_req, res, next) => {
     const { personId } = res.locals.principal as Principal;
-    res.locals.viewerPerson = personId === undefined ? undefined : personById(deps.catalog, personId);
+    res.locals.viewerPerson = personId === undefined ? undefined : personById(deps.onCall.catalog, personId);
     next();
   };
   const read = [sessionFromCookie, ...guard('incidents:read'), viewerPerson];

@@ -15,6 +15,8 @@ import { contactMethodsModel } from './contact-methods';
 import { revisionClaimModel } from './revision-claim';
 import { onCallScheduleModel } from './oncall-schedule';
 import { onCallChangeModel } from './oncall-change';
+import { onCallPersonModel } from './oncall-person';
+import { onCallTeamModel } from './oncall-team';
 import { onCallPolicyModel } from './oncall-policy';
 
 export type { RoundTripCheck } from './round-trip-check';
@@ -45,6 +47,8 @@ export type { RevisionClaimDocument } from './revision-claim';
 export type { OnCallScheduleDocument } from './oncall-schedule';
 export type { OnCallChangeDocument } from './oncall-change';
 export type { OnCallPolicyDocument } from './oncall-policy';
+export type { OnCallPersonDocument } from './oncall-person';
+export type { OnCallTeamDocument } from './oncall-team';
 
 /** All mongoose models of Fireline, bound to one connection. */
 export function createModels(connection: Connection) {
@@ -67,6 +71,8 @@ export function createModels(connection: Connection) {
     OnCallSchedules: onCallScheduleModel(connection),
     OnCallChanges: onCallChangeModel(connection),
     OnCallPolicies: onCallPolicyModel(connection),
+    OnCallPeople: onCallPersonModel(connection),
+    OnCallTeams: onCallTeamModel(connection),
   };
 }
 

@@ -7,7 +7,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
  */
 export interface OnCallChangeDocument {
   _id: string;
-  kind: 'schedule' | 'policy';
+  kind: 'schedule' | 'policy' | 'person' | 'team';
   objectId: string;
   revision: number;
   action: 'created' | 'updated' | 'deleted';

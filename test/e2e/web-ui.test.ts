@@ -1,3 +1,4 @@
+import { liveOnCallModel } from '../../api/deps';
 import { existsSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -747,7 +748,7 @@ describe('web UI in a browser', () => {
     let logs = '';
     const app = createApp({
       ...env.apiDeps,
-      catalog: onCallCatalog,
+      onCall: liveOnCallModel(onCallCatalog, env.models, {}),
       logger: createLogger({ level: 'info', destination: { write: (line: string) => void (logs += line) } }),
     });
     const token = await env.createKey('web-csrf', ['incidents:read', 'approvals:decide'], { person: 'bob' });

@@ -1,3 +1,4 @@
+import { liveOnCallModel } from '../../api/deps';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
@@ -35,7 +36,7 @@ describe('the API while MongoDB hangs', () => {
     ({ env, teardown } = await createIncidentTestEnv(600, {}, { mongoUri: mongo.uri }));
     app = createApp({
       ...env.apiDeps,
-      catalog: onCallCatalog,
+      onCall: liveOnCallModel(onCallCatalog, env.models, {}),
       config: {
         ...env.config,
         API_KEY_CACHE_SECONDS: CACHE_SECONDS,

@@ -1,3 +1,4 @@
+import { liveOnCallModel } from '../../api/deps';
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { Client, Connection } from '@temporalio/client';
@@ -120,7 +121,7 @@ export async function createTestEnv(
     models,
     logger,
     routingKeys: testRoutingKeys,
-    catalog,
+    onCall: liveOnCallModel(catalog, models, {}),
     slack: options.slack?.client,
     groupingRules: options.groupingRules ?? { rules: [] },
     triageRules: options.triageRules,

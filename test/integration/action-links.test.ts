@@ -1,3 +1,4 @@
+import { liveOnCallModel } from '../../api/deps';
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -132,7 +133,7 @@ describe('acknowledge links', () => {
           },
         }),
       }),
-      catalog,
+      onCall: liveOnCallModel(catalog, env.models, {}),
     });
     await env.startWorker({
       catalog,
@@ -352,7 +353,7 @@ describe('acknowledge links', () => {
     const limited = createApp({
       ...env.apiDeps,
       config: { ...env.config, RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 2 },
-      catalog,
+      onCall: liveOnCallModel(catalog, env.models, {}),
     });
     await request(limited).get('/v1/act/not-a-token').expect(400);
     await request(limited).post('/v1/act/not-a-token').set('accept', 'application/json').expect(400);

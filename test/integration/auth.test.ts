@@ -1,3 +1,4 @@
+import { liveOnCallModel } from '../../api/deps';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -131,7 +132,7 @@ describe('API keys and scopes', () => {
   ): ApiDeps => ({
     ...env.apiDeps,
     config: { ...env.config, ...config },
-    catalog: onCallCatalog,
+    onCall: liveOnCallModel(onCallCatalog, env.models, {}),
     routingKeys: undefined,
     ...extra,
   });
@@ -213,7 +214,7 @@ describe('API keys and scopes', () => {
     // A fresh app (no cache of verified keys) refuses it at once; running apps within 30 s.
     const app = createApp({
       ...env.apiDeps,
-      catalog: onCallCatalog,
+      onCall: liveOnCallModel(onCallCatalog, env.models, {}),
     });
     await request(app).get('/v1/incidents').set('Authorization', `Bearer ${token}`).expect(401);
   });
@@ -221,7 +222,7 @@ describe('API keys and scopes', () => {
   it('limits requests per key with 429 and Retry-After', async () => {
     const app = createApp({
       ...env.apiDeps,
-      catalog: onCallCatalog,
+      onCall: liveOnCallModel(onCallCatalog, env.models, {}),
       config: { ...env.config, RATE_LIMIT_PER_MINUTE: 3 },
     });
     const token = await env.createKey('chatty', ['incidents:read']);
@@ -250,7 +251,7 @@ describe('API keys and scopes', () => {
     let written = '';
     const app = createApp({
       ...env.apiDeps,
-      catalog: onCallCatalog,
+      onCall: liveOnCallModel(onCallCatalog, env.models, {}),
       logger: createLogger({
         level: 'info',
         destination: { write: (line: string) => void (written += line) },

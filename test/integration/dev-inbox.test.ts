@@ -1,3 +1,4 @@
+import { liveOnCallModel } from '../../api/deps';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
@@ -54,7 +55,7 @@ describe('development inbox', () => {
     // The web UI's inbox page, with the API that `npm start` runs (FIRELINE_DEV_INBOX on).
     const app = createApp({
       ...env.apiDeps,
-      catalog: onCallCatalog,
+      onCall: liveOnCallModel(onCallCatalog, env.models, {}),
       config: { ...env.config, FIRELINE_DEV_INBOX: true },
     });
     const agent = request.agent(app);

@@ -1,3 +1,4 @@
+import { liveOnCallModel } from '../../api/deps';
 import request from 'supertest';
 import webpush from 'web-push';
 import { createApp } from '../../api/app';
@@ -111,7 +112,7 @@ describe('paging people on their contact methods', () => {
     api = createApp({
       ...env.apiDeps,
       config: { ...env.config, PUBLIC_URL, TWILIO_AUTH_TOKEN: AUTH_TOKEN },
-      catalog,
+      onCall: liveOnCallModel(catalog, env.models, {}),
     });
     await setPerson(
       'paula',

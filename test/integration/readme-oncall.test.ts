@@ -99,6 +99,11 @@ describe("docs/oncall.md's on-call examples", () => {
         levels: [{ delaySeconds: 60, targets: [{ type: 'schedule', id: 'kept-in-git' }] }],
       })
       .expect(201);
+    await request(env.app).post('/v1/people').send({ id: 'kept-person', name: 'Kept person' }).expect(201);
+    await request(env.app)
+      .post('/v1/teams')
+      .send({ id: 'kept-team', name: 'Kept team', members: [{ personId: 'kept-person' }] })
+      .expect(201);
     const blocks = bashBlocks('docs/oncall.md', '## The on-call model as a file');
     expect(blocks).toHaveLength(1);
     const dir = `$(mktemp -d)`;
@@ -108,6 +113,8 @@ describe("docs/oncall.md's on-call examples", () => {
       'adopted       schedule kept-in-git (made through the API; the file manages it from now on)',
     );
     expect(stdout).toContain('adopted       escalation policy policy-in-git');
+    expect(stdout).toContain('adopted       person kept-person');
+    expect(stdout).toContain('adopted       team kept-team');
     expect(stdout).toMatch(/Nothing to do: \d+ objects as the file says\./);
     const file = path.join(stdout.trim().split('\n').at(-1)!, 'oncall.json');
 
@@ -145,6 +152,10 @@ describe("docs/oncall.md's on-call examples", () => {
     expect(planned).toContain('would delete  escalation policy policy-in-git (no longer in the file)');
     const applied = await runBash(`${cli} config apply --file ${file}`, env_);
     expect(applied).toContain('deleted       schedule kept-in-git');
+    // Left out of the file too: the team goes before the person it names.
+    expect(applied.indexOf('deleted       team kept-team')).toBeLessThan(
+      applied.indexOf('deleted       person kept-person'),
+    );
     await request(env.app).get('/v1/schedules/kept-in-git').expect(404);
     await request(env.app).get('/v1/escalation-policies/policy-in-git').expect(404);
   });
@@ -163,5 +174,21 @@ describe("docs/oncall.md's on-call examples", () => {
     expect(stdout).toContain('"managedBy":"api","revision":1');
     expect(stdout.trim().endsWith('204')).toBe(true);
     await request(env.app).get('/v1/escalation-policies/night-ops').expect(404);
+  });
+
+  it('makes people and teams, and refuses to delete a person a team names, as written', async () => {
+    const blocks = bashBlocks('docs/oncall.md', '## People and teams made at run time');
+    expect(blocks).toHaveLength(1);
+    const cli = `node ${path.join(repo, 'dist', 'cli', 'main.js')}`;
+    const script = blocks[0]!
+      .replaceAll('localhost:3000', api.url.replace('http://', ''))
+      .replaceAll('npx fireline', cli);
+    const stdout = await runBash(script, { FIRELINE_API_KEY: env.adminToken, FIRELINE_URL: api.url });
+    expect(stdout).toContain('"id":"erin","name":"Erin Example","email":"erin@example.com"');
+    expect(stdout).toMatch(/erin\s+Erin Example\s+erin@example.com\s+responder\s+api\s+1\s+user:alice/);
+    expect(stdout).toMatch(/bob\s+Bob Example\s+bob@example.com\s+responder\s+file/);
+    expect(stdout).toContain('"members": [');
+    expect(stdout).toContain('"referencedBy":["team payments"]');
+    await request(env.app).get('/v1/people/erin').expect(200);
   });
 });

@@ -131,7 +131,7 @@ async function answerSubmission(
       { field: 'body.payload.view.callback_id', message: 'not a form of Fireline’s' },
     ]);
   const userId = submission.user.id;
-  const acting = actingOfSlackUser(deps.catalog, userId);
+  const acting = actingOfSlackUser(deps.onCall.catalog, userId);
   if (!acting) return { response_action: 'errors', errors: { service: unknownSlackUserText(userId) } };
   let answer: SubmissionAnswer | Record<string, never> | undefined;
   const work = declareFromSlack(deps, acting, submission).then(
@@ -203,7 +203,7 @@ export function slackRoutes(deps: ApiDeps): Router {
       );
       const { user, actions } = parsed.data;
       const channel = parsed.data.channel?.id ?? parsed.data.container?.channel_id;
-      const acting = actingOfSlackUser(deps.catalog, user.id);
+      const acting = actingOfSlackUser(deps.onCall.catalog, user.id);
       const pressed = parseSlackAction(actions[0]!.action_id, actions[0]!.value);
       if ('problem' in pressed) throw new HttpError(400, 'validation_failed', pressed.problem);
       if (!acting) {
@@ -236,7 +236,7 @@ export function slackRoutes(deps: ApiDeps): Router {
         { team: 'body.team_id', app: 'body.api_app_id' },
       );
       const { user_id: userId, text, channel_id: channel } = parsed.data;
-      const acting = actingOfSlackUser(deps.catalog, userId);
+      const acting = actingOfSlackUser(deps.onCall.catalog, userId);
       if (!acting) {
         res.json({ response_type: 'ephemeral', text: unknownSlackUserText(userId) });
         return;

@@ -106,7 +106,7 @@ function errorText(err: unknown): string {
 }
 
 function actingAs(deps: ApiDeps, personId: string, via: string): Acting | undefined {
-  const person = personById(deps.catalog, personId);
+  const person = personById(deps.onCall.catalog, personId);
   return person && { person, actor: userActor(person.id), via };
 }
 

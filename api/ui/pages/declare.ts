@@ -47,7 +47,7 @@ export const declarePage: UiPage = (kit) => {
       formField: (field) => field.replace(/^body\./, ''),
       act: async (req, res) => {
         const input = declarationFromForm(formBody(req));
-        const declared = await declareIncident(kit.deps, input, actingOf(res, kit.deps.catalog));
+        const declared = await declareIncident(kit.deps, input, actingOf(res, kit.deps.onCall.catalog));
         return `${incidentPath(declared.incidentId)}?done=declared`;
       },
     }),

@@ -140,7 +140,7 @@ export function incidentActionRoutes(kit: PageKit, render: RenderIncident): Rout
             kit.deps,
             action,
             { incidentId: id!, target, input },
-            actingOf(res, kit.deps.catalog),
+            actingOf(res, kit.deps.onCall.catalog),
           );
           return afterAction(action, id!, req, target);
         },

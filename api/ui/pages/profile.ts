@@ -56,10 +56,10 @@ const profileBases = ['/ui/profile', '/ui/people/:personId/profile'] as const;
  * an admin unless it is oneself (404 for an id not in the catalog, 403 saying why).
  */
 function subjectOf(kit: PageKit, req: Request, res: Response): Subject {
-  const acting = actingOf(res, kit.deps.catalog);
+  const acting = actingOf(res, kit.deps.onCall.catalog);
   const wanted = req.params.personId === undefined ? acting.person.id : String(req.params.personId);
   if (!personIdParam.safeParse(wanted).success) throw new NotFoundError(`No person ${wanted}`);
-  const { person, self } = managedPerson(kit.deps.catalog, acting, wanted);
+  const { person, self } = managedPerson(kit.deps.onCall.catalog, acting, wanted);
   const base =
     req.params.personId === undefined ? '/ui/profile' : `/ui/people/${encodeURIComponent(person.id)}/profile`;
   return { personId: person.id, self, base, admin: adminRefusal(acting) === undefined };
@@ -183,13 +183,15 @@ async function showProfile(
   res: Response,
   extra: ShowOptions = {},
 ): Promise<void> {
-  const person = kit.deps.catalog.people.find((p) => p.id === subject.personId)!;
+  const person = kit.deps.onCall.catalog.people.find((p) => p.id === subject.personId)!;
   const data = {
     person,
     self: subject.self,
     base: subject.base,
     // An admin can open anyone's profile from here.
-    ...(subject.admin ? { people: kit.deps.catalog.people.map((p) => ({ id: p.id, name: p.name })) } : {}),
+    ...(subject.admin
+      ? { people: kit.deps.onCall.catalog.people.map((p) => ({ id: p.id, name: p.name })) }
+      : {}),
     // As the API shows them: an admin sees another person's numbers masked.
     methods: (await listPersonContactMethods(service, subject.personId)).map((m) =>
       methodShownTo(m, subject.self),

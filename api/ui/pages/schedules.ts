@@ -66,7 +66,7 @@ async function showSchedule(
     ...(timeline ? { timeline } : {}),
     values,
     rows,
-    people: kit.deps.catalog.people,
+    people: kit.deps.onCall.catalog.people,
     timeZones: timeZones(),
     ...(extra.form ? { form: extra.form } : {}),
     ...(extra.notice ? { notice: extra.notice } : {}),
