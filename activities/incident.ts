@@ -1,4 +1,5 @@
 import { withRuntimeOnCall } from '../domain/runtime-schedules';
+import { serviceOf } from '../domain/runtime-services';
 import type { RuntimeOnCallReader } from '../infra/runtime-oncall';
 import { Context } from '@temporalio/activity';
 import type { RunbookMeta } from '../domain/runbook';
@@ -42,16 +43,34 @@ export interface IncidentActivityDeps {
   slaTargets: Record<IncidentSeverity, SlaTarget>;
 }
 
+type TriageResultOf = ReturnType<typeof triage>;
+
 export function createIncidentActivities(deps: IncidentActivityDeps) {
   /** The catalog as of now: the catalog file with the schedules and overrides made at run time. */
   const catalogNow = async () => withRuntimeOnCall(deps.catalog, await deps.runtimeOnCall.current());
+  /**
+   * An alert no rule matched pages with its service's escalation policy and
+   * team, when the model has that service and it names them (as PagerDuty
+   * routes by service); the rule then reads `service:<id>`.
+   */
+  const withServiceDefaults = async (matched: TriageResultOf, serviceId: string): Promise<TriageResultOf> => {
+    if (matched.ruleId !== deps.triageRules.defaultRule.id) return matched;
+    const service = serviceOf(withRuntimeOnCall(deps.catalog, await deps.runtimeOnCall.current()), serviceId);
+    if (!service?.escalationPolicy && !service?.team) return matched;
+    return {
+      ...matched,
+      ruleId: `service:${service.id}`,
+      ...(service.team ? { team: service.team } : {}),
+      ...(service.escalationPolicy ? { escalationPolicyId: service.escalationPolicy } : {}),
+    };
+  };
   return {
     /**
      * Applies the triage rules and snapshots the escalation policy. Done in an
      * activity so that editing rules never changes a running incident's replay.
      */
     async triageAlert(event: AlertEvent): Promise<TriageOutcome> {
-      const matched = triage(event, deps.triageRules);
+      const matched = await withServiceDefaults(triage(event, deps.triageRules), event.service);
       const { runbooks, warnings } = resolveRunbooks(
         matched.runbooks,
         event,

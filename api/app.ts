@@ -20,6 +20,7 @@ import { oncallRoutes } from './oncall/routes';
 import { scheduleRoutes } from './oncall/schedule-routes';
 import { peopleRoutes } from './oncall/people-routes';
 import { policyRoutes } from './oncall/policy-routes';
+import { serviceRoutes } from './oncall/service-routes';
 import { slackRoutes } from './integrations/slack/routes';
 import { twilioRoutes } from './integrations/twilio/routes';
 import { actionLinkRoutes } from './action-links/routes';
@@ -145,6 +146,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(scheduleRoutes(deps, guard));
   app.use(peopleRoutes(deps, guard));
   app.use(policyRoutes(deps, guard));
+  app.use(serviceRoutes(deps, guard));
   app.use(contactMethodRoutes(deps, guard));
   app.use(apiDocsRoutes(app));
   app.use(webUiRoutes(deps, guard, sessions));

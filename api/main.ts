@@ -6,6 +6,7 @@ import { createLogger } from '../infra/logger';
 import { connectMongoInBackground } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
 import { createModels, ensureIndexes } from '../infra/models';
+import { seedRoutingKeys } from '../infra/runtime-services';
 import { createApp } from './app';
 import { apiReachDeps, type ApiDeps, liveOnCallModel } from './deps';
 import type { OnCallCatalog } from '../domain/oncall';
@@ -37,6 +38,9 @@ export async function runApiProcess(rules: ApiRules): Promise<void> {
       logger.info('building MongoDB indexes');
       await ensureIndexes(models);
       logger.info('MongoDB indexes are in place');
+      const seeded = await seedRoutingKeys(models, config.FIRELINE_ROUTING_KEYS);
+      if (seeded > 0)
+        logger.info({ seeded }, 'routing keys of FIRELINE_ROUTING_KEYS stored as service integrations');
     },
   });
   const mongo = background.connection;

@@ -10,7 +10,13 @@ import { ago, pairs, table } from './format';
 import { postmortemIdOf } from '../workflows/postmortem/ids';
 import { incidentIdPattern } from '../workflows/incident/ids';
 import { oncallCommands } from './oncall-commands';
-import { peopleCommands, policyCommands, scheduleCommands, teamCommands } from './schedule-commands';
+import {
+  peopleCommands,
+  policyCommands,
+  scheduleCommands,
+  serviceCommands,
+  teamCommands,
+} from './schedule-commands';
 import { configCommands } from './config-commands';
 import { meCommands } from './me-commands';
 
@@ -111,6 +117,7 @@ export const commands: Record<string, Record<string, (ctx: CommandContext) => Pr
   policies: policyCommands,
   people: peopleCommands,
   teams: teamCommands,
+  services: serviceCommands,
   config: configCommands,
   import: Object.fromEntries(
     (['pagerduty', 'opsgenie', 'grafana-oncall'] as const).map((vendor) => [

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { PolicyView } from '../api/oncall/policies';
 import type { ScheduleView } from '../api/oncall/schedules';
 import type { PersonView, TeamView } from '../api/oncall/people';
+import type { ServiceView } from '../api/oncall/services';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
 import { canonical } from './model-commands';
@@ -34,10 +35,17 @@ const KINDS = {
     fields: ['name', 'levels', 'repeat', 'fallback'],
     defaults: { repeat: 0, fallback: [] },
   },
+  service: {
+    list: 'services',
+    noun: 'service',
+    route: '/v1/services',
+    fields: ['name', 'description', 'team', 'escalationPolicy'],
+    defaults: {},
+  },
 } as const;
 type Kind = keyof typeof KINDS;
 const kinds = Object.keys(KINDS) as Kind[];
-type Stored = (ScheduleView | PolicyView | PersonView | TeamView) & Record<string, unknown>;
+type Stored = (ScheduleView | PolicyView | PersonView | TeamView | ServiceView) & Record<string, unknown>;
 type Wanted = { id: string } & Record<string, unknown>;
 
 /** The on-call model as a file: the people, teams, schedules and escalation policies made at run time, for review in git. */
@@ -196,7 +204,7 @@ async function exportModel(ctx: CommandContext): Promise<void> {
   if (file) {
     writeFileSync(file, text);
     ctx.info(
-      `wrote ${model.people.length} people, ${model.teams.length} teams, ${model.schedules.length} schedules and ${model.policies.length} escalation policies to ${file}`,
+      `wrote ${model.people.length} people, ${model.teams.length} teams, ${model.schedules.length} schedules, ${model.policies.length} escalation policies and ${model.services.length} services to ${file}`,
     );
   } else ctx.out(text);
 }

@@ -34,8 +34,11 @@ const usage = `fireline — the Fireline command line
   fireline policies delete ID [--revision N]     escalation policies, as schedules
   fireline people|teams [ls] | people|teams show|history ID | people|teams apply FILE.json
   fireline people|teams delete ID [--revision N]  people and teams made at run time, as schedules
+  fireline services [ls] | services show|history|apply|delete …  services, as schedules
+  fireline services add-integration ID pagerduty|alertmanager|grafana [--name N]
+  fireline services remove-integration ID INT-…  a routing key or token for a service (shown once)
   fireline config export [--file F] | config plan|apply --file F
-                   the people, teams, schedules and policies made at run time as a file for git;
+                   the people, teams, schedules, policies and services made at run time as a file for git;
                    applied ones are then changed only by applying the file again
   fireline import pagerduty|opsgenie|grafana-oncall --from-dir DIR | --api-key KEY [--source-url URL] [--plan]
                    the tool's schedules (and Opsgenie's overrides) as Fireline's, people

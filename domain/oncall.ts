@@ -36,6 +36,19 @@ export interface Team {
   members: TeamMember[];
 }
 
+/**
+ * A service: what alerts name (`service`), its owning team, and the
+ * escalation policy its alerts page with when no triage rule matches them.
+ * How senders reach it (integrations and their keys) is kept beside it.
+ */
+export interface Service {
+  id: string;
+  name: string;
+  description?: string;
+  team?: string;
+  escalationPolicy?: string;
+}
+
 /** Where a URL or secret lives: the name of an environment variable, never the value itself. */
 export type EnvVarName = string;
 
@@ -139,6 +152,8 @@ export interface OnCallCatalog {
   policies: EscalationPolicy[];
   /** Teams; the catalog file may leave them out, and make them at run time instead. */
   teams?: Team[];
+  /** Services, made at run time (the catalog file may name some too). */
+  services?: Service[];
   /** Major incidents' bridges, by policy or team; the first match wins. */
   responses?: MajorResponseSettings[];
 }

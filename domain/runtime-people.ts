@@ -9,6 +9,7 @@ import {
   type ScheduleProblem,
   type TeamDefinition,
 } from './runtime-schedules';
+import { servicesNaming } from './runtime-services';
 import type { TriageRules } from './triage-types';
 
 /** A person's channels must be the catalog's. */
@@ -63,9 +64,9 @@ export function personReferences(
   ];
 }
 
-/** What names a team: policies paging it, and triage rules routing to it. */
+/** What names a team: policies paging it, triage rules routing to it, services it owns. */
 export function teamReferences(
-  catalog: Pick<OnCallCatalog, 'policies'>,
+  catalog: Pick<OnCallCatalog, 'policies' | 'services'>,
   rules: TriageRules | undefined,
   teamId: string,
 ): string[] {
@@ -73,5 +74,6 @@ export function teamReferences(
   return [
     ...policyPlaces(catalog, (t) => t.type === 'team' && t.id === teamId).map((p) => `policy ${p}`),
     ...triage.filter((r) => r.team === teamId).map((r) => `rule ${r.id}`),
+    ...servicesNaming(catalog, 'team', teamId),
   ];
 }

@@ -1,6 +1,6 @@
 // Schedules made and changed at run time (API, CLI), beside the catalog file's:
 // what makes one valid, who refers to one, and the catalog the worker pages with.
-import type { EscalationPolicy, OnCallCatalog, OnCallSchedule, Person, Team } from './oncall';
+import type { EscalationPolicy, OnCallCatalog, OnCallSchedule, Person, Service, Team } from './oncall';
 import { type RuntimeOverride, withRuntimeOverrides } from './oncall-overrides';
 
 /** Who made a stored schedule's current revision, and when. */
@@ -47,6 +47,12 @@ export type RuntimeTeam = Team & RevisionStamp & { managedBy?: ScheduleManager; 
 /** A team's definition, as made or replaced: no id, no revision. */
 export type TeamDefinition = Omit<Team, 'id'> & { managedBy?: ScheduleManager; source?: ImportSource };
 
+/** A service stored in MongoDB, changed as a stored schedule is. */
+export type RuntimeService = Service & RevisionStamp & { managedBy?: ScheduleManager; source?: ImportSource };
+
+/** A service's definition, as made or replaced: no id, no revision. */
+export type ServiceDefinition = Omit<Service, 'id'> & { managedBy?: ScheduleManager; source?: ImportSource };
+
 /** What the worker reads from MongoDB before each page: the on-call model made at run time. */
 export interface RuntimeOnCall {
   schedules: RuntimeSchedule[];
@@ -56,6 +62,7 @@ export interface RuntimeOnCall {
   /** Absent in a snapshot saved before people and teams could be made at run time. */
   people?: RuntimePerson[];
   teams?: RuntimeTeam[];
+  services?: RuntimeService[];
 }
 
 export const noRuntimeOnCall: RuntimeOnCall = {
@@ -64,6 +71,7 @@ export const noRuntimeOnCall: RuntimeOnCall = {
   policies: [],
   people: [],
   teams: [],
+  services: [],
 };
 
 /** A schedule's definition, as made or replaced: no id, no revision. */
@@ -131,12 +139,14 @@ export function withRuntimeOnCall(catalog: OnCallCatalog, runtime: RuntimeOnCall
   const policies = merged(catalog.policies, runtime.policies);
   const people = merged(catalog.people, runtime.people);
   const teams = merged(catalog.teams ?? [], runtime.teams);
+  const services = merged(catalog.services ?? [], runtime.services);
   const unchanged =
     schedules === catalog.schedules &&
     policies === catalog.policies &&
     people === catalog.people &&
-    teams === (catalog.teams ?? []);
-  const all = unchanged ? catalog : { ...catalog, schedules, policies, people, teams };
+    teams === (catalog.teams ?? []) &&
+    services === (catalog.services ?? []);
+  const all = unchanged ? catalog : { ...catalog, schedules, policies, people, teams, services };
   return withRuntimeOverrides(all, runtime.overrides);
 }
 

@@ -6,23 +6,30 @@ import { listRuntimeOverrides } from './oncall-overrides';
 import { listRuntimePolicies } from './runtime-policies';
 import { listRuntimeSchedules } from './runtime-schedules';
 import { peopleStore, teamStore } from './runtime-people';
+import { serviceStore } from './runtime-services';
 import type { JsonStateFile } from './state-file';
 
 export type RuntimeOnCallModels = Pick<
   Models,
-  'ScheduleOverrides' | 'OnCallSchedules' | 'OnCallPolicies' | 'OnCallPeople' | 'OnCallTeams'
+  | 'ScheduleOverrides'
+  | 'OnCallSchedules'
+  | 'OnCallPolicies'
+  | 'OnCallPeople'
+  | 'OnCallTeams'
+  | 'OnCallServices'
 >;
 
-/** The people, teams, schedules, escalation policies and overrides made at run time, as stored now. */
+/** The people, teams, services, schedules, escalation policies and overrides made at run time, as stored now. */
 export async function readRuntimeOnCall(models: RuntimeOnCallModels): Promise<RuntimeOnCall> {
-  const [schedules, overrides, policies, people, teams] = await Promise.all([
+  const [schedules, overrides, policies, people, teams, services] = await Promise.all([
     listRuntimeSchedules(models),
     listRuntimeOverrides(models),
     listRuntimePolicies(models),
     peopleStore(models).list(),
     teamStore(models).list(),
+    serviceStore(models).list(),
   ]);
-  return { schedules, overrides, policies, people, teams };
+  return { schedules, overrides, policies, people, teams, services };
 }
 
 /**

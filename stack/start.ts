@@ -18,6 +18,7 @@ import { stateDir } from '../infra/paths';
 import { createTemporalClient } from '../infra/temporal';
 import { temporalLoggerFrom } from '../infra/temporal-logger';
 import { createModels, ensureIndexes } from '../infra/models';
+import { seedRoutingKeys } from '../infra/runtime-services';
 import { defaultBundlePath } from '../worker/bundle';
 import { createFirelineWorker } from '../worker';
 import { startLocalStack, MissingPrerequisiteError, type LocalStack } from './index';
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     cleanups.push(() => mongo.close());
     const models = createModels(mongo);
     await ensureIndexes(models);
+    await seedRoutingKeys(models, config.FIRELINE_ROUTING_KEYS);
 
     // One Slack client for the worker and the API of this process.
     const slack = createSlackClient(effective);

@@ -1,8 +1,8 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { AlertEvent } from '../../domain/incident';
-import { rateLimit } from 'express-rate-limit';
 import { allowsService, principalOf, requireService, serviceForbidden, type Guard } from '../auth';
+import { routingKeyGuards } from './routing-keys';
 import type { ApiDeps } from '../deps';
 import { fieldErrorsFrom, HttpError } from '../errors';
 import {
@@ -23,11 +23,6 @@ import {
 import { deliverAlertEvent, deliverAlertEvents, type DeliveryDeps } from '../incidents/alert-delivery';
 import { documented, validated } from '../validate';
 import { createAlertRouteStore } from './route-store';
-
-function routingKeyOf(body: unknown): string {
-  const key = (body as { routing_key?: unknown } | undefined)?.routing_key;
-  return typeof key === 'string' ? key : '';
-}
 
 function pagerDutyInvalid(res: Response, message: string, errors: string[]): void {
   res.status(400).json({ status: 'invalid event', message, errors });
@@ -68,27 +63,12 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
     }),
   );
 
-  // PagerDuty's answer when an integration key sends too fast (its Events API's own wording).
-  const routingKeyLimit = rateLimit({
-    windowMs: 60_000,
-    limit: deps.config.ROUTING_KEY_RATE_LIMIT_PER_MINUTE,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    // Counted per known key only: unknown keys are refused anyway, and counting them would let
-    // anyone fill the limiter's memory with made-up keys (the per-address limit bounds those).
-    skip: (req) => !deps.routingKeys?.has(routingKeyOf(req.body)),
-    keyGenerator: (req) => routingKeyOf(req.body),
-    handler: (_req, res) => {
-      res.status(429).json({
-        status: 'throttle exceeded',
-        message: 'Requests for this service are arriving too quickly. Please retry later.',
-      });
-    },
-  });
+  const { resolveRoutingKey, routingKeyLimit } = routingKeyGuards(deps);
 
   // PagerDuty Events API v2: same path, body and answers, so a monitoring system only changes its URL.
   router.post(
     '/v2/enqueue',
+    resolveRoutingKey,
     routingKeyLimit,
     documented({ body: pagerDutyEventSchema }, async (req, res) => {
       const parsed = pagerDutyEventSchema.safeParse(req.body ?? {});
@@ -100,10 +80,10 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
         return;
       }
       const event = parsed.data;
-      const service = deps.routingKeys?.get(event.routing_key);
+      const service = res.locals.routingService as string | undefined;
       if (!service) {
         pagerDutyInvalid(res, 'Event object is invalid', [
-          'routing_key: not a known integration key (see FIRELINE_ROUTING_KEYS)',
+          "routing_key: not a known integration key (see a service's integrations, or FIRELINE_ROUTING_KEYS)",
         ]);
         return;
       }

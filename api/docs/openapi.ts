@@ -424,6 +424,52 @@ export const routeDocs: Record<string, RouteDoc> = {
     tag: 'On call',
     summary: 'Who made each revision of a team made at run time, and when',
   },
+  'GET /v1/services': {
+    tag: 'On call',
+    summary: 'The services, with their team, escalation policy and integrations (never their secrets)',
+  },
+  'POST /v1/services': {
+    tag: 'On call',
+    summary:
+      'Make a service at run time: its alerts that no triage rule matches page with its policy and team',
+    description: '400 naming a team or escalation policy that does not exist; 409 for an id taken.',
+    success: 201,
+    example: {
+      id: 'checkout-api',
+      name: 'Checkout API',
+      team: 'payments',
+      escalationPolicy: 'payments-critical',
+    },
+  },
+  'GET /v1/services/{id}': { tag: 'On call', summary: 'One service, with its integrations' },
+  'PUT /v1/services/{id}': {
+    tag: 'On call',
+    summary: 'Replace a service made at run time, naming the revision you read (its integrations stay)',
+    example: { revision: 1, name: 'Checkout API', escalationPolicy: 'sre-default' },
+  },
+  'DELETE /v1/services/{id}': {
+    tag: 'On call',
+    summary:
+      'Delete a service made at run time (`?revision=` you read): its routing keys stop routing, its tokens are revoked',
+    description: '409 while a triage rule matches it by name (`details.referencedBy`).',
+    success: 204,
+  },
+  'GET /v1/services/{id}/history': {
+    tag: 'On call',
+    summary: 'Who made each revision of a service made at run time, and when',
+  },
+  'POST /v1/services/{id}/integrations': {
+    tag: 'On call',
+    summary:
+      'Add a PagerDuty routing key (for /v2/enqueue) or an Alertmanager or Grafana token to a service: the secret is in this answer only',
+    success: 201,
+    example: { type: 'pagerduty', name: 'Datadog' },
+  },
+  'DELETE /v1/services/{id}/integrations/{integrationId}': {
+    tag: 'On call',
+    summary: 'Remove an integration: its routing key stops routing, its token is revoked',
+    success: 204,
+  },
   'GET /v1/schedules/{id}/history': {
     tag: 'On call',
     summary: 'Who made each revision of a schedule made at run time, and when',

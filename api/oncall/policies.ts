@@ -16,6 +16,7 @@ import {
   refuseManaged,
 } from './stored-objects';
 import { onCallState } from './service';
+import { servicesNaming } from '../../domain/runtime-services';
 
 type Deps = Pick<ApiDeps, 'onCall' | 'models' | 'triageRules'>;
 
@@ -78,7 +79,7 @@ export async function replacePolicy(
   );
 }
 
-/** Deletes a stored policy; refused while a triage rule names it, naming the rule. */
+/** Deletes a stored policy; refused while a triage rule or a service names it, naming each. */
 export async function deletePolicy(
   deps: Deps,
   id: string,
@@ -86,14 +87,19 @@ export async function deletePolicy(
   actor: string,
   by?: ScheduleManager,
 ): Promise<void> {
-  const stored = (await onCallState(deps)).catalog.policies.find((p) => p.id === id);
-  refuseManaged(title(id), inFile(deps, id), stored, by);
+  const { catalog } = await onCallState(deps);
+  refuseManaged(
+    title(id),
+    inFile(deps, id),
+    catalog.policies.find((p) => p.id === id),
+    by,
+  );
   const rules = [
-    ...(deps.triageRules?.rules ?? []),
-    ...(deps.triageRules ? [deps.triageRules.defaultRule] : []),
-  ]
-    .filter((r) => r.escalationPolicy === id)
-    .map((r) => `rule ${r.id}`);
+    ...[...(deps.triageRules?.rules ?? []), ...(deps.triageRules ? [deps.triageRules.defaultRule] : [])]
+      .filter((r) => r.escalationPolicy === id)
+      .map((r) => `rule ${r.id}`),
+    ...servicesNaming(catalog, 'escalationPolicy', id),
+  ];
   if (rules.length > 0)
     throw new ConflictError(`Escalation policy ${id} is named by ${rules.join(', ')}: change those first`, {
       referencedBy: rules,

@@ -17,6 +17,7 @@ import { onCallScheduleModel } from './oncall-schedule';
 import { onCallChangeModel } from './oncall-change';
 import { onCallPersonModel } from './oncall-person';
 import { onCallTeamModel } from './oncall-team';
+import { onCallServiceModel, routingKeyModel, serviceIntegrationModel } from './oncall-service';
 import { onCallPolicyModel } from './oncall-policy';
 
 export type { RoundTripCheck } from './round-trip-check';
@@ -49,6 +50,7 @@ export type { OnCallChangeDocument } from './oncall-change';
 export type { OnCallPolicyDocument } from './oncall-policy';
 export type { OnCallPersonDocument } from './oncall-person';
 export type { OnCallTeamDocument } from './oncall-team';
+export type { OnCallServiceDocument, ServiceIntegrationDocument, RoutingKeyDocument } from './oncall-service';
 
 /** All mongoose models of Fireline, bound to one connection. */
 export function createModels(connection: Connection) {
@@ -73,6 +75,9 @@ export function createModels(connection: Connection) {
     OnCallPolicies: onCallPolicyModel(connection),
     OnCallPeople: onCallPersonModel(connection),
     OnCallTeams: onCallTeamModel(connection),
+    OnCallServices: onCallServiceModel(connection),
+    ServiceIntegrations: serviceIntegrationModel(connection),
+    RoutingKeys: routingKeyModel(connection),
   };
 }
 

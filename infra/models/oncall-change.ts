@@ -7,7 +7,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
  */
 export interface OnCallChangeDocument {
   _id: string;
-  kind: 'schedule' | 'policy' | 'person' | 'team';
+  kind: 'schedule' | 'policy' | 'person' | 'team' | 'service';
   objectId: string;
   revision: number;
   action: 'created' | 'updated' | 'deleted';

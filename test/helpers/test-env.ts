@@ -1,3 +1,4 @@
+import { seedRoutingKeys } from '../../infra/runtime-services';
 import { liveOnCallModel } from '../../api/deps';
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
@@ -112,6 +113,7 @@ export async function createTestEnv(
   const mongo = await connectMongo(config.MONGODB_URI!);
   const models = createModels(mongo);
   await ensureIndexes(models);
+  await seedRoutingKeys(models, testRoutingKeys);
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const catalog = options.catalog ?? onCallCatalog;
   const apiDeps: ApiDeps = {

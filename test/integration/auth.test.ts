@@ -615,7 +615,26 @@ describe('API keys and scopes', () => {
           'incidents:read',
         ]);
         expect(unknown.code).toBe(2);
-        expect(unknown.stderr).toMatch(/--person "nobody" is not a person in the on-call catalog/);
+        expect(unknown.stderr).toMatch(
+          /--person "nobody" is not a person of the catalog file \(config\/oncall-catalog.ts\) or made at run time/,
+        );
+        // A person made at run time may have a key as soon as they exist.
+        await request(env.rawApp)
+          .post('/v1/people')
+          .set('Authorization', `Bearer ${env.adminToken}`)
+          .send({ id: 'hana', name: 'Hana New' })
+          .expect(201);
+        const forNewHire = await cli([
+          'create',
+          '--name',
+          'hana-cli',
+          '--person',
+          'hana',
+          '--scopes',
+          'incidents:read',
+        ]);
+        expect(forNewHire).toMatchObject({ code: 0 });
+        expect(forNewHire.stderr).toContain('"hana-cli" acting as hana');
       });
     });
 

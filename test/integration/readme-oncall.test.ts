@@ -136,16 +136,15 @@ describe("docs/oncall.md's on-call examples", () => {
       .expect(409);
 
     // Out of the file: planned, then deleted, the policy before the schedule it pages.
-    const model = JSON.parse(readFileSync(file, 'utf8')) as {
-      schedules: Array<{ id: string }>;
-      policies: Array<{ id: string }>;
-    };
+    const model = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Array<{ id: string }>>;
+    const leftOut = new Set(['kept-in-git', 'policy-in-git', 'kept-person', 'kept-team']);
     writeFileSync(
       file,
-      JSON.stringify({
-        schedules: model.schedules.filter((s) => s.id !== 'kept-in-git'),
-        policies: model.policies.filter((p) => p.id !== 'policy-in-git'),
-      }),
+      JSON.stringify(
+        Object.fromEntries(
+          Object.entries(model).map(([list, objects]) => [list, objects.filter((o) => !leftOut.has(o.id))]),
+        ),
+      ),
     );
     const planned = await runBash(`${cli} config plan --file ${file}`, env_);
     expect(planned).toContain('would delete  schedule kept-in-git (no longer in the file)');
@@ -190,5 +189,32 @@ describe("docs/oncall.md's on-call examples", () => {
     expect(stdout).toContain('"members": [');
     expect(stdout).toContain('"referencedBy":["team payments"]');
     await request(env.app).get('/v1/people/erin').expect(200);
+  });
+
+  it('makes a service and a routing key that /v2/enqueue takes, as written', async () => {
+    const blocks = bashBlocks('docs/oncall.md', '## Services and their integrations');
+    expect(blocks).toHaveLength(1);
+    const cli = `node ${path.join(repo, 'dist', 'cli', 'main.js')}`;
+    const script = [`cd "$(mktemp -d)"`, blocks[0]!]
+      .join('\n')
+      .replaceAll('localhost:3000', api.url.replace('http://', ''))
+      .replaceAll('npx fireline', cli);
+    const stdout = await runBash(script, { FIRELINE_API_KEY: env.adminToken, FIRELINE_URL: api.url });
+    expect(stdout).toContain(
+      '"id":"checkout-api","name":"Checkout API","escalationPolicy":"payments-critical"',
+    );
+    expect(stdout).toContain('"status":"success","message":"Event processed"');
+    const service = await request(env.app).get('/v1/services/checkout-api').expect(200);
+    const [integration] = service.body.integrations as Array<{
+      type: string;
+      name: string;
+      secretHint: string;
+    }>;
+    expect(integration).toMatchObject({ type: 'pagerduty', name: 'Datadog' });
+    expect(stdout).toMatch(
+      new RegExp(
+        `checkout-api\\s+Checkout API\\s+payments-critical\\s+pagerduty …${integration!.secretHint}\\s+api\\s+1`,
+      ),
+    );
   });
 });
