@@ -25,7 +25,13 @@ import { optionalIncidentFields, toIncidentDocument, type Models } from '../infr
 import { saveTimelineEntries } from '../infra/timeline-store';
 import { majorResponseSettings, type OnCallCatalog } from '../domain/oncall';
 import { policySnapshot } from '../domain/escalation';
-import { peopleReached, planDeliveries } from '../domain/notification-plan';
+import {
+  peopleReached,
+  planDeliveries,
+  roundRobinTargets,
+  stepTargetsNow,
+} from '../domain/notification-plan';
+import { nextTurn } from '../infra/round-robin';
 import { mayActOn, personById, type RightsScope } from '../domain/rights';
 import { userActor } from '../domain/actors';
 import { resolveRunbooks } from '../domain/runbook-selection';
@@ -33,7 +39,9 @@ import { type TriageOutcome, triage } from '../domain/triage';
 import type { TriageRules } from '../domain/triage-types';
 
 export interface IncidentActivityDeps {
-  models: Pick<Models, 'Incident' | 'TimelinePage'>;
+  models: Pick<Models, 'Incident' | 'TimelinePage' | 'RoundRobinTurns'>;
+  /** How long a round-robin turn waits for MongoDB before one from the incident's id stands in. */
+  lookupTimeoutMs?: number;
   triageRules: TriageRules;
   catalog: OnCallCatalog;
   /** The schedules and overrides made at run time (API, CLI, web UI). */
@@ -133,14 +141,17 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
       targets: TargetRef[];
       at: string;
       key: string;
+      /** The incident's escalation policy: a level's targets are read from it as it is now. */
+      policyId?: string;
     }): Promise<{ deliveries: PlannedDelivery[]; unreachable: UnreachableTarget[]; people?: string[] }> {
       metrics.escalations.inc({ kind: notificationKind(input.key) });
       const catalog = await catalogNow();
       const at = new Date(input.at);
+      const targets = await targetsOfStep(deps, catalog, input, at);
       return {
         // A person with neither email nor channels may still have contact methods: their pager tells.
-        ...planDeliveries(catalog, input.targets, at, input.key, { contactMethods: true }),
-        people: peopleReached(catalog, input.targets, at).filter((id) => personById(catalog, id)),
+        ...planDeliveries(catalog, targets, at, input.key, { contactMethods: true }),
+        people: peopleReached(catalog, targets, at).filter((id) => personById(catalog, id)),
       };
     },
 
@@ -161,6 +172,24 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
       });
     },
   };
+}
+
+/** What an escalation step pages now: the policy's targets, one person of them on a round-robin level. */
+async function targetsOfStep(
+  deps: Pick<IncidentActivityDeps, 'models' | 'lookupTimeoutMs'>,
+  catalog: OnCallCatalog,
+  input: { targets: TargetRef[]; key: string; policyId?: string },
+  at: Date,
+): Promise<TargetRef[]> {
+  const step = stepTargetsNow(catalog, input.policyId, input.key, input.targets);
+  if (!step.roundRobin) return step.targets;
+  const turn = await nextTurn(
+    deps.models,
+    `${input.policyId}:l${step.level}`,
+    Context.current().info.workflowExecution?.workflowId ?? input.key,
+    deps.lookupTimeoutMs ?? 1000,
+  );
+  return roundRobinTargets(catalog, step.targets, at, turn);
 }
 
 /** Writes the timeline entries, then the incident unless a newer version is stored. */

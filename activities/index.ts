@@ -33,6 +33,8 @@ export interface ActivityDeps {
   mailFrom: string;
   /** The schedules and overrides made at run time, with their fallback while MongoDB does not answer. */
   runtimeOnCall: RuntimeOnCallReader;
+  /** How long a lookup on the paging path (a round-robin turn) waits for MongoDB. */
+  lookupTimeoutMs?: number;
   /** People's verified contact methods, with their fallback while MongoDB does not answer. */
   contactMethods?: ContactMethodReader;
   /** Texts and calls per person per window; STORM_LIMIT unless a test shortens it. */

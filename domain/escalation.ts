@@ -12,7 +12,11 @@ export function policySnapshot(
   return {
     id: policy.id,
     name: policy.name,
-    levels: policy.levels.map((level) => ({ delaySeconds: level.delaySeconds, targets: [...level.targets] })),
+    levels: policy.levels.map((level) => ({
+      delaySeconds: level.delaySeconds,
+      targets: [...level.targets],
+      ...(level.roundRobin ? { roundRobin: true } : {}),
+    })),
     repeat: policy.repeat ?? 0,
     fallback: [...(policy.fallback ?? [])],
   };

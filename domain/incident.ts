@@ -167,9 +167,15 @@ export interface EscalationLevel {
   /** Wait this long for an acknowledgement before notifying the next level. */
   delaySeconds: number;
   targets: TargetRef[];
+  /** Page one of the people the targets reach, in turn across incidents. */
+  roundRobin?: boolean;
 }
 
-/** The escalation policy as it was when the incident was triaged; later edits do not change a running incident. */
+/**
+ * The escalation policy as it was when the incident was triaged: its levels'
+ * delays are the incident's timers; each step's targets are read from the
+ * policy as it is then (`stepTargetsNow`), this copy standing in when it is gone.
+ */
 export interface EscalationPolicySnapshot {
   id: string;
   name: string;

@@ -100,3 +100,51 @@ export function planDeliveries(
   }
   return { deliveries: [...deliveries.values()], unreachable };
 }
+
+/** What one escalation step pages: its targets, and whether it takes one person in turn. */
+export interface StepTargets {
+  targets: TargetRef[];
+  roundRobin: boolean;
+  /** The level's index in the policy, for a level step (its round-robin counter is the level's). */
+  level?: number;
+}
+
+/**
+ * What an escalation step (`r<round>-l<level>`, or `fallback`) pages as its
+ * policy says now, so a change to a policy reaches incidents already open at
+ * their next step; the incident's own copy when the policy or the level is
+ * gone. The delays stay those the incident was triaged with: they are its timers.
+ */
+export function stepTargetsNow(
+  catalog: Pick<OnCallCatalog, 'policies'>,
+  policyId: string | undefined,
+  key: string,
+  snapshot: TargetRef[],
+): StepTargets {
+  const policy = policyId === undefined ? undefined : catalog.policies.find((p) => p.id === policyId);
+  const asSnapshot = { targets: snapshot, roundRobin: false };
+  if (!policy) return asSnapshot;
+  if (key === 'fallback') return { targets: policy.fallback ?? [], roundRobin: false };
+  const match = /^r\d+-l(\d+)$/.exec(key);
+  if (!match) return asSnapshot;
+  const index = Number(match[1]);
+  const level = policy.levels[index];
+  if (!level) return asSnapshot;
+  return { targets: level.targets, roundRobin: level.roundRobin === true, level: index };
+}
+
+/**
+ * A round-robin step's targets: its channels, and the one person whose turn
+ * it is among those the people targets reach (`turn` counts the level's incidents).
+ */
+export function roundRobinTargets(
+  catalog: OnCallCatalog,
+  targets: TargetRef[],
+  at: Date,
+  turn: number,
+): TargetRef[] {
+  const people = peopleReached(catalog, targets, at);
+  const channels = targets.filter((t) => t.type === 'channel');
+  if (people.length === 0) return targets;
+  return [...channels, { type: 'person', id: people[turn % people.length]! }];
+}

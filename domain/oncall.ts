@@ -125,7 +125,12 @@ export interface OnCallSchedule {
 export interface EscalationPolicy {
   id: string;
   name: string;
-  levels: Array<{ delaySeconds: number; targets: TargetRef[] }>;
+  /**
+   * `roundRobin`: the level pages one of the people its targets reach, the
+   * next one for each incident (PagerDuty's round-robin scheduling), rather
+   * than all of them; its channels are notified as ever.
+   */
+  levels: Array<{ delaySeconds: number; targets: TargetRef[]; roundRobin?: boolean }>;
   repeat?: number;
   fallback?: TargetRef[];
 }

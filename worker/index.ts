@@ -87,6 +87,7 @@ export function defaultActivityDeps(
     }),
     triageRules,
     catalog: onCallCatalog,
+    ...(config.MONGODB_LOOKUP_TIMEOUT_MS ? { lookupTimeoutMs: config.MONGODB_LOOKUP_TIMEOUT_MS } : {}),
     secrets: process.env,
     publicUrl: config.PUBLIC_URL,
     actionLinks: actionLinkSettings(config),

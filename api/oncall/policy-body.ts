@@ -25,6 +25,10 @@ const definition = {
             .max(POLICY_LIMITS.delaySeconds)
             .describe('how long the level waits for an acknowledgement before the next'),
           targets: z.array(target).min(1).max(POLICY_LIMITS.targets),
+          roundRobin: z
+            .boolean()
+            .optional()
+            .describe('page one of the people the targets reach, the next one for each incident'),
         })
         .strict(),
     )

@@ -17,6 +17,7 @@ import { onCallScheduleModel } from './oncall-schedule';
 import { onCallChangeModel } from './oncall-change';
 import { onCallPersonModel } from './oncall-person';
 import { onCallTeamModel } from './oncall-team';
+import { roundRobinTurnModel } from './round-robin-turn';
 import { onCallServiceModel, routingKeyModel, serviceIntegrationModel } from './oncall-service';
 import { onCallPolicyModel } from './oncall-policy';
 
@@ -78,6 +79,7 @@ export function createModels(connection: Connection) {
     OnCallServices: onCallServiceModel(connection),
     ServiceIntegrations: serviceIntegrationModel(connection),
     RoutingKeys: routingKeyModel(connection),
+    RoundRobinTurns: roundRobinTurnModel(connection),
   };
 }
 

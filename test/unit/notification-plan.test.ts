@@ -1,4 +1,9 @@
-import { peopleReached, planDeliveries } from '../../domain/notification-plan';
+import {
+  peopleReached,
+  planDeliveries,
+  roundRobinTargets,
+  stepTargetsNow,
+} from '../../domain/notification-plan';
 import { testCatalog } from '../helpers/test-catalog';
 
 describe('planDeliveries', () => {
@@ -91,5 +96,39 @@ describe('peopleReached', () => {
       { type: 'schedule' as const, id: 'missing' },
     ];
     expect(peopleReached(catalog, targets, new Date('2026-11-26T12:00:00Z'))).toEqual([]);
+  });
+});
+
+describe('stepTargetsNow and roundRobinTargets', () => {
+  const catalog = testCatalog();
+  const at = new Date('2026-11-26T12:00:00Z');
+  const snapshot = [{ type: 'channel' as const, id: 'fallback-hook' }];
+
+  it('reads a level or the fallback from the policy as it is now, else the incident’s copy', () => {
+    expect(stepTargetsNow(catalog, 'two-levels', 'r1-l1', snapshot)).toEqual({
+      targets: [{ type: 'schedule', id: 'always-dave' }],
+      roundRobin: false,
+      level: 1,
+    });
+    expect(stepTargetsNow(catalog, 'two-levels', 'fallback', []).targets).toEqual([
+      { type: 'channel', id: 'fallback-hook' },
+    ]);
+    // A level the policy no longer has, a policy gone, another kind of step: the incident's copy.
+    expect(stepTargetsNow(catalog, 'two-levels', 'r0-l7', snapshot).targets).toBe(snapshot);
+    expect(stepTargetsNow(catalog, 'gone', 'r0-l0', snapshot).targets).toBe(snapshot);
+    expect(stepTargetsNow(catalog, 'two-levels', 'sla-ack', snapshot).targets).toBe(snapshot);
+  });
+
+  it('keeps the channels and takes the person whose turn it is', () => {
+    const targets = [
+      { type: 'person' as const, id: 'dave' },
+      { type: 'channel' as const, id: 'team-slack' },
+      { type: 'person' as const, id: 'erin' },
+    ];
+    expect(roundRobinTargets(catalog, targets, at, 0)).toEqual([
+      { type: 'channel', id: 'team-slack' },
+      { type: 'person', id: 'dave' },
+    ]);
+    expect(roundRobinTargets(catalog, targets, at, 3)[1]).toEqual({ type: 'person', id: 'erin' });
   });
 });

@@ -43,7 +43,7 @@ export class IncidentNotifier {
     try {
       plan = await localActivities.planNotifications.executeWithOptions(
         { ...localActivityOptions, summary: `who to notify: ${reason}` },
-        [{ targets, at: now(), key }],
+        [{ targets, at: now(), key, policyId: state.current.escalation.policy.id }],
       );
     } catch (err) {
       state.record(
