@@ -53,32 +53,48 @@ export interface IncidentActivityDeps {
 
 type TriageResultOf = ReturnType<typeof triage>;
 
+/** How old a read of the on-call model made at run time may be when a page is planned. */
+const RUNTIME_MODEL_FRESH_MS = 1000;
+
+/**
+ * An alert no rule matched pages with its service's escalation policy and
+ * team, when the model has that service and it names them (as PagerDuty
+ * routes by service); the rule then reads `service:<id>`.
+ */
+async function withServiceDefaults(
+  deps: Pick<IncidentActivityDeps, 'triageRules'>,
+  catalogNow: () => Promise<OnCallCatalog>,
+  matched: TriageResultOf,
+  serviceId: string,
+): Promise<TriageResultOf> {
+  if (matched.ruleId !== deps.triageRules.defaultRule.id) return matched;
+  const service = serviceOf(await catalogNow(), serviceId);
+  if (!service?.escalationPolicy && !service?.team) return matched;
+  return {
+    ...matched,
+    ruleId: `service:${service.id}`,
+    ...(service.team ? { team: service.team } : {}),
+    ...(service.escalationPolicy ? { escalationPolicyId: service.escalationPolicy } : {}),
+  };
+}
+
 export function createIncidentActivities(deps: IncidentActivityDeps) {
   /** The catalog as of now: the catalog file with the schedules and overrides made at run time. */
-  const catalogNow = async () => withRuntimeOnCall(deps.catalog, await deps.runtimeOnCall.current());
-  /**
-   * An alert no rule matched pages with its service's escalation policy and
-   * team, when the model has that service and it names them (as PagerDuty
-   * routes by service); the rule then reads `service:<id>`.
-   */
-  const withServiceDefaults = async (matched: TriageResultOf, serviceId: string): Promise<TriageResultOf> => {
-    if (matched.ruleId !== deps.triageRules.defaultRule.id) return matched;
-    const service = serviceOf(withRuntimeOnCall(deps.catalog, await deps.runtimeOnCall.current()), serviceId);
-    if (!service?.escalationPolicy && !service?.team) return matched;
-    return {
-      ...matched,
-      ruleId: `service:${service.id}`,
-      ...(service.team ? { team: service.team } : {}),
-      ...(service.escalationPolicy ? { escalationPolicyId: service.escalationPolicy } : {}),
-    };
-  };
+  // Read at most once a second across concurrent pages: a change applies from the next page.
+  const catalogNow = async () =>
+    withRuntimeOnCall(deps.catalog, await deps.runtimeOnCall.recent(RUNTIME_MODEL_FRESH_MS));
   return {
     /**
      * Applies the triage rules and snapshots the escalation policy. Done in an
      * activity so that editing rules never changes a running incident's replay.
      */
     async triageAlert(event: AlertEvent): Promise<TriageOutcome> {
-      const matched = await withServiceDefaults(triage(event, deps.triageRules), event.service);
+      const matched = await withServiceDefaults(
+        deps,
+        catalogNow,
+        triage(event, deps.triageRules),
+        event.service,
+      );
       const { runbooks, warnings } = resolveRunbooks(
         matched.runbooks,
         event,
@@ -88,9 +104,12 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
       const result = { ...matched, runbooks, sla: deps.slaTargets[matched.severity] };
       // The catalog file's policies need no MongoDB; only a policy it lacks is looked for among
       // those made at run time (the last copy read, while MongoDB does not answer).
-      const catalog = policySnapshot(deps.catalog, result.escalationPolicyId)
+      let catalog = policySnapshot(deps.catalog, result.escalationPolicyId)
         ? deps.catalog
         : await catalogNow();
+      // A policy made in the last second may postdate the copy: read it before giving up on it.
+      if (!policySnapshot(catalog, result.escalationPolicyId))
+        catalog = withRuntimeOnCall(deps.catalog, await deps.runtimeOnCall.current());
       // A rule naming a missing policy must not lose the incident: use the default rule's policy, else none.
       let policy = policySnapshot(catalog, result.escalationPolicyId);
       if (!policy) {

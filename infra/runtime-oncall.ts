@@ -58,6 +58,21 @@ export class RuntimeOnCallReader {
     this.timeoutMs = options.timeoutMs ?? 1000;
   }
 
+  /**
+   * The model read within `maxAgeMs`, else read now, one read at a time: a
+   * mass outage's pages share one read instead of each making its own.
+   */
+  recent(maxAgeMs: number): Promise<RuntimeOnCall> {
+    if (this.lastGood && this.lastAnswered && Date.now() - this.answeredAt < maxAgeMs)
+      return Promise.resolve(this.lastGood);
+    this.inflight ??= this.current().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+  private answeredAt = 0;
+  private inflight: Promise<RuntimeOnCall> | undefined;
+
   /** Whether the last read got an answer from MongoDB (false until one has). */
   get answered(): boolean {
     return this.lastAnswered;
@@ -71,6 +86,7 @@ export class RuntimeOnCallReader {
       );
       this.lastGood = read;
       this.lastAnswered = true;
+      this.answeredAt = Date.now();
       await this.keep(read);
       return read;
     } catch (err) {
