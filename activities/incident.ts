@@ -63,12 +63,12 @@ const RUNTIME_MODEL_FRESH_MS = 1000;
  */
 async function withServiceDefaults(
   deps: Pick<IncidentActivityDeps, 'triageRules'>,
-  catalogNow: () => Promise<OnCallCatalog>,
+  catalogNoWait: () => Promise<OnCallCatalog>,
   matched: TriageResultOf,
   serviceId: string,
 ): Promise<TriageResultOf> {
   if (matched.ruleId !== deps.triageRules.defaultRule.id) return matched;
-  const service = serviceOf(await catalogNow(), serviceId);
+  const service = serviceOf(await catalogNoWait(), serviceId);
   if (!service?.escalationPolicy && !service?.team) return matched;
   return {
     ...matched,
@@ -83,6 +83,10 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
   // Read at most once a second across concurrent pages: a change applies from the next page.
   const catalogNow = async () =>
     withRuntimeOnCall(deps.catalog, await deps.runtimeOnCall.recent(RUNTIME_MODEL_FRESH_MS));
+  // Opening an incident never waits on MongoDB for a service's defaults: the last copy read (the
+  // worker reads it every few seconds).
+  const catalogNoWait = () =>
+    Promise.resolve(withRuntimeOnCall(deps.catalog, deps.runtimeOnCall.lastKnown()));
   return {
     /**
      * Applies the triage rules and snapshots the escalation policy. Done in an
@@ -91,7 +95,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
     async triageAlert(event: AlertEvent): Promise<TriageOutcome> {
       const matched = await withServiceDefaults(
         deps,
-        catalogNow,
+        catalogNoWait,
         triage(event, deps.triageRules),
         event.service,
       );
@@ -102,13 +106,11 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
         checkRunbookParams,
       );
       const result = { ...matched, runbooks, sla: deps.slaTargets[matched.severity] };
-      // The catalog file's policies need no MongoDB; only a policy it lacks is looked for among
-      // those made at run time (the last copy read, while MongoDB does not answer).
+      // A policy not in the file: in the last copy read, else read now unless MongoDB was not answering.
       let catalog = policySnapshot(deps.catalog, result.escalationPolicyId)
         ? deps.catalog
-        : await catalogNow();
-      // A policy made in the last second may postdate the copy: read it before giving up on it.
-      if (!policySnapshot(catalog, result.escalationPolicyId))
+        : await catalogNoWait();
+      if (!policySnapshot(catalog, result.escalationPolicyId) && deps.runtimeOnCall.answered)
         catalog = withRuntimeOnCall(deps.catalog, await deps.runtimeOnCall.current());
       // A rule naming a missing policy must not lose the incident: use the default rule's policy, else none.
       let policy = policySnapshot(catalog, result.escalationPolicyId);
@@ -164,7 +166,10 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
       policyId?: string;
     }): Promise<{ deliveries: PlannedDelivery[]; unreachable: UnreachableTarget[]; people?: string[] }> {
       metrics.escalations.inc({ kind: notificationKind(input.key) });
-      const catalog = await catalogNow();
+      let catalog = await catalogNow();
+      // A target made since the shared read (a team made a moment ago): read again, MongoDB answering.
+      if (input.targets.some((t) => !namesKnown(catalog, t)) && deps.runtimeOnCall.answered)
+        catalog = withRuntimeOnCall(deps.catalog, await deps.runtimeOnCall.current());
       const at = new Date(input.at);
       const targets = await targetsOfStep(deps, catalog, input, at);
       return {
@@ -191,6 +196,17 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
       });
     },
   };
+}
+
+/** Whether the catalog has what a target names. */
+function namesKnown(catalog: OnCallCatalog, target: TargetRef): boolean {
+  const lists = {
+    person: catalog.people,
+    schedule: catalog.schedules,
+    team: catalog.teams ?? [],
+    channel: catalog.channels,
+  };
+  return lists[target.type].some((o) => o.id === target.id);
 }
 
 /** What an escalation step pages now: the policy's targets, one person of them on a round-robin level. */

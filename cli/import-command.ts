@@ -7,7 +7,15 @@ import type { PolicyImport } from '../domain/policy-import';
 import type { ScheduleImport } from '../domain/schedule-import';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
-import { readGrafanaOnCall, readOpsgenie, readPagerDuty, type VendorRead } from './import-sources';
+import {
+  readGrafanaOnCall,
+  readOpsgenie,
+  readPagerDuty,
+  type VendorRead,
+  type VendorUser,
+} from './import-sources';
+import { peopleByEmail } from '../domain/schedule-import';
+import { isTimeZone } from '../domain/oncall-schedule';
 import { canonical } from './model-commands';
 
 /** The tools an import reads, with their API's default host and the environment variable of their key. */
@@ -159,16 +167,18 @@ export async function importSchedules(
   const now = new Date();
   const read: VendorRead = await settings.read(ctx, {
     ...(dir ? { dir } : { api: { baseUrl: baseUrl!, key: key! } }),
-    people: await people(),
     now,
   });
+  const known = await people();
+  const users = await importUsers(ctx, vendor, read.users, known, plan);
+  const converted = read.convert([...known, ...users.made]);
   const { schedules: existing } = await ctx.api.request<{ schedules: ScheduleView[] }>(
     'GET',
     '/v1/schedules',
   );
   const taken = new Set(existing.map((s) => s.id));
   const outcomes: ScheduleOutcome[] = [];
-  for (const imported of read.imports) {
+  for (const imported of converted.imports) {
     const base = { sourceId: imported.sourceId, name: imported.name, overrides: { added: 0, present: 0 } };
     if (!imported.definition) {
       outcomes.push({ ...base, problems: imported.problems, action: 'skip' });
@@ -219,15 +229,16 @@ export async function importSchedules(
     });
   }
   const scheduleIdOf = (sourceId: string) => outcomes.find((o) => o.sourceId === sourceId && o.id)?.id;
-  const policies = await importPolicies(ctx, read.policies?.(scheduleIdOf) ?? [], plan);
+  const policies = await importPolicies(ctx, converted.policies?.(scheduleIdOf) ?? [], plan);
   print(
     ctx,
-    { plan, schedules: outcomes, policies },
+    { plan, people: users.outcomes, schedules: outcomes, policies },
     () =>
       [
-        `${read.vendor}: ${read.imports.length} schedules, ${read.users} users (${read.matched} matched by email to Fireline people)`,
+        `${read.vendor}: ${converted.imports.length} schedules, ${read.users.length} users (${read.users.length - users.outcomes.length} matched by email to Fireline people)`,
+        ...users.outcomes.map((o) => describeObject('person', o, read.vendor, plan)),
         ...outcomes.map((o) => describe(o, read.vendor, plan)),
-        ...policies.map((o) => describePolicy(o, read.vendor, plan)),
+        ...policies.map((o) => describeObject('escalation policy', o, read.vendor, plan)),
         plan ? 'plan only: nothing changed; run again without --plan to apply' : '',
       ].join('\n') + '\n',
   );
@@ -297,9 +308,50 @@ async function importPolicies(
   return outcomes;
 }
 
-function describePolicy(outcome: PolicyOutcome, vendor: string, plan: boolean): string {
+function describeObject(noun: string, outcome: PolicyOutcome, vendor: string, plan: boolean): string {
   return [
-    `${verbOf(outcome.action, plan).padEnd(12)} escalation policy ${outcome.id ?? '-'}  ← ${vendor} ${outcome.sourceId} "${outcome.name}"`,
+    `${verbOf(outcome.action, plan).padEnd(12)} ${noun} ${outcome.id ?? '-'}  ← ${vendor} ${outcome.sourceId} "${outcome.name}"`,
     ...outcome.problems.map((p) => `    ! ${p}`),
   ].join('\n');
+}
+
+/**
+ * The tool's users that match no Fireline person by email, made people (no
+ * rights: observers until an admin gives some), so its schedules and
+ * policies can name them; with --plan, as if made.
+ */
+async function importUsers(
+  ctx: CommandContext,
+  vendor: Vendor,
+  users: VendorUser[],
+  known: Person[],
+  plan: boolean,
+): Promise<{ made: Person[]; outcomes: PolicyOutcome[] }> {
+  const byEmail = peopleByEmail(known);
+  const taken = new Set(known.map((p) => p.id));
+  const made: Person[] = [];
+  const outcomes: PolicyOutcome[] = [];
+  for (const user of users) {
+    if (!user.email || byEmail.has(user.email.toLowerCase())) continue;
+    const id = idFor(user.email.split('@')[0] ?? user.name, user.sourceId, taken);
+    taken.add(id);
+    const problems =
+      user.timeZone && !isTimeZone(user.timeZone)
+        ? [`time zone ${user.timeZone} is not an IANA one: left out`]
+        : [];
+    const person = {
+      id,
+      name: user.name,
+      email: user.email,
+      ...(user.timeZone && isTimeZone(user.timeZone) ? { timeZone: user.timeZone } : {}),
+    };
+    if (!plan)
+      await ctx.api.request('POST', '/v1/people', {
+        body: { ...person, source: { system: vendor, id: user.sourceId } },
+      });
+    byEmail.set(user.email.toLowerCase(), person);
+    made.push(person);
+    outcomes.push({ sourceId: user.sourceId, name: user.name, action: 'create', id, problems });
+  }
+  return { made, outcomes };
 }

@@ -28,28 +28,39 @@ import {
   type PagerDutyEscalationPolicy,
   type PolicyImport,
 } from '../domain/policy-import';
-import { peopleByEmail, type ScheduleImport } from '../domain/schedule-import';
+import type { ScheduleImport } from '../domain/schedule-import';
 import { CliError, ExitCode } from './api-client';
 import type { CommandContext } from './context';
 
 /** How far ahead a vendor is asked for its own rendering, for the fidelity check. */
 export const FIDELITY_DAYS = 28;
 
-/** What an importer read from a vendor: its schedules made ready to import, and how many of its users are Fireline people. */
-export interface VendorRead {
-  vendor: string;
-  users: number;
-  matched: number;
+/** A user of another tool, as a Fireline person would be made of them. */
+export interface VendorUser {
+  sourceId: string;
+  name: string;
+  email: string;
+  timeZone?: string;
+}
+
+/** What a vendor's schedules and policies become, given Fireline's people (those made for its users included). */
+export interface VendorConversion {
   imports: ScheduleImport[];
   /** The tool's escalation policies, once its schedules' Fireline ids are known. */
   policies?: (scheduleIdOf: ImportedScheduleId) => PolicyImport[];
+}
+
+/** What an importer read from a vendor: its users, and how to convert the rest once they are people. */
+export interface VendorRead {
+  vendor: string;
+  users: VendorUser[];
+  convert: (people: Person[]) => VendorConversion;
 }
 
 /** Where a vendor's data comes from: a directory of its API's answers, or its API. */
 export interface VendorAccess {
   dir?: string;
   api?: { baseUrl: string; key: string };
-  people: Person[];
   now: Date;
 }
 
@@ -90,11 +101,6 @@ function vendorGet(
     return (await res.json()) as T;
   };
 }
-
-const matchedCount = (emails: string[], people: Person[]) => {
-  const byEmail = peopleByEmail(people);
-  return emails.filter((e) => byEmail.has(e.toLowerCase())).length;
-};
 
 /** PagerDuty: `users.json` (GET /users) and each GET /schedules/{id} answer, or its REST API v2 paged by offset. */
 export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): Promise<VendorRead> {
@@ -157,14 +163,16 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
   }
   return {
     vendor: 'PagerDuty',
-    users: users.length,
-    matched: matchedCount(
-      users.map((u) => u.email),
-      access.people,
-    ),
-    imports: schedules.map((s) => fromPagerDutySchedule(s, users, access.people, access.now)),
-    policies: (scheduleIdOf) =>
-      policies.map((p) => fromPagerDutyPolicy(p, users, access.people, scheduleIdOf)),
+    users: users.map((u) => ({
+      sourceId: u.id,
+      name: u.name,
+      email: u.email,
+      ...(u.time_zone ? { timeZone: u.time_zone } : {}),
+    })),
+    convert: (people) => ({
+      imports: schedules.map((s) => fromPagerDutySchedule(s, users, people, access.now)),
+      policies: (scheduleIdOf) => policies.map((p) => fromPagerDutyPolicy(p, users, people, scheduleIdOf)),
+    }),
   };
 }
 
@@ -233,19 +241,22 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
   }
   return {
     vendor: 'Opsgenie',
-    users: users.length,
-    matched: matchedCount(
-      users.map((u) => u.username),
-      access.people,
-    ),
-    imports: schedules.map(({ schedule, overrides, timeline }) =>
-      fromOpsgenieSchedule(schedule, users, access.people, access.now, {
-        ...(overrides ? { overrides } : {}),
-        ...(timeline ? { timeline } : {}),
-      }),
-    ),
-    policies: (scheduleIdOf) =>
-      escalations.map((e) => fromOpsgenieEscalation(e, users, access.people, scheduleIdOf)),
+    users: users.map((u) => ({
+      sourceId: u.id,
+      name: u.fullName ?? u.username,
+      email: u.username,
+      ...(u.timeZone ? { timeZone: u.timeZone } : {}),
+    })),
+    convert: (people) => ({
+      imports: schedules.map(({ schedule, overrides, timeline }) =>
+        fromOpsgenieSchedule(schedule, users, people, access.now, {
+          ...(overrides ? { overrides } : {}),
+          ...(timeline ? { timeline } : {}),
+        }),
+      ),
+      policies: (scheduleIdOf) =>
+        escalations.map((e) => fromOpsgenieEscalation(e, users, people, scheduleIdOf)),
+    }),
   };
 }
 
@@ -317,13 +328,16 @@ export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAcces
   }
   return {
     vendor: 'Grafana OnCall',
-    users: users.length,
-    matched: matchedCount(
-      users.map((u) => u.email),
-      access.people,
-    ),
-    imports: schedules.map(({ schedule, shifts, finalShifts }) =>
-      fromGrafanaOnCallSchedule(schedule, shifts, users, access.people, access.now, finalShifts),
-    ),
+    users: users.map((u) => ({
+      sourceId: u.id,
+      name: u.username ?? u.email,
+      email: u.email,
+      ...(u.timezone ? { timeZone: u.timezone } : {}),
+    })),
+    convert: (people) => ({
+      imports: schedules.map(({ schedule, shifts, finalShifts }) =>
+        fromGrafanaOnCallSchedule(schedule, shifts, users, people, access.now, finalShifts),
+      ),
+    }),
   };
 }

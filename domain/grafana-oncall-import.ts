@@ -12,6 +12,7 @@ export interface GrafanaOnCallUser {
   id: string;
   email: string;
   username?: string;
+  timezone?: string;
 }
 
 /** `GET /api/v1/schedules/{id}/`. */

@@ -13,6 +13,7 @@ export interface OpsgenieUser {
   id: string;
   username: string;
   fullName?: string;
+  timeZone?: string;
 }
 
 export interface OpsgenieRotation {

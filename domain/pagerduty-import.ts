@@ -13,6 +13,7 @@ export interface PagerDutyUser {
   id: string;
   name: string;
   email: string;
+  time_zone?: string;
 }
 
 export interface PagerDutyLayer {

@@ -70,6 +70,17 @@ export class RuntimeOnCallReader {
     });
     return this.inflight;
   }
+  /** Reads the model every `everyMs` (one read at a time) until the returned function is called. */
+  keepReading(everyMs: number): () => void {
+    let ticks = 0;
+    // While MongoDB does not answer, a try every fifth tick: each failed read logs a warning.
+    const timer = setInterval(() => {
+      if (this.lastAnswered || ++ticks % 5 === 0) void this.recent(everyMs / 2);
+    }, everyMs);
+    timer.unref();
+    void this.recent(0);
+    return () => clearInterval(timer);
+  }
   private answeredAt = 0;
   private inflight: Promise<RuntimeOnCall> | undefined;
 

@@ -112,10 +112,15 @@ export function defaultActivityDeps(
  * runbook-actions worker, as WORKER_ROLE selects.
  */
 export class FirelineWorkers {
-  constructor(readonly workers: Worker[]) {}
+  constructor(
+    readonly workers: Worker[],
+    /** What runs beside the workers while they run (keeping the on-call model read): started by run, stopped when it ends. */
+    private readonly beside: () => () => void = () => () => undefined,
+  ) {}
 
   /** Runs every worker until all stop; if one fails, the others are shut down and the error is thrown. */
   async run(): Promise<void> {
+    const stop = this.beside();
     const results = await Promise.allSettled(
       this.workers.map((worker) =>
         worker.run().catch((err: unknown) => {
@@ -124,6 +129,7 @@ export class FirelineWorkers {
         }),
       ),
     );
+    stop();
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -137,6 +143,9 @@ export class FirelineWorkers {
     for (const worker of this.workers) if (worker.getState() === 'RUNNING') worker.shutdown();
   }
 }
+
+/** How often a worker reads the on-call model made at run time, pages or not. */
+const RUNTIME_MODEL_READ_EVERY_MS = 2000;
 
 /** Fireline's workers on its task queues with the pre-built workflows and injected activities. */
 export async function createFirelineWorker(
@@ -180,7 +189,13 @@ export async function createFirelineWorker(
         }),
       );
     }
-    return { worker: new FirelineWorkers(workers), connection };
+    // Opening an incident reads services from the last copy of the on-call model, never from
+    // MongoDB: this keeps that copy at most a few seconds old.
+    const keepReading = () =>
+      role === 'actions'
+        ? () => undefined
+        : activityDeps.runtimeOnCall.keepReading(RUNTIME_MODEL_READ_EVERY_MS);
+    return { worker: new FirelineWorkers(workers, keepReading), connection };
   } catch (err) {
     await connection.close();
     throw err;

@@ -127,9 +127,10 @@ describe('fireline import', () => {
     expect(applied).toContain('created      schedule checkout-primary');
     expect(again).toContain('unchanged    schedule checkout-primary');
     expect(planned).toContain('would create escalation policy checkout  ← PagerDuty PT20YPA "Checkout"');
-    expect(planned).toContain(
-      '! level 2: user eve@example.com is no Fireline person (matched by email): left out',
-    );
+    // Eve matches nobody by email: she is made a person, and her level keeps her.
+    expect(planned).toContain('would create person eve  ← PagerDuty PEVE789 "Eve Example"');
+    expect(applied).toContain('created      person eve  ← PagerDuty PEVE789 "Eve Example"');
+    expect(again).not.toContain('person eve');
     expect(applied).toContain('created      escalation policy checkout');
     expect(again).toContain('unchanged    escalation policy checkout');
     const policy = await request(env.app).get('/v1/escalation-policies/checkout').expect(200);
@@ -138,7 +139,13 @@ describe('fireline import', () => {
       repeat: 2,
       levels: [
         { delaySeconds: 900, targets: [{ type: 'schedule', id: 'checkout-primary' }] },
-        { delaySeconds: 1800, targets: [{ type: 'person', id: 'carol' }] },
+        {
+          delaySeconds: 1800,
+          targets: [
+            { type: 'person', id: 'carol' },
+            { type: 'person', id: 'eve' },
+          ],
+        },
       ],
     });
     expect(stdout).toContain('"source": {\n    "system": "pagerduty",\n    "id": "PI7DH85"');

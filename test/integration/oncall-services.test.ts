@@ -46,6 +46,8 @@ describe('services at run time', () => {
       .send({ id: 'checkout-api', name: 'Checkout API', team: 'shop', escalationPolicy: 'oncall-first' })
       .expect(201);
     expect(made.body).toMatchObject({ id: 'checkout-api', managedBy: 'api', revision: 1, integrations: [] });
+    // Opening an incident never waits on MongoDB: the worker reads services every 2 seconds.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
 
     const added = await request(env.app)
       .post('/v1/services/checkout-api/integrations')
