@@ -694,6 +694,37 @@ describe('web UI in a browser', () => {
     expect(problems).toEqual([]);
   }, 90_000);
 
+  it('lists services and shows one with its integrations, without JavaScript', async () => {
+    await request(env.app)
+      .post('/v1/services')
+      .send({ id: 'web-shop', name: 'Web shop', description: 'Where customers pay' })
+      .expect(201);
+    const added = await request(env.app)
+      .post('/v1/services/web-shop/integrations')
+      .send({ type: 'pagerduty', name: 'Datadog' })
+      .expect(201);
+    const hint = (added.body.secret as string).slice(-4);
+
+    const context = await browser!.newContext({ javaScriptEnabled: false });
+    const page = await watchedPage(context);
+    await signIn(page, await env.createKey('web-services', ['incidents:read']));
+    await page.getByRole('link', { name: 'Services' }).click();
+    await page.waitForURL(`${baseUrl}/ui/services`);
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/ui/services/web-shop`),
+      page.getByRole('link', { name: 'Web shop' }).click(),
+    ]);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Web shop');
+    const main = await page.locator('main').innerText();
+    expect(main).toContain('Where customers pay');
+    expect(main).toContain(`…${hint}`);
+    expect(main).not.toContain(added.body.secret as string);
+    expect(await page.getByRole('row', { name: /Datadog/ }).count()).toBe(1);
+    await page.screenshot({ path: path.join(screenshots, 'service.png'), fullPage: true });
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it("acknowledges from an emailed link: the page asks, its button acknowledges as the link's person", async () => {
     await request(env.app)
       .post('/v1/alerts')

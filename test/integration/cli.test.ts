@@ -42,6 +42,21 @@ describe('fireline CLI', () => {
     await teardown();
   });
 
+  /** Runs the CLI; `stderr()` is what it has printed to stderr so far. */
+  function started(args: string[]): { done: Promise<CliResult>; stderr: () => string } {
+    let err = '';
+    const child = execFile(process.execPath, [path.join(repoRoot(), 'dist', 'cli', 'main.js'), ...args], {
+      env: { ...process.env, FIRELINE_URL: url, FIRELINE_API_KEY: key },
+    });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const done = new Promise<CliResult>((resolve) =>
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout: out, stderr: err })),
+    );
+    return { done, stderr: () => err };
+  }
+
   function fireline(args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<CliResult> {
     return new Promise((resolve) => {
       execFile(
@@ -113,7 +128,7 @@ describe('fireline CLI', () => {
     expect(runbooks).toContain('rollback-deploy');
 
     // A runbook that needs approval: run it with --wait, approve from a second command.
-    const run = fireline([
+    const run = started([
       'runbooks',
       'run',
       incidentId,
@@ -144,14 +159,18 @@ describe('fireline CLI', () => {
     const dave = await env.createKey('daves-terminal', ['approvals:decide', 'incidents:read'], {
       person: 'dave',
     });
+    // Once the following command has said what it waits for (it looks once a second).
+    await eventually(
+      () => expect(run.stderr()).toContain(`waiting for approval: fireline approvals approve ${approvalId}`),
+      10_000,
+    );
     const approved = await fireline(['approvals', 'approve', approvalId, '--comment', 'go'], {
       FIRELINE_API_KEY: dave,
     });
     expect(approved.stdout).toBe(`${approvalId} approved by user:dave\n`);
-    const finished = await run;
+    const finished = await run.done;
     expect(finished.code).toBe(0);
     expect(finished.stdout).toMatch(/\.rb1: succeeded/);
-    expect(finished.stderr).toContain(`waiting for approval: fireline approvals approve ${approvalId}`);
     expect(receiver.to('/deploy')).toHaveLength(1);
 
     await ok(['incidents', 'resolve', incidentId, '--note', 'rolled back to v41']);

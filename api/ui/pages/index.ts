@@ -7,6 +7,7 @@ import { onCallPage } from './oncall';
 import { postmortemsPages } from './postmortems';
 import { profilePage } from './profile';
 import { schedulesPage } from './schedules';
+import { servicesPages } from './services';
 import { sessionPage } from './session';
 
 /** The web UI's pages, each one router: a new page is a file here and a line in this list. */
@@ -20,4 +21,5 @@ export const uiPages: readonly UiPage[] = [
   profilePage,
   inboxPage,
   postmortemsPages,
+  servicesPages,
 ];

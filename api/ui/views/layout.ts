@@ -56,7 +56,8 @@ export function layout(
                       ${nav('open', '/ui/incidents', 'Open incidents')}
                       ${nav('resolved', '/ui/incidents?status=resolved', 'Recently resolved')}
                       ${nav('postmortems', '/ui/postmortems', 'Post-mortems')}
-                      ${nav('oncall', '/ui/oncall', 'On call')} ${nav('declare', '/ui/declare', 'Declare')}
+                      ${nav('oncall', '/ui/oncall', 'On call')} ${nav('services', '/ui/services', 'Services')}
+                      ${nav('declare', '/ui/declare', 'Declare')}
                       ${ctx.viewer.person ? nav('profile', '/ui/profile', 'My profile') : ''}
                       ${ctx.devInbox ? nav('inbox', '/ui/inbox', 'Dev inbox') : ''}
                     </ul>
