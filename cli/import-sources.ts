@@ -17,9 +17,11 @@ import {
 } from '../domain/opsgenie-import';
 import {
   fromPagerDutySchedule,
+  type PagerDutyOverride,
   type PagerDutySchedule,
   type PagerDutyUser,
 } from '../domain/pagerduty-import';
+import { OVERRIDE_LIMITS } from '../domain/oncall-overrides';
 import {
   fromOpsgenieEscalation,
   fromPagerDutyPolicy,
@@ -102,11 +104,16 @@ function vendorGet(
   };
 }
 
-/** PagerDuty: `users.json` (GET /users) and each GET /schedules/{id} answer, or its REST API v2 paged by offset. */
+/**
+ * PagerDuty: `users.json` (GET /users) and each GET /schedules/{id} answer `X.json`, with
+ * `X-overrides.json` (GET /schedules/{id}/overrides) beside it; or its REST API v2 paged by offset.
+ */
 export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): Promise<VendorRead> {
   let users: PagerDutyUser[];
   let schedules: PagerDutySchedule[];
   let policies: PagerDutyEscalationPolicy[] = [];
+  /** Each schedule's overrides, by its id. */
+  const overrides = new Map<string, PagerDutyOverride[]>();
   if (access.dir) {
     const dir = access.dir;
     const listed = readJson(path.join(dir, 'users.json')) as { users?: PagerDutyUser[] };
@@ -118,7 +125,14 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
       .sort()
       .flatMap((f) => {
         const body = readJson(path.join(dir, f)) as { schedule?: PagerDutySchedule };
-        return body.schedule ? [body.schedule] : [];
+        if (!body.schedule) return [];
+        const beside = path.join(dir, `${f.slice(0, -'.json'.length)}-overrides.json`);
+        if (existsSync(beside))
+          overrides.set(
+            body.schedule.id,
+            (readJson(beside) as { overrides?: PagerDutyOverride[] }).overrides ?? [],
+          );
+        return [body.schedule];
       });
     if (existsSync(path.join(dir, 'escalation-policies.json')))
       policies =
@@ -158,6 +172,15 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
         until: until.toISOString(),
       });
       schedules.push(schedule);
+      // Overrides to come, as far ahead as a Fireline override may be made.
+      const { overrides: coming } = await get<{ overrides: PagerDutyOverride[] }>(
+        `schedules/${encodeURIComponent(id)}/overrides`,
+        {
+          since: access.now.toISOString(),
+          until: new Date(access.now.getTime() + OVERRIDE_LIMITS.maxAheadDays * 86_400_000).toISOString(),
+        },
+      );
+      overrides.set(schedule.id, coming);
     }
     policies = await paged<PagerDutyEscalationPolicy>('escalation_policies', 'escalation_policies');
   }
@@ -170,7 +193,7 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
       ...(u.time_zone ? { timeZone: u.time_zone } : {}),
     })),
     convert: (people) => ({
-      imports: schedules.map((s) => fromPagerDutySchedule(s, users, people, access.now)),
+      imports: schedules.map((s) => fromPagerDutySchedule(s, users, people, access.now, overrides.get(s.id))),
       policies: (scheduleIdOf) => policies.map((p) => fromPagerDutyPolicy(p, users, people, scheduleIdOf)),
     }),
   };

@@ -6,7 +6,7 @@ import type { Person, RotationLayer } from './oncall';
 import { localDateAndTime } from './oncall-schedule';
 import { fromPagerDutyRestrictions, type PagerDutyRestriction } from './vendor-restrictions';
 import type { VendorShift } from './import-fidelity';
-import { type ScheduleImport, scheduleImport, usersByEmail } from './schedule-import';
+import { type ImportedOverride, type ScheduleImport, scheduleImport, usersByEmail } from './schedule-import';
 
 /** `GET /users`: the fields an import reads. */
 export interface PagerDutyUser {
@@ -54,11 +54,20 @@ function rotationOf(seconds: number): RotationLayer['rotation'] | undefined {
 }
 
 /** Turns one PagerDuty schedule into a Fireline schedule definition. */
+/** `GET /schedules/{id}/overrides` (List overrides): `overrides`. */
+export interface PagerDutyOverride {
+  id: string;
+  start: string;
+  end: string;
+  user: { id: string; summary?: string };
+}
+
 export function fromPagerDutySchedule(
   schedule: PagerDutySchedule,
   users: PagerDutyUser[],
   people: Person[],
   now: Date,
+  pagerDutyOverrides: PagerDutyOverride[] = [],
 ): ScheduleImport {
   const problems: string[] = [];
   const { emailOf, personOf } = usersByEmail(people, users);
@@ -120,6 +129,22 @@ export function fromPagerDutySchedule(
           ]
         : [],
   );
+  const overrides: ImportedOverride[] = pagerDutyOverrides.flatMap((o) => {
+    const person = personOf(o.user.id);
+    if (person)
+      return [
+        {
+          personId: person.id,
+          start: new Date(o.start).toISOString(),
+          end: new Date(o.end).toISOString(),
+          note: `PagerDuty override ${o.id}`,
+        },
+      ];
+    problems.push(
+      `override ${o.id}: user ${emailOf(o.user.id) ?? o.user.id} is no Fireline person: not imported`,
+    );
+    return [];
+  });
   return scheduleImport({
     system: 'pagerduty',
     sourceId: schedule.id,
@@ -129,5 +154,6 @@ export function fromPagerDutySchedule(
     layerNoun: 'layer',
     problems,
     rendering,
+    overrides,
   });
 }

@@ -63,6 +63,24 @@ describe('fireline import', () => {
           more: false,
         });
       if (url.pathname === '/schedules/PI7DH85') return send(200, schedule);
+      // List overrides (https://developer.pagerduty.com/api-reference/): one to come, Alice covering.
+      if (url.pathname === '/schedules/PI7DH85/overrides')
+        return send(200, {
+          overrides: [
+            {
+              id: 'PQ47DCP',
+              start: comingOverride.startDate,
+              end: comingOverride.endDate,
+              user: {
+                id: 'PALICE1',
+                type: 'user_reference',
+                summary: 'Alice Example',
+                self: 'https://api.pagerduty.com/users/PALICE1',
+                html_url: 'https://example.pagerduty.com/users/PALICE1',
+              },
+            },
+          ],
+        });
       if (url.pathname === '/escalation_policies')
         return send(200, readFileSync(path.join(fixtures, 'escalation-policies.json'), 'utf8'));
       return send(404, { error: { message: 'Not Found' } });
@@ -176,8 +194,18 @@ describe('fireline import', () => {
     };
     expect(result.plan).toBe(true);
     expect(result.schedules).toEqual([
-      expect.objectContaining({ action: 'unchanged', id: 'checkout-primary', problems: [] }),
+      expect.objectContaining({
+        action: 'unchanged',
+        id: 'checkout-primary',
+        problems: [],
+        // PagerDuty's override to come, which applying would make.
+        overrides: { added: 1, present: 0 },
+      }),
     ]);
+    const overridesAsked = new URL(
+      `http://pd${seen.find((s) => s.startsWith('/schedules/PI7DH85/overrides'))!}`,
+    ).searchParams;
+    expect(Date.parse(overridesAsked.get('since')!)).toBeLessThanOrEqual(Date.now());
     expect(seen.filter((s) => s.startsWith('/users'))).toEqual([
       '/users?limit=100&offset=0',
       '/users?limit=100&offset=2',

@@ -71,4 +71,32 @@ describe('importing a PagerDuty schedule', () => {
       true,
     );
   });
+
+  it('makes its overrides Fireline overrides, naming one whose user is no Fireline person', () => {
+    const imported = fromPagerDutySchedule(schedule, users.users, people, new Date('2026-06-01T00:00:00Z'), [
+      {
+        id: 'PQ1',
+        start: '2026-06-02T09:00:00-04:00',
+        end: '2026-06-03T09:00:00-04:00',
+        user: { id: 'PALICE1' },
+      },
+      {
+        id: 'PQ2',
+        start: '2026-06-04T09:00:00-04:00',
+        end: '2026-06-05T09:00:00-04:00',
+        user: { id: 'PEVE789' },
+      },
+    ]);
+    expect(imported.overrides).toEqual([
+      {
+        personId: 'alice',
+        start: '2026-06-02T13:00:00.000Z',
+        end: '2026-06-03T13:00:00.000Z',
+        note: 'PagerDuty override PQ1',
+      },
+    ]);
+    expect(imported.problems).toEqual([
+      'override PQ2: user eve@example.com is no Fireline person: not imported',
+    ]);
+  });
 });
