@@ -1,39 +1,18 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ImportSource, ScheduleManager } from '../../domain/runtime-schedules';
 import type { IntegrationType } from '../../domain/runtime-services';
+import { type StoredObjectDocument, storedObjectSchema } from './stored-object';
 
-/** A service made at run time, keyed by its id: changed by compare-and-set on `revision`, as schedules are. */
-export interface OnCallServiceDocument {
-  _id: string;
-  revision: number;
+/** A service made at run time. */
+export type OnCallServiceDocument = StoredObjectDocument<{
   name: string;
   description?: string;
   team?: string;
   escalationPolicy?: string;
-  managedBy?: ScheduleManager;
-  source?: ImportSource;
-  createdBy: string;
-  createdAt: string;
-  updatedBy: string;
-  updatedAt: string;
-}
+}>;
 
-const onCallServiceSchema = new Schema<OnCallServiceDocument>(
-  {
-    _id: { type: String, required: true },
-    revision: { type: Number, required: true },
-    name: { type: String, required: true },
-    description: String,
-    team: String,
-    escalationPolicy: String,
-    managedBy: String,
-    source: { type: { system: String, id: String }, _id: false, default: undefined },
-    createdBy: { type: String, required: true },
-    createdAt: { type: String, required: true },
-    updatedBy: { type: String, required: true },
-    updatedAt: { type: String, required: true },
-  },
-  { collection: 'oncall_services', versionKey: false },
+const onCallServiceSchema = storedObjectSchema<OnCallServiceDocument>(
+  { name: { type: String, required: true }, description: String, team: String, escalationPolicy: String },
+  'oncall_services',
 );
 
 export function onCallServiceModel(connection: Connection): Model<OnCallServiceDocument> {

@@ -118,7 +118,7 @@ describe('schedules at run time', () => {
 
     // Still paged by night-ops: not deleted, and the refusal says where it is used.
     const refused = await request(env.app).delete('/v1/schedules/night-shift?revision=2').expect(409);
-    expect(refused.body.error.details).toEqual({ referencedBy: ['night-ops level 2'] });
+    expect(refused.body.error.details).toEqual({ referencedBy: ['policy night-ops level 2'] });
 
     const history = await request(env.app).get('/v1/schedules/night-shift/history').expect(200);
     expect(history.body.changes).toEqual([
@@ -390,7 +390,7 @@ describe('schedules at run time', () => {
       const used = await request(env.app)
         .delete(`/v1/schedules/rt-sched?revision=${sched.body.revision}`)
         .expect(409);
-      expect(used.body.error.details).toEqual({ referencedBy: ['made-at-run-time level 1'] });
+      expect(used.body.error.details).toEqual({ referencedBy: ['policy made-at-run-time level 1'] });
 
       // One no rule names goes.
       await request(env.app)

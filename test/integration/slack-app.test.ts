@@ -442,15 +442,18 @@ describe('Slack app', () => {
         .find((c) => text(c).includes('Commander\\nDave Test') && text(c).includes('fireline-payments'));
       if (!update) throw new Error('message not updated with the commander yet');
     });
-    const timeline = await timelineOf(env, incident.incidentId);
-    expect(timeline.map((e) => e.message)).toEqual(
-      expect.arrayContaining([
-        expect.stringContaining(
-          'Major incident response opened: bridge https://meet.example.com/fireline-payments',
-        ),
-        'user:dave (via Slack) is the incident commander',
-      ]),
-    );
+    // The timeline is saved to MongoDB beside the workflow, a moment after the claim.
+    await eventually(async () => {
+      const timeline = await timelineOf(env, incident.incidentId);
+      expect(timeline.map((e) => e.message)).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining(
+            'Major incident response opened: bridge https://meet.example.com/fireline-payments',
+          ),
+          'user:dave (via Slack) is the incident commander',
+        ]),
+      );
+    });
   });
 
   it("a major incident's bridge can come from the team's webhook: signed request, link in the message", async () => {

@@ -1,7 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { checkedBy } from '../../actions/run';
-import { actorFor } from '../../auth';
 import { NotFoundError, ValidationError } from '../../errors';
 import {
   newScheduleBody,
@@ -9,7 +8,8 @@ import {
   SCHEDULE_LIMITS,
   scheduleIdPattern,
 } from '../../oncall/schedule-body';
-import { createSchedule, deleteSchedule, replaceSchedule, scheduleIn } from '../../oncall/schedules';
+import { scheduleIn, schedules } from '../../oncall/schedules';
+import { changerOf } from '../../oncall/stored-kind';
 import { onCallState, timelineIn } from '../../oncall/service';
 import { formAction, formBody } from '../form-action';
 import { formFieldOf, LAYER_FIELDS, layersToForm, scheduleFromForm } from '../schedule-form';
@@ -130,7 +130,7 @@ export const schedulesPage: UiPage = (kit) => {
       rerender: rerender(() => undefined),
       act: async (req, res) => {
         const { input, named } = checkedForm(newScheduleBody, formBody(req));
-        const made = await createSchedule(deps, input, actorFor(res, undefined)).catch((err: unknown) => {
+        const made = await schedules.create(deps, input, changerOf(deps, res)).catch((err: unknown) => {
           throw named(err);
         });
         return `/ui/schedules/${encodeURIComponent(made.id)}?done=created`;
@@ -158,7 +158,7 @@ export const schedulesPage: UiPage = (kit) => {
       act: async (req, res) => {
         const id = scheduleParam(req);
         const { input, named } = checkedForm(scheduleChangeBody, formBody(req));
-        await replaceSchedule(deps, id, input, actorFor(res, undefined)).catch((err: unknown) => {
+        await schedules.replace(deps, id, input, changerOf(deps, res)).catch((err: unknown) => {
           throw named(err);
         });
         return `/ui/schedules/${encodeURIComponent(id)}?done=saved`;
@@ -176,7 +176,7 @@ export const schedulesPage: UiPage = (kit) => {
       act: async (req, res) => {
         const id = scheduleParam(req);
         const revision = Number(formBody(req).revision);
-        await deleteSchedule(deps, id, Number.isInteger(revision) ? revision : 0, actorFor(res, undefined));
+        await schedules.remove(deps, id, Number.isInteger(revision) ? revision : 0, changerOf(deps, res));
         return '/ui/oncall?done=schedule-deleted';
       },
     }),

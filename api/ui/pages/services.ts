@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { NotFoundError } from '../../errors';
 import { scheduleIdPattern } from '../../oncall/schedule-body';
-import { getService, listServices } from '../../oncall/services';
+import { services } from '../../oncall/services';
 import { servicePage, servicesPage } from '../views/services';
 import { pageContext, sendPage, type UiPage } from './kit';
 
@@ -10,13 +10,13 @@ export const servicesPages: UiPage = ({ deps, read }) => {
   const router = Router();
 
   router.get('/ui/services', ...read, async (_req, res) => {
-    sendPage(res, servicesPage(pageContext(res), await listServices(deps)));
+    sendPage(res, servicesPage(pageContext(res), await services.list(deps)));
   });
 
   router.get('/ui/services/:id', ...read, async (req, res) => {
     const id = req.params.id as string;
     if (!scheduleIdPattern.test(id)) throw new NotFoundError(`No service ${id}`);
-    sendPage(res, servicePage(pageContext(res), await getService(deps, id)));
+    sendPage(res, servicePage(pageContext(res), await services.get(deps, id)));
   });
 
   return router;
