@@ -1,6 +1,6 @@
-import { withRuntimeOnCall } from '../domain/runtime-schedules';
+import { targetIds } from '../domain/runtime-schedules';
 import { serviceOf } from '../domain/runtime-services';
-import type { RuntimeOnCallReader } from '../infra/runtime-oncall';
+import { catalogWith, type RuntimeOnCallReader } from '../infra/runtime-oncall';
 import { Context } from '@temporalio/activity';
 import type { RunbookMeta } from '../domain/runbook';
 import { metrics, notificationKind } from '../infra/metrics';
@@ -79,14 +79,16 @@ async function withServiceDefaults(
 }
 
 export function createIncidentActivities(deps: IncidentActivityDeps) {
-  /** The catalog as of now: the catalog file with the schedules and overrides made at run time. */
+  // The catalog file with the model made at run time, merged once per read.
+  const catalogOf = catalogWith(deps.catalog);
   // Read at most once a second across concurrent pages: a change applies from the next page.
-  const catalogNow = async () =>
-    withRuntimeOnCall(deps.catalog, await deps.runtimeOnCall.recent(RUNTIME_MODEL_FRESH_MS));
+  const catalogNow = async () => catalogOf(await deps.runtimeOnCall.recent(RUNTIME_MODEL_FRESH_MS));
   // Opening an incident never waits on MongoDB for a service's defaults: the last copy read (the
   // worker reads it every few seconds).
-  const catalogNoWait = () =>
-    Promise.resolve(withRuntimeOnCall(deps.catalog, deps.runtimeOnCall.lastKnown()));
+  const catalogNoWait = () => Promise.resolve(catalogOf(deps.runtimeOnCall.lastKnown()));
+  // Read now, unless MongoDB was not answering: for what a shared read may predate.
+  const catalogReadAgain = async (catalog: OnCallCatalog) =>
+    deps.runtimeOnCall.answered ? catalogOf(await deps.runtimeOnCall.current()) : catalog;
   return {
     /**
      * Applies the triage rules and snapshots the escalation policy. Done in an
@@ -110,8 +112,7 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
       let catalog = policySnapshot(deps.catalog, result.escalationPolicyId)
         ? deps.catalog
         : await catalogNoWait();
-      if (!policySnapshot(catalog, result.escalationPolicyId) && deps.runtimeOnCall.answered)
-        catalog = withRuntimeOnCall(deps.catalog, await deps.runtimeOnCall.current());
+      if (!policySnapshot(catalog, result.escalationPolicyId)) catalog = await catalogReadAgain(catalog);
       // A rule naming a missing policy must not lose the incident: use the default rule's policy, else none.
       let policy = policySnapshot(catalog, result.escalationPolicyId);
       if (!policy) {
@@ -167,9 +168,9 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
     }): Promise<{ deliveries: PlannedDelivery[]; unreachable: UnreachableTarget[]; people?: string[] }> {
       metrics.escalations.inc({ kind: notificationKind(input.key) });
       let catalog = await catalogNow();
-      // A target made since the shared read (a team made a moment ago): read again, MongoDB answering.
-      if (input.targets.some((t) => !namesKnown(catalog, t)) && deps.runtimeOnCall.answered)
-        catalog = withRuntimeOnCall(deps.catalog, await deps.runtimeOnCall.current());
+      // A target made since the shared read (a team made a moment ago): read again.
+      const known = targetIds(catalog);
+      if (input.targets.some((t) => !known[t.type].has(t.id))) catalog = await catalogReadAgain(catalog);
       const at = new Date(input.at);
       const targets = await targetsOfStep(deps, catalog, input, at);
       return {
@@ -196,17 +197,6 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
       });
     },
   };
-}
-
-/** Whether the catalog has what a target names. */
-function namesKnown(catalog: OnCallCatalog, target: TargetRef): boolean {
-  const lists = {
-    person: catalog.people,
-    schedule: catalog.schedules,
-    team: catalog.teams ?? [],
-    channel: catalog.channels,
-  };
-  return lists[target.type].some((o) => o.id === target.id);
 }
 
 /** What an escalation step pages now: the policy's targets, one person of them on a round-robin level. */

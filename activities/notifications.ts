@@ -21,8 +21,7 @@ import {
 import { postSigned } from './channels/signed-post';
 import type { TwilioCallback } from '../infra/reach/send';
 import { createSlackApp } from './slack-app';
-import { withRuntimeOnCall } from '../domain/runtime-schedules';
-import type { RuntimeOnCallReader } from '../infra/runtime-oncall';
+import { catalogWith, type RuntimeOnCallReader } from '../infra/runtime-oncall';
 
 export interface NotificationDeps {
   catalog: OnCallCatalog;
@@ -274,8 +273,8 @@ async function requestBridge(
 
 export function createNotificationActivities(deps: NotificationDeps) {
   // The copy planning read moments before: a delivery never waits on MongoDB for it.
-  const catalogNow = () =>
-    deps.runtimeOnCall ? withRuntimeOnCall(deps.catalog, deps.runtimeOnCall.lastKnown()) : deps.catalog;
+  const catalogOf = catalogWith(deps.catalog);
+  const catalogNow = () => (deps.runtimeOnCall ? catalogOf(deps.runtimeOnCall.lastKnown()) : deps.catalog);
   const slackApp =
     deps.slack && deps.models
       ? createSlackApp({

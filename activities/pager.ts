@@ -5,7 +5,7 @@ import { planSteps, urgencyOf, STORM_LIMIT, type StormLimit } from '../domain/no
 import { MAX_OPEN_PAGES, pagerStep, type PersonPagePlan } from '../domain/pager';
 import { personById } from '../domain/rights';
 import type { ContactMethodReader } from '../infra/contact-methods';
-import type { RuntimeOnCallReader } from '../infra/runtime-oncall';
+import { catalogWith, type RuntimeOnCallReader } from '../infra/runtime-oncall';
 import { pagerWorkflowId } from '../workflows/pager/ids';
 import { pageSignal, type PageRequest } from '../workflows/pager/messages';
 import type { PagerWorkflowInput } from '../workflows/pager/input';
@@ -21,11 +21,10 @@ export interface PagerActivityDeps {
 }
 
 export function createPagerActivities(deps: PagerActivityDeps) {
+  const catalogOf = catalogWith(deps.catalog);
   const planOf = async (personId: string, severity: IncidentSeverity): Promise<PersonPagePlan> => {
-    const person =
-      personById(deps.catalog, personId) ??
-      deps.runtimeOnCall?.lastKnown().people?.find((p) => p.id === personId);
-    const personName = person?.name ?? personId;
+    const catalog = deps.runtimeOnCall ? catalogOf(deps.runtimeOnCall.lastKnown()) : deps.catalog;
+    const personName = personById(catalog, personId)?.name ?? personId;
     if (!deps.contactMethods) return { personName, steps: [] };
     const { methods, rules } = await deps.contactMethods.pagingProfile(personId);
     const steps = planSteps(rules, methods, urgencyOf(severity)).map(pagerStep);

@@ -3,45 +3,22 @@ import type { PolicyView } from '../api/oncall/policies';
 import type { ScheduleView } from '../api/oncall/schedules';
 import type { PersonView, TeamView } from '../api/oncall/people';
 import type { ServiceView } from '../api/oncall/services';
+import { personKind, policyKind, scheduleKind, serviceKind, teamKind } from './schedule-commands';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
 import { canonical } from './model-commands';
 
 /**
- * What a model file holds of each kind: its route, the fields that define an
- * object of it, and their values when left out. In the order they are made:
- * what an object names is made before it, and deleted after it.
+ * What a model file holds of each kind (its route, and the fields that define
+ * one, as `fireline <kind>` knows them), in the order they are made: what an
+ * object names is made before it, and deleted after it.
  */
 const KINDS = {
-  person: {
-    list: 'people',
-    noun: 'person',
-    route: '/v1/people',
-    fields: ['name', 'email', 'timeZone', 'slackUserId', 'channels', 'rights'],
-    defaults: { channels: [], rights: [] },
-  },
-  team: { list: 'teams', noun: 'team', route: '/v1/teams', fields: ['name', 'members'], defaults: {} },
-  schedule: {
-    list: 'schedules',
-    noun: 'schedule',
-    route: '/v1/schedules',
-    fields: ['name', 'timeZone', 'layers'],
-    defaults: {},
-  },
-  policy: {
-    list: 'policies',
-    noun: 'escalation policy',
-    route: '/v1/escalation-policies',
-    fields: ['name', 'levels', 'repeat', 'fallback'],
-    defaults: { repeat: 0, fallback: [] },
-  },
-  service: {
-    list: 'services',
-    noun: 'service',
-    route: '/v1/services',
-    fields: ['name', 'description', 'team', 'escalationPolicy'],
-    defaults: {},
-  },
+  person: personKind,
+  team: teamKind,
+  schedule: scheduleKind,
+  policy: policyKind,
+  service: serviceKind,
 } as const;
 type Kind = keyof typeof KINDS;
 const kinds = Object.keys(KINDS) as Kind[];
@@ -49,7 +26,7 @@ type Stored = (ScheduleView | PolicyView | PersonView | TeamView | ServiceView) 
 type Wanted = { id: string } & Record<string, unknown>;
 
 /** The on-call model as a file: the people, teams, schedules and escalation policies made at run time, for review in git. */
-type ModelFile = Record<(typeof KINDS)[Kind]['list'], Wanted[]>;
+type ModelFile = Record<string, Wanted[]>;
 
 interface Change {
   kind: Kind;
@@ -59,11 +36,7 @@ interface Change {
 }
 
 const definitionOf = (kind: Kind, object: Record<string, unknown>) =>
-  canonical(
-    Object.fromEntries(
-      KINDS[kind].fields.map((f) => [f, object[f] ?? (KINDS[kind].defaults as Record<string, unknown>)[f]]),
-    ),
-  );
+  canonical(Object.fromEntries(KINDS[kind].fields.map((f) => [f, object[f] ?? KINDS[kind].defaults?.[f]])));
 
 function readModel(ctx: CommandContext): ModelFile {
   const file = str(ctx, 'file') ?? ctx.args[0];
@@ -77,9 +50,7 @@ function readModel(ctx: CommandContext): ModelFile {
       ExitCode.usage,
     );
   }
-  const model = Object.fromEntries(
-    kinds.map((k) => [KINDS[k].list, parsed[KINDS[k].list] ?? []]),
-  ) as ModelFile;
+  const model: ModelFile = Object.fromEntries(kinds.map((k) => [KINDS[k].list, parsed[KINDS[k].list] ?? []]));
   for (const [list, objects] of Object.entries(model)) {
     if (!Array.isArray(objects)) throw new CliError(`${file}: "${list}" is not a list`, ExitCode.usage);
     const ids = objects.map((o) => o.id);
@@ -103,7 +74,7 @@ async function storedModel(ctx: CommandContext): Promise<Record<Kind, Stored[]>>
 function changesFor(file: ModelFile, stored: Record<Kind, Stored[]>): Change[] {
   const changes: Change[] = [];
   for (const kind of kinds) {
-    const wantedList = file[KINDS[kind].list];
+    const wantedList = file[KINDS[kind].list] ?? [];
     for (const wanted of wantedList) {
       const now = stored[kind].find((s) => s.id === wanted.id);
       if (!now) changes.push({ kind, action: 'create', id: wanted.id });
@@ -140,7 +111,7 @@ function describe(changes: Change[], plan: boolean): string {
     todo
       .map(
         (c) =>
-          `${verbs[c.action as keyof typeof verbs].padEnd(13)} ${KINDS[c.kind].noun} ${c.id}${c.why ? ` (${c.why})` : ''}`,
+          `${verbs[c.action as keyof typeof verbs].padEnd(13)} ${KINDS[c.kind].title ?? KINDS[c.kind].noun} ${c.id}${c.why ? ` (${c.why})` : ''}`,
       )
       .join('\n') + `\n${plan ? 'plan only: nothing changed' : `${todo.length} changes applied`}\n`
   );
@@ -168,7 +139,7 @@ async function apply(ctx: CommandContext): Promise<void> {
   ];
   for (const change of order) {
     const { route, list, fields } = KINDS[change.kind];
-    const wanted = file[list].find((s) => s.id === change.id);
+    const wanted = file[list]?.find((s) => s.id === change.id);
     const now = stored[change.kind].find((s) => s.id === change.id);
     const path = `${route}/${encodeURIComponent(change.id)}`;
     const body = wanted && {
@@ -198,13 +169,13 @@ async function exportModel(ctx: CommandContext): Promise<void> {
         ...Object.fromEntries(KINDS[kind].fields.flatMap((f) => (s[f] === undefined ? [] : [[f, s[f]]]))),
         ...(s.source ? { source: s.source } : {}),
       }));
-  const model = Object.fromEntries(kinds.map((k) => [KINDS[k].list, exported(k)])) as ModelFile;
+  const model: ModelFile = Object.fromEntries(kinds.map((k) => [KINDS[k].list, exported(k)]));
   const text = `${JSON.stringify(model, null, 2)}\n`;
   const file = str(ctx, 'file');
   if (file) {
     writeFileSync(file, text);
     ctx.info(
-      `wrote ${model.people.length} people, ${model.teams.length} teams, ${model.schedules.length} schedules, ${model.policies.length} escalation policies and ${model.services.length} services to ${file}`,
+      `wrote ${kinds.map((k) => `${model[KINDS[k].list]!.length} ${KINDS[k].list}`).join(', ')} to ${file}`,
     );
   } else ctx.out(text);
 }

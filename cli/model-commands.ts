@@ -26,6 +26,8 @@ export interface ModelKind {
   /** `schedules`, `policies`: the command, and the list in the API's answer. */
   command: string;
   noun: string;
+  /** How a plan names one, when not its noun: `escalation policy`. */
+  title?: string;
   route: string;
   list: string;
   /** The fields that define one (what `apply` sends and compares), and their values when left out. */

@@ -3,10 +3,10 @@ import type { PersonRight } from '../domain/rights';
 import type { ServiceIntegration } from '../domain/runtime-services';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
-import { modelCommands } from './model-commands';
+import { type ModelKind, modelCommands } from './model-commands';
 
 /** `fireline schedules …`: the schedules, and those made at run time changed from JSON files. */
-export const scheduleCommands = modelCommands({
+export const scheduleKind: ModelKind = {
   command: 'schedules',
   noun: 'schedule',
   route: '/v1/schedules',
@@ -14,22 +14,27 @@ export const scheduleCommands = modelCommands({
   fields: ['name', 'timeZone', 'layers'],
   columns: ['NAME', 'TIME ZONE', 'LAYERS'],
   row: (s) => [String(s.name), String(s.timeZone), (s.layers as RotationLayer[]).length],
-});
+};
+
+export const scheduleCommands = modelCommands(scheduleKind);
 
 /** `fireline policies …`: the escalation policies, and those made at run time changed from JSON files. */
-export const policyCommands = modelCommands({
+export const policyKind: ModelKind = {
   command: 'policies',
   noun: 'policy',
+  title: 'escalation policy',
   route: '/v1/escalation-policies',
   list: 'policies',
   fields: ['name', 'levels', 'repeat', 'fallback'],
   defaults: { repeat: 0, fallback: [] },
   columns: ['NAME', 'LEVELS', 'REPEAT'],
   row: (p) => [String(p.name), (p.levels as unknown[]).length, Number(p.repeat ?? 0)],
-});
+};
+
+export const policyCommands = modelCommands(policyKind);
 
 /** `fireline people …`: the people, and those made at run time changed from JSON files. */
-export const peopleCommands = modelCommands({
+export const personKind: ModelKind = {
   command: 'people',
   noun: 'person',
   route: '/v1/people',
@@ -42,10 +47,12 @@ export const peopleCommands = modelCommands({
     typeof p.email === 'string' ? p.email : undefined,
     (p.rights as PersonRight[]).map((r) => r.role).join(', ') || 'observer',
   ],
-});
+};
+
+export const peopleCommands = modelCommands(personKind);
 
 /** `fireline teams …`: the teams, and those made at run time changed from JSON files. */
-export const teamCommands = modelCommands({
+export const teamKind: ModelKind = {
   command: 'teams',
   noun: 'team',
   route: '/v1/teams',
@@ -53,24 +60,29 @@ export const teamCommands = modelCommands({
   fields: ['name', 'members'],
   columns: ['NAME', 'MEMBERS'],
   row: (t) => [String(t.name), (t.members as TeamMember[]).map((m) => m.personId).join(', ')],
-});
+};
+
+export const teamCommands = modelCommands(teamKind);
+
+/** `fireline services …`: the services, changed from JSON files, and the integrations that feed them. */
+export const serviceKind: ModelKind = {
+  command: 'services',
+  noun: 'service',
+  route: '/v1/services',
+  list: 'services',
+  fields: ['name', 'description', 'team', 'escalationPolicy'],
+  columns: ['NAME', 'TEAM', 'POLICY', 'INTEGRATIONS'],
+  row: (s) => [
+    String(s.name),
+    typeof s.team === 'string' ? s.team : undefined,
+    typeof s.escalationPolicy === 'string' ? s.escalationPolicy : undefined,
+    (s.integrations as ServiceIntegration[]).map((i) => `${i.type} …${i.secretHint}`).join(', '),
+  ],
+};
 
 /** `fireline services …`: the services, changed from JSON files, and the integrations that feed them. */
 export const serviceCommands = {
-  ...modelCommands({
-    command: 'services',
-    noun: 'service',
-    route: '/v1/services',
-    list: 'services',
-    fields: ['name', 'description', 'team', 'escalationPolicy'],
-    columns: ['NAME', 'TEAM', 'POLICY', 'INTEGRATIONS'],
-    row: (s) => [
-      String(s.name),
-      typeof s.team === 'string' ? s.team : undefined,
-      typeof s.escalationPolicy === 'string' ? s.escalationPolicy : undefined,
-      (s.integrations as ServiceIntegration[]).map((i) => `${i.type} …${i.secretHint}`).join(', '),
-    ],
-  }),
+  ...modelCommands(serviceKind),
 
   /** `fireline services add-integration ID pagerduty|alertmanager|grafana [--name N]`: prints the secret once. */
   'add-integration': async (ctx: CommandContext) => {

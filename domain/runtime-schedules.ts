@@ -150,6 +150,16 @@ export function withRuntimeOnCall(catalog: OnCallCatalog, runtime: RuntimeOnCall
   return withRuntimeOverrides(all, runtime.overrides);
 }
 
+/** The ids a target of each type may name: what planning and `policyProblems` check targets against. */
+export function targetIds(catalog: Pick<OnCallCatalog, 'people' | 'schedules' | 'channels' | 'teams'>) {
+  return {
+    person: new Set(catalog.people.map((p) => p.id)),
+    schedule: new Set(catalog.schedules.map((s) => s.id)),
+    team: new Set((catalog.teams ?? []).map((t) => t.id)),
+    channel: new Set(catalog.channels.map((c) => c.id)),
+  };
+}
+
 /**
  * What the shape cannot say is wrong with a policy: a target that names no
  * person, schedule, team or channel of the catalog (schedules made at run time included).
@@ -159,12 +169,7 @@ export function policyProblems(
   catalog: Pick<OnCallCatalog, 'people' | 'schedules' | 'channels' | 'teams'>,
   prefix = 'body',
 ): ScheduleProblem[] {
-  const known = {
-    person: new Set(catalog.people.map((p) => p.id)),
-    schedule: new Set(catalog.schedules.map((s) => s.id)),
-    team: new Set((catalog.teams ?? []).map((t) => t.id)),
-    channel: new Set(catalog.channels.map((c) => c.id)),
-  };
+  const known = targetIds(catalog);
   const check = (targets: EscalationPolicy['fallback'] = [], path: string) =>
     targets.flatMap((t, i) =>
       known[t.type].has(t.id) ? [] : [{ field: `${path}.${i}.id`, message: `${t.id} is not a ${t.type}` }],

@@ -1,7 +1,6 @@
 import type { OnCallCatalog } from '../domain/oncall';
-import { withRuntimeOnCall } from '../domain/runtime-schedules';
 import type { Logger } from './logger';
-import { RuntimeOnCallReader, type RuntimeOnCallModels } from './runtime-oncall';
+import { catalogWith, RuntimeOnCallReader, type RuntimeOnCallModels } from './runtime-oncall';
 
 /** After a read got no answer, the last copy serves at once for this long before MongoDB is asked again. */
 const ASSUME_UNAVAILABLE_MS = 5_000;
@@ -15,10 +14,8 @@ const ASSUME_UNAVAILABLE_MS = 5_000;
  */
 export class LiveOnCallModel {
   private merged: OnCallCatalog;
-  private readAt = 0;
-  private unavailableUntil = 0;
-  private inflight: Promise<OnCallCatalog> | undefined;
   private readonly reader: RuntimeOnCallReader;
+  private readonly mergedWith: ReturnType<typeof catalogWith>;
   private readonly freshMs: number;
 
   constructor(
@@ -28,6 +25,7 @@ export class LiveOnCallModel {
     options: { freshMs?: number; timeoutMs?: number; logger?: Logger } = {},
   ) {
     this.merged = file;
+    this.mergedWith = catalogWith(file);
     this.freshMs = options.freshMs ?? 1_000;
     this.reader = new RuntimeOnCallReader(models, {
       timeoutMs: options.timeoutMs ?? 1_000,
@@ -42,31 +40,11 @@ export class LiveOnCallModel {
 
   /** The model, read again first if the copy is older than `freshMs` (and MongoDB was answering). */
   async fresh(): Promise<OnCallCatalog> {
-    const now = Date.now();
-    if (now - this.readAt < this.freshMs || now < this.unavailableUntil) return this.merged;
-    return this.read();
+    return (this.merged = this.mergedWith(await this.reader.recent(this.freshMs, ASSUME_UNAVAILABLE_MS)));
   }
 
   /** Reads the model now: after a change this process made, so its next request sees it. */
   async refresh(): Promise<OnCallCatalog> {
-    // A read under way may have started before the change.
-    await this.inflight;
-    return this.read();
-  }
-
-  /** One read at a time: requests arriving meanwhile share it. */
-  private read(): Promise<OnCallCatalog> {
-    this.inflight ??= (async () => {
-      try {
-        const runtime = await this.reader.current();
-        this.merged = withRuntimeOnCall(this.file, runtime);
-        if (this.reader.answered) this.readAt = Date.now();
-        else this.unavailableUntil = Date.now() + ASSUME_UNAVAILABLE_MS;
-        return this.merged;
-      } finally {
-        this.inflight = undefined;
-      }
-    })();
-    return this.inflight;
+    return (this.merged = this.mergedWith(await this.reader.readAgain()));
   }
 }

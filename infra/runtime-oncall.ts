@@ -1,4 +1,5 @@
-import { noRuntimeOnCall, type RuntimeOnCall } from '../domain/runtime-schedules';
+import type { OnCallCatalog } from '../domain/oncall';
+import { noRuntimeOnCall, type RuntimeOnCall, withRuntimeOnCall } from '../domain/runtime-schedules';
 import type { Logger } from './logger';
 import type { Models } from './models';
 import { withMongoTimeout } from './mongo';
@@ -46,6 +47,10 @@ export class RuntimeOnCallReader {
   /** What the snapshot file holds, as JSON, so an unchanged read is not written again. */
   private saved: string | undefined;
   private readonly timeoutMs: number;
+  /** Whether the last read got an answer from MongoDB (false until one has), and when it ended. */
+  private lastAnswered = false;
+  private lastReadAt = 0;
+  private inflight: Promise<RuntimeOnCall> | undefined;
 
   constructor(
     private readonly models: RuntimeOnCallModels,
@@ -58,37 +63,44 @@ export class RuntimeOnCallReader {
     this.timeoutMs = options.timeoutMs ?? 1000;
   }
 
+  /** Whether the last read got an answer from MongoDB (false until one has). */
+  get answered(): boolean {
+    return this.lastAnswered;
+  }
+
   /**
    * The model read within `maxAgeMs`, else read now, one read at a time: a
-   * mass outage's pages share one read instead of each making its own.
+   * mass outage's pages share one read instead of each making its own. After
+   * a read MongoDB did not answer, the last copy known serves without asking
+   * again for `retryAfterFailureMs` (none: every call asks).
    */
-  recent(maxAgeMs: number): Promise<RuntimeOnCall> {
-    if (this.lastGood && this.lastAnswered && Date.now() - this.answeredAt < maxAgeMs)
-      return Promise.resolve(this.lastGood);
+  recent(maxAgeMs: number, retryAfterFailureMs = 0): Promise<RuntimeOnCall> {
+    const age = Date.now() - this.lastReadAt;
+    if (this.lastAnswered ? age < maxAgeMs : age < retryAfterFailureMs)
+      return Promise.resolve(this.lastKnown());
     this.inflight ??= this.current().finally(() => {
       this.inflight = undefined;
     });
     return this.inflight;
   }
-  /** Reads the model every `everyMs` (one read at a time) until the returned function is called. */
+
+  /** Reads the model again once any read under way (which may predate a change) is over. */
+  async readAgain(): Promise<RuntimeOnCall> {
+    await this.inflight;
+    return this.recent(0);
+  }
+
+  /**
+   * Reads the model every `everyMs` (one read at a time) until the returned
+   * function is called; while MongoDB does not answer, every fifth time (each
+   * failed read logs a warning).
+   */
   keepReading(everyMs: number): () => void {
-    let ticks = 0;
-    // While MongoDB does not answer, a try every fifth tick: each failed read logs a warning.
-    const timer = setInterval(() => {
-      if (this.lastAnswered || ++ticks % 5 === 0) void this.recent(everyMs / 2);
-    }, everyMs);
+    const timer = setInterval(() => void this.recent(everyMs / 2, 5 * everyMs - everyMs / 2), everyMs);
     timer.unref();
     void this.recent(0);
     return () => clearInterval(timer);
   }
-  private answeredAt = 0;
-  private inflight: Promise<RuntimeOnCall> | undefined;
-
-  /** Whether the last read got an answer from MongoDB (false until one has). */
-  get answered(): boolean {
-    return this.lastAnswered;
-  }
-  private lastAnswered = false;
 
   async current(): Promise<RuntimeOnCall> {
     try {
@@ -97,11 +109,12 @@ export class RuntimeOnCallReader {
       );
       this.lastGood = read;
       this.lastAnswered = true;
-      this.answeredAt = Date.now();
+      this.lastReadAt = Date.now();
       await this.keep(read);
       return read;
     } catch (err) {
       this.lastAnswered = false;
+      this.lastReadAt = Date.now();
       const fallback = this.lastGood ?? this.fromSnapshot();
       this.options.logger?.warn(
         {
@@ -150,4 +163,16 @@ export class RuntimeOnCallReader {
       this.options.logger?.error({ err, file: this.options.snapshot.file }, 'on-call snapshot not saved');
     }
   }
+}
+
+/**
+ * The catalog file with a read of the model made at run time, merged once per
+ * read: the pages, deliveries and requests between two reads share the merge.
+ */
+export function catalogWith(file: OnCallCatalog): (runtime: RuntimeOnCall) => OnCallCatalog {
+  let last: { runtime: RuntimeOnCall; catalog: OnCallCatalog } | undefined;
+  return (runtime) => {
+    if (last?.runtime !== runtime) last = { runtime, catalog: withRuntimeOnCall(file, runtime) };
+    return last.catalog;
+  };
 }
