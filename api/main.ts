@@ -3,6 +3,7 @@ import { groupingRules } from '../config/grouping-rules';
 import { onCallCatalog } from '../config/oncall-catalog';
 import { triageRules } from '../config/triage-rules';
 import { createLogger } from '../infra/logger';
+import { checkTriageRules, TriageRulesRefused } from '../infra/triage-check';
 import { connectMongoInBackground } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
 import { createModels, ensureIndexes } from '../infra/models';
@@ -45,6 +46,7 @@ export async function runApiProcess(rules: ApiRules): Promise<void> {
   });
   const mongo = background.connection;
   const models = createModels(mongo);
+  if (rules.triageRules) await checkTriageRules(rules.triageRules, rules.catalog, models, { logger });
   const slack = createSlackClient(config);
   const server = await listen(
     createApp({
@@ -86,9 +88,13 @@ export async function runApiProcess(rules: ApiRules): Promise<void> {
 /** Runs an API process, exiting with its error if it fails to start. */
 export function runApiMain(rules: ApiRules): void {
   runApiProcess(rules).catch((err: unknown) => {
-    process.stderr.write(
-      `fireline api: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
+    const message =
+      err instanceof TriageRulesRefused
+        ? err.message
+        : err instanceof Error
+          ? (err.stack ?? err.message)
+          : String(err);
+    process.stderr.write(`fireline api: ${message}\n`);
     process.exit(1);
   });
 }

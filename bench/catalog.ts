@@ -41,6 +41,7 @@ export const benchPerson = 'bench';
 export function benchCatalog(): OnCallCatalog {
   return {
     people: [{ id: benchPerson, name: 'Benchmark', rights: [{ role: 'admin' }] }],
+    teams: [{ id: 'sre', name: 'SRE', members: [{ personId: benchPerson, role: 'manager' }] }],
     channels: [
       { id: 'level1', type: 'webhook', urlEnv: 'BENCH_LEVEL1_URL' },
       { id: 'level2', type: 'webhook', urlEnv: 'BENCH_LEVEL2_URL' },

@@ -20,6 +20,20 @@ export const onCallCatalog: OnCallCatalog = {
     { id: 'bob', name: 'Bob Example', email: 'bob@example.com', rights: [{ role: 'responder' }] },
     { id: 'carol', name: 'Carol Example', email: 'carol@example.com', rights: [{ role: 'responder' }] },
   ],
+  // The teams triage rules route to (config/triage-rules.ts): a rule naming a team or policy
+  // that neither this file nor the API has made stops the worker and API from starting.
+  teams: [
+    {
+      id: 'sre',
+      name: 'SRE',
+      members: [
+        { personId: 'alice', role: 'manager' },
+        { personId: 'bob', role: 'member' },
+        { personId: 'carol', role: 'member' },
+      ],
+    },
+    { id: 'payments', name: 'Payments', members: [{ personId: 'bob', role: 'member' }] },
+  ],
   channels: [
     { id: 'sre-slack', type: 'slack', webhookUrlEnv: 'FIRELINE_SLACK_SRE_WEBHOOK_URL' },
     { id: 'payments-slack', type: 'slack', webhookUrlEnv: 'FIRELINE_SLACK_PAYMENTS_WEBHOOK_URL' },

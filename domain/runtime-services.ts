@@ -55,6 +55,20 @@ export function serviceProblems(
   ];
 }
 
+/**
+ * The triage rules' teams and escalation policies must be the model's: a rule
+ * naming one that does not exist is refused when the rules are loaded.
+ */
+export function triageRuleProblems(
+  rules: TriageRules,
+  catalog: Pick<OnCallCatalog, 'teams' | 'policies'>,
+): ScheduleProblem[] {
+  return [
+    ...rules.rules.flatMap((rule) => serviceProblems(rule, catalog, `rule ${rule.id}`)),
+    ...serviceProblems(rules.defaultRule, catalog, `defaultRule ${rules.defaultRule.id}`),
+  ];
+}
+
 /** Whether a matcher names a service by its exact id (a pattern names none in particular). */
 function namesExactly(matcher: Matcher | undefined, id: string): boolean {
   if (typeof matcher === 'string') return matcher === id;

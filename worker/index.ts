@@ -22,6 +22,7 @@ import { createSlackClient } from '../infra/slack';
 import { runbookMetas } from '../runbooks';
 import { slaTargets } from '../config/sla-targets';
 import { triageRules } from '../config/triage-rules';
+import { checkTriageRules } from '../infra/triage-check';
 import { assertBundleExists } from './bundle';
 
 export type WorkerConfig = Partial<Pick<Config, 'WORKER_ROLE'>> &
@@ -160,6 +161,11 @@ export async function createFirelineWorker(
   // Only the orchestration worker sends notifications; the development inbox keeps what it cannot send.
   if (role !== 'actions' && !activityDeps.devInbox) {
     assertChannelSettings(activityDeps.catalog, channelSettingsOf(activityDeps));
+  }
+  if (role !== 'actions') {
+    await checkTriageRules(activityDeps.triageRules, activityDeps.catalog, deps.models, {
+      ...(deps.logger ? { logger: deps.logger } : {}),
+    });
   }
   const connection = await NativeConnection.connect(await temporalConnectionOptions(deps.config));
   try {

@@ -2,6 +2,7 @@ import { Runtime } from '@temporalio/worker';
 import { ChannelSettingsMissing } from '../activities/channels';
 import { actionsTaskQueue, loadConfigOrExit } from '../config';
 import { createLogger } from '../infra/logger';
+import { TriageRulesRefused } from '../infra/triage-check';
 import { measureOpenIncidents, serveMetrics } from '../infra/metrics';
 import { connectMongoInBackground } from '../infra/mongo';
 import { stateDir } from '../infra/paths';
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // A setting the operator must fix: the message says which, a stack trace would not help.
-  if (err instanceof ChannelSettingsMissing) {
+  if (err instanceof ChannelSettingsMissing || err instanceof TriageRulesRefused) {
     process.stderr.write(`fireline worker: ${err.message}\n`);
     process.exit(1);
   }

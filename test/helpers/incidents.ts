@@ -13,11 +13,16 @@ import { createTestEnv, type TestEnv } from './test-env';
 export async function createIncidentTestEnv(
   levelDelaySeconds: number,
   overrides: Partial<ActivityDeps> = {},
-  envOptions: Parameters<typeof createTestEnv>[0] = {},
+  envOptions: Parameters<typeof createTestEnv>[0] & {
+    /** What the test makes at run time before the worker starts (a team or policy its rules name). */
+    beforeWorker?: (env: TestEnv) => Promise<void>;
+  } = {},
 ): Promise<{ env: TestEnv; receiver: HttpReceiver; teardown: () => Promise<void> }> {
   const catalog = overrides.catalog ?? testCatalog(levelDelaySeconds);
-  const env = await createTestEnv({ catalog, ...envOptions });
+  const { beforeWorker, ...testEnvOptions } = envOptions;
+  const env = await createTestEnv({ catalog, ...testEnvOptions });
   const receiver = await new HttpReceiver().start();
+  await beforeWorker?.(env);
   await env.startWorker({
     triageRules: testRules(receiver),
     catalog,

@@ -41,13 +41,6 @@ export function testRules(receiver?: HttpReceiver): TriageRules {
         escalationPolicy: 'short-repeat',
       },
       {
-        id: 'misconfigured',
-        match: { service: 'misconfigured' },
-        impact: 'low',
-        team: 'sre',
-        escalationPolicy: 'does-not-exist',
-      },
-      {
         id: 'payments-critical',
         match: { service: 'payments', severity: 'critical' },
         impact: 'high',
@@ -77,6 +70,11 @@ export function testCatalog(levelDelaySeconds = 2, lastLevelDelaySeconds = level
       { id: 'pat', name: 'Pat Payments', rights: [{ role: 'responder', teams: ['payments'] }] },
       // No rights: reads only.
       { id: 'olive', name: 'Olive Observer' },
+    ],
+    // The teams the test triage rules route to.
+    teams: [
+      { id: 'sre', name: 'SRE', members: [{ personId: 'dave', role: 'member' }] },
+      { id: 'payments', name: 'Payments', members: [{ personId: 'pat', role: 'member' }] },
     ],
     channels: [
       { id: 'level1-hook', type: 'webhook', urlEnv: 'TEST_LEVEL1_URL', secretEnv: 'TEST_WEBHOOK_SECRET' },

@@ -8,6 +8,8 @@ import { eventually } from '../helpers/http-receiver';
 import type { TestEnv } from '../helpers/test-env';
 import { settledRuns } from '../helpers/visibility';
 import { createIncidentTestEnv, waitForCompletion } from '../helpers/incidents';
+import { testRules } from '../helpers/test-catalog';
+import type { TriageRule } from '../../domain/triage-types';
 
 // PagerDuty Events API v2, Alertmanager and Grafana webhooks, end to end.
 describe('alert integrations', () => {
@@ -15,7 +17,32 @@ describe('alert integrations', () => {
   let teardown: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ env, teardown } = await createIncidentTestEnv(600));
+    // A rule naming a policy made at run time, which the worker checks at start; the test deletes
+    // the policy through an API whose rules do not name it (a deploy half done).
+    const misconfigured: TriageRule = {
+      id: 'misconfigured',
+      match: { service: 'misconfigured' },
+      impact: 'low',
+      team: 'sre',
+      escalationPolicy: 'retiring',
+    };
+    const rules = testRules();
+    ({ env, teardown } = await createIncidentTestEnv(
+      600,
+      { triageRules: { ...rules, rules: [misconfigured, ...rules.rules] } },
+      {
+        beforeWorker: async (made) => {
+          await request(made.app)
+            .post('/v1/escalation-policies')
+            .send({
+              id: 'retiring',
+              name: 'Retiring',
+              levels: [{ delaySeconds: 60, targets: [{ type: 'channel', id: 'fallback-hook' }] }],
+            })
+            .expect(201);
+        },
+      },
+    ));
   });
   afterAll(async () => teardown());
 
@@ -161,6 +188,9 @@ describe('alert integrations', () => {
   });
 
   it('opens the incident with the default policy when a rule names a missing one, and says so', async () => {
+    await request(env.app).delete('/v1/escalation-policies/retiring?revision=1').expect(204);
+    // The worker reads the model every 2 seconds, never while opening an incident.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
     await request(env.app)
       .post('/v1/alerts')
       .send({ service: 'misconfigured', summary: 'Rule points nowhere', severity: 'error', dedupKey: 'm1' })
@@ -174,7 +204,7 @@ describe('alert integrations', () => {
       return list;
     });
     expect(entries.map((e) => e.message)).toContain(
-      'Triage problem: escalation policy does-not-exist (rule misconfigured) does not exist',
+      'Triage problem: escalation policy retiring (rule misconfigured) does not exist',
     );
   });
 

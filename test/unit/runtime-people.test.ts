@@ -37,7 +37,7 @@ describe('people and teams made at run time', () => {
     });
     expect(merged.people.find((p) => p.id === 'dave')?.name).toBe('Dave Test');
     expect(merged.people.find((p) => p.id === 'frank')?.name).toBe('frank (stored)');
-    expect(merged.teams?.map((t) => t.id)).toEqual(['night']);
+    expect(merged.teams?.map((t) => t.id)).toEqual(['sre', 'payments', 'night']);
     // Nothing stored: the file as it is.
     expect(withRuntimeOnCall(file, { schedules: [], overrides: [] }).people).toBe(file.people);
   });

@@ -4,6 +4,7 @@ import {
   serviceProblems,
   serviceReferences,
   servicesNaming,
+  triageRuleProblems,
 } from '../../domain/runtime-services';
 import type { Models } from '../../infra/models';
 import { MongoUnavailableError } from '../../infra/mongo';
@@ -13,7 +14,7 @@ import { testCatalog, testRules } from '../helpers/test-catalog';
 describe('services made at run time', () => {
   const catalog = {
     ...testCatalog(),
-    teams: [{ id: 'shop', name: 'Shop', members: [] }],
+    teams: [...(testCatalog().teams ?? []), { id: 'shop', name: 'Shop', members: [] }],
     services: [{ id: 'checkout-api', name: 'Checkout API', team: 'shop', escalationPolicy: 'two-levels' }],
   };
 
@@ -32,6 +33,17 @@ describe('services made at run time', () => {
     expect(servicesNaming(catalog, 'team', 'shop')).toEqual(['service checkout-api']);
     expect(servicesNaming(catalog, 'escalationPolicy', 'two-levels')).toEqual(['service checkout-api']);
     expect(serviceOf(catalog, 'checkout-api')?.team).toBe('shop');
+  });
+
+  it("names each triage rule's team or policy the model lacks", () => {
+    expect(triageRuleProblems(testRules(), catalog)).toEqual([]);
+    const rules = testRules();
+    rules.rules[0]!.team = 'ghosts';
+    rules.defaultRule.escalationPolicy = 'nope';
+    expect(triageRuleProblems(rules, catalog)).toEqual([
+      { field: `rule ${rules.rules[0]!.id}.team`, message: 'ghosts is not a team' },
+      { field: 'defaultRule default.escalationPolicy', message: 'nope is not an escalation policy' },
+    ]);
   });
 
   it('builds integration ids from bytes', () => {
