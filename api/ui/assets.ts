@@ -37,6 +37,8 @@ p.lead{margin:.25rem 0 1rem;color:var(--muted)}
 .schedule-form{display:flex;flex-direction:column;gap:.6rem;max-width:56rem}
 .schedule-form input{font:inherit;padding:.4rem .5rem;border:1px solid #6b7280;border-radius:.25rem;width:100%}
 .schedule-form .layer{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.5rem;padding:.5rem .75rem}
+.schedule-form .layer .wide{grid-column:1/-1}
+.schedule-form input[type=checkbox]{width:auto;justify-self:start}
 .schedule-form button{align-self:flex-start}
 .pre{white-space:pre-wrap}
 .meta{color:var(--muted)}

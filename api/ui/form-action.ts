@@ -1,4 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { checkedBy } from '../actions/run';
 import { HttpError, ValidationError } from '../errors';
 import type { FormState } from './views';
 
@@ -52,4 +54,33 @@ export function refusedForm(
     return { form, values, errors };
   }
   return { form, values, problem: err.message };
+}
+
+/** Rows a sent form had of a repeated group (`layers.3.name` → 4): the highest row it names, at most `max`. */
+export function rowsSent(body: Record<string, unknown>, group: string, max: number): number {
+  const pattern = new RegExp(`^${group}\\.(\\d+)\\.`);
+  const rows = Object.keys(body).flatMap((k) => pattern.exec(k)?.[1] ?? []);
+  return Math.min(max, Math.max(0, ...rows.map((r) => Number(r) + 1)));
+}
+
+/**
+ * A form read as the API's body (`fromForm`), then checked by the API's
+ * schema; a refusal, here or by the service afterwards (`named`), names the
+ * form's fields (`fieldOf` maps `body.layers.1.start` to the row it came from).
+ */
+export function formAsBody<S extends z.ZodType>(
+  schema: S,
+  fromForm: () => { value: Record<string, unknown>; rows: number[] },
+  fieldOf: (field: string, rows: number[]) => string,
+): { input: z.output<S>; named: (err: unknown) => unknown } {
+  const { value, rows } = fromForm();
+  const named = (err: unknown) =>
+    err instanceof ValidationError
+      ? new ValidationError(err.fields.map((f) => ({ ...f, field: fieldOf(f.field, rows) })))
+      : err;
+  try {
+    return { input: checkedBy(schema, value, 'body'), named };
+  } catch (err) {
+    throw named(err);
+  }
 }

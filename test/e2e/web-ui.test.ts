@@ -619,6 +619,103 @@ describe('web UI in a browser', () => {
     expect(problems).toEqual([]);
   }, 90_000);
 
+  it('makes an escalation policy with a round-robin level and a fallback, and changes it', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 1100 } });
+    const page = await watchedPage(context, [400]);
+    await signIn(page, await env.createKey('web-policy-maker', ['incidents:read', 'oncall:write']));
+    await page.goto(`${baseUrl}/ui/oncall`);
+    await page.getByRole('link', { name: 'New escalation policy' }).click();
+    await page.waitForURL(`${baseUrl}/ui/policies/new`);
+    await page.getByLabel('Id', { exact: true }).fill('web-policy');
+    await page.getByLabel('Name', { exact: true }).fill('Made in the browser');
+    const first = page.getByRole('group', { name: 'Level 1' });
+    await first.getByLabel('Page').fill('schedule:always-dave, channel:team-slack');
+    await first.getByLabel('Then wait for an acknowledgement').fill('90s');
+    const second = page.getByRole('group', { name: 'Level 2' });
+    await second.getByLabel('Page').fill('person:erin, person:nobody-here');
+    await second.getByLabel('Then wait for an acknowledgement').fill('a while');
+    await second.getByLabel(/round robin/).check();
+    await page.getByLabel('Then tell (optional)').fill('channel:fallback-hook');
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/ui/policies') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Make the policy' }).click(),
+    ]);
+    expect(refused.status()).toBe(400);
+    expect(await page.locator('#f-levels-1-wait-error').innerText()).toMatch(/write a wait such as/);
+    await page
+      .getByRole('group', { name: 'Level 2' })
+      .getByLabel('Then wait for an acknowledgement')
+      .fill('10m');
+    await page.getByRole('button', { name: 'Make the policy' }).click();
+    // The API's own check names the unknown person on the row that has it.
+    expect(await page.locator('#f-levels-1-targets-error').innerText()).toBe('nobody-here is not a person');
+    expect(
+      await page
+        .getByRole('group', { name: 'Level 2' })
+        .getByLabel(/round robin/)
+        .isChecked(),
+    ).toBe(true);
+
+    await page.getByRole('group', { name: 'Level 2' }).getByLabel('Page').fill('person:erin, person:carol');
+    await Promise.all([
+      page.waitForURL(/\/ui\/policies\/web-policy\?done=created/),
+      page.getByRole('button', { name: 'Make the policy' }).click(),
+    ]);
+    const stored = await request(env.app).get('/v1/escalation-policies/web-policy').expect(200);
+    expect(stored.body).toMatchObject({
+      managedBy: 'api',
+      revision: 1,
+      createdBy: 'user:web-policy-maker',
+      levels: [
+        {
+          delaySeconds: 90,
+          targets: [
+            { type: 'schedule', id: 'always-dave' },
+            { type: 'channel', id: 'team-slack' },
+          ],
+        },
+        {
+          delaySeconds: 600,
+          roundRobin: true,
+          targets: [
+            { type: 'person', id: 'erin' },
+            { type: 'person', id: 'carol' },
+          ],
+        },
+      ],
+      repeat: 0,
+      fallback: [{ type: 'channel', id: 'fallback-hook' }],
+    });
+    const levels = await page.getByRole('table', { name: /^Levels/ }).innerText();
+    expect(levels).toContain('2 (round robin)');
+    expect(levels).toContain('person:erin, person:carol');
+    await page.screenshot({ path: path.join(screenshots, 'policy-editor.png'), fullPage: true });
+
+    // A change: the levels run twice; the On call page links the policy.
+    await page.getByLabel('Run the levels again').fill('1');
+    await Promise.all([page.waitForURL(/done=saved/), page.getByRole('button', { name: 'Save' }).click()]);
+    expect(await page.locator('p.lead').innerText()).toContain('revision 2');
+    expect((await request(env.app).get('/v1/escalation-policies/web-policy').expect(200)).body.repeat).toBe(
+      1,
+    );
+    await page.goto(`${baseUrl}/ui/oncall`);
+    await page.getByRole('link', { name: 'Made in the browser' }).click();
+    await page.waitForURL(`${baseUrl}/ui/policies/web-policy`);
+    // The catalog file's policies are read-only here.
+    await page.goto(`${baseUrl}/ui/policies/two-levels`);
+    expect(await page.locator('p.lead').innerText()).toContain('Managed by the catalog file');
+    expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
+
+    await page.goto(`${baseUrl}/ui/policies/web-policy`);
+    await Promise.all([
+      page.waitForURL(/done=policy-deleted/),
+      page.getByRole('button', { name: 'Delete Made in the browser' }).click(),
+    ]);
+    await request(env.app).get('/v1/escalation-policies/web-policy').expect(404);
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 90_000);
+
   it('shows a 403 page when a key without approvals:decide approves', async () => {
     await request(env.app)
       .post('/v1/alerts')

@@ -1,4 +1,4 @@
-import type { OnCallCatalog } from '../../domain/oncall';
+import type { OnCallCatalog, Team } from '../../domain/oncall';
 import type { TriageRules } from '../../domain/triage-types';
 import type { HttpReceiver } from './http-receiver';
 
@@ -52,6 +52,14 @@ export function testRules(receiver?: HttpReceiver): TriageRules {
   };
 }
 
+/** The teams the test triage rules route to, without members: a catalog of a test's own adds them. */
+export function testTeams(): Team[] {
+  return [
+    { id: 'sre', name: 'SRE', members: [] },
+    { id: 'payments', name: 'Payments', members: [] },
+  ];
+}
+
 /**
  * `levelDelaySeconds` is how long the first level waits for an acknowledgement; the second
  * level waits `lastLevelDelaySeconds` (a test that acts after level 2 makes it long).
@@ -71,11 +79,7 @@ export function testCatalog(levelDelaySeconds = 2, lastLevelDelaySeconds = level
       // No rights: reads only.
       { id: 'olive', name: 'Olive Observer' },
     ],
-    // The teams the test triage rules route to.
-    teams: [
-      { id: 'sre', name: 'SRE', members: [{ personId: 'dave', role: 'member' }] },
-      { id: 'payments', name: 'Payments', members: [{ personId: 'pat', role: 'member' }] },
-    ],
+    teams: testTeams(),
     channels: [
       { id: 'level1-hook', type: 'webhook', urlEnv: 'TEST_LEVEL1_URL', secretEnv: 'TEST_WEBHOOK_SECRET' },
       { id: 'dave-pager', type: 'webhook', urlEnv: 'TEST_LEVEL2_URL' },

@@ -22,6 +22,7 @@ import { openIncident, timelineOf } from '../helpers/incidents';
 import { pageContext } from '../helpers/notification-context';
 import { PushEndpoint } from '../helpers/push-endpoint';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { testTeams } from '../helpers/test-catalog';
 
 const PUBLIC_URL = 'https://fireline.example.com';
 const SECRET = 'action-link-secret-for-the-tests-0123456789';
@@ -58,6 +59,7 @@ describe('acknowledge links', () => {
   };
 
   const catalog: OnCallCatalog = {
+    teams: testTeams(),
     people: [
       { id: 'alice', name: 'Alice Admin', rights: [{ role: 'admin' }] },
       {

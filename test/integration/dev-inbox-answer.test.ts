@@ -10,6 +10,7 @@ import { eventually } from '../helpers/http-receiver';
 import { openIncident, timelineOf } from '../helpers/incidents';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { signInToWebUi, type WebUiSession } from '../helpers/web-ui-session';
+import { testTeams } from '../helpers/test-catalog';
 
 // With no SMS or voice provider, a newcomer's texts and calls go to the
 // development inbox, where the person they were for answers them as from their
@@ -19,6 +20,7 @@ describe('answering texts and calls in the development inbox', () => {
   let env: TestEnv;
   const verified = { createdAt: '2026-12-01T00:00:00Z', verifiedAt: '2026-12-01T00:01:00Z' };
   const catalog: OnCallCatalog = {
+    teams: testTeams(),
     people: [
       { id: 'ben', name: 'Ben', rights: [{ role: 'responder' }] },
       { id: 'cleo', name: 'Cleo', rights: [{ role: 'responder' }] },

@@ -17,6 +17,7 @@ import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { TwilioStandIn, twilioSignature } from '../helpers/twilio-stand-in';
 import { pagerWorkflowId } from '../../workflows/pager/ids';
 import { openPagesQuery } from '../../workflows/pager/messages';
+import { testTeams } from '../helpers/test-catalog';
 
 const ACCOUNT_SID = `AC${'e5'.repeat(16)}`;
 const AUTH_TOKEN = 'twilio-auth-token-for-pager-tests';
@@ -43,6 +44,7 @@ describe('paging people on their contact methods', () => {
   const vapid = webpush.generateVAPIDKeys();
   const people = Object.keys(numbers);
   const catalog: OnCallCatalog = {
+    teams: testTeams(),
     people: [
       { id: 'paula', name: 'Paula', rights: [{ role: 'responder' }] },
       { id: 'quinn', name: 'Quinn', rights: [{ role: 'responder' }] },

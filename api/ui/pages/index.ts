@@ -4,6 +4,7 @@ import { incidentsPage } from './incidents';
 import { inboxPage } from './inbox';
 import type { UiPage } from './kit';
 import { onCallPage } from './oncall';
+import { policiesPage } from './policies';
 import { postmortemsPages } from './postmortems';
 import { profilePage } from './profile';
 import { schedulesPage } from './schedules';
@@ -17,6 +18,7 @@ export const uiPages: readonly UiPage[] = [
   incidentPage,
   onCallPage,
   schedulesPage,
+  policiesPage,
   declarePage,
   profilePage,
   inboxPage,

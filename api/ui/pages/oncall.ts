@@ -23,6 +23,7 @@ const NOTICES = {
   'override-added': 'The override is saved: the next page for that schedule goes to the person covering.',
   'override-deleted': 'The override is deleted.',
   'schedule-deleted': 'The schedule is deleted, with its overrides.',
+  'policy-deleted': 'The escalation policy is deleted.',
 } as const;
 
 /** `2026-12-24T18:00` from a datetime-local field, in the schedule's time zone, as an ISO instant. */

@@ -1,7 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { checkedBy } from '../../actions/run';
-import { NotFoundError, ValidationError } from '../../errors';
+import { NotFoundError } from '../../errors';
 import {
   newScheduleBody,
   scheduleChangeBody,
@@ -11,7 +10,7 @@ import {
 import { scheduleIn, schedules } from '../../oncall/schedules';
 import { changerOf } from '../../oncall/stored-kind';
 import { onCallState, timelineIn } from '../../oncall/service';
-import { formAction, formBody } from '../form-action';
+import { formAction, formAsBody, formBody, rowsSent } from '../form-action';
 import { formFieldOf, LAYER_FIELDS, layersToForm, scheduleFromForm } from '../schedule-form';
 import { type FormState } from '../views';
 import { scheduleEditorPage } from '../views/schedule-editor';
@@ -25,11 +24,7 @@ const NOTICES = {
 
 /** Layer rows the form offers: the layers, and one more to add (two for a new schedule). */
 const rowsFor = (layers: number) => Math.min(SCHEDULE_LIMITS.layers, layers + 1);
-/** Rows a sent form had: the highest row it names. */
-function rowsSent(body: Record<string, unknown>): number {
-  const rows = Object.keys(body).flatMap((k) => /^layers\.(\d+)\./.exec(k)?.[1] ?? []);
-  return Math.min(SCHEDULE_LIMITS.layers, Math.max(0, ...rows.map((r) => Number(r) + 1)));
-}
+const rowsOf = (body: Record<string, unknown>) => rowsSent(body, 'layers', SCHEDULE_LIMITS.layers);
 
 const timeZones = (() => {
   let zones: string[] | undefined;
@@ -57,10 +52,7 @@ async function showSchedule(
       ? { name: schedule.name, timeZone: schedule.timeZone, ...layersToForm(schedule.layers) }
       : {}),
   };
-  const rows = Math.max(
-    extra.sent ? rowsSent(extra.sent) : 0,
-    schedule ? rowsFor(schedule.layers.length) : 2,
-  );
+  const rows = Math.max(extra.sent ? rowsOf(extra.sent) : 0, schedule ? rowsFor(schedule.layers.length) : 2);
   const page = scheduleEditorPage(pageContext(res), {
     ...(schedule ? { schedule } : {}),
     ...(timeline ? { timeline } : {}),
@@ -75,21 +67,8 @@ async function showSchedule(
 }
 
 /** The form as the API's body, checked by the API's schema; a refusal names the form's fields. */
-function checkedForm<S extends z.ZodType>(
-  schema: S,
-  body: Record<string, unknown>,
-): { input: z.output<S>; named: (err: unknown) => unknown } {
-  const { value, rows } = scheduleFromForm(body, rowsSent(body));
-  const named = (err: unknown) =>
-    err instanceof ValidationError
-      ? new ValidationError(err.fields.map((f) => ({ ...f, field: formFieldOf(f.field, rows) })))
-      : err;
-  try {
-    return { input: checkedBy(schema, value, 'body'), named };
-  } catch (err) {
-    throw named(err);
-  }
-}
+const checkedForm = <S extends z.ZodType>(schema: S, body: Record<string, unknown>) =>
+  formAsBody(schema, () => scheduleFromForm(body, rowsOf(body)), formFieldOf);
 
 function scheduleParam(req: Request): string {
   const id = String(req.params.id);

@@ -187,14 +187,16 @@ function escalationLevels(data: OnCallPageData): SafeHtml {
       {
         header: 'Policy',
         rowHeader: true,
-        cell: (row: { policy: string; level: string; reaches: string }) => row.policy,
+        cell: (row: { policy: SafeHtml; level: string; reaches: string }) => row.policy,
       },
       { header: 'Level', cell: (row) => row.level },
       { header: 'Reaches', cell: (row) => row.reaches },
     ],
     data.now.policies.flatMap((p) =>
-      p.levels.map((l) => ({
-        policy: p.name,
+      p.levels.map((l, i) => ({
+        // The first level's row links the policy's page; the others name it only.
+        policy:
+          i === 0 ? html`<a href="/ui/policies/${encodeURIComponent(p.id)}">${p.name}</a>` : html`${p.name}`,
         level: `${l.level} (after ${Math.round(l.delaySeconds / 60)} min)`,
         reaches: l.targets
           .map((t) =>
@@ -232,7 +234,8 @@ export function onCallPage(ctx: PageContext, data: OnCallPageData): string {
         <p class="lead">
           As of ${when(data.now.at)}. Schedules come from the catalog file (config/oncall-catalog.ts) or are
           made here; changes to them and overrides made here apply to the next page Fireline sends, open
-          incidents included. ${canWrite ? html`<a href="/ui/schedules/new">New schedule</a>.` : ''}
+          incidents included.
+          ${canWrite ? html`<a href="/ui/schedules/new">New schedule</a>. <a href="/ui/policies/new">New escalation policy</a>.` : ''}
           ${canWrite ? '' : html`Your key lacks <code>oncall:write</code>: you cannot add or delete overrides.`}
         </p>
         ${

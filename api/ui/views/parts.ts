@@ -106,3 +106,32 @@ export function inputOf(type: string, name: string, extra: SafeHtml = html``): F
       ${extra}
     />`;
 }
+
+/** The fields of a form that shows `values` (as stored, or as typed before a refusal) and a refusal's errors. */
+export function fieldsOf(
+  values: Record<string, string>,
+  form: { errors?: Record<string, string> } | undefined,
+) {
+  return (name: string, label: string, input: FieldInput, hint?: string): SafeHtml =>
+    formField({
+      id: `f-${name.replaceAll('.', '-')}`,
+      label,
+      value: values[name] ?? '',
+      error: form?.errors?.[name],
+      ...(hint ? { hint } : {}),
+      input,
+    });
+}
+
+/** Who keeps an object of the on-call model, as its page says: read-only unless made at run time. */
+export function managedNote(
+  object: { managedBy: 'file' } | { managedBy: 'api' | 'config'; revision: number; updatedBy: string },
+): SafeHtml {
+  if (object.managedBy === 'file')
+    return html`Managed by the catalog file (config/oncall-catalog.ts): change it there.`;
+  if (object.managedBy === 'config')
+    return html`Managed by a configuration file (fireline config apply), revision ${object.revision}: change
+    it there.`;
+  return html`Made at run time; revision ${object.revision}, by ${object.updatedBy}. A change applies to the
+  next page, open incidents included.`;
+}

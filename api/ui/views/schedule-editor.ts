@@ -4,7 +4,7 @@ import type { ScheduleTimeline } from '../../oncall/service';
 import type { ScheduleView } from '../../oncall/schedules';
 import { type FormState, mayDo, type PageContext } from './context';
 import { layout } from './layout';
-import { csrfField, type FieldInput, formField, inputOf } from './parts';
+import { csrfField, type FieldInput, fieldsOf, inputOf, managedNote } from './parts';
 import { scheduleTimelineSvg } from './schedule-timeline';
 
 export interface ScheduleEditorData {
@@ -21,23 +21,6 @@ export interface ScheduleEditorData {
   notice?: string;
 }
 
-function field(
-  data: ScheduleEditorData,
-  name: string,
-  label: string,
-  input: FieldInput,
-  hint?: string,
-): SafeHtml {
-  return formField({
-    id: `f-${name.replaceAll('.', '-')}`,
-    label,
-    value: data.values[name] ?? '',
-    error: data.form?.errors?.[name],
-    ...(hint ? { hint } : {}),
-    input,
-  });
-}
-
 const text = (name: string, extra?: SafeHtml) => inputOf('text', name, extra);
 /** An input whose empty value shows `fallback` (a new layer's defaults). */
 const withFallback =
@@ -46,20 +29,19 @@ const withFallback =
     input(id, value || fallback, describedBy);
 
 function layerFields(data: ScheduleEditorData, row: number): SafeHtml {
+  const field = fieldsOf(data.values, data.form);
   const name = (f: string) => `layers.${row}.${f}`;
   return html`<fieldset class="layer">
     <legend>Layer ${row + 1}</legend>
-    ${field(data, name('name'), 'Name (optional)', text(name('name')))}
+    ${field(name('name'), 'Name (optional)', text(name('name')))}
     ${field(
-      data,
       name('participants'),
       'Who, in rotation order',
       text(name('participants')),
       'Person ids separated by commas; leave empty to remove the layer.',
     )}
-    ${field(data, name('every'), 'Hand over every', withFallback(inputOf('number', name('every'), html`min="1" max="1000"`), '1'))}
+    ${field(name('every'), 'Hand over every', withFallback(inputOf('number', name('every'), html`min="1" max="1000"`), '1'))}
     ${field(
-      data,
       name('unit'),
       'Unit',
       (id, value, describedBy) =>
@@ -70,10 +52,9 @@ function layerFields(data: ScheduleEditorData, row: number): SafeHtml {
           )}
         </select>`,
     )}
-    ${field(data, name('start'), 'First shift (date)', inputOf('date', name('start')))}
-    ${field(data, name('handoffTime'), 'Hand-off time', withFallback(inputOf('time', name('handoffTime')), '09:00'))}
+    ${field(name('start'), 'First shift (date)', inputOf('date', name('start')))}
+    ${field(name('handoffTime'), 'Hand-off time', withFallback(inputOf('time', name('handoffTime')), '09:00'))}
     ${field(
-      data,
       name('restrictions'),
       'On call only in (optional)',
       (id, value, describedBy) =>
@@ -96,6 +77,7 @@ export function scheduleEditorPage(ctx: PageContext, data: ScheduleEditorData): 
   const problem =
     data.form?.problem ?? (data.form?.errors ? 'Some fields need fixing: see below.' : undefined);
   const title = schedule ? schedule.name : 'New schedule';
+  const field = fieldsOf(data.values, data.form);
   const action = schedule ? `/ui/schedules/${encodeURIComponent(schedule.id)}` : '/ui/schedules';
   const form = html`<form method="post" action="${action}" class="schedule-form">
     ${csrfField(ctx)}
@@ -103,10 +85,10 @@ export function scheduleEditorPage(ctx: PageContext, data: ScheduleEditorData): 
     ${
       schedule
         ? ''
-        : field(data, 'id', 'Id', text('id', html`required`), 'Letters, digits, . _ -; how policies name it.')
+        : field('id', 'Id', text('id', html`required`), 'Letters, digits, . _ -; how policies name it.')
     }
-    ${field(data, 'name', 'Name', text('name', html`required`))}
-    ${field(data, 'timeZone', 'Time zone', text('timeZone', html`required list="time-zones"`), 'Layers’ dates, hand-offs and windows are in it.')}
+    ${field('name', 'Name', text('name', html`required`))}
+    ${field('timeZone', 'Time zone', text('timeZone', html`required list="time-zones"`), 'Layers’ dates, hand-offs and windows are in it.')}
     <datalist id="time-zones">${data.timeZones.map((tz) => html`<option value="${tz}"></option>`)}</datalist>
     <p class="muted">
       Later layers win where they have someone on call. People:
@@ -128,17 +110,7 @@ export function scheduleEditorPage(ctx: PageContext, data: ScheduleEditorData): 
         <h1>${title}</h1>
         ${
           schedule
-            ? html`<p class="lead">
-                ${schedule.id}, ${schedule.timeZone}.
-                ${
-                  schedule.managedBy === 'file'
-                    ? 'Managed by the catalog file (config/oncall-catalog.ts): change it there.'
-                    : schedule.managedBy === 'config'
-                      ? `Managed by a configuration file (fireline config apply), revision ${schedule.revision}: change it there.`
-                      : html`Made at run time; revision ${schedule.revision}, by ${schedule.updatedBy}. A
-                        change applies to the next page, open incidents included.`
-                }
-              </p>`
+            ? html`<p class="lead">${schedule.id}, ${schedule.timeZone}. ${managedNote(schedule)}</p>`
             : html`<p class="lead">
                 A schedule made here is stored by Fireline and can be changed at any time.
               </p>`
