@@ -1,9 +1,7 @@
-import type { PolicyView } from '../api/oncall/policies';
 import type { ScheduleView } from '../api/oncall/schedules';
 import { type FidelityDifference, renderingDifferences, renderingSpan } from '../domain/import-fidelity';
 import type { Person } from '../domain/oncall';
 import { scheduleShifts } from '../domain/oncall-overrides';
-import type { PolicyImport } from '../domain/policy-import';
 import type { ScheduleImport } from '../domain/schedule-import';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
@@ -16,7 +14,10 @@ import {
 } from './import-sources';
 import { peopleByEmail } from '../domain/schedule-import';
 import { isTimeZone } from '../domain/oncall-schedule';
-import { canonical } from './model-commands';
+import { canonical, type ModelKind } from './model-commands';
+import { policyKind, serviceKind, teamKind } from './schedule-commands';
+import type { ServiceImport } from '../domain/model-import';
+import type { ImportSource } from '../domain/runtime-schedules';
 
 /** The tools an import reads, with their API's default host and the environment variable of their key. */
 const VENDORS = {
@@ -172,6 +173,7 @@ export async function importSchedules(
   const known = await people();
   const users = await importUsers(ctx, vendor, read.users, known, plan);
   const converted = read.convert([...known, ...users.made]);
+  const teams = await importObjects(ctx, teamKind, converted.teams ?? [], plan);
   const { schedules: existing } = await ctx.api.request<{ schedules: ScheduleView[] }>(
     'GET',
     '/v1/schedules',
@@ -228,17 +230,34 @@ export async function importSchedules(
       fidelity: fidelityOf(imported, outcome.id!),
     });
   }
-  const scheduleIdOf = (sourceId: string) => outcomes.find((o) => o.sourceId === sourceId && o.id)?.id;
-  const policies = await importPolicies(ctx, converted.policies?.(scheduleIdOf) ?? [], plan);
+  const idOf = (list: Array<{ sourceId: string; id?: string }>) => (sourceId: string) =>
+    list.find((o) => o.sourceId === sourceId && o.id)?.id;
+  const policies = await importObjects(
+    ctx,
+    policyKind,
+    converted.policies?.(idOf(outcomes), idOf(teams)) ?? [],
+    plan,
+  );
+  const serviceImports = converted.services?.(idOf(policies), idOf(teams)) ?? [];
+  const services = await importObjects(ctx, serviceKind, serviceImports, plan);
+  const repoints = await importIntegrations(ctx, serviceImports, services, vendor, plan);
   print(
     ctx,
-    { plan, people: users.outcomes, schedules: outcomes, policies },
+    { plan, people: users.outcomes, teams, schedules: outcomes, policies, services, repoints },
     () =>
       [
         `${read.vendor}: ${converted.imports.length} schedules, ${read.users.length} users (${read.users.length - users.outcomes.length} matched by email to Fireline people)`,
         ...users.outcomes.map((o) => describeObject('person', o, read.vendor, plan)),
+        ...teams.map((o) => describeObject('team', o, read.vendor, plan)),
         ...outcomes.map((o) => describe(o, read.vendor, plan)),
         ...policies.map((o) => describeObject('escalation policy', o, read.vendor, plan)),
+        ...services.map((o) => describeObject('service', o, read.vendor, plan)),
+        ...(repoints.length > 0
+          ? [
+              'senders to re-point (each secret is shown this once):',
+              ...repoints.map((r) => describeRepoint(r, read.vendor, plan, ctx.api.baseUrl)),
+            ]
+          : []),
         plan ? 'plan only: nothing changed; run again without --plan to apply' : '',
       ].join('\n') + '\n',
   );
@@ -252,18 +271,41 @@ interface PolicyOutcome {
   problems: string[];
 }
 
-/** Makes or updates the tool's escalation policies, found again by their source. */
-async function importPolicies(
+/** An object of the model as the API lists it, with what finds an imported one again. */
+type StoredView = {
+  id: string;
+  managedBy: 'file' | 'api' | 'config';
+  revision?: number;
+  source?: ImportSource;
+};
+
+/** What an importer makes of one of the tool's objects: a definition (none: skipped), and its problems. */
+interface ObjectImport {
+  sourceId: string;
+  name: string;
+  definition?: { source?: ImportSource; managedBy?: unknown } & Record<string, unknown>;
+  problems: string[];
+}
+
+/**
+ * Makes or updates the tool's objects of one kind (teams, policies, services),
+ * each found again by its source, so a second run changes nothing.
+ */
+async function importObjects(
   ctx: CommandContext,
-  imports: PolicyImport[],
+  kind: ModelKind,
+  imports: ObjectImport[],
   plan: boolean,
 ): Promise<PolicyOutcome[]> {
   if (imports.length === 0) return [];
-  const { policies: existing } = await ctx.api.request<{ policies: PolicyView[] }>(
+  const listed = await ctx.api.request<Record<string, Array<Record<string, unknown> & StoredView>>>(
     'GET',
-    '/v1/escalation-policies',
+    kind.route,
   );
+  const existing = listed[kind.list] ?? [];
   const taken = new Set(existing.map((p) => p.id));
+  const defined = (object: Record<string, unknown>) =>
+    canonical(Object.fromEntries(kind.fields.map((f) => [f, object[f] ?? kind.defaults?.[f]])));
   const outcomes: PolicyOutcome[] = [];
   for (const imported of imports) {
     const base = { sourceId: imported.sourceId, name: imported.name, problems: imported.problems };
@@ -271,7 +313,7 @@ async function importPolicies(
       outcomes.push({ ...base, action: 'skip' });
       continue;
     }
-    const { source, managedBy: _, ...definition } = imported.definition;
+    const { source } = imported.definition;
     const mine = existing.find(
       (p) => p.managedBy !== 'file' && p.source?.system === source?.system && p.source?.id === source?.id,
     );
@@ -285,15 +327,9 @@ async function importPolicies(
       continue;
     }
     if (mine && mine.managedBy === 'api') {
-      const same =
-        canonical({
-          name: mine.name,
-          levels: mine.levels,
-          repeat: mine.repeat ?? 0,
-          fallback: mine.fallback ?? [],
-        }) === canonical({ fallback: [], ...definition, repeat: definition.repeat ?? 0 });
+      const same = defined(mine) === defined(imported.definition);
       if (!same && !plan)
-        await ctx.api.request('PUT', `/v1/escalation-policies/${encodeURIComponent(mine.id)}`, {
+        await ctx.api.request('PUT', `${kind.route}/${encodeURIComponent(mine.id)}`, {
           body: { revision: mine.revision, ...imported.definition },
         });
       outcomes.push({ ...base, action: same ? 'unchanged' : 'update', id: mine.id });
@@ -301,11 +337,84 @@ async function importPolicies(
     }
     const id = idFor(imported.name, imported.sourceId, taken);
     taken.add(id);
-    if (!plan)
-      await ctx.api.request('POST', '/v1/escalation-policies', { body: { id, ...imported.definition } });
+    if (!plan) await ctx.api.request('POST', kind.route, { body: { id, ...imported.definition } });
     outcomes.push({ ...base, action: 'create', id });
   }
   return outcomes;
+}
+
+/** A sender to re-point: the tool's integration, and the Fireline one made (or found) for it. */
+interface Repoint {
+  service: string;
+  from: string;
+  name: string;
+  /** Made now: the secret (shown this once) and where to send. */
+  made?: { integrationId: string; secret?: string; send?: unknown };
+  /** Made by an earlier run: its id and the secret's last characters. */
+  present?: { integrationId: string; secretHint: string };
+}
+
+/**
+ * Gives each imported service the Fireline integrations its tool's
+ * integrations become (found again by their origin), and lists the senders
+ * to re-point; the secrets are shown in this answer only.
+ */
+async function importIntegrations(
+  ctx: CommandContext,
+  services: ServiceImport[],
+  outcomes: PolicyOutcome[],
+  vendor: Vendor,
+  plan: boolean,
+): Promise<Repoint[]> {
+  const repoints: Repoint[] = [];
+  for (const imported of services) {
+    const outcome = outcomes.find((o) => o.sourceId === imported.sourceId);
+    const id = outcome?.id;
+    if (!id || imported.integrations.length === 0) continue;
+    // A service this plan would make has no integrations yet.
+    const current =
+      outcome.action !== 'create' || !plan
+        ? (
+            await ctx.api.request<{
+              integrations: Array<{ id: string; origin?: string; secretHint: string }>;
+            }>('GET', `/v1/services/${encodeURIComponent(id)}`)
+          ).integrations
+        : [];
+    for (const integration of imported.integrations) {
+      const origin = `${vendor}:${integration.sourceId}`;
+      const base = { service: id, from: integration.sendsTo, name: integration.name };
+      const found = current.find((c) => c.origin === origin);
+      if (found) {
+        repoints.push({ ...base, present: { integrationId: found.id, secretHint: found.secretHint } });
+        continue;
+      }
+      if (plan) {
+        repoints.push(base);
+        continue;
+      }
+      const made = await ctx.api.request<{ integration: { id: string }; secret: string; send: unknown }>(
+        'POST',
+        `/v1/services/${encodeURIComponent(id)}/integrations`,
+        { body: { type: integration.type, name: integration.name, origin } },
+      );
+      repoints.push({
+        ...base,
+        made: { integrationId: made.integration.id, secret: made.secret, send: made.send },
+      });
+    }
+  }
+  return repoints;
+}
+
+function describeRepoint(r: Repoint, vendor: string, plan: boolean, apiUrl: string): string {
+  const what = `${vendor} integration "${r.name}" (${r.from}) → service ${r.service}`;
+  if (r.present)
+    return `re-point    ${what}: Fireline integration ${r.present.integrationId} (key …${r.present.secretHint}), made by an earlier import`;
+  if (!r.made) return `${plan ? 'would make' : 'made'}  ${what}: a new routing key`;
+  // Without PUBLIC_URL the API answers a path: the address this CLI reached it at stands in.
+  const url = (r.made.send as { url?: string } | undefined)?.url ?? '';
+  const at = url.startsWith('/') ? new URL(url, apiUrl).toString() : url;
+  return `re-point    ${what}: routing key ${r.made.secret} (${r.made.integrationId}), events to ${at}`;
 }
 
 function describeObject(noun: string, outcome: PolicyOutcome, vendor: string, plan: boolean): string {

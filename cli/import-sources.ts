@@ -31,6 +31,18 @@ import {
   type PolicyImport,
 } from '../domain/policy-import';
 import type { ScheduleImport } from '../domain/schedule-import';
+import {
+  fromOpsgenieTeam,
+  fromPagerDutyService,
+  fromPagerDutyTeam,
+  type ImportedId,
+  type OpsgenieTeam,
+  type PagerDutyService,
+  type PagerDutyTeam,
+  type PagerDutyTeamMember,
+  type ServiceImport,
+  type TeamImport,
+} from '../domain/model-import';
 import { CliError, ExitCode } from './api-client';
 import type { CommandContext } from './context';
 
@@ -48,8 +60,12 @@ export interface VendorUser {
 /** What a vendor's schedules and policies become, given Fireline's people (those made for its users included). */
 export interface VendorConversion {
   imports: ScheduleImport[];
-  /** The tool's escalation policies, once its schedules' Fireline ids are known. */
-  policies?: (scheduleIdOf: ImportedScheduleId) => PolicyImport[];
+  /** The tool's teams, their members matched to people. */
+  teams?: TeamImport[];
+  /** The tool's escalation policies, once its schedules' (and teams') Fireline ids are known. */
+  policies?: (scheduleIdOf: ImportedScheduleId, teamIdOf: ImportedId) => PolicyImport[];
+  /** The tool's services and their integrations, once its policies' and teams' Fireline ids are known. */
+  services?: (policyIdOf: ImportedId, teamIdOf: ImportedId) => ServiceImport[];
 }
 
 /** What an importer read from a vendor: its users, and how to convert the rest once they are people. */
@@ -112,6 +128,8 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
   let users: PagerDutyUser[];
   let schedules: PagerDutySchedule[];
   let policies: PagerDutyEscalationPolicy[] = [];
+  let teams: Array<{ team: PagerDutyTeam; members: PagerDutyTeamMember[] }> = [];
+  let services: PagerDutyService[] = [];
   /** Each schedule's overrides, by its id. */
   const overrides = new Map<string, PagerDutyOverride[]>();
   if (access.dir) {
@@ -141,6 +159,15 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
             escalation_policies?: PagerDutyEscalationPolicy[];
           }
         ).escalation_policies ?? [];
+    const listOf = <T>(file: string, field: string): T[] =>
+      existsSync(path.join(dir, file))
+        ? ((readJson(path.join(dir, file)) as Record<string, T[] | undefined>)[field] ?? [])
+        : [];
+    teams = listOf<PagerDutyTeam>('teams.json', 'teams').map((team) => ({
+      team,
+      members: listOf<PagerDutyTeamMember>(`team-${team.id}-members.json`, 'members'),
+    }));
+    services = listOf<PagerDutyService>('services.json', 'services');
   } else {
     const { baseUrl, key } = access.api!;
     const get = vendorGet(
@@ -150,10 +177,15 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
       `Token token=${key}`,
       'application/vnd.pagerduty+json;version=2',
     );
-    const paged = async <T>(route: string, field: string): Promise<T[]> => {
+    const paged = async <T>(
+      route: string,
+      field: string,
+      query: Record<string, string> = {},
+    ): Promise<T[]> => {
       const all: T[] = [];
       for (let offset = 0; ;) {
         const page = await get<Record<string, unknown> & { more?: boolean }>(route, {
+          ...query,
           limit: '100',
           offset: String(offset),
         });
@@ -183,6 +215,12 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
       overrides.set(schedule.id, coming);
     }
     policies = await paged<PagerDutyEscalationPolicy>('escalation_policies', 'escalation_policies');
+    for (const team of await paged<PagerDutyTeam>('teams', 'teams'))
+      teams.push({
+        team,
+        members: await paged<PagerDutyTeamMember>(`teams/${encodeURIComponent(team.id)}/members`, 'members'),
+      });
+    services = await paged<PagerDutyService>('services', 'services', { 'include[]': 'integrations' });
   }
   return {
     vendor: 'PagerDuty',
@@ -194,7 +232,10 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
     })),
     convert: (people) => ({
       imports: schedules.map((s) => fromPagerDutySchedule(s, users, people, access.now, overrides.get(s.id))),
+      teams: teams.map(({ team, members }) => fromPagerDutyTeam(team, members, users, people)),
       policies: (scheduleIdOf) => policies.map((p) => fromPagerDutyPolicy(p, users, people, scheduleIdOf)),
+      services: (policyIdOf, teamIdOf) =>
+        services.map((svc) => fromPagerDutyService(svc, policyIdOf, teamIdOf)),
     }),
   };
 }
@@ -211,6 +252,7 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
     timeline?: OpsgenieTimeline;
   }> = [];
   let escalations: OpsgenieEscalation[] = [];
+  const teams: OpsgenieTeam[] = [];
   if (access.dir) {
     const dir = access.dir;
     const listed = readJson(path.join(dir, 'users.json')) as { data?: OpsgenieUser[] };
@@ -236,6 +278,14 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
     if (files.has('escalations.json'))
       escalations =
         (readJson(path.join(dir, 'escalations.json')) as { data?: OpsgenieEscalation[] }).data ?? [];
+    // teams.json lists them (GET /v2/teams); team-<id>.json holds each with its members (GET /v2/teams/{id}).
+    const teamList = files.has('teams.json')
+      ? ((readJson(path.join(dir, 'teams.json')) as { data?: OpsgenieTeam[] }).data ?? [])
+      : [];
+    for (const team of teamList) {
+      const file = `team-${team.id}.json`;
+      teams.push(files.has(file) ? (readJson(path.join(dir, file)) as { data: OpsgenieTeam }).data : team);
+    }
   } else {
     const { baseUrl, key } = access.api!;
     const get = vendorGet(ctx, 'Opsgenie', baseUrl, `GenieKey ${key}`, 'application/json');
@@ -261,6 +311,8 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
       schedules.push({ schedule, overrides, timeline });
     }
     escalations = (await get<{ data: OpsgenieEscalation[] }>('v2/escalations')).data;
+    for (const { id } of (await get<{ data: OpsgenieTeam[] }>('v2/teams')).data)
+      teams.push((await get<{ data: OpsgenieTeam }>(`v2/teams/${encodeURIComponent(id)}`)).data);
   }
   return {
     vendor: 'Opsgenie',
@@ -277,8 +329,9 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
           ...(timeline ? { timeline } : {}),
         }),
       ),
-      policies: (scheduleIdOf) =>
-        escalations.map((e) => fromOpsgenieEscalation(e, users, people, scheduleIdOf)),
+      teams: teams.map((team) => fromOpsgenieTeam(team, users, people)),
+      policies: (scheduleIdOf, teamIdOf) =>
+        escalations.map((e) => fromOpsgenieEscalation(e, users, people, scheduleIdOf, teamIdOf)),
     }),
   };
 }

@@ -129,6 +129,7 @@ export function fromOpsgenieEscalation(
   users: OpsgenieUser[],
   people: Person[],
   scheduleIdOf: ImportedScheduleId,
+  teamIdOf: ImportedScheduleId = () => undefined,
 ): PolicyImport {
   const problems: string[] = [];
   const recipients = opsgenieRecipients(users, people);
@@ -155,6 +156,10 @@ export function fromOpsgenieEscalation(
         problems.push(
           `${where}: user ${email ?? recipient.id} is no Fireline person (matched by email): left out`,
         );
+    } else if (recipient.type === 'team' && recipient.id && teamIdOf(recipient.id)) {
+      // Opsgenie routes a team's alerts by the team's own rules; Fireline pages its members.
+      targets.push({ type: 'team', id: teamIdOf(recipient.id)! });
+      problems.push(`${where}: team ${recipient.name ?? recipient.id} is imported as every member of it`);
     } else
       problems.push(
         `${where}: a ${recipient.type} recipient (${recipient.name ?? recipient.id}) has no Fireline equivalent: left out`,

@@ -31,6 +31,11 @@ export const newIntegrationBody = z
       .enum(integrationTypes)
       .describe('pagerduty: a routing key for /v2/enqueue; alertmanager, grafana: a token'),
     name: z.string().min(1).max(100).optional(),
+    origin: z
+      .string()
+      .regex(/^[a-z-]+:[A-Za-z0-9._-]{1,100}$/, 'must be system:id, as pagerduty:PABC123')
+      .optional()
+      .describe("the imported tool's integration it replaces (fireline import finds it again by this)"),
   })
   .strict();
 export const integrationParams = serviceIdParams.extend({

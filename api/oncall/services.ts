@@ -68,12 +68,13 @@ function howToSend(deps: Deps, type: IntegrationType, secret: string) {
 export async function createIntegration(
   deps: Deps,
   serviceId: string,
-  input: { type: IntegrationType; name?: string },
+  input: { type: IntegrationType; name?: string; origin?: string },
   actor: string,
 ) {
   await services.get(deps, serviceId);
   const { integration, secret } = await addIntegration(deps.models, serviceId, input.type, actor, {
     ...(input.name ? { name: input.name } : {}),
+    ...(input.origin ? { origin: input.origin } : {}),
   });
   return { integration, secret, send: howToSend(deps, input.type, secret) };
 }

@@ -6,7 +6,7 @@ import { incidentQuery } from '../../workflows/incident/messages';
 import type { MongoServer } from '../../stack/mongo';
 import { OwnMongoServer } from '../helpers/own-mongo';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
-import { runsThatDoNotReplay } from '../helpers/histories';
+import { runsThatDoNotReplay, triggersPerRun } from '../helpers/histories';
 import { continueAsNewTemporal } from '../helpers/continue-as-new-temporal';
 import { createIncidentTestEnv, openIncident } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
@@ -113,7 +113,11 @@ describe('MongoDB outage', () => {
       expect(current.runId).not.toBe(firstRun);
       expect(current.alertCount).toBe(301);
       return current;
-    }, 30_000);
+    }, 30_000).catch(async (err: unknown) => {
+      // Which run was signalled how many triggers, and what each carried: where the count went short.
+      const runs = await triggersPerRun(env.client, incidentWorkflowId('outage', 'o5'));
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\nruns: ${JSON.stringify(runs)}`);
+    });
 
     // The API finds an incident MongoDB has never seen through its workflow, and acts on it.
     const unsaved = (await live('o4'))!;

@@ -81,3 +81,49 @@ export async function runsThatDoNotReplay(
   }
   return failures;
 }
+
+/**
+ * Each run of a workflow, oldest first, with the alert triggers its history
+ * says it was signalled (a trigger with its folded repeats and other triggers
+ * counts as all of them) and the alert count its input carried: where a count
+ * went short, which run lost what.
+ */
+export async function triggersPerRun(
+  client: Client,
+  workflowId: string,
+): Promise<Array<{ runId: string; carriedAlertCount: number; signalledTriggers: number; events: number }>> {
+  const runs: Array<{ runId: string; startTime: Date }> = [];
+  for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+    runs.push({ runId: run.runId, startTime: run.startTime });
+  runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  const converter = client.options.loadedDataConverter.payloadConverter;
+  type Event = { action: string; repeats?: number; otherTriggers?: number };
+  const triggers = (events: Event[]) =>
+    events
+      .filter((e) => e.action === 'trigger')
+      .reduce((sum, e) => sum + 1 + (e.repeats ?? 0) + (e.otherTriggers ?? 0), 0);
+  return Promise.all(
+    runs.map(async ({ runId }) => {
+      const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+      let carriedAlertCount = 0;
+      let signalledTriggers = 0;
+      for (const event of events) {
+        const started = event.workflowExecutionStartedEventAttributes;
+        if (started) {
+          type Input = { carried?: { incident?: { alertCount?: number } }; waitingEvents?: Event[] };
+          const [input] = (started.input?.payloads ?? []).map((p) => converter.fromPayload<Input>(p));
+          carriedAlertCount = input?.carried?.incident?.alertCount ?? 0;
+          signalledTriggers += triggers(input?.waitingEvents ?? []);
+        }
+        const signalled = event.workflowExecutionSignaledEventAttributes;
+        if (signalled?.signalName === 'alerts') {
+          const [payload] = (signalled.input?.payloads ?? []).map((p) =>
+            converter.fromPayload<{ events: Event[] }>(p),
+          );
+          signalledTriggers += triggers(payload?.events ?? []);
+        }
+      }
+      return { runId, carriedAlertCount, signalledTriggers, events: events.length };
+    }),
+  );
+}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { bashBlocks, listenLocally, repoDir, runBash } from '../helpers/readme-examples';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { incidentWorkflowId } from '../../workflows/incident/ids';
 
 // docs/migrating.md's PagerDuty and Opsgenie examples, run as written against a
 // real API with the repository's own catalog (Alice, Bob and Carol, matched by
@@ -83,6 +84,13 @@ describe('fireline import', () => {
         });
       if (url.pathname === '/escalation_policies')
         return send(200, readFileSync(path.join(fixtures, 'escalation-policies.json'), 'utf8'));
+      if (url.pathname === '/teams')
+        return send(200, readFileSync(path.join(fixtures, 'teams.json'), 'utf8'));
+      if (url.pathname === '/teams/PTEAM01/members')
+        return send(200, readFileSync(path.join(fixtures, 'team-PTEAM01-members.json'), 'utf8'));
+      // With its integrations, and only then (include[]=integrations).
+      if (url.pathname === '/services' && url.searchParams.get('include[]') === 'integrations')
+        return send(200, readFileSync(path.join(fixtures, 'services.json'), 'utf8'));
       return send(404, { error: { message: 'Not Found' } });
     });
     await new Promise<void>((resolve) => pagerDuty.listen(0, '127.0.0.1', resolve));
@@ -114,6 +122,9 @@ describe('fireline import', () => {
       if (url.pathname === `/v2/schedules/${id}/overrides`)
         return send(200, { data: [comingOverride], took: 0.01 });
       if (url.pathname === '/v2/escalations') return send(200, og('escalations.json'));
+      if (url.pathname === '/v2/teams') return send(200, og('teams.json'));
+      const teamId = '90098a19-f0e3-41d3-a060-0ea895f4a4c6';
+      if (url.pathname === `/v2/teams/${teamId}`) return send(200, og(`team-${teamId}.json`));
       if (url.pathname === `/v2/schedules/${id}/timeline`)
         return send(200, og('schedule-business-hours-timeline.json'));
       return send(404, { message: 'Not found', took: 0 });
@@ -151,6 +162,58 @@ describe('fireline import', () => {
     expect(again).not.toContain('person eve');
     expect(applied).toContain('created      escalation policy checkout');
     expect(again).toContain('unchanged    escalation policy checkout');
+
+    // The team, with its manager; Eve (made a person above) keeps her place.
+    expect(planned).toContain('would create team checkout-team  ← PagerDuty PTEAM01 "Checkout team"');
+    expect(again).toContain('unchanged    team checkout-team');
+    const team = await request(env.app).get('/v1/teams/checkout-team').expect(200);
+    expect(team.body.members).toEqual([
+      { personId: 'bob', role: 'manager' },
+      { personId: 'carol', role: 'member' },
+      { personId: 'eve', role: 'member' },
+    ]);
+    // The service, with the imported policy and team; its Events API integration a new routing
+    // key (shown once), its email integration named as not carried over.
+    expect(planned).toContain('would create service checkout-api  ← PagerDuty PSVC001 "Checkout API"');
+    expect(planned).toContain(
+      '! integration Email (generic_email_inbound_integration) is not an Events API one',
+    );
+    expect(planned).toContain(
+      'would make  PagerDuty integration "Datadog" (routing key …9d8e) → service checkout-api: a new routing key',
+    );
+    const repointed =
+      /re-point {4}PagerDuty integration "Datadog" \(routing key …9d8e\) → service checkout-api: routing key ([0-9a-f]{32}) \((INT-[0-9A-F]{12})\), events to (\S+)/.exec(
+        applied!,
+      );
+    expect(repointed).not.toBeNull();
+    const [, routingKey, integrationId, eventsUrl] = repointed!;
+    expect(eventsUrl).toBe(`${api.url}/v2/enqueue`);
+    expect(again).toContain(
+      `Fireline integration ${integrationId} (key …${routingKey!.slice(-4)}), made by an earlier import`,
+    );
+    expect(again).toContain('unchanged    service checkout-api');
+    const service = await request(env.app).get('/v1/services/checkout-api').expect(200);
+    expect(service.body).toMatchObject({
+      team: 'checkout-team',
+      escalationPolicy: 'checkout',
+      source: { system: 'pagerduty', id: 'PSVC001' },
+      integrations: [{ id: integrationId, type: 'pagerduty', name: 'Datadog', origin: 'pagerduty:PINT0DD' }],
+    });
+    // The new key takes the sender's events for that service.
+    const sent = await request(env.app)
+      .post('/v2/enqueue')
+      .send({
+        routing_key: routingKey,
+        event_action: 'trigger',
+        dedup_key: 'imported-key',
+        payload: { summary: 'Checkout failing', source: 'dd', severity: 'error' },
+      })
+      .expect(202);
+    expect(sent.body.dedup_key).toBe('imported-key');
+    const described = await env.client.workflow
+      .getHandle(incidentWorkflowId('checkout-api', 'imported-key'))
+      .describe();
+    expect(described.type).toBe('incidentWorkflow');
     const policy = await request(env.app).get('/v1/escalation-policies/checkout').expect(200);
     expect(policy.body).toMatchObject({
       source: { system: 'pagerduty', id: 'PT20YPA' },
@@ -232,8 +295,16 @@ describe('fireline import', () => {
     expect(planned).toContain("= who is on call matches Opsgenie's own rendering");
     expect(applied).toContain('created      schedule payments-business-hours');
     expect(applied).toContain('created      escalation policy payments-escalation');
+    expect(applied).toContain('created      team payments-oncall');
     const policy = await request(env.app).get('/v1/escalation-policies/payments-escalation').expect(200);
     expect(policy.body.levels[0].targets).toEqual([{ type: 'schedule', id: 'payments-business-hours' }]);
+    // The team recipient pages the imported team's members.
+    expect(policy.body.levels[2].targets).toEqual([{ type: 'team', id: 'payments-oncall' }]);
+    const team = await request(env.app).get('/v1/teams/payments-oncall').expect(200);
+    expect(team.body.members).toEqual([
+      { personId: 'bob', role: 'manager' },
+      { personId: 'carol', role: 'member' },
+    ]);
     const stored = await request(env.app).get('/v1/schedules/payments-business-hours').expect(200);
     expect(stored.body.source).toEqual({ system: 'opsgenie', id: 'd875e654-9b4e-4219-a803-0c26936d18de' });
     expect(stored.body.layers[0].restrictions).toHaveLength(5);

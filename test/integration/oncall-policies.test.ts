@@ -25,22 +25,46 @@ describe('escalation policies at run time', () => {
       ...rules,
       rules: [rule('evolving-svc', 'evolving'), rule('rr-svc', 'taking-turns'), ...rules.rules],
     };
-    ({ env, receiver, teardown } = await createIncidentTestEnv(6, { triageRules }, { triageRules }));
-  });
-  afterAll(async () => teardown());
-
-  it('pages an open incident’s next level as the policy says now', async () => {
-    await request(env.app)
-      .post('/v1/escalation-policies')
-      .send({
+    // The policies the rules name are made at run time, before the worker (which checks its rules) starts.
+    const policies = [
+      {
         id: 'evolving',
         name: 'Evolving',
         levels: [
           { delaySeconds: 6, targets: [{ type: 'channel', id: 'level1-hook' }] },
           { delaySeconds: 120, targets: [{ type: 'channel', id: 'fallback-hook' }] },
         ],
-      })
-      .expect(201);
+      },
+      {
+        id: 'taking-turns',
+        name: 'Taking turns',
+        levels: [
+          {
+            delaySeconds: 600,
+            roundRobin: true,
+            targets: [
+              { type: 'person', id: 'dave' },
+              { type: 'person', id: 'erin' },
+            ],
+          },
+        ],
+      },
+    ];
+    ({ env, receiver, teardown } = await createIncidentTestEnv(
+      6,
+      { triageRules },
+      {
+        triageRules,
+        beforeWorker: async (made) => {
+          for (const policy of policies)
+            await request(made.app).post('/v1/escalation-policies').send(policy).expect(201);
+        },
+      },
+    ));
+  });
+  afterAll(async () => teardown());
+
+  it('pages an open incident’s next level as the policy says now', async () => {
     await request(env.app)
       .post('/v1/alerts')
       .send({ service: 'evolving-svc', summary: 'Disk filling', severity: 'error', dedupKey: 'evolve-1' })
@@ -69,23 +93,6 @@ describe('escalation policies at run time', () => {
   }, 60_000);
 
   it('pages one person of a round-robin level per incident, in turn', async () => {
-    await request(env.app)
-      .post('/v1/escalation-policies')
-      .send({
-        id: 'taking-turns',
-        name: 'Taking turns',
-        levels: [
-          {
-            delaySeconds: 600,
-            roundRobin: true,
-            targets: [
-              { type: 'person', id: 'dave' },
-              { type: 'person', id: 'erin' },
-            ],
-          },
-        ],
-      })
-      .expect(201);
     const davesBefore = receiver.to('/level2').length;
     const erinsBefore = receiver.to('/erin').length;
     for (const n of [1, 2, 3]) {

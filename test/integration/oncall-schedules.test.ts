@@ -13,6 +13,27 @@ import { signInToWebUi } from '../helpers/web-ui-session';
 // by the worker before every page: a person added to one is paged at the next
 // level of an incident that is already open, and the timeline says which
 // revision paged.
+/** A schedule and a policy made at run time, which a triage rule of the worker names. */
+const rtSchedule = {
+  id: 'rt-sched',
+  name: 'Run-time schedule',
+  timeZone: 'UTC',
+  layers: [
+    {
+      participants: ['erin'],
+      rotation: { every: 1, unit: 'week' },
+      start: '2026-01-05',
+      handoffTime: '09:00',
+    },
+  ],
+};
+const policy = {
+  id: 'made-at-run-time',
+  name: 'Made at run time',
+  levels: [{ delaySeconds: 120, targets: [{ type: 'schedule', id: 'rt-sched' }] }],
+  fallback: [{ type: 'channel', id: 'fallback-hook' }],
+};
+
 describe('schedules at run time', () => {
   let env: TestEnv;
   let receiver: HttpReceiver;
@@ -58,7 +79,18 @@ describe('schedules at run time', () => {
         ...rules.rules,
       ],
     };
-    ({ env, receiver, teardown } = await createIncidentTestEnv(6, { catalog, triageRules }, { triageRules }));
+    // The rule's policy, and the schedule it pages, made at run time before the worker (which checks its rules) starts.
+    ({ env, receiver, teardown } = await createIncidentTestEnv(
+      6,
+      { catalog, triageRules },
+      {
+        triageRules,
+        beforeWorker: async (made) => {
+          await request(made.app).post('/v1/schedules').send(rtSchedule).expect(201);
+          await request(made.app).post('/v1/escalation-policies').send(policy).expect(201);
+        },
+      },
+    ));
   });
   afterAll(async () => teardown());
 
@@ -296,22 +328,8 @@ describe('schedules at run time', () => {
   });
 
   describe('escalation policies made at run time', () => {
-    const rtSchedule = {
-      id: 'rt-sched',
-      name: 'Run-time schedule',
-      timeZone: 'UTC',
-      layers: [layer(['erin'])],
-    };
-    const policy = {
-      id: 'made-at-run-time',
-      name: 'Made at run time',
-      levels: [{ delaySeconds: 120, targets: [{ type: 'schedule', id: 'rt-sched' }] }],
-      fallback: [{ type: 'channel', id: 'fallback-hook' }],
-    };
-
-    it('pages with a policy made at run time from the next incident its rule opens', async () => {
-      await request(env.app).post('/v1/schedules').send(rtSchedule).expect(201);
-      const made = await request(env.app).post('/v1/escalation-policies').send(policy).expect(201);
+    it('pages with a policy made at run time that a rule names', async () => {
+      const made = await request(env.app).get('/v1/escalation-policies/made-at-run-time').expect(200);
       expect(made.body).toMatchObject({ id: 'made-at-run-time', managedBy: 'api', revision: 1, repeat: 0 });
 
       await request(env.app)

@@ -187,7 +187,7 @@ describe("docs/oncall.md's on-call examples", () => {
     expect(stdout).toMatch(/erin\s+Erin Example\s+erin@example.com\s+responder\s+api\s+1\s+user:alice/);
     expect(stdout).toMatch(/bob\s+Bob Example\s+bob@example.com\s+responder\s+file/);
     expect(stdout).toContain('"members": [');
-    expect(stdout).toContain('"referencedBy":["team payments"]');
+    expect(stdout).toContain('"referencedBy":["team night-shift"]');
     await request(env.app).get('/v1/people/erin').expect(200);
   });
 

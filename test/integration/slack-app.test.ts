@@ -34,6 +34,7 @@ function slackCatalog(): OnCallCatalog {
   const base = testCatalog(60);
   return {
     ...base,
+    teams: [...(base.teams ?? []), { id: 'search', name: 'Search', members: [] }],
     people: base.people.map((p) =>
       p.id === 'dave'
         ? { ...p, slackUserId: daveSlackId }

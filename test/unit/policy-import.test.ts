@@ -60,7 +60,25 @@ describe('importing escalation policies', () => {
       source: { system: 'opsgenie', id: '9a1d3c7e-5b0f-4f2a-8c61-2d4e6f8a0b13' },
     });
     expect(policy.problems).toEqual([
-      'the rule after 30 min: a team recipient (payments) has no Fireline equivalent: left out',
+      'the rule after 30 min: a team recipient (payments-oncall) has no Fireline equivalent: left out',
+    ]);
+  });
+
+  it('pages the members of an Opsgenie team imported with it, and says so', () => {
+    const policy = fromOpsgenieEscalation(
+      escalations.data[0] as OpsgenieEscalation,
+      opsgenieUsers.data,
+      people,
+      scheduleIdOf,
+      (id) => (id === '90098a19-f0e3-41d3-a060-0ea895f4a4c6' ? 'payments-oncall' : undefined),
+    );
+    expect(policy.definition?.levels).toEqual([
+      { delaySeconds: 600, targets: [{ type: 'schedule', id: 'payments-business-hours' }] },
+      { delaySeconds: 1200, targets: [{ type: 'person', id: 'carol' }] },
+      { delaySeconds: 900, targets: [{ type: 'team', id: 'payments-oncall' }] },
+    ]);
+    expect(policy.problems).toEqual([
+      'the rule after 30 min: team payments-oncall is imported as every member of it',
     ]);
   });
 

@@ -1,0 +1,210 @@
+// The teams and services of the tools teams move from, as their REST APIs
+// return them, turned into Fireline teams and services: members matched to
+// people by email, services pointed at the policies and teams already
+// imported, and each of their integrations a new Fireline one whose sender
+// must be re-pointed.
+import type { Person, TeamMember } from './oncall';
+import type { ImportSource, ServiceDefinition, TeamDefinition } from './runtime-schedules';
+import type { IntegrationType } from './runtime-services';
+import { usersByEmail } from './schedule-import';
+
+/** A vendor team made ready to import: its definition and every problem. */
+export interface TeamImport {
+  sourceId: string;
+  name: string;
+  definition: TeamDefinition & { source: ImportSource };
+  problems: string[];
+}
+
+/** A sender of the vendor's integration, to be re-pointed at the Fireline integration made for it. */
+export interface IntegrationImport {
+  sourceId: string;
+  /** What the vendor calls it (`Datadog`), shown in the re-pointing list. */
+  name: string;
+  type: IntegrationType;
+  /** Where its senders send today, as the vendor says (its key's last characters, or its URL). */
+  sendsTo: string;
+}
+
+/** A vendor service made ready to import, with the integrations that feed it. */
+export interface ServiceImport {
+  sourceId: string;
+  name: string;
+  definition: ServiceDefinition & { source: ImportSource };
+  integrations: IntegrationImport[];
+  problems: string[];
+}
+
+/** The Fireline id of a policy or team imported from the vendor's id, if it was. */
+export type ImportedId = (vendorId: string) => string | undefined;
+
+/** `GET /teams` of PagerDuty (v2): one of its `teams`. */
+export interface PagerDutyTeam {
+  id: string;
+  name: string;
+  description?: string | null;
+}
+
+/** `GET /teams/{id}/members` of PagerDuty (v2): one of its `members`. */
+export interface PagerDutyTeamMember {
+  user: { id: string; summary?: string };
+  /** `observer`, `responder` or `manager`. */
+  role: string;
+}
+
+/** `GET /v2/teams/{id}` of Opsgenie: its `data`, with the members. */
+export interface OpsgenieTeam {
+  id: string;
+  name: string;
+  description?: string;
+  /** Each member with their role in the team: `admin` or `user`. */
+  members?: Array<{ user: { id: string; username?: string }; role?: string }>;
+}
+
+function teamOf(
+  system: ImportSource['system'],
+  team: { id: string; name: string },
+  members: Array<{ userId: string; label: string; manager: boolean }>,
+  personOf: (userId: string) => Person | undefined,
+): TeamImport {
+  const problems: string[] = [];
+  const kept: TeamMember[] = [];
+  for (const member of members) {
+    const person = personOf(member.userId);
+    if (!person) {
+      problems.push(`member ${member.label} is no Fireline person (matched by email): left out`);
+      continue;
+    }
+    if (kept.some((m) => m.personId === person.id)) continue;
+    kept.push({ personId: person.id, role: member.manager ? 'manager' : 'member' });
+  }
+  return {
+    sourceId: team.id,
+    name: team.name,
+    definition: { name: team.name, members: kept, source: { system, id: team.id } },
+    problems,
+  };
+}
+
+/** A PagerDuty team with its members; its managers are the team's managers, the rest members. */
+export function fromPagerDutyTeam(
+  team: PagerDutyTeam,
+  members: PagerDutyTeamMember[],
+  users: Array<{ id: string; email: string }>,
+  people: Person[],
+): TeamImport {
+  const { emailOf, personOf } = usersByEmail(people, users);
+  return teamOf(
+    'pagerduty',
+    team,
+    members.map((m) => ({
+      userId: m.user.id,
+      label: emailOf(m.user.id) ?? m.user.summary ?? m.user.id,
+      manager: m.role === 'manager',
+    })),
+    personOf,
+  );
+}
+
+/** An Opsgenie team with its members (its admins are the team's managers); members are matched by username, their email. */
+export function fromOpsgenieTeam(
+  team: OpsgenieTeam,
+  users: Array<{ id: string; username: string }>,
+  people: Person[],
+): TeamImport {
+  const { emailOf, personOf } = usersByEmail(
+    people,
+    users.map((u) => ({ id: u.id, email: u.username })),
+  );
+  return teamOf(
+    'opsgenie',
+    team,
+    (team.members ?? []).map((m) => ({
+      userId: m.user.id,
+      label: emailOf(m.user.id) ?? m.user.username ?? m.user.id,
+      manager: m.role === 'admin',
+    })),
+    personOf,
+  );
+}
+
+/** `GET /services?include[]=integrations` of PagerDuty (v2): one of its `services`. */
+export interface PagerDutyService {
+  id: string;
+  name: string;
+  description?: string | null;
+  escalation_policy?: { id: string; summary?: string } | null;
+  teams?: Array<{ id: string; summary?: string }>;
+  integrations?: Array<{
+    id: string;
+    type: string;
+    name?: string;
+    summary?: string;
+    integration_key?: string;
+  }>;
+}
+
+/** PagerDuty integration types whose senders post Events API v2 (or v1) events with a routing key. */
+const PAGERDUTY_EVENTS_INTEGRATIONS = new Set([
+  'events_api_v2_inbound_integration',
+  'generic_events_api_inbound_integration',
+  'generic_events_api_v2_inbound_integration',
+]);
+
+/**
+ * A PagerDuty service: its escalation policy and first team as imported, and
+ * for each Events API integration a new Fireline routing key; integrations of
+ * other kinds (email, vendor-specific) are named as not carried over.
+ */
+export function fromPagerDutyService(
+  service: PagerDutyService,
+  policyIdOf: ImportedId,
+  teamIdOf: ImportedId,
+): ServiceImport {
+  const problems: string[] = [];
+  const policySource = service.escalation_policy?.id;
+  const escalationPolicy = policySource ? policyIdOf(policySource) : undefined;
+  if (policySource && !escalationPolicy)
+    problems.push(
+      `escalation policy ${service.escalation_policy?.summary ?? policySource} (${policySource}) was not imported: the service pages with the default triage rule's`,
+    );
+  const [firstTeam, ...otherTeams] = service.teams ?? [];
+  const team = firstTeam ? teamIdOf(firstTeam.id) : undefined;
+  if (firstTeam && !team)
+    problems.push(
+      `team ${firstTeam.summary ?? firstTeam.id} (${firstTeam.id}) was not imported: no owning team`,
+    );
+  if (otherTeams.length > 0)
+    problems.push(
+      `a Fireline service has one owning team: ${otherTeams.map((t) => t.summary ?? t.id).join(', ')} left out`,
+    );
+  const integrations: IntegrationImport[] = [];
+  for (const integration of service.integrations ?? []) {
+    const name = integration.name ?? integration.summary ?? integration.id;
+    if (!PAGERDUTY_EVENTS_INTEGRATIONS.has(integration.type)) {
+      problems.push(`integration ${name} (${integration.type}) is not an Events API one: not carried over`);
+      continue;
+    }
+    integrations.push({
+      sourceId: integration.id,
+      name,
+      type: 'pagerduty',
+      sendsTo: integration.integration_key
+        ? `routing key …${integration.integration_key.slice(-4)}`
+        : `integration ${integration.id}`,
+    });
+  }
+  return {
+    sourceId: service.id,
+    name: service.name,
+    definition: {
+      name: service.name,
+      ...(service.description ? { description: service.description.slice(0, 2000) } : {}),
+      ...(team ? { team } : {}),
+      ...(escalationPolicy ? { escalationPolicy } : {}),
+      source: { system: 'pagerduty', id: service.id },
+    },
+    integrations,
+    problems,
+  };
+}
