@@ -23,8 +23,11 @@ import {
 } from '../domain/pagerduty-import';
 import { OVERRIDE_LIMITS } from '../domain/oncall-overrides';
 import {
+  fromGrafanaOnCallChain,
   fromOpsgenieEscalation,
   fromPagerDutyPolicy,
+  type GrafanaOnCallChain,
+  type GrafanaOnCallStep,
   type ImportedScheduleId,
   type OpsgenieEscalation,
   type PagerDutyEscalationPolicy,
@@ -348,6 +351,8 @@ export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAcces
     shifts: GrafanaOnCallShift[];
     finalShifts: GrafanaOnCallFinalShift[];
   }> = [];
+  let chains: GrafanaOnCallChain[] = [];
+  let steps: GrafanaOnCallStep[] = [];
   if (access.dir) {
     const dir = access.dir;
     const results = <T>(file: string) => {
@@ -371,6 +376,8 @@ export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAcces
         finalShifts: beside<GrafanaOnCallFinalShift>('final-shifts'),
       });
     }
+    if (files.has('escalation-chains.json')) chains = results<GrafanaOnCallChain>('escalation-chains.json');
+    if (files.has('escalation-policies.json')) steps = results<GrafanaOnCallStep>('escalation-policies.json');
   } else {
     const { baseUrl, key } = access.api!;
     const get = vendorGet(ctx, 'Grafana OnCall', baseUrl, key, 'application/json');
@@ -401,6 +408,8 @@ export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAcces
         ),
       });
     }
+    chains = await paged<GrafanaOnCallChain>('api/v1/escalation_chains/');
+    steps = await paged<GrafanaOnCallStep>('api/v1/escalation_policies/');
   }
   return {
     vendor: 'Grafana OnCall',
@@ -414,6 +423,16 @@ export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAcces
       imports: schedules.map(({ schedule, shifts, finalShifts }) =>
         fromGrafanaOnCallSchedule(schedule, shifts, users, people, access.now, finalShifts),
       ),
+      policies: (scheduleIdOf) =>
+        chains.map((chain) =>
+          fromGrafanaOnCallChain(
+            chain,
+            steps.filter((step) => step.escalation_chain_id === chain.id),
+            users,
+            people,
+            scheduleIdOf,
+          ),
+        ),
     }),
   };
 }

@@ -33,7 +33,7 @@ function levelsWithTargets(levels: Array<{ delaySeconds: number; targets: Target
 }
 
 function policyOf(
-  system: 'pagerduty' | 'opsgenie',
+  system: 'pagerduty' | 'opsgenie' | 'grafana-oncall',
   sourceId: string,
   name: string,
   levels: Array<{ delaySeconds: number; targets: TargetRef[] }>,
@@ -175,4 +175,110 @@ export function fromOpsgenieEscalation(
     targets: byDelay.get(minutes)!,
   }));
   return policyOf('opsgenie', escalation.id, escalation.name, levels, repeat, problems);
+}
+
+/** `GET /api/v1/escalation_chains/` of Grafana OnCall: one of its `results`. */
+export interface GrafanaOnCallChain {
+  id: string;
+  name: string;
+  team_id?: string | null;
+}
+
+/** `GET /api/v1/escalation_policies/` of Grafana OnCall: one step of a chain. */
+export interface GrafanaOnCallStep {
+  id: string;
+  escalation_chain_id: string;
+  position: number;
+  type: string;
+  /** Seconds, for a `wait`. */
+  duration?: number | null;
+  persons_to_notify?: string[] | null;
+  persons_to_notify_next_each_time?: string[] | null;
+  notify_on_call_from_schedule?: string | null;
+}
+
+/** How many times Grafana OnCall runs a chain again at most, for a `repeat_escalation` step. */
+const GRAFANA_REPEATS = 5;
+/** The wait of a last level no `wait` step follows, so that a repeat does not page in a tight loop. */
+const TRAILING_WAIT_SECONDS = 300;
+
+/**
+ * A Grafana OnCall escalation chain: its steps in order, each `wait` ending a
+ * level, notify steps adding its targets (people, the person on call in a
+ * schedule imported with it, and people one at a time as a round-robin
+ * level); a `repeat_escalation` runs it again, and the other steps are named.
+ */
+export function fromGrafanaOnCallChain(
+  chain: GrafanaOnCallChain,
+  steps: GrafanaOnCallStep[],
+  users: Array<{ id: string; email: string }>,
+  people: Person[],
+  scheduleIdOf: ImportedScheduleId,
+): PolicyImport {
+  const problems: string[] = [];
+  const { emailOf, personOf } = usersByEmail(people, users);
+  type Level = { delaySeconds: number; targets: TargetRef[]; roundRobin?: boolean };
+  const levels: Level[] = [];
+  let current: Level = { delaySeconds: 0, targets: [] };
+  let leadingWait = 0;
+  let repeat = 0;
+  const personTargets = (ids: string[] | null | undefined, where: string) =>
+    (ids ?? []).flatMap((id): TargetRef[] => {
+      const person = personOf(id);
+      if (person) return [{ type: 'person', id: person.id }];
+      problems.push(`${where}: user ${emailOf(id) ?? id} is no Fireline person (matched by email): left out`);
+      return [];
+    });
+  const close = (delaySeconds: number) => {
+    if (current.targets.length === 0) {
+      if (levels.length > 0) levels[levels.length - 1]!.delaySeconds += delaySeconds;
+      else leadingWait += delaySeconds;
+    } else levels.push({ ...current, delaySeconds });
+    current = { delaySeconds: 0, targets: [] };
+  };
+  for (const step of [...steps].sort((a, b) => a.position - b.position)) {
+    const where = `step ${step.position + 1} (${step.type})`;
+    switch (step.type) {
+      case 'wait':
+        close(step.duration ?? 0);
+        break;
+      case 'notify_persons':
+        if (current.roundRobin) close(0);
+        current.targets.push(...personTargets(step.persons_to_notify, where));
+        break;
+      case 'notify_person_next_each_time':
+        // One person per incident, in turn: a round-robin level of its own.
+        if (current.targets.length > 0) close(0);
+        current.roundRobin = true;
+        current.targets.push(...personTargets(step.persons_to_notify_next_each_time, where));
+        break;
+      case 'notify_on_call_from_schedule': {
+        const id = step.notify_on_call_from_schedule
+          ? scheduleIdOf(step.notify_on_call_from_schedule)
+          : undefined;
+        if (current.roundRobin) close(0);
+        if (id) current.targets.push({ type: 'schedule', id });
+        else
+          problems.push(
+            `${where}: schedule ${step.notify_on_call_from_schedule ?? '?'} was not imported: left out`,
+          );
+        break;
+      }
+      case 'repeat_escalation':
+        repeat = GRAFANA_REPEATS;
+        problems.push(`${where}: the chain runs again up to ${GRAFANA_REPEATS} times, as in Grafana OnCall`);
+        break;
+      default:
+        problems.push(`${where}: has no Fireline equivalent: left out`);
+    }
+  }
+  if (current.targets.length > 0) {
+    problems.push(`the chain ends without a wait: its last level waits ${TRAILING_WAIT_SECONDS / 60} min`);
+    close(TRAILING_WAIT_SECONDS);
+  }
+  if (leadingWait > 0)
+    problems.push(
+      `it waits ${leadingWait / 60} min before its first step: Fireline's first level pages at once`,
+    );
+  return policyOf('grafana-oncall', chain.id, chain.name, levels, repeat, problems);
 }

@@ -358,6 +358,29 @@ describe('fireline import', () => {
     const stored = await request(env.app).get('/v1/schedules/support-follow-the-sun').expect(200);
     expect(stored.body.source).toEqual({ system: 'grafana-oncall', id: 'S3Z477AHDXTMF' });
     expect(stored.body.layers.map((l: { name: string }) => l.name)).toEqual(['Nights', 'Weekday days']);
+
+    // The escalation chain: the schedule, then Alice or Bob in turn, then Carol; its webhook named.
+    expect(applied).toContain(
+      'created      escalation policy support-escalation  ← Grafana OnCall FWDL7M6N6I9HE',
+    );
+    expect(applied).toContain('! step 6 (trigger_webhook): has no Fireline equivalent: left out');
+    const policy = await request(env.app).get('/v1/escalation-policies/support-escalation').expect(200);
+    expect(policy.body).toMatchObject({
+      source: { system: 'grafana-oncall', id: 'FWDL7M6N6I9HE' },
+      repeat: 0,
+      levels: [
+        { delaySeconds: 300, targets: [{ type: 'schedule', id: 'support-follow-the-sun' }] },
+        {
+          delaySeconds: 900,
+          roundRobin: true,
+          targets: [
+            { type: 'person', id: 'alice' },
+            { type: 'person', id: 'bob' },
+          ],
+        },
+        { delaySeconds: 600, targets: [{ type: 'person', id: 'carol' }] },
+      ],
+    });
   });
 
   it('reads Grafana OnCall’s API page by page with its token, asking for four weeks of final shifts', async () => {
@@ -385,6 +408,8 @@ describe('fireline import', () => {
       if (url.pathname === '/api/v1/on_call_shifts/') return send(200, gf('schedule-shifts.json'));
       if (url.pathname === '/api/v1/schedules/S3Z477AHDXTMF/final_shifts')
         return send(200, gf('schedule-final-shifts.json'));
+      if (url.pathname === '/api/v1/escalation_chains/') return send(200, gf('escalation-chains.json'));
+      if (url.pathname === '/api/v1/escalation_policies/') return send(200, gf('escalation-policies.json'));
       return send(404, { detail: 'Not found.' });
     });
     await new Promise<void>((resolve) => grafana.listen(0, '127.0.0.1', resolve));
@@ -395,6 +420,7 @@ describe('fireline import', () => {
         cliEnv(),
       );
       expect(stdout).toContain('unchanged    schedule support-follow-the-sun');
+      expect(stdout).toContain('unchanged    escalation policy support-escalation');
       expect(asked.filter((a) => a.startsWith('/api/v1/users/'))).toEqual([
         '/api/v1/users/?page=1',
         '/api/v1/users/?page=2',

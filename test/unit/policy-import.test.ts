@@ -1,5 +1,6 @@
 import type { Person } from '../../domain/oncall';
 import {
+  fromGrafanaOnCallChain,
   fromOpsgenieEscalation,
   fromPagerDutyPolicy,
   type OpsgenieEscalation,
@@ -91,5 +92,47 @@ describe('importing escalation policies', () => {
     );
     expect(policy.definition).toBeUndefined();
     expect(policy.problems.at(-1)).toBe('no level has a target Fireline knows: policy skipped');
+  });
+
+  it('turns a Grafana OnCall chain into levels, and names a leading wait, a repeat and a chain ending without a wait', () => {
+    const step = (position: number, type: string, extra: Record<string, unknown> = {}) => ({
+      id: `E${position}`,
+      escalation_chain_id: 'C1',
+      position,
+      type,
+      ...extra,
+    });
+    const users = [
+      { id: 'U1', email: 'carol@example.com' },
+      { id: 'U9', email: 'zed@example.com' },
+    ];
+    const policy = fromGrafanaOnCallChain(
+      { id: 'C1', name: 'Chain' },
+      [
+        step(4, 'repeat_escalation'),
+        step(0, 'wait', { duration: 120 }),
+        step(1, 'notify_persons', { persons_to_notify: ['U1', 'U9'] }),
+        step(2, 'wait', { duration: 60 }),
+        step(3, 'notify_on_call_from_schedule', { notify_on_call_from_schedule: 'S1' }),
+      ],
+      users,
+      people,
+      (id) => (id === 'S1' ? 'imported-schedule' : undefined),
+    );
+    expect(policy.definition).toEqual({
+      name: 'Chain',
+      levels: [
+        { delaySeconds: 60, targets: [{ type: 'person', id: 'carol' }] },
+        { delaySeconds: 300, targets: [{ type: 'schedule', id: 'imported-schedule' }] },
+      ],
+      repeat: 5,
+      source: { system: 'grafana-oncall', id: 'C1' },
+    });
+    expect(policy.problems).toEqual([
+      'step 2 (notify_persons): user zed@example.com is no Fireline person (matched by email): left out',
+      'step 5 (repeat_escalation): the chain runs again up to 5 times, as in Grafana OnCall',
+      'the chain ends without a wait: its last level waits 5 min',
+      "it waits 2 min before its first step: Fireline's first level pages at once",
+    ]);
   });
 });
