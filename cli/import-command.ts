@@ -17,6 +17,7 @@ import { isTimeZone } from '../domain/oncall-schedule';
 import { canonical, type ModelKind } from './model-commands';
 import { policyKind, serviceKind, teamKind } from './schedule-commands';
 import type { ServiceImport } from '../domain/model-import';
+import type { IntegrationType } from '../domain/runtime-services';
 import type { ImportSource } from '../domain/runtime-schedules';
 
 /** The tools an import reads, with their API's default host and the environment variable of their key. */
@@ -346,6 +347,7 @@ async function importObjects(
 /** A sender to re-point: the tool's integration, and the Fireline one made (or found) for it. */
 interface Repoint {
   service: string;
+  type: IntegrationType;
   from: string;
   name: string;
   /** Made now: the secret (shown this once) and where to send. */
@@ -382,7 +384,7 @@ async function importIntegrations(
         : [];
     for (const integration of imported.integrations) {
       const origin = `${vendor}:${integration.sourceId}`;
-      const base = { service: id, from: integration.sendsTo, name: integration.name };
+      const base = { service: id, type: integration.type, from: integration.sendsTo, name: integration.name };
       const found = current.find((c) => c.origin === origin);
       if (found) {
         repoints.push({ ...base, present: { integrationId: found.id, secretHint: found.secretHint } });
@@ -408,13 +410,16 @@ async function importIntegrations(
 
 function describeRepoint(r: Repoint, vendor: string, plan: boolean, apiUrl: string): string {
   const what = `${vendor} integration "${r.name}" (${r.from}) → service ${r.service}`;
+  const secret = r.type === 'pagerduty' ? 'routing key' : 'token';
   if (r.present)
-    return `re-point    ${what}: Fireline integration ${r.present.integrationId} (key …${r.present.secretHint}), made by an earlier import`;
-  if (!r.made) return `${plan ? 'would make' : 'made'}  ${what}: a new routing key`;
+    return `re-point    ${what}: Fireline integration ${r.present.integrationId} (${secret} …${r.present.secretHint}), made by an earlier import`;
+  if (!r.made) return `${plan ? 'would make' : 'made'}  ${what}: a new ${secret}`;
   // Without PUBLIC_URL the API answers a path: the address this CLI reached it at stands in.
   const url = (r.made.send as { url?: string } | undefined)?.url ?? '';
   const at = url.startsWith('/') ? new URL(url, apiUrl).toString() : url;
-  return `re-point    ${what}: routing key ${r.made.secret} (${r.made.integrationId}), events to ${at}`;
+  if (r.type === 'pagerduty')
+    return `re-point    ${what}: routing key ${r.made.secret} (${r.made.integrationId}), events to ${at}`;
+  return `re-point    ${what}: token ${r.made.secret} (${r.made.integrationId}), webhook URL ${at}?token=${r.made.secret}`;
 }
 
 function describeObject(noun: string, outcome: PolicyOutcome, vendor: string, plan: boolean): string {

@@ -35,7 +35,9 @@ import {
 } from '../domain/policy-import';
 import type { ScheduleImport } from '../domain/schedule-import';
 import {
+  fromGrafanaOnCallIntegration,
   fromOpsgenieTeam,
+  type GrafanaOnCallIntegration,
   fromPagerDutyService,
   fromPagerDutyTeam,
   type ImportedId,
@@ -353,6 +355,7 @@ export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAcces
   }> = [];
   let chains: GrafanaOnCallChain[] = [];
   let steps: GrafanaOnCallStep[] = [];
+  let integrations: GrafanaOnCallIntegration[] = [];
   if (access.dir) {
     const dir = access.dir;
     const results = <T>(file: string) => {
@@ -378,6 +381,7 @@ export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAcces
     }
     if (files.has('escalation-chains.json')) chains = results<GrafanaOnCallChain>('escalation-chains.json');
     if (files.has('escalation-policies.json')) steps = results<GrafanaOnCallStep>('escalation-policies.json');
+    if (files.has('integrations.json')) integrations = results<GrafanaOnCallIntegration>('integrations.json');
   } else {
     const { baseUrl, key } = access.api!;
     const get = vendorGet(ctx, 'Grafana OnCall', baseUrl, key, 'application/json');
@@ -410,6 +414,7 @@ export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAcces
     }
     chains = await paged<GrafanaOnCallChain>('api/v1/escalation_chains/');
     steps = await paged<GrafanaOnCallStep>('api/v1/escalation_policies/');
+    integrations = await paged<GrafanaOnCallIntegration>('api/v1/integrations/');
   }
   return {
     vendor: 'Grafana OnCall',
@@ -433,6 +438,7 @@ export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAcces
             scheduleIdOf,
           ),
         ),
+      services: (policyIdOf) => integrations.map((i) => fromGrafanaOnCallIntegration(i, policyIdOf)),
     }),
   };
 }

@@ -208,3 +208,73 @@ export function fromPagerDutyService(
     problems,
   };
 }
+
+/** `GET /api/v1/integrations/` of Grafana OnCall: one of its `results`. */
+export interface GrafanaOnCallIntegration {
+  id: string;
+  name: string;
+  type: string;
+  /** Where its senders post: the integration's URL, its token in the path. */
+  link?: string | null;
+  team_id?: string | null;
+  default_route?: { id?: string; escalation_chain_id?: string | null } | null;
+}
+
+/** Grafana OnCall integration types whose senders Fireline takes, as the Fireline integration type. */
+const GRAFANA_ONCALL_SENDERS: Record<string, IntegrationType> = {
+  alertmanager: 'alertmanager',
+  grafana: 'grafana',
+  grafana_alerting: 'grafana',
+};
+
+/** A URL with a secret in its last path segment, shown with that segment's last characters only. */
+function maskedLink(link: string): string {
+  const url = new URL(link);
+  const parts = url.pathname.split('/').filter(Boolean);
+  const secret = parts.pop() ?? '';
+  return `${url.origin}/${parts.join('/')}/…${secret.slice(-4)}`;
+}
+
+/**
+ * A Grafana OnCall integration becomes a service of its name, paging with the
+ * escalation chain of its default route as imported; an Alertmanager or
+ * Grafana one gets a Fireline token for its sender to re-point to. Other
+ * routes than the default are named (triage rules do their work in Fireline).
+ */
+export function fromGrafanaOnCallIntegration(
+  integration: GrafanaOnCallIntegration,
+  policyIdOf: ImportedId,
+): ServiceImport {
+  const problems: string[] = [];
+  const chain = integration.default_route?.escalation_chain_id ?? undefined;
+  const escalationPolicy = chain ? policyIdOf(chain) : undefined;
+  if (chain && !escalationPolicy)
+    problems.push(
+      `escalation chain ${chain} was not imported: the service pages with the default triage rule's`,
+    );
+  const type = GRAFANA_ONCALL_SENDERS[integration.type];
+  if (!type)
+    problems.push(
+      `a ${integration.type} integration has no Fireline equivalent: the service is made without one (senders can post to /v1/alerts)`,
+    );
+  return {
+    sourceId: integration.id,
+    name: integration.name,
+    definition: {
+      name: integration.name,
+      ...(escalationPolicy ? { escalationPolicy } : {}),
+      source: { system: 'grafana-oncall', id: integration.id },
+    },
+    integrations: type
+      ? [
+          {
+            sourceId: integration.id,
+            name: integration.name,
+            type,
+            sendsTo: integration.link ? maskedLink(integration.link) : `integration ${integration.id}`,
+          },
+        ]
+      : [],
+    problems,
+  };
+}

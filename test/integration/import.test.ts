@@ -189,7 +189,7 @@ describe('fireline import', () => {
     const [, routingKey, integrationId, eventsUrl] = repointed!;
     expect(eventsUrl).toBe(`${api.url}/v2/enqueue`);
     expect(again).toContain(
-      `Fireline integration ${integrationId} (key …${routingKey!.slice(-4)}), made by an earlier import`,
+      `Fireline integration ${integrationId} (routing key …${routingKey!.slice(-4)}), made by an earlier import`,
     );
     expect(again).toContain('unchanged    service checkout-api');
     const service = await request(env.app).get('/v1/services/checkout-api').expect(200);
@@ -364,6 +364,24 @@ describe('fireline import', () => {
       'created      escalation policy support-escalation  ← Grafana OnCall FWDL7M6N6I9HE',
     );
     expect(applied).toContain('! step 6 (trigger_webhook): has no Fireline equivalent: left out');
+    // Each integration a service paging with its default route's chain; Alertmanager's sender gets
+    // a Fireline token (its Grafana OnCall URL masked), the webhook none.
+    const repointed =
+      /re-point {4}Grafana OnCall integration "Support Alertmanager" \(https:\/\/oncall\.example\.com\/integrations\/v1\/alertmanager\/…TwYo\) → service support-alertmanager: token (\S+) \((INT-[0-9A-F]{12})\), webhook URL (\S+)/.exec(
+        applied!,
+      );
+    expect(applied).not.toContain('mReAoNwDm0eMwKo1mTeTwYo');
+    expect(applied).toContain(
+      '! a webhook integration has no Fireline equivalent: the service is made without one',
+    );
+    const service = await request(env.app).get('/v1/services/support-alertmanager').expect(200);
+    expect(service.body).toMatchObject({
+      escalationPolicy: 'support-escalation',
+      integrations: [{ type: 'alertmanager', origin: 'grafana-oncall:CFRPV98RPR1U8' }],
+    });
+    expect(repointed).not.toBeNull();
+    const [, token, , webhookUrl] = repointed!;
+    expect(webhookUrl).toBe(`${api.url}/v1/integrations/alertmanager?token=${token}`);
     const policy = await request(env.app).get('/v1/escalation-policies/support-escalation').expect(200);
     expect(policy.body).toMatchObject({
       source: { system: 'grafana-oncall', id: 'FWDL7M6N6I9HE' },
@@ -410,6 +428,7 @@ describe('fireline import', () => {
         return send(200, gf('schedule-final-shifts.json'));
       if (url.pathname === '/api/v1/escalation_chains/') return send(200, gf('escalation-chains.json'));
       if (url.pathname === '/api/v1/escalation_policies/') return send(200, gf('escalation-policies.json'));
+      if (url.pathname === '/api/v1/integrations/') return send(200, gf('integrations.json'));
       return send(404, { detail: 'Not found.' });
     });
     await new Promise<void>((resolve) => grafana.listen(0, '127.0.0.1', resolve));
@@ -421,6 +440,7 @@ describe('fireline import', () => {
       );
       expect(stdout).toContain('unchanged    schedule support-follow-the-sun');
       expect(stdout).toContain('unchanged    escalation policy support-escalation');
+      expect(stdout).toContain('unchanged    service support-alertmanager');
       expect(asked.filter((a) => a.startsWith('/api/v1/users/'))).toEqual([
         '/api/v1/users/?page=1',
         '/api/v1/users/?page=2',

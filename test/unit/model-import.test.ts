@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  fromGrafanaOnCallIntegration,
   fromOpsgenieTeam,
+  type GrafanaOnCallIntegration,
   fromPagerDutyService,
   fromPagerDutyTeam,
   type OpsgenieTeam,
@@ -82,5 +84,26 @@ describe('teams and services brought over from other tools', () => {
       'team Checkout team (PTEAM01) was not imported: no owning team',
       'a Fireline service has one owning team: Platform left out',
     ]);
+  });
+
+  it('makes a Grafana OnCall integration a service, its URL masked, its kind named when Fireline has none', () => {
+    const { results } = fixture<{ results: GrafanaOnCallIntegration[] }>(
+      'grafana-oncall',
+      'integrations.json',
+    );
+    const [alertmanager, webhook] = results.map((i) => fromGrafanaOnCallIntegration(i, () => undefined));
+    expect(alertmanager!.integrations).toEqual([
+      {
+        sourceId: 'CFRPV98RPR1U8',
+        name: 'Support Alertmanager',
+        type: 'alertmanager',
+        sendsTo: 'https://oncall.example.com/integrations/v1/alertmanager/…TwYo',
+      },
+    ]);
+    expect(alertmanager!.problems).toEqual([
+      "escalation chain FWDL7M6N6I9HE was not imported: the service pages with the default triage rule's",
+    ]);
+    expect(webhook!.integrations).toEqual([]);
+    expect(webhook!.problems[1]).toMatch(/^a webhook integration has no Fireline equivalent/);
   });
 });
