@@ -53,8 +53,13 @@ export interface IncidentActivityDeps {
 
 type TriageResultOf = ReturnType<typeof triage>;
 
-/** How old a read of the on-call model made at run time may be when a page is planned. */
-const RUNTIME_MODEL_FRESH_MS = 1000;
+/**
+ * How old a read of the on-call model made at run time may be when a page is
+ * planned, and after a read MongoDB did not answer, how long pages are planned
+ * from the last copy without asking again: while MongoDB is away, one page
+ * waits out the read's timeout, not every page.
+ */
+const RUNTIME_MODEL_READS = [1000, 5000] as const;
 
 /**
  * An alert no rule matched pages with its service's escalation policy and
@@ -81,8 +86,8 @@ async function withServiceDefaults(
 export function createIncidentActivities(deps: IncidentActivityDeps) {
   // The catalog file with the model made at run time, merged once per read.
   const catalogOf = catalogWith(deps.catalog);
-  // Read at most once a second across concurrent pages: a change applies from the next page.
-  const catalogNow = async () => catalogOf(await deps.runtimeOnCall.recent(RUNTIME_MODEL_FRESH_MS));
+  // Pages share reads (see RUNTIME_MODEL_READS): a change applies from the next page.
+  const catalogNow = async () => catalogOf(await deps.runtimeOnCall.recent(...RUNTIME_MODEL_READS));
   // Opening an incident never waits on MongoDB for a service's defaults: the last copy read (the
   // worker reads it every few seconds).
   const catalogNoWait = () => Promise.resolve(catalogOf(deps.runtimeOnCall.lastKnown()));

@@ -131,6 +131,9 @@ export class ContactMethodReader {
   private lastGood: Record<string, ContactProfile> | undefined;
   private saved: string | undefined;
   private readonly timeoutMs: number;
+  private readonly restAfterFailureMs: number;
+  /** Until when MongoDB is taken as away (a read went unanswered): the last copy serves without asking. */
+  private restingUntil = 0;
 
   constructor(
     private readonly models: ContactModels,
@@ -138,10 +141,13 @@ export class ContactMethodReader {
       logger?: Logger;
       /** How long a read waits when there is a last good copy to page from instead. */
       timeoutMs?: number;
+      /** After a read MongoDB did not answer, how long pages take the last copy without asking again. */
+      restAfterFailureMs?: number;
       snapshot?: JsonStateFile<Record<string, ContactProfile>>;
     } = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 1000;
+    this.restAfterFailureMs = options.restAfterFailureMs ?? 5000;
   }
 
   /** A person's verified method, or undefined when they have no such verified method. */
@@ -157,6 +163,9 @@ export class ContactMethodReader {
   /** A person's verified methods and their rules: what paging them needs. */
   async pagingProfile(personId: string): Promise<ContactProfile> {
     const known = this.lastGood ?? this.fromSnapshot();
+    // While MongoDB is away, every page would wait out the timeout: one waits, the next ones do not.
+    const resting = known[personId];
+    if (resting && Date.now() < this.restingUntil) return resting;
     try {
       const read = await withMongoTimeout(`reading the contact methods of ${personId}`, this.timeoutMs, () =>
         readContactProfile(this.models, personId),
@@ -170,6 +179,7 @@ export class ContactMethodReader {
       await this.keep(this.lastGood);
       return profile;
     } catch (err) {
+      this.restingUntil = Date.now() + this.restAfterFailureMs;
       const fallback = known[personId];
       // Nothing read yet for this person: fail (the activity retries) rather than page nobody.
       if (!fallback) throw new ContactMethodsUnknown(personId, err);

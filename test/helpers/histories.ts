@@ -91,7 +91,15 @@ export async function runsThatDoNotReplay(
 export async function triggersPerRun(
   client: Client,
   workflowId: string,
-): Promise<Array<{ runId: string; carriedAlertCount: number; signalledTriggers: number; events: number }>> {
+): Promise<
+  Array<{
+    runId: string;
+    carriedAlertCount: number;
+    signalledTriggers: number;
+    events: number;
+    head: string[];
+  }>
+> {
   const runs: Array<{ runId: string; startTime: Date }> = [];
   for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
     runs.push({ runId: run.runId, startTime: run.startTime });
@@ -123,7 +131,16 @@ export async function triggersPerRun(
           signalledTriggers += triggers(payload?.events ?? []);
         }
       }
-      return { runId, carriedAlertCount, signalledTriggers, events: events.length };
+      // How the run began: its first events by type, a failed workflow task with its cause.
+      const head = events.slice(0, 8).map((event) => {
+        const type = (temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? '').replace(
+          /^EVENT_TYPE_/,
+          '',
+        );
+        const cause = event.workflowTaskFailedEventAttributes?.cause;
+        return cause ? `${type}(${temporal.api.enums.v1.WorkflowTaskFailedCause[cause]})` : type;
+      });
+      return { runId, carriedAlertCount, signalledTriggers, events: events.length, head };
     }),
   );
 }

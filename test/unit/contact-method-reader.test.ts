@@ -36,4 +36,23 @@ describe('ContactMethodReader, when MongoDB is slow', () => {
     // Nothing to fall back on: refused, for the activity to retry.
     await expect(reader.pagingProfile('carol')).rejects.toBeInstanceOf(ContactMethodsUnknown);
   });
+
+  it('waits out the timeout once while MongoDB is away, not on every page, and asks again after resting', async () => {
+    const stored = { ms: 10, methods: [] as ContactMethod[] };
+    const reader = new ContactMethodReader(slowModels(stored), { timeoutMs: 200, restAfterFailureMs: 400 });
+    await reader.pagingProfile('bob');
+    stored.ms = 1_000;
+    let started = Date.now();
+    await reader.pagingProfile('bob');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    started = Date.now();
+    expect((await reader.pagingProfile('bob')).methods.map((m) => m.id)).toEqual(['cm_sms']);
+    expect(Date.now() - started).toBeLessThan(50);
+
+    // Rested: MongoDB is asked again, and answers.
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    stored.ms = 10;
+    stored.methods.splice(0);
+    expect((await reader.pagingProfile('bob')).methods).toEqual([]);
+  });
 });

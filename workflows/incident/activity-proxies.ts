@@ -1,13 +1,23 @@
-import { type ActivityOptions, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  type ActivityOptions,
+  type LocalActivityOptions,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 
 /**
  * Triage and notification planning read only the worker's in-memory rules and
  * on-call catalog, so they run as local activities: a marker event each
- * instead of a task round trip through the server.
+ * instead of a task round trip through the server. A retry after more than a
+ * second waits on a workflow timer, not inside the workflow task: a task held
+ * open by retries buffers the signals arriving meanwhile, and past the
+ * server's limit of buffered events it is failed with FORCE_CLOSE_COMMAND,
+ * after which alerts signalled in that window did not reach the incident.
  */
-export const localActivityOptions: ActivityOptions = {
+export const localActivityOptions: LocalActivityOptions = {
   startToCloseTimeout: '10 seconds',
+  localRetryThreshold: '1 second',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
 };
 export const localActivities = proxyLocalActivities<Activities>(localActivityOptions);
