@@ -1,30 +1,33 @@
-import express, { Router, type Request, type Response } from 'express';
-import type { z } from 'zod';
-import { NotFoundError } from '../../errors';
-import {
-  newScheduleBody,
-  scheduleChangeBody,
-  SCHEDULE_LIMITS,
-  scheduleIdPattern,
-} from '../../oncall/schedule-body';
+import type { Response } from 'express';
+import { newScheduleBody, scheduleChangeBody, SCHEDULE_LIMITS } from '../../oncall/schedule-body';
 import { scheduleIn, schedules } from '../../oncall/schedules';
-import { changerOf } from '../../oncall/stored-kind';
 import { onCallState, timelineIn } from '../../oncall/service';
-import { formAction, formAsBody, formBody, rowsSent } from '../form-action';
 import { formFieldOf, LAYER_FIELDS, layersToForm, scheduleFromForm } from '../schedule-form';
-import { type FormState } from '../views';
 import { scheduleEditorPage } from '../views/schedule-editor';
 import { pageContext, sendPage, type PageKit, type UiPage } from './kit';
+import { type ModelEditor, modelEditorRoutes, sentRows, type ShowExtra } from './model-editor';
 
 const TIMELINE_DAYS = 14;
-const NOTICES = {
-  created: 'The schedule is made: policies that name it page from it at their next level.',
-  saved: 'Saved: the next page from this schedule follows it, open incidents included.',
-} as const;
+
+const editor: ModelEditor<typeof newScheduleBody, typeof scheduleChangeBody> = {
+  base: '/ui/schedules',
+  form: 'schedule',
+  noun: 'schedule',
+  group: { name: 'layers', fields: LAYER_FIELDS.length, max: SCHEDULE_LIMITS.layers },
+  fromForm: scheduleFromForm,
+  fieldOf: formFieldOf,
+  schemas: { create: newScheduleBody, change: scheduleChangeBody },
+  service: schedules,
+  notices: {
+    created: 'The schedule is made: policies that name it page from it at their next level.',
+    saved: 'Saved: the next page from this schedule follows it, open incidents included.',
+  },
+  deleted: '/ui/oncall?done=schedule-deleted',
+  show: showSchedule,
+};
 
 /** Layer rows the form offers: the layers, and one more to add (two for a new schedule). */
 const rowsFor = (layers: number) => Math.min(SCHEDULE_LIMITS.layers, layers + 1);
-const rowsOf = (body: Record<string, unknown>) => rowsSent(body, 'layers', SCHEDULE_LIMITS.layers);
 
 const timeZones = (() => {
   let zones: string[] | undefined;
@@ -35,7 +38,7 @@ async function showSchedule(
   kit: PageKit,
   res: Response,
   id: string | undefined,
-  extra: { form?: FormState; notice?: string; status?: number; sent?: Record<string, unknown> } = {},
+  extra: ShowExtra,
 ): Promise<void> {
   let schedule;
   let timeline;
@@ -52,7 +55,10 @@ async function showSchedule(
       ? { name: schedule.name, timeZone: schedule.timeZone, ...layersToForm(schedule.layers) }
       : {}),
   };
-  const rows = Math.max(extra.sent ? rowsOf(extra.sent) : 0, schedule ? rowsFor(schedule.layers.length) : 2);
+  const rows = Math.max(
+    extra.sent ? sentRows(editor, extra.sent) : 0,
+    schedule ? rowsFor(schedule.layers.length) : 2,
+  );
   const page = scheduleEditorPage(pageContext(res), {
     ...(schedule ? { schedule } : {}),
     ...(timeline ? { timeline } : {}),
@@ -66,100 +72,9 @@ async function showSchedule(
   sendPage(res, page, extra.status);
 }
 
-/** The form as the API's body, checked by the API's schema; a refusal names the form's fields. */
-const checkedForm = <S extends z.ZodType>(schema: S, body: Record<string, unknown>) =>
-  formAsBody(schema, () => scheduleFromForm(body, rowsOf(body)), formFieldOf);
-
-function scheduleParam(req: Request): string {
-  const id = String(req.params.id);
-  if (!scheduleIdPattern.test(id)) throw new NotFoundError(`No schedule ${id}`);
-  return id;
-}
-
 /**
  * A schedule's page: its next two weeks drawn, and the editor of one made at
  * run time (layers, participant order, hand-off, restrictions), through the
  * same checks and service as the API.
  */
-export const schedulesPage: UiPage = (kit) => {
-  const router = Router();
-  const { deps } = kit;
-  // Seven fields per layer row: more than the kit's form parser takes.
-  const parser = express.urlencoded({
-    extended: false,
-    limit: '64kb',
-    parameterLimit: LAYER_FIELDS.length * SCHEDULE_LIMITS.layers + 8,
-  });
-  const rerender =
-    (id: (req: Request) => string | undefined) =>
-    (req: Request, res: Response, form: FormState, status: number) =>
-      showSchedule(kit, res, id(req), { form, status, sent: formBody(req) });
-
-  router.get('/ui/schedules/new', ...kit.read, kit.may('oncall:write'), async (_req, res) => {
-    await showSchedule(kit, res, undefined);
-  });
-
-  router.post(
-    '/ui/schedules',
-    parser,
-    ...kit.post,
-    kit.may('oncall:write'),
-    formAction({
-      form: () => 'schedule',
-      rerender: rerender(() => undefined),
-      act: async (req, res) => {
-        const { input, named } = checkedForm(newScheduleBody, formBody(req));
-        const made = await schedules.create(deps, input, changerOf(deps, res)).catch((err: unknown) => {
-          throw named(err);
-        });
-        return `/ui/schedules/${encodeURIComponent(made.id)}?done=created`;
-      },
-    }),
-  );
-
-  router.get('/ui/schedules/:id', ...kit.read, async (req, res) => {
-    const done = req.query.done;
-    const notice =
-      typeof done === 'string' && Object.hasOwn(NOTICES, done)
-        ? NOTICES[done as keyof typeof NOTICES]
-        : undefined;
-    await showSchedule(kit, res, scheduleParam(req), notice ? { notice } : {});
-  });
-
-  router.post(
-    '/ui/schedules/:id',
-    parser,
-    ...kit.post,
-    kit.may('oncall:write'),
-    formAction({
-      form: () => 'schedule',
-      rerender: rerender((req) => String(req.params.id)),
-      act: async (req, res) => {
-        const id = scheduleParam(req);
-        const { input, named } = checkedForm(scheduleChangeBody, formBody(req));
-        await schedules.replace(deps, id, input, changerOf(deps, res)).catch((err: unknown) => {
-          throw named(err);
-        });
-        return `/ui/schedules/${encodeURIComponent(id)}?done=saved`;
-      },
-    }),
-  );
-
-  router.post(
-    '/ui/schedules/:id/delete',
-    ...kit.post,
-    kit.may('oncall:write'),
-    formAction({
-      form: () => 'delete',
-      rerender: rerender((req) => String(req.params.id)),
-      act: async (req, res) => {
-        const id = scheduleParam(req);
-        const revision = Number(formBody(req).revision);
-        await schedules.remove(deps, id, Number.isInteger(revision) ? revision : 0, changerOf(deps, res));
-        return '/ui/oncall?done=schedule-deleted';
-      },
-    }),
-  );
-
-  return router;
-};
+export const schedulesPage: UiPage = (kit) => modelEditorRoutes(kit, editor);

@@ -135,3 +135,44 @@ export function managedNote(
   return html`Made at run time; revision ${object.revision}, by ${object.updatedBy}. A change applies to the
   next page, open incidents included.`;
 }
+
+/**
+ * The editing part of an on-call object's page: the form that defines or
+ * changes it, and the delete button of one made at run time; for a viewer
+ * without `oncall:write`, why there is no form.
+ */
+export function editorSections(
+  ctx: PageContext,
+  options: {
+    /** `schedules`, `policies`: what a viewer without the right cannot change. */
+    kinds: string;
+    object:
+      | { name: string; managedBy: 'file' }
+      | { name: string; managedBy: 'api' | 'config'; revision: number }
+      | undefined;
+    canWrite: boolean;
+    editable: boolean;
+    action: string;
+    form: SafeHtml;
+  },
+): SafeHtml {
+  const { object, action } = options;
+  const edit = options.editable
+    ? html`<section aria-labelledby="edit-heading">
+        <h2 id="edit-heading">${object ? 'Change it' : 'Define it'}</h2>
+        ${options.form}
+      </section>`
+    : !options.canWrite
+      ? html`<p class="muted">
+          Your key lacks <code>oncall:write</code>: you cannot change ${options.kinds}.
+        </p>`
+      : '';
+  const remove =
+    options.editable && object?.managedBy === 'api'
+      ? html`<form method="post" action="${action}/delete" class="inline">
+          ${csrfField(ctx)}<input type="hidden" name="revision" value="${object.revision}" />
+          <button type="submit" class="reject">Delete ${object.name}</button>
+        </form>`
+      : '';
+  return html`${edit} ${remove}`;
+}

@@ -3,7 +3,7 @@ import type { PolicyView } from '../../oncall/policies';
 import { targetsToText, waitToText } from '../policy-form';
 import { type FormState, mayDo, type PageContext } from './context';
 import { layout } from './layout';
-import { csrfField, fieldsOf, inputOf, managedNote } from './parts';
+import { csrfField, editorSections, fieldsOf, inputOf, managedNote } from './parts';
 import { table } from './table';
 
 export interface PolicyEditorData {
@@ -142,26 +142,7 @@ export function policyEditorPage(ctx: PageContext, data: PolicyEditorData): stri
                 A policy made here is stored by Fireline; triage rules and services name it by its id.
               </p>`
         }
-        ${
-          editable
-            ? html`<section aria-labelledby="edit-heading">
-                <h2 id="edit-heading">${policy ? 'Change it' : 'Define it'}</h2>
-                ${form}
-              </section>`
-            : !canWrite
-              ? html`<p class="muted">
-                  Your key lacks <code>oncall:write</code>: you cannot change policies.
-                </p>`
-              : ''
-        }
-        ${
-          editable && policy?.managedBy === 'api'
-            ? html`<form method="post" action="${action}/delete" class="inline">
-                ${csrfField(ctx)}<input type="hidden" name="revision" value="${policy.revision}" />
-                <button type="submit" class="reject">Delete ${policy.name}</button>
-              </form>`
-            : ''
-        }`,
+        ${editorSections(ctx, { kinds: 'policies', object: policy, canWrite, editable, action, form })}`,
     },
   );
 }

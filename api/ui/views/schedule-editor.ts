@@ -4,7 +4,7 @@ import type { ScheduleTimeline } from '../../oncall/service';
 import type { ScheduleView } from '../../oncall/schedules';
 import { type FormState, mayDo, type PageContext } from './context';
 import { layout } from './layout';
-import { csrfField, type FieldInput, fieldsOf, inputOf, managedNote } from './parts';
+import { csrfField, editorSections, type FieldInput, fieldsOf, inputOf, managedNote } from './parts';
 import { scheduleTimelineSvg } from './schedule-timeline';
 
 export interface ScheduleEditorData {
@@ -123,26 +123,7 @@ export function scheduleEditorPage(ctx: PageContext, data: ScheduleEditorData): 
               </section>`
             : ''
         }
-        ${
-          editable
-            ? html`<section aria-labelledby="edit-heading">
-                <h2 id="edit-heading">${schedule ? 'Change it' : 'Define it'}</h2>
-                ${form}
-              </section>`
-            : !canWrite
-              ? html`<p class="muted">
-                  Your key lacks <code>oncall:write</code>: you cannot change schedules.
-                </p>`
-              : ''
-        }
-        ${
-          editable && schedule?.managedBy === 'api'
-            ? html`<form method="post" action="${action}/delete" class="inline">
-                ${csrfField(ctx)}<input type="hidden" name="revision" value="${schedule.revision}" />
-                <button type="submit" class="reject">Delete ${schedule.name}</button>
-              </form>`
-            : ''
-        }`,
+        ${editorSections(ctx, { kinds: 'schedules', object: schedule, canWrite, editable, action, form })}`,
     },
   );
 }
