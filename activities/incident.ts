@@ -53,13 +53,8 @@ export interface IncidentActivityDeps {
 
 type TriageResultOf = ReturnType<typeof triage>;
 
-/**
- * How old a read of the on-call model made at run time may be when a page is
- * planned, and after a read MongoDB did not answer, how long pages are planned
- * from the last copy without asking again: while MongoDB is away, one page
- * waits out the read's timeout, not every page.
- */
-const RUNTIME_MODEL_READS = [1000, 5000] as const;
+/** How old a read of the on-call model made at run time may be when a page is planned. */
+const RUNTIME_MODEL_FRESH_MS = 1000;
 
 /**
  * An alert no rule matched pages with its service's escalation policy and
@@ -86,8 +81,8 @@ async function withServiceDefaults(
 export function createIncidentActivities(deps: IncidentActivityDeps) {
   // The catalog file with the model made at run time, merged once per read.
   const catalogOf = catalogWith(deps.catalog);
-  // Pages share reads (see RUNTIME_MODEL_READS): a change applies from the next page.
-  const catalogNow = async () => catalogOf(await deps.runtimeOnCall.recent(...RUNTIME_MODEL_READS));
+  // Pages share reads, and wait on none while MongoDB is away: a change applies from the next page.
+  const catalogNow = async () => catalogOf(await deps.runtimeOnCall.forPage(RUNTIME_MODEL_FRESH_MS));
   // Opening an incident never waits on MongoDB for a service's defaults: the last copy read (the
   // worker reads it every few seconds).
   const catalogNoWait = () => Promise.resolve(catalogOf(deps.runtimeOnCall.lastKnown()));

@@ -132,8 +132,10 @@ export class ContactMethodReader {
   private saved: string | undefined;
   private readonly timeoutMs: number;
   private readonly restAfterFailureMs: number;
-  /** Until when MongoDB is taken as away (a read went unanswered): the last copy serves without asking. */
-  private restingUntil = 0;
+  /** A read went unanswered and none has answered since: pages take the last copies without waiting. */
+  private unanswered = false;
+  /** When a page may next ask MongoDB again, in the background, while it does not answer. */
+  private nextProbeAt = 0;
 
   constructor(
     private readonly models: ContactModels,
@@ -141,7 +143,7 @@ export class ContactMethodReader {
       logger?: Logger;
       /** How long a read waits when there is a last good copy to page from instead. */
       timeoutMs?: number;
-      /** After a read MongoDB did not answer, how long pages take the last copy without asking again. */
+      /** While MongoDB does not answer, how often a page asks it again (in the background, never waiting). */
       restAfterFailureMs?: number;
       snapshot?: JsonStateFile<Record<string, ContactProfile>>;
     } = {},
@@ -163,9 +165,31 @@ export class ContactMethodReader {
   /** A person's verified methods and their rules: what paging them needs. */
   async pagingProfile(personId: string): Promise<ContactProfile> {
     const known = this.lastGood ?? this.fromSnapshot();
-    // While MongoDB is away, every page would wait out the timeout: one waits, the next ones do not.
-    const resting = known[personId];
-    if (resting && Date.now() < this.restingUntil) return resting;
+    // While MongoDB is away, one page waits out the timeout, not every page: the others take the
+    // last copy, and one every few seconds asks again in the background.
+    const copy = known[personId];
+    if (copy && this.unanswered) {
+      if (Date.now() >= this.nextProbeAt) {
+        this.nextProbeAt = Date.now() + this.restAfterFailureMs;
+        void this.read(personId, known).catch(() => undefined);
+      }
+      return copy;
+    }
+    try {
+      return await this.read(personId, known);
+    } catch (err) {
+      // Nothing read yet for this person: fail (the activity retries) rather than page nobody.
+      if (!copy) throw new ContactMethodsUnknown(personId, err);
+      this.options.logger?.warn(
+        { err: err instanceof Error ? err.message : String(err), personId, methods: copy.methods.length },
+        'contact methods unreadable; paging with the last ones read',
+      );
+      return copy;
+    }
+  }
+
+  /** Reads a person's profile within the timeout, keeping it; a read unanswered marks MongoDB away. */
+  private async read(personId: string, known: Record<string, ContactProfile>): Promise<ContactProfile> {
     try {
       const read = await withMongoTimeout(`reading the contact methods of ${personId}`, this.timeoutMs, () =>
         readContactProfile(this.models, personId),
@@ -175,19 +199,14 @@ export class ContactMethodReader {
         ...(read.rules ? { rules: read.rules } : {}),
       };
       // A person with no methods is kept too: during an outage, "none" is known, not unknown.
-      this.lastGood = { ...known, [personId]: profile };
+      this.lastGood = { ...(this.lastGood ?? known), [personId]: profile };
+      this.unanswered = false;
       await this.keep(this.lastGood);
       return profile;
     } catch (err) {
-      this.restingUntil = Date.now() + this.restAfterFailureMs;
-      const fallback = known[personId];
-      // Nothing read yet for this person: fail (the activity retries) rather than page nobody.
-      if (!fallback) throw new ContactMethodsUnknown(personId, err);
-      this.options.logger?.warn(
-        { err: err instanceof Error ? err.message : String(err), personId, methods: fallback.methods.length },
-        'contact methods unreadable; paging with the last ones read',
-      );
-      return fallback;
+      this.unanswered = true;
+      this.nextProbeAt = Date.now() + this.restAfterFailureMs;
+      throw err;
     }
   }
 

@@ -84,6 +84,21 @@ export class RuntimeOnCallReader {
     return this.inflight;
   }
 
+  /**
+   * For a page: the model read within `maxAgeMs` (reading it now, one read at
+   * a time), but never waiting on MongoDB once a copy is known, while another
+   * read is under way or after one went unanswered: in a storm one page waits
+   * for a read, not every page, and while MongoDB is away none does (reading
+   * again is left to keepReading). A workflow task held open by such waits
+   * buffers the signals arriving meanwhile.
+   */
+  forPage(maxAgeMs: number): Promise<RuntimeOnCall> {
+    const known = this.lastGood !== undefined;
+    if (known && (this.inflight !== undefined || (!this.lastAnswered && this.lastReadAt > 0)))
+      return Promise.resolve(this.lastKnown());
+    return this.recent(maxAgeMs);
+  }
+
   /** Reads the model again once any read under way (which may predate a change) is over. */
   async readAgain(): Promise<RuntimeOnCall> {
     await this.inflight;
