@@ -246,10 +246,13 @@ describe('Slack app', () => {
       return live;
     });
     expect(acked.acknowledgedBy).toBe('user:dave');
-    const timeline = await timelineOf(env, incident.incidentId);
-    expect(timeline.find((e) => e.type === 'acknowledged')?.message).toBe(
-      'Acknowledged by user:dave (via Slack); escalation stopped',
-    );
+    // The live incident comes from its workflow; its timeline is read from MongoDB once saved.
+    await eventually(async () => {
+      const timeline = await timelineOf(env, incident.incidentId);
+      expect(timeline.find((e) => e.type === 'acknowledged')?.message).toBe(
+        'Acknowledged by user:dave (via Slack); escalation stopped',
+      );
+    });
 
     // The same message, updated in place, says who acknowledged and drops the Acknowledge button.
     const update = await eventually(() => {
