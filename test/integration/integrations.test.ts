@@ -189,8 +189,9 @@ describe('alert integrations', () => {
 
   it('opens the incident with the default policy when a rule names a missing one, and says so', async () => {
     await request(env.app).delete('/v1/escalation-policies/retiring?revision=1').expect(204);
-    // The worker reads the model every 2 seconds, never while opening an incident.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // The worker reads the model every 2 seconds, never while opening an incident: a read or two on,
+    // with room for a loaded machine.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
     await request(env.app)
       .post('/v1/alerts')
       .send({ service: 'misconfigured', summary: 'Rule points nowhere', severity: 'error', dedupKey: 'm1' })
