@@ -3,6 +3,7 @@ import { groupingRules } from '../config/grouping-rules';
 import { onCallCatalog } from '../config/oncall-catalog';
 import { triageRules } from '../config/triage-rules';
 import { createLogger } from '../infra/logger';
+import { RuntimeOnCallReader } from '../infra/runtime-oncall';
 import { checkTriageRules, TriageRulesRefused } from '../infra/triage-check';
 import { connectMongoInBackground } from '../infra/mongo';
 import { createTemporalClient } from '../infra/temporal';
@@ -46,7 +47,8 @@ export async function runApiProcess(rules: ApiRules): Promise<void> {
   });
   const mongo = background.connection;
   const models = createModels(mongo);
-  if (rules.triageRules) await checkTriageRules(rules.triageRules, rules.catalog, models, { logger });
+  if (rules.triageRules)
+    await checkTriageRules(rules.triageRules, rules.catalog, new RuntimeOnCallReader(models), { logger });
   const slack = createSlackClient(config);
   const server = await listen(
     createApp({

@@ -61,6 +61,21 @@ function policyOf(
   };
 }
 
+/** A vendor user as a level's person target, matched by email; one who is no person is named and left out. */
+function personTarget(
+  matched: ReturnType<typeof usersByEmail>,
+  userId: string,
+  where: string,
+  problems: string[],
+): TargetRef[] {
+  const person = matched.personOf(userId);
+  if (person) return [{ type: 'person', id: person.id }];
+  problems.push(
+    `${where}: user ${matched.emailOf(userId) ?? userId} is no Fireline person (matched by email): left out`,
+  );
+  return [];
+}
+
 /** `GET /escalation_policies` of PagerDuty (v2): one of its `escalation_policies`. */
 export interface PagerDutyEscalationPolicy {
   id: string;
@@ -79,7 +94,7 @@ export function fromPagerDutyPolicy(
   scheduleIdOf: ImportedScheduleId,
 ): PolicyImport {
   const problems: string[] = [];
-  const { emailOf, personOf } = usersByEmail(people, users);
+  const matched = usersByEmail(people, users);
   const levels = policy.escalation_rules.map((rule, i) => ({
     delaySeconds: rule.escalation_delay_in_minutes * 60,
     targets: rule.targets.flatMap((t): TargetRef[] => {
@@ -90,13 +105,7 @@ export function fromPagerDutyPolicy(
         problems.push(`${where}: schedule ${t.summary ?? t.id} (${t.id}) was not imported: left out`);
         return [];
       }
-      if (t.type === 'user_reference') {
-        const person = personOf(t.id);
-        if (person) return [{ type: 'person', id: person.id }];
-        const email = emailOf(t.id);
-        problems.push(`${where}: user ${email ?? t.id} is no Fireline person (matched by email): left out`);
-        return [];
-      }
+      if (t.type === 'user_reference') return personTarget(matched, t.id, where, problems);
       problems.push(`${where}: a ${t.type} target has no Fireline equivalent: left out`);
       return [];
     }),
@@ -216,19 +225,14 @@ export function fromGrafanaOnCallChain(
   scheduleIdOf: ImportedScheduleId,
 ): PolicyImport {
   const problems: string[] = [];
-  const { emailOf, personOf } = usersByEmail(people, users);
+  const matched = usersByEmail(people, users);
   type Level = { delaySeconds: number; targets: TargetRef[]; roundRobin?: boolean };
   const levels: Level[] = [];
   let current: Level = { delaySeconds: 0, targets: [] };
   let leadingWait = 0;
   let repeat = 0;
   const personTargets = (ids: string[] | null | undefined, where: string) =>
-    (ids ?? []).flatMap((id): TargetRef[] => {
-      const person = personOf(id);
-      if (person) return [{ type: 'person', id: person.id }];
-      problems.push(`${where}: user ${emailOf(id) ?? id} is no Fireline person (matched by email): left out`);
-      return [];
-    });
+    (ids ?? []).flatMap((id) => personTarget(matched, id, where, problems));
   const close = (delaySeconds: number) => {
     if (current.targets.length === 0) {
       if (levels.length > 0) levels[levels.length - 1]!.delaySeconds += delaySeconds;

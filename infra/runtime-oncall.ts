@@ -117,9 +117,10 @@ export class RuntimeOnCallReader {
     return () => clearInterval(timer);
   }
 
-  async current(): Promise<RuntimeOnCall> {
+  /** Reads the model now, waiting at most `timeoutMs` (the reader's own unless given), else the last copy. */
+  async current(timeoutMs = this.timeoutMs): Promise<RuntimeOnCall> {
     try {
-      const read = await withMongoTimeout('reading the on-call schedules and overrides', this.timeoutMs, () =>
+      const read = await withMongoTimeout('reading the on-call schedules and overrides', timeoutMs, () =>
         readRuntimeOnCall(this.models),
       );
       this.lastGood = read;

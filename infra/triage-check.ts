@@ -2,7 +2,7 @@ import type { OnCallCatalog } from '../domain/oncall';
 import { triageRuleProblems } from '../domain/runtime-services';
 import type { TriageRules } from '../domain/triage-types';
 import type { Logger } from './logger';
-import { catalogWith, RuntimeOnCallReader, type RuntimeOnCallModels } from './runtime-oncall';
+import { catalogWith, type RuntimeOnCallReader } from './runtime-oncall';
 
 /** How long a process starting up waits for MongoDB to check its triage rules against the model. */
 const CHECK_WAIT_MS = 3_000;
@@ -27,11 +27,11 @@ export class TriageRulesRefused extends Error {
 export async function checkTriageRules(
   rules: TriageRules,
   file: OnCallCatalog,
-  models: RuntimeOnCallModels,
+  /** The process's own reader where it has one (the worker's): this read is then its first copy. */
+  reader: Pick<RuntimeOnCallReader, 'current' | 'answered'>,
   options: { logger?: Logger; waitMs?: number } = {},
 ): Promise<void> {
-  const reader = new RuntimeOnCallReader(models, { timeoutMs: options.waitMs ?? CHECK_WAIT_MS });
-  const runtime = await reader.current();
+  const runtime = await reader.current(options.waitMs ?? CHECK_WAIT_MS);
   const problems = triageRuleProblems(rules, catalogWith(file)(runtime)).map(
     (p) => `${p.field}: ${p.message}`,
   );

@@ -163,7 +163,7 @@ export async function createFirelineWorker(
     assertChannelSettings(activityDeps.catalog, channelSettingsOf(activityDeps));
   }
   if (role !== 'actions') {
-    await checkTriageRules(activityDeps.triageRules, activityDeps.catalog, deps.models, {
+    await checkTriageRules(activityDeps.triageRules, activityDeps.catalog, activityDeps.runtimeOnCall, {
       ...(deps.logger ? { logger: deps.logger } : {}),
     });
   }

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { TriageRules } from '../../domain/triage-types';
 import { createModels } from '../../infra/models';
 import { connectMongoInBackground } from '../../infra/mongo';
+import { RuntimeOnCallReader } from '../../infra/runtime-oncall';
 import { checkTriageRules, TriageRulesRefused } from '../../infra/triage-check';
 import { testCatalog, testRules } from '../helpers/test-catalog';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
@@ -67,7 +68,8 @@ describe('triage rules checked against the on-call model', () => {
     const warnings: unknown[] = [];
     const logger = { warn: (...args: unknown[]) => warnings.push(args) } as never;
     try {
-      await checkTriageRules(rules, catalog, createModels(nowhere.connection), { logger, waitMs: 300 });
+      const reader = new RuntimeOnCallReader(createModels(nowhere.connection));
+      await checkTriageRules(rules, catalog, reader, { logger, waitMs: 300 });
     } finally {
       await nowhere.close();
     }

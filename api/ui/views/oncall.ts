@@ -4,7 +4,7 @@ import { html, type SafeHtml } from '../../../infra/html';
 import type { ShiftView } from '../../oncall/service';
 import { type FormState, mayDo, type PageContext } from './context';
 import { layout } from './layout';
-import { csrfField, fieldError, when } from './parts';
+import { csrfField, fieldError, when, formPageNotice } from './parts';
 import { table } from './table';
 
 export interface OnCallPageData {
@@ -217,19 +217,13 @@ function escalationLevels(data: OnCallPageData): SafeHtml {
  */
 export function onCallPage(ctx: PageContext, data: OnCallPageData): string {
   const canWrite = mayDo(ctx.viewer, 'oncall:write');
-  const problem =
-    data.form?.problem ?? (data.form?.errors ? 'Some fields need fixing: see below.' : undefined);
   const schedules = data.now.schedules.map((s) => scheduleSection(ctx, data, s, canWrite));
   const levels = escalationLevels(data);
   return layout(
     { ...ctx, section: 'oncall' },
     {
       title: 'On call',
-      notice: problem
-        ? html`<p class="problem" role="alert">${problem}</p>`
-        : data.notice
-          ? html`<p class="notice" role="status">${data.notice}</p>`
-          : undefined,
+      notice: formPageNotice(data.form, data.notice),
       main: html`<h1>On call</h1>
         <p class="lead">
           As of ${when(data.now.at)}. Schedules come from the catalog file (config/oncall-catalog.ts) or are

@@ -176,3 +176,16 @@ export function editorSections(
       : '';
   return html`${edit} ${remove}`;
 }
+
+/**
+ * A form page's banner: why a sent form was refused (its own problem, or that
+ * fields are named below), else the notice of what was just done.
+ */
+export function formPageNotice(
+  form: { problem?: string; errors?: Record<string, string> } | undefined,
+  notice: string | undefined,
+): SafeHtml | undefined {
+  const problem = form?.problem ?? (form?.errors ? 'Some fields need fixing: see below.' : undefined);
+  if (problem) return html`<p class="problem" role="alert">${problem}</p>`;
+  return notice ? html`<p class="notice" role="status">${notice}</p>` : undefined;
+}

@@ -3,7 +3,7 @@ import type { PolicyView } from '../../oncall/policies';
 import { targetsToText, waitToText } from '../policy-form';
 import { type FormState, mayDo, type PageContext } from './context';
 import { layout } from './layout';
-import { csrfField, editorSections, fieldsOf, inputOf, managedNote } from './parts';
+import { csrfField, editorSections, fieldsOf, inputOf, managedNote, formPageNotice } from './parts';
 import { table } from './table';
 
 export interface PolicyEditorData {
@@ -95,8 +95,6 @@ export function policyEditorPage(ctx: PageContext, data: PolicyEditorData): stri
   const { policy } = data;
   const canWrite = mayDo(ctx.viewer, 'oncall:write');
   const editable = canWrite && (policy === undefined || policy.managedBy === 'api');
-  const problem =
-    data.form?.problem ?? (data.form?.errors ? 'Some fields need fixing: see below.' : undefined);
   const field = fieldsOf(data.values, data.form);
   const title = policy ? policy.name : 'New escalation policy';
   const action = policy ? `/ui/policies/${encodeURIComponent(policy.id)}` : '/ui/policies';
@@ -127,11 +125,7 @@ export function policyEditorPage(ctx: PageContext, data: PolicyEditorData): stri
     { ...ctx, section: 'oncall' },
     {
       title,
-      notice: problem
-        ? html`<p class="problem" role="alert">${problem}</p>`
-        : data.notice
-          ? html`<p class="notice" role="status">${data.notice}</p>`
-          : undefined,
+      notice: formPageNotice(data.form, data.notice),
       main: html`<p><a href="/ui/oncall">On call</a></p>
         <h1>${title}</h1>
         ${

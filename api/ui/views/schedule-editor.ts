@@ -4,7 +4,15 @@ import type { ScheduleTimeline } from '../../oncall/service';
 import type { ScheduleView } from '../../oncall/schedules';
 import { type FormState, mayDo, type PageContext } from './context';
 import { layout } from './layout';
-import { csrfField, editorSections, type FieldInput, fieldsOf, inputOf, managedNote } from './parts';
+import {
+  csrfField,
+  editorSections,
+  type FieldInput,
+  fieldsOf,
+  inputOf,
+  managedNote,
+  formPageNotice,
+} from './parts';
 import { scheduleTimelineSvg } from './schedule-timeline';
 
 export interface ScheduleEditorData {
@@ -74,8 +82,6 @@ export function scheduleEditorPage(ctx: PageContext, data: ScheduleEditorData): 
   const { schedule } = data;
   const canWrite = mayDo(ctx.viewer, 'oncall:write');
   const editable = canWrite && (schedule === undefined || schedule.managedBy === 'api');
-  const problem =
-    data.form?.problem ?? (data.form?.errors ? 'Some fields need fixing: see below.' : undefined);
   const title = schedule ? schedule.name : 'New schedule';
   const field = fieldsOf(data.values, data.form);
   const action = schedule ? `/ui/schedules/${encodeURIComponent(schedule.id)}` : '/ui/schedules';
@@ -101,11 +107,7 @@ export function scheduleEditorPage(ctx: PageContext, data: ScheduleEditorData): 
     { ...ctx, section: 'oncall' },
     {
       title,
-      notice: problem
-        ? html`<p class="problem" role="alert">${problem}</p>`
-        : data.notice
-          ? html`<p class="notice" role="status">${data.notice}</p>`
-          : undefined,
+      notice: formPageNotice(data.form, data.notice),
       main: html`<p><a href="/ui/oncall">On call</a></p>
         <h1>${title}</h1>
         ${
