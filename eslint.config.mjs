@@ -136,7 +136,22 @@ export default tseslint.config(
   },
   {
     files: ['workflows/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: sandboxForbidden(workflowForbidden) }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...sandboxForbidden(workflowForbidden),
+            {
+              name: '@temporalio/workflow',
+              importNames: ['proxyLocalActivities'],
+              message:
+                'No local activities: signals buffered while a task waits on one can be lost (docs/known-issues.md).',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['runbooks/**/*.ts'],

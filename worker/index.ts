@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { defaultActions } from '../activities/actions';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -54,6 +54,8 @@ export interface FirelineWorkerDeps {
   bundlePath: string;
   /** Replaces parts of the activities' dependencies (tests use their own catalog and rules). */
   activityOverrides?: Partial<ActivityDeps>;
+  /** Interceptors of the orchestration worker (tracing, metrics; tests slow an activity down). */
+  interceptors?: WorkerOptions['interceptors'];
   /**
    * Where the worker keeps what it must know while MongoDB is unreachable, across restarts
    * (FIRELINE_STATE_DIR); without one, the last on-call schedules and overrides read live in memory only.
@@ -179,6 +181,7 @@ export async function createFirelineWorker(
           taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
           workflowBundle: { codePath: deps.bundlePath },
           activities,
+          ...(deps.interceptors ? { interceptors: deps.interceptors } : {}),
         }),
       );
     }

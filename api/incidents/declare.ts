@@ -37,7 +37,7 @@ export interface DeclaredIncident {
   state: 'open' | 'recorded';
 }
 
-/** How long the answer waits for the workflow to open the incident it recorded (triage is a local activity). */
+/** How long the answer waits for the workflow to open the incident it recorded (triage is an activity). */
 const OPEN_WAIT_MS = 5_000;
 
 /**

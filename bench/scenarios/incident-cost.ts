@@ -27,7 +27,7 @@ export async function incidentCost(bench: Bench): Promise<void> {
   const pmCost = await historyCost(client, [postmortemWorkflowId(costIncident.incidentId)]);
   bench.section('What one incident costs Temporal', [
     `- open (triage, level-1 page) → level-2 page ${COST_LEVEL1_SECONDS} s later → acknowledge → resolve → post-mortem started: **${cost.events} history events, ${cost.workflowTasks} workflow tasks** in the incident workflow`,
-    `- of which: activities ${activityList(cost)} (3 events each); ${cost.markers} local activities (triage, planning: 1 marker each); ${cost.timers} timers; ${cost.upserts} search-attribute and memo upserts; ${cost.signals} signal`,
+    `- of which: activities ${activityList(cost)} (3 events each); ${cost.markers} markers; ${cost.timers} timers; ${cost.upserts} search-attribute and memo upserts; ${cost.signals} signal`,
     `- the post-mortem workflow it starts: ${pmCost.events} events, ${pmCost.workflowTasks} workflow tasks, while the draft waits for review`,
   ]);
 }

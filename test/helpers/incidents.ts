@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { ActivityDeps } from '../../activities';
+import type { FirelineWorkerDeps } from '../../worker';
 import type { Incident, TimelineEntry } from '../../domain/incident';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { eventually, HttpReceiver } from './http-receiver';
@@ -16,19 +17,25 @@ export async function createIncidentTestEnv(
   envOptions: Parameters<typeof createTestEnv>[0] & {
     /** What the test makes at run time before the worker starts (a team or policy its rules name). */
     beforeWorker?: (env: TestEnv) => Promise<void>;
+    /** Interceptors of the orchestration worker (a test slows an activity down). */
+    interceptors?: FirelineWorkerDeps['interceptors'];
   } = {},
 ): Promise<{ env: TestEnv; receiver: HttpReceiver; teardown: () => Promise<void> }> {
   const catalog = overrides.catalog ?? testCatalog(levelDelaySeconds);
-  const { beforeWorker, ...testEnvOptions } = envOptions;
+  const { beforeWorker, interceptors, ...testEnvOptions } = envOptions;
   const env = await createTestEnv({ catalog, ...testEnvOptions });
   const receiver = await new HttpReceiver().start();
   await beforeWorker?.(env);
-  await env.startWorker({
-    triageRules: testRules(receiver),
-    catalog,
-    secrets: testSecrets(receiver),
-    ...overrides,
-  });
+  await env.startWorker(
+    {
+      triageRules: testRules(receiver),
+      catalog,
+      secrets: testSecrets(receiver),
+      ...overrides,
+    },
+    undefined,
+    interceptors,
+  );
   return {
     env,
     receiver,

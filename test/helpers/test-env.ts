@@ -17,7 +17,7 @@ import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../infra/logger';
 import { connectMongo } from '../../infra/mongo';
 import { createModels, ensureIndexes, type ApiScope, type Models } from '../../infra/models';
-import { createFirelineWorker } from '../../worker';
+import { createFirelineWorker, type FirelineWorkerDeps } from '../../worker';
 import type { ReachDeps } from '../../infra/reach/send';
 import type { ApiDeps } from '../../api/deps';
 
@@ -60,6 +60,7 @@ export interface TestEnv {
   startWorker(
     activityOverrides?: Partial<ActivityDeps>,
     role?: Config['WORKER_ROLE'],
+    interceptors?: FirelineWorkerDeps['interceptors'],
   ): Promise<() => Promise<void>>;
   teardown(): Promise<void>;
 }
@@ -139,12 +140,17 @@ export async function createTestEnv(
   app.use(rawApp);
 
   const stoppers = new Set<() => Promise<void>>();
-  const startWorker = async (activityOverrides?: Partial<ActivityDeps>, role?: Config['WORKER_ROLE']) => {
+  const startWorker = async (
+    activityOverrides?: Partial<ActivityDeps>,
+    role?: Config['WORKER_ROLE'],
+    interceptors?: FirelineWorkerDeps['interceptors'],
+  ) => {
     const { worker, connection: workerConnection } = await createFirelineWorker({
       config: { ...config, WORKER_ROLE: role ?? config.WORKER_ROLE },
       models,
       bundlePath: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE!,
       activityOverrides,
+      ...(interceptors ? { interceptors } : {}),
     });
     const running = worker.run();
     const stop = async () => {

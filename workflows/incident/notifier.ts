@@ -1,11 +1,6 @@
 import type { NotificationContext, PlannedDelivery, TargetRef } from '../../domain/incident';
 import { failureMessage } from '../../domain/failure';
-import {
-  deliverNotification,
-  deliveryOptions,
-  localActivities,
-  localActivityOptions,
-} from './activity-proxies';
+import { deliverNotification, deliveryOptions, lookups, lookupOptions } from './activity-proxies';
 import { currentTargets } from '../../domain/escalation';
 import { type IncidentState, now } from './state';
 import { firelineActor } from '../../domain/actors';
@@ -39,10 +34,10 @@ export class IncidentNotifier {
   private async planAndDeliver(targets: TargetRef[], key: string, reason: string): Promise<void> {
     const { state } = this;
     const incidentId = state.current.incidentId;
-    let plan: Awaited<ReturnType<typeof localActivities.planNotifications>>;
+    let plan: Awaited<ReturnType<typeof lookups.planNotifications>>;
     try {
-      plan = await localActivities.planNotifications.executeWithOptions(
-        { ...localActivityOptions, summary: `who to notify: ${reason}` },
+      plan = await lookups.planNotifications.executeWithOptions(
+        { ...lookupOptions, summary: `who to notify: ${reason}` },
         [{ targets, at: now(), key, policyId: state.current.escalation.policy.id }],
       );
     } catch (err) {

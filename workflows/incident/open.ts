@@ -1,7 +1,7 @@
 import { condition, uuid4, workflowInfo } from '@temporalio/workflow';
 import { emergencyTriage } from '../../domain/triage';
 import { failureMessage } from '../../domain/failure';
-import { localActivityOptions, localActivities } from './activity-proxies';
+import { lookupOptions, lookups } from './activity-proxies';
 import type { AlertIntake } from './alert-intake';
 import { openMajorResponse } from './major-response';
 import { freshEscalation } from '../../domain/escalation';
@@ -17,10 +17,8 @@ import type { AlertEvent } from '../../domain/incident';
 export async function openIncident(state: IncidentState, intake: AlertIntake): Promise<void> {
   await condition(() => intake.waiting.events.some((event) => event.action === 'trigger'));
   const first = intake.waiting.events.find((event) => event.action === 'trigger')!;
-  const { triage, policy, warnings, response } = await localActivities.triageAlert
-    .executeWithOptions({ ...localActivityOptions, summary: `triage: ${first.service} ${first.severity}` }, [
-      first,
-    ])
+  const { triage, policy, warnings, response } = await lookups.triageAlert
+    .executeWithOptions({ ...lookupOptions, summary: `triage: ${first.service} ${first.severity}` }, [first])
     .catch((err: unknown) => emergencyTriage(first, failureMessage(err)));
   const info = workflowInfo();
   state.incident = {

@@ -9,7 +9,7 @@ import {
 import { failureMessage } from '../../domain/failure';
 import type { runbookWorkflow } from '../runbook';
 import type { IncidentNotifier } from './notifier';
-import { localActivities, localActivityOptions } from './activity-proxies';
+import { lookups, lookupOptions } from './activity-proxies';
 import { policyTargets } from '../../domain/escalation';
 import { type IncidentState, now } from './state';
 import { runbookRunId, runbookWorkflowId } from '../runbook/ids';
@@ -89,8 +89,8 @@ export class IncidentRunbooks {
       },
     );
     // Approvers come from the escalation policy (or the runbook), never from the requester's parameters.
-    const policyApprovers = await localActivities.approversFor.executeWithOptions(
-      { ...localActivityOptions, summary: `who may approve ${invocation.id}` },
+    const policyApprovers = await lookups.approversFor.executeWithOptions(
+      { ...lookupOptions, summary: `who may approve ${invocation.id}` },
       [
         {
           targets: policyTargets(current.escalation.policy),
