@@ -4,6 +4,8 @@ import type { Person } from '../domain/oncall';
 import { scheduleShifts } from '../domain/oncall-overrides';
 import type { ScheduleImport } from '../domain/schedule-import';
 import { CliError, ExitCode } from './api-client';
+import type { ContactImport } from '../domain/contact-import';
+import { type NotificationRules, type Urgency, urgencies } from '../domain/notification-rules';
 import { type CommandContext, print, str } from './context';
 import {
   readGrafanaOnCall,
@@ -242,9 +244,11 @@ export async function importSchedules(
   const serviceImports = converted.services?.(idOf(policies), idOf(teams)) ?? [];
   const services = await importObjects(ctx, serviceKind, serviceImports, plan);
   const repoints = await importIntegrations(ctx, serviceImports, services, vendor, plan);
+  const madeNow = new Set(plan ? users.made.map((p) => p.id) : []);
+  const contacts = await importContacts(ctx, converted.contacts ?? [], madeNow, plan);
   print(
     ctx,
-    { plan, people: users.outcomes, teams, schedules: outcomes, policies, services, repoints },
+    { plan, people: users.outcomes, teams, schedules: outcomes, policies, services, repoints, contacts },
     () =>
       [
         `${read.vendor}: ${converted.imports.length} schedules, ${read.users.length} users (${read.users.length - users.outcomes.length} matched by email to Fireline people)`,
@@ -253,6 +257,7 @@ export async function importSchedules(
         ...outcomes.map((o) => describe(o, read.vendor, plan)),
         ...policies.map((o) => describeObject('escalation policy', o, read.vendor, plan)),
         ...services.map((o) => describeObject('service', o, read.vendor, plan)),
+        ...contacts.map((o) => describeContacts(o, plan)),
         ...(repoints.length > 0
           ? [
               'senders to re-point (each secret is shown this once):',
@@ -469,3 +474,122 @@ async function importUsers(
   }
   return { made, outcomes };
 }
+
+interface ContactOutcome {
+  personId: string;
+  methods: { added: number; present: number };
+  /** What became of the tool's notification rules, per urgency. */
+  rules: Record<Urgency, 'set' | 'unchanged' | 'kept' | 'none'>;
+  problems: string[];
+}
+
+const ruleWords = {
+  set: (plan: boolean) => (plan ? 'to set' : 'set'),
+  unchanged: () => 'as in the tool already',
+  kept: () => "kept: the person's own",
+  none: () => 'none in the tool',
+};
+
+function describeContacts(outcome: ContactOutcome, plan: boolean): string {
+  const { added, present } = outcome.methods;
+  const lines = [
+    `${'contacts'.padEnd(12)} person ${outcome.personId}: ${added} method${added === 1 ? '' : 's'} ${plan ? 'to make' : 'made'} unconfirmed, ${present} already there; rules high ${ruleWords[outcome.rules.high](plan)}, low ${ruleWords[outcome.rules.low](plan)}`,
+  ];
+  for (const problem of outcome.problems) lines.push(`    ! ${problem}`);
+  return lines.join('\n');
+}
+
+/**
+ * Makes each person's contact methods from the tool, unconfirmed and without
+ * sending a code (the person asks for one and confirms), found again by their
+ * origin; and the tool's notification rules for each urgency where the person
+ * has set none of their own. A second run changes nothing.
+ */
+async function importContacts(
+  ctx: CommandContext,
+  imports: ContactImport[],
+  /** People a --plan run has not made (yet): nothing to read of theirs. */
+  notMadeYet: Set<string>,
+  plan: boolean,
+): Promise<ContactOutcome[]> {
+  const outcomes: ContactOutcome[] = [];
+  const anything = (i: ContactImport) =>
+    i.methods.length > 0 || i.problems.length > 0 || urgencies.some((u) => i.rules[u].length > 0);
+  for (const imported of imports.filter(anything)) {
+    const base = `/v1/people/${encodeURIComponent(imported.personId)}`;
+    const fresh = notMadeYet.has(imported.personId);
+    const { methods } = fresh
+      ? { methods: [] }
+      : await ctx.api.request<{ methods: Array<{ id: string; origin?: string }> }>(
+          'GET',
+          `${base}/contact-methods`,
+        );
+    const idOf = new Map(methods.flatMap((m) => (m.origin ? [[m.origin, m.id] as const] : [])));
+    const outcome: ContactOutcome = {
+      personId: imported.personId,
+      methods: { added: 0, present: 0 },
+      rules: { high: 'none', low: 'none' },
+      problems: [...imported.problems],
+    };
+    for (const method of imported.methods) {
+      if (idOf.has(method.origin)) {
+        outcome.methods.present++;
+        continue;
+      }
+      if (!plan) {
+        try {
+          const made = await ctx.api.request<{ method: { id: string } }>('POST', `${base}/contact-methods`, {
+            body: { ...method, sendCode: false },
+          });
+          idOf.set(method.origin, made.method.id);
+        } catch (err) {
+          outcome.problems.push(
+            `${method.type} ${method.origin} refused: ${err instanceof Error ? err.message : String(err)}`,
+          );
+          continue;
+        }
+      } else idOf.set(method.origin, `(${method.origin})`);
+      outcome.methods.added++;
+    }
+    const current = fresh
+      ? { rules: { high: [], low: [] }, isDefault: { high: true, low: true } }
+      : await ctx.api.request<{ rules: NotificationRules; isDefault: Record<Urgency, boolean> }>(
+          'GET',
+          `${base}/notification-rules`,
+        );
+    const next: NotificationRules = {
+      high: current.isDefault.high ? [] : current.rules.high,
+      low: current.isDefault.low ? [] : current.rules.low,
+    };
+    for (const urgency of urgencies) {
+      const steps = imported.rules[urgency].flatMap((step) => {
+        const methodId = idOf.get(step.methodOrigin);
+        return methodId ? [{ methodId, afterSeconds: step.afterSeconds }] : [];
+      });
+      if (steps.length === 0) continue;
+      if (!current.isDefault[urgency]) {
+        outcome.rules[urgency] =
+          canonical(sortedSteps(steps)) === canonical(sortedSteps(current.rules[urgency]))
+            ? 'unchanged'
+            : 'kept';
+        continue;
+      }
+      next[urgency] = steps;
+      outcome.rules[urgency] = 'set';
+    }
+    if (!plan && urgencies.some((u) => outcome.rules[u] === 'set')) {
+      try {
+        await ctx.api.request('PUT', `${base}/notification-rules`, { body: next });
+      } catch (err) {
+        outcome.problems.push(
+          `notification rules refused: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+    }
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
+
+const sortedSteps = (steps: Array<{ methodId: string; afterSeconds: number }>) =>
+  [...steps].sort((a, b) => a.afterSeconds - b.afterSeconds || a.methodId.localeCompare(b.methodId));

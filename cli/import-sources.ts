@@ -33,7 +33,16 @@ import {
   type PagerDutyEscalationPolicy,
   type PolicyImport,
 } from '../domain/policy-import';
-import type { ScheduleImport } from '../domain/schedule-import';
+import { peopleByEmail, type ScheduleImport } from '../domain/schedule-import';
+import {
+  type ContactImport,
+  fromOpsgenieContacts,
+  fromPagerDutyContacts,
+  type OpsgenieContact,
+  type OpsgenieNotificationRule,
+  type PagerDutyContactMethod,
+  type PagerDutyNotificationRule,
+} from '../domain/contact-import';
 import {
   fromGrafanaOnCallIntegration,
   fromOpsgenieTeam,
@@ -71,6 +80,21 @@ export interface VendorConversion {
   policies?: (scheduleIdOf: ImportedScheduleId, teamIdOf: ImportedId) => PolicyImport[];
   /** The tool's services and their integrations, once its policies' and teams' Fireline ids are known. */
   services?: (policyIdOf: ImportedId, teamIdOf: ImportedId) => ServiceImport[];
+  /** Each person's contact methods and notification rules in the tool. */
+  contacts?: ContactImport[];
+}
+
+/** The person each user with an email became (matched, or made), with what the user had. */
+function contactsOf<T>(
+  people: Person[],
+  users: Array<{ email: string } & T>,
+  convert: (personId: string, user: T) => ContactImport,
+): ContactImport[] {
+  const byEmail = peopleByEmail(people);
+  return users.flatMap((u) => {
+    const person = byEmail.get(u.email.toLowerCase());
+    return person ? [convert(person.id, u)] : [];
+  });
 }
 
 /** What an importer read from a vendor: its users, and how to convert the rest once they are people. */
@@ -106,9 +130,10 @@ function vendorGet(
   authorization: string,
   accept: string,
 ) {
-  return async <T>(route: string, query: Record<string, string> = {}): Promise<T> => {
+  return async <T>(route: string, query: Record<string, string | string[]> = {}): Promise<T> => {
     const url = new URL(route, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    for (const [k, v] of Object.entries(query))
+      for (const value of Array.isArray(v) ? v : [v]) url.searchParams.append(k, value);
     let res: Response;
     try {
       res = await fetch(url, { headers: { authorization, accept } });
@@ -185,7 +210,7 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
     const paged = async <T>(
       route: string,
       field: string,
-      query: Record<string, string> = {},
+      query: Record<string, string | string[]> = {},
     ): Promise<T[]> => {
       const all: T[] = [];
       for (let offset = 0; ;) {
@@ -200,7 +225,10 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
         offset += items.length;
       }
     };
-    users = await paged<PagerDutyUser>('users', 'users');
+    // Each user with their contact methods and notification rules whole, not as references.
+    users = await paged<PagerDutyUser>('users', 'users', {
+      'include[]': ['contact_methods', 'notification_rules'],
+    });
     const until = new Date(access.now.getTime() + FIDELITY_DAYS * 86_400_000);
     schedules = [];
     for (const { id } of await paged<{ id: string }>('schedules', 'schedules')) {
@@ -241,6 +269,16 @@ export async function readPagerDuty(ctx: CommandContext, access: VendorAccess): 
       policies: (scheduleIdOf) => policies.map((p) => fromPagerDutyPolicy(p, users, people, scheduleIdOf)),
       services: (policyIdOf, teamIdOf) =>
         services.map((svc) => fromPagerDutyService(svc, policyIdOf, teamIdOf)),
+      contacts: contactsOf(people, users, (personId, u) =>
+        fromPagerDutyContacts(
+          personId,
+          // Without include[], the lists hold references: nothing to bring over.
+          (u.contact_methods ?? []).filter((m): m is PagerDutyContactMethod => 'address' in m),
+          (u.notification_rules ?? []).filter(
+            (r): r is PagerDutyNotificationRule => 'start_delay_in_minutes' in r,
+          ),
+        ),
+      ),
     }),
   };
 }
@@ -258,6 +296,8 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
   }> = [];
   let escalations: OpsgenieEscalation[] = [];
   const teams: OpsgenieTeam[] = [];
+  /** Each user's contacts and notification rules (with their steps), by user id. */
+  const contacts = new Map<string, { contacts: OpsgenieContact[]; rules: OpsgenieNotificationRule[] }>();
   if (access.dir) {
     const dir = access.dir;
     const listed = readJson(path.join(dir, 'users.json')) as { data?: OpsgenieUser[] };
@@ -291,6 +331,20 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
       const file = `team-${team.id}.json`;
       teams.push(files.has(file) ? (readJson(path.join(dir, file)) as { data: OpsgenieTeam }).data : team);
     }
+    // contacts-<user id>.json (GET /v2/users/{id}/contacts), notification-rules-<user id>.json
+    // (GET …/notification-rules) and notification-rule-steps-<rule id>.json (GET …/{ruleId}/steps).
+    const dataOf = <T>(file: string): T[] =>
+      files.has(file) ? ((readJson(path.join(dir, file)) as { data?: T[] }).data ?? []) : [];
+    for (const user of users) {
+      if (!files.has(`contacts-${user.id}.json`)) continue;
+      contacts.set(user.id, {
+        contacts: dataOf<OpsgenieContact>(`contacts-${user.id}.json`),
+        rules: dataOf<OpsgenieNotificationRule>(`notification-rules-${user.id}.json`).map((rule) => ({
+          ...rule,
+          steps: dataOf(`notification-rule-steps-${rule.id}.json`),
+        })),
+      });
+    }
   } else {
     const { baseUrl, key } = access.api!;
     const get = vendorGet(ctx, 'Opsgenie', baseUrl, `GenieKey ${key}`, 'application/json');
@@ -318,6 +372,20 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
     escalations = (await get<{ data: OpsgenieEscalation[] }>('v2/escalations')).data;
     for (const { id } of (await get<{ data: OpsgenieTeam[] }>('v2/teams')).data)
       teams.push((await get<{ data: OpsgenieTeam }>(`v2/teams/${encodeURIComponent(id)}`)).data);
+    for (const user of users) {
+      const userPath = `v2/users/${encodeURIComponent(user.id)}`;
+      const rules = (await get<{ data: OpsgenieNotificationRule[] }>(`${userPath}/notification-rules`)).data;
+      for (const rule of rules.filter((r) => r.actionType === 'create-alert'))
+        rule.steps = (
+          await get<{ data: NonNullable<OpsgenieNotificationRule['steps']> }>(
+            `${userPath}/notification-rules/${encodeURIComponent(rule.id)}/steps`,
+          )
+        ).data;
+      contacts.set(user.id, {
+        contacts: (await get<{ data: OpsgenieContact[] }>(`${userPath}/contacts`)).data,
+        rules,
+      });
+    }
   }
   return {
     vendor: 'Opsgenie',
@@ -337,6 +405,14 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
       teams: teams.map((team) => fromOpsgenieTeam(team, users, people)),
       policies: (scheduleIdOf, teamIdOf) =>
         escalations.map((e) => fromOpsgenieEscalation(e, users, people, scheduleIdOf, teamIdOf)),
+      contacts: contactsOf(
+        people,
+        users.flatMap((u) => {
+          const read = contacts.get(u.id);
+          return read ? [{ email: u.username, ...read }] : [];
+        }),
+        (personId, read) => fromOpsgenieContacts(personId, read.contacts, read.rules),
+      ),
     }),
   };
 }

@@ -34,6 +34,8 @@ export type ContactMethod = ContactAddress & {
   /** `cm_…`, unique within the person. */
   id: string;
   label?: string;
+  /** Where an imported method came from (`pagerduty:PXXXXXX`). */
+  origin?: string;
   createdAt: string;
   /** Set once the person confirmed a code sent to it; only verified methods page. */
   verifiedAt?: string;

@@ -5,6 +5,7 @@
 import type { Person, RotationLayer } from './oncall';
 import { localDateAndTime } from './oncall-schedule';
 import { fromPagerDutyRestrictions, type PagerDutyRestriction } from './vendor-restrictions';
+import type { PagerDutyContactMethod, PagerDutyNotificationRule } from './contact-import';
 import type { VendorShift } from './import-fidelity';
 import { type ImportedOverride, type ScheduleImport, scheduleImport, usersByEmail } from './schedule-import';
 
@@ -14,6 +15,10 @@ export interface PagerDutyUser {
   name: string;
   email: string;
   time_zone?: string;
+  /** Whole with `include[]=contact_methods`, else references (`{ id, type }`). */
+  contact_methods?: Array<PagerDutyContactMethod | { id: string; type: string }>;
+  /** Whole with `include[]=notification_rules`, else references. */
+  notification_rules?: Array<PagerDutyNotificationRule | { id: string; type: string }>;
 }
 
 export interface PagerDutyLayer {

@@ -58,12 +58,19 @@ const phone = z
   .refine(isE164, 'must be an E.164 number: +, the country code, then the number, e.g. +447700900123');
 
 const label = z.string().trim().min(1).max(60).optional();
+/** Where an imported method came from (`pagerduty:PXXXXXX`), so the next import finds it again. */
+const origin = z
+  .string()
+  .regex(/^[a-z][a-z-]{0,30}:[A-Za-z0-9_.-]{1,100}$/, 'must be the tool and its id, e.g. pagerduty:PABC123')
+  .optional();
+/** false: no code is sent now (an import); the person asks for one when ready. */
+const sendCode = z.boolean().optional();
 
 /** What a new contact method is, by type; each field bounded. */
 export const contactMethodInput = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('email'), address: z.email().max(254), label }),
-  z.object({ type: z.literal('sms'), number: phone, label }),
-  z.object({ type: z.literal('voice'), number: phone, label }),
+  z.object({ type: z.literal('email'), address: z.email().max(254), label, origin, sendCode }),
+  z.object({ type: z.literal('sms'), number: phone, label, origin, sendCode }),
+  z.object({ type: z.literal('voice'), number: phone, label, origin, sendCode }),
   z.object({
     type: z.literal('push'),
     subscription: z.object({
@@ -98,6 +105,8 @@ export const confirmationInput = z.object({
 export type ContactMethodView = ContactAddress & {
   id: string;
   label?: string;
+  /** Where an imported method came from (`pagerduty:PXXXXXX`). */
+  origin?: string;
   createdAt: string;
   verified: boolean;
   verifiedAt?: string;
@@ -229,7 +238,7 @@ async function sendNewCode(
   return { method: contactMethodView(method), delivery };
 }
 
-/** Adds an unconfirmed method and sends its confirmation code. */
+/** Adds an unconfirmed method and sends its confirmation code, unless told not to (`sendCode: false`). */
 export async function addContactMethod(
   deps: ContactMethodDeps,
   personId: string,
@@ -238,8 +247,9 @@ export async function addContactMethod(
   requirePerson(deps, personId);
   const parsed = contactMethodInput.safeParse(body);
   if (!parsed.success) throw new ValidationError(fieldErrorsFrom(parsed.error, 'body'));
-  const input = parsed.data;
-  const unavailable = unavailability(deps, input.type);
+  const { sendCode, ...input } = parsed.data as ContactMethodInput & { sendCode?: boolean };
+  // An imported method waits for its person to ask for a code, by when the server may send it.
+  const unavailable = sendCode === false ? undefined : unavailability(deps, input.type);
   if (unavailable) throw new ValidationError([{ field: 'body.type', message: unavailable }]);
   // Person-supplied URLs the worker will POST to: https, unless FIRELINE_EGRESS_ALLOW names the host.
   const url =
@@ -266,6 +276,11 @@ export async function addContactMethod(
     }
     return { next: [...current, method], result: undefined };
   });
+  if (sendCode === false)
+    return {
+      method: contactMethodView(method),
+      delivery: { detail: 'no code sent: the person asks for one (resend) when ready to confirm' },
+    };
   return sendNewCode(deps, personId, method.id);
 }
 

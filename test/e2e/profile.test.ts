@@ -219,6 +219,41 @@ describe('My profile in a browser', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('shows a method an import brought over, and confirms it once its owner asks for a code', async () => {
+    problems = [];
+    // As `fireline import pagerduty` makes it: unconfirmed, its origin kept, no code sent.
+    const made = await request(env.app)
+      .post('/v1/people/bob/contact-methods')
+      .send({ type: 'sms', number: '+447700900999', origin: 'pagerduty:PIMPORT1', sendCode: false })
+      .expect(201);
+    expect(made.body.method).toMatchObject({ origin: 'pagerduty:PIMPORT1', verified: false });
+    expect(made.body.method.pending).toBeUndefined();
+    const context = await browser.newContext();
+    const page = await watchedPage(context);
+    await signIn(page);
+    const row = page.getByRole('row').filter({ hasText: 'pagerduty:PIMPORT1' });
+    await row.getByText('imported (pagerduty:PIMPORT1), unconfirmed: send a code to confirm it').waitFor();
+    await page.screenshot({ path: `${SHOTS}/5c-imported-method.png`, fullPage: true });
+    await row.getByRole('button', { name: /^Send a new code/ }).click();
+    await page.getByText(/A new code was kept in the development inbox/).waitFor();
+    await page.getByRole('link', { name: 'Dev inbox' }).click();
+    const sent = page
+      .getByRole('row')
+      .filter({ hasText: '0999' })
+      .filter({ hasText: 'confirmation' })
+      .first();
+    const code = /code is (\d{6})\./.exec(await sent.innerText())![1]!;
+    await page.getByRole('link', { name: 'My profile' }).click();
+    // Waiting for its code now: the row is the number's.
+    const pending = page.getByRole('row').filter({ hasText: '+447700900999' });
+    await pending.getByLabel('Code sent to it').fill(code);
+    await pending.getByRole('button', { name: /^Confirm/ }).click();
+    await page.getByText('Confirmed: it will page you.').waitFor();
+    expect((await methods()).find((m) => m.id === made.body.method.id)).toMatchObject({ verified: true });
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it('serves an installable web app: manifest, icons, and a service worker for the whole site', async () => {
     const manifest = await request(env.rawApp).get('/manifest.webmanifest').expect(200);
     expect(manifest.headers['content-type']).toMatch(/^application\/manifest\+json/);

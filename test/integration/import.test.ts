@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -127,6 +127,18 @@ describe('fireline import', () => {
       if (url.pathname === `/v2/teams/${teamId}`) return send(200, og(`team-${teamId}.json`));
       if (url.pathname === `/v2/schedules/${id}/timeline`)
         return send(200, og('schedule-business-hours-timeline.json'));
+      // Each user's contacts and notification rules, and a rule's steps: the fixture's, else none.
+      const perUser = /^\/v2\/users\/([^/]+)\/(contacts|notification-rules)(?:\/([^/]+)\/steps)?$/.exec(
+        url.pathname,
+      );
+      if (perUser) {
+        const [, userId, what, ruleId] = perUser;
+        const file = ruleId ? `notification-rule-steps-${ruleId}.json` : `${what}-${userId}.json`;
+        return send(
+          200,
+          existsSync(path.join(repoDir, 'test/fixtures/opsgenie', file)) ? og(file) : { data: [], took: 0 },
+        );
+      }
       return send(404, { message: 'Not found', took: 0 });
     });
     await new Promise<void>((resolve) => opsgenie.listen(0, '127.0.0.1', resolve));
@@ -231,6 +243,48 @@ describe('fireline import', () => {
     });
     expect(stdout).toContain('"source": {\n    "system": "pagerduty",\n    "id": "PI7DH85"');
 
+    // Bob's email, SMS and phone come over unconfirmed, with no code sent; his rules with them.
+    expect(planned).toContain(
+      'contacts     person bob: 3 methods to make unconfirmed, 0 already there; rules high to set, low to set',
+    );
+    expect(applied).toContain(
+      'contacts     person bob: 3 methods made unconfirmed, 0 already there; rules high set, low set',
+    );
+    expect(applied).toContain(
+      "! contact method PBOBPU1 (push_notification_contact_method): PagerDuty's own app; in Fireline, enable push on the person's device",
+    );
+    expect(applied).toContain(
+      '! notification rule PBOBNR1: its contact method PBOBPU1 did not come over: left out',
+    );
+    expect(applied).toContain(
+      "! notification rule PBOBNR5: after 90 minutes is later than Fireline's hour: left out",
+    );
+    expect(again).toContain(
+      'contacts     person bob: 0 methods made unconfirmed, 3 already there; rules high as in the tool already, low as in the tool already',
+    );
+    const methods = (await request(env.app).get('/v1/people/bob/contact-methods').expect(200)).body as {
+      methods: Array<{ id: string; type: string; origin: string; verified: boolean; pending?: unknown }>;
+    };
+    expect(
+      methods.methods.map(({ type, origin, verified, pending }) => ({ type, origin, verified, pending })),
+    ).toEqual([
+      { type: 'email', origin: 'pagerduty:PBOBEM1', verified: false, pending: undefined },
+      { type: 'sms', origin: 'pagerduty:PBOBSM1', verified: false, pending: undefined },
+      { type: 'voice', origin: 'pagerduty:PBOBPH1', verified: false, pending: undefined },
+    ]);
+    const idOf = (origin: string) => methods.methods.find((m) => m.origin === origin)!.id;
+    const rules = await request(env.app).get('/v1/people/bob/notification-rules').expect(200);
+    expect(rules.body).toMatchObject({
+      isDefault: { high: false, low: false },
+      rules: {
+        high: [
+          { methodId: idOf('pagerduty:PBOBSM1'), afterSeconds: 60 },
+          { methodId: idOf('pagerduty:PBOBPH1'), afterSeconds: 300 },
+        ],
+        low: [{ methodId: idOf('pagerduty:PBOBEM1'), afterSeconds: 0 }],
+      },
+    });
+
     const stored = await request(env.app).get('/v1/schedules/checkout-primary').expect(200);
     expect(stored.body).toMatchObject({
       managedBy: 'api',
@@ -269,9 +323,10 @@ describe('fireline import', () => {
       `http://pd${seen.find((s) => s.startsWith('/schedules/PI7DH85/overrides'))!}`,
     ).searchParams;
     expect(Date.parse(overridesAsked.get('since')!)).toBeLessThanOrEqual(Date.now());
+    // With each user's contact methods and notification rules whole.
     expect(seen.filter((s) => s.startsWith('/users'))).toEqual([
-      '/users?limit=100&offset=0',
-      '/users?limit=100&offset=2',
+      '/users?include%5B%5D=contact_methods&include%5B%5D=notification_rules&limit=100&offset=0',
+      '/users?include%5B%5D=contact_methods&include%5B%5D=notification_rules&limit=100&offset=2',
     ]);
     const asked = new URL(`http://pd${seen.find((s) => s.startsWith('/schedules/PI7DH85'))!}`).searchParams;
     expect(Date.parse(asked.get('until')!) - Date.parse(asked.get('since')!)).toBe(28 * 86_400_000);
@@ -298,6 +353,24 @@ describe('fireline import', () => {
     expect(applied).toContain('created      team payments-oncall');
     const policy = await request(env.app).get('/v1/escalation-policies/payments-escalation').expect(200);
     expect(policy.body.levels[0].targets).toEqual([{ type: 'schedule', id: 'payments-business-hours' }]);
+    // Carol's contacts come over unconfirmed; her rule for new alerts becomes both urgencies' rules.
+    expect(applied).toContain(
+      'contacts     person carol: 3 methods made unconfirmed, 0 already there; rules high set, low set',
+    );
+    expect(applied).toContain(
+      "! contact c1e7d3b9-2a5f-4e8c-b6d1-9f3a7c2e8b55 (mobile): Opsgenie's own app; in Fireline, enable push on the person's device",
+    );
+    const carol = (await request(env.app).get('/v1/people/carol/contact-methods').expect(200)).body as {
+      methods: Array<{ id: string; type: string; number?: string; origin: string }>;
+    };
+    const sms = carol.methods.find((m) => m.origin === 'opsgenie:5d9e1a7b-3c2f-4b6a-8e10-7a4c2d9f1e33')!;
+    expect(sms.type).toBe('sms');
+    expect(sms.number).toBe('+44 •••• 0456');
+    const carolRules = await request(env.app).get('/v1/people/carol/notification-rules').expect(200);
+    expect(carolRules.body.rules.high.map((r: { afterSeconds: number }) => r.afterSeconds)).toEqual([
+      0, 120, 600,
+    ]);
+    expect(carolRules.body.rules.low).toEqual(carolRules.body.rules.high);
     // The team recipient pages the imported team's members.
     expect(policy.body.levels[2].targets).toEqual([{ type: 'team', id: 'payments-oncall' }]);
     const team = await request(env.app).get('/v1/teams/payments-oncall').expect(200);
@@ -330,7 +403,7 @@ describe('fireline import', () => {
         note: 'Opsgenie override alice-covers-soon',
       }),
     ]);
-    expect(seenByOpsgenie.filter((s) => s.startsWith('/v2/users'))).toEqual([
+    expect(seenByOpsgenie.filter((s) => s.startsWith('/v2/users?'))).toEqual([
       '/v2/users?limit=100&offset=0',
       '/v2/users?limit=100&offset=1',
       '/v2/users?limit=100&offset=2',
@@ -338,6 +411,18 @@ describe('fireline import', () => {
       '/v2/users?limit=100&offset=1',
       '/v2/users?limit=100&offset=2',
     ]);
+    // Each user's contacts and rules, and the steps of a rule for new alerts; Carol's came over once.
+    const carol = '/v2/users/c4a1c9c7-8d4b-4a96-8c30-9cb8d4fc04d6';
+    expect(seenByOpsgenie).toContain(`${carol}/contacts?`);
+    expect(seenByOpsgenie).toContain(
+      `${carol}/notification-rules/e0d1c2b3-a4f5-4e6d-8c7b-9a0f1e2d3c4b/steps?`,
+    );
+    expect(seenByOpsgenie).not.toContain(
+      `${carol}/notification-rules/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/steps?`,
+    );
+    expect(again).toContain(
+      'contacts     person carol: 0 methods made unconfirmed, 3 already there; rules high as in the tool already, low as in the tool already',
+    );
     expect(seenByOpsgenie).toContain('/v2/schedules?expand=rotation');
     const refused = await runBash(
       `${cli} import opsgenie --api-key wrong --source-url ${opsgenieUrl} --plan || echo "exit $?"`,

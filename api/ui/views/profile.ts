@@ -117,6 +117,7 @@ function stateOf(m: ContactMethodView): SafeHtml {
   if (m.pending)
     return html`<strong>waiting for its code</strong>: sent ${when(m.pending.sentAt)}, expires
       ${when(m.pending.expiresAt)}, ${m.pending.attemptsLeft} attempt(s) left`;
+  if (m.origin) return html`<strong>imported</strong> (${m.origin}), unconfirmed: send a code to confirm it`;
   return html`<strong>unconfirmed</strong>: ask for a new code`;
 }
 
