@@ -45,7 +45,9 @@ import {
 } from '../domain/contact-import';
 import {
   fromGrafanaOnCallIntegration,
+  fromOpsgenieIntegration,
   fromOpsgenieTeam,
+  type OpsgenieIntegration,
   type GrafanaOnCallIntegration,
   fromPagerDutyService,
   fromPagerDutyTeam,
@@ -296,6 +298,7 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
   }> = [];
   let escalations: OpsgenieEscalation[] = [];
   const teams: OpsgenieTeam[] = [];
+  let integrations: OpsgenieIntegration[] = [];
   /** Each user's contacts and notification rules (with their steps), by user id. */
   const contacts = new Map<string, { contacts: OpsgenieContact[]; rules: OpsgenieNotificationRule[] }>();
   if (access.dir) {
@@ -323,6 +326,9 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
     if (files.has('escalations.json'))
       escalations =
         (readJson(path.join(dir, 'escalations.json')) as { data?: OpsgenieEscalation[] }).data ?? [];
+    if (files.has('integrations.json'))
+      integrations =
+        (readJson(path.join(dir, 'integrations.json')) as { data?: OpsgenieIntegration[] }).data ?? [];
     // teams.json lists them (GET /v2/teams); team-<id>.json holds each with its members (GET /v2/teams/{id}).
     const teamList = files.has('teams.json')
       ? ((readJson(path.join(dir, 'teams.json')) as { data?: OpsgenieTeam[] }).data ?? [])
@@ -370,6 +376,7 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
       schedules.push({ schedule, overrides, timeline });
     }
     escalations = (await get<{ data: OpsgenieEscalation[] }>('v2/escalations')).data;
+    integrations = (await get<{ data: OpsgenieIntegration[] }>('v2/integrations')).data;
     for (const { id } of (await get<{ data: OpsgenieTeam[] }>('v2/teams')).data)
       teams.push((await get<{ data: OpsgenieTeam }>(`v2/teams/${encodeURIComponent(id)}`)).data);
     for (const user of users) {
@@ -405,6 +412,12 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
       teams: teams.map((team) => fromOpsgenieTeam(team, users, people)),
       policies: (scheduleIdOf, teamIdOf) =>
         escalations.map((e) => fromOpsgenieEscalation(e, users, people, scheduleIdOf, teamIdOf)),
+      services: (policyIdOf, teamIdOf) =>
+        integrations.map((i) =>
+          fromOpsgenieIntegration(i, teamIdOf, policyIdOf, (teamId) =>
+            escalations.filter((e) => e.ownerTeam?.id === teamId).map((e) => e.id),
+          ),
+        ),
       contacts: contactsOf(
         people,
         users.flatMap((u) => {

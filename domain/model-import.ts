@@ -278,3 +278,88 @@ export function fromGrafanaOnCallIntegration(
     problems,
   };
 }
+
+/** `GET /v2/integrations` of Opsgenie: one of its `data`. */
+export interface OpsgenieIntegration {
+  id: string;
+  name: string;
+  enabled?: boolean;
+  /** `Prometheus`, `Grafana`, `API`, `Datadog`, `Email`, … */
+  type: string;
+  teamId?: string;
+}
+
+/**
+ * What an Opsgenie integration's senders become: Alertmanager's and Grafana's
+ * webhooks a token each; the API and the monitoring tools that can also send
+ * PagerDuty's Events API v2 a routing key.
+ */
+const OPSGENIE_SENDERS: Record<string, IntegrationType> = {
+  Prometheus: 'alertmanager',
+  Grafana: 'grafana',
+  API: 'pagerduty',
+  Datadog: 'pagerduty',
+  NewRelic: 'pagerduty',
+  Zabbix: 'pagerduty',
+  Nagios: 'pagerduty',
+  AmazonCloudWatch: 'pagerduty',
+  Sentry: 'pagerduty',
+};
+
+/**
+ * An Opsgenie integration becomes a service of its name: owned by its team as
+ * imported, paging with that team's escalation when the team has exactly one
+ * (Opsgenie routes a team's alerts by the team's own rules).
+ */
+export function fromOpsgenieIntegration(
+  integration: OpsgenieIntegration,
+  teamIdOf: ImportedId,
+  policyIdOf: ImportedId,
+  escalationsOfTeam: (opsgenieTeamId: string) => string[],
+): ServiceImport {
+  const problems: string[] = [];
+  const team = integration.teamId ? teamIdOf(integration.teamId) : undefined;
+  if (integration.teamId && !team)
+    problems.push(`team ${integration.teamId} was not imported: no owning team`);
+  if (!integration.teamId) problems.push('a global integration: no owning team');
+  const escalations = integration.teamId ? escalationsOfTeam(integration.teamId) : [];
+  const escalationPolicy = escalations.length === 1 ? policyIdOf(escalations[0]!) : undefined;
+  if (escalations.length !== 1 || !escalationPolicy)
+    problems.push(
+      escalations.length > 1
+        ? `its team has ${escalations.length} escalations (Opsgenie picks by routing rules): the service pages with the default triage rule's`
+        : "no imported escalation of its team: the service pages with the default triage rule's",
+    );
+  const type = OPSGENIE_SENDERS[integration.type];
+  if (!type)
+    problems.push(
+      `a ${integration.type} integration has no Fireline equivalent: the service is made without one (senders can post to /v1/alerts)`,
+    );
+  if (type === 'pagerduty')
+    problems.push(
+      `its senders speak Opsgenie's Alert API: point them at PagerDuty's Events API v2 format with the routing key below`,
+    );
+  return {
+    sourceId: integration.id,
+    name: integration.name,
+    definition: {
+      name: integration.name,
+      ...(team ? { team } : {}),
+      ...(escalationPolicy ? { escalationPolicy } : {}),
+      source: { system: 'opsgenie', id: integration.id },
+    },
+    integrations:
+      type && integration.enabled !== false
+        ? [
+            {
+              sourceId: integration.id,
+              name: integration.name,
+              type,
+              sendsTo: `integration ${integration.id}`,
+            },
+          ]
+        : [],
+    problems:
+      integration.enabled === false ? [...problems, 'disabled in Opsgenie: no integration made'] : problems,
+  };
+}

@@ -117,6 +117,7 @@ export function fromPagerDutyPolicy(
 export interface OpsgenieEscalation {
   id: string;
   name: string;
+  ownerTeam?: { id: string; name?: string };
   rules: Array<{
     condition?: string;
     notifyType?: string;

@@ -122,6 +122,7 @@ describe('fireline import', () => {
       if (url.pathname === `/v2/schedules/${id}/overrides`)
         return send(200, { data: [comingOverride], took: 0.01 });
       if (url.pathname === '/v2/escalations') return send(200, og('escalations.json'));
+      if (url.pathname === '/v2/integrations') return send(200, og('integrations.json'));
       if (url.pathname === '/v2/teams') return send(200, og('teams.json'));
       const teamId = '90098a19-f0e3-41d3-a060-0ea895f4a4c6';
       if (url.pathname === `/v2/teams/${teamId}`) return send(200, og(`team-${teamId}.json`));
@@ -353,6 +354,27 @@ describe('fireline import', () => {
     expect(applied).toContain('created      team payments-oncall');
     const policy = await request(env.app).get('/v1/escalation-policies/payments-escalation').expect(200);
     expect(policy.body.levels[0].targets).toEqual([{ type: 'schedule', id: 'payments-business-hours' }]);
+    // Its integrations become services of the team, paging with its escalation: Prometheus an
+    // Alertmanager token, Datadog a routing key, email named.
+    expect(planned).toContain(
+      'would create service payments-prometheus  ← Opsgenie 4c9e7a2b-6d1f-4e3a-9b8c-5f2d1a0e7c61 "Payments Prometheus"',
+    );
+    expect(planned).toContain(
+      '! a Email integration has no Fireline equivalent: the service is made without one (senders can post to /v1/alerts)',
+    );
+    expect(applied).toMatch(
+      /re-point {4}Opsgenie integration "Payments Prometheus" \(integration 4c9e7a2b-6d1f-4e3a-9b8c-5f2d1a0e7c61\) → service payments-prometheus: token \S+ \(INT-[0-9A-F]{12}\), webhook URL \S+\/v1\/integrations\/alertmanager\?token=/,
+    );
+    expect(applied).toMatch(
+      /re-point {4}Opsgenie integration "Payments Datadog" .* → service payments-datadog: routing key [0-9a-f]{32} /,
+    );
+    const prometheus = await request(env.app).get('/v1/services/payments-prometheus').expect(200);
+    expect(prometheus.body).toMatchObject({
+      team: 'payments-oncall',
+      escalationPolicy: 'payments-escalation',
+      source: { system: 'opsgenie', id: '4c9e7a2b-6d1f-4e3a-9b8c-5f2d1a0e7c61' },
+      integrations: [{ type: 'alertmanager', origin: 'opsgenie:4c9e7a2b-6d1f-4e3a-9b8c-5f2d1a0e7c61' }],
+    });
     // Carol's contacts come over unconfirmed; her rule for new alerts becomes both urgencies' rules.
     expect(applied).toContain(
       'contacts     person carol: 3 methods made unconfirmed, 0 already there; rules high set, low set',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   fromGrafanaOnCallIntegration,
+  fromOpsgenieIntegration,
   fromOpsgenieTeam,
   type GrafanaOnCallIntegration,
   fromPagerDutyService,
@@ -105,5 +106,39 @@ describe('teams and services brought over from other tools', () => {
     ]);
     expect(webhook!.integrations).toEqual([]);
     expect(webhook!.problems[1]).toMatch(/^a webhook integration has no Fireline equivalent/);
+  });
+
+  it("makes an Opsgenie integration a service of its team, with the team's one escalation, and names what it cannot", () => {
+    const teamIdOf = (id: string) => (id === 'og-team' ? 'payments' : undefined);
+    const policyIdOf = (id: string) => (id === 'og-esc' ? 'payments-escalation' : undefined);
+    const one = fromOpsgenieIntegration(
+      { id: 'i1', name: 'Prom', type: 'Prometheus', teamId: 'og-team' },
+      teamIdOf,
+      policyIdOf,
+      () => ['og-esc'],
+    );
+    expect(one.definition).toEqual({
+      name: 'Prom',
+      team: 'payments',
+      escalationPolicy: 'payments-escalation',
+      source: { system: 'opsgenie', id: 'i1' },
+    });
+    expect(one.integrations).toEqual([
+      { sourceId: 'i1', name: 'Prom', type: 'alertmanager', sendsTo: 'integration i1' },
+    ]);
+    expect(one.problems).toEqual([]);
+    const two = fromOpsgenieIntegration(
+      { id: 'i2', name: 'Mail', type: 'Email', teamId: 'og-team', enabled: false },
+      teamIdOf,
+      policyIdOf,
+      () => ['og-esc', 'og-esc-2'],
+    );
+    expect(two.definition.escalationPolicy).toBeUndefined();
+    expect(two.integrations).toEqual([]);
+    expect(two.problems).toEqual([
+      "its team has 2 escalations (Opsgenie picks by routing rules): the service pages with the default triage rule's",
+      'a Email integration has no Fireline equivalent: the service is made without one (senders can post to /v1/alerts)',
+      'disabled in Opsgenie: no integration made',
+    ]);
   });
 });
