@@ -45,7 +45,9 @@ import {
 } from '../domain/contact-import';
 import {
   fromGrafanaOnCallIntegration,
+  fromGrafanaOnCallTeam,
   fromOpsgenieIntegration,
+  type GrafanaOnCallTeam,
   fromOpsgenieTeam,
   type OpsgenieIntegration,
   type GrafanaOnCallIntegration,
@@ -445,6 +447,7 @@ export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAcces
   let chains: GrafanaOnCallChain[] = [];
   let steps: GrafanaOnCallStep[] = [];
   let integrations: GrafanaOnCallIntegration[] = [];
+  let teams: GrafanaOnCallTeam[] = [];
   if (access.dir) {
     const dir = access.dir;
     const results = <T>(file: string) => {
@@ -471,6 +474,7 @@ export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAcces
     if (files.has('escalation-chains.json')) chains = results<GrafanaOnCallChain>('escalation-chains.json');
     if (files.has('escalation-policies.json')) steps = results<GrafanaOnCallStep>('escalation-policies.json');
     if (files.has('integrations.json')) integrations = results<GrafanaOnCallIntegration>('integrations.json');
+    if (files.has('teams.json')) teams = results<GrafanaOnCallTeam>('teams.json');
   } else {
     const { baseUrl, key } = access.api!;
     const get = vendorGet(ctx, 'Grafana OnCall', baseUrl, key, 'application/json');
@@ -504,6 +508,7 @@ export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAcces
     chains = await paged<GrafanaOnCallChain>('api/v1/escalation_chains/');
     steps = await paged<GrafanaOnCallStep>('api/v1/escalation_policies/');
     integrations = await paged<GrafanaOnCallIntegration>('api/v1/integrations/');
+    teams = await paged<GrafanaOnCallTeam>('api/v1/teams/');
   }
   return {
     vendor: 'Grafana OnCall',
@@ -527,7 +532,9 @@ export async function readGrafanaOnCall(ctx: CommandContext, access: VendorAcces
             scheduleIdOf,
           ),
         ),
-      services: (policyIdOf) => integrations.map((i) => fromGrafanaOnCallIntegration(i, policyIdOf)),
+      teams: teams.map((team) => fromGrafanaOnCallTeam(team, users, people)),
+      services: (policyIdOf, teamIdOf) =>
+        integrations.map((i) => fromGrafanaOnCallIntegration(i, policyIdOf, teamIdOf)),
     }),
   };
 }

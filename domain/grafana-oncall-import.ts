@@ -13,6 +13,8 @@ export interface GrafanaOnCallUser {
   email: string;
   username?: string;
   timezone?: string;
+  /** The ids of the teams the user belongs to. */
+  teams?: string[];
 }
 
 /** `GET /api/v1/schedules/{id}/`. */

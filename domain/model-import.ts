@@ -128,6 +128,29 @@ export function fromOpsgenieTeam(
   );
 }
 
+/** `GET /api/v1/teams/` of Grafana OnCall: one of its `results` (members are on the users). */
+export interface GrafanaOnCallTeam {
+  id: string;
+  name: string;
+}
+
+/** A Grafana OnCall team, its members the users whose `teams` name it (all members: Grafana has no team managers here). */
+export function fromGrafanaOnCallTeam(
+  team: GrafanaOnCallTeam,
+  users: Array<{ id: string; email: string; teams?: string[] }>,
+  people: Person[],
+): TeamImport {
+  const { personOf } = usersByEmail(people, users);
+  return teamOf(
+    'grafana-oncall',
+    team,
+    users
+      .filter((u) => u.teams?.includes(team.id))
+      .map((u) => ({ userId: u.id, label: u.email, manager: false })),
+    personOf,
+  );
+}
+
 /** `GET /services?include[]=integrations` of PagerDuty (v2): one of its `services`. */
 export interface PagerDutyService {
   id: string;
@@ -244,8 +267,12 @@ function maskedLink(link: string): string {
 export function fromGrafanaOnCallIntegration(
   integration: GrafanaOnCallIntegration,
   policyIdOf: ImportedId,
+  teamIdOf: ImportedId = () => undefined,
 ): ServiceImport {
   const problems: string[] = [];
+  const team = integration.team_id ? teamIdOf(integration.team_id) : undefined;
+  if (integration.team_id && !team)
+    problems.push(`team ${integration.team_id} was not imported: no owning team`);
   const chain = integration.default_route?.escalation_chain_id ?? undefined;
   const escalationPolicy = chain ? policyIdOf(chain) : undefined;
   if (chain && !escalationPolicy)
@@ -262,6 +289,7 @@ export function fromGrafanaOnCallIntegration(
     name: integration.name,
     definition: {
       name: integration.name,
+      ...(team ? { team } : {}),
       ...(escalationPolicy ? { escalationPolicy } : {}),
       source: { system: 'grafana-oncall', id: integration.id },
     },

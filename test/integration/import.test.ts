@@ -481,8 +481,16 @@ describe('fireline import', () => {
     expect(applied).toContain(
       '! a webhook integration has no Fireline equivalent: the service is made without one',
     );
+    // The team, its members the users naming it; it owns the integration's service.
+    expect(applied).toContain('created      team support  ← Grafana OnCall TSUPP0RT4Q1XZ "Support"');
+    const team = await request(env.app).get('/v1/teams/support').expect(200);
+    expect(team.body.members).toEqual([
+      { personId: 'alice', role: 'member' },
+      { personId: 'bob', role: 'member' },
+    ]);
     const service = await request(env.app).get('/v1/services/support-alertmanager').expect(200);
     expect(service.body).toMatchObject({
+      team: 'support',
       escalationPolicy: 'support-escalation',
       integrations: [{ type: 'alertmanager', origin: 'grafana-oncall:CFRPV98RPR1U8' }],
     });
@@ -536,6 +544,7 @@ describe('fireline import', () => {
       if (url.pathname === '/api/v1/escalation_chains/') return send(200, gf('escalation-chains.json'));
       if (url.pathname === '/api/v1/escalation_policies/') return send(200, gf('escalation-policies.json'));
       if (url.pathname === '/api/v1/integrations/') return send(200, gf('integrations.json'));
+      if (url.pathname === '/api/v1/teams/') return send(200, gf('teams.json'));
       return send(404, { detail: 'Not found.' });
     });
     await new Promise<void>((resolve) => grafana.listen(0, '127.0.0.1', resolve));
@@ -548,6 +557,7 @@ describe('fireline import', () => {
       expect(stdout).toContain('unchanged    schedule support-follow-the-sun');
       expect(stdout).toContain('unchanged    escalation policy support-escalation');
       expect(stdout).toContain('unchanged    service support-alertmanager');
+      expect(stdout).toContain('unchanged    team support');
       expect(asked.filter((a) => a.startsWith('/api/v1/users/'))).toEqual([
         '/api/v1/users/?page=1',
         '/api/v1/users/?page=2',

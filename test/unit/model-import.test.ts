@@ -92,7 +92,11 @@ describe('teams and services brought over from other tools', () => {
       'grafana-oncall',
       'integrations.json',
     );
-    const [alertmanager, webhook] = results.map((i) => fromGrafanaOnCallIntegration(i, () => undefined));
+    const teamIdOf = (id: string) => (id === 'TSUPP0RT4Q1XZ' ? 'support' : undefined);
+    const [alertmanager, webhook] = results.map((i) =>
+      fromGrafanaOnCallIntegration(i, () => undefined, teamIdOf),
+    );
+    expect(alertmanager!.definition.team).toBe('support');
     expect(alertmanager!.integrations).toEqual([
       {
         sourceId: 'CFRPV98RPR1U8',
