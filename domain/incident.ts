@@ -15,7 +15,7 @@ export const incidentStatuses = ['triggered', 'acknowledged', 'snoozed', 'resolv
 export type IncidentStatus = (typeof incidentStatuses)[number];
 
 /** Where an incident's first event came from: an alert source, or a person who declared it. */
-export type Integration = 'native' | 'pagerduty' | 'alertmanager' | 'grafana' | 'declared';
+export type Integration = 'native' | 'pagerduty' | 'alertmanager' | 'grafana' | 'declared' | 'heartbeat';
 
 /**
  * A person's declaration of an incident (the "user reports" way one is

@@ -5,3 +5,4 @@ export { incidentWorkflow } from './incident';
 export { runbookWorkflow } from './runbook';
 export { postmortemWorkflow } from './postmortem';
 export { pagerWorkflow } from './pager';
+export { heartbeatWorkflow } from './heartbeat';

@@ -16,7 +16,14 @@ export interface RouteDoc {
   /** A request body that the route accepts; the tests check it validates. */
   example?: unknown;
   /** How the route authenticates when not by an API key with a scope. */
-  auth?: 'none' | 'routing_key' | 'feed_token' | 'slack_signature' | 'twilio_signature' | 'action_token';
+  auth?:
+    | 'none'
+    | 'routing_key'
+    | 'feed_token'
+    | 'ping_token'
+    | 'slack_signature'
+    | 'twilio_signature'
+    | 'action_token';
 }
 
 export const routeDocs: Record<string, RouteDoc> = {
@@ -502,6 +509,46 @@ export const routeDocs: Record<string, RouteDoc> = {
   },
   'GET /v1/calendar-feeds': { tag: 'On call', summary: 'The calendar feeds (ids and targets, not tokens)' },
   'DELETE /v1/calendar-feeds/{feedId}': { tag: 'On call', summary: 'Revoke a calendar feed', success: 204 },
+  'GET /v1/heartbeats': {
+    tag: 'Heartbeats',
+    summary: 'Every heartbeat, with its state (last ping, up, missed, paused) from its workflow',
+  },
+  'POST /v1/heartbeats': {
+    tag: 'Heartbeats',
+    summary: 'Make a heartbeat: an incident opens when no ping comes within its interval and grace',
+    description:
+      'Answers its `pingUrl` with the ping `token`, shown this once (only `tokenHint` after). 409 when the name is taken.',
+    success: 201,
+    example: { name: 'nightly-backup', service: 'backups', intervalSeconds: 3600, graceSeconds: 300 },
+  },
+  'GET /v1/heartbeats/{name}': {
+    tag: 'Heartbeats',
+    summary: 'A heartbeat, with its state from its workflow',
+  },
+  'PATCH /v1/heartbeats/{name}': {
+    tag: 'Heartbeats',
+    summary: 'Change a heartbeat (interval, grace, severity, service, paused); its workflow takes it at once',
+    example: { paused: true },
+  },
+  'DELETE /v1/heartbeats/{name}': {
+    tag: 'Heartbeats',
+    summary: 'Delete a heartbeat: the incident it opened, if any, resolves',
+    success: 204,
+  },
+  'POST /v1/heartbeats/{name}/ping': {
+    tag: 'Heartbeats',
+    summary: 'Ping a heartbeat (any body): answered once Temporal has recorded it',
+    description:
+      "Authenticated by the heartbeat's own `token` in the URL, good for its pings only; redacted in logs. 404 alike for a wrong token and an unknown heartbeat.",
+    success: 202,
+    auth: 'ping_token',
+  },
+  'GET /v1/heartbeats/{name}/ping': {
+    tag: 'Heartbeats',
+    summary: 'Ping a heartbeat by GET, for a cron line’s curl',
+    success: 202,
+    auth: 'ping_token',
+  },
   'GET /v1/calendar.ics': {
     tag: 'On call',
     summary: 'A calendar feed (RFC 5545): the past month and next three months of shifts',
@@ -632,6 +679,7 @@ function operationOf(route: CollectedRoute, doc: RouteDoc) {
     doc.auth === 'none' ||
     doc.auth === 'routing_key' ||
     doc.auth === 'feed_token' ||
+    doc.auth === 'ping_token' ||
     doc.auth === 'slack_signature' ||
     doc.auth === 'twilio_signature' ||
     doc.auth === 'action_token'

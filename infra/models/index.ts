@@ -10,6 +10,7 @@ import { calendarFeedModel } from './calendar-feed';
 import { devInboxModel } from './dev-inbox';
 import { chatMessageModel } from './chat-message';
 import { alertRouteModel } from './alert-route';
+import { heartbeatModel } from './heartbeat';
 import { uiSessionModel } from './ui-session';
 import { contactMethodsModel } from './contact-methods';
 import { revisionClaimModel } from './revision-claim';
@@ -80,6 +81,7 @@ export function createModels(connection: Connection) {
     ServiceIntegrations: serviceIntegrationModel(connection),
     RoutingKeys: routingKeyModel(connection),
     RoundRobinTurns: roundRobinTurnModel(connection),
+    Heartbeats: heartbeatModel(connection),
   };
 }
 
