@@ -19,6 +19,7 @@ import {
 } from './schedule-commands';
 import { configCommands } from './config-commands';
 import { meCommands } from './me-commands';
+import { heartbeatCommands } from './heartbeat-commands';
 
 const list = (ctx: CommandContext, name: string): string[] => {
   const v = ctx.flags[name];
@@ -132,6 +133,7 @@ export const commands: Record<string, Record<string, (ctx: CommandContext) => Pr
     ]),
   ),
   me: meCommands,
+  heartbeats: heartbeatCommands,
   trigger: {
     async ''(ctx) {
       const service = str(ctx, 'service');

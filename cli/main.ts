@@ -43,6 +43,9 @@ const usage = `fireline — the Fireline command line
   fireline import pagerduty|opsgenie|grafana-oncall --from-dir DIR | --api-key KEY [--source-url URL] [--plan]
                    the tool's schedules (and Opsgenie's overrides) as Fireline's, people
                    matched by email, checked against the tool's own rendering
+  fireline heartbeats [ls] | heartbeats show|pause|resume|rm NAME
+  fireline heartbeats create NAME --service S --interval 1h [--grace 5m] [--severity critical|…]
+                   an incident when a job stops pinging; create shows the ping URL once
   fireline me                                   who the key acts as, and their rights
   fireline me methods [ls] | methods add sms|voice NUMBER | methods add email ADDRESS
   fireline me methods add ntfy SERVER TOPIC [--label L]
@@ -112,6 +115,8 @@ export const options = {
   'api-key': { type: 'string' },
   'source-url': { type: 'string' },
   file: { type: 'string' },
+  interval: { type: 'string' },
+  grace: { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {

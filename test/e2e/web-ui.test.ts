@@ -822,6 +822,45 @@ describe('web UI in a browser', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
+  it('makes a heartbeat, shows its ping URL once and its last ping, pauses and deletes it, without JavaScript', async () => {
+    const context = await browser!.newContext({ javaScriptEnabled: false });
+    const page = await watchedPage(context, [400]);
+    await signIn(page, await env.createKey('web-heartbeats', ['incidents:read', 'oncall:write']));
+    await page.getByRole('link', { name: 'Heartbeats' }).click();
+    await page.waitForURL(`${baseUrl}/ui/heartbeats`);
+    // A bad interval is refused on its field, what was typed kept.
+    await page.getByLabel('Name').fill('ui-backup');
+    await page.getByLabel('Service').fill('backups');
+    await page.getByLabel('Interval (seconds)').fill('700000');
+    await page.getByRole('button', { name: 'Make heartbeat' }).click();
+    await page.getByText(/Too big: expected number to be <=604800/).waitFor();
+    expect(await page.getByLabel('Name').inputValue()).toBe('ui-backup');
+    await page.getByLabel('Interval (seconds)').fill('600');
+    await page.getByRole('button', { name: 'Make heartbeat' }).click();
+    const shown = await page.getByRole('status').innerText();
+    const pingUrl = /(http:\/\/\S+\/v1\/heartbeats\/ui-backup\/ping\?token=\S+)/.exec(shown)![1]!;
+    await page.screenshot({ path: path.join(screenshots, 'heartbeat-made.png'), fullPage: true });
+    await request(env.app)
+      .get(new URL(pingUrl).pathname + new URL(pingUrl).search)
+      .expect(202);
+    await page.goto(`${baseUrl}/ui/heartbeats`);
+    const row = page.getByRole('row', { name: /ui-backup/ });
+    await eventually(async () => {
+      await page.reload();
+      expect(await row.innerText()).toMatch(/up, next due by/);
+    });
+    expect(await page.locator('main').innerText()).not.toContain(new URL(pingUrl).searchParams.get('token')!);
+    await page.screenshot({ path: path.join(screenshots, 'heartbeats.png'), fullPage: true });
+    await row.getByRole('button', { name: /^Pause/ }).click();
+    await page.getByText('The heartbeat is paused').waitFor();
+    expect(await row.innerText()).toContain('paused');
+    await row.getByRole('button', { name: /^Delete/ }).click();
+    await page.getByText('The heartbeat is deleted').waitFor();
+    expect(await page.getByRole('row', { name: /ui-backup/ }).count()).toBe(0);
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it("acknowledges from an emailed link: the page asks, its button acknowledges as the link's person", async () => {
     await request(env.app)
       .post('/v1/alerts')

@@ -1,10 +1,11 @@
+import path from 'node:path';
 import request from 'supertest';
 import type { Incident } from '../../domain/incident';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { incidentQuery } from '../../workflows/incident/messages';
 import { eventually } from '../helpers/http-receiver';
 import { createIncidentTestEnv } from '../helpers/incidents';
-import { bashBlocks, listenLocally, runBash } from '../helpers/readme-examples';
+import { bashBlocks, listenLocally, repoDir, runBash } from '../helpers/readme-examples';
 import type { TestEnv } from '../helpers/test-env';
 
 // A heartbeat is a durable timer that every ping resets: pinged, it stays quiet; silent past its
@@ -148,6 +149,32 @@ describe('heartbeats', () => {
       const shown = await request(env.app).get('/v1/heartbeats/watchdog-ping').expect(200);
       expect(shown.body.state).toMatchObject({ status: 'up', pings: 1 });
     });
+  });
+
+  it("runs docs/heartbeats.md's command-line example as written", async () => {
+    const blocks = bashBlocks('docs/heartbeats.md', '## From the command line');
+    expect(blocks).toHaveLength(1);
+    const cli = `node ${path.join(repoDir, 'dist', 'cli', 'main.js')}`;
+    const api = await listenLocally(env.rawApp);
+    try {
+      const stdout = await runBash(blocks[0]!.replaceAll('npx fireline', cli), {
+        FIRELINE_API_KEY: env.adminToken,
+        FIRELINE_URL: api.url,
+      });
+      expect(stdout).toContain('heartbeat  nightly-report (service reports, critical)');
+      expect(stdout).toContain('expects    a ping every 1 h, grace 5 min');
+      expect(stdout).toMatch(
+        /ping URL \(shown this once\): http:\/\/127\.0\.0\.1:\d+\/v1\/heartbeats\/nightly-report\/ping\?token=\S+/,
+      );
+      expect(stdout).toMatch(/nightly-report\s+reports\s+1 h\s+waiting/);
+      expect(stdout).toContain('paused nightly-report: no incident opens until it is resumed');
+      expect(stdout).toMatch(/status {5}paused\n/);
+      expect(stdout).toContain('resumed nightly-report');
+      expect(stdout).toContain('deleted nightly-report');
+    } finally {
+      await api.close();
+    }
+    await request(env.app).get('/v1/heartbeats/nightly-report').expect(404);
   });
 
   it('pauses, names bad settings, and stops pinging once deleted', async () => {

@@ -1,4 +1,5 @@
 import { declarePage } from './declare';
+import { heartbeatsPages } from './heartbeats';
 import { incidentPage } from './incident';
 import { incidentsPage } from './incidents';
 import { inboxPage } from './inbox';
@@ -24,4 +25,5 @@ export const uiPages: readonly UiPage[] = [
   inboxPage,
   postmortemsPages,
   servicesPages,
+  heartbeatsPages,
 ];

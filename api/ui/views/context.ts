@@ -19,7 +19,16 @@ export interface PageContext {
   viewer?: Viewer;
   csrfToken: string;
   /** Marks the current item of the navigation. */
-  section?: 'open' | 'resolved' | 'postmortems' | 'oncall' | 'services' | 'declare' | 'profile' | 'inbox';
+  section?:
+    | 'open'
+    | 'resolved'
+    | 'postmortems'
+    | 'oncall'
+    | 'services'
+    | 'heartbeats'
+    | 'declare'
+    | 'profile'
+    | 'inbox';
   /** The development inbox is on (FIRELINE_DEV_INBOX): the navigation links to it. */
   devInbox?: boolean;
 }
