@@ -184,6 +184,8 @@ export async function deleteHeartbeat(deps: Deps, name: string, actor: string): 
  */
 export class HeartbeatPings {
   private readonly cache: LastGoodCache<HeartbeatDocument>;
+  /** Each heartbeat's ping signal under way, by name. */
+  private readonly sending = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: Deps) {
     const timing = credentialTiming(deps.config);
@@ -215,6 +217,24 @@ export class HeartbeatPings {
     if (!doc || !timingSafeEqual(given, Buffer.from(doc.tokenHash, 'hex')))
       throw new NotFoundError(`No heartbeat ${name} with this token`);
     const at = new Date().toISOString();
+    // Pings arriving while one is being recorded are recorded with it: a storm costs a signal per
+    // round trip to Temporal, not one per ping, and each is answered once that signal is recorded.
+    const underWay = this.sending.get(name);
+    if (underWay) {
+      await underWay;
+      return { at };
+    }
+    const sending = this.send(name, at);
+    this.sending.set(name, sending);
+    try {
+      await sending;
+    } finally {
+      this.sending.delete(name);
+    }
+    return { at };
+  }
+
+  private async send(name: string, at: string): Promise<void> {
     try {
       await this.deps.temporal.workflow.getHandle(heartbeatWorkflowId(name)).signal(pingSignal, { at });
     } catch (err) {
@@ -223,7 +243,6 @@ export class HeartbeatPings {
         throw new NotFoundError(`No heartbeat ${name} with this token`);
       throw err;
     }
-    return { at };
   }
 
   forget(name: string): void {

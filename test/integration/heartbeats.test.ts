@@ -1,7 +1,10 @@
 import path from 'node:path';
 import request from 'supertest';
 import type { Incident } from '../../domain/incident';
+import { heartbeatWorkflowId } from '../../workflows/heartbeat/ids';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
+import { recordHistory } from '../helpers/histories';
+import { continueAsNewTemporal } from '../helpers/continue-as-new-temporal';
 import { incidentQuery } from '../../workflows/incident/messages';
 import { eventually } from '../helpers/http-receiver';
 import { createIncidentTestEnv } from '../helpers/incidents';
@@ -13,11 +16,17 @@ import type { TestEnv } from '../helpers/test-env';
 describe('heartbeats', () => {
   let env: TestEnv;
   let teardown: () => Promise<void>;
+  let temporal: Awaited<ReturnType<typeof continueAsNewTemporal>>;
 
   beforeAll(async () => {
-    ({ env, teardown } = await createIncidentTestEnv(600));
+    // A server that suggests continue-as-new after hundreds of events: the ping storm below sees it.
+    temporal = await continueAsNewTemporal();
+    ({ env, teardown } = await createIncidentTestEnv(600, {}, { temporalAddress: temporal.address }));
   });
-  afterAll(async () => teardown());
+  afterAll(async () => {
+    await teardown();
+    await temporal.stop();
+  });
 
   const incidentOf = (name: string) =>
     env.client.workflow
@@ -84,6 +93,11 @@ describe('heartbeats', () => {
       return doc as unknown as Incident;
     }, 20_000);
     expect(saved.integration).toBe('heartbeat');
+
+    // Deleted, its workflow ends: the replay fixture of a heartbeat that missed, was pinged again and went.
+    await request(env.app).delete('/v1/heartbeats/db-backup').expect(204);
+    await env.client.workflow.getHandle(heartbeatWorkflowId('db-backup')).result();
+    await recordHistory(env.client, 'heartbeat-missed-pinged-deleted', heartbeatWorkflowId('db-backup'));
   }, 90_000);
 
   it("runs docs/heartbeats.md's example as written: made, pinged by its URL, shown", async () => {
@@ -176,6 +190,42 @@ describe('heartbeats', () => {
     }
     await request(env.app).get('/v1/heartbeats/nightly-report').expect(404);
   });
+
+  it('takes a ping storm: concurrent pings share a signal, and the run continues as new as pings add up', async () => {
+    const made = await request(env.app)
+      .post('/v1/heartbeats')
+      .send({ name: 'stormy', service: 'backups', intervalSeconds: 600 })
+      .expect(201);
+    const pingUrl = made.body.pingUrl as string;
+    // One after another: a signal each, past the test server's continue-as-new suggestion (300 events).
+    const oneByOne = 320;
+    for (let i = 0; i < oneByOne; i++) await request(env.app).post(pingUrl).expect(202);
+    // 40 senders at once, 5 pings each: every one answered, far fewer signals than pings.
+    await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        for (let i = 0; i < 5; i++) await request(env.app).post(pingUrl).expect(202);
+      }),
+    );
+    const state = await eventually(async () => {
+      const shown = await request(env.app).get('/v1/heartbeats/stormy').expect(200);
+      expect(shown.body.state.status).toBe('up');
+      return shown.body.state as { pings: number };
+    });
+    expect(state.pings).toBeGreaterThan(oneByOne);
+    expect(state.pings).toBeLessThan(oneByOne + 200);
+    const runs: string[] = [];
+    for await (const run of env.client.workflow.list({
+      query: `WorkflowId = '${heartbeatWorkflowId('stormy')}'`,
+    }))
+      runs.push(run.runId);
+    expect(runs.length).toBeGreaterThan(1);
+    for (const runId of runs) {
+      const events = (
+        await env.client.workflow.getHandle(heartbeatWorkflowId('stormy'), runId).fetchHistory()
+      ).events;
+      expect(events!.length).toBeLessThan(400);
+    }
+  }, 90_000);
 
   it('pauses, names bad settings, and stops pinging once deleted', async () => {
     const made = await request(env.app)
