@@ -5,6 +5,7 @@ import { scheduleShifts } from '../domain/oncall-overrides';
 import type { ScheduleImport } from '../domain/schedule-import';
 import { CliError, ExitCode } from './api-client';
 import type { ContactImport } from '../domain/contact-import';
+import type { HeartbeatImport } from '../domain/heartbeats';
 import { type NotificationRules, type Urgency, urgencies } from '../domain/notification-rules';
 import { type CommandContext, print, str } from './context';
 import {
@@ -244,11 +245,22 @@ export async function importSchedules(
   const serviceImports = converted.services?.(idOf(policies), idOf(teams)) ?? [];
   const services = await importObjects(ctx, serviceKind, serviceImports, plan);
   const repoints = await importIntegrations(ctx, serviceImports, services, vendor, plan);
+  const heartbeats = await importHeartbeats(ctx, converted.heartbeats?.(idOf(teams)) ?? [], plan);
   const madeNow = new Set(plan ? users.made.map((p) => p.id) : []);
   const contacts = await importContacts(ctx, converted.contacts ?? [], madeNow, plan);
   print(
     ctx,
-    { plan, people: users.outcomes, teams, schedules: outcomes, policies, services, repoints, contacts },
+    {
+      plan,
+      people: users.outcomes,
+      teams,
+      schedules: outcomes,
+      policies,
+      services,
+      repoints,
+      heartbeats,
+      contacts,
+    },
     () =>
       [
         `${read.vendor}: ${converted.imports.length} schedules, ${read.users.length} users (${read.users.length - users.outcomes.length} matched by email to Fireline people)`,
@@ -257,6 +269,7 @@ export async function importSchedules(
         ...outcomes.map((o) => describe(o, read.vendor, plan)),
         ...policies.map((o) => describeObject('escalation policy', o, read.vendor, plan)),
         ...services.map((o) => describeObject('service', o, read.vendor, plan)),
+        ...heartbeats.map((o) => describeHeartbeat(o, read.vendor, plan, ctx.api.baseUrl)),
         ...contacts.map((o) => describeContacts(o, plan)),
         ...(repoints.length > 0
           ? [
@@ -593,3 +606,60 @@ async function importContacts(
 
 const sortedSteps = (steps: Array<{ methodId: string; afterSeconds: number }>) =>
   [...steps].sort((a, b) => a.afterSeconds - b.afterSeconds || a.methodId.localeCompare(b.methodId));
+
+interface HeartbeatOutcome {
+  sourceId: string;
+  id?: string;
+  action: 'create' | 'unchanged' | 'skip';
+  /** The new ping URL, shown this once. */
+  pingUrl?: string;
+  problems: string[];
+}
+
+function describeHeartbeat(o: HeartbeatOutcome, vendor: string, plan: boolean, apiUrl: string): string {
+  const lines = [
+    `${verbOf(o.action, plan).padEnd(12)} heartbeat ${o.id ?? '-'}  ← ${vendor} "${o.sourceId}"`,
+  ];
+  for (const problem of o.problems) lines.push(`    ! ${problem}`);
+  // Without PUBLIC_URL the API answers a path: the address this CLI reached it at stands in.
+  if (o.pingUrl)
+    lines.push(
+      `    re-point its pings (shown this once) to ${o.pingUrl.startsWith('/') ? new URL(o.pingUrl, apiUrl).toString() : o.pingUrl}`,
+    );
+  return lines.join('\n');
+}
+
+/**
+ * Makes the tool's heartbeats, each with a new ping URL to re-point its job
+ * to (shown once); one whose name Fireline has already is left as it is.
+ */
+async function importHeartbeats(
+  ctx: CommandContext,
+  imports: HeartbeatImport[],
+  plan: boolean,
+): Promise<HeartbeatOutcome[]> {
+  if (imports.length === 0) return [];
+  const { heartbeats } = await ctx.api.request<{ heartbeats: Array<{ name: string }> }>(
+    'GET',
+    '/v1/heartbeats',
+  );
+  const outcomes: HeartbeatOutcome[] = [];
+  for (const imported of imports) {
+    const { sourceId, settings, problems } = imported;
+    if (!settings) {
+      outcomes.push({ sourceId, action: 'skip', problems });
+      continue;
+    }
+    if (heartbeats.some((h) => h.name === settings.name)) {
+      outcomes.push({ sourceId, id: settings.name, action: 'unchanged', problems });
+      continue;
+    }
+    if (plan) {
+      outcomes.push({ sourceId, id: settings.name, action: 'create', problems });
+      continue;
+    }
+    const made = await ctx.api.request<{ pingUrl: string }>('POST', '/v1/heartbeats', { body: settings });
+    outcomes.push({ sourceId, id: settings.name, action: 'create', pingUrl: made.pingUrl, problems });
+  }
+  return outcomes;
+}

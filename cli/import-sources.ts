@@ -34,6 +34,7 @@ import {
   type PolicyImport,
 } from '../domain/policy-import';
 import { peopleByEmail, type ScheduleImport } from '../domain/schedule-import';
+import { fromOpsgenieHeartbeat, type HeartbeatImport, type OpsgenieHeartbeat } from '../domain/heartbeats';
 import {
   type ContactImport,
   fromOpsgenieContacts,
@@ -86,6 +87,8 @@ export interface VendorConversion {
   services?: (policyIdOf: ImportedId, teamIdOf: ImportedId) => ServiceImport[];
   /** Each person's contact methods and notification rules in the tool. */
   contacts?: ContactImport[];
+  /** The tool's heartbeats, once its teams' Fireline ids are known. */
+  heartbeats?: (teamIdOf: ImportedId) => HeartbeatImport[];
 }
 
 /** The person each user with an email became (matched, or made), with what the user had. */
@@ -301,6 +304,7 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
   let escalations: OpsgenieEscalation[] = [];
   const teams: OpsgenieTeam[] = [];
   let integrations: OpsgenieIntegration[] = [];
+  let heartbeats: OpsgenieHeartbeat[] = [];
   /** Each user's contacts and notification rules (with their steps), by user id. */
   const contacts = new Map<string, { contacts: OpsgenieContact[]; rules: OpsgenieNotificationRule[] }>();
   if (access.dir) {
@@ -331,6 +335,10 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
     if (files.has('integrations.json'))
       integrations =
         (readJson(path.join(dir, 'integrations.json')) as { data?: OpsgenieIntegration[] }).data ?? [];
+    if (files.has('heartbeats.json'))
+      heartbeats =
+        (readJson(path.join(dir, 'heartbeats.json')) as { data?: { heartbeats?: OpsgenieHeartbeat[] } }).data
+          ?.heartbeats ?? [];
     // teams.json lists them (GET /v2/teams); team-<id>.json holds each with its members (GET /v2/teams/{id}).
     const teamList = files.has('teams.json')
       ? ((readJson(path.join(dir, 'teams.json')) as { data?: OpsgenieTeam[] }).data ?? [])
@@ -379,6 +387,7 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
     }
     escalations = (await get<{ data: OpsgenieEscalation[] }>('v2/escalations')).data;
     integrations = (await get<{ data: OpsgenieIntegration[] }>('v2/integrations')).data;
+    heartbeats = (await get<{ data: { heartbeats: OpsgenieHeartbeat[] } }>('v2/heartbeats')).data.heartbeats;
     for (const { id } of (await get<{ data: OpsgenieTeam[] }>('v2/teams')).data)
       teams.push((await get<{ data: OpsgenieTeam }>(`v2/teams/${encodeURIComponent(id)}`)).data);
     for (const user of users) {
@@ -420,6 +429,7 @@ export async function readOpsgenie(ctx: CommandContext, access: VendorAccess): P
             escalations.filter((e) => e.ownerTeam?.id === teamId).map((e) => e.id),
           ),
         ),
+      heartbeats: (teamIdOf) => heartbeats.map((h) => fromOpsgenieHeartbeat(h, teamIdOf)),
       contacts: contactsOf(
         people,
         users.flatMap((u) => {

@@ -65,3 +65,80 @@ export function heartbeatAlertEvent(
     receivedAt: at,
   };
 }
+
+/** `GET /v2/heartbeats` of Opsgenie: one of `data.heartbeats`. */
+export interface OpsgenieHeartbeat {
+  name: string;
+  description?: string;
+  interval: number;
+  intervalUnit: 'minutes' | 'hours' | 'days';
+  enabled: boolean;
+  ownerTeam?: { id?: string; name?: string };
+  alertPriority?: string;
+}
+
+/** A vendor heartbeat made ready to import: Fireline's settings (none: skipped) and every problem. */
+export interface HeartbeatImport {
+  sourceId: string;
+  settings?: Omit<HeartbeatSettings, 'paused'> & { paused: boolean };
+  problems: string[];
+}
+
+const OPSGENIE_UNIT_SECONDS = { minutes: 60, hours: 3600, days: 86_400 } as const;
+const OPSGENIE_PRIORITY_SEVERITY: Record<string, AlertSeverity> = {
+  P1: 'critical',
+  P2: 'error',
+  P3: 'warning',
+  P4: 'info',
+  P5: 'info',
+};
+
+/**
+ * An Opsgenie heartbeat: its name made a Fireline one (lower case, dashes),
+ * its interval as is (Opsgenie has no grace), disabled ones paused, its alert
+ * priority as the severity, and its incidents on the service named after its
+ * owner team as imported (Opsgenie routes them by team), else `heartbeats`.
+ */
+export function fromOpsgenieHeartbeat(
+  heartbeat: OpsgenieHeartbeat,
+  teamIdOf: (opsgenieTeamId: string) => string | undefined,
+): HeartbeatImport {
+  const problems: string[] = [];
+  const name = heartbeat.name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
+  if (!heartbeatNamePattern.test(name))
+    return {
+      sourceId: heartbeat.name,
+      problems: ['its name has no letter or digit to make a Fireline one of'],
+    };
+  const intervalSeconds = heartbeat.interval * (OPSGENIE_UNIT_SECONDS[heartbeat.intervalUnit] ?? 60);
+  if (intervalSeconds > HEARTBEAT_LIMITS.maxIntervalSeconds)
+    return {
+      sourceId: heartbeat.name,
+      problems: [
+        `its interval is longer than Fireline's ${describeSeconds(HEARTBEAT_LIMITS.maxIntervalSeconds)}`,
+      ],
+    };
+  const team = heartbeat.ownerTeam?.id ? teamIdOf(heartbeat.ownerTeam.id) : undefined;
+  if (heartbeat.ownerTeam?.id && !team)
+    problems.push(
+      `team ${heartbeat.ownerTeam.name ?? heartbeat.ownerTeam.id} was not imported: its incidents open on service heartbeats`,
+    );
+  const severity = OPSGENIE_PRIORITY_SEVERITY[heartbeat.alertPriority ?? 'P3'] ?? 'warning';
+  if (!heartbeat.enabled) problems.push('disabled in Opsgenie: imported paused');
+  return {
+    sourceId: heartbeat.name,
+    settings: {
+      name,
+      service: team ?? 'heartbeats',
+      intervalSeconds,
+      graceSeconds: 0,
+      severity,
+      paused: !heartbeat.enabled,
+    },
+    problems,
+  };
+}

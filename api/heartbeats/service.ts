@@ -53,6 +53,9 @@ export interface HeartbeatAnswer extends HeartbeatSettings {
   state?: Omit<HeartbeatView, 'name'>;
 }
 
+/** How long a heartbeat's state is waited for from its workflow. */
+const STATE_WAIT_MS = 2000;
+
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 function settingsOf(doc: HeartbeatDocument): HeartbeatSettings {
@@ -67,9 +70,10 @@ export function pingUrl(deps: Deps, name: string, token: string): string {
 
 async function stateOf(deps: Deps, name: string): Promise<HeartbeatAnswer['state']> {
   try {
-    const { name: _name, ...view } = await deps.temporal.workflow
-      .getHandle(heartbeatWorkflowId(name))
-      .query(heartbeatQuery);
+    // A query needs a worker to answer: without one, the settings are shown without the state.
+    const { name: _name, ...view } = await deps.temporal.withDeadline(Date.now() + STATE_WAIT_MS, () =>
+      deps.temporal.workflow.getHandle(heartbeatWorkflowId(name)).query(heartbeatQuery),
+    );
     return view;
   } catch {
     return undefined;
@@ -132,7 +136,8 @@ export async function createHeartbeat(
     const { name: _name, ...changed } = settings;
     await deps.temporal.workflow.getHandle(heartbeatWorkflowId(name)).signal(configureSignal, changed);
   }
-  return { heartbeat: await answerOf(deps, doc), pingUrl: pingUrl(deps, name, token), token };
+  // Just made: its state is `waiting`, and its workflow may not have run yet.
+  return { heartbeat: await answerOf(deps, doc, false), pingUrl: pingUrl(deps, name, token), token };
 }
 
 async function find(deps: Deps, name: string): Promise<HeartbeatDocument> {

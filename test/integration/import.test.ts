@@ -123,6 +123,7 @@ describe('fireline import', () => {
         return send(200, { data: [comingOverride], took: 0.01 });
       if (url.pathname === '/v2/escalations') return send(200, og('escalations.json'));
       if (url.pathname === '/v2/integrations') return send(200, og('integrations.json'));
+      if (url.pathname === '/v2/heartbeats') return send(200, og('heartbeats.json'));
       if (url.pathname === '/v2/teams') return send(200, og('teams.json'));
       const teamId = '90098a19-f0e3-41d3-a060-0ea895f4a4c6';
       if (url.pathname === `/v2/teams/${teamId}`) return send(200, og(`team-${teamId}.json`));
@@ -375,6 +376,24 @@ describe('fireline import', () => {
       source: { system: 'opsgenie', id: '4c9e7a2b-6d1f-4e3a-9b8c-5f2d1a0e7c61' },
       integrations: [{ type: 'alertmanager', origin: 'opsgenie:4c9e7a2b-6d1f-4e3a-9b8c-5f2d1a0e7c61' }],
     });
+    // Its heartbeats, each with a new ping URL to re-point the job to; a disabled one paused.
+    expect(planned).toContain(
+      'would create heartbeat payments-nightly-settlement  ← Opsgenie "Payments Nightly Settlement"',
+    );
+    expect(applied).toMatch(
+      /re-point its pings \(shown this once\) to http:\/\/\S+\/v1\/heartbeats\/payments-nightly-settlement\/ping\?token=\S+/,
+    );
+    expect(applied).toContain('! disabled in Opsgenie: imported paused');
+    const settlement = await request(env.app).get('/v1/heartbeats/payments-nightly-settlement').expect(200);
+    expect(settlement.body).toMatchObject({
+      service: 'payments-oncall',
+      intervalSeconds: 25 * 3600,
+      graceSeconds: 0,
+      severity: 'error',
+      paused: false,
+    });
+    const ftp = await request(env.app).get('/v1/heartbeats/legacy-ftp-sync').expect(200);
+    expect(ftp.body).toMatchObject({ service: 'heartbeats', intervalSeconds: 600, paused: true });
     // Carol's contacts come over unconfirmed; her rule for new alerts becomes both urgencies' rules.
     expect(applied).toContain(
       'contacts     person carol: 3 methods made unconfirmed, 0 already there; rules high set, low set',
@@ -445,6 +464,8 @@ describe('fireline import', () => {
     expect(again).toContain(
       'contacts     person carol: 0 methods made unconfirmed, 3 already there; rules high as in the tool already, low as in the tool already',
     );
+    expect(again).toContain('unchanged    heartbeat payments-nightly-settlement');
+    expect(again).not.toContain('re-point its pings');
     expect(seenByOpsgenie).toContain('/v2/schedules?expand=rotation');
     const refused = await runBash(
       `${cli} import opsgenie --api-key wrong --source-url ${opsgenieUrl} --plan || echo "exit $?"`,
