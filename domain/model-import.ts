@@ -279,8 +279,31 @@ export function fromGrafanaOnCallIntegration(
     problems.push(
       `escalation chain ${chain} was not imported: the service pages with the default triage rule's`,
     );
-  const type = GRAFANA_ONCALL_SENDERS[integration.type];
-  if (!type)
+  return integrationService(
+    'grafana-oncall',
+    integration,
+    { team, escalationPolicy },
+    {
+      type: GRAFANA_ONCALL_SENDERS[integration.type],
+      sendsTo: integration.link ? maskedLink(integration.link) : `integration ${integration.id}`,
+    },
+    problems,
+  );
+}
+
+/**
+ * A vendor integration as a service of its name, owned as imported, with a
+ * Fireline integration of `type` for its senders to re-point to, unless
+ * Fireline has none of its kind (named) or it is not to be made.
+ */
+function integrationService(
+  system: ImportSource['system'],
+  integration: { id: string; name: string; type: string },
+  owner: { team: string | undefined; escalationPolicy: string | undefined },
+  sender: { type: IntegrationType | undefined; sendsTo: string; make?: boolean },
+  problems: string[],
+): ServiceImport {
+  if (!sender.type)
     problems.push(
       `a ${integration.type} integration has no Fireline equivalent: the service is made without one (senders can post to /v1/alerts)`,
     );
@@ -289,20 +312,14 @@ export function fromGrafanaOnCallIntegration(
     name: integration.name,
     definition: {
       name: integration.name,
-      ...(team ? { team } : {}),
-      ...(escalationPolicy ? { escalationPolicy } : {}),
-      source: { system: 'grafana-oncall', id: integration.id },
+      ...(owner.team ? { team: owner.team } : {}),
+      ...(owner.escalationPolicy ? { escalationPolicy: owner.escalationPolicy } : {}),
+      source: { system, id: integration.id },
     },
-    integrations: type
-      ? [
-          {
-            sourceId: integration.id,
-            name: integration.name,
-            type,
-            sendsTo: integration.link ? maskedLink(integration.link) : `integration ${integration.id}`,
-          },
-        ]
-      : [],
+    integrations:
+      sender.type && sender.make !== false
+        ? [{ sourceId: integration.id, name: integration.name, type: sender.type, sendsTo: sender.sendsTo }]
+        : [],
     problems,
   };
 }
@@ -359,35 +376,16 @@ export function fromOpsgenieIntegration(
         : "no imported escalation of its team: the service pages with the default triage rule's",
     );
   const type = OPSGENIE_SENDERS[integration.type];
-  if (!type)
-    problems.push(
-      `a ${integration.type} integration has no Fireline equivalent: the service is made without one (senders can post to /v1/alerts)`,
-    );
   if (type === 'pagerduty')
     problems.push(
       `its senders speak Opsgenie's Alert API: point them at PagerDuty's Events API v2 format with the routing key below`,
     );
-  return {
-    sourceId: integration.id,
-    name: integration.name,
-    definition: {
-      name: integration.name,
-      ...(team ? { team } : {}),
-      ...(escalationPolicy ? { escalationPolicy } : {}),
-      source: { system: 'opsgenie', id: integration.id },
-    },
-    integrations:
-      type && integration.enabled !== false
-        ? [
-            {
-              sourceId: integration.id,
-              name: integration.name,
-              type,
-              sendsTo: `integration ${integration.id}`,
-            },
-          ]
-        : [],
-    problems:
-      integration.enabled === false ? [...problems, 'disabled in Opsgenie: no integration made'] : problems,
-  };
+  if (integration.enabled === false) problems.push('disabled in Opsgenie: no integration made');
+  return integrationService(
+    'opsgenie',
+    integration,
+    { team, escalationPolicy },
+    { type, sendsTo: `integration ${integration.id}`, make: integration.enabled !== false },
+    problems,
+  );
 }

@@ -141,8 +141,8 @@ describe('teams and services brought over from other tools', () => {
     expect(two.integrations).toEqual([]);
     expect(two.problems).toEqual([
       "its team has 2 escalations (Opsgenie picks by routing rules): the service pages with the default triage rule's",
-      'a Email integration has no Fireline equivalent: the service is made without one (senders can post to /v1/alerts)',
       'disabled in Opsgenie: no integration made',
+      'a Email integration has no Fireline equivalent: the service is made without one (senders can post to /v1/alerts)',
     ]);
   });
 });

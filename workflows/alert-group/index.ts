@@ -1,19 +1,16 @@
 import {
-  ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
   setHandler,
-  startChild,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AlertEvent } from '../../domain/incident';
 import { alertKeyHash, jsonBytes } from '../../domain/incident-alerts';
-import type { incidentWorkflow } from '../incident';
 import { alertsSignal } from '../incident/messages';
-import { searchAttributes } from '../search-attributes';
+import { startIncidentChild } from '../incident/start-child';
 import { windowIncidentWorkflowId } from './ids';
 import { type AlertGroupView, alertGroupQuery, incidentClosedSignal } from './messages';
 
@@ -205,28 +202,8 @@ class AlertGroupRouter {
     }
   }
 
-  private async startIncident(workflowId: string, events: AlertEvent[]): Promise<void> {
-    const first = events.find((e) => e.action === 'trigger') ?? events[0]!;
-    await startChild<typeof incidentWorkflow>('incidentWorkflow', {
-      workflowId,
-      args: [
-        {
-          service: first.service,
-          dedupKey: first.dedupKey,
-          integration: first.integration,
-          actionsTaskQueue: this.input.actionsTaskQueue,
-          waitingEvents: events,
-        },
-      ],
-      // The incident lives its own life: the router may end or continue as new before it does.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      staticSummary: `${first.service}: ${first.summary}`.slice(0, 200),
-      memo: { title: first.summary },
-      typedSearchAttributes: [
-        { key: searchAttributes.service, value: first.service },
-        { key: searchAttributes.status, value: 'triggered' },
-      ],
-    });
+  private startIncident(workflowId: string, events: AlertEvent[]): Promise<void> {
+    return startIncidentChild(workflowId, events, this.input.actionsTaskQueue);
   }
 }
 

@@ -1,11 +1,9 @@
 import {
-  ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
   setHandler,
-  startChild,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -16,10 +14,9 @@ import {
   missedSummary,
 } from '../../domain/heartbeats';
 import type { AlertEvent } from '../../domain/incident';
-import type { incidentWorkflow } from '../incident';
 import { incidentWorkflowId } from '../incident/ids';
 import { alertsSignal } from '../incident/messages';
-import { searchAttributes } from '../search-attributes';
+import { startIncidentChild } from '../incident/start-child';
 import { type HeartbeatView, configureSignal, heartbeatQuery, pingSignal, stopSignal } from './messages';
 
 export interface HeartbeatWorkflowInput {
@@ -117,27 +114,7 @@ async function sendToIncident(
   } catch {
     // No incident runs for this heartbeat: a resolve has nothing to do, a trigger opens one.
   }
-  if (event.action !== 'trigger') return;
-  await startChild<typeof incidentWorkflow>('incidentWorkflow', {
-    workflowId,
-    args: [
-      {
-        service: event.service,
-        dedupKey: event.dedupKey,
-        integration: event.integration,
-        actionsTaskQueue,
-        waitingEvents: [event],
-      },
-    ],
-    // The incident lives its own life: the heartbeat goes on (and may continue as new) beside it.
-    parentClosePolicy: ParentClosePolicy.ABANDON,
-    staticSummary: `${event.service}: ${event.summary}`.slice(0, 200),
-    memo: { title: event.summary },
-    typedSearchAttributes: [
-      { key: searchAttributes.service, value: event.service },
-      { key: searchAttributes.status, value: 'triggered' },
-    ],
-  });
+  if (event.action === 'trigger') await startIncidentChild(workflowId, [event], actionsTaskQueue);
 }
 
 /**
