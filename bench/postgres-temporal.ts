@@ -249,6 +249,8 @@ export async function startPostgresTemporal(cacheDir: string, progress: Progress
         'frontend.enableUpdateWorkflowExecution:\n  - value: true',
         'frontend.enableUpdateWorkflowExecutionAsyncAccepted:\n  - value: true',
         'system.forceSearchAttributesCacheRefreshOnRead:\n  - value: true',
+        // As Fireline's own dev servers (stack/index.ts serverSettings) and docs/deployment.md say.
+        'system.enableActivityEagerExecution:\n  - value: true',
       ].join('\n') + '\n',
     );
     writeFileSync(path.join(configDir, 'development.yaml'), serverConfig(ports, pgPort, dynamicConfig));

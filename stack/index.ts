@@ -15,8 +15,19 @@ export const EPHEMERAL_SUGGEST_CONTINUE_AS_NEW_AFTER = 300;
 /** …and takes at most this many signals in one run (Temporal's default is 10,000), so tests pass it quickly. */
 export const EPHEMERAL_MAX_SIGNALS_PER_RUN = 2000;
 
+/**
+ * What every dev server Fireline starts sets: a workflow task that schedules an
+ * activity on its own task queue gets the activity back in its answer (eager
+ * dispatch), without a trip through matching. Self-hosted clusters set the same
+ * (docs/deployment.md).
+ */
+export const serverSettings = {
+  'system.enableActivityEagerExecution': true,
+};
+
 /** The ephemeral dev server's per-run limits, as dynamic config values. */
 export const ephemeralRunLimits = {
+  ...serverSettings,
   'limit.historyCount.suggestContinueAsNew': EPHEMERAL_SUGGEST_CONTINUE_AS_NEW_AFTER,
   'history.maximumSignalsPerExecution': EPHEMERAL_MAX_SIGNALS_PER_RUN,
 };
@@ -91,7 +102,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           logFile: path.join(logDir, 'temporal.log'),
           cliPath: config.TEMPORAL_CLI,
           // Tests see continue-as-new after hundreds of events instead of thousands.
-          dynamicConfig: mode === 'ephemeral' ? ephemeralRunLimits : undefined,
+          dynamicConfig: mode === 'ephemeral' ? ephemeralRunLimits : serverSettings,
           progress,
         });
       },
