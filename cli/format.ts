@@ -30,3 +30,8 @@ export function pairs(values: string[] | undefined, flag: string): Record<string
   }
   return out;
 }
+
+/** A URL the API answered: without PUBLIC_URL it is a path, and the address this CLI reached the API at stands in. */
+export function apiAddressed(url: string, apiUrl: string): string {
+  return url.startsWith('/') ? new URL(url, apiUrl).toString() : url;
+}

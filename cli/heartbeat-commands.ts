@@ -2,7 +2,7 @@ import type { HeartbeatAnswer } from '../api/heartbeats/service';
 import { describeSeconds } from '../domain/heartbeats';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
-import { ago, table } from './format';
+import { ago, apiAddressed, table } from './format';
 
 const path = (name: string) => `/v1/heartbeats/${encodeURIComponent(name)}`;
 
@@ -82,10 +82,7 @@ export const heartbeatCommands: Record<string, (ctx: CommandContext) => Promise<
         },
       },
     );
-    // Without PUBLIC_URL the API answers a path: the address this CLI reached it at stands in.
-    const url = made.pingUrl.startsWith('/')
-      ? new URL(made.pingUrl, ctx.api.baseUrl).toString()
-      : made.pingUrl;
+    const url = apiAddressed(made.pingUrl, ctx.api.baseUrl);
     print(
       ctx,
       { ...made, pingUrl: url },

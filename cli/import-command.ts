@@ -4,6 +4,7 @@ import type { Person } from '../domain/oncall';
 import { scheduleShifts } from '../domain/oncall-overrides';
 import type { ScheduleImport } from '../domain/schedule-import';
 import { CliError, ExitCode } from './api-client';
+import { apiAddressed } from './format';
 import type { ContactImport } from '../domain/contact-import';
 import type { HeartbeatImport } from '../domain/heartbeats';
 import { type NotificationRules, type Urgency, urgencies } from '../domain/notification-rules';
@@ -432,9 +433,7 @@ function describeRepoint(r: Repoint, vendor: string, plan: boolean, apiUrl: stri
   if (r.present)
     return `re-point    ${what}: Fireline integration ${r.present.integrationId} (${secret} …${r.present.secretHint}), made by an earlier import`;
   if (!r.made) return `${plan ? 'would make' : 'made'}  ${what}: a new ${secret}`;
-  // Without PUBLIC_URL the API answers a path: the address this CLI reached it at stands in.
-  const url = (r.made.send as { url?: string } | undefined)?.url ?? '';
-  const at = url.startsWith('/') ? new URL(url, apiUrl).toString() : url;
+  const at = apiAddressed((r.made.send as { url?: string } | undefined)?.url ?? '', apiUrl);
   if (r.type === 'pagerduty')
     return `re-point    ${what}: routing key ${r.made.secret} (${r.made.integrationId}), events to ${at}`;
   return `re-point    ${what}: token ${r.made.secret} (${r.made.integrationId}), webhook URL ${at}?token=${r.made.secret}`;
@@ -621,11 +620,7 @@ function describeHeartbeat(o: HeartbeatOutcome, vendor: string, plan: boolean, a
     `${verbOf(o.action, plan).padEnd(12)} heartbeat ${o.id ?? '-'}  ← ${vendor} "${o.sourceId}"`,
   ];
   for (const problem of o.problems) lines.push(`    ! ${problem}`);
-  // Without PUBLIC_URL the API answers a path: the address this CLI reached it at stands in.
-  if (o.pingUrl)
-    lines.push(
-      `    re-point its pings (shown this once) to ${o.pingUrl.startsWith('/') ? new URL(o.pingUrl, apiUrl).toString() : o.pingUrl}`,
-    );
+  if (o.pingUrl) lines.push(`    re-point its pings (shown this once) to ${apiAddressed(o.pingUrl, apiUrl)}`);
   return lines.join('\n');
 }
 

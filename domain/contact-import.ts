@@ -146,7 +146,8 @@ export function fromOpsgenieContacts(
 ): ContactImport {
   const problems: string[] = [];
   const made: MethodImport[] = [];
-  const originOf = (method: string, to: string) =>
+  // The contact a step names, if it came over.
+  const contactMade = (method: string, to: string) =>
     contacts.find(
       (c) => c.method === method && c.to === to && made.some((m) => m.origin === `opsgenie:${c.id}`),
     );
@@ -174,7 +175,7 @@ export function fromOpsgenieContacts(
     for (const [i, step] of (rule.steps ?? []).entries()) {
       const what = `notification rule "${rule.name ?? rule.id}" step ${i + 1}`;
       if (step.enabled === false) continue;
-      const contact = originOf(step.contact.method, step.contact.to);
+      const contact = contactMade(step.contact.method, step.contact.to);
       if (!contact) {
         problems.push(`${what}: its ${step.contact.method} contact did not come over: left out`);
         continue;

@@ -163,11 +163,12 @@ export async function changeHeartbeat(
 ): Promise<HeartbeatAnswer> {
   const doc = { ...(await find(deps, name)), ...change, updatedAt: new Date() };
   await deps.models.Heartbeats.replaceOne({ _id: name }, doc);
-  const { name: _name, ...settings } = settingsOf(doc);
+  const settings = settingsOf(doc);
+  const { name: _name, ...changed } = settings;
   await deps.temporal.workflow.signalWithStart(heartbeatWorkflow, {
-    ...startOptions(deps, settingsOf(doc)),
+    ...startOptions(deps, settings),
     signal: configureSignal,
-    signalArgs: [settings],
+    signalArgs: [changed],
   });
   return answerOf(deps, doc);
 }
