@@ -36,6 +36,7 @@ import { mayActOn, personById, type RightsScope } from '../domain/rights';
 import { userActor } from '../domain/actors';
 import { resolveRunbooks } from '../domain/runbook-selection';
 import { type TriageOutcome, triage } from '../domain/triage';
+import { holdForNewIncident } from './maintenance';
 import type { TriageRules } from '../domain/triage-types';
 
 export interface IncidentActivityDeps {
@@ -75,6 +76,15 @@ async function withServiceDefaults(
     ruleId: `service:${service.id}`,
     ...(service.team ? { team: service.team } : {}),
     ...(service.escalationPolicy ? { escalationPolicyId: service.escalationPolicy } : {}),
+  };
+}
+
+/** A major incident's bridge, from its team's or policy's settings in the catalog. */
+function majorResponsePlan(catalog: OnCallCatalog, team: string, policyId: string): MajorResponsePlan {
+  const settings = majorResponseSettings(catalog, team, policyId);
+  return {
+    ...(settings?.bridgeUrl ? { bridgeUrl: settings.bridgeUrl } : {}),
+    ...(settings?.bridgeWebhook && !settings.bridgeUrl ? { bridgeWebhook: true } : {}),
   };
 }
 
@@ -123,18 +133,14 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
         policy = policySnapshot(catalog, fallbackId) ?? noEscalationPolicy();
         warnings.push(`using escalation policy ${policy.id} instead`);
       }
-      const settings = result.major ? majorResponseSettings(catalog, result.team, policy.id) : undefined;
-      const response: MajorResponsePlan | undefined = result.major
-        ? {
-            ...(settings?.bridgeUrl ? { bridgeUrl: settings.bridgeUrl } : {}),
-            ...(settings?.bridgeWebhook && !settings.bridgeUrl ? { bridgeWebhook: true } : {}),
-          }
-        : undefined;
+      const response = result.major ? majorResponsePlan(catalog, result.team, policy.id) : undefined;
+      const maintenance = await holdForNewIncident(deps, { ...result, service: event.service });
       return {
         triage: { ...result, escalationPolicyId: policy.id },
         policy,
         warnings,
         ...(response ? { response } : {}),
+        ...(maintenance ? { maintenance } : {}),
       };
     },
 

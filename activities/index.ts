@@ -14,6 +14,7 @@ import type { TriageRules } from '../domain/triage-types';
 import type { StormLimit } from '../domain/notification-rules';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createIncidentActivities } from './incident';
+import { createMaintenanceActivities } from './maintenance';
 import { createNotificationActivities } from './notifications';
 import { createPagerActivities } from './pager';
 import { createPostmortemActivities } from './postmortems';
@@ -60,6 +61,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticsActivities(deps),
     ...createIncidentActivities(deps),
+    ...createMaintenanceActivities(deps),
     ...notifications,
     ...createPagerActivities(deps),
     ...createRunbookActivities(deps),

@@ -27,6 +27,7 @@ import { actionLinkRoutes } from './action-links/routes';
 import { redactActionLinkPath } from '../infra/action-links';
 import { contactMethodRoutes } from './contact-methods/routes';
 import { heartbeatPingPath, heartbeatRoutes } from './heartbeats/routes';
+import { maintenanceRoutes } from './maintenance/routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -153,6 +154,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(serviceRoutes(deps, guard));
   app.use(contactMethodRoutes(deps, guard));
   app.use(heartbeats.manage);
+  app.use(maintenanceRoutes(deps, guard));
   app.use(apiDocsRoutes(app));
   app.use(webUiRoutes(deps, guard, sessions));
 

@@ -1,3 +1,5 @@
+import { CliError, ExitCode } from './api-client';
+
 /** A plain-text table: one header row, columns padded to their widest cell. */
 export function table(headers: string[], rows: (string | number | undefined | null)[][]): string {
   const cells = rows.map((row) => row.map((c) => (c === undefined || c === null ? '' : String(c))));
@@ -34,4 +36,13 @@ export function pairs(values: string[] | undefined, flag: string): Record<string
 /** A URL the API answered: without PUBLIC_URL it is a path, and the address this CLI reached the API at stands in. */
 export function apiAddressed(url: string, apiUrl: string): string {
   return url.startsWith('/') ? new URL(url, apiUrl).toString() : url;
+}
+
+/** `--interval 1h`, `90s`, `5m`, `1h30m`, or a bare number of seconds. */
+export function durationSeconds(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
+  if (!match || value === '') throw new CliError(`${flag} must be like 90s, 5m, 1h or 1h30m`, ExitCode.usage);
+  return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
 }

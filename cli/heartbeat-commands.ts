@@ -2,7 +2,7 @@ import type { HeartbeatAnswer } from '../api/heartbeats/service';
 import { describeSeconds } from '../domain/heartbeats';
 import { CliError, ExitCode } from './api-client';
 import { type CommandContext, print, str } from './context';
-import { ago, apiAddressed, table } from './format';
+import { ago, apiAddressed, durationSeconds as seconds, table } from './format';
 
 const path = (name: string) => `/v1/heartbeats/${encodeURIComponent(name)}`;
 
@@ -10,15 +10,6 @@ function nameOf(ctx: CommandContext): string {
   const name = ctx.args[0];
   if (!name) throw new CliError('missing the heartbeat name', ExitCode.usage);
   return name;
-}
-
-/** `--interval 1h`, `90s`, `5m`, `1h30m`, or a bare number of seconds. */
-function seconds(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
-  if (!match || value === '') throw new CliError(`${flag} must be like 90s, 5m, 1h or 1h30m`, ExitCode.usage);
-  return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
 }
 
 function lines(h: HeartbeatAnswer): string {

@@ -46,6 +46,10 @@ const usage = `fireline — the Fireline command line
   fireline heartbeats [ls] | heartbeats show|pause|resume|rm NAME
   fireline heartbeats create NAME --service S --interval 1h [--grace 5m] [--severity critical|…]
                    an incident when a job stops pinging; create shows the ping URL once
+  fireline maintenance [ls] [--all] | maintenance show|end|rm mw-…
+  fireline maintenance create --service S [--service S2…] | --team T  --for 2h | --end TIME
+                   [--start TIME] --reason TEXT [--silence-sev1] [--weekly TIME_ZONE [--until TIME]]
+                   alerts of those services page nobody until the window ends
   fireline me                                   who the key acts as, and their rights
   fireline me methods [ls] | methods add sms|voice NUMBER | methods add email ADDRESS
   fireline me methods add ntfy SERVER TOPIC [--label L]
@@ -117,6 +121,12 @@ export const options = {
   file: { type: 'string' },
   interval: { type: 'string' },
   grace: { type: 'string' },
+  team: { type: 'string' },
+  for: { type: 'string' },
+  reason: { type: 'string' },
+  'silence-sev1': { type: 'boolean' },
+  weekly: { type: 'string' },
+  until: { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,6 +2,7 @@
 // Everything here is JSON-safe: timestamps are ISO-8601 strings.
 import type { ApprovalRequest, RunbookStatus } from './runbook';
 import type { AlertSeverity, IncidentSeverity } from './severity';
+import type { MaintenanceHold } from './maintenance-hold';
 
 export { alertSeverities, incidentSeverities, type AlertSeverity, type IncidentSeverity } from './severity';
 
@@ -236,7 +237,8 @@ export type TimelineType =
   | 'response.opened'
   | 'response.updated'
   | 'commander.claimed'
-  | 'postmortem.started';
+  | 'postmortem.started'
+  | 'maintenance';
 
 export interface TimelineEntry {
   /** Position in the incident's timeline, from 1. */
@@ -307,6 +309,11 @@ export interface Incident {
   pages?: PageRecord[];
   /** Catalog ids of the chat channels holding this incident's message (the Slack app), kept up to date. */
   chatChannels?: string[];
+  /**
+   * The maintenance window the incident opened in: while `holding`, nobody is
+   * paged; kept once it ended, to show the incident opened in one.
+   */
+  maintenance?: MaintenanceHold & { holding: boolean };
   /** Incremented at every change; saves with a lower version are ignored. */
   version: number;
   /** Number of timeline entries so far. */

@@ -2,6 +2,7 @@
 // what makes one valid, who refers to one, and the catalog the worker pages with.
 import type { EscalationPolicy, OnCallCatalog, OnCallSchedule, Person, Service, Team } from './oncall';
 import { type RuntimeOverride, withRuntimeOverrides } from './oncall-overrides';
+import type { MaintenanceWindow } from './maintenance';
 
 /** Who made a stored schedule's current revision, and when. */
 export interface RevisionStamp {
@@ -63,6 +64,8 @@ export interface RuntimeOnCall {
   people?: RuntimePerson[];
   teams?: RuntimeTeam[];
   services?: RuntimeService[];
+  /** Maintenance windows not over when read: what new incidents are checked against. */
+  maintenance?: MaintenanceWindow[];
 }
 
 export const noRuntimeOnCall: RuntimeOnCall = {
@@ -72,6 +75,7 @@ export const noRuntimeOnCall: RuntimeOnCall = {
   people: [],
   teams: [],
   services: [],
+  maintenance: [],
 };
 
 /** A schedule's definition, as made or replaced: no id, no revision. */

@@ -11,6 +11,7 @@ import {
   priorities,
 } from './incident';
 import { incidentSeverityOfAlert } from './severity';
+import type { MaintenanceHold } from './maintenance-hold';
 import type { AlertMatch, Matcher, TriageRule, TriageRules } from './triage-types';
 
 /** ITIL-style impact × urgency matrix. */
@@ -95,6 +96,8 @@ export interface TriageOutcome {
   policy: EscalationPolicySnapshot;
   warnings: string[];
   response?: MajorResponsePlan;
+  /** A maintenance window under way that covers the incident: nobody is paged until it ends. */
+  maintenance?: MaintenanceHold;
 }
 
 /**

@@ -3,6 +3,7 @@ import { noRuntimeOnCall, type RuntimeOnCall, withRuntimeOnCall } from '../domai
 import type { Logger } from './logger';
 import type { Models } from './models';
 import { withMongoTimeout } from './mongo';
+import { listWindowsNotOver } from './maintenance-windows';
 import { listRuntimeOverrides } from './oncall-overrides';
 import { listRuntimePolicies } from './runtime-policies';
 import { listRuntimeSchedules } from './runtime-schedules';
@@ -18,19 +19,24 @@ export type RuntimeOnCallModels = Pick<
   | 'OnCallPeople'
   | 'OnCallTeams'
   | 'OnCallServices'
+  | 'MaintenanceWindows'
 >;
 
-/** The people, teams, services, schedules, escalation policies and overrides made at run time, as stored now. */
+/**
+ * The people, teams, services, schedules, escalation policies and overrides
+ * made at run time, and the maintenance windows not over, as stored now.
+ */
 export async function readRuntimeOnCall(models: RuntimeOnCallModels): Promise<RuntimeOnCall> {
-  const [schedules, overrides, policies, people, teams, services] = await Promise.all([
+  const [schedules, overrides, policies, people, teams, services, maintenance] = await Promise.all([
     listRuntimeSchedules(models),
     listRuntimeOverrides(models),
     listRuntimePolicies(models),
     peopleStore(models).list(),
     teamStore(models).list(),
     serviceStore(models).list(),
+    listWindowsNotOver(models, new Date()),
   ]);
-  return { schedules, overrides, policies, people, teams, services };
+  return { schedules, overrides, policies, people, teams, services, maintenance };
 }
 
 /**

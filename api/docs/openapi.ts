@@ -549,6 +549,30 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: 202,
     auth: 'ping_token',
   },
+  'GET /v1/maintenance-windows': {
+    tag: 'Maintenance',
+    summary: 'Maintenance windows: under way or to come (`state=current`), `active`, `upcoming` or `all`',
+  },
+  'POST /v1/maintenance-windows': {
+    tag: 'Maintenance',
+    summary:
+      'Make a maintenance window: alerts of its services (or team) are recorded and page nobody until it ends',
+    description:
+      'Give `services` or `team`, and `endsAt` or `durationMinutes` (from `startsAt`, now if absent). A SEV1 pages anyway unless `silenceSev1`. `weekly` repeats it at the same wall-clock time. Takes `incidents:write` over every service (or the team) it covers.',
+    success: 201,
+    example: { services: ['checkout'], durationMinutes: 120, reason: 'PostgreSQL 17 upgrade' },
+  },
+  'GET /v1/maintenance-windows/{id}': { tag: 'Maintenance', summary: 'A maintenance window' },
+  'POST /v1/maintenance-windows/{id}/end': {
+    tag: 'Maintenance',
+    summary:
+      'End a window under way now: what it held pages at once if still triggered; 409 if not under way',
+  },
+  'DELETE /v1/maintenance-windows/{id}': {
+    tag: 'Maintenance',
+    summary: 'Delete a maintenance window (planned or under way)',
+    success: 204,
+  },
   'GET /v1/calendar.ics': {
     tag: 'On call',
     summary: 'A calendar feed (RFC 5545): the past month and next three months of shifts',

@@ -46,6 +46,7 @@ const incidentFields = {
   unlistedAlerts: { type: Schema.Types.Mixed },
   grouping: { type: Schema.Types.Mixed },
   chatChannels: { type: [String] },
+  maintenance: { type: Schema.Types.Mixed },
   version: { type: Number, required: true },
   timelineLength: { type: Number, required: true },
 } as const satisfies Record<

@@ -11,6 +11,7 @@ import { devInboxModel } from './dev-inbox';
 import { chatMessageModel } from './chat-message';
 import { alertRouteModel } from './alert-route';
 import { heartbeatModel } from './heartbeat';
+import { maintenanceWindowModel } from './maintenance-window';
 import { uiSessionModel } from './ui-session';
 import { contactMethodsModel } from './contact-methods';
 import { revisionClaimModel } from './revision-claim';
@@ -44,6 +45,7 @@ export type { CalendarFeedDocument } from './calendar-feed';
 export type { DevInboxAnswerable, DevInboxDocument } from './dev-inbox';
 export { chatMessageId, type ChatMessageDocument } from './chat-message';
 export type { AlertRouteDocument } from './alert-route';
+export type { MaintenanceWindowDocument } from './maintenance-window';
 export type { UiSessionDocument } from './ui-session';
 export type { ContactMethodsDocument } from './contact-methods';
 export type { RevisionClaimDocument } from './revision-claim';
@@ -82,6 +84,7 @@ export function createModels(connection: Connection) {
     RoutingKeys: routingKeyModel(connection),
     RoundRobinTurns: roundRobinTurnModel(connection),
     Heartbeats: heartbeatModel(connection),
+    MaintenanceWindows: maintenanceWindowModel(connection),
   };
 }
 

@@ -861,6 +861,57 @@ describe('web UI in a browser', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
+  it('plans a maintenance window without JavaScript: the board says what it holds, and ending it pages', async () => {
+    const context = await browser!.newContext({ javaScriptEnabled: false });
+    const page = await watchedPage(context, [400]);
+    await signIn(
+      page,
+      await env.createKey('web-maintenance', ['incidents:read', 'incidents:write'], { person: 'bob' }),
+    );
+    await page.getByRole('link', { name: 'Maintenance' }).click();
+    await page.waitForURL(`${baseUrl}/ui/maintenance`);
+    // Neither services nor a team: refused on the field, what was typed kept.
+    await page.getByLabel('Duration (minutes)').fill('90');
+    await page.getByLabel('Reason').fill('Kafka broker upgrade');
+    await page.getByRole('button', { name: 'Make window' }).click();
+    await page.getByText('give either services or team').waitFor();
+    expect(await page.getByLabel('Reason').inputValue()).toBe('Kafka broker upgrade');
+    await page.getByLabel('Services').fill('web-mw, web-mw-2');
+    await page.getByRole('button', { name: 'Make window' }).click();
+    await page.getByText('The maintenance window is made').waitFor();
+    const row = page.getByRole('row', { name: /web-mw, web-mw-2/ });
+    expect(await row.innerText()).toMatch(/under way, until[\s\S]*Kafka broker upgrade[\s\S]*by user:bob/);
+    await page.screenshot({ path: path.join(screenshots, 'maintenance.png'), fullPage: true });
+
+    // An alert of a covered service opens an incident the board shows as not paged.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await request(env.app)
+      .post('/v1/alerts')
+      .send({ service: 'web-mw', summary: 'Consumer lag', severity: 'error', dedupKey: 'lag' })
+      .expect(202);
+    const incident = await openIncident(env, 'web-mw', 'lag');
+    await page.goto(`${baseUrl}/ui/incidents`);
+    expect(await page.getByRole('status').first().innerText()).toContain(
+      'Maintenance under way: web-mw, web-mw-2 until',
+    );
+    await eventually(async () => {
+      await page.reload();
+      expect(await page.getByRole('row', { name: new RegExp(incident.incidentId) }).innerText()).toContain(
+        'maintenance: not paged',
+      );
+    });
+    await page.screenshot({ path: path.join(screenshots, 'maintenance-board.png'), fullPage: true });
+
+    await page.goto(`${baseUrl}/ui/maintenance`);
+    await row.getByRole('button', { name: /^End now/ }).click();
+    await page.getByText('The window is ended').waitFor();
+    await eventually(async () =>
+      expect((await timelineOf(env, incident.incidentId)).map((e) => e.type)).toContain('notification.sent'),
+    );
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it("acknowledges from an emailed link: the page asks, its button acknowledges as the link's person", async () => {
     await request(env.app)
       .post('/v1/alerts')

@@ -11,6 +11,7 @@ describe('the stored incident', () => {
         'chatChannels',
         'commander',
         'grouping',
+        'maintenance',
         'mitigatedAt',
         'pages',
         'resolutionNote',

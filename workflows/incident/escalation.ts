@@ -1,5 +1,6 @@
 import { condition } from '@temporalio/workflow';
 import { advanceEscalation } from '../../domain/escalation';
+import type { IncidentMaintenance } from './maintenance';
 import type { IncidentNotifier } from './notifier';
 import type { IncidentSla } from './sla';
 import type { IncidentState } from './state';
@@ -15,6 +16,7 @@ export class IncidentEscalation {
     private readonly state: IncidentState,
     private readonly notifier: IncidentNotifier,
     private readonly sla: IncidentSla,
+    private readonly maintenance: IncidentMaintenance,
   ) {}
 
   /** One step of the escalation; `wake` also ends its wait (the run is due to continue as new). */
@@ -23,6 +25,14 @@ export class IncidentEscalation {
     const esc = incident.escalation;
     // A transition from here on (an ack, a resolution, a snooze, an escalation) wakes the wait below.
     const seenTransitions = this.state.transitions;
+    const changed = () => this.state.transitions !== seenTransitions || wake();
+
+    // In a maintenance window nothing pages (not even an SLA breach) until it ends.
+    const hold = this.maintenance.holding;
+    if (hold) {
+      await this.maintenance.waitOut(hold, changed);
+      return;
+    }
 
     if (incident.status === 'triggered' && esc.exhausted && !esc.fallbackNotified) {
       esc.fallbackNotified = true;
@@ -54,7 +64,6 @@ export class IncidentEscalation {
     if (incident.status === 'snoozed') deadline = incident.snoozedUntil;
     const slaDue = this.sla.nextDeadline();
     const wakeAt = [deadline, slaDue].filter((d): d is string => d !== undefined).sort()[0];
-    const changed = () => this.state.transitions !== seenTransitions || wake();
     if (wakeAt === undefined) {
       await condition(changed);
       return;

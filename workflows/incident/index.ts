@@ -19,6 +19,7 @@ import {
   escalateUpdate,
   pageOutcomeSignal,
   incidentQuery,
+  maintenanceChangedSignal,
   patchIncidentUpdate,
   resolveUpdate,
   snoozeUpdate,
@@ -28,6 +29,7 @@ import { actorVia } from '../../domain/actors';
 import { AlertIntake } from './alert-intake';
 import { leaveAlertGroup } from './alert-group';
 import { IncidentChat } from './chat';
+import { IncidentMaintenance } from './maintenance';
 import { IncidentNotifier } from './notifier';
 import { IncidentPersonPages } from './person-pages';
 import { openIncident, resumeIncident } from './open';
@@ -54,13 +56,15 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     input.actionsTaskQueue,
     input.carried?.automaticRunbooks,
   );
-  const escalation = new IncidentEscalation(state, notifier, new IncidentSla(state, notifier));
+  const maintenance = new IncidentMaintenance(state);
+  const escalation = new IncidentEscalation(state, notifier, new IncidentSla(state, notifier), maintenance);
   const saver = new IncidentSaver(state, input.unsavedResolved, () => notifier.underWay);
   const chat = new IncidentChat(state);
 
   setHandler(alertsSignal, ({ events }) => events.forEach((event) => intake.receive(event)));
   setHandler(runbookEventSignal, (event) => runbooks.onEvent(event));
   setHandler(pageOutcomeSignal, (outcome) => personPages.record(outcome));
+  setHandler(maintenanceChangedSignal, () => maintenance.notice());
   setHandler(incidentQuery, () => state.incident);
   // The incident an action names must be this run's (and, for most actions, still open).
   const mustBeThisIncident = (req: IncidentActionInput) => void state.requireThisIncident(req);
@@ -76,11 +80,13 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   });
   setHandler(
     escalateUpdate,
-    ({ actor, reason, via }) =>
-      state.escalate(
+    ({ actor, reason, via }) => {
+      maintenance.liftFor(actorVia(actor, via));
+      return state.escalate(
         actor,
         (from) => `Escalated by ${actorVia(actor, via)} from level ${from}${reason ? `: ${reason}` : ''}`,
-      ),
+      );
+    },
     { validator: mustBeThisOpenIncident },
   );
   setHandler(claimCommanderUpdate, ({ actor, via }) => state.claimCommander(actor, via), {
@@ -103,7 +109,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   if (state.incident) {
     resumeIncident(state, intake);
   } else {
-    await openIncident(state, intake);
+    await openIncident(state, intake, maintenance);
     runbooks.runAutomatic(state.current.triage.runbooks);
   }
   void saver.runInBackground();

@@ -79,3 +79,10 @@ export interface PageOutcome {
   chatChannel?: string;
 }
 export const pageOutcomeSignal = defineSignal<[PageOutcome]>('pageOutcome');
+
+/**
+ * A maintenance window changed (ended early or was deleted): an incident it
+ * holds checks at once whether any window still does, instead of waiting for
+ * the end it knew.
+ */
+export const maintenanceChangedSignal = defineSignal<[{ windowId: string }]>('maintenanceChanged');

@@ -2,6 +2,7 @@ import type { NotificationContext, PlannedDelivery, TargetRef } from '../../doma
 import { failureMessage } from '../../domain/failure';
 import { deliverNotification, deliveryOptions, lookups, lookupOptions } from './activity-proxies';
 import { currentTargets } from '../../domain/escalation';
+import { pagingHold } from '../../domain/maintenance-hold';
 import { type IncidentState, now } from './state';
 import { firelineActor } from '../../domain/actors';
 import { type IncidentPersonPages, pagesPeople } from './person-pages';
@@ -22,6 +23,16 @@ export class IncidentNotifier {
 
   /** Resolves the targets to deliveries and sends each. */
   async notify(targets: TargetRef[], key: string, reason: string): Promise<void> {
+    const hold = pagingHold(this.state.current);
+    if (hold) {
+      this.state.record(
+        'maintenance',
+        firelineActor,
+        `Not paged (${reason}): maintenance window ${hold.windowId} holds paging until ${hold.until}`,
+        { windowId: hold.windowId },
+      );
+      return;
+    }
     const notification = ++this.notifications;
     this.underWay.add(notification);
     try {

@@ -3,6 +3,7 @@ import { emergencyTriage } from '../../domain/triage';
 import { failureMessage } from '../../domain/failure';
 import { lookupOptions, lookups } from './activity-proxies';
 import type { AlertIntake } from './alert-intake';
+import type { IncidentMaintenance } from './maintenance';
 import { openMajorResponse } from './major-response';
 import { freshEscalation } from '../../domain/escalation';
 import { newIncidentId } from './ids';
@@ -14,10 +15,20 @@ import type { AlertEvent } from '../../domain/incident';
  * Identification and triage: waits for the first trigger (signal-with-start
  * delivers it), triages it and opens the incident.
  */
-export async function openIncident(state: IncidentState, intake: AlertIntake): Promise<void> {
+export async function openIncident(
+  state: IncidentState,
+  intake: AlertIntake,
+  maintenance: IncidentMaintenance,
+): Promise<void> {
   await condition(() => intake.waiting.events.some((event) => event.action === 'trigger'));
   const first = intake.waiting.events.find((event) => event.action === 'trigger')!;
-  const { triage, policy, warnings, response } = await lookups.triageAlert
+  const {
+    triage,
+    policy,
+    warnings,
+    response,
+    maintenance: hold,
+  } = await lookups.triageAlert
     .executeWithOptions({ ...lookupOptions, summary: `triage: ${first.service} ${first.severity}` }, [first])
     .catch((err: unknown) => emergencyTriage(first, failureMessage(err)));
   const info = workflowInfo();
@@ -59,6 +70,7 @@ export async function openIncident(state: IncidentState, intake: AlertIntake): P
     { ...triage },
   );
   for (const warning of warnings) state.record('triage', firelineActor, `Triage problem: ${warning}`);
+  if (hold) maintenance.hold(hold);
   if (triage.major) openMajorResponse(state, response ?? {});
   state.publish();
   intake.applyWaiting();

@@ -6,7 +6,10 @@ import {
   type IncidentStatus,
 } from '../../../domain/incident';
 import { incidentIdPattern } from '../../../workflows/incident/ids';
+import { withMongoTimeout } from '../../../infra/mongo';
+import type { ApiDeps } from '../../deps';
 import { readIncident } from '../../incidents/service';
+import { listWindows, type MaintenanceWindowAnswer } from '../../maintenance/service';
 import { listOpenIncidents, listResolvedIncidents } from '../../incidents/store';
 import { incidentsPage as incidentsView, type BoardFilter } from '../views';
 import { doneNotice } from './incident-actions';
@@ -28,6 +31,20 @@ function boardFilter(query: Record<string, unknown>): BoardFilter {
     team: text(query.team),
   };
 }
+
+/** The windows for the board's banner; the board shows without them when MongoDB does not answer. */
+async function windowsForBoard(deps: ApiDeps): Promise<MaintenanceWindowAnswer[]> {
+  try {
+    return await withMongoTimeout('reading maintenance windows', BOARD_WINDOWS_WAIT_MS, () =>
+      listWindows(deps, 'active'),
+    );
+  } catch (err) {
+    deps.logger.warn({ err }, 'maintenance windows unreadable; the board shows without them');
+    return [];
+  }
+}
+
+const BOARD_WINDOWS_WAIT_MS = 1000;
 
 /** The board: the open incidents (filtered), or the resolved ones. */
 export const incidentsPage: UiPage = ({ deps, read }) => {
@@ -63,6 +80,7 @@ export const incidentsPage: UiPage = ({ deps, read }) => {
         filter,
         returnTo: `${returnTo.pathname}${returnTo.search}`,
         notice: acted && done ? `${acted}: ${done}` : undefined,
+        ...(resolved ? {} : { maintenance: await windowsForBoard(deps) }),
       }),
     );
   });

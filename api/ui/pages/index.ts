@@ -1,6 +1,7 @@
 import { declarePage } from './declare';
 import { heartbeatsPages } from './heartbeats';
 import { incidentPage } from './incident';
+import { maintenancePages } from './maintenance';
 import { incidentsPage } from './incidents';
 import { inboxPage } from './inbox';
 import type { UiPage } from './kit';
@@ -26,4 +27,5 @@ export const uiPages: readonly UiPage[] = [
   postmortemsPages,
   servicesPages,
   heartbeatsPages,
+  maintenancePages,
 ];

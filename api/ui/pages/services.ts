@@ -1,3 +1,5 @@
+import { windowCoversScope } from '../../../domain/maintenance';
+import { listWindows } from '../../maintenance/service';
 import { Router } from 'express';
 import { NotFoundError } from '../../errors';
 import { scheduleIdPattern } from '../../oncall/schedule-body';
@@ -16,7 +18,11 @@ export const servicesPages: UiPage = ({ deps, read }) => {
   router.get('/ui/services/:id', ...read, async (req, res) => {
     const id = req.params.id as string;
     if (!scheduleIdPattern.test(id)) throw new NotFoundError(`No service ${id}`);
-    sendPage(res, servicePage(pageContext(res), await services.get(deps, id)));
+    const service = await services.get(deps, id);
+    const covering = (await listWindows(deps, 'current')).filter((w) =>
+      windowCoversScope(w, { service: service.id, team: service.team ?? '' }),
+    );
+    sendPage(res, servicePage(pageContext(res), service, covering));
   });
 
   return router;

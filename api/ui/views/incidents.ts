@@ -2,6 +2,9 @@ import { incidentSeverities, incidentStatuses, type Incident } from '../../../do
 import { html, type SafeHtml } from '../../../infra/html';
 import { LIVE_REFRESH_SECONDS, mayDo, mayDoOn, type PageContext } from './context';
 import { layout } from './layout';
+import { pagingHold } from '../../../domain/maintenance';
+import type { MaintenanceWindowAnswer } from '../../maintenance/service';
+import { maintenanceBanner } from './maintenance';
 import { age, csrfField, escalationSummary, incidentPath, severityBadge, statusBadge, when } from './parts';
 import { table } from './table';
 
@@ -58,7 +61,15 @@ function filterForm(filter: BoardFilter): SafeHtml {
 export function incidentsPage(
   ctx: PageContext,
   incidents: Incident[],
-  options: { resolved: boolean; now: Date; filter?: BoardFilter; returnTo?: string; notice?: string },
+  options: {
+    resolved: boolean;
+    now: Date;
+    filter?: BoardFilter;
+    returnTo?: string;
+    notice?: string;
+    /** The maintenance windows under way or to come; the board shows those under way. */
+    maintenance?: MaintenanceWindowAnswer[];
+  },
 ): string {
   const canAck = !options.resolved && mayDo(ctx.viewer, 'incidents:write');
   const ackButton = (i: Incident) =>
@@ -85,6 +96,7 @@ export function incidentsPage(
                   <a href="/ui/incidents?status=resolved">Recently resolved incidents</a>`
           }
         </p>
+        ${options.resolved ? '' : maintenanceBanner(options.maintenance ?? [])}
         ${options.resolved ? '' : filterForm(options.filter ?? { status: [], severity: [], service: '', team: '' })}
         <div id="live" ${options.resolved ? '' : html` data-refresh-seconds="${LIVE_REFRESH_SECONDS}"`}>
           ${
@@ -95,7 +107,13 @@ export function incidentsPage(
                   incident${incidents.length === 1 ? '' : 's'}`,
                   [
                     { header: 'Severity', cell: (i: Incident) => severityBadge(i) },
-                    { header: 'Status', cell: (i) => statusBadge(i.status) },
+                    {
+                      header: 'Status',
+                      cell: (i) =>
+                        html`${statusBadge(i.status)}${
+                          pagingHold(i) ? html`<br /><span class="muted">maintenance: not paged</span>` : ''
+                        }`,
+                    },
                     { header: 'Service', cell: (i) => i.service },
                     {
                       header: 'Incident',

@@ -1,3 +1,4 @@
+import { pagingHold } from '../../../domain/maintenance';
 import type { Incident, TargetRef } from '../../../domain/incident';
 import { html, type SafeHtml } from '../../../infra/html';
 import { CSRF_FIELD } from '../session';
@@ -49,6 +50,9 @@ export function escalationSummary(i: Incident): string {
   const esc = i.escalation;
   if (!esc?.policy) return 'Not triaged yet';
   const snoozed = i.status === 'snoozed' ? 'Snoozed; escalation restarts at level 1 afterwards. ' : '';
+  const hold = pagingHold(i);
+  if (hold)
+    return `${snoozed}Nobody paged: maintenance window ${hold.windowId} until ${hold.until} (${hold.reason}); level ${esc.level + 1} pages then if still triggered`;
   if (esc.exhausted) {
     return `${snoozed}Escalation exhausted (${esc.policy.name})${esc.fallbackNotified ? `; fallback notified: ${esc.policy.fallback.map(target).join(', ') || 'none'}` : ''}`;
   }

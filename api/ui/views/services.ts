@@ -2,6 +2,8 @@ import { html } from '../../../infra/html';
 import type { ServiceView } from '../../oncall/services';
 import type { PageContext } from './context';
 import { layout } from './layout';
+import type { MaintenanceWindowAnswer } from '../../maintenance/service';
+import { maintenanceTable } from './maintenance';
 import { when } from './parts';
 import { table } from './table';
 
@@ -56,7 +58,11 @@ export function servicesPage(ctx: PageContext, services: ServiceView[]): string 
 }
 
 /** One service: what pages for it, who changed it, how senders reach it, and its open incidents. */
-export function servicePage(ctx: PageContext, service: ServiceView): string {
+export function servicePage(
+  ctx: PageContext,
+  service: ServiceView,
+  maintenance: MaintenanceWindowAnswer[] = [],
+): string {
   return layout(
     { ...ctx, section: 'services' },
     {
@@ -100,6 +106,12 @@ export function servicePage(ctx: PageContext, service: ServiceView): string {
                 ],
                 service.integrations,
               )
+        }
+        <h2>Maintenance</h2>
+        ${
+          maintenance.length === 0
+            ? html`<p>No maintenance under way or planned. <a href="/ui/maintenance">Plan one</a></p>`
+            : maintenanceTable(ctx, maintenance)
         }`,
     },
   );

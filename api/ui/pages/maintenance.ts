@@ -1,0 +1,99 @@
+import { type Request, type Response, Router } from 'express';
+import { checkedBy } from '../../actions/run';
+import { actingOf } from '../../identity';
+import {
+  createMaintenanceWindow,
+  endWindow,
+  listWindows,
+  maintenanceWindowParams,
+  newMaintenanceWindowBody,
+  removeWindow,
+} from '../../maintenance/service';
+import { formAction, formBody } from '../form-action';
+import type { FormState } from '../views';
+import { maintenancePage } from '../views/maintenance';
+import { pageContext, sendPage, type UiPage } from './kit';
+
+const NOTICES = {
+  made: 'The maintenance window is made: alerts of what it covers page nobody while it is under way.',
+  ended: 'The window is ended: what it held pages now if still triggered.',
+  deleted: 'The window is deleted.',
+} as const;
+
+const filled = (value: unknown) =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+
+/** Maintenance windows: listed, and (with incidents:write over what they cover) made, ended and deleted. */
+export const maintenancePages: UiPage = (kit) => {
+  const router = Router();
+  const { deps } = kit;
+  const show = async (res: Response, options: Parameters<typeof maintenancePage>[2] = {}, status = 200) =>
+    sendPage(res, maintenancePage(pageContext(res), await listWindows(deps, 'current'), options), status);
+  const rerender = (_req: Request, res: Response, form: FormState, status: number) =>
+    show(res, { form }, status);
+
+  router.get('/ui/maintenance', ...kit.read, async (req, res) => {
+    const done = req.query.done;
+    await show(res, {
+      ...(typeof done === 'string' && Object.hasOwn(NOTICES, done)
+        ? { notice: NOTICES[done as keyof typeof NOTICES] }
+        : {}),
+    });
+  });
+
+  router.post(
+    '/ui/maintenance',
+    ...kit.post,
+    kit.may('incidents:write'),
+    formAction({
+      form: () => 'create',
+      rerender,
+      formField: (field) => field.replace(/^body\./, ''),
+      act: async (req, res) => {
+        const body = formBody(req);
+        const services = filled(body.services)
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const duration = filled(body.durationMinutes);
+        const timeZone = filled(body['weekly.timeZone']);
+        const input = checkedBy(
+          newMaintenanceWindowBody,
+          {
+            ...(services ? { services } : {}),
+            ...(filled(body.team) ? { team: filled(body.team) } : {}),
+            ...(filled(body.startsAt) ? { startsAt: filled(body.startsAt) } : {}),
+            ...(duration !== undefined ? { durationMinutes: Number(duration) } : {}),
+            reason: body.reason,
+            silenceSev1: body.silenceSev1 === 'on',
+            ...(timeZone ? { weekly: { timeZone } } : {}),
+          },
+          'body',
+        );
+        await createMaintenanceWindow(deps, input, actingOf(res, deps.onCall.catalog));
+        return '/ui/maintenance?done=made';
+      },
+    }),
+  );
+
+  for (const action of ['end', 'delete'] as const) {
+    router.post(
+      `/ui/maintenance/:id/${action}`,
+      ...kit.post,
+      kit.may('incidents:write'),
+      formAction({
+        form: (req) => `${action}:${String(req.params.id)}`,
+        rerender,
+        act: async (req, res) => {
+          const { id } = checkedBy(maintenanceWindowParams, req.params, 'params');
+          const acting = actingOf(res, deps.onCall.catalog);
+          if (action === 'end') await endWindow(deps, id, acting);
+          else await removeWindow(deps, id, acting);
+          return `/ui/maintenance?done=${action === 'end' ? 'ended' : 'deleted'}`;
+        },
+      }),
+    );
+  }
+
+  return router;
+};
