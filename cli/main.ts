@@ -46,6 +46,9 @@ const usage = `fireline — the Fireline command line
   fireline heartbeats [ls] | heartbeats show|pause|resume|rm NAME
   fireline heartbeats create NAME --service S --interval 1h [--grace 5m] [--severity critical|…]
                    an incident when a job stops pinging; create shows the ping URL once
+  fireline insights [--weeks N | --from TIME --to TIME] [--flap-count N] [--flap-window-hours H]
+                   incidents per week, MTTA/MTTR against the SLA targets, pages per person
+                   (at night in their zone), noisiest services and alerts, flapping alerts
   fireline me                                   who the key acts as, and their rights
   fireline me methods [ls] | methods add sms|voice NUMBER | methods add email ADDRESS
   fireline me methods add ntfy SERVER TOPIC [--label L]
@@ -117,6 +120,9 @@ export const options = {
   file: { type: 'string' },
   interval: { type: 'string' },
   grace: { type: 'string' },
+  weeks: { type: 'string' },
+  'flap-count': { type: 'string' },
+  'flap-window-hours': { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {

@@ -3,6 +3,7 @@ import { heartbeatsPages } from './heartbeats';
 import { incidentPage } from './incident';
 import { incidentsPage } from './incidents';
 import { inboxPage } from './inbox';
+import { insightsPages } from './insights';
 import type { UiPage } from './kit';
 import { onCallPage } from './oncall';
 import { policiesPage } from './policies';
@@ -26,4 +27,5 @@ export const uiPages: readonly UiPage[] = [
   postmortemsPages,
   servicesPages,
   heartbeatsPages,
+  insightsPages,
 ];
