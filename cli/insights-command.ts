@@ -82,7 +82,7 @@ export function insightsText(i: InsightsAnswer): string {
   return `${sections.join('\n')}`;
 }
 
-function whole(ctx: CommandContext, flag: string): string | undefined {
+function numberFlag(ctx: CommandContext, flag: string): string | undefined {
   const value = str(ctx, flag);
   if (value !== undefined && !/^\d+(\.\d+)?$/.test(value))
     throw new CliError(`--${flag} takes a number, got ${JSON.stringify(value)}`, ExitCode.usage);
@@ -94,7 +94,7 @@ export const insightsCommands: Record<string, (ctx: CommandContext) => Promise<v
   async ''(ctx) {
     const from = str(ctx, 'from');
     const to = str(ctx, 'to');
-    const weeks = whole(ctx, 'weeks');
+    const weeks = numberFlag(ctx, 'weeks');
     if ((from === undefined) !== (to === undefined))
       throw new CliError('insights takes --from and --to together (or --weeks N)', ExitCode.usage);
     const answer = await ctx.api.request<InsightsAnswer>('GET', '/v1/insights', {
@@ -102,8 +102,8 @@ export const insightsCommands: Record<string, (ctx: CommandContext) => Promise<v
         from,
         to,
         weeks,
-        flapCount: whole(ctx, 'flap-count'),
-        flapWindowHours: whole(ctx, 'flap-window-hours'),
+        flapCount: numberFlag(ctx, 'flap-count'),
+        flapWindowHours: numberFlag(ctx, 'flap-window-hours'),
       },
     });
     print(ctx, answer, () => insightsText(answer));

@@ -256,4 +256,15 @@ describe('insights', () => {
       await api.close();
     }
   });
+
+  it('refuses --from without --to, and a flag that is no number, before asking the API', async () => {
+    const cli = `node ${path.join(repoDir, 'dist', 'cli', 'main.js')}`;
+    const cliEnv = { FIRELINE_API_KEY: env.adminToken, FIRELINE_URL: 'http://127.0.0.1:9' };
+    await expect(runBash(`${cli} insights --from 2026-01-05T00:00:00Z`, cliEnv)).rejects.toThrow(
+      /^exit 2\n[\s\S]*--from and --to together/,
+    );
+    await expect(runBash(`${cli} insights --weeks four`, cliEnv)).rejects.toThrow(
+      /^exit 2\n[\s\S]*--weeks takes a number/,
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { lastWeeks } from '../../api/insights/service';
 import { slaTargets } from '../../config/sla-targets';
 import {
   computeInsights,
@@ -186,6 +187,15 @@ describe('insights', () => {
     expect(weeksOf(new Date('2026-01-07T00:00:00Z'), new Date('2026-01-12T00:00:00Z'))).toEqual([
       { week: '2026-W02', start: '2026-01-05' },
     ]);
+  });
+
+  it('counts the last weeks from the Monday of the first, this week included', () => {
+    const wednesday = new Date('2026-01-07T12:00:00Z');
+    expect(lastWeeks(1, wednesday)).toEqual({
+      from: '2026-01-05T00:00:00.000Z',
+      to: '2026-01-07T12:00:00.000Z',
+    });
+    expect(lastWeeks(2, wednesday).from).toBe('2025-12-29T00:00:00.000Z');
   });
 
   it('reads night in the zone, around a clock change too', () => {

@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import { incidentSeverities, type IncidentSeverity } from '../../../domain/severity';
 import { fieldErrorsFrom, HttpError, type FieldError } from '../../errors';
-import { insightsQuery } from '../../insights/routes';
-import { insightsOf } from '../../insights/service';
+import { insightsOf, insightsQuery } from '../../insights/service';
 import { insightsPage, type InsightsForm } from '../views/insights';
 import { pageContext, sendPage, type UiPage } from './kit';
 

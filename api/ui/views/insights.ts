@@ -222,7 +222,8 @@ function weeklySection(i: InsightsAnswer): SafeHtml {
 
 function peopleSection(i: InsightsAnswer): SafeHtml {
   type Row = InsightsAnswer['pagesPerPerson'][number];
-  const night = `${NIGHT_STARTS_AT_HOUR}:00–0${NIGHT_ENDS_AT_HOUR}:00`;
+  const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  const night = `${hour(NIGHT_STARTS_AT_HOUR)}–${hour(NIGHT_ENDS_AT_HOUR)}`;
   if (i.pagesPerPerson.length === 0)
     return html`<section class="insight">
       <h2>Pages per person</h2>
