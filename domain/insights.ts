@@ -78,8 +78,19 @@ export function weeksOf(from: Date, to: Date): Week[] {
 }
 
 const hourFormats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * Local hours already worked out, by zone and quarter of an hour: every zone's
+ * offset and every change of it fall on a quarter hour, so the local hour is
+ * the same throughout one, and a long period's pages format each quarter once.
+ */
+const quarterHours = new Map<string, number>();
+const QUARTER_MS = 15 * 60 * 1000;
+
 /** The hour (0–23) on a wall clock in `timeZone` at `at`; an unknown zone reads as UTC. */
 export function localHour(at: Date, timeZone = 'UTC'): number {
+  const key = `${timeZone} ${Math.floor(at.getTime() / QUARTER_MS)}`;
+  const known = quarterHours.get(key);
+  if (known !== undefined) return known;
   let format = hourFormats.get(timeZone);
   if (!format) {
     try {
@@ -89,7 +100,10 @@ export function localHour(at: Date, timeZone = 'UTC'): number {
     }
     hourFormats.set(timeZone, format);
   }
-  return Number(format.formatToParts(at).find((p) => p.type === 'hour')!.value);
+  const hour = Number(format.formatToParts(at).find((p) => p.type === 'hour')!.value);
+  if (quarterHours.size >= 100_000) quarterHours.clear();
+  quarterHours.set(key, hour);
+  return hour;
 }
 
 /** Whether `at` falls between 22:00 and 07:00 on a wall clock in `timeZone`. */

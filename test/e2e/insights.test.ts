@@ -116,6 +116,14 @@ describe('Insights in a browser', () => {
     expect(numbers.y).toBeGreaterThan(chart.y + chart.height - 1);
     await page.getByRole('heading', { name: 'Incidents per week by severity' }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: SHOT.replace(/\.png$/, '-phone.png') });
+    // A year of weeks: the wide chart scrolls sideways inside its figure, the page does not.
+    await page.goto(`${baseUrl}/ui/insights?weeks=53`);
+    expect(
+      await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
+    ).toBeLessThanOrEqual(0);
+    expect(
+      await page.getByRole('img', { name: 'Incidents opened per ISO week, stacked by severity' }).count(),
+    ).toBe(1);
     expect(problems).toEqual([]);
     await page.context().close();
   });

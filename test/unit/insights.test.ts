@@ -5,6 +5,7 @@ import {
   computeInsights,
   flappingSuggestions,
   isNight,
+  localHour,
   isoWeekLabel,
   weekStart,
   weeksOf,
@@ -211,6 +212,33 @@ describe('insights', () => {
     min: new Date('2000-01-01T00:00:00Z'),
     max: new Date('2100-01-01T00:00:00Z'),
     noInvalidDate: true,
+  });
+
+  it('reads the same local hour as the time zone database at any instant, in zones off the whole hour too', () => {
+    const zone = fc.constantFrom(
+      'UTC',
+      'Europe/London',
+      'America/New_York',
+      'Asia/Kolkata',
+      'Asia/Kathmandu',
+      'Australia/Lord_Howe',
+    );
+    const quarter = 15 * 60 * 1000;
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 0, max: quarter - 1 }), zone, (at, within, timeZone) => {
+        // A second instant of the same quarter hour is read from what the first worked out.
+        const same = new Date(Math.floor(at.getTime() / quarter) * quarter + within);
+        for (const t of [at, same]) {
+          const hour = new Intl.DateTimeFormat('en-GB', {
+            timeZone,
+            hour: 'numeric',
+            hourCycle: 'h23',
+          }).format(t);
+          expect(localHour(t, timeZone)).toBe(Number(hour));
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('puts every instant in the week of its Monday', () => {

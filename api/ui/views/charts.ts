@@ -94,8 +94,8 @@ export function columnChart(
   const slot = (width - AXIS_LEFT - 8) / Math.max(1, columns.length);
   const barWidth = Math.min(36, slot * 0.7);
   const ticks = Array.from({ length: Math.round(top / step) + 1 }, (_, i) => i * step);
-  // A week's label is about 56 units wide: on narrow columns, only every few weeks have one.
-  const every = Math.max(1, Math.ceil(60 / slot));
+  // A week's label is about 64 units wide: on narrow columns, only every few weeks have one.
+  const every = Math.max(1, Math.ceil(80 / slot));
   const body = html`${ticks.map(
       (t) =>
         html`<line

@@ -50,12 +50,26 @@ const withCode = (text: string) =>
   text.split('`').map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part));
 const share = (n: number) => `${Math.round(n * 100)}%`;
 
-/** A chart and the table of its numbers, side by side (stacked on a narrow screen). */
-const chartWithTable = (heading: string, id: string, chart: SafeHtml, numbers: SafeHtml, note?: SafeHtml) =>
+/** Past this many weeks a chart takes the page's width, its table below it. */
+const WIDE_WEEKS = 12;
+
+/**
+ * A chart and the table of its numbers, side by side (stacked on a narrow
+ * screen, and for a wide chart, which scrolls sideways rather than shrink
+ * its text on a phone).
+ */
+const chartWithTable = (
+  heading: string,
+  id: string,
+  chart: SafeHtml,
+  numbers: SafeHtml,
+  note?: SafeHtml,
+  wide = false,
+) =>
   html`<section class="insight" aria-labelledby="${id}-heading">
     <h2 id="${id}-heading">${heading}</h2>
     ${note ?? ''}
-    <div class="insight-pair">
+    <div class="${wide ? 'insight-pair wide' : 'insight-pair'}">
       <figure class="chart">${chart}</figure>
       <div class="scroll">${numbers}</div>
     </div>
@@ -130,6 +144,7 @@ function responseSection(kind: 'acknowledged' | 'resolved', response: SeverityRe
         >SLA target</span
       >`,
     )}`,
+    weeks.length > WIDE_WEEKS,
   );
 }
 
@@ -217,6 +232,7 @@ function weeklySection(i: InsightsAnswer): SafeHtml {
       i.incidentsPerWeek,
     ),
     legend(incidentSeverities.map((s) => ({ name: s, fill: SEVERITY_FILLS[s] }))),
+    i.incidentsPerWeek.length > WIDE_WEEKS,
   );
 }
 
