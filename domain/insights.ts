@@ -303,7 +303,8 @@ const noisiest = <T extends NoisyService>(rows: Iterable<T>, key: (row: T) => st
 /** Incidents of each alert (service and dedup key), oldest first. */
 function byAlert(incidents: InsightIncident[]): Map<string, InsightIncident[]> {
   const groups = new Map<string, InsightIncident[]>();
-  for (const incident of [...incidents].sort((a, b) => a.openedAt.localeCompare(b.openedAt))) {
+  const opened = new Map(incidents.map((i) => [i, Date.parse(i.openedAt)]));
+  for (const incident of [...incidents].sort((a, b) => opened.get(a)! - opened.get(b)!)) {
     const key = `${incident.service}\n${incident.dedupKey}`;
     const group = groups.get(key);
     if (group) group.push(incident);
@@ -336,14 +337,15 @@ export function flappingSuggestions(
   if (back === null || back <= QUICK_RETURN_SECONDS || suggestions.length === 0)
     suggestions.push({
       kind: 'grouping-rule',
-      text: `${back === null ? 'It fires again before its incident resolves' : `It fires again ${readableDuration(back)} after resolving`}: a grouping rule matching it with \`resolve: 'manual'\` keeps one incident open for a person to close, rather than a new page each time.`,
+      text: `${back === null ? 'It opens incident after incident' : `It fires again ${readableDuration(back)} after resolving`}: a grouping rule matching it with \`resolve: 'manual'\` keeps one incident open for a person to close, rather than a new page each time.`,
     });
   // The same hour of day on several days looks like planned work (a backup, a batch job, a deploy).
   const days = new Map<number, Set<string>>();
   for (const at of openedAt) {
-    const hour = new Date(at).getUTCHours();
+    const instant = new Date(at);
+    const hour = instant.getUTCHours();
     const set = days.get(hour) ?? new Set<string>();
-    set.add(at.slice(0, 10));
+    set.add(instant.toISOString().slice(0, 10));
     days.set(hour, set);
   }
   const [hour, onDays] = [...days].sort((a, b) => b[1].size - a[1].size || a[0] - b[0])[0] ?? [0, new Set()];
@@ -355,9 +357,9 @@ export function flappingSuggestions(
   return suggestions;
 }
 
-function flappingAlerts(incidents: InsightIncident[], rule: FlappingRule): FlappingAlert[] {
+function flappingAlerts(alertGroups: Iterable<InsightIncident[]>, rule: FlappingRule): FlappingAlert[] {
   const flapping: FlappingAlert[] = [];
-  for (const group of byAlert(incidents).values()) {
+  for (const group of alertGroups) {
     if (group.length < rule.minIncidents) continue;
     // The busiest window: for each incident, how many open within windowSeconds from it on.
     let most = 0;
@@ -447,7 +449,8 @@ export function computeInsights(
     row.alerts += incident.alertCount;
     services.set(incident.service, row);
   }
-  const alerts = [...byAlert(incidents).values()].map((group): NoisyAlert => {
+  const alertGroups = [...byAlert(incidents).values()];
+  const alerts = alertGroups.map((group): NoisyAlert => {
     const latest = group.at(-1)!;
     return {
       service: latest.service,
@@ -466,6 +469,6 @@ export function computeInsights(
     pagesPerPerson: pagesPerPerson(incidents, options.people),
     noisiestServices: noisiest(services.values(), (s) => s.service),
     noisiestAlerts: noisiest(alerts, (a) => `${a.service}\n${a.dedupKey}`),
-    flapping: { ...rule, alerts: flappingAlerts(incidents, rule) },
+    flapping: { ...rule, alerts: flappingAlerts(alertGroups, rule) },
   };
 }

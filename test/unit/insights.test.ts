@@ -180,6 +180,16 @@ describe('insights', () => {
     ]);
   });
 
+  it('suggests a grouping rule when nothing tells how its incidents behaved', () => {
+    expect(
+      flappingSuggestions({ medianOpenSeconds: null, medianReturnSeconds: null }, [
+        '2026-01-05T02:00:00.000Z',
+        '2026-01-05T09:00:00.000Z',
+        '2026-01-05T17:00:00.000Z',
+      ]).map((s) => [s.kind, s.text.split(':')[0]]),
+    ).toEqual([['grouping-rule', 'It opens incident after incident']]);
+  });
+
   it('names ISO weeks by their Thursday', () => {
     expect(isoWeekLabel(weekStart(new Date('2026-01-01T12:00:00Z')))).toBe('2026-W01');
     expect(weekStart(new Date('2026-01-01T12:00:00Z')).toISOString()).toBe('2025-12-29T00:00:00.000Z');
