@@ -2,7 +2,13 @@ import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { onCallCatalog } from '../../config/oncall-catalog';
-import { insightsCatalog, insightsPeriod, seedInsightIncidents } from '../fixtures/insights';
+import {
+  insightIncidents,
+  insightsCatalog,
+  insightsPeriod,
+  seedInsightIncidents,
+  storeInsightIncidents,
+} from '../fixtures/insights';
 import { bashBlocks, listenLocally, repoDir, runBash } from '../helpers/readme-examples';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { signInToWebUi } from '../helpers/web-ui-session';
@@ -128,6 +134,39 @@ describe('insights', () => {
   it('needs incidents:read', async () => {
     const key = await env.createKey('insights-alerts-only', ['alerts:write']);
     await request(env.rawApp).get(`/v1/insights?${range}`).set('Authorization', `Bearer ${key}`).expect(403);
+  });
+
+  it('reads the time zone of a person made at run time', async () => {
+    await request(env.app)
+      .post('/v1/people')
+      .send({ id: 'dora', name: 'Dora Runtime', timeZone: 'Asia/Tokyo' })
+      .expect(201);
+    // 14:30 UTC is 23:30 in Tokyo (night) and 02:00 UTC is 11:00 there (day): a period of its own.
+    const paged = (id: string, at: string) => ({
+      ...insightIncidents[3]!,
+      id,
+      dedupKey: id,
+      openedAt: at,
+      pages: [{ at, people: ['dora'] }],
+    });
+    await storeInsightIncidents(env.models, [
+      paged('INC-INSIGHTSDOR1', '2026-03-02T14:30:00.000Z'),
+      paged('INC-INSIGHTSDOR2', '2026-03-03T02:00:00.000Z'),
+    ]);
+    const res = await request(env.app)
+      .get('/v1/insights?from=2026-03-02T00:00:00Z&to=2026-03-09T00:00:00Z')
+      .expect(200);
+    expect(res.body.pagesPerPerson).toEqual([
+      {
+        personId: 'dora',
+        name: 'Dora Runtime',
+        timeZone: 'Asia/Tokyo',
+        pages: 2,
+        nightPages: 1,
+        nightShare: 0.5,
+        incidents: 2,
+      },
+    ]);
   });
 
   /** Each row of the page's table captioned `caption`, its cells' text. */
