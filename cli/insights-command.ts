@@ -13,7 +13,7 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
 /** The insights as tables, one per chart of the web UI's page. */
 export function insightsText(i: InsightsAnswer): string {
   const sections = [
-    `insights of the incidents opened from ${i.from} to ${i.to} (ISO weeks, UTC)`,
+    `insights of the incidents opened from ${i.from} to ${i.to} (ISO weeks, UTC)\n`,
     `incidents per week\n${table(
       ['WEEK', 'STARTS', 'SEV1', 'SEV2', 'SEV3', 'SEV4', 'TOTAL'],
       i.incidentsPerWeek.map((w) => [w.week, w.start, w.SEV1, w.SEV2, w.SEV3, w.SEV4, w.total]),
@@ -79,7 +79,7 @@ export function insightsText(i: InsightsAnswer): string {
             .join('\n')
     }`,
   ];
-  return `${sections.join('\n')}`;
+  return sections.join('\n');
 }
 
 function numberFlag(ctx: CommandContext, flag: string): string | undefined {

@@ -160,18 +160,13 @@ export function insightsPage(
   form: InsightsForm,
   problems: FieldError[] = [],
 ): string {
-  const main = insights
-    ? html`${summary(insights)} ${weeklySection(insights)}
-      ${responseSection(
-        'acknowledged',
-        insights.responseTimes.find((r) => r.severity === form.severity)!,
-      )}
-      ${responseSection(
-        'resolved',
-        insights.responseTimes.find((r) => r.severity === form.severity)!,
-      )}
-      ${peopleSection(insights)} ${noisySections(insights)} ${flappingSection(insights)}`
-    : '';
+  const chosen = insights?.responseTimes.find((r) => r.severity === form.severity);
+  const main =
+    insights && chosen
+      ? html`${summary(insights)} ${weeklySection(insights)} ${responseSection('acknowledged', chosen)}
+        ${responseSection('resolved', chosen)} ${peopleSection(insights)} ${noisySections(insights)}
+        ${flappingSection(insights)}`
+      : '';
   return layout(
     { ...ctx, section: 'insights' },
     {
