@@ -14,6 +14,7 @@ import { incidentRoutes } from './incidents/routes';
 import { runbookRoutes } from './runbooks/routes';
 import { postmortemRoutes } from './postmortems/routes';
 import { analyticsRoutes } from './analytics/routes';
+import { insightsRoutes } from './insights/routes';
 import { apiDocsRoutes } from './docs/page';
 import { webUiRoutes } from './ui/routes';
 import { oncallRoutes } from './oncall/routes';
@@ -147,6 +148,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(runbookRoutes(deps, guard));
   app.use(postmortemRoutes(deps, guard));
   app.use(analyticsRoutes(deps, guard));
+  app.use(insightsRoutes(deps, guard));
   app.use(oncallRoutes(deps, guard));
   app.use(scheduleRoutes(deps, guard));
   app.use(peopleRoutes(deps, guard));

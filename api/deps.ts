@@ -8,6 +8,7 @@ import { LiveOnCallModel } from '../infra/live-oncall';
 import type { OnCallCatalog } from '../domain/oncall';
 import type { GroupingRules } from '../domain/grouping';
 import type { TriageRules } from '../domain/triage-types';
+import type { IncidentSeverity, SlaTarget } from '../domain/incident';
 import nodemailer from 'nodemailer';
 import { EgressPolicy } from '../infra/egress';
 import type { ReachDeps } from '../infra/reach/send';
@@ -57,6 +58,8 @@ export interface ApiDeps {
    * them, only rights on the service by name (or on every incident) allow declaring.
    */
   triageRules?: TriageRules;
+  /** The response targets per severity insights draw beside MTTA and MTTR: config/sla-targets.ts, as the worker's. */
+  slaTargets: Record<IncidentSeverity, SlaTarget>;
   temporal: Client;
   /** The Slack app's client (SLACK_BOT_TOKEN): ephemeral replies to buttons and commands. */
   slack?: WebClient;

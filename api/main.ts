@@ -1,6 +1,7 @@
 import { loadConfigOrExit } from '../config';
 import { groupingRules } from '../config/grouping-rules';
 import { onCallCatalog } from '../config/oncall-catalog';
+import { slaTargets } from '../config/sla-targets';
 import { triageRules } from '../config/triage-rules';
 import { createLogger } from '../infra/logger';
 import { RuntimeOnCallReader } from '../infra/runtime-oncall';
@@ -62,6 +63,7 @@ export async function runApiProcess(rules: ApiRules): Promise<void> {
       reach: apiReachDeps(config, process.env, slack),
       onCall: liveOnCallModel(rules.catalog, models, config, logger),
       groupingRules: rules.groupingRules,
+      slaTargets,
       ...(rules.triageRules ? { triageRules: rules.triageRules } : {}),
     }),
     config.PORT,

@@ -21,6 +21,7 @@ import { configCommands } from './config-commands';
 import { meCommands } from './me-commands';
 import { heartbeatCommands } from './heartbeat-commands';
 import { maintenanceCommands } from './maintenance-commands';
+import { insightsCommands } from './insights-command';
 
 const list = (ctx: CommandContext, name: string): string[] => {
   const v = ctx.flags[name];
@@ -136,6 +137,7 @@ export const commands: Record<string, Record<string, (ctx: CommandContext) => Pr
   me: meCommands,
   heartbeats: heartbeatCommands,
   maintenance: maintenanceCommands,
+  insights: insightsCommands,
   trigger: {
     async ''(ctx) {
       const service = str(ctx, 'service');

@@ -50,6 +50,9 @@ const usage = `fireline — the Fireline command line
   fireline maintenance create --service S [--service S2…] | --team T  --for 2h | --end TIME
                    [--start TIME] --reason TEXT [--silence-sev1] [--weekly TIME_ZONE [--until TIME]]
                    alerts of those services page nobody until the window ends
+  fireline insights [--weeks N | --from TIME --to TIME] [--flap-count N] [--flap-window-hours H]
+                   incidents per week, MTTA/MTTR against the SLA targets, pages per person
+                   (at night in their zone), noisiest services and alerts, flapping alerts
   fireline me                                   who the key acts as, and their rights
   fireline me methods [ls] | methods add sms|voice NUMBER | methods add email ADDRESS
   fireline me methods add ntfy SERVER TOPIC [--label L]
@@ -127,6 +130,9 @@ export const options = {
   'silence-sev1': { type: 'boolean' },
   weekly: { type: 'string' },
   until: { type: 'string' },
+  weeks: { type: 'string' },
+  'flap-count': { type: 'string' },
+  'flap-window-hours': { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {

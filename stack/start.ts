@@ -7,6 +7,7 @@ import { close, listen } from '../api/server';
 import { loadConfigOrExit, withLoopback } from '../config';
 import { groupingRules } from '../config/grouping-rules';
 import { onCallCatalog } from '../config/oncall-catalog';
+import { slaTargets } from '../config/sla-targets';
 import { triageRules } from '../config/triage-rules';
 import { firstAdmin } from '../domain/rights';
 import { anyChannelConfigured } from './channels';
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
         reach: apiReachDeps(effective, process.env, slack),
         onCall: liveOnCallModel(onCallCatalog, models, effective, logger),
         groupingRules,
+        slaTargets,
         triageRules,
       }),
       port,

@@ -121,10 +121,36 @@ export function incidentAnalytics(incidents: IncidentFacts[], groupBy: GroupBy) 
 }
 
 /**
+ * What `cursor` yields, each kept as `keep` makes it, at most `max` of them:
+ * a period with more answers 400 (naming `query.from` and `query.to`) rather
+ * than loading them all or answering figures of a part of it. `reader` names
+ * what reads them in the message (analytics, insights).
+ */
+export async function readAtMost<D, T>(
+  cursor: AsyncIterable<D> & { close(): Promise<unknown> },
+  max: number,
+  reader: string,
+  keep: (doc: D) => T,
+): Promise<T[]> {
+  const kept: T[] = [];
+  for await (const doc of cursor) {
+    if (kept.length === max) {
+      await cursor.close();
+      const message = `the period holds more than ${max} incidents, more than ${reader} reads at once (ANALYTICS_MAX_INCIDENTS); ask for a shorter period`;
+      throw new HttpError(400, 'range_too_large', `Invalid request: query.from, query.to: ${message}`, [
+        { field: 'query.from', message },
+        { field: 'query.to', message },
+      ]);
+    }
+    kept.push(keep(doc));
+  }
+  return kept;
+}
+
+/**
  * The facts of the incidents opened in [from, to) (ISO-8601): the one MongoDB
  * read analytics makes, through a cursor (a batch at a time) that stops after
- * `max` incidents. A period with more answers 400 rather than loading them all
- * or answering figures of a part of it.
+ * `max` incidents.
  */
 export async function loadIncidentFacts(
   deps: Pick<ApiDeps, 'models'>,
@@ -132,7 +158,6 @@ export async function loadIncidentFacts(
   to: string,
   max: number,
 ): Promise<IncidentFacts[]> {
-  const facts: IncidentFacts[] = [];
   const cursor = deps.models.Incident.find(
     { openedAt: { $gte: new Date(from), $lt: new Date(to) } },
     {
@@ -152,30 +177,19 @@ export async function loadIncidentFacts(
     .limit(max + 1)
     .lean()
     .cursor({ batchSize: 1000 });
-  for await (const doc of cursor) {
-    if (facts.length === max) {
-      await cursor.close();
-      const message = `the period holds more than ${max} incidents, more than analytics reads at once (ANALYTICS_MAX_INCIDENTS); ask for a shorter period`;
-      throw new HttpError(400, 'range_too_large', `Invalid request: query.from, query.to: ${message}`, [
-        { field: 'query.from', message },
-        { field: 'query.to', message },
-      ]);
-    }
-    facts.push({
-      service: doc.service,
-      severity: doc.severity,
-      team: doc.team,
-      title: doc.title,
-      alertCount: doc.alertCount,
-      openedAt: doc.openedAt,
-      acknowledgedAt: doc.acknowledgedAt,
-      resolvedAt: doc.resolvedAt,
-      resolvedBy: doc.resolvedBy,
-      escalationExhausted: doc.escalation?.exhausted === true,
-      slaBreaches: doc.slaBreaches?.length ?? 0,
-    });
-  }
-  return facts;
+  return readAtMost(cursor, max, 'analytics', (doc) => ({
+    service: doc.service,
+    severity: doc.severity,
+    team: doc.team,
+    title: doc.title,
+    alertCount: doc.alertCount,
+    openedAt: doc.openedAt,
+    acknowledgedAt: doc.acknowledgedAt,
+    resolvedAt: doc.resolvedAt,
+    resolvedBy: doc.resolvedBy,
+    escalationExhausted: doc.escalation?.exhausted === true,
+    slaBreaches: doc.slaBreaches?.length ?? 0,
+  }));
 }
 
 /** incidentAnalytics of the incidents opened in [from, to), at most `max` of them. */

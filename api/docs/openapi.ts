@@ -253,6 +253,13 @@ export const routeDocs: Record<string, RouteDoc> = {
     description:
       'A period with more than ANALYTICS_MAX_INCIDENTS incidents (default 50000) answers 400 `range_too_large`: ask for a shorter one.',
   },
+  'GET /v1/insights': {
+    tag: 'Analytics',
+    summary:
+      'Insights of a period: incidents per ISO week by severity, MTTA/MTTR per week beside the SLA targets, pages per person (at night in their zone), noisiest services and alerts, flapping alerts with suggestions',
+    description:
+      'The period is `from` and `to`, or the last `weeks` ISO weeks (8 unless said), at most 53 weeks. An alert flaps when `flapCount` (3) of its incidents open within `flapWindowHours` (24). A period with more than ANALYTICS_MAX_INCIDENTS incidents answers 400 `range_too_large`.',
+  },
   'GET /v1/oncall': {
     tag: 'On call',
     summary: 'Who every schedule and escalation level reaches now (or `?at=`), overrides applied',

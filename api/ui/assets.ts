@@ -95,6 +95,14 @@ details.runbook{border:1px solid var(--line);border-radius:.35rem;padding:.5rem 
 details.runbook summary{cursor:pointer;font-weight:600}
 details.runbook form.action{max-width:40rem;border:none;padding:.5rem 0}
 button.primary{background:#0b57d0;border-color:#0b57d0}
+section.insight{margin:0 0 1.5rem}
+.insight-pair{display:grid;grid-template-columns:minmax(0,3fr) minmax(min-content,2fr);gap:1rem 1.5rem;align-items:start}
+@media (max-width:52rem){.insight-pair{grid-template-columns:minmax(0,1fr)}}
+figure.chart{margin:.5rem 0;overflow-x:auto}figure.chart>svg{width:100%;max-width:36rem;height:auto;font-family:system-ui,sans-serif}
+.insight-pair.wide{grid-template-columns:minmax(0,1fr)}.insight-pair.wide figure.chart>svg{max-width:none;min-width:56rem}
+.scroll{overflow-x:auto}.insight th[scope=row]{width:auto}
+p.legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center;font-size:.875rem;margin:.25rem 0}
+ul.suggestions{margin:0;padding-left:1.1rem}ul.suggestions li{margin:.15rem 0}
 footer{max-width:78rem;margin:0 auto;padding:1rem 1.25rem;color:var(--muted);font-size:.9rem}
 @media print{header.site,footer,form{display:none}main{max-width:none;padding:0}a{color:inherit}}
 `;

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { slaTargets } from '../../config/sla-targets';
 import express, { type Express } from 'express';
 import { createApiKey, type ApiKeyOptions } from '../../infra/api-keys';
 import type mongoose from 'mongoose';
@@ -127,6 +128,7 @@ export async function createTestEnv(
     onCall: liveOnCallModel(catalog, models, {}),
     slack: options.slack?.client,
     groupingRules: options.groupingRules ?? { rules: [] },
+    slaTargets,
     triageRules: options.triageRules,
     reach: options.reach ?? providersOff,
   };

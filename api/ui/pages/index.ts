@@ -4,6 +4,7 @@ import { incidentPage } from './incident';
 import { maintenancePages } from './maintenance';
 import { incidentsPage } from './incidents';
 import { inboxPage } from './inbox';
+import { insightsPages } from './insights';
 import type { UiPage } from './kit';
 import { onCallPage } from './oncall';
 import { policiesPage } from './policies';
@@ -28,4 +29,5 @@ export const uiPages: readonly UiPage[] = [
   servicesPages,
   heartbeatsPages,
   maintenancePages,
+  insightsPages,
 ];

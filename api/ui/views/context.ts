@@ -27,6 +27,7 @@ export interface PageContext {
     | 'services'
     | 'heartbeats'
     | 'maintenance'
+    | 'insights'
     | 'declare'
     | 'profile'
     | 'inbox';

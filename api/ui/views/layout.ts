@@ -59,6 +59,7 @@ export function layout(
                       ${nav('oncall', '/ui/oncall', 'On call')} ${nav('services', '/ui/services', 'Services')}
                       ${nav('heartbeats', '/ui/heartbeats', 'Heartbeats')}
                       ${nav('maintenance', '/ui/maintenance', 'Maintenance')}
+                      ${nav('insights', '/ui/insights', 'Insights')}
                       ${nav('declare', '/ui/declare', 'Declare')}
                       ${ctx.viewer.person ? nav('profile', '/ui/profile', 'My profile') : ''}
                       ${ctx.devInbox ? nav('inbox', '/ui/inbox', 'Dev inbox') : ''}
