@@ -352,7 +352,7 @@ export function flappingSuggestions(
   if (onDays.size >= 2)
     suggestions.push({
       kind: 'maintenance-window',
-      text: `It opens around ${String(hour).padStart(2, '0')}:00 UTC on ${onDays.size} days: if that is planned work, a maintenance window for it keeps those alerts from paging.`,
+      text: `It opens around ${String(hour).padStart(2, '0')}:00 UTC on ${onDays.size} days: if that is planned work, a maintenance window for it (weekly if it recurs) keeps those alerts from paging.`,
     });
   return suggestions;
 }

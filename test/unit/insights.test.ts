@@ -175,7 +175,7 @@ describe('insights', () => {
       },
       {
         kind: 'maintenance-window',
-        text: 'It opens around 02:00 UTC on 3 days: if that is planned work, a maintenance window for it keeps those alerts from paging.',
+        text: 'It opens around 02:00 UTC on 3 days: if that is planned work, a maintenance window for it (weekly if it recurs) keeps those alerts from paging.',
       },
     ]);
   });
