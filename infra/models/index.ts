@@ -21,6 +21,7 @@ import { onCallTeamModel } from './oncall-team';
 import { roundRobinTurnModel } from './round-robin-turn';
 import { onCallServiceModel, routingKeyModel, serviceIntegrationModel } from './oncall-service';
 import { onCallPolicyModel } from './oncall-policy';
+import { publicIncidentModel, statusComponentModel } from './status-page';
 
 export type { RoundTripCheck } from './round-trip-check';
 export {
@@ -52,6 +53,7 @@ export type { OnCallChangeDocument } from './oncall-change';
 export type { OnCallPolicyDocument } from './oncall-policy';
 export type { OnCallPersonDocument } from './oncall-person';
 export type { OnCallTeamDocument } from './oncall-team';
+export type { StatusComponentDocument, PublicIncidentDocument } from './status-page';
 export type { OnCallServiceDocument, ServiceIntegrationDocument, RoutingKeyDocument } from './oncall-service';
 
 /** All mongoose models of Fireline, bound to one connection. */
@@ -82,6 +84,8 @@ export function createModels(connection: Connection) {
     RoutingKeys: routingKeyModel(connection),
     RoundRobinTurns: roundRobinTurnModel(connection),
     Heartbeats: heartbeatModel(connection),
+    StatusComponents: statusComponentModel(connection),
+    PublicIncidents: publicIncidentModel(connection),
   };
 }
 
