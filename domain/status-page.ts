@@ -17,6 +17,9 @@ export const componentIdPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** How many days of history the page shows. */
 export const HISTORY_DAYS = 90;
 
+/** How long a resolved public incident stays on the page. */
+export const RECENT_RESOLVED_DAYS = 7;
+
 /**
  * The states that count as downtime in the uptime figures: a partial or major
  * outage (a SEV1 or SEV2 incident open). A degraded component still serves.
@@ -158,7 +161,8 @@ export function dailyUptime(
     result.push({
       date: new Date(start).toISOString().slice(0, 10),
       uptime: length > 0 ? 1 - downMs / length : 1,
-      downSeconds: Math.round(downMs / 1000),
+      // Any downtime is at least a second: a day with some is never shown as none.
+      downSeconds: Math.ceil(downMs / 1000),
       worst,
     });
   }
@@ -215,4 +219,98 @@ export function updateRefusal(updates: readonly PublicUpdate[]): string | undefi
   return publicIncidentStatus(updates) === 'resolved'
     ? 'the public incident is resolved: open a new one for a recurrence'
     : undefined;
+}
+
+/** A public incident as stored, as far as the page goes. */
+export interface PublicIncidentRecord {
+  id: string;
+  title: string;
+  components: readonly string[];
+  updates: readonly PublicUpdate[];
+  createdAt: string;
+  resolvedAt?: string;
+}
+
+/**
+ * What the public page shows, and all it can show: built only from
+ * components, severities and times of incidents, and public incidents' own
+ * titles and updates (without who wrote them).
+ */
+export interface StatusSnapshot {
+  generatedAt: string;
+  status: { state: ComponentState; text: string };
+  components: Array<{
+    id: string;
+    name: string;
+    description?: string;
+    state: ComponentState;
+    stateText: string;
+    uptime: string;
+    days: Array<{ date: string; uptime: number; downSeconds: number; worst: ComponentState }>;
+  }>;
+  /** Unresolved first, then resolved; newest first within each. */
+  incidents: Array<{
+    id: string;
+    title: string;
+    status: PublicUpdateStatus;
+    statusText: string;
+    components: Array<{ id: string; name: string }>;
+    createdAt: string;
+    resolvedAt?: string;
+    updates: Array<{ status: PublicUpdateStatus; statusText: string; body: string; at: string }>;
+  }>;
+}
+
+/** The page as of `now`: each component's state and history, and the public incidents with their updates. */
+export function statusSnapshot(
+  components: ReadonlyArray<ComponentSettings & { description?: string }>,
+  incidents: readonly IncidentInterval[],
+  publicIncidents: readonly PublicIncidentRecord[],
+  now: number,
+): StatusSnapshot {
+  const shown = components.map((component) => {
+    const { state } = componentStatus(component, incidents);
+    const days = dailyUptime(component.services, incidents, now);
+    return {
+      id: component.id,
+      name: component.name,
+      ...(component.description ? { description: component.description } : {}),
+      state,
+      stateText: componentStateText[state],
+      uptime: uptimePercent(overallUptime(days, now)),
+      days,
+    };
+  });
+  const names = new Map(components.map((c) => [c.id, c.name]));
+  const resolvedLast = (i: PublicIncidentRecord) => (publicIncidentStatus(i.updates) === 'resolved' ? 1 : 0);
+  const ordered = [...publicIncidents].sort(
+    (a, b) => resolvedLast(a) - resolvedLast(b) || b.createdAt.localeCompare(a.createdAt),
+  );
+  return {
+    generatedAt: new Date(now).toISOString(),
+    status: overallBanner(shown.map((c) => c.state)),
+    components: shown,
+    incidents: ordered.map((incident) => {
+      const status = publicIncidentStatus(incident.updates);
+      return {
+        id: incident.id,
+        title: incident.title,
+        status,
+        statusText: publicUpdateStatusText[status],
+        components: incident.components.flatMap((id) => {
+          const name = names.get(id);
+          return name === undefined ? [] : [{ id, name }];
+        }),
+        createdAt: incident.createdAt,
+        ...(incident.resolvedAt ? { resolvedAt: incident.resolvedAt } : {}),
+        // Newest first, as readers look for the latest; without the author, an internal name.
+        updates: [...incident.updates].reverse().map((u) => ({
+          status: u.status,
+          statusText: publicUpdateStatusText[u.status],
+          body: u.body,
+          at: u.at,
+        })),
+      };
+    }),
+  };
 }
