@@ -551,6 +551,15 @@ export const routeDocs: Record<string, RouteDoc> = {
     success: 202,
     auth: 'ping_token',
   },
+  'POST /v1/incidents/{id}/status-updates': {
+    tag: 'Status page',
+    summary:
+      "Post a public update from an incident: on its public incident, or a new one on its service's components",
+    description:
+      "Appends to the unresolved public incident linked to this incident; without one, opens one on every component whose services include the incident's, titled after those components (never after the incident). 409 when no component covers the service, or to resolve what has no public incident. The same action as the web UI's form and Slack's `/incident status INC-… <status> <text>`.",
+    success: 201,
+    example: { status: 'monitoring', body: 'A fix is out; we are watching error rates.' },
+  },
   'GET /status': {
     tag: 'Status page',
     summary: 'The public status page (HTML, no JavaScript): components, 90-day uptime bars, public incidents',

@@ -14,8 +14,8 @@ import {
 import type { PublicIncidentDocument, StatusComponentDocument } from '../../infra/models';
 import { serviceName } from '../alerts/schemas';
 import type { ApiDeps } from '../deps';
-import { ValidationError } from '../errors';
-import { type Acting, accessFor, requireScopeOf } from '../identity';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { type Acting, type IncidentAccess, accessFor, requireScopeOf } from '../identity';
 import {
   appendPublicUpdate,
   changeComponent,
@@ -26,6 +26,7 @@ import {
   insertComponent,
   insertPublicIncident,
   listComponents,
+  openPublicIncidentAbout,
   recentPublicIncidents,
 } from './store';
 
@@ -209,6 +210,41 @@ export async function postPublicUpdate(
   return publicIncidentAnswer(
     await appendPublicUpdate(deps, id, publicUpdate(acting, body.status, body.body)),
   );
+}
+
+/**
+ * A public update from an incident (its page, its API, Slack's `/incident
+ * status`): appended to the unresolved public incident about it, else a new
+ * one on the components whose services include the incident's, titled after
+ * those components, never after the incident: its title is internal.
+ */
+export async function postIncidentStatus(
+  deps: Deps,
+  incidentId: string,
+  update: { status: PublicUpdate['status']; body: string },
+  author: string,
+  access: IncidentAccess,
+) {
+  const scope = await incidentScope(deps, incidentId);
+  if (!scope) throw new NotFoundError(`No incident ${incidentId}`);
+  access(scope);
+  const entry: PublicUpdate = { ...update, at: new Date().toISOString(), author };
+  const current = await openPublicIncidentAbout(deps, incidentId);
+  if (current) return publicIncidentAnswer(await appendPublicUpdate(deps, current._id, entry));
+  const components = (await listComponents(deps)).filter((c) => c.services.includes(scope.service));
+  if (components.length === 0)
+    throw new ConflictError(
+      `No status page component covers the service ${scope.service}: add one (POST /v1/status/components) first`,
+    );
+  if (update.status === 'resolved')
+    throw new ConflictError(`${incidentId} has no public incident to resolve`);
+  const doc = await insertPublicIncident(deps, {
+    title: `Problems with ${components.map((c) => c.name).join(', ')}`,
+    components: components.map((c) => c._id),
+    incidentId,
+    update: entry,
+  });
+  return publicIncidentAnswer(doc);
 }
 
 export async function publicIncidentAnswers(deps: Deps) {

@@ -254,3 +254,16 @@ export async function incidentIntervals(
     });
   });
 }
+
+/** The newest public incident about this Fireline incident that is not resolved, if any. */
+export async function openPublicIncidentAbout(
+  deps: Deps,
+  incidentId: string,
+): Promise<PublicIncidentDocument | undefined> {
+  return answered('reading the public incident of an incident', async () => {
+    const docs = await deps.models.PublicIncidents.find({ incidentId, status: { $ne: 'resolved' } })
+      .limit(READ_LIMIT)
+      .lean();
+    return docs.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  });
+}

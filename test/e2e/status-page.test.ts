@@ -3,6 +3,7 @@ import http from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import request from 'supertest';
 import { freePort } from '../../stack/ports';
+import { eventually } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident } from '../helpers/incidents';
 import type { TestEnv } from '../helpers/test-env';
 
@@ -26,6 +27,7 @@ describe('status page in a browser', () => {
   let server: http.Server | undefined;
   let browser: Browser | undefined;
   let baseUrl: string;
+  let liveIncidentId: string;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -35,7 +37,11 @@ describe('status page in a browser', () => {
     }
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    ({ env, teardown } = await createIncidentTestEnv(600, {}, { config: { PUBLIC_URL: baseUrl } }));
+    ({ env, teardown } = await createIncidentTestEnv(
+      600,
+      {},
+      { config: { PUBLIC_URL: baseUrl, STATUS_PAGE_CACHE_SECONDS: 1 } },
+    ));
     server = http.createServer(env.rawApp);
     await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -66,6 +72,7 @@ describe('status page in a browser', () => {
       })
       .expect(202);
     const live = await openIncident(env, 'payments', 'e2e');
+    liveIncidentId = live.incidentId;
     // History: the same incident as if it had also happened three days ago, for two hours, as a SEV2.
     const stored = await env.models.Incident.findById(live.incidentId).lean();
     const threeDaysAgo = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - 3 * DAY_MS + 8 * 3_600_000);
@@ -192,5 +199,34 @@ describe('status page in a browser', () => {
         category: 'Checkout',
       },
     ]);
+  });
+
+  it("posts a public update from the incident's page, without JavaScript, that the status page then shows", async () => {
+    const bob = await env.createKey('status-web', ['incidents:read', 'incidents:write'], { person: 'bob' });
+    const context = await browser!.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/ui/login`);
+    await page.getByLabel('API key').fill(bob);
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/ui/incidents`),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    await page.goto(`${baseUrl}/ui/incidents/${liveIncidentId}`);
+    await page.getByLabel('Public status').selectOption('monitoring');
+    await page.getByLabel('Public update', { exact: true }).fill('Payments recover; we keep watching.');
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/ui/incidents/${liveIncidentId}?done=status-posted`),
+      page.getByRole('button', { name: 'Post public update' }).click(),
+    ]);
+    expect(await page.getByText('Your public update is on the status page.').count()).toBe(1);
+    await page.locator('form[action$="/status-updates"]').screenshot({ path: '/tmp/status-form.png' });
+
+    await eventually(async () => {
+      await page.goto(`${baseUrl}/status`);
+      expect(await page.locator('article.incident .body').first().innerText()).toBe(
+        'Payments recover; we keep watching.',
+      );
+    });
+    await context.close();
   });
 });

@@ -5,6 +5,25 @@ import { eventually } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident, timelineOf } from '../helpers/incidents';
 import { OwnMongoServer } from '../helpers/own-mongo';
 import type { TestEnv } from '../helpers/test-env';
+import { slackSignature } from '../../api/integrations/slack/signature';
+import { testCatalog } from '../helpers/test-catalog';
+
+const signingSecret = 'status-page-signing-secret';
+const aliceSlackId = 'U0STATUSALICE';
+
+/** `/incident <text>` as Slack sends it, signed, from alice. */
+function slashCommand(text: string) {
+  const body = new URLSearchParams({ command: '/incident', text, user_id: aliceSlackId }).toString();
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return {
+    body,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': slackSignature(signingSecret, timestamp, body),
+    },
+  };
+}
 
 // The public status page: components whose state follows their services' incidents, public
 // incidents written apart from the incident timeline, and a page that keeps answering from
@@ -18,13 +37,15 @@ describe('status page', () => {
   beforeAll(async () => {
     mongo = await ownMongo.start();
     // A snapshot goes stale after a second, so the outage below is met by refreshes that fail.
+    const base = testCatalog(600);
+    const catalog = {
+      ...base,
+      people: base.people.map((p) => (p.id === 'alice' ? { ...p, slackUserId: aliceSlackId } : p)),
+    };
     ({ env, teardown } = await createIncidentTestEnv(
       600,
-      {},
-      {
-        mongoUri: mongo.uri,
-        config: { STATUS_PAGE_CACHE_SECONDS: 1 },
-      },
+      { catalog },
+      { catalog, mongoUri: mongo.uri, config: { STATUS_PAGE_CACHE_SECONDS: 1 }, slack: { signingSecret } },
     ));
   });
   afterAll(async () => {
@@ -167,6 +188,40 @@ describe('status page', () => {
     expect(cleared.body.override).toBeUndefined();
   });
 
+  it("posts public updates from the incident's API and from Slack onto its public incident", async () => {
+    const fromApi = await request(env.app)
+      .post(`/v1/incidents/${incidentId}/status-updates`)
+      .send({ status: 'monitoring', body: 'Payments go through the backup route; watching.' })
+      .expect(201);
+    expect(fromApi.body).toMatchObject({ id: publicId, status: 'monitoring' });
+
+    const { body, headers } = slashCommand(`status ${incidentId} monitoring Error rates are back to normal.`);
+    const slack = await request(env.rawApp)
+      .post('/v1/integrations/slack/commands')
+      .set(headers)
+      .send(body)
+      .expect(200);
+    expect(slack.body.text).toBe(`Your public update (monitoring) on ${incidentId} is on the status page.`);
+    const bad = slashCommand(`status ${incidentId} fixed All good`);
+    const refused = await request(env.rawApp)
+      .post('/v1/integrations/slack/commands')
+      .set(bad.headers)
+      .send(bad.body)
+      .expect(200);
+    expect(refused.body.text).toContain('status: choose investigating, identified, monitoring or resolved');
+
+    // Posted beside /v1/status, these reach the page with its next refresh (a second here).
+    await eventually(async () => {
+      const shown = (await request(env.rawApp).get('/status.json').expect(200)).body as StatusSnapshot;
+      expect(shown.incidents[0]!.updates.map((u) => [u.status, u.body])).toEqual([
+        ['monitoring', 'Error rates are back to normal.'],
+        ['monitoring', 'Payments go through the backup route; watching.'],
+        ['identified', 'A faulty card-network route; switching to the backup.'],
+        ['investigating', 'Some card payments fail at checkout; we are investigating.'],
+      ]);
+    });
+  });
+
   it('names the bad field, and takes no update once resolved', async () => {
     const bad = await request(env.app)
       .post('/v1/status/incidents')
@@ -193,6 +248,19 @@ describe('status page', () => {
       .expect(409);
     const { page } = await publicForms();
     expect(page).toContain('Recently resolved');
+
+    // From the incident again: a new public incident, titled after its components, not the incident.
+    const reopened = await request(env.app)
+      .post(`/v1/incidents/${incidentId}/status-updates`)
+      .send({ status: 'investigating', body: 'Card payments fail again.' })
+      .expect(201);
+    expect(reopened.body).toMatchObject({
+      title: 'Problems with Checkout',
+      components: ['checkout'],
+      incidentId,
+      status: 'investigating',
+    });
+    expect(reopened.body.id).not.toBe(publicId);
   });
 
   it('answers from its cache while MongoDB is stopped', async () => {
