@@ -20,6 +20,7 @@ import {
 import { configCommands } from './config-commands';
 import { meCommands } from './me-commands';
 import { heartbeatCommands } from './heartbeat-commands';
+import { statusCommands } from './status-commands';
 
 const list = (ctx: CommandContext, name: string): string[] => {
   const v = ctx.flags[name];
@@ -134,6 +135,7 @@ export const commands: Record<string, Record<string, (ctx: CommandContext) => Pr
   ),
   me: meCommands,
   heartbeats: heartbeatCommands,
+  status: statusCommands,
   trigger: {
     async ''(ctx) {
       const service = str(ctx, 'service');

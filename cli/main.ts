@@ -46,6 +46,12 @@ const usage = `fireline — the Fireline command line
   fireline heartbeats [ls] | heartbeats show|pause|resume|rm NAME
   fireline heartbeats create NAME --service S --interval 1h [--grace 5m] [--severity critical|…]
                    an incident when a job stops pinging; create shows the ping URL once
+  fireline status [show] | status components | status incidents | status incident PI-ID
+  fireline status add-component ID --name N --service S… [--description D] | status rm-component ID
+  fireline status override ID operational|degraded|partial_outage|major_outage | status clear-override ID
+  fireline status open --title T --component C… [--incident ID] [--status S] --text "…"
+  fireline status update PI-ID investigating|identified|monitoring|resolved "…" | status resolve PI-ID ["…"]
+                   the public status page (/status): components, public incidents and their updates
   fireline me                                   who the key acts as, and their rights
   fireline me methods [ls] | methods add sms|voice NUMBER | methods add email ADDRESS
   fireline me methods add ntfy SERVER TOPIC [--label L]
@@ -117,6 +123,7 @@ export const options = {
   file: { type: 'string' },
   interval: { type: 'string' },
   grace: { type: 'string' },
+  component: { type: 'string', multiple: true },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
