@@ -27,9 +27,11 @@ import {
 } from './service';
 import { STORE_TIMEOUT_MS, deleteComponent } from './store';
 import { StatusSnapshotCache } from './snapshot-cache';
+import { subscriptionRoutes } from './subscription-routes';
+import { subscriptionsOn } from './subscriptions';
 
 /** The public pages: they need no key and act as no person. */
-export const publicStatusPath = /^\/status(\.json|\/feed\.atom)?$/;
+export const publicStatusPath = /^\/status(\.json|\/feed\.atom|\/subscriptions(\/confirm|\/unsubscribe)?)?$/;
 
 /**
  * The status page: public reads (`/status`, `/status.json`,
@@ -62,6 +64,8 @@ function publicPages(deps: ApiDeps, cache: StatusSnapshotCache, freshSeconds: nu
   const cacheable = (res: Response, type: string) =>
     res.type(type).setHeader('Cache-Control', `public, max-age=${freshSeconds}`);
   const pages = Router();
+  const subscribe = subscriptionsOn(deps);
+  pages.use(subscriptionRoutes(deps));
   // Its own per-address limit (besides the API's): readers are many, each reloading the page now and then.
   pages.use(
     [statusPaths.page, statusPaths.json],
@@ -70,7 +74,7 @@ function publicPages(deps: ApiDeps, cache: StatusSnapshotCache, freshSeconds: nu
   pages.get(
     statusPaths.page,
     validated({}, async (_input, _req, res) => {
-      cacheable(res, 'html').send(await cache.rendered('html', statusPage));
+      cacheable(res, 'html').send(await cache.rendered('html', (s) => statusPage(s, { subscribe })));
     }),
   );
   pages.get(

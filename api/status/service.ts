@@ -29,8 +29,11 @@ import {
   openPublicIncidentAbout,
   recentPublicIncidents,
 } from './store';
+import { mailSubscribersLater } from './subscriptions';
 
 type Deps = Pick<ApiDeps, 'models'>;
+/** What a write that posts a public update needs: it mails the subscribers too. */
+type PostingDeps = Pick<ApiDeps, 'models' | 'reach' | 'logger'>;
 
 const DAY_MS = 86_400_000;
 
@@ -179,8 +182,15 @@ function publicUpdate(acting: Acting, status: PublicUpdate['status'], body: stri
   return { status, body, at: new Date().toISOString(), author: acting.person.id };
 }
 
+/** Tells subscribers of the public incident's newest update, and answers it as responders see it. */
+function posted(deps: PostingDeps, doc: PublicIncidentDocument) {
+  const update = doc.updates.at(-1);
+  if (update) mailSubscribersLater(deps, { id: doc._id, title: doc.title }, update);
+  return publicIncidentAnswer(doc);
+}
+
 export async function openPublicIncident(
-  deps: Deps,
+  deps: PostingDeps,
   body: z.output<typeof newPublicIncidentBody>,
   acting: Acting,
 ) {
@@ -196,20 +206,18 @@ export async function openPublicIncident(
     ...(body.incidentId !== undefined ? { incidentId: body.incidentId } : {}),
     update: publicUpdate(acting, body.status, body.body),
   });
-  return publicIncidentAnswer(doc);
+  return posted(deps, doc);
 }
 
 export async function postPublicUpdate(
-  deps: Deps,
+  deps: PostingDeps,
   id: string,
   body: z.output<typeof publicUpdateBody>,
   acting: Acting,
 ) {
   const current = await findPublicIncident(deps, id);
   await requireRightsOnLinked(deps, acting, current.incidentId, 'incidentId');
-  return publicIncidentAnswer(
-    await appendPublicUpdate(deps, id, publicUpdate(acting, body.status, body.body)),
-  );
+  return posted(deps, await appendPublicUpdate(deps, id, publicUpdate(acting, body.status, body.body)));
 }
 
 /**
@@ -219,7 +227,7 @@ export async function postPublicUpdate(
  * those components, never after the incident: its title is internal.
  */
 export async function postIncidentStatus(
-  deps: Deps,
+  deps: PostingDeps,
   incidentId: string,
   update: { status: PublicUpdate['status']; body: string },
   author: string,
@@ -230,7 +238,7 @@ export async function postIncidentStatus(
   access(scope);
   const entry: PublicUpdate = { ...update, at: new Date().toISOString(), author };
   const current = await openPublicIncidentAbout(deps, incidentId);
-  if (current) return publicIncidentAnswer(await appendPublicUpdate(deps, current._id, entry));
+  if (current) return posted(deps, await appendPublicUpdate(deps, current._id, entry));
   const components = (await listComponents(deps)).filter((c) => c.services.includes(scope.service));
   if (components.length === 0)
     throw new ConflictError(
@@ -244,7 +252,7 @@ export async function postIncidentStatus(
     incidentId,
     update: entry,
   });
-  return publicIncidentAnswer(doc);
+  return posted(deps, doc);
 }
 
 export async function publicIncidentAnswers(deps: Deps) {

@@ -21,7 +21,7 @@ import { onCallTeamModel } from './oncall-team';
 import { roundRobinTurnModel } from './round-robin-turn';
 import { onCallServiceModel, routingKeyModel, serviceIntegrationModel } from './oncall-service';
 import { onCallPolicyModel } from './oncall-policy';
-import { publicIncidentModel, statusComponentModel } from './status-page';
+import { publicIncidentModel, statusComponentModel, statusSubscriberModel } from './status-page';
 
 export type { RoundTripCheck } from './round-trip-check';
 export {
@@ -53,7 +53,11 @@ export type { OnCallChangeDocument } from './oncall-change';
 export type { OnCallPolicyDocument } from './oncall-policy';
 export type { OnCallPersonDocument } from './oncall-person';
 export type { OnCallTeamDocument } from './oncall-team';
-export type { StatusComponentDocument, PublicIncidentDocument } from './status-page';
+export type {
+  StatusComponentDocument,
+  PublicIncidentDocument,
+  StatusSubscriberDocument,
+} from './status-page';
 export type { OnCallServiceDocument, ServiceIntegrationDocument, RoutingKeyDocument } from './oncall-service';
 
 /** All mongoose models of Fireline, bound to one connection. */
@@ -86,6 +90,7 @@ export function createModels(connection: Connection) {
     Heartbeats: heartbeatModel(connection),
     StatusComponents: statusComponentModel(connection),
     PublicIncidents: publicIncidentModel(connection),
+    StatusSubscribers: statusSubscriberModel(connection),
   };
 }
 

@@ -99,3 +99,36 @@ export function statusComponentModel(connection: Connection): Model<StatusCompon
 export function publicIncidentModel(connection: Connection): Model<PublicIncidentDocument> {
   return connection.model<PublicIncidentDocument>('PublicIncident', publicIncidentSchema);
 }
+
+/**
+ * An email subscriber of the status page, keyed by the SHA-256 of the token
+ * of its confirmation link, which only the address's owner received. Mailed
+ * only once `confirmed`. `unsubscribeToken` is in every mail's unsubscribe
+ * link, so it is kept as it is: it can do nothing but end this subscription.
+ */
+export interface StatusSubscriberDocument {
+  _id: string;
+  email: string;
+  confirmed: boolean;
+  unsubscribeToken: string;
+  createdAt: Date;
+  confirmedAt?: Date;
+}
+
+const statusSubscriberSchema = new Schema<StatusSubscriberDocument>(
+  {
+    _id: { type: String, required: true },
+    email: { type: String, required: true },
+    confirmed: { type: Boolean, required: true },
+    unsubscribeToken: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    confirmedAt: { type: Date },
+  },
+  { collection: 'status_subscribers', versionKey: false },
+);
+statusSubscriberSchema.index({ email: 1 });
+statusSubscriberSchema.index({ unsubscribeToken: 1 }, { unique: true });
+
+export function statusSubscriberModel(connection: Connection): Model<StatusSubscriberDocument> {
+  return connection.model<StatusSubscriberDocument>('StatusSubscriber', statusSubscriberSchema);
+}

@@ -3,7 +3,12 @@ import { html, type SafeHtml } from '../../../infra/html';
 
 /** Where the page's feeds are, and what it is called. */
 export const STATUS_PAGE_TITLE = 'Service status';
-export const statusPaths = { page: '/status', json: '/status.json', feed: '/status/feed.atom' } as const;
+export const statusPaths = {
+  page: '/status',
+  json: '/status.json',
+  feed: '/status/feed.atom',
+  subscriptions: '/status/subscriptions',
+} as const;
 
 /** Reloads itself this often without JavaScript, for readers who keep it open during an outage. */
 const RELOAD_SECONDS = 60;
@@ -186,13 +191,60 @@ const style = html`<style>
   }
 </style>`;
 
+const subscribeForm = html`<form method="post" action="${statusPaths.subscriptions}" class="subscribe">
+  <label for="subscribe-email">Get updates by email</label>
+  <div class="row">
+    <input id="subscribe-email" name="email" type="email" autocomplete="email" required maxlength="254" />
+    <button type="submit">Subscribe</button>
+  </div>
+</form>`;
+
+/**
+ * A page of its own for the subscription steps: what happened, and the
+ * button a link's GET leads to (a GET never acts: mail scanners follow links).
+ */
+export function statusMessagePage(
+  title: string,
+  message: string,
+  action?: { path: string; token: string; button: string },
+): string {
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · ${STATUS_PAGE_TITLE}</title>
+        <link rel="icon" href="data:," />
+        ${style}
+      </head>
+      <body>
+        <main>
+          <h1>${title}</h1>
+          <p>${message}</p>
+          ${
+            action
+              ? html`<form method="post" action="${action.path}">
+                  <input type="hidden" name="token" value="${action.token}" />
+                  <button type="submit">${action.button}</button>
+                </form>`
+              : ''
+          }
+          <p><a href="${statusPaths.page}">Back to ${STATUS_PAGE_TITLE}</a></p>
+        </main>
+      </body>
+    </html>`.value;
+}
+
 /**
  * The public status page: the banner, active incidents, the components with
  * 90 days of uptime bars, then recently resolved incidents. Each section is
  * its own fragment; scheduled maintenance would be one more, from a list of
  * {title, services, startsAt, endsAt}, placed after the active incidents.
  */
-export function statusPage(snapshot: StatusSnapshot): string {
+export function statusPage(
+  snapshot: StatusSnapshot,
+  options: { subscribe: boolean } = { subscribe: false },
+): string {
   const active = snapshot.incidents.filter((i) => i.status !== 'resolved');
   const resolved = snapshot.incidents.filter((i) => i.status === 'resolved');
   const sections: SafeHtml[] = [
@@ -256,8 +308,11 @@ export function statusPage(snapshot: StatusSnapshot): string {
           <h1>${STATUS_PAGE_TITLE}</h1>
           ${sections}
           <footer>
-            Follow updates: <a href="${statusPaths.feed}">Atom feed</a> ·
-            <a href="${statusPaths.json}">JSON</a>
+            ${options.subscribe ? subscribeForm : ''}
+            <p>
+              Follow updates: <a href="${statusPaths.feed}">Atom feed</a> ·
+              <a href="${statusPaths.json}">JSON</a>
+            </p>
           </footer>
         </main>
       </body>
