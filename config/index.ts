@@ -186,7 +186,7 @@ export const configSchema = z.object({
    * (so bad tokens are limited too); /healthz and /readyz are not counted.
    */
   RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
-  /** Requests per client address per minute to the public status page (/status, /status.json, the feed). */
+  /** Requests per client address per minute to the public status page (/status, /status.json, /status/feed.atom). */
   STATUS_PAGE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   /** How long the public status page is served from memory before it is read from MongoDB again. */
   STATUS_PAGE_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),

@@ -66,7 +66,8 @@ function publicPages(deps: ApiDeps, cache: StatusSnapshotCache, freshSeconds: nu
   const pages = Router();
   const subscribe = subscriptionsOn(deps);
   pages.use(subscriptionRoutes(deps));
-  // Its own per-address limit (besides the API's): readers are many, each reloading the page now and then.
+  // Its own per-address limit (besides the API's): readers are many, each reloading the page now and
+  // then. `/status` covers the feed below it too.
   pages.use(
     [statusPaths.page, statusPaths.json],
     addressRateLimit(deps.config.STATUS_PAGE_RATE_LIMIT_PER_MINUTE ?? 300),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import request from 'supertest';
+import { createApp } from '../../api/app';
 import type { StatusSnapshot } from '../../domain/status-page';
 import { bashBlocks, listenLocally, repoDir, runBash } from '../helpers/readme-examples';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
@@ -75,6 +76,17 @@ describe('docs/status-page.md', () => {
     expect(stdout).toMatch(/api\s+Degraded performance\s+100\.00%/);
     expect(stdout).toMatch(/public incident {2}pi_\S+: Slow API responses \(Resolved\)/);
     expect(stdout).toMatch(/resolved\s+Response times have been normal for an hour\. \(alice\)/);
+  });
+
+  it("limits each address to STATUS_PAGE_RATE_LIMIT_PER_MINUTE, as 'During an outage' says", async () => {
+    const limited = createApp({
+      ...env.apiDeps,
+      config: { ...env.config, STATUS_PAGE_RATE_LIMIT_PER_MINUTE: 2 },
+    });
+    await request(limited).get('/status').expect(200);
+    await request(limited).get('/status/feed.atom').expect(200);
+    const refused = await request(limited).get('/status.json').expect(429);
+    expect(refused.body.error.message).toBe('More than 2 requests a minute from this address; retry later');
   });
 
   it('serves the reader addresses with no key', async () => {
