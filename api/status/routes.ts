@@ -138,6 +138,11 @@ function componentRoutes(manage: Router, deps: ApiDeps, guard: Guard, refreshed:
     ...guard('oncall:write'),
     validated({ params: componentIdParams }, async ({ params }, _req, res) => {
       await refreshed(await deleteComponent(deps, params.id));
+      // Nothing is left to record who removed it on: the log does.
+      deps.logger.info(
+        { component: params.id, actor: actorFor(res, undefined) },
+        'Status page component removed',
+      );
       res.status(204).end();
     }),
   );

@@ -4,7 +4,7 @@ import type { PublicUpdate } from '../../domain/status-page';
 import { publicUpdateStatusText } from '../../domain/status-page';
 import { withMongoTimeout } from '../../infra/mongo';
 import type { ApiDeps } from '../deps';
-import { HttpError, NotFoundError } from '../errors';
+import { HttpError, NotFoundError, ServiceUnavailableError } from '../errors';
 import { STATUS_PAGE_TITLE, statusPaths } from '../ui/views/status-page';
 import { STORE_TIMEOUT_MS } from './store';
 
@@ -60,18 +60,25 @@ export async function subscribe(deps: Deps, email: string): Promise<void> {
       createdAt: new Date(),
     });
   });
-  await deps.reach.mailer!.sendMail({
-    from: deps.reach.mailFrom,
-    to: address,
-    subject: `Confirm your subscription to ${STATUS_PAGE_TITLE}`,
-    text: [
-      `Someone, probably you, asked for the updates of ${STATUS_PAGE_TITLE} by email at this address.`,
-      '',
-      `To confirm, open this link and press Confirm: ${linkOf(deps, 'confirm', token)}`,
-      '',
-      'If it was not you, ignore this mail: nothing more will be sent.',
-    ].join('\n'),
-  });
+  try {
+    await deps.reach.mailer!.sendMail({
+      from: deps.reach.mailFrom,
+      to: address,
+      subject: `Confirm your subscription to ${STATUS_PAGE_TITLE}`,
+      text: [
+        `Someone, probably you, asked for the updates of ${STATUS_PAGE_TITLE} by email at this address.`,
+        '',
+        `To confirm, open this link and press Confirm: ${linkOf(deps, 'confirm', token)}`,
+        '',
+        'If it was not you, ignore this mail: nothing more will be sent.',
+      ].join('\n'),
+    });
+  } catch (err) {
+    // Not sent: the pending subscription goes, so that asking again sends a confirmation at once.
+    await deps.models.StatusSubscribers.deleteOne({ _id: hashOf(token) }).catch(() => undefined);
+    deps.logger.warn({ err }, 'A status page confirmation mail could not be sent');
+    throw new ServiceUnavailableError('The confirmation mail could not be sent; retry shortly');
+  }
 }
 
 /** Double opt-in, step two: the link's owner confirms (404 for a token of no subscription). */

@@ -278,5 +278,10 @@ describe('status page', () => {
     } finally {
       mongo = await ownMongo.start();
     }
+    // MongoDB back: the page is read again, and a newer copy replaces the old one.
+    await eventually(async () => {
+      const after = (await request(env.rawApp).get('/status.json').expect(200)).body as StatusSnapshot;
+      expect(after.generatedAt > before.json.generatedAt).toBe(true);
+    }, 20_000);
   });
 });

@@ -1,4 +1,7 @@
+import nodemailer from 'nodemailer';
 import request from 'supertest';
+import { createApp } from '../../api/app';
+import { freePort } from '../../stack/ports';
 import { eventually } from '../helpers/http-receiver';
 import { bodyOf, SmtpCapture } from '../helpers/smtp-capture';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
@@ -119,6 +122,24 @@ describe('status page email subscriptions', () => {
       ]);
     });
     expect(mailsTo('reader@example.com')).toHaveLength(2);
+  });
+
+  it('answers 503 when the confirmation cannot be sent, and sends one at the next try', async () => {
+    const noSmtp = createApp({
+      ...env.apiDeps,
+      reach: {
+        ...env.apiDeps.reach,
+        mailer: nodemailer.createTransport({ host: '127.0.0.1', port: await freePort(), ignoreTLS: true }),
+      },
+    });
+    const refused = await request(noSmtp)
+      .post('/status/subscriptions')
+      .type('form')
+      .send({ email: 'later@example.com' })
+      .expect(503);
+    expect(refused.body.error.message).toBe('The confirmation mail could not be sent; retry shortly');
+    expect((await subscribeAs('later@example.com')).status).toBe(202);
+    await eventually(async () => expect(mailsTo('later@example.com')).toHaveLength(1));
   });
 
   it('refuses what is not an email address, on a page', async () => {
