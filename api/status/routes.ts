@@ -49,7 +49,7 @@ export function statusRoutes(deps: ApiDeps, guard: Guard): { public: Router; man
       deps.logger.warn({ err }, 'The status page could not be read from MongoDB: the last copy is served'),
   });
   const refreshed: Refreshed = async (answer) => {
-    await cache.refresh().catch(() => undefined);
+    await cache.refreshAfterWrite().catch(() => undefined);
     return answer;
   };
 

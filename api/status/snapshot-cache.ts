@@ -62,7 +62,16 @@ export class StatusSnapshotCache {
     return held;
   }
 
-  /** Reads the page's data now (one read at a time); a writer calls it so readers see the change at once. */
+  /**
+   * A fresh read that began after the caller's write: a read already under
+   * way may have begun before it, so it is waited for and another one made.
+   */
+  async refreshAfterWrite(): Promise<void> {
+    await this.refreshing?.catch(() => undefined);
+    await this.refresh();
+  }
+
+  /** Reads the page's data now (one read at a time). */
   refresh(): Promise<Held> {
     this.refreshing ??= (async () => {
       try {

@@ -77,4 +77,23 @@ describe('the status page snapshot cache', () => {
     await jest.advanceTimersByTimeAsync(1000);
     await failed;
   });
+
+  it('reads again after a write when a read under way may have begun before it', async () => {
+    const { load, pending } = loader();
+    const cache = new StatusSnapshotCache(load, {
+      freshMs: 30_000,
+      lookupTimeoutMs: 1000,
+      onRefreshFailed: () => undefined,
+    });
+    const first = cache.snapshot();
+    // A write lands while that read is under way: the writer's refresh waits for it, then reads again.
+    const afterWrite = cache.refreshAfterWrite();
+    pending.shift()!.resolve(snapshot(1));
+    expect(await first).toEqual(snapshot(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(load).toHaveBeenCalledTimes(2);
+    pending.shift()!.resolve(snapshot(2));
+    await afterWrite;
+    expect(await cache.snapshot()).toEqual(snapshot(2));
+  });
 });
