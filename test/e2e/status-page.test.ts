@@ -229,4 +229,45 @@ describe('status page in a browser', () => {
     });
     await context.close();
   });
+
+  it('lets a responder override a component and post an update from /ui/status, without JavaScript', async () => {
+    const bob = await env.createKey('status-admin', ['incidents:read', 'incidents:write'], { person: 'bob' });
+    const context = await browser!.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/ui/login`);
+    await page.getByLabel('API key').fill(bob);
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/ui/incidents`),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    await page.getByRole('link', { name: 'Status page' }).click();
+    await page.getByLabel('State of Search').selectOption('degraded');
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/ui/status?done=overridden`),
+      page.getByRole('button', { name: 'Set state of Search' }).click(),
+    ]);
+    expect(await page.getByRole('status').innerText()).toBe(
+      'The component’s state is set: it stands until you clear it.',
+    );
+    expect(await page.getByRole('row', { name: /Search/ }).innerText()).toContain('set by user:bob');
+
+    const card = page.getByRole('region', { name: 'Card payments failing' });
+    await card.getByLabel('Status').selectOption('resolved');
+    await card.getByLabel('Public update').fill('Card payments work again.');
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/ui/status?done=updated`),
+      card.getByRole('button', { name: 'Post update on Card payments failing' }).click(),
+    ]);
+    await page.screenshot({ path: '/tmp/status-admin.png', fullPage: true });
+    await context.close();
+
+    await eventually(async () => {
+      const json = (await request(env.rawApp).get('/status.json').expect(200)).body as {
+        components: Array<{ id: string; state: string }>;
+        incidents: Array<{ title: string; status: string }>;
+      };
+      expect(json.components.find((c) => c.id === 'search')?.state).toBe('degraded');
+      expect(json.incidents.find((i) => i.title === 'Card payments failing')?.status).toBe('resolved');
+    });
+  });
 });

@@ -26,6 +26,7 @@ export interface PageContext {
     | 'oncall'
     | 'services'
     | 'heartbeats'
+    | 'status'
     | 'declare'
     | 'profile'
     | 'inbox';

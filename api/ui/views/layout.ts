@@ -58,6 +58,7 @@ export function layout(
                       ${nav('postmortems', '/ui/postmortems', 'Post-mortems')}
                       ${nav('oncall', '/ui/oncall', 'On call')} ${nav('services', '/ui/services', 'Services')}
                       ${nav('heartbeats', '/ui/heartbeats', 'Heartbeats')}
+                      ${nav('status', '/ui/status', 'Status page')}
                       ${nav('declare', '/ui/declare', 'Declare')}
                       ${ctx.viewer.person ? nav('profile', '/ui/profile', 'My profile') : ''}
                       ${ctx.devInbox ? nav('inbox', '/ui/inbox', 'Dev inbox') : ''}
