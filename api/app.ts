@@ -29,6 +29,7 @@ import { redactActionLinkPath } from '../infra/action-links';
 import { contactMethodRoutes } from './contact-methods/routes';
 import { heartbeatPingPath, heartbeatRoutes } from './heartbeats/routes';
 import { maintenanceRoutes } from './maintenance/routes';
+import { publicStatusPath, statusRoutes } from './status/routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -118,7 +119,8 @@ export function createApp(deps: ApiDeps): Express {
   // Who acts, and their rights, come from the on-call model as of now (people made at run time
   // included); alerts and health checks need no person, so never wait for it.
   app.use((req, _res, next) => {
-    if (NO_PERSON_PATHS.has(req.path) || heartbeatPingPath.test(req.path)) return next();
+    if (NO_PERSON_PATHS.has(req.path) || heartbeatPingPath.test(req.path) || publicStatusPath.test(req.path))
+      return next();
     deps.onCall.fresh().then(() => next(), next);
   });
   // Before the JSON parser: Slack's signature is over the raw body.
@@ -137,6 +139,9 @@ export function createApp(deps: ApiDeps): Express {
   // Heartbeat pings: the heartbeat's token in the URL is the credential, so no key guard.
   const heartbeats = heartbeatRoutes(deps, guard);
   app.use(heartbeats.ping);
+  // The public status page: no key, served from memory (see api/status/routes.ts).
+  const status = statusRoutes(deps, guard);
+  app.use(status.public);
   measureOpenIncidents(deps);
   app.get('/metrics', ...guard('admin'), async (_req, res) => {
     res.type(registry.contentType).send(await scrape());
@@ -157,6 +162,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(contactMethodRoutes(deps, guard));
   app.use(heartbeats.manage);
   app.use(maintenanceRoutes(deps, guard));
+  app.use(status.manage);
   app.use(apiDocsRoutes(app));
   app.use(webUiRoutes(deps, guard, sessions));
 

@@ -41,6 +41,8 @@ export interface ApiDeps {
         | 'MONGODB_LOOKUP_TIMEOUT_MS'
         | 'ACTION_LINK_SECRET'
         | 'ACTION_LINK_TTL_SECONDS'
+        | 'STATUS_PAGE_RATE_LIMIT_PER_MINUTE'
+        | 'STATUS_PAGE_CACHE_SECONDS'
       >
     >;
   /** PagerDuty-compatible integration keys → service. */

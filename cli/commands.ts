@@ -22,6 +22,7 @@ import { meCommands } from './me-commands';
 import { heartbeatCommands } from './heartbeat-commands';
 import { maintenanceCommands } from './maintenance-commands';
 import { insightsCommands } from './insights-command';
+import { statusCommands } from './status-commands';
 
 const list = (ctx: CommandContext, name: string): string[] => {
   const v = ctx.flags[name];
@@ -138,6 +139,7 @@ export const commands: Record<string, Record<string, (ctx: CommandContext) => Pr
   heartbeats: heartbeatCommands,
   maintenance: maintenanceCommands,
   insights: insightsCommands,
+  status: statusCommands,
   trigger: {
     async ''(ctx) {
       const service = str(ctx, 'service');

@@ -53,6 +53,12 @@ const usage = `fireline — the Fireline command line
   fireline insights [--weeks N | --from TIME --to TIME] [--flap-count N] [--flap-window-hours H]
                    incidents per week, MTTA/MTTR against the SLA targets, pages per person
                    (at night in their zone), noisiest services and alerts, flapping alerts
+  fireline status [show] | status components | status incidents | status incident PI-ID
+  fireline status add-component ID --name N --service S… [--description D] | status rm-component ID
+  fireline status override ID operational|degraded|partial_outage|major_outage | status clear-override ID
+  fireline status open --title T --component C… [--incident ID] [--status S] --text "…"
+  fireline status update PI-ID investigating|identified|monitoring|resolved "…" | status resolve PI-ID ["…"]
+                   the public status page (/status): components, public incidents and their updates
   fireline me                                   who the key acts as, and their rights
   fireline me methods [ls] | methods add sms|voice NUMBER | methods add email ADDRESS
   fireline me methods add ntfy SERVER TOPIC [--label L]
@@ -133,6 +139,7 @@ export const options = {
   weeks: { type: 'string' },
   'flap-count': { type: 'string' },
   'flap-window-hours': { type: 'string' },
+  component: { type: 'string', multiple: true },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {

@@ -186,6 +186,10 @@ export const configSchema = z.object({
    * (so bad tokens are limited too); /healthz and /readyz are not counted.
    */
   RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  /** Requests per client address per minute to the public status page (/status, /status.json, /status/feed.atom). */
+  STATUS_PAGE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** How long the public status page is served from memory before it is read from MongoDB again. */
+  STATUS_PAGE_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Events per PagerDuty routing key per minute on /v2/enqueue (PagerDuty's own limit is 120). */
   ROUTING_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /**

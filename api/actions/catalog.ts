@@ -18,6 +18,9 @@ import type { IncidentAccess } from '../identity';
 import type { ApiDeps } from '../deps';
 import { cancelRunbookRun, decideApproval, updateIncident } from '../incidents/service';
 import { requireRunbook, requireValidParams } from '../runbooks/routes';
+import { postIncidentStatus } from '../status/service';
+import { publicUpdateStatuses } from '../../domain/status-page';
+import { commanderOfActor } from '../../domain/actors';
 import { approvalIdField, runbookRunIdField, snoozeSeconds, text } from './fields';
 
 /** Who acts on which incident, and where: what every surface adds to an action's input. */
@@ -35,6 +38,8 @@ export interface ActionCall<Input, Target> {
 /** Where a Slack slash command puts its words: `/incident <word> INC-… [target…] [text]`. */
 export interface SlashCommand<Input> {
   words: readonly string[];
+  /** Input fields the words after the incident (and its targets) fill, one word each: `status`. */
+  leading?: readonly string[];
   /** The input field the rest of the command fills, and what it is when nothing is typed. */
   text?: { field: string; number?: boolean; absent?: unknown };
   /** What the Slack buttons send (they carry no text of the person's). */
@@ -228,6 +233,29 @@ export const incidentActions = {
     slackReply: ({ incidentId }) => `Your note is on ${incidentId}'s timeline.`,
     slash: { words: ['note'], text: { field: 'text' } },
     run: incidentUpdate(addNoteUpdate),
+  }),
+  // What readers of the public status page are told: never the timeline, which stays internal.
+  publicStatus: defineAction({
+    name: 'status',
+    done: 'status-posted',
+    summary: 'post a public update on the status page (investigating, identified, monitoring, resolved)',
+    scope: 'incidents:write',
+    update: undefined,
+    input: z.object({
+      status: z.enum(publicUpdateStatuses, {
+        error: 'choose investigating, identified, monitoring or resolved',
+      }),
+      body: text(5000, 'write the public update'),
+    }),
+    target: noTarget,
+    api: { method: 'post', path: 'status-updates', status: 201 },
+    uiPath: 'status-updates',
+    notice: 'Your public update is on the status page.',
+    slackReply: ({ incidentId, input }) =>
+      `Your public update (${input.status}) on ${incidentId} is on the status page.`,
+    slash: { words: ['status'], leading: ['status'], text: { field: 'body' } },
+    run: (deps, call, access) =>
+      postIncidentStatus(deps, call.incidentId, call.input, commanderOfActor(call.actor), access),
   }),
   edit: defineAction({
     name: 'edit',

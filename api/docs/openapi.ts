@@ -15,6 +15,8 @@ export interface RouteDoc {
   success?: number;
   /** A request body that the route accepts; the tests check it validates. */
   example?: unknown;
+  /** The media type of a successful answer, when not JSON. */
+  produces?: string;
   /** How the route authenticates when not by an API key with a scope. */
   auth?:
     | 'none'
@@ -580,6 +582,96 @@ export const routeDocs: Record<string, RouteDoc> = {
     summary: 'Delete a maintenance window (planned or under way)',
     success: 204,
   },
+  'POST /v1/incidents/{id}/status-updates': {
+    tag: 'Status page',
+    summary:
+      "Post a public update from an incident: on its public incident, or a new one on its service's components",
+    description:
+      "Appends to the unresolved public incident linked to this incident; without one, opens one on every component whose services include the incident's, titled after those components (never after the incident). 409 when no component covers the service, or to resolve what has no public incident. The same action as the web UI's form and Slack's `/incident status INC-… <status> <text>`.",
+    success: 201,
+    example: { status: 'monitoring', body: 'A fix is out; we are watching error rates.' },
+  },
+  'GET /status': {
+    tag: 'Status page',
+    summary: 'The public status page (HTML, no JavaScript): components, 90-day uptime bars, public incidents',
+    description:
+      "No key. Served from memory, read from MongoDB at most once per STATUS_PAGE_CACHE_SECONDS (the last copy goes on being served while MongoDB does not answer; 503 only before the first read). Limited per address (STATUS_PAGE_RATE_LIMIT_PER_MINUTE). Shows public incidents and their public updates only, never an incident's timeline.",
+    auth: 'none',
+    produces: 'text/html',
+  },
+  'GET /status.json': {
+    tag: 'Status page',
+    summary:
+      'The public status page as JSON: overall state, components with their daily uptime, public incidents',
+    auth: 'none',
+  },
+  'GET /status/feed.atom': {
+    tag: 'Status page',
+    summary: 'Atom feed of the public updates, one entry per update, newest first',
+    auth: 'none',
+    produces: 'application/atom+xml',
+  },
+  'GET /v1/status/components': {
+    tag: 'Status page',
+    summary:
+      "The status page's components, with their state now and what their services' incidents alone give",
+  },
+  'POST /v1/status/components': {
+    tag: 'Status page',
+    summary: 'Add a component: a name for readers over some services, whose open incidents set its state',
+    description:
+      'SEV1 open on one of its services: major outage; SEV2: partial outage; SEV3 or SEV4: degraded. 409 when the id is taken.',
+    success: 201,
+    example: { id: 'checkout', name: 'Checkout', services: ['checkout', 'payments'] },
+  },
+  'GET /v1/status/components/{id}': { tag: 'Status page', summary: 'A component, with its state now' },
+  'PATCH /v1/status/components/{id}': {
+    tag: 'Status page',
+    summary: 'Change a component (name, description, services, order)',
+    example: { services: ['checkout', 'payments', 'cart'] },
+  },
+  'DELETE /v1/status/components/{id}': { tag: 'Status page', summary: 'Remove a component', success: 204 },
+  'PUT /v1/status/components/{id}/override': {
+    tag: 'Status page',
+    summary: "Set a component's state by hand: it stands, whatever the incidents say, until cleared",
+    description: 'A responder’s call (incidents:write); records who set it.',
+    example: { state: 'degraded' },
+  },
+  'DELETE /v1/status/components/{id}/override': {
+    tag: 'Status page',
+    summary: "Clear a component's override: its incidents set its state again",
+  },
+  'GET /v1/status/incidents': {
+    tag: 'Status page',
+    summary:
+      'Public incidents not resolved, and those resolved in the last 7 days, with who wrote each update',
+  },
+  'POST /v1/status/incidents': {
+    tag: 'Status page',
+    summary: 'Open a public incident with its first public update',
+    description:
+      'Written apart from the incident timeline: only its title and its updates are ever shown publicly. `incidentId` links the Fireline incident it is about (for responders; never shown), and then the acting person needs incidents:write on that incident. 400 naming `body.components.N` for an unknown component.',
+    success: 201,
+    example: {
+      title: 'Checkout errors',
+      components: ['checkout'],
+      status: 'investigating',
+      body: 'Some payments fail; we are looking into it.',
+    },
+  },
+  'GET /v1/status/incidents/{id}': { tag: 'Status page', summary: 'A public incident with its updates' },
+  'POST /v1/status/incidents/{id}/updates': {
+    tag: 'Status page',
+    summary: 'Post a public update (investigating, identified, monitoring, resolved)',
+    description: '409 once the public incident is resolved: a recurrence is a new public incident.',
+    success: 201,
+    example: { status: 'identified', body: 'A bad deploy; rolling it back.' },
+  },
+  'POST /v1/status/incidents/{id}/resolve': {
+    tag: 'Status page',
+    summary: 'Resolve a public incident, with a last public update',
+    example: { body: 'Payments work again.' },
+  },
   'GET /v1/calendar.ics': {
     tag: 'On call',
     summary: 'A calendar feed (RFC 5545): the past month and next three months of shifts',
@@ -670,7 +762,12 @@ export const routeDocs: Record<string, RouteDoc> = {
 
 /** Whether a route belongs in the API document (the web UI and the docs page do not). */
 export function isApiPath(path: unknown): path is string {
-  return typeof path === 'string' && /^\/(v1|v2)\/|^\/(healthz|readyz|metrics|openapi\.json)$/.test(path);
+  return (
+    typeof path === 'string' &&
+    /^\/(v1|v2)\/|^\/(healthz|readyz|metrics|openapi\.json|status|status\.json|status\/feed\.atom)$/.test(
+      path,
+    )
+  );
 }
 
 const openApiPath = (expressPath: string) => expressPath.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -724,7 +821,9 @@ function operationOf(route: CollectedRoute, doc: RouteDoc) {
       content:
         route.path === '/metrics'
           ? { 'text/plain': { schema: { type: 'string' } } }
-          : { 'application/json': { schema: { type: 'object' } } },
+          : doc.produces
+            ? { [doc.produces]: { schema: { type: 'string' } } }
+            : { 'application/json': { schema: { type: 'object' } } },
     },
   };
   if (route.schemas.body || route.schemas.query || route.schemas.params)

@@ -22,6 +22,7 @@ import { onCallTeamModel } from './oncall-team';
 import { roundRobinTurnModel } from './round-robin-turn';
 import { onCallServiceModel, routingKeyModel, serviceIntegrationModel } from './oncall-service';
 import { onCallPolicyModel } from './oncall-policy';
+import { publicIncidentModel, statusComponentModel, statusSubscriberModel } from './status-page';
 
 export type { RoundTripCheck } from './round-trip-check';
 export {
@@ -54,6 +55,11 @@ export type { OnCallChangeDocument } from './oncall-change';
 export type { OnCallPolicyDocument } from './oncall-policy';
 export type { OnCallPersonDocument } from './oncall-person';
 export type { OnCallTeamDocument } from './oncall-team';
+export type {
+  StatusComponentDocument,
+  PublicIncidentDocument,
+  StatusSubscriberDocument,
+} from './status-page';
 export type { OnCallServiceDocument, ServiceIntegrationDocument, RoutingKeyDocument } from './oncall-service';
 
 /** All mongoose models of Fireline, bound to one connection. */
@@ -85,6 +91,9 @@ export function createModels(connection: Connection) {
     RoundRobinTurns: roundRobinTurnModel(connection),
     Heartbeats: heartbeatModel(connection),
     MaintenanceWindows: maintenanceWindowModel(connection),
+    StatusComponents: statusComponentModel(connection),
+    PublicIncidents: publicIncidentModel(connection),
+    StatusSubscribers: statusSubscriberModel(connection),
   };
 }
 

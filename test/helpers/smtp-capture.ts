@@ -46,3 +46,15 @@ export class SmtpCapture {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** The text of a captured message, its transfer encoding undone (nodemailer folds long lines). */
+export function bodyOf(data: string): string {
+  const [head = '', ...rest] = data.split(/\r?\n\r?\n/);
+  const body = rest.join('\n\n');
+  if (/content-transfer-encoding:\s*quoted-printable/i.test(head))
+    return body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  if (/content-transfer-encoding:\s*base64/i.test(head)) return Buffer.from(body, 'base64').toString('utf8');
+  return body;
+}

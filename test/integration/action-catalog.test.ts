@@ -134,7 +134,11 @@ describe('the action catalog', () => {
     if (onSlack.length > 0) {
       it.each(onSlack)('refuses $field past $max the same way in Slack', async ({ field, value, max }) => {
         const targets = Object.keys(action.target.shape).map((t) => pathOf(`:${t}`, incident.incidentId));
-        const words = [action.slash!.words[0], incident.incidentId, ...targets, String(value)];
+        // A leading field (a status) gets a valid word, so only the text is over its limit.
+        const leading = (action.slash!.leading ?? []).map(
+          (f) => (unwrapped(action.input.shape[f] as z.ZodType) as z.ZodEnum).options[0],
+        );
+        const words = [action.slash!.words[0], incident.incidentId, ...targets, ...leading, String(value)];
         const { body, headers } = signedCommand(words.join(' '));
         const res = await request(env.rawApp)
           .post('/v1/integrations/slack/commands')

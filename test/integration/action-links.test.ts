@@ -22,23 +22,12 @@ import { openIncident, timelineOf } from '../helpers/incidents';
 import { pageContext } from '../helpers/notification-context';
 import { PushEndpoint } from '../helpers/push-endpoint';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
+import { bodyOf } from '../helpers/smtp-capture';
 import { testTeams } from '../helpers/test-catalog';
 
 const PUBLIC_URL = 'https://fireline.example.com';
 const SECRET = 'action-link-secret-for-the-tests-0123456789';
 const LINK = /https:\/\/fireline\.example\.com(\/v1\/act\/[A-Za-z0-9_.-]+)/;
-
-/** The text of a captured message, its transfer encoding undone (nodemailer folds long lines). */
-function bodyOf(data: string): string {
-  const [head = '', ...rest] = data.split(/\r?\n\r?\n/);
-  const body = rest.join('\n\n');
-  if (/content-transfer-encoding:\s*quoted-printable/i.test(head))
-    return body
-      .replace(/=\r?\n/g, '')
-      .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  if (/content-transfer-encoding:\s*base64/i.test(head)) return Buffer.from(body, 'base64').toString('utf8');
-  return body;
-}
 
 // Acknowledge links end to end: a SEV page by email through the real workflow and a local SMTP
 // server, push and ntfy pages through their activity to a local push service and ntfy server, and

@@ -93,7 +93,7 @@ const slashActions = incidentActionList.filter((a) => a.slash);
 export const slashUsage = [
   '`/incident` or `/incident list`: the open incidents',
   ...slashActions.map((a) => {
-    const targets = Object.keys(a.target.shape).map((t) => ` <${t}>`);
+    const targets = [...Object.keys(a.target.shape), ...(a.slash?.leading ?? [])].map((t) => ` <${t}>`);
     const text = a.slash?.text ? ` [${a.slash.text.field}]` : '';
     return `\`/incident ${a.slash!.words[0]} INC-…${targets.join('')}${text}\`: ${a.summary}`;
   }),
@@ -102,8 +102,9 @@ export const slashUsage = [
 ].join('\n');
 
 /**
- * `/incident <word> INC-… [target…] [text]` for a catalog action: the words
- * after the incident fill its target (an approval id), the rest its text field.
+ * `/incident <word> INC-… [target…] [leading…] [text]` for a catalog action:
+ * the words after the incident fill its target (an approval id), then its
+ * leading fields (a status), the rest its text field.
  */
 async function runSlashAction(
   deps: ApiDeps,
@@ -116,10 +117,11 @@ async function runSlashAction(
     return `Say which incident: \`/incident ${sub} INC-…\`\n${slashUsage}`;
   const rest = [...words.rest];
   const target = Object.fromEntries(Object.keys(action.target.shape).map((key) => [key, rest.shift()]));
+  const leading = Object.fromEntries((action.slash?.leading ?? []).map((key) => [key, rest.shift()]));
   const typed = rest.join(' ');
   const field = action.slash?.text;
   const value = typed === '' ? field?.absent : field?.number ? Number(typed) : typed;
-  const input = field && value !== undefined ? { [field.field]: value } : {};
+  const input = { ...leading, ...(field && value !== undefined ? { [field.field]: value } : {}) };
   return runForPerson(deps, acting, action, { incidentId: id, target, input });
 }
 

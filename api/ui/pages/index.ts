@@ -13,6 +13,7 @@ import { profilePage } from './profile';
 import { schedulesPage } from './schedules';
 import { servicesPages } from './services';
 import { sessionPage } from './session';
+import { statusAdminPages } from './status';
 
 /** The web UI's pages, each one router: a new page is a file here and a line in this list. */
 export const uiPages: readonly UiPage[] = [
@@ -30,4 +31,5 @@ export const uiPages: readonly UiPage[] = [
   heartbeatsPages,
   maintenancePages,
   insightsPages,
+  statusAdminPages,
 ];

@@ -28,6 +28,7 @@ export interface PageContext {
     | 'heartbeats'
     | 'maintenance'
     | 'insights'
+    | 'status'
     | 'declare'
     | 'profile'
     | 'inbox';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { incidentSeverities, type Incident } from '../../../domain/incident';
+import { publicUpdateStatuses, publicUpdateStatusText } from '../../../domain/status-page';
 import { incidentActions } from '../../actions/catalog';
 import { fieldMaximum } from '../../actions/fields';
 import { html, type SafeHtml } from '../../../infra/html';
@@ -28,6 +29,7 @@ export const FORM_LIMITS = {
   reason: limitOf(incidentActions.escalate.input, 'reason'),
   title: limitOf(incidentActions.edit.input, 'title'),
   commander: limitOf(incidentActions.edit.input, 'commander'),
+  publicUpdate: limitOf(incidentActions.publicStatus.input, 'body'),
 };
 
 interface FormParts {
@@ -168,9 +170,41 @@ function editForm(parts: FormParts): SafeHtml {
 }
 
 /**
+ * A public update for the status page: on the public incident about this
+ * incident, or a new one on its service's components. Says so beside the
+ * button, since what is written here is public, unlike a note.
+ */
+function publicUpdateForm(parts: FormParts): SafeHtml {
+  const status = stateOf(parts, 'status')?.values?.status ?? 'investigating';
+  return actionForm(
+    parts,
+    'status',
+    'status-updates',
+    'Post public update',
+    html`<p class="muted">Shown to everyone on the <a href="/status">status page</a>.</p>
+      <div class="field">
+        <label for="status-status">Public status</label>
+        <select id="status-status" name="status">
+          ${publicUpdateStatuses.map(
+            (s) =>
+              html`<option value="${s}" ${s === status ? html` selected` : ''}>
+                ${publicUpdateStatusText[s]}
+              </option>`,
+          )}
+        </select>
+      </div>
+      ${textField(parts, 'status', 'body', 'Public update', {
+        maxLength: FORM_LIMITS.publicUpdate,
+        area: true,
+        required: true,
+      })}`,
+  );
+}
+
+/**
  * The incident page's actions, each shown only to a viewer whose key and
  * person's rights allow it on this incident: acknowledge, resolve, snooze,
- * escalate, note and edit (`incidents:write`), start and cancel runbooks
+ * escalate, note, edit and a public update (`incidents:write`), start and cancel runbooks
  * (`runbooks:run`). Every form is a plain POST with the CSRF token, so the
  * page works without JavaScript.
  */
@@ -202,7 +236,7 @@ export function actionsSection(ctx: PageContext, data: IncidentPageData): SafeHt
                 required: true,
               }),
             )}
-            ${editForm(parts)}
+            ${editForm(parts)} ${publicUpdateForm(parts)}
           </div>`
         : ''
     }

@@ -60,6 +60,7 @@ export function layout(
                       ${nav('heartbeats', '/ui/heartbeats', 'Heartbeats')}
                       ${nav('maintenance', '/ui/maintenance', 'Maintenance')}
                       ${nav('insights', '/ui/insights', 'Insights')}
+                      ${nav('status', '/ui/status', 'Status page')}
                       ${nav('declare', '/ui/declare', 'Declare')}
                       ${ctx.viewer.person ? nav('profile', '/ui/profile', 'My profile') : ''}
                       ${ctx.devInbox ? nav('inbox', '/ui/inbox', 'Dev inbox') : ''}
