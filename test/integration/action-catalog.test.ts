@@ -2,7 +2,7 @@ import request from 'supertest';
 import { z } from 'zod';
 import { incidentActionList, type IncidentAction } from '../../api/actions/catalog';
 import { fieldMaximum, unwrapped } from '../../api/actions/fields';
-import { slackSignature } from '../../api/integrations/slack/signature';
+import { slashCommand } from '../helpers/slack-signed';
 import type { Incident } from '../../domain/incident';
 import { createIncidentTestEnv, openIncident } from '../helpers/incidents';
 import { testCatalog } from '../helpers/test-catalog';
@@ -32,18 +32,7 @@ function pathOf(template: string, incidentId: string): string {
   return template.replace(':approvalId', `${incidentId}.rb1.a1`).replace(':runId', `${incidentId}.rb1`);
 }
 
-function signedCommand(text: string, userId = slackUserId) {
-  const body = new URLSearchParams({ command: '/incident', text, user_id: userId }).toString();
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return {
-    body,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': timestamp,
-      'x-slack-signature': slackSignature(signingSecret, timestamp, body),
-    },
-  };
-}
+const signedCommand = (text: string, userId = slackUserId) => slashCommand(signingSecret, text, userId);
 
 describe('the action catalog', () => {
   let env: TestEnv;

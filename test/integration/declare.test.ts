@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { slackSignature } from '../../api/integrations/slack/signature';
+import { signedBySlack as signedByThem } from '../helpers/slack-signed';
 import type { Incident } from '../../domain/incident';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
 import { createIncidentTestEnv, timelineOf } from '../helpers/incidents';
@@ -12,19 +12,7 @@ const signingSecret = 'declare-signing-secret';
 const aliceSlackId = 'U0DECLALICE';
 const oliveSlackId = 'U0DECLOLIVE';
 
-/** A form body signed as Slack signs it (https://docs.slack.dev/authentication/verifying-requests-from-slack). */
-function signedBySlack(fields: Record<string, string>) {
-  const body = new URLSearchParams(fields).toString();
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return {
-    body,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': timestamp,
-      'x-slack-signature': slackSignature(signingSecret, timestamp, body),
-    },
-  };
-}
+const signedBySlack = (fields: Record<string, string>) => signedByThem(signingSecret, fields);
 
 /** A view_submission of the declare modal, its fields as Slack's state.values holds them. */
 function submission(

@@ -5,25 +5,14 @@ import { eventually } from '../helpers/http-receiver';
 import { createIncidentTestEnv, openIncident, timelineOf } from '../helpers/incidents';
 import { OwnMongoServer } from '../helpers/own-mongo';
 import type { TestEnv } from '../helpers/test-env';
-import { slackSignature } from '../../api/integrations/slack/signature';
+import { slashCommand as slackCommand } from '../helpers/slack-signed';
 import { testCatalog } from '../helpers/test-catalog';
 
 const signingSecret = 'status-page-signing-secret';
 const aliceSlackId = 'U0STATUSALICE';
 
 /** `/incident <text>` as Slack sends it, signed, from alice. */
-function slashCommand(text: string) {
-  const body = new URLSearchParams({ command: '/incident', text, user_id: aliceSlackId }).toString();
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return {
-    body,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': timestamp,
-      'x-slack-signature': slackSignature(signingSecret, timestamp, body),
-    },
-  };
-}
+const slashCommand = (text: string) => slackCommand(signingSecret, text, aliceSlackId);
 
 // The public status page: components whose state follows their services' incidents, public
 // incidents written apart from the incident timeline, and a page that keeps answering from

@@ -12,7 +12,7 @@ import {
 import { formAction, formBody } from '../form-action';
 import type { FormState } from '../views';
 import { heartbeatsPage } from '../views/heartbeats';
-import { pageContext, sendPage, type UiPage } from './kit';
+import { doneOf, pageContext, sendPage, type UiPage } from './kit';
 
 const NOTICES = {
   paused: 'The heartbeat is paused: no incident opens until it is resumed.',
@@ -34,12 +34,8 @@ export const heartbeatsPages: UiPage = (kit) => {
     show(res, { form }, status);
 
   router.get('/ui/heartbeats', ...kit.read, async (req, res) => {
-    const done = req.query.done;
-    await show(res, {
-      ...(typeof done === 'string' && Object.hasOwn(NOTICES, done)
-        ? { notice: NOTICES[done as keyof typeof NOTICES] }
-        : {}),
-    });
+    const notice = doneOf(req.query, NOTICES);
+    await show(res, notice ? { notice } : {});
   });
 
   router.post(

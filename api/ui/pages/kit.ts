@@ -53,3 +53,12 @@ export function safeNext(value: unknown): string | undefined {
     ? value
     : undefined;
 }
+
+/** The notice of `?done=…` after a form's redirect: one of the page's own, never text from the URL. */
+export function doneOf<N extends Record<string, unknown>>(
+  query: { done?: unknown },
+  notices: N,
+): N[keyof N] | undefined {
+  const done = query.done;
+  return typeof done === 'string' && Object.hasOwn(notices, done) ? notices[done as keyof N] : undefined;
+}

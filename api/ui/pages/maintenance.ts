@@ -12,7 +12,7 @@ import {
 import { formAction, formBody } from '../form-action';
 import type { FormState } from '../views';
 import { maintenancePage } from '../views/maintenance';
-import { pageContext, sendPage, type UiPage } from './kit';
+import { doneOf, pageContext, sendPage, type UiPage } from './kit';
 
 const NOTICES = {
   made: 'The maintenance window is made: alerts of what it covers page nobody while it is under way.',
@@ -33,12 +33,8 @@ export const maintenancePages: UiPage = (kit) => {
     show(res, { form }, status);
 
   router.get('/ui/maintenance', ...kit.read, async (req, res) => {
-    const done = req.query.done;
-    await show(res, {
-      ...(typeof done === 'string' && Object.hasOwn(NOTICES, done)
-        ? { notice: NOTICES[done as keyof typeof NOTICES] }
-        : {}),
-    });
+    const notice = doneOf(req.query, NOTICES);
+    await show(res, notice ? { notice } : {});
   });
 
   router.post(

@@ -29,7 +29,7 @@ import { HttpError, NotFoundError, ValidationError, type FieldError } from '../.
 import { actingOf } from '../../identity';
 import { formAction, formBody } from '../form-action';
 import { profilePage as profileView, type FormState } from '../views';
-import { pageContext, sendPage, type PageKit, type UiPage } from './kit';
+import { doneOf, pageContext, sendPage, type PageKit, type UiPage } from './kit';
 
 const NOTICES = {
   confirmed: (self: boolean) => `Confirmed: it will page ${self ? 'you' : 'them'}.`,
@@ -262,11 +262,7 @@ export const profilePage: UiPage = (kit) => {
   for (const base of profileBases) {
     router.get(base, ...kit.read, async (req, res) => {
       const subject = subjectOf(kit, req, res);
-      const done = req.query.done;
-      const notice =
-        typeof done === 'string' && Object.hasOwn(NOTICES, done)
-          ? NOTICES[done as keyof typeof NOTICES](subject.self)
-          : undefined;
+      const notice = doneOf(req.query, NOTICES)?.(subject.self);
       await showProfile(kit, service, subject, res, { notice });
     });
 

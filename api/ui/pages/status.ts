@@ -16,7 +16,7 @@ import {
 import { formAction, formBody } from '../form-action';
 import type { FormState } from '../views';
 import { statusAdminPage } from '../views/status-admin';
-import { pageContext, sendPage, type UiPage } from './kit';
+import { doneOf, pageContext, sendPage, type UiPage } from './kit';
 
 const NOTICES = {
   overridden: 'The component’s state is set: it stands until you clear it.',
@@ -46,13 +46,8 @@ export const statusAdminPages: UiPage = (kit) => {
   const fields = (field: string) => field.replace(/^body\./, '');
 
   router.get('/ui/status', ...kit.read, async (req, res) => {
-    const done = req.query.done;
-    await show(
-      res,
-      typeof done === 'string' && Object.hasOwn(NOTICES, done)
-        ? { notice: NOTICES[done as keyof typeof NOTICES] }
-        : {},
-    );
+    const notice = doneOf(req.query, NOTICES);
+    await show(res, notice ? { notice } : {});
   });
 
   for (const clear of [false, true]) {
