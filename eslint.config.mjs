@@ -115,6 +115,7 @@ export default tseslint.config(
       // compiled: plain JavaScript, like Jest's config.
       'test/slowest-files-reporter.js',
       'test/static-checks.js',
+      'test/run-all.js',
     ],
   },
   js.configs.recommended,
