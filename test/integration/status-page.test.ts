@@ -266,8 +266,10 @@ describe('status page', () => {
       .send({ services: ['billing-batch'], durationMinutes: 60, reason: 'batch rerun' })
       .expect(201);
     const { page, json, jsonText, feed } = await eventually(async () => {
+      // Each form may be served from the copy read before the windows were made, once.
       const forms = await publicForms();
       expect(forms.json.maintenance).toHaveLength(1);
+      expect(forms.page).toContain('Scheduled maintenance: Checkout');
       return forms;
     }, 10_000);
     expect(json.maintenance[0]).toEqual({
