@@ -5,6 +5,11 @@ import { HttpError, ValidationError } from '../errors';
 import type { FormState } from './views';
 
 /** The form fields of a POST, as sent. */
+/** A form field as typed, trimmed; undefined when left empty (or not text), as the API takes an absent field. */
+export function filledText(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
 export function formBody(req: Request): Record<string, unknown> {
   return (req.body ?? {}) as Record<string, unknown>;
 }

@@ -9,7 +9,7 @@ import {
   listHeartbeats,
   newHeartbeatBody,
 } from '../../heartbeats/service';
-import { formAction, formBody } from '../form-action';
+import { filledText, formAction, formBody } from '../form-action';
 import type { FormState } from '../views';
 import { heartbeatsPage } from '../views/heartbeats';
 import { doneOf, pageContext, sendPage, type UiPage } from './kit';
@@ -21,8 +21,10 @@ const NOTICES = {
 } as const;
 
 /** A number field as the API takes it: empty is absent. */
-const numberOf = (value: unknown) =>
-  typeof value === 'string' && value.trim() !== '' ? Number(value) : undefined;
+const numberOf = (value: unknown) => {
+  const text = filledText(value);
+  return text === undefined ? undefined : Number(text);
+};
 
 /** Heartbeats: the list with each one's state, and (with `oncall:write`) made, paused, resumed and deleted. */
 export const heartbeatsPages: UiPage = (kit) => {

@@ -3,10 +3,9 @@ import { incidentSeverities, type IncidentSeverity } from '../../../domain/sever
 import { fieldErrorsFrom, HttpError, type FieldError } from '../../errors';
 import { insightsOf, insightsQuery } from '../../insights/service';
 import { insightsPage, type InsightsForm } from '../views/insights';
+import { filledText } from '../form-action';
 import { pageContext, sendPage, type UiPage } from './kit';
 
-const text = (value: unknown) =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 /** A date field's `2026-01-05` is that day's midnight UTC; a full ISO time passes as it is. */
 const instant = (value: string | undefined) =>
   value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
@@ -18,11 +17,11 @@ export const insightsPages: UiPage = (kit) => {
   router.get('/ui/insights', ...kit.read, async (req, res) => {
     const q = req.query;
     const form: InsightsForm = {
-      ...(text(q.weeks) ? { weeks: text(q.weeks) } : {}),
-      ...(text(q.from) ? { from: text(q.from) } : {}),
-      ...(text(q.to) ? { to: text(q.to) } : {}),
-      ...(text(q.flapCount) ? { flapCount: text(q.flapCount) } : {}),
-      ...(text(q.flapWindowHours) ? { flapWindowHours: text(q.flapWindowHours) } : {}),
+      ...(filledText(q.weeks) ? { weeks: filledText(q.weeks) } : {}),
+      ...(filledText(q.from) ? { from: filledText(q.from) } : {}),
+      ...(filledText(q.to) ? { to: filledText(q.to) } : {}),
+      ...(filledText(q.flapCount) ? { flapCount: filledText(q.flapCount) } : {}),
+      ...(filledText(q.flapWindowHours) ? { flapWindowHours: filledText(q.flapWindowHours) } : {}),
       severity: 'SEV1',
     };
     // A period given by its dates wins over the number of weeks the form also sends.
@@ -41,7 +40,7 @@ export const insightsPages: UiPage = (kit) => {
     }
     try {
       const insights = await insightsOf(kit.deps, parsed.data);
-      const asked = text(q.severity);
+      const asked = filledText(q.severity);
       // Unless one is asked for, the worst severity that had incidents (SEV1 when none did).
       form.severity = incidentSeverities.includes(asked as IncidentSeverity)
         ? (asked as IncidentSeverity)

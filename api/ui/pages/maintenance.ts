@@ -9,7 +9,7 @@ import {
   newMaintenanceWindowBody,
   removeWindow,
 } from '../../maintenance/service';
-import { formAction, formBody } from '../form-action';
+import { filledText, formAction, formBody } from '../form-action';
 import type { FormState } from '../views';
 import { maintenancePage } from '../views/maintenance';
 import { doneOf, pageContext, sendPage, type UiPage } from './kit';
@@ -19,9 +19,6 @@ const NOTICES = {
   ended: 'The window is ended: what it held pages now if still triggered.',
   deleted: 'The window is deleted.',
 } as const;
-
-const filled = (value: unknown) =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 
 /** Maintenance windows: listed, and (with incidents:write over what they cover) made, ended and deleted. */
 export const maintenancePages: UiPage = (kit) => {
@@ -47,18 +44,18 @@ export const maintenancePages: UiPage = (kit) => {
       formField: (field) => field.replace(/^body\./, ''),
       act: async (req, res) => {
         const body = formBody(req);
-        const services = filled(body.services)
+        const services = filledText(body.services)
           ?.split(',')
           .map((s) => s.trim())
           .filter(Boolean);
-        const duration = filled(body.durationMinutes);
-        const timeZone = filled(body['weekly.timeZone']);
+        const duration = filledText(body.durationMinutes);
+        const timeZone = filledText(body['weekly.timeZone']);
         const input = checkedBy(
           newMaintenanceWindowBody,
           {
             ...(services ? { services } : {}),
-            ...(filled(body.team) ? { team: filled(body.team) } : {}),
-            ...(filled(body.startsAt) ? { startsAt: filled(body.startsAt) } : {}),
+            ...(filledText(body.team) ? { team: filledText(body.team) } : {}),
+            ...(filledText(body.startsAt) ? { startsAt: filledText(body.startsAt) } : {}),
             ...(duration !== undefined ? { durationMinutes: Number(duration) } : {}),
             reason: body.reason,
             silenceSev1: body.silenceSev1 === 'on',

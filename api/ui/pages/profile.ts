@@ -27,7 +27,7 @@ import {
 } from '../../contact-methods/service';
 import { HttpError, NotFoundError, ValidationError, type FieldError } from '../../errors';
 import { actingOf } from '../../identity';
-import { formAction, formBody } from '../form-action';
+import { filledText, formAction, formBody } from '../form-action';
 import { profilePage as profileView, type FormState } from '../views';
 import { doneOf, pageContext, sendPage, type PageKit, type UiPage } from './kit';
 
@@ -66,8 +66,7 @@ function subjectOf(kit: PageKit, req: Request, res: Response): Subject {
 }
 
 function text(body: Record<string, unknown>, name: string): string | undefined {
-  const value = body[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  return filledText(body[name]);
 }
 
 /** The add forms as the API's body (checked by the API's schema in the service). */
