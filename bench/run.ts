@@ -42,16 +42,25 @@ async function main(): Promise<void> {
  * incidents, which leave the worker a backlog, come last).
  */
 async function runScenarios(bench: Bench): Promise<void> {
+  const wanted = scenarioFilter(bench.settings.only);
   await workerColdStart(bench);
-  await incidentCost(bench);
-  await runbookStepOverhead(bench);
-  await workerMemory(bench);
-  await timerAccuracy(bench);
-  await postmortemGeneration(bench);
-  const duplicates = await duplicateIngestion(bench);
-  await duplicateStorms(bench);
-  await groupedStorm(bench);
-  await newIncidentIngestion(bench, duplicates);
+  if (wanted('cost')) await incidentCost(bench);
+  if (wanted('runbook', 'postmortem')) await runbookStepOverhead(bench);
+  if (wanted('memory', 'timers')) await workerMemory(bench);
+  if (wanted('timers')) await timerAccuracy(bench);
+  if (wanted('postmortem')) await postmortemGeneration(bench);
+  const duplicates = wanted('ingestion') ? await duplicateIngestion(bench) : undefined;
+  if (wanted('storms')) await duplicateStorms(bench);
+  if (wanted('grouped')) await groupedStorm(bench);
+  if (duplicates) await newIncidentIngestion(bench, duplicates);
+}
+
+/**
+ * BENCH_ONLY (a comma-separated list of scenario names) runs those scenarios
+ * and the ones they build on, for measuring one change; unset, all run.
+ */
+function scenarioFilter(only: string[] | undefined): (...names: string[]) => boolean {
+  return (...names) => !only || names.some((name) => only.includes(name));
 }
 
 /** Writes bench/RESULTS.md (or RESULTS-postgresql.md): the machine, the settings, then every section. */
@@ -75,6 +84,11 @@ async function writeResults(bench: Bench): Promise<void> {
     settings.temporal === 'postgresql' ? 'RESULTS-postgresql.md' : 'RESULTS.md',
   );
   const markdown = [...header, ...bench.results].join('\n');
+  if (settings.only) {
+    // Some scenarios only: printed, never written over the whole run's results.
+    process.stdout.write(`${markdown}\n`);
+    return;
+  }
   const options = { ...(await prettier.resolveConfig(resultsPath)), filepath: resultsPath };
   writeFileSync(resultsPath, await prettier.format(markdown, options));
   log(`wrote ${path.relative(root, resultsPath)}`);

@@ -20,6 +20,8 @@ export interface BenchSettings {
   workers: number;
   /** BENCH_PROJECTION_CAP_SECONDS: how long to wait for the worker's MongoDB projection to catch up before reporting how far it got. */
   projectionCapSeconds: number;
+  /** BENCH_ONLY: scenarios to run (cost, runbook, memory, timers, postmortem, ingestion, storms, grouped); all when unset. */
+  only?: string[];
 }
 
 export const TASK_QUEUE = 'fireline-bench';
@@ -38,5 +40,6 @@ export function benchSettings(env: NodeJS.ProcessEnv): BenchSettings {
     temporal,
     workers: temporal === 'postgresql' ? 2 : 1,
     projectionCapSeconds: Number(env.BENCH_PROJECTION_CAP_SECONDS ?? 120),
+    ...(env.BENCH_ONLY ? { only: env.BENCH_ONLY.split(',').map((name) => name.trim()) } : {}),
   };
 }
