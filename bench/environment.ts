@@ -79,6 +79,8 @@ export async function startServers(settings: BenchSettings): Promise<BenchServer
   const stack: LocalStack = await startLocalStack({
     config,
     mode: 'ephemeral',
+    // Continue-as-new where a production cluster suggests it, not after the tests' few hundred events.
+    runLimits: 'server',
     progress: printProgress,
   }).catch(async (err: unknown) => {
     await pgTemporal?.stop();

@@ -23,6 +23,9 @@ export const EPHEMERAL_MAX_SIGNALS_PER_RUN = 2000;
  */
 export const serverSettings = {
   'system.enableActivityEagerExecution': true,
+  // The CLI dev server re-reads search attributes from its database on every read by default;
+  // Fireline registers its own when the server starts and never changes them while it runs.
+  'system.forceSearchAttributesCacheRefreshOnRead': false,
 };
 
 /** The ephemeral dev server's per-run limits, as dynamic config values. */
@@ -49,6 +52,11 @@ export interface LocalStackOptions {
    * restart (npm start); `ephemeral` uses a throw-away folder and free ports (tests).
    */
   mode: 'persistent' | 'ephemeral';
+  /**
+   * `test` (the default for an ephemeral stack) makes runs continue as new after hundreds of
+   * events; `server` keeps Temporal's own limits, as a production cluster has them (the bench).
+   */
+  runLimits?: 'test' | 'server';
   progress: Progress;
 }
 
@@ -102,7 +110,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           logFile: path.join(logDir, 'temporal.log'),
           cliPath: config.TEMPORAL_CLI,
           // Tests see continue-as-new after hundreds of events instead of thousands.
-          dynamicConfig: mode === 'ephemeral' ? ephemeralRunLimits : serverSettings,
+          dynamicConfig:
+            (options.runLimits ?? (mode === 'ephemeral' ? 'test' : 'server')) === 'test'
+              ? ephemeralRunLimits
+              : serverSettings,
           progress,
         });
       },

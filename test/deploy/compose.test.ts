@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { configSchema } from '../../config';
+import { serverSettings } from '../../stack';
 import { onCallCatalog } from '../../config/oncall-catalog';
 import { searchAttributeCliTypes, searchAttributes } from '../../workflows/search-attributes';
 
@@ -21,6 +22,7 @@ interface ComposeService {
   environment?: Record<string, string | null>;
   depends_on?: Record<string, { condition: string }>;
   entrypoint?: string[] | string;
+  volumes?: (string | { source: string; target: string; read_only?: boolean })[];
   command?: string[] | string;
 }
 
@@ -253,6 +255,23 @@ describe('docker-compose.yml', () => {
     expect(script).toContain('temporal operator search-attribute create --namespace default');
     for (const key of Object.values(searchAttributes)) {
       expect(script).toMatch(new RegExp(`--name ${key.name} --type ${searchAttributeCliTypes[key.type]}\\b`));
+    }
+  });
+
+  it("gives Temporal the dynamic config Fireline's own servers run with", () => {
+    const temporal = service('temporal');
+    const file = path.join(root, 'deploy', 'temporal-dynamic-config.yaml');
+    expect(temporal.environment?.DYNAMIC_CONFIG_FILE_PATH).toBe('config/dynamicconfig/fireline.yaml');
+    // docker-compose v1 prints a volume as `source:target:ro`, v2 as an object.
+    const mounts = (temporal.volumes ?? []).map((v) =>
+      typeof v === 'string' ? v : `${v.source}:${v.target}${v.read_only ? ':ro' : ''}`,
+    );
+    expect(mounts).toContain(`${file}:/etc/temporal/config/dynamicconfig/fireline.yaml:ro`);
+    const text = readFileSync(file, 'utf8');
+    // The search-attribute refresh is the CLI dev server's own default, not a server's.
+    const { 'system.forceSearchAttributesCacheRefreshOnRead': _devOnly, ...settings } = serverSettings;
+    for (const [key, value] of Object.entries(settings)) {
+      expect(text).toMatch(new RegExp(`^${key.replace(/\./g, '\\.')}:\n  - value: ${String(value)}$`, 'm'));
     }
   });
 
