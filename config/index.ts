@@ -105,6 +105,12 @@ export const configSchema = z.object({
    * (runbook actions and HTTP checks only).
    */
   WORKER_ROLE: z.enum(['all', 'orchestration', 'actions']).default('all'),
+  /**
+   * Open incidents a worker keeps in memory (Temporal's workflow cache); one
+   * past it is replayed from its history when it next wakes. The SDK's default
+   * follows the heap size; a mass outage wants every open incident cached.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).optional(),
   /** Temporal Cloud API key; implies TLS. */
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   /** Use TLS to reach Temporal (on by default with an API key or client certificate). */

@@ -25,7 +25,7 @@ import { triageRules } from '../config/triage-rules';
 import { checkTriageRules } from '../infra/triage-check';
 import { assertBundleExists } from './bundle';
 
-export type WorkerConfig = Partial<Pick<Config, 'WORKER_ROLE'>> &
+export type WorkerConfig = Partial<Pick<Config, 'WORKER_ROLE' | 'WORKER_MAX_CACHED_WORKFLOWS'>> &
   Pick<
     Config,
     | 'TEMPORAL_ADDRESS'
@@ -180,6 +180,9 @@ export async function createFirelineWorker(
           namespace: deps.config.TEMPORAL_NAMESPACE,
           taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
           workflowBundle: { codePath: deps.bundlePath },
+          ...(deps.config.WORKER_MAX_CACHED_WORKFLOWS
+            ? { maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS }
+            : {}),
           activities,
           ...(deps.interceptors ? { interceptors: deps.interceptors } : {}),
         }),
