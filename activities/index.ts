@@ -15,6 +15,7 @@ import type { StormLimit } from '../domain/notification-rules';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createIncidentActivities } from './incident';
 import { createMaintenanceActivities } from './maintenance';
+import { createNotifyActivities } from './notify';
 import { createNotificationActivities } from './notifications';
 import { createPagerActivities } from './pager';
 import { createPostmortemActivities } from './postmortems';
@@ -58,9 +59,14 @@ export interface ActivityDeps {
 /** Every activity the worker registers, built from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
   const notifications = createNotificationActivities(deps);
+  const incidents = createIncidentActivities(deps);
   return {
     ...createDiagnosticsActivities(deps),
-    ...createIncidentActivities(deps),
+    ...incidents,
+    ...createNotifyActivities({
+      plan: (input) => incidents.planNotifications(input),
+      deliver: (input) => notifications.deliverNotification(input),
+    }),
     ...createMaintenanceActivities(deps),
     ...notifications,
     ...createPagerActivities(deps),

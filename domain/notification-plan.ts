@@ -1,5 +1,5 @@
 // Who a set of escalation targets reaches at an instant, and through which channels.
-import type { PlannedDelivery, TargetRef, UnreachableTarget } from './incident';
+import type { NotificationContext, PlannedDelivery, TargetRef, UnreachableTarget } from './incident';
 import { type OnCallCatalog, teamById } from './oncall';
 import { whoIsOnCall } from './oncall-schedule';
 import { scheduleLabel } from './runtime-schedules';
@@ -147,4 +147,19 @@ export function roundRobinTargets(
   const channels = targets.filter((t) => t.type === 'channel');
   if (people.length === 0) return targets;
   return [...channels, { type: 'person', id: people[turn % people.length]! }];
+}
+
+/** The people a step pages, each once: those its deliveries reach, then those paged on their contact methods. */
+export function pagedBy(deliveries: PlannedDelivery[], pagers: string[]): string[] {
+  return [...new Set([...deliveries.flatMap((d) => (d.personId ? [d.personId] : [])), ...pagers])];
+}
+
+/** The page's context once the plan is known: whom it pages, who now responds to a major incident. */
+export function contextWithPaged(context: NotificationContext, paged: string[]): NotificationContext {
+  if (paged.length === 0) return context;
+  const response = context.response && {
+    ...context.response,
+    responders: [...new Set([...context.response.responders, ...paged.map((id) => `user:${id}`)])],
+  };
+  return { ...context, paged, ...(response ? { response } : {}) };
 }

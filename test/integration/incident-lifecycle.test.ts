@@ -1,3 +1,4 @@
+import { defaultPayloadConverter } from '@temporalio/common';
 import request from 'supertest';
 import { signWebhook } from '../../activities/channels/signed-post';
 import type { Incident } from '../../domain/incident';
@@ -311,5 +312,37 @@ describe('incident lifecycle end to end', () => {
     expect(sev.body.incidents).toHaveLength(0);
     const bad = await request(env.app).get('/v1/incidents?status=open').expect(400);
     expect(bad.body.error.details[0].field).toBe('query.status');
+  });
+  it('pages in one activity a step, saves the level-1 outcome with the opening, and saves repeats now and then', async () => {
+    const alert = {
+      service: 'payments',
+      summary: 'Checkout latency',
+      severity: 'critical',
+      dedupKey: 'paging-cost',
+    };
+    await request(env.app).post('/v1/alerts').send(alert).expect(202);
+    const opened = await openIncidentOf(env, 'payments', 'paging-cost');
+    // Repeats one after another, each while the last one's save could still be under way.
+    for (let i = 0; i < 30; i++) await request(env.app).post('/v1/alerts').send(alert).expect(202);
+    await eventually(async () => {
+      const doc = await env.models.Incident.findById(opened.incidentId, { alertCount: 1 }).lean();
+      if (doc?.alertCount !== 31) throw new Error(`alert count ${doc?.alertCount} in MongoDB`);
+    });
+    const history = await env.client.workflow
+      .getHandle(incidentWorkflowId('payments', 'paging-cost'))
+      .fetchHistory();
+    const scheduled = (history.events ?? []).flatMap((e) => {
+      const attrs = e.activityTaskScheduledEventAttributes;
+      return attrs ? [{ type: attrs.activityType?.name, input: attrs.input?.payloads ?? [] }] : [];
+    });
+    const types = scheduled.map((a) => a.type);
+    expect(types).toContain('notifyTargets');
+    expect(types).not.toContain('planNotifications');
+    expect(types).not.toContain('deliverNotification');
+    const [firstSave] = scheduled.filter((a) => a.type === 'saveIncident');
+    const saved = defaultPayloadConverter.fromPayload<{ timeline: { type: string }[] }>(firstSave!.input[0]!);
+    expect(saved.timeline.map((e) => e.type)).toContain('notification.sent');
+    // Saved back to back, 30 repeats would take about as many saves.
+    expect(types.filter((type) => type === 'saveIncident').length).toBeLessThanOrEqual(8);
   });
 });

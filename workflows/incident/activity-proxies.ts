@@ -36,6 +36,17 @@ export const deliveryOptions: ActivityOptions = {
 export const { deliverNotification } = proxyActivities<Activities>(deliveryOptions);
 
 /**
+ * A step's plan and every delivery's first attempt, in one activity: one try,
+ * bounded like one delivery. Whatever it does not finish, the notifier does
+ * step by step, each part with its own retries.
+ */
+export const notifyOptions: ActivityOptions = {
+  startToCloseTimeout: '20 seconds',
+  retry: { maximumAttempts: 1 },
+};
+export const { notifyTargets } = proxyActivities<Activities>(notifyOptions);
+
+/**
  * The chat message follows the incident, but a chat service that is down must
  * not hold anything up: a few attempts, then the next change tries again.
  */

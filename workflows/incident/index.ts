@@ -58,7 +58,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   );
   const maintenance = new IncidentMaintenance(state);
   const escalation = new IncidentEscalation(state, notifier, new IncidentSla(state, notifier), maintenance);
-  const saver = new IncidentSaver(state, input.unsavedResolved, () => notifier.underWay);
+  const saver = new IncidentSaver(state, input.unsavedResolved, notifier);
   const chat = new IncidentChat(state);
 
   setHandler(alertsSignal, ({ events }) => events.forEach((event) => intake.receive(event)));

@@ -1,6 +1,16 @@
 import type { NotificationContext, PlannedDelivery, TargetRef } from '../../domain/incident';
 import { failureMessage } from '../../domain/failure';
-import { deliverNotification, deliveryOptions, lookups, lookupOptions } from './activity-proxies';
+import type { NotifyResult } from '../../activities/notify';
+import type { DeliverResult } from '../../activities/notifications';
+import { pagedBy } from '../../domain/notification-plan';
+import {
+  deliverNotification,
+  deliveryOptions,
+  lookups,
+  lookupOptions,
+  notifyOptions,
+  notifyTargets,
+} from './activity-proxies';
 import { currentTargets } from '../../domain/escalation';
 import { pagingHold } from '../../domain/maintenance-hold';
 import { type IncidentState, now } from './state';
@@ -14,6 +24,8 @@ const maxPages = 20;
 export class IncidentNotifier {
   /** Notifications under way, from planning to the last delivery's outcome. */
   readonly underWay = new Set<number>();
+  /** Notifications whose plan and first attempts are under way (one activity each). */
+  readonly firstAttempts = new Set<number>();
   private notifications = 0;
 
   constructor(
@@ -36,28 +48,56 @@ export class IncidentNotifier {
     const notification = ++this.notifications;
     this.underWay.add(notification);
     try {
-      await this.planAndDeliver(targets, key, reason);
+      await this.planAndDeliver(targets, key, reason, notification);
     } finally {
       this.underWay.delete(notification);
     }
   }
 
-  private async planAndDeliver(targets: TargetRef[], key: string, reason: string): Promise<void> {
+  /**
+   * The plan and every first attempt in one activity; should it fail as a
+   * whole, the plan and the deliveries again as activities of their own.
+   */
+  private async planAndDeliver(
+    targets: TargetRef[],
+    key: string,
+    reason: string,
+    notification: number,
+  ): Promise<void> {
     const { state } = this;
-    const incidentId = state.current.incidentId;
-    let plan: Awaited<ReturnType<typeof lookups.planNotifications>>;
+    const planInput = { targets, at: now(), key, policyId: state.current.escalation.policy.id };
+    const withPeople = Boolean(this.personPages && pagesPeople(key));
+    let result: NotifyResult | undefined;
+    this.firstAttempts.add(notification);
     try {
-      plan = await lookups.planNotifications.executeWithOptions(
-        { ...lookupOptions, summary: `who to notify: ${reason}` },
-        [{ targets, at: now(), key, policyId: state.current.escalation.policy.id }],
-      );
-    } catch (err) {
-      state.record(
-        'notification.failed',
-        firelineActor,
-        `Could not plan notifications (${reason}): ${failureMessage(err)}`,
-      );
-      return;
+      result = await notifyTargets.executeWithOptions({ ...notifyOptions, summary: `notify: ${reason}` }, [
+        {
+          plan: planInput,
+          context: this.context(reason, []),
+          incidentId: state.current.incidentId,
+          withPeople,
+        },
+      ]);
+    } catch {
+      // Planned again below, with the lookups' retries; a delivery already made repeats its idempotency key.
+    } finally {
+      this.firstAttempts.delete(notification);
+    }
+    let plan = result?.plan;
+    if (!plan) {
+      try {
+        plan = await lookups.planNotifications.executeWithOptions(
+          { ...lookupOptions, summary: `who to notify: ${reason}` },
+          [planInput],
+        );
+      } catch (err) {
+        state.record(
+          'notification.failed',
+          firelineActor,
+          `Could not plan notifications (${reason}): ${failureMessage(err)}`,
+        );
+        return;
+      }
     }
     for (const skipped of plan.unreachable) {
       state.record(
@@ -67,40 +107,59 @@ export class IncidentNotifier {
       );
     }
     // The people a level or the fallback reaches are paged on their own contact methods too.
-    const pagers = this.personPages && pagesPeople(key) ? (plan.people ?? []) : [];
-    const paged = [
-      ...new Set([...plan.deliveries.flatMap((d) => (d.personId ? [d.personId] : [])), ...pagers]),
-    ];
+    const pagers = withPeople ? (plan.people ?? []) : [];
+    const paged = pagedBy(plan.deliveries, pagers);
     if (plan.deliveries.length > 0 || pagers.length > 0) this.recordPages(reason, plan.deliveries, paged);
     const context = this.context(reason, paged);
+    const firstAttempts = new Map(result?.attempts.map((attempt) => [attempt.deliveryId, attempt]));
     await Promise.all([
       ...(pagers.length > 0 ? [this.personPages!.page(pagers, reason)] : []),
       ...plan.deliveries.map(async (delivery) => {
-        const where = { channelType: delivery.channelType, destination: delivery.destination };
-        try {
-          const outcome = await deliverNotification.executeWithOptions(
-            { ...deliveryOptions, summary: `notify ${delivery.label}` },
-            [{ delivery, context, idempotencyKey: `${incidentId}:${delivery.deliveryId}` }],
-          );
-          if (outcome.chatMessage) state.addChatChannel(delivery.destination);
-          state.record(
-            'notification.sent',
-            firelineActor,
-            outcome.devInbox
-              ? `Development inbox: the page for ${delivery.label} (${reason}) was kept, not sent: ${outcome.detail}`
-              : `Notified ${delivery.label} (${reason})`,
-            { ...where, detail: outcome.detail, ...(outcome.devInbox ? { devInbox: true } : {}) },
-          );
-        } catch (err) {
-          state.record(
-            'notification.failed',
-            firelineActor,
-            `Could not notify ${delivery.label}: ${failureMessage(err)}`,
-            where,
-          );
+        const first = firstAttempts.get(delivery.deliveryId);
+        if (first && 'sent' in first) {
+          this.recordSent(delivery, first.sent, reason);
+          return;
         }
+        await this.deliver(delivery, context, reason);
       }),
     ]);
+  }
+
+  /** One delivery as an activity of its own, with the deliveries' retries. */
+  private async deliver(delivery: PlannedDelivery, context: NotificationContext, reason: string) {
+    const { state } = this;
+    try {
+      const outcome = await deliverNotification.executeWithOptions(
+        { ...deliveryOptions, summary: `notify ${delivery.label}` },
+        [{ delivery, context, idempotencyKey: `${state.current.incidentId}:${delivery.deliveryId}` }],
+      );
+      this.recordSent(delivery, outcome, reason);
+    } catch (err) {
+      state.record(
+        'notification.failed',
+        firelineActor,
+        `Could not notify ${delivery.label}: ${failureMessage(err)}`,
+        { channelType: delivery.channelType, destination: delivery.destination },
+      );
+    }
+  }
+
+  private recordSent(delivery: PlannedDelivery, outcome: DeliverResult, reason: string): void {
+    const { state } = this;
+    if (outcome.chatMessage) state.addChatChannel(delivery.destination);
+    state.record(
+      'notification.sent',
+      firelineActor,
+      outcome.devInbox
+        ? `Development inbox: the page for ${delivery.label} (${reason}) was kept, not sent: ${outcome.detail}`
+        : `Notified ${delivery.label} (${reason})`,
+      {
+        channelType: delivery.channelType,
+        destination: delivery.destination,
+        detail: outcome.detail,
+        ...(outcome.devInbox ? { devInbox: true } : {}),
+      },
+    );
   }
 
   /** What one escalation step paged, for the incident's message and the response's responders. */

@@ -6,6 +6,8 @@ import { saveIncident, saveOptions } from './activity-proxies';
 import type { UnsavedIncident } from './input';
 import type { IncidentState } from './state';
 
+/** How often an incident whose only changes are repeated alerts is saved: its alert count in MongoDB lags at most this. */
+const repeatsSaveEveryMs = 2_000;
 const maxCarriedBytes = 512 * 1024;
 const maxCarriedEntries = 2_000;
 /** Timeline entries in one save: its input must stay well under Temporal's 2 MB payload limit. */
@@ -13,6 +15,12 @@ const maxSaveTimelineBytes = 256 * 1024;
 // Temporal terminates a run at 51,200 events or 50 MB of history; these leave room to continue as new.
 const maxHistoryEvents = 40_000;
 const maxHistoryBytes = 40 * 1024 * 1024;
+
+/** The notifier's notifications under way, as the saver waits for them. */
+export interface NotificationsUnderWay {
+  readonly underWay: ReadonlySet<number>;
+  readonly firstAttempts: ReadonlySet<number>;
+}
 
 /**
  * Saves the incident to MongoDB in the background, one save at a time so
@@ -25,6 +33,8 @@ export class IncidentSaver {
   /** The version last saved; a higher incident version means there is something to save. */
   private savedVersion: number;
   private inFlight = false;
+  /** Workflow time the last save started. */
+  private lastSaveAt = Number.NEGATIVE_INFINITY;
   /** The timeline entries of the save under way: carried to the next run with the rest if this one ends first. */
   private inFlightTimeline: TimelineEntry[] = [];
   /** Resolved incidents of this key from earlier runs, still to be saved (oldest first). */
@@ -34,11 +44,16 @@ export class IncidentSaver {
     private readonly state: IncidentState,
     unsavedResolved: UnsavedIncident[] = [],
     /** The notifier's notifications under way. */
-    private readonly notificationsUnderWay: () => ReadonlySet<number> = () => new Set(),
+    private readonly notifications: NotificationsUnderWay = { underWay: new Set(), firstAttempts: new Set() },
   ) {
     this.unsavedResolved = [...unsavedResolved];
     // A carried incident may never have reached MongoDB: the new run saves it once more.
     this.savedVersion = -1;
+  }
+
+  /** Whether all that is unsaved is folded repeats: alert counts, no timeline entry. */
+  private get repeatsOnly(): boolean {
+    return this.savedVersion >= this.state.lastChangeVersion && this.state.unsaved.length === 0;
   }
 
   private get hasUnsaved(): boolean {
@@ -75,6 +90,12 @@ export class IncidentSaver {
     let waited = false;
     for (;;) {
       await condition(() => !this.inFlight && this.hasUnsaved && !this.state.resolved);
+      const wait = this.repeatsOnly ? this.lastSaveAt + repeatsSaveEveryMs - Date.now() : 0;
+      if (wait > 0) {
+        // Repeats alone (an alert storm): one save now and then; any other change is saved at once.
+        await condition(() => this.state.resolved || !this.repeatsOnly, wait);
+        continue;
+      }
       // Waiting once per save: notifications started meanwhile do not put it off again.
       if (!waited && (await this.waitedForNotificationsUnderWay())) {
         waited = true;
@@ -86,21 +107,20 @@ export class IncidentSaver {
   }
 
   /**
-   * Once the incident is in MongoDB, a change made while notifications are
-   * out (an escalation and its page, say) is saved when they have ended, with
-   * their outcomes: one save and one workflow task fewer each time, and no
-   * save competing with pages when many escalations fall due together. Only
-   * the notifications under way now are waited for, and each ends within its
-   * activities' retry policies, so a run that keeps paging still saves. The
-   * first save never waits: the incident shows in lists at once.
+   * A change made while notifications are out (an escalation and its page,
+   * say) is saved when they have ended, with their outcomes: one save and one
+   * workflow task fewer each time, and no save competing with pages when many
+   * escalations fall due together. Only the notifications under way now are
+   * waited for, and each ends within its activities' retry policies, so a run
+   * that keeps paging still saves. The first save waits only for the first
+   * attempts (one bounded activity): it carries the level-1 page's outcome,
+   * and the incident still shows in lists at once.
    */
   private async waitedForNotificationsUnderWay(): Promise<boolean> {
-    if (this.savedVersion < 0) return false;
-    const waitingFor = [...this.notificationsUnderWay()];
+    const underWay = this.savedVersion < 0 ? this.notifications.firstAttempts : this.notifications.underWay;
+    const waitingFor = [...underWay];
     if (waitingFor.length === 0) return false;
-    await condition(
-      () => this.state.resolved || waitingFor.every((id) => !this.notificationsUnderWay().has(id)),
-    );
+    await condition(() => this.state.resolved || waitingFor.every((id) => !underWay.has(id)));
     return true;
   }
 
@@ -163,6 +183,7 @@ export class IncidentSaver {
     const timeline = unsaved.splice(0, entriesWithin(unsaved, maxSaveTimelineBytes));
     const snapshot = JSON.parse(JSON.stringify(this.state.current)) as Incident;
     this.inFlight = true;
+    this.lastSaveAt = Date.now();
     this.inFlightTimeline = timeline;
     try {
       await this.write(snapshot, timeline);

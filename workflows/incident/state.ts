@@ -32,6 +32,11 @@ export class IncidentState {
   chatRevision = 0;
   /** Entries for the chat message's thread, not yet posted. */
   readonly chatBacklog: TimelineEntry[];
+  /**
+   * The version of the last change other than a folded repeat: a version past
+   * it differs from it only by alert counts, which the saver may save later.
+   */
+  lastChangeVersion = 0;
   /** Repeats of alerts already on the timeline, by dedup key, not yet written to it. */
   private readonly repeats = new Map<string, PendingRepeats>();
 
@@ -126,7 +131,8 @@ export class IncidentState {
     const fold = addRepeat(this.repeats.get(dedupKey), dedupKey, at, Date.now());
     this.repeats.set(dedupKey, fold);
     if (repeatsDue(fold, Date.now())) this.writeRepeats();
-    else this.touch();
+    // Saved too, but with no hurry: see lastChangeVersion.
+    else this.current.version += 1;
   }
 
   /** Writes the folded repeats to the timeline: one entry per alert. */
@@ -176,6 +182,7 @@ export class IncidentState {
   /** A change that is saved but has no timeline entry of its own. */
   touch(): void {
     this.current.version += 1;
+    this.lastChangeVersion = this.current.version;
   }
 
   /**
