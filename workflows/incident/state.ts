@@ -201,9 +201,8 @@ export class IncidentState {
       { key: searchAttributes.incidentId, value: current.incidentId },
     ].filter(({ key, value }) => info.typedSearchAttributes.get(key) !== value);
     if (changed.length > 0) upsertSearchAttributes(changed);
-    const memo = info.memo ?? {};
-    if (memo.title !== current.title || memo.incidentId !== current.incidentId)
-      upsertMemo({ title: current.title, incidentId: current.incidentId });
+    // The Web UI shows the title from the memo (the incident's id is a search attribute).
+    if (info.memo?.title !== current.title) upsertMemo({ title: current.title });
   }
 
   /**
