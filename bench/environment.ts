@@ -42,6 +42,8 @@ export interface BenchServers {
   childEnv: NodeJS.ProcessEnv;
   /** Spawns a worker process into `slot`; how long it took to poll, as it reports. */
   startWorker(slot?: 'worker' | 'worker2'): Promise<{ readyMs: number }>;
+  /** What the worker processes report once polling: the most workflows each keeps cached (the SDK's default, from its heap). */
+  workerCache: { maxCachedWorkflows?: number };
   /** Fireline's own processes by role, for the CPU figures; the servers go by their names. */
   processRoles(): Map<number, string>;
   /** Appends a section to the results and logs it. */
@@ -88,6 +90,7 @@ export async function startServers(settings: BenchSettings): Promise<BenchServer
   });
   const sink = await new Sink().start();
   const processes: Processes = {};
+  const workerCache: { maxCachedWorkflows?: number } = {};
   const mongo = await connectMongo(stack.mongoUri);
   const models: Models = createModels(mongo);
   await ensureIndexes(models);
@@ -119,6 +122,7 @@ export async function startServers(settings: BenchSettings): Promise<BenchServer
     processes,
     childEnv,
     results,
+    workerCache,
     async startWorker(slot = 'worker') {
       const spawnedAt = Date.now();
       const child = spawn(process.execPath, [path.join(root, 'dist', 'bench', 'worker.js')], {
@@ -126,7 +130,8 @@ export async function startServers(settings: BenchSettings): Promise<BenchServer
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       processes[slot] = child;
-      const [, readyMs] = await lineFrom(child, /ready (\d+)/);
+      const [, readyMs, cached] = await lineFrom(child, /ready (\d+) cache (\d+)/);
+      workerCache.maxCachedWorkflows = Number(cached);
       return { readyMs: Number(readyMs) };
     },
     processRoles() {

@@ -4,10 +4,12 @@ import path from 'node:path';
 import * as prettier from 'prettier';
 import { startApis, startServers, type Bench } from './environment';
 import { log } from './measure';
+import { alertBurst } from './scenarios/alert-burst';
 import { duplicateStorms } from './scenarios/duplicate-storm';
 import { groupedStorm } from './scenarios/grouped-storm';
 import { incidentCost } from './scenarios/incident-cost';
 import { duplicateIngestion, newIncidentIngestion } from './scenarios/ingestion';
+import { massOutage } from './scenarios/mass-outage';
 import { postmortemGeneration } from './scenarios/postmortem-generation';
 import { runbookStepOverhead } from './scenarios/runbook-steps';
 import { timerAccuracy } from './scenarios/timer-accuracy';
@@ -21,7 +23,8 @@ import { benchSettings } from './settings';
  * measures each scenario of issue 6 against a raw-Temporal baseline, and
  * writes bench/RESULTS.md. Knobs: BENCH_SECONDS (sustained runs, default 60),
  * BENCH_CONCURRENCY (in-flight requests, default 32), BENCH_OPEN_INCIDENTS
- * (default 1000), BENCH_TIMER_SECONDS (default 120); see settings.ts.
+ * (default 1000), BENCH_TIMER_SECONDS (default 120), BENCH_MASS_INCIDENTS
+ * (default 10000); see settings.ts.
  */
 async function main(): Promise<void> {
   const servers = await startServers(benchSettings(process.env));
@@ -35,16 +38,19 @@ async function main(): Promise<void> {
 }
 
 /**
- * The scenarios in the order they have always run: each leaves the servers
+ * The scenarios in their order: each leaves the servers
  * loaded as the next one's figures assume (the cold start brings up the
- * workers, the memory scenario opens the incidents whose timers the next one
- * measures, the post-mortems copy the runbook scenario's incident, and new
- * incidents, which leave the worker a backlog, come last).
+ * workers, the burst runs before any scenario leaves the worker a backlog,
+ * the memory scenario opens the incidents whose timers the next one measures,
+ * the post-mortems copy the runbook scenario's incident, new incidents, which
+ * leave the worker a backlog, come late, and the mass outage, which leaves
+ * the most open incidents, comes last).
  */
 async function runScenarios(bench: Bench): Promise<void> {
   const wanted = scenarioFilter(bench.settings.only);
   await workerColdStart(bench);
   if (wanted('cost')) await incidentCost(bench);
+  if (wanted('burst')) await alertBurst(bench);
   if (wanted('runbook', 'postmortem')) await runbookStepOverhead(bench);
   if (wanted('memory', 'timers')) await workerMemory(bench);
   if (wanted('timers')) await timerAccuracy(bench);
@@ -53,6 +59,7 @@ async function runScenarios(bench: Bench): Promise<void> {
   if (wanted('storms')) await duplicateStorms(bench);
   if (wanted('grouped')) await groupedStorm(bench);
   if (duplicates) await newIncidentIngestion(bench, duplicates);
+  if (wanted('mass')) await massOutage(bench);
 }
 
 /**
@@ -74,7 +81,7 @@ async function writeResults(bench: Bench): Promise<void> {
     '',
     `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}.`,
     `Everything on this one machine: ${pgTemporal ? pgTemporal.description : 'the Temporal CLI dev server (SQLite)'}, the MongoDB-wire server (${stack.started.find((s) => s.includes('mongo') || s.includes('ferret')) ?? stack.mongoUri}), Fireline's ${settings.workers} worker process(es) and 2 API processes, the load generator and the notification sink.`,
-    `Settings: BENCH_SECONDS=${settings.seconds}, BENCH_CONCURRENCY=${settings.concurrency}, BENCH_OPEN_INCIDENTS=${settings.openIncidents}, BENCH_TIMER_SECONDS=${settings.timerSeconds}, BENCH_STORM_ALERTS=${settings.stormAlerts}, BENCH_RUNBOOK_RUNS=${settings.runbookRuns}.`,
+    `Settings: BENCH_SECONDS=${settings.seconds}, BENCH_CONCURRENCY=${settings.concurrency}, BENCH_OPEN_INCIDENTS=${settings.openIncidents}, BENCH_TIMER_SECONDS=${settings.timerSeconds}, BENCH_STORM_ALERTS=${settings.stormAlerts}, BENCH_RUNBOOK_RUNS=${settings.runbookRuns}, BENCH_MASS_INCIDENTS=${settings.massIncidents}, BENCH_MASS_TIMER_SECONDS=${settings.massTimerSeconds}.`,
     '',
   ];
   // Formatted as the repository's other Markdown, so `npm run lint` passes on a fresh result.

@@ -1,4 +1,4 @@
-import { TIMER_SECONDS } from './catalog';
+import { MASS_INCIDENTS, MASS_TIMER_SECONDS, TIMER_SECONDS } from './catalog';
 
 /** The benchmark's knobs, read from the environment once (bench/README.md says what each scenario does with them). */
 export interface BenchSettings {
@@ -14,13 +14,17 @@ export interface BenchSettings {
   runbookRuns: number;
   /** BENCH_TIMER_SECONDS: level-1 wait of the timer incidents, read where the worker's catalog reads it. */
   timerSeconds: number;
+  /** BENCH_MASS_INCIDENTS: incidents the mass scenario opens on one worker, read where the worker's catalog reads it. */
+  massIncidents: number;
+  /** BENCH_MASS_TIMER_SECONDS: level-1 wait of the mass scenario's incidents (default from BENCH_MASS_INCIDENTS). */
+  massTimerSeconds: number;
   /** BENCH_TEMPORAL: `dev` (the Temporal CLI dev server, SQLite) or `postgresql` (the Temporal server with PostgreSQL, see postgres-temporal.ts). */
   temporal: 'dev' | 'postgresql';
   /** Worker processes: one beside the dev server; two, as a self-hosted cluster would run, beside the PostgreSQL one. */
   workers: number;
   /** BENCH_PROJECTION_CAP_SECONDS: how long to wait for the worker's MongoDB projection to catch up before reporting how far it got. */
   projectionCapSeconds: number;
-  /** BENCH_ONLY: scenarios to run (cost, runbook, memory, timers, postmortem, ingestion, storms, grouped); all when unset. */
+  /** BENCH_ONLY: scenarios to run (cost, burst, runbook, memory, timers, postmortem, ingestion, storms, grouped, mass); all when unset. */
   only?: string[];
 }
 
@@ -37,6 +41,8 @@ export function benchSettings(env: NodeJS.ProcessEnv): BenchSettings {
     stormAlerts: Number(env.BENCH_STORM_ALERTS ?? 5000),
     runbookRuns: Number(env.BENCH_RUNBOOK_RUNS ?? 40),
     timerSeconds: TIMER_SECONDS,
+    massIncidents: MASS_INCIDENTS,
+    massTimerSeconds: MASS_TIMER_SECONDS,
     temporal,
     workers: temporal === 'postgresql' ? 2 : 1,
     projectionCapSeconds: Number(env.BENCH_PROJECTION_CAP_SECONDS ?? 120),

@@ -8,7 +8,8 @@ import { benchCatalog, benchRules } from './catalog';
 
 /**
  * The benchmark's worker process: Fireline's worker as `npm run worker` runs
- * it, with the benchmark's rules and catalog. Prints `ready <ms>` once polling.
+ * it, with the benchmark's rules and catalog. Prints `ready <ms> cache <n>` once
+ * polling: how long it took, and how many workflows it keeps cached.
  */
 async function main(): Promise<void> {
   const spawnedAt = Number(process.env.BENCH_SPAWNED_AT ?? Date.now());
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
     activityOverrides: { triageRules: benchRules(), catalog: benchCatalog() },
   });
   const running = worker.run();
-  process.stdout.write(`ready ${Date.now() - spawnedAt}\n`);
+  const cached = Math.max(...worker.workers.map((w) => w.options.maxCachedWorkflows));
+  process.stdout.write(`ready ${Date.now() - spawnedAt} cache ${cached}\n`);
   await running;
   await mongo.close();
 }
