@@ -116,20 +116,18 @@ export function createApp(deps: ApiDeps): Express {
       }),
     },
   });
+  // Ingestion's own prelude instead (request id, helmet's headers, logging of failed or slow requests).
+  const ingestionPrelude = leanRequestPrelude(httpLogger.logger, SLOW_INGESTION_MS);
   const isIngestion = (req: express.Request) => req.method === 'POST' && INGESTION_PATHS.has(req.path);
-  app.use((req, res, next) => (isIngestion(req) ? next() : httpLogger(req, res, next)));
+  app.use((req, res, next) =>
+    isIngestion(req) ? ingestionPrelude(req, res, next) : httpLogger(req, res, next),
+  );
   // Before the body is parsed and before any key is checked: unauthenticated load is bounded too.
   app.use(addressRateLimit(deps.config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE));
   const sessions = uiSessionStore(deps);
   const guard = apiKeyGuard(deps, sessions);
-  // Ingestion next, with its own prelude (request id, helmet's headers, logging of failed or slow
-  // requests, the JSON parser): needing no person, it has nothing to wait for below.
-  app.use(
-    alertRoutes(deps, guard, [
-      leanRequestPrelude(httpLogger.logger, SLOW_INGESTION_MS),
-      express.json({ limit: '1mb' }),
-    ]),
-  );
+  // Ingestion next, with its own JSON parser: needing no person, it has nothing to wait for below.
+  app.use(alertRoutes(deps, guard, [express.json({ limit: '1mb' })]));
   // Who acts, and their rights, come from the on-call model as of now (people made at run time
   // included); alerts and health checks need no person, so never wait for it.
   app.use((req, _res, next) => {

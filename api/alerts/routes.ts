@@ -37,7 +37,7 @@ function expansionTooLarge(alerts: number): HttpError {
   ]);
 }
 
-/** The alert routes; `prelude` runs first on each (the app's request id, headers, logging and body parser). */
+/** The alert routes; `prelude` runs first on each (the app's body parser). */
 export function alertRoutes(deps: ApiDeps, guard: Guard, prelude: RequestHandler[]): Router {
   const router = Router();
   // This process's view of where grouped alerts went: one per API process, as its signal queue is.

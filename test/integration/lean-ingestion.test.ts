@@ -58,6 +58,20 @@ describe('alert ingestion on its lean path', () => {
     for (const name of helmetHeaderNames) expect(refused.headers[name]).toBe(health.headers[name]);
   });
 
+  it('answers the per-address limit’s 429 with the request id and security headers too', async () => {
+    const app = createApp({
+      ...env.apiDeps,
+      config: { ...env.config, RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 1 },
+      onCall: liveOnCallModel(onCallCatalog, env.models, {}),
+    });
+    const post = () =>
+      request(app).post('/v1/alerts').set('authorization', `Bearer ${token}`).set('x-request-id', 'lean-429');
+    await post().send(alert('limited')).expect(202);
+    const limited = await post().send(alert('limited')).expect(429);
+    expect(limited.headers['x-request-id']).toBe('lean-429');
+    expect(limited.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('logs a refused alert (with its request id, without its key) but not an accepted one', async () => {
     let written = '';
     const app = createApp({
