@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { measureOpenIncidents, registry, scrape } from '../infra/metrics';
 import { pinoHttp } from 'pino-http';
+import { leanRequestPrelude, requestIdOf } from './lean-path';
 import { addressRateLimit, apiKeyGuard, uiSessionStore } from './auth';
 import { groupingRuleProblems } from '../domain/grouping';
 import type { ApiDeps } from './deps';
@@ -31,7 +31,16 @@ import { heartbeatPingPath, heartbeatRoutes } from './heartbeats/routes';
 import { maintenanceRoutes } from './maintenance/routes';
 import { publicStatusPath, statusRoutes } from './status/routes';
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** Alert ingestion: the hot path, which goes first and without per-request work it does not need (see lean-path.ts). */
+const INGESTION_PATHS = new Set([
+  '/v1/alerts',
+  '/v2/enqueue',
+  '/v1/integrations/alertmanager',
+  '/v1/integrations/grafana',
+]);
+
+/** An ingestion request answered by a slower one than this is logged (failed ones always are). */
+const SLOW_INGESTION_MS = 1000;
 
 /** Routes that act as no person: alert ingestion and health. */
 const NO_PERSON_PATHS = new Set([
@@ -86,36 +95,39 @@ export function createApp(deps: ApiDeps): Express {
   // what the per-address rate limit counts, and a client must not choose its own.
   app.set('trust proxy', deps.config.TRUST_PROXY ?? false);
 
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      // Integration tokens may come in the URL: keep them out of the logs.
-      serializers: {
-        req: (req: { url?: string; query?: Record<string, unknown>; params?: Record<string, unknown> }) => ({
-          ...req,
-          url: req.url && redactTokenInUrl(req.url),
-          ...(req.params && 'token' in req.params ? { params: { ...req.params, token: '[redacted]' } } : {}),
-          query:
-            req.query &&
-            Object.fromEntries(
-              Object.entries(req.query).map(([name, value]) => [
-                name,
-                isTokenParam(name) ? '[redacted]' : value,
-              ]),
-            ),
-        }),
-      },
-    }),
+  const httpLogger = pinoHttp({
+    logger: deps.logger,
+    genReqId: requestIdOf,
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    // Integration tokens may come in the URL: keep them out of the logs.
+    serializers: {
+      req: (req: { url?: string; query?: Record<string, unknown>; params?: Record<string, unknown> }) => ({
+        ...req,
+        url: req.url && redactTokenInUrl(req.url),
+        ...(req.params && 'token' in req.params ? { params: { ...req.params, token: '[redacted]' } } : {}),
+        query:
+          req.query &&
+          Object.fromEntries(
+            Object.entries(req.query).map(([name, value]) => [
+              name,
+              isTokenParam(name) ? '[redacted]' : value,
+            ]),
+          ),
+      }),
+    },
+  });
+  // Ingestion's own prelude instead (request id, helmet's headers, logging of failed or slow requests).
+  const ingestionPrelude = leanRequestPrelude(httpLogger.logger, SLOW_INGESTION_MS);
+  const isIngestion = (req: express.Request) => req.method === 'POST' && INGESTION_PATHS.has(req.path);
+  app.use((req, res, next) =>
+    isIngestion(req) ? ingestionPrelude(req, res, next) : httpLogger(req, res, next),
   );
   // Before the body is parsed and before any key is checked: unauthenticated load is bounded too.
   app.use(addressRateLimit(deps.config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE));
+  const sessions = uiSessionStore(deps);
+  const guard = apiKeyGuard(deps, sessions);
+  // Ingestion next, with its own JSON parser: needing no person, it has nothing to wait for below.
+  app.use(alertRoutes(deps, guard, [express.json({ limit: '1mb' })]));
   // Who acts, and their rights, come from the on-call model as of now (people made at run time
   // included); alerts and health checks need no person, so never wait for it.
   app.use((req, _res, next) => {
@@ -134,8 +146,6 @@ export function createApp(deps: ApiDeps): Express {
   app.use(actionLinkRoutes(deps));
   // Every route but /healthz, /readyz, the PagerDuty endpoint (which checks its routing key) and the
   // acknowledge links above (which check their signed token) takes an API key.
-  const sessions = uiSessionStore(deps);
-  const guard = apiKeyGuard(deps, sessions);
   // Heartbeat pings: the heartbeat's token in the URL is the credential, so no key guard.
   const heartbeats = heartbeatRoutes(deps, guard);
   app.use(heartbeats.ping);
@@ -148,7 +158,6 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.use(healthRoutes(deps));
   app.use(diagnosticsRoutes(deps, guard));
-  app.use(alertRoutes(deps, guard));
   app.use(incidentRoutes(deps, guard));
   app.use(runbookRoutes(deps, guard));
   app.use(postmortemRoutes(deps, guard));

@@ -37,6 +37,7 @@ export interface ApiDeps {
         | 'SLACK_TEAM_ID'
         | 'SLACK_APP_ID'
         | 'API_KEY_CACHE_SECONDS'
+        | 'ALERT_SIGNAL_LINGER_MS'
         | 'API_KEY_OUTAGE_GRACE_SECONDS'
         | 'MONGODB_LOOKUP_TIMEOUT_MS'
         | 'ACTION_LINK_SECRET'

@@ -196,6 +196,12 @@ export const configSchema = z.object({
   STATUS_PAGE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   /** How long the public status page is served from memory before it is read from MongoDB again. */
   STATUS_PAGE_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /**
+   * While a signal to an incident is under way, alerts for it wait and go together in the next one;
+   * that one leaves no sooner than this many milliseconds after the first alert that waits for it
+   * (more alerts a signal in a storm). A lone alert never waits. 0 = send as soon as the last one returns.
+   */
+  ALERT_SIGNAL_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(3),
   /** Events per PagerDuty routing key per minute on /v2/enqueue (PagerDuty's own limit is 120). */
   ROUTING_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /**

@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { AlertEvent } from '../../domain/incident';
 import { allowsService, principalOf, requireService, serviceForbidden, type Guard } from '../auth';
@@ -37,7 +37,8 @@ function expansionTooLarge(alerts: number): HttpError {
   ]);
 }
 
-export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
+/** The alert routes; `prelude` runs first on each (the app's body parser). */
+export function alertRoutes(deps: ApiDeps, guard: Guard, prelude: RequestHandler[]): Router {
   const router = Router();
   // This process's view of where grouped alerts went: one per API process, as its signal queue is.
   const delivery: DeliveryDeps = {
@@ -49,6 +50,7 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
 
   router.post(
     '/v1/alerts',
+    ...prelude,
     ...guard('alerts:write'),
     validated({ body: nativeAlertSchema }, async ({ body }, _req, res) => {
       requireService(res, body.service, 'body.service');
@@ -68,6 +70,7 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
   // PagerDuty Events API v2: same path, body and answers, so a monitoring system only changes its URL.
   router.post(
     '/v2/enqueue',
+    ...prelude,
     resolveRoutingKey,
     routingKeyLimit,
     documented({ body: pagerDutyEventSchema }, async (req, res) => {
@@ -131,11 +134,13 @@ export function alertRoutes(deps: ApiDeps, guard: Guard): Router {
 
   router.post(
     '/v1/integrations/alertmanager',
+    ...prelude,
     ...guard('alerts:write', { queryToken: true }),
     webhook(alertmanagerWebhookSchema, 'alertmanager'),
   );
   router.post(
     '/v1/integrations/grafana',
+    ...prelude,
     ...guard('alerts:write', { queryToken: true }),
     webhook(grafanaWebhookSchema, 'grafana'),
   );

@@ -141,10 +141,16 @@ async function nextWorkflowOf(deps: DeliveryDeps, delivery: Delivery): Promise<s
 /** One queue per Temporal client, so per process (the API holds one client). */
 const queues = new WeakMap<Client, IncidentSignalQueue>();
 
+/** ALERT_SIGNAL_LINGER_MS when unset. */
+export const DEFAULT_SIGNAL_LINGER_MS = 3;
+
 function signalQueueFor(deps: DeliveryDeps): IncidentSignalQueue {
   let queue = queues.get(deps.temporal);
   if (!queue) {
-    queue = new IncidentSignalQueue((workflowId, events) => sendAndMeasure(deps, workflowId, events));
+    queue = new IncidentSignalQueue(
+      (workflowId, events) => sendAndMeasure(deps, workflowId, events),
+      deps.config.ALERT_SIGNAL_LINGER_MS ?? DEFAULT_SIGNAL_LINGER_MS,
+    );
     queues.set(deps.temporal, queue);
   }
   return queue;
@@ -156,6 +162,15 @@ interface Waiting {
   reject: (err: unknown) => void;
 }
 
+/** The requests for one incident that wait for its next signal. */
+interface NextSignal {
+  requests: Waiting[];
+  /** When the first of them came, and whether a signal was under way then (else it does not linger). */
+  firstAt: number;
+  lingers: boolean;
+  underWay: boolean;
+}
+
 /**
  * Group commit for each incident's signals: while a signal to an incident is
  * under way, the events of further requests for it wait, and go together in
@@ -164,46 +179,65 @@ interface Waiting {
  * keeps its workflow and Temporal's history far from their per-run limits.
  * Every request is answered only once its own events are durably recorded,
  * or with the error that stopped them (the sender retries).
+ *
+ * `lingerMs`: the next signal leaves no sooner than this long after the first
+ * request that waits for it, so that a storm folds more alerts into each
+ * signal (fewer signals, workflow tasks and history events). Only a request
+ * that came while a signal was under way can wait for it; a lone one never does.
  */
 export class IncidentSignalQueue {
   /** Workflow ids with a signal under way → requests waiting for the next one. */
-  private readonly waiting = new Map<string, Waiting[]>();
+  private readonly waiting = new Map<string, NextSignal>();
 
-  constructor(private readonly send: (workflowId: string, events: AlertEvent[]) => Promise<Outcome>) {}
+  constructor(
+    private readonly send: (workflowId: string, events: AlertEvent[]) => Promise<Outcome>,
+    private readonly lingerMs = 0,
+  ) {}
 
   deliver(workflowId: string, events: AlertEvent[]): Promise<Outcome[]> {
     return new Promise((resolve, reject) => {
       const request = { events, resolve, reject };
-      const waiting = this.waiting.get(workflowId);
-      if (waiting) {
-        waiting.push(request);
+      const next = this.waiting.get(workflowId);
+      if (next) {
+        if (next.requests.length === 0) {
+          next.firstAt = Date.now();
+          next.lingers = next.underWay;
+        }
+        next.requests.push(request);
         return;
       }
-      this.waiting.set(workflowId, []);
+      this.waiting.set(workflowId, { requests: [], firstAt: 0, lingers: false, underWay: false });
       void this.drain(workflowId, [request]);
     });
   }
 
   private async drain(workflowId: string, batch: Waiting[]): Promise<void> {
+    const next = this.waiting.get(workflowId)!;
     try {
       while (batch.length > 0) {
-        await this.sendBatch(workflowId, batch);
-        batch = this.waiting.get(workflowId)!.splice(0);
+        await this.sendBatch(workflowId, batch, next);
+        if (next.requests.length > 0 && next.lingers) {
+          const linger = next.firstAt + this.lingerMs - Date.now();
+          if (linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
+        }
+        batch = next.requests.splice(0);
       }
     } finally {
       this.waiting.delete(workflowId);
     }
   }
 
-  private async sendBatch(workflowId: string, batch: Waiting[]): Promise<void> {
+  private async sendBatch(workflowId: string, batch: Waiting[], next: NextSignal): Promise<void> {
     const events = batch.flatMap((request) => request.events);
     const outcomes: Outcome[] = [];
+    next.underWay = true;
     try {
       for (const chunk of signalChunks(events)) {
         const outcome = await this.send(workflowId, chunk);
         for (let i = 0; i < chunk.length; i++) outcomes.push(outcome);
       }
     } catch (err) {
+      next.underWay = false;
       // Requests whose events all landed before the failure are answered; the rest fail.
       let offset = 0;
       for (const request of batch) {
@@ -214,6 +248,8 @@ export class IncidentSignalQueue {
       }
       return;
     }
+    // Before the answers: what their senders send next finds no signal under way, and does not linger.
+    next.underWay = false;
     let offset = 0;
     for (const request of batch) {
       request.resolve(outcomes.slice(offset, offset + request.events.length));

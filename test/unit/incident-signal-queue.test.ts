@@ -98,6 +98,59 @@ describe('IncidentSignalQueue', () => {
   });
 });
 
+describe('IncidentSignalQueue linger', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('never holds a lone request, however long the linger', async () => {
+    jest.useFakeTimers();
+    const { calls, send } = gatedSend();
+    const queue = new IncidentSignalQueue(send, 60_000);
+    const lone = queue.deliver('wf', [event(1)]);
+    expect(calls).toHaveLength(1);
+    calls[0]!.release();
+    expect(await lone).toEqual(['accepted']);
+    // The next lone request, once the first has returned, goes at once too.
+    const later = queue.deliver('wf', [event(2)]);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(2);
+    calls[1]!.release();
+    expect(await later).toEqual(['accepted']);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('holds the next signal until the linger after its first request has passed, folding in what comes meanwhile', async () => {
+    jest.useFakeTimers();
+    const { calls, send } = gatedSend();
+    const queue = new IncidentSignalQueue(send, 5);
+    void queue.deliver('wf', [event(1)]);
+    const waiting = [queue.deliver('wf', [event(2)])];
+    calls[0]!.release();
+    await jest.advanceTimersByTimeAsync(1);
+    // Without the linger, event 2 would be on its way alone by now.
+    expect(calls).toHaveLength(1);
+    waiting.push(queue.deliver('wf', [event(3)]), queue.deliver('wf', [event(4)]));
+    await jest.advanceTimersByTimeAsync(4);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.events.map((e) => e.eventId)).toEqual(['e2', 'e3', 'e4']);
+    calls[1]!.release();
+    expect(await Promise.all(waiting)).toEqual([['accepted'], ['accepted'], ['accepted']]);
+  });
+
+  it('adds no wait when the signal under way took longer than the linger', async () => {
+    jest.useFakeTimers();
+    const { calls, send } = gatedSend();
+    const queue = new IncidentSignalQueue(send, 5);
+    void queue.deliver('wf', [event(1)]);
+    const second = queue.deliver('wf', [event(2)]);
+    await jest.advanceTimersByTimeAsync(10);
+    calls[0]!.release();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(2);
+    calls[1]!.release();
+    expect(await second).toEqual(['accepted']);
+  });
+});
+
 describe('signalChunks', () => {
   it('keeps events before the first trigger apart, and splits by size', () => {
     const big = 'x'.repeat(100 * 1024);
