@@ -14,7 +14,7 @@ import { cacheDir, repoRoot } from '../stack/paths';
 import { defaultBundlePath } from '../worker/bundle';
 import { startPostgresTemporal } from './postgres-temporal';
 import { lineFrom, log, waitFor } from './measure';
-import { TASK_QUEUE, type BenchSettings } from './settings';
+import { BENCH_ROUTING_KEY, TASK_QUEUE, type BenchSettings } from './settings';
 import { Sink } from './sink';
 
 /** The processes the bench spawns, by role; all are killed at the end. */
@@ -64,6 +64,8 @@ export interface Bench extends BenchServers {
     labels?: Record<string, string>,
     pool?: Pool,
   ): Promise<{ status: number; json: Record<string, unknown> }>;
+  /** A PagerDuty Events v2 trigger for the `bench-pd` service (its routing key is the only credential). */
+  enqueue(dedupKey: string, pool?: Pool): Promise<{ status: number; json: Record<string, unknown> }>;
 }
 
 /** Starts a throw-away Temporal server and MongoDB-wire server, the sink, and the connections to them. */
@@ -107,8 +109,10 @@ export async function startServers(settings: BenchSettings): Promise<BenchServer
     SCALE_WEBHOOK_URL: sink.url('/scale'),
     // The sink the runbooks check and call listens on loopback, which the egress policy refuses by default.
     FIRELINE_EGRESS_ALLOW: [process.env.FIRELINE_EGRESS_ALLOW, LOOPBACK_EGRESS].filter(Boolean).join(','),
+    FIRELINE_ROUTING_KEYS: `${BENCH_ROUTING_KEY}=bench-pd`,
     RATE_LIMIT_PER_MINUTE: '100000000',
     RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
+    ROUTING_KEY_RATE_LIMIT_PER_MINUTE: '100000000',
     LOG_LEVEL: 'warn',
   };
   return {
@@ -207,6 +211,13 @@ export async function startApis(servers: BenchServers): Promise<Bench> {
         severity: 'warning',
         dedupKey,
         labels,
+      }),
+    enqueue: (dedupKey, pool = pools[0]!) =>
+      postTo(pool, '/v2/enqueue', {
+        routing_key: BENCH_ROUTING_KEY,
+        event_action: 'trigger',
+        dedup_key: dedupKey,
+        payload: { summary: 'bench-pd benchmark alert', source: 'bench', severity: 'warning' },
       }),
   };
 }

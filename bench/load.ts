@@ -44,8 +44,12 @@ export async function sustained(
 }
 
 /** BENCH_STORM_ALERTS alerts from 2 × BENCH_CONCURRENCY senders, as fast as they are answered. */
-export async function storm(bench: Bench, send: (i: number) => Promise<{ status: number }>) {
-  const { stormAlerts, concurrency } = bench.settings;
+export async function storm(
+  bench: Bench,
+  send: (i: number) => Promise<{ status: number }>,
+  senders = bench.settings.concurrency * 2,
+) {
+  const { stormAlerts } = bench.settings;
   let next = 0;
   let accepted = 0;
   let failed = 0;
@@ -53,7 +57,7 @@ export async function storm(bench: Bench, send: (i: number) => Promise<{ status:
   const cpuBefore = cpuByProcess(bench.processRoles());
   const started = Date.now();
   await closedLoop(
-    concurrency * 2,
+    senders,
     () => next >= stormAlerts,
     async () => {
       const i = next++;

@@ -30,6 +30,9 @@ export interface BenchSettings {
 
 export const TASK_QUEUE = 'fireline-bench';
 
+/** The PagerDuty Events v2 integration key of the `bench-pd` service (FIRELINE_ROUTING_KEYS of the bench's APIs). */
+export const BENCH_ROUTING_KEY = 'bench0routing0key0for0bench0pd00';
+
 export function benchSettings(env: NodeJS.ProcessEnv): BenchSettings {
   const temporal = env.BENCH_TEMPORAL ?? 'dev';
   if (temporal !== 'dev' && temporal !== 'postgresql')
