@@ -17,7 +17,8 @@ import type {
   UnreachableTarget,
 } from '../domain/incident';
 import { noEscalationPolicy } from '../domain/incident';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { postmortemWorkflowId } from '../workflows/postmortem/ids';
 import { failureMessage } from '../domain/failure';
 import { saveRefusedType } from '../domain/incident';
 import { isDocumentRefusal, isDuplicateKeyError } from '../infra/mongo';
@@ -148,7 +149,8 @@ export function createIncidentActivities(deps: IncidentActivityDeps) {
      * Saves the incident and its new timeline entries. Idempotent: entries are
      * keyed by incident and sequence, and an older version never overwrites a newer one.
      */
-    async saveIncident(input: { incident: Incident; timeline: TimelineEntry[] }): Promise<void> {
+    async saveIncident(input: SaveIncidentInput): Promise<void> {
+      if (input.startPostmortem) await startPostmortemOf(input.incident);
       try {
         await saveIncidentDocument(deps, input);
       } catch (err) {
@@ -257,4 +259,26 @@ async function saveIncidentDocument(
 function unsetMissing(fields: Record<string, unknown>): { $unset?: Record<string, ''> } {
   const missing = optionalIncidentFields.filter((f) => fields[f] === undefined);
   return missing.length > 0 ? { $unset: Object.fromEntries(missing.map((f) => [f, ''])) } : {};
+}
+
+export interface SaveIncidentInput {
+  incident: Incident;
+  timeline: TimelineEntry[];
+  /** Starts a resolved incident's post-mortem (once), before the save it waits for. */
+  startPostmortem?: boolean;
+}
+
+/** Starts the post-mortem of a resolved incident, unless it was started before (an earlier attempt or save). */
+async function startPostmortemOf(incident: Incident): Promise<void> {
+  const { client, info } = Context.current();
+  try {
+    await client.workflow.start('postmortemWorkflow', {
+      workflowId: postmortemWorkflowId(incident.incidentId),
+      taskQueue: info.taskQueue,
+      args: [{ incidentId: incident.incidentId }],
+      staticSummary: `post-mortem of ${incident.incidentId}: ${incident.title}`.slice(0, 200),
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
 }

@@ -33,7 +33,7 @@ import { IncidentMaintenance } from './maintenance';
 import { IncidentNotifier } from './notifier';
 import { IncidentPersonPages } from './person-pages';
 import { openIncident, resumeIncident } from './open';
-import { startPostmortem } from './postmortem';
+import { recordPostmortemStart } from './postmortem';
 import { IncidentRunbooks } from './runbooks';
 import { IncidentSaver } from './saver';
 import { IncidentSla } from './sla';
@@ -140,7 +140,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   await personPages.stopAll('resolved');
   await runbooks.cancelRunning();
   await chat.flush();
-  await startPostmortem(state);
+  recordPostmortemStart(state);
   // Before the last check below: a trigger the group's router sends while this incident leaves is not lost.
   await leaveAlertGroup(state);
   await condition(allHandlersFinished);

@@ -206,7 +206,7 @@ export class IncidentSaver {
   private async write(incident: Incident, timeline: TimelineEntry[]): Promise<void> {
     await saveIncident.executeWithOptions(
       { ...saveOptions, summary: `save ${incident.incidentId} ${incident.status} v${incident.version}` },
-      [{ incident, timeline }],
+      [{ incident, timeline, ...(incident.status === 'resolved' ? { startPostmortem: true } : {}) }],
     );
   }
 }
