@@ -91,6 +91,34 @@ async function awaitHolder(
 }
 
 /**
+ * What the entry an earlier attempt left says this one does: answer from it, wait for the attempt
+ * holding it, or claim the action (anew); throws when the outcome is unknown.
+ */
+function afterEarlierAttempt(
+  found: ActionLedgerEntry | null,
+  claim: LedgerClaim,
+  waitForHolderMs: number,
+): { replay: ActionLedgerEntry } | { holderClaim: number; waitMs: number } | { claimNumber: number } {
+  if (found?.state === 'completed') return { replay: found };
+  if (found && !claim.idempotent && found.state === 'started') {
+    // Started so recently that the attempt holding it may be racing this one, still acting: wait for its report.
+    const waitMs = found.startedAt.getTime() + waitForHolderMs - Date.now();
+    if (waitMs > 0) return { holderClaim: found.claims ?? 1, waitMs };
+    throw outcomeUnknown(
+      claim,
+      `an earlier attempt of ${claim.label} started at ${found.startedAt.toISOString()} and never reported back`,
+    );
+  }
+  if (found && !claim.idempotent && found.state === 'unknown') {
+    throw outcomeUnknown(
+      claim,
+      `an earlier attempt of ${claim.label} ended with its outcome unknown (${found.error ?? 'no reason given'})`,
+    );
+  }
+  return { claimNumber: found ? (found.claims ?? 1) + 1 : 1 };
+}
+
+/**
  * The ledger in `ActionLedger`. Its `actOnce` performs `act` at most once per
  * idempotency key. Inserting the claim is the lock: of attempts racing for an
  * action, only the one whose insert succeeds acts; the others wait (up to
@@ -99,9 +127,9 @@ async function awaitHolder(
  * one whose request may have arrived (a timeout, a reset, a 5xx), leaves the
  * outcome unknown: unless the action is idempotent, no later attempt re-sends
  * it; it fails with a non-retryable `ActionOutcomeUnknown` for a person to
- * check. The attempt heartbeats from before its first ledger write, so a slow
- * MongoDB does not time it out; and one that was cancelled or timed out before
- * acting does not act.
+ * check. The attempt heartbeats while it writes to the ledger (from a third of
+ * its heartbeat timeout on), so a slow MongoDB does not time it out; and one that
+ * was cancelled or timed out before acting does not act.
  */
 export function createActionLedger(ledger: Models['ActionLedger'], waitForHolderMs: number): ActOnce {
   /** Another attempt holds the claim: its report, or why this attempt may not act. */
@@ -199,25 +227,18 @@ export function createActionLedger(ledger: Models['ActionLedger'], waitForHolder
   return (claim, attempt, signal, act) =>
     withHeartbeats(async () => {
       stopIfCancelled(signal);
-      const found = await ledger.findById(claim.idempotencyKey).lean();
-      if (found?.state === 'completed') return replay(claim, found);
-      if (found && !claim.idempotent && found.state === 'started') {
-        // Started so recently that the attempt holding it may be racing this one, still acting: wait for its report.
-        const holderMayReport = found.startedAt.getTime() + waitForHolderMs - Date.now();
-        if (holderMayReport > 0) return answerFromHolder(claim, found.claims ?? 1, signal, holderMayReport);
-        throw outcomeUnknown(
-          claim,
-          `an earlier attempt of ${claim.label} started at ${found.startedAt.toISOString()} and never reported back`,
-        );
-      }
-      if (found && !claim.idempotent && found.state === 'unknown') {
-        throw outcomeUnknown(
-          claim,
-          `an earlier attempt of ${claim.label} ended with its outcome unknown (${found.error ?? 'no reason given'})`,
-        );
-      }
-      const claimNumber = found ? (found.claims ?? 1) + 1 : 1;
-      if (!(await claimIt(claim, claimNumber, attempt))) return answerFromHolder(claim, claimNumber, signal);
+      // A first attempt almost always finds no entry: it claims at once, and reads the entry only
+      // when its insert loses (an earlier run of the same key, or a racing attempt). A retry reads first.
+      if (attempt === 1 && (await claimIt(claim, 1, attempt))) return actAndRecord(claim, signal, act);
+      const next = afterEarlierAttempt(
+        await ledger.findById(claim.idempotencyKey).lean(),
+        claim,
+        waitForHolderMs,
+      );
+      if ('replay' in next) return replay(claim, next.replay);
+      if ('waitMs' in next) return answerFromHolder(claim, next.holderClaim, signal, next.waitMs);
+      if (!(await claimIt(claim, next.claimNumber, attempt)))
+        return answerFromHolder(claim, next.claimNumber, signal);
       return actAndRecord(claim, signal, act);
     });
 }

@@ -13,7 +13,10 @@ export function activityInfo(): { attempt: number; signal: AbortSignal } {
 /**
  * Heartbeats while `work` runs, so that when the worker dies mid-step the
  * server notices within the step's heartbeat timeout instead of waiting for
- * the whole start-to-close timeout before retrying on another worker.
+ * the whole start-to-close timeout before retrying on another worker. The
+ * heartbeat timeout counts from the attempt's start, so the first heartbeat is
+ * due a third of it in, not at once: a step that ends sooner (most do) sends
+ * none, and its completion does not wait behind a heartbeat call.
  */
 export async function withHeartbeats<T>(work: () => Promise<T>): Promise<T> {
   let ctx: Context;
@@ -23,7 +26,6 @@ export async function withHeartbeats<T>(work: () => Promise<T>): Promise<T> {
     return work();
   }
   const everyMs = Math.max(200, (ctx.info.heartbeatTimeoutMs ?? 10_000) / 3);
-  ctx.heartbeat();
   const timer = setInterval(() => ctx.heartbeat(), everyMs);
   try {
     return await work();

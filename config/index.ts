@@ -94,15 +94,16 @@ export const configSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('fireline'),
   /**
-   * Task queue of runbook steps that touch other systems (actions and HTTP
-   * checks), so their workers can run close to those systems. Default
-   * `<TEMPORAL_TASK_QUEUE>-actions`.
+   * Task queue of an incident's runbook runs and their steps that touch other
+   * systems (actions and HTTP checks), so their workers can run close to those
+   * systems; a run shares its steps' queue so they are dispatched eagerly.
+   * Default `<TEMPORAL_TASK_QUEUE>-actions`.
    */
   TEMPORAL_ACTIONS_TASK_QUEUE: z.string().min(1).optional(),
   /**
    * What a worker process polls: `all` (both queues, the default),
    * `orchestration` (workflows and Fireline's own activities) or `actions`
-   * (runbook actions and HTTP checks only).
+   * (incidents' runbook runs, their actions and HTTP checks).
    */
   WORKER_ROLE: z.enum(['all', 'orchestration', 'actions']).default('all'),
   /**

@@ -155,7 +155,7 @@ export async function createFirelineWorker(
   deps: FirelineWorkerDeps,
 ): Promise<{ worker: FirelineWorkers; connection: NativeConnection }> {
   const role = deps.config.WORKER_ROLE ?? 'all';
-  if (role !== 'actions') assertBundleExists(deps.bundlePath);
+  assertBundleExists(deps.bundlePath);
   const activityDeps: ActivityDeps = {
     ...defaultActivityDeps(deps.config, deps.models, { stateDir: deps.stateDir, logger: deps.logger }),
     ...deps.activityOverrides,
@@ -194,6 +194,8 @@ export async function createFirelineWorker(
           connection,
           namespace: deps.config.TEMPORAL_NAMESPACE,
           taskQueue: actionsTaskQueue(deps.config),
+          // An incident's runbook runs on the actions queue too, so that its steps are dispatched eagerly.
+          workflowBundle: { codePath: deps.bundlePath },
           activities: {
             runAction: (request: ActionRequest) => activities.runAction(request),
             runbookHttp: (request: HttpStepRequest) => activities.runbookHttp(request),

@@ -7,8 +7,9 @@ import { testCatalog, testRules, testSecrets } from '../helpers/test-catalog';
 import { createTestEnv, type TestEnv } from '../helpers/test-env';
 import { runbookWorkflowId } from '../../workflows/runbook/ids';
 
-// Runbook actions and HTTP checks go to their own task queue, so action
-// workers can run next to the systems they touch while orchestration runs elsewhere.
+// An incident's runbook runs, and their actions and HTTP checks, go to their own task queue, so
+// action workers can run next to the systems they touch while orchestration runs elsewhere; a run
+// on the queue of its steps gets each step's activity dispatched eagerly.
 describe('orchestration and action workers', () => {
   let env: TestEnv;
   let receiver: HttpReceiver;
@@ -49,31 +50,38 @@ describe('orchestration and action workers', () => {
       .expect(202);
     const runbook = env.client.workflow.getHandle(runbookWorkflowId(started.body.runId));
 
-    // With no action worker the step is scheduled on the actions queue and waits there.
+    // An incident's run goes to the actions queue, workflow and steps alike: with no action
+    // worker it waits there, its first workflow task not yet taken.
+    const firstEvents = async () => (await runbook.fetchHistory()).events ?? [];
     await eventually(async () => {
-      const history = await runbook.fetchHistory();
-      const scheduled = history.events?.find(
-        (e) => e.activityTaskScheduledEventAttributes,
-      )?.activityTaskScheduledEventAttributes;
-      expect(scheduled?.activityType?.name).toBe('runAction');
-      expect(scheduled?.taskQueue?.name).toBe(actionsTaskQueue(env.config));
+      const started = (await firstEvents())[0]?.workflowExecutionStartedEventAttributes;
+      expect(started?.taskQueue?.name).toBe(actionsTaskQueue(env.config));
     }, 20_000);
     // The orchestration worker polls its own queues (it is seen there), and nothing polls the actions queue.
-    const pollers = async (taskQueue: string) =>
+    const pollers = async (taskQueue: string, type: temporal.api.enums.v1.TaskQueueType) =>
       (
         await env.client.workflowService.describeTaskQueue({
           namespace: env.config.TEMPORAL_NAMESPACE,
           taskQueue: { name: taskQueue },
-          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+          taskQueueType: type,
         })
       ).pollers ?? [];
-    await eventually(async () => expect(await pollers(env.taskQueue)).not.toHaveLength(0), 20_000);
-    expect(await pollers(actionsTaskQueue(env.config))).toEqual([]);
+    const { TASK_QUEUE_TYPE_ACTIVITY: activity, TASK_QUEUE_TYPE_WORKFLOW: workflow } =
+      temporal.api.enums.v1.TaskQueueType;
+    await eventually(async () => expect(await pollers(env.taskQueue, activity)).not.toHaveLength(0), 20_000);
+    for (const type of [activity, workflow])
+      expect(await pollers(actionsTaskQueue(env.config), type)).toEqual([]);
+    expect((await firstEvents()).some((e) => e.workflowTaskStartedEventAttributes)).toBe(false);
     expect(receiver.to('/scale')).toHaveLength(0);
 
     await env.startWorker({ secrets }, 'actions');
     await waitForFirstRunbookRun(env, incident.incidentId, 'succeeded');
     expect(receiver.to('/scale')).toHaveLength(1);
     expect(receiver.to('/backlog-ok')).toHaveLength(1);
+    const scheduled = (await firstEvents())
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a !== null && a !== undefined);
+    expect(scheduled.map((a) => a.activityType?.name)).toEqual(['runAction', 'runbookHttp']);
+    for (const a of scheduled) expect(a.taskQueue?.name).toBe(actionsTaskQueue(env.config));
   });
 });

@@ -103,6 +103,9 @@ export class IncidentRunbooks {
     try {
       child = await startChild<typeof runbookWorkflow>('runbookWorkflow', {
         workflowId: runbookWorkflowId(runId),
+        // On the queue of its steps: the worker that runs the run gets each step's activity back
+        // with the workflow task that schedules it (eager dispatch), without a trip through matching.
+        taskQueue: this.actionsTaskQueue,
         args: [
           {
             runbookId: invocation.id,
