@@ -55,6 +55,8 @@ export interface DeliverInput {
   context: NotificationContext;
   /** Same for every attempt of one delivery: receivers can drop repeats. */
   idempotencyKey: string;
+  /** An earlier attempt of this delivery (its first, made with the step's plan) may have sent it. */
+  retried?: boolean;
   /**
    * The paged person's short code for this incident (digits, allocated by the
    * inbound reply handling): an SMS asks for `<code>a` to acknowledge, `<code>e` to escalate.
@@ -188,6 +190,7 @@ async function deliver(
       context,
       actorContext: input.context,
       idempotencyKey,
+      ...(input.retried ? { retried: true } : {}),
       url: incidentUrl(deps.publicUrl, context.incidentId),
       ...(input.replyCode ? { replyCode: input.replyCode } : {}),
       ...(input.twilioCallback ? { twilioCallback: input.twilioCallback } : {}),

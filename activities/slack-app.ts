@@ -542,13 +542,15 @@ async function postPage(
     context: NotificationContext;
     idempotencyKey: string;
     url: string | undefined;
+    /** An earlier attempt may have posted it (see OutgoingNotification). */
+    retried: boolean;
   },
 ): Promise<string> {
   const { slack, catalog, records } = parts;
   const { channelId, conversation, context, idempotencyKey } = page;
   const { incidentId } = context;
   const _id = chatMessageId(incidentId, channelId);
-  const retried = attemptOfActivity() > 1;
+  const retried = page.retried || attemptOfActivity() > 1;
   const existing = await locateMessage(slack, records, {
     _id,
     conversation,
@@ -662,7 +664,8 @@ export function createSlackApp(deps: SlackAppDeps) {
       context: NotificationContext,
       idempotencyKey: string,
       url: string | undefined,
-    ): Promise<string> => postPage(parts, { channelId, conversation, context, idempotencyKey, url }),
+      retried = false,
+    ): Promise<string> => postPage(parts, { channelId, conversation, context, idempotencyKey, url, retried }),
 
     /**
      * A page in the app's direct message with a person (`conversations.open`):
@@ -674,9 +677,17 @@ export function createSlackApp(deps: SlackAppDeps) {
       context: NotificationContext,
       idempotencyKey: string,
       url: string | undefined,
+      retried = false,
     ): Promise<string> => {
       const conversation = await openDirectMessage(parts.slack, slackUserId);
-      return postPage(parts, { channelId: destination, conversation, context, idempotencyKey, url });
+      return postPage(parts, {
+        channelId: destination,
+        conversation,
+        context,
+        idempotencyKey,
+        url,
+        retried,
+      });
     },
 
     /** Brings every message of the incident up to date, then posts the new thread entries. Idempotent per entry. */

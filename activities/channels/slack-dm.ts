@@ -14,7 +14,7 @@ function slackDmTarget(
   return {
     destination,
     missingSettings: ({ slackApp }) => (slackApp ? [] : ['SLACK_BOT_TOKEN']),
-    async send({ actorContext, idempotencyKey, url }, deps) {
+    async send({ actorContext, idempotencyKey, url, retried }, deps) {
       if (!deps.slackApp) {
         throw ApplicationFailure.nonRetryable(
           'Slack direct messages need the Slack app: set SLACK_BOT_TOKEN',
@@ -27,6 +27,7 @@ function slackDmTarget(
         actorContext,
         idempotencyKey,
         url,
+        retried,
       );
       return { detail: `direct message: ${detail}`, chatMessage: true };
     },

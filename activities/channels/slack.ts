@@ -59,7 +59,7 @@ export const slackChannel: ChannelModule<'slack'> = {
         if (!channel.webhookUrlEnv) return ['SLACK_BOT_TOKEN'];
         return unsetVariables(secrets, [channel.webhookUrlEnv]);
       },
-      async send({ context, actorContext, idempotencyKey, url }, deps) {
+      async send({ context, actorContext, idempotencyKey, url, retried }, deps) {
         if (channel.slackChannelId && deps.slackApp) {
           // The app's message names people by their Slack mention: it gets the actors, not the names.
           const detail = await deps.slackApp.page(
@@ -68,6 +68,7 @@ export const slackChannel: ChannelModule<'slack'> = {
             actorContext,
             idempotencyKey,
             url,
+            retried,
           );
           return { detail, chatMessage: true };
         }

@@ -39,6 +39,8 @@ export interface OutgoingNotification {
   actorContext: NotificationContext;
   /** Same for every attempt of one delivery: receivers can drop repeats. */
   idempotencyKey: string;
+  /** An earlier attempt of this delivery may have sent it, though the activity's attempt is its first. */
+  retried?: boolean;
   /** Link to the incident in the API, when PUBLIC_URL is set. */
   url?: string;
   /** The paged person's short code for this incident: an SMS asks for `<code>a` / `<code>e` in reply. */

@@ -23,7 +23,6 @@ import {
 import { timersOf } from '../helpers/histories';
 import { eventually } from '../helpers/http-receiver';
 import { continueAsNewTemporal } from '../helpers/continue-as-new-temporal';
-import { postmortemWorkflowId } from '../../workflows/postmortem/ids';
 
 // The incident workflow on its own: the stack's real Temporal dev server, the
 // workflow bundle the worker runs, and Fireline's activities replaced by
@@ -38,7 +37,7 @@ type MockedActivities = Pick<
 interface Recorder {
   /** Notification keys in the order they were delivered (`r0-l0`, `sla-acknowledge`, …). */
   pages: string[];
-  saves: Array<{ version: number; status: Incident['status'] }>;
+  saves: Array<{ version: number; status: Incident['status']; startPostmortem?: boolean }>;
   timeline: TimelineEntry[];
 }
 
@@ -87,8 +86,8 @@ function mockActivities(options: { delaySeconds: number; sla?: SlaTarget }): {
       recorder.pages.push(delivery.deliveryId);
       return { deliveryId: delivery.deliveryId, status: 'sent', detail: 'recorded by the test' };
     },
-    saveIncident: async ({ incident, timeline }) => {
-      recorder.saves.push({ version: incident.version, status: incident.status });
+    saveIncident: async ({ incident, timeline, startPostmortem }) => {
+      recorder.saves.push({ version: incident.version, status: incident.status, startPostmortem });
       recorder.timeline.push(...timeline);
     },
   };
@@ -185,12 +184,8 @@ describe('incident workflow, activities mocked', () => {
       ).rejects.toMatchObject({ cause: { message: 'The incident is already acknowledged' } });
       await handle.signal(alertsSignal, { events: [alert(exhausted.dedupKey, { action: 'resolve' })] });
       expect(await handle.result()).toEqual({ incidentId: exhausted.incidentId, status: 'resolved' });
-      // The resolution started the post-mortem, whose activities this worker does not have.
-      await testEnv.client.workflow
-        .getHandle(postmortemWorkflowId(exhausted.incidentId))
-        .terminate('test done');
-      // The final save carries the resolved incident.
-      expect(recorder.saves.at(-1)?.status).toBe('resolved');
+      // The final save carries the resolved incident, and starts its post-mortem.
+      expect(recorder.saves.at(-1)).toMatchObject({ status: 'resolved', startPostmortem: true });
       expect(recorder.timeline.map((e) => e.type)).toEqual(
         expect.arrayContaining(['escalation.level', 'escalation.exhausted', 'acknowledged', 'resolved']),
       );
@@ -217,7 +212,6 @@ describe('incident workflow, activities mocked', () => {
       await handle.executeUpdate(acknowledgeUpdate, { args: [{ incidentId, actor: 'bob' }] });
       await handle.signal(alertsSignal, { events: [alert(dedupKey, { action: 'resolve' })] });
       await handle.result();
-      await testEnv.client.workflow.getHandle(postmortemWorkflowId(incidentId)).terminate('test done');
     });
     const levelTwo = saved.find((entries) =>
       entries.some((e) => e.type === 'escalation.level' && e.data?.level === 1),

@@ -120,18 +120,25 @@ export class IncidentNotifier {
           this.recordSent(delivery, first.sent, reason);
           return;
         }
-        await this.deliver(delivery, context, reason);
+        // Its first attempt may have sent it: the channel then looks before sending again.
+        await this.deliver(delivery, context, reason, result !== undefined && first === undefined);
       }),
     ]);
   }
 
   /** One delivery as an activity of its own, with the deliveries' retries. */
-  private async deliver(delivery: PlannedDelivery, context: NotificationContext, reason: string) {
+  private async deliver(
+    delivery: PlannedDelivery,
+    context: NotificationContext,
+    reason: string,
+    firstAttempt: boolean,
+  ) {
     const { state } = this;
+    const idempotencyKey = `${state.current.incidentId}:${delivery.deliveryId}`;
     try {
       const outcome = await deliverNotification.executeWithOptions(
         { ...deliveryOptions, summary: `notify ${delivery.label}` },
-        [{ delivery, context, idempotencyKey: `${state.current.incidentId}:${delivery.deliveryId}` }],
+        [{ delivery, context, idempotencyKey, ...(firstAttempt ? {} : { retried: true }) }],
       );
       this.recordSent(delivery, outcome, reason);
     } catch (err) {
