@@ -26,6 +26,11 @@ export interface Processes {
   baseline?: ChildProcess;
 }
 
+/** The worker processes' ids (one beside the dev server, two beside PostgreSQL). */
+export function workerPids(processes: Processes): number[] {
+  return [processes.worker?.pid, processes.worker2?.pid].filter((pid): pid is number => !!pid);
+}
+
 type PostgresTemporal = Awaited<ReturnType<typeof startPostgresTemporal>>;
 
 /** The servers, connections and child processes every scenario works against. */

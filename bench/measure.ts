@@ -43,6 +43,11 @@ export function lineFrom(child: ChildProcess, pattern: RegExp): Promise<RegExpEx
   });
 }
 
+/** The processes' RSS, summed. */
+export function summedRss(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
+}
+
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);

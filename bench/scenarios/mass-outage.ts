@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
-import type { Bench } from '../environment';
-import { log, ms, rssBytes } from '../measure';
+import { type Bench, workerPids } from '../environment';
+import { log, ms, summedRss } from '../measure';
 import { closedLoop, summary } from '../stats';
 
 /** How long the incidents queued by earlier scenarios may take to open before this one starts anyway. */
@@ -22,8 +22,8 @@ const sleep = (msToWait: number) => new Promise((r) => setTimeout(r, msToWait));
 export async function massOutage(bench: Bench): Promise<void> {
   const { models, client, sink, processes, settings } = bench;
   const { massIncidents: total, massTimerSeconds: timerSeconds } = settings;
-  const workerPids = [processes.worker?.pid, processes.worker2?.pid].filter((pid): pid is number => !!pid);
-  const workersRss = () => workerPids.reduce((sum, pid) => sum + rssBytes(pid), 0);
+  const pids = workerPids(processes);
+  const workersRss = () => summedRss(pids);
 
   const backlog = await waitOutBacklog(bench);
   const rssBefore = workersRss();
@@ -111,7 +111,7 @@ export async function massOutage(bench: Bench): Promise<void> {
   bench.section(`Mass outage, ${total} open incidents on one worker`, [
     `- ${total} alerts for distinct \`bench-mass\` incidents sent through the API in ${sentSeconds.toFixed(1)} s (${accepted} accepted, ${failed} failed), after waiting ${(backlog.waitedMs / 1000).toFixed(0)} s for ${backlog.queued} incidents earlier scenarios had queued${backlog.left > 0 ? ` (${backlog.left} still queued when the wait ended)` : ''}; ${otherOpen} other incidents open`,
     `- ${allOpened ? `all ${accepted}` : `**only ${saved} of ${accepted}**`} opened end to end (triaged, level 1 paged, saved in MongoDB) ${allOpened ? `in ${openedSeconds.toFixed(0)} s (**${(accepted / openedSeconds).toFixed(1)} incidents/s**)` : `in the ${openedSeconds.toFixed(0)} s before the first escalation timers fell due (${(saved / openedSeconds).toFixed(1)} incidents/s; raise BENCH_MASS_TIMER_SECONDS)`}`,
-    `- worker RSS${workerPids.length > 1 ? ` (${workerPids.length} processes, summed)` : ''}: ${mib(rssBefore)} before; **${mib(rssOpen)}** with ${saved} more incidents open (**${((rssOpen - rssBefore) / Math.max(1, saved) / 1024).toFixed(1)} KiB per open incident**); peak ${mib(rssPeak)} while the timers fired`,
+    `- worker RSS${pids.length > 1 ? ` (${pids.length} processes, summed)` : ''}: ${mib(rssBefore)} before; **${mib(rssOpen)}** with ${saved} more incidents open (**${((rssOpen - rssBefore) / Math.max(1, saved) / 1024).toFixed(1)} KiB per open incident**); peak ${mib(rssPeak)} while the timers fired`,
     `- the worker keeps at most ${bench.workerCache.maxCachedWorkflows ?? 'an unknown number of'} workflows cached (the SDK's default, from its heap limit)${(bench.workerCache.maxCachedWorkflows ?? Infinity) < saved + otherOpen ? `: the other open incidents are evicted, and replayed from their history when their timer fires` : ''}`,
     `- escalation timers (${timerSeconds} s) measured: ${server.n}, falling due over ${dueSpread.toFixed(0)} s, in the order and at about the rate the incidents opened; timer fired − scheduled (Temporal history): p50 **${ms(server.p50)}**, p99 **${ms(server.p99)}**, max ${ms(server.max)}`,
     `- level-2 pages received by the channel: ${pages.size} of ${accepted}; received − scheduled (end to end): p50 **${ms(e2e.p50)}**, p99 **${ms(e2e.p99)}**, max ${ms(e2e.max)}`,

@@ -1,5 +1,5 @@
-import type { Bench } from '../environment';
-import { log, rssBytes, waitFor } from '../measure';
+import { type Bench, workerPids } from '../environment';
+import { log, summedRss, waitFor } from '../measure';
 import { closedLoop } from '../stats';
 
 /**
@@ -10,8 +10,8 @@ export async function workerMemory(bench: Bench): Promise<void> {
   const { models, processes, settings } = bench;
   const { openIncidents, timerSeconds } = settings;
   log(`opening ${openIncidents} incidents for the timer and memory benchmark`);
-  const workerPids = [processes.worker?.pid, processes.worker2?.pid].filter((pid): pid is number => !!pid);
-  const workersRss = () => workerPids.reduce((sum, pid) => sum + rssBytes(pid), 0);
+  const pids = workerPids(processes);
+  const workersRss = () => summedRss(pids);
   await new Promise((r) => setTimeout(r, 3_000));
   const rssBefore = workersRss();
   const openStart = Date.now();
@@ -39,7 +39,7 @@ export async function workerMemory(bench: Bench): Promise<void> {
   const savedAfterMs = Date.now() - openedAllAt;
   const rssAfter = workersRss();
   bench.section(`Worker memory at ${openIncidents} open incidents`, [
-    `- worker RSS${workerPids.length > 1 ? ` (${workerPids.length} processes, summed)` : ''} before: ${(rssBefore / 2 ** 20).toFixed(0)} MiB; with ${openIncidents} open incidents waiting on their escalation timers: ${(rssAfter / 2 ** 20).toFixed(0)} MiB`,
+    `- worker RSS${pids.length > 1 ? ` (${pids.length} processes, summed)` : ''} before: ${(rssBefore / 2 ** 20).toFixed(0)} MiB; with ${openIncidents} open incidents waiting on their escalation timers: ${(rssAfter / 2 ** 20).toFixed(0)} MiB`,
     `- **${((rssAfter - rssBefore) / openIncidents / 1024).toFixed(1)} KiB per open incident** (workflow cache, state and the SDK's buffers; RSS, so an upper bound)`,
     `- incidents opened through the API in ${((openedAllAt - openStart) / 1000).toFixed(1)} s; ${savedBeforeRss} of ${openIncidents} triaged, notified and saved in MongoDB ${(savedAfterMs / 1000).toFixed(1)} s after the last 202, when RSS was read`,
   ]);
