@@ -188,6 +188,23 @@ export default tseslint.config(
     },
   },
   {
+    // The worker shares these modules among all the workflows of a thread (preloadModules in
+    // worker/build-bundle.ts): state at module scope would leak from one workflow into another.
+    files: ['workflows/**/*.ts', 'domain/**/*.ts', 'runbooks/**/*.ts'],
+    ignores: ['runbooks/testing.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "Program > VariableDeclaration[kind!='const'], Program > ExportNamedDeclaration > VariableDeclaration[kind!='const']",
+          message:
+            'No `let` or `var` at module scope in workflow code: the worker shares modules among workflows (worker/build-bundle.ts).',
+        },
+      ],
+    },
+  },
+  {
     // Long functions hide the structure a newcomer needs to find where to add things.
     files: ['api/**/*.ts', 'activities/**/*.ts', 'workflows/**/*.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 120 }] },

@@ -9,6 +9,10 @@ import { defaultBundlePath } from './bundle';
 export async function buildWorkflowBundle(outputPath: string): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
+    // Evaluated once per workflow thread and shared by its workflows, instead of once per
+    // workflow: a cached incident then holds its own state only. So module scope in workflow
+    // code must hold no per-workflow state (lint forbids a top-level `let` there).
+    preloadModules: [require.resolve('../workflows')],
     logger: {
       log: () => undefined,
       trace: () => undefined,

@@ -7,6 +7,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { RunbookResult, RunbookRunInput, RunbookStatus, UnknownOutcome } from '../../domain/runbook';
+import { runbooks } from '../../runbooks';
 import { RecordedRunbookContext } from './context';
 import { type ApprovalDecision, decideApprovalUpdate, runbookProgressQuery } from './messages';
 import { RunbookFailure } from './failures';
@@ -25,9 +26,6 @@ const { saveDrillReport } = proxyActivities<Activities>({
  * that may have happened could make things worse, so a person decides.
  */
 export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookResult> {
-  // Loaded here, not with the module: every workflow of the worker evaluates the bundle's modules
-  // into a cache of its own, and the runbooks bring zod with them. Incidents never need them.
-  const { runbooks } = await import('../../runbooks');
   const runbook = runbooks.get(input.runbookId);
   if (!runbook) throw ApplicationFailure.nonRetryable(`no runbook ${input.runbookId}`, 'UnknownRunbook');
   const runtime = new RunbookRuntime(input, runbook.meta);
