@@ -3,6 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
+import { createNotifyActivities } from '../../activities/notify';
 import type {
   AlertEvent,
   EscalationPolicySnapshot,
@@ -31,7 +32,7 @@ import { continueAsNewTemporal } from '../helpers/continue-as-new-temporal';
 
 type MockedActivities = Pick<
   Activities,
-  'triageAlert' | 'planNotifications' | 'deliverNotification' | 'saveIncident'
+  'triageAlert' | 'planNotifications' | 'deliverNotification' | 'notifyTargets' | 'saveIncident'
 >;
 
 interface Recorder {
@@ -86,6 +87,13 @@ function mockActivities(options: { delaySeconds: number; sla?: SlaTarget }): {
       recorder.pages.push(delivery.deliveryId);
       return { deliveryId: delivery.deliveryId, status: 'sent', detail: 'recorded by the test' };
     },
+    // An escalation step's one activity, as the worker builds it, over the mocks above (looked up
+    // when called, so a test that replaces one sees its replacement used).
+    notifyTargets: (input) =>
+      createNotifyActivities({
+        plan: (plan) => activities.planNotifications(plan),
+        deliver: (delivery) => activities.deliverNotification(delivery),
+      }).notifyTargets(input),
     saveIncident: async ({ incident, timeline, startPostmortem }) => {
       recorder.saves.push({ version: incident.version, status: incident.status, startPostmortem });
       recorder.timeline.push(...timeline);
@@ -190,6 +198,21 @@ describe('incident workflow, activities mocked', () => {
         expect.arrayContaining(['escalation.level', 'escalation.exhausted', 'acknowledged', 'resolved']),
       );
     });
+  });
+
+  it('plans and delivers step by step when the one-activity step fails as a whole', async () => {
+    const { activities, recorder } = mockActivities({ delaySeconds: 1 });
+    let failedSteps = 0;
+    activities.notifyTargets = async () => {
+      failedSteps++;
+      throw new Error('notifyTargets unavailable');
+    };
+    await withWorker(activities, async (taskQueue) => {
+      await open(taskQueue, `fallback-${randomUUID()}`);
+      await eventually(async () => expect(recorder.pages).toContain('r0-l1:bob'), 15_000);
+    });
+    expect(recorder.pages.slice(0, 2)).toEqual(['r0-l0:alice', 'r0-l1:bob']);
+    expect(failedSteps).toBeGreaterThanOrEqual(2);
   });
 
   it('saves an escalation together with the outcome of its page, not in a save of its own before it', async () => {
