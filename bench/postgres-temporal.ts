@@ -251,6 +251,7 @@ export async function startPostgresTemporal(cacheDir: string, progress: Progress
         'system.forceSearchAttributesCacheRefreshOnRead:\n  - value: true',
         // As Fireline's own dev servers (stack/index.ts serverSettings) and docs/deployment.md say.
         'system.enableActivityEagerExecution:\n  - value: true',
+        'history.transferProcessorMaxPollRPS:\n  - value: 200',
       ].join('\n') + '\n',
     );
     writeFileSync(path.join(configDir, 'development.yaml'), serverConfig(ports, pgPort, dynamicConfig));

@@ -18,7 +18,8 @@ export const EPHEMERAL_MAX_SIGNALS_PER_RUN = 2000;
 /**
  * What every dev server Fireline starts sets: a workflow task that schedules an
  * activity on its own task queue gets the activity back in its answer (eager
- * dispatch), without a trip through matching. Self-hosted clusters set the same
+ * dispatch), without a trip through matching, and new tasks leave a history
+ * shard without waiting for its next read. Self-hosted clusters set the same
  * (docs/deployment.md).
  */
 export const serverSettings = {
@@ -26,6 +27,10 @@ export const serverSettings = {
   // The CLI dev server re-reads search attributes from its database on every read by default;
   // Fireline registers its own when the server starts and never changes them while it runs.
   'system.forceSearchAttributesCacheRefreshOnRead': false,
+  // A history shard reads its new transfer tasks (a workflow task after a signal or a child's start,
+  // an activity task) at most this often a second; Temporal's default of 20 makes such a workflow
+  // task wait up to 50 ms when the shard was read just before.
+  'history.transferProcessorMaxPollRPS': 200,
 };
 
 /** The ephemeral dev server's per-run limits, as dynamic config values. */

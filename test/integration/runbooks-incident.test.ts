@@ -101,26 +101,41 @@ describe('runbooks on incidents', () => {
     ]);
     const failedStep = entries.find((e) => e.message.startsWith('restart-service: health check failed'));
     expect(failedStep?.data).toMatchObject({ attempts: 2, outcome: 'failed', kind: 'http' });
-    // Each step's start is reported in the workflow task that schedules the step's activity,
-    // rather than a workflow task earlier: no step waits for its report to reach the incident.
+    // A step reports its start with its end when it ends within half a second: the workflow task
+    // that schedules its activity sends no signal, whose answer the step's result would wait behind.
+    // The health check, retried after a second, reports its start while it still runs.
     const history = await env.client.workflow
       .getHandle(runbookWorkflowId(runbookRunId(opened.incidentId, 1)))
       .fetchHistory();
     const events = history.events ?? [];
     const { EventType } = temporal.api.enums.v1;
-    const scheduling = events
-      .filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-      .map((e) => Number(e.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId));
-    const signalling = new Set(
-      events
-        .filter((e) => e.eventType === EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED)
-        .map((e) =>
-          Number(e.signalExternalWorkflowExecutionInitiatedEventAttributes?.workflowTaskCompletedEventId),
-        ),
+    const scheduled = events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+    const signals = events.filter(
+      (e) => e.eventType === EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
     );
-    expect(scheduling.length).toBeGreaterThanOrEqual(3);
     // The health check's retry is a second attempt of one activity: three steps, three schedulings.
-    expect(scheduling.filter((task) => signalling.has(task))).toEqual(scheduling);
+    expect(scheduled).toHaveLength(3);
+    const signallingTasks = new Set(
+      signals.map((e) =>
+        Number(e.signalExternalWorkflowExecutionInitiatedEventAttributes?.workflowTaskCompletedEventId),
+      ),
+    );
+    expect(
+      scheduled.filter((e) =>
+        signallingTasks.has(Number(e.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId)),
+      ),
+    ).toEqual([]);
+    const healthCheckId = Number(scheduled[0]!.eventId);
+    const healthCheckFailed = events.find(
+      (e) =>
+        e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED &&
+        Number(e.activityTaskFailedEventAttributes?.scheduledEventId) === healthCheckId,
+    );
+    expect(
+      signals.filter(
+        (e) => Number(e.eventId) > healthCheckId && Number(e.eventId) < Number(healthCheckFailed?.eventId),
+      ),
+    ).toHaveLength(1);
 
     await waitForCompletion(env, opened.workflowId, opened.runId);
     await recordHistory(env.client, 'incident-with-automatic-runbook', opened.workflowId, opened.runId);

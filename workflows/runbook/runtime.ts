@@ -2,10 +2,12 @@
 // context a runbook body calls (./context.ts) is built on.
 import {
   ApplicationFailure,
+  CancellationScope,
   condition,
   getExternalWorkflowHandle,
   proxyActivities,
   type RetryPolicy,
+  sleep,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { durationToMs } from '../../domain/duration';
@@ -30,6 +32,11 @@ import { runbookEventSignal } from './messages';
  * this and the step retried elsewhere, instead of after its whole timeout.
  */
 const STEP_HEARTBEAT_TIMEOUT = '5 seconds';
+
+/** A step running activities reports its start once it has run this long, or with its end if sooner:
+ * a signal sent while it runs brings workflow tasks its result would wait behind. */
+const STEP_START_REPORT_DELAY_MS = 500;
+const reportsStartWhenRunning: ReadonlySet<StepKind> = new Set(['action', 'http', 'verify', 'compensation']);
 
 const { runbookHttp, runAction } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -88,12 +95,14 @@ export class RunbookRuntime {
   ): Promise<T> {
     const record: StepRecord = { name, kind, startedAt: now(), outcome: 'running', summary: '' };
     this.steps.push(record);
-    // The start is reported while the step runs, not before it: the signal and
-    // the step's activity leave in one workflow task. The end is reported only
-    // once the start has reached the incident, so its timeline keeps the order.
-    const startReported = this.report(record);
+    // The end is reported only once the start has reached the incident, so its timeline keeps the order.
+    const start = reportsStartWhenRunning.has(kind)
+      ? this.reportStartWhenRunning(record)
+      : { reported: this.report(record), ended: () => undefined };
+    const startReported = start.reported;
     try {
       const done = await body();
+      start.ended();
       Object.assign(record, {
         outcome: done.simulated ? 'simulated' : 'succeeded',
         summary: done.summary,
@@ -104,6 +113,7 @@ export class RunbookRuntime {
       await this.report(record);
       return done.result;
     } catch (err) {
+      start.ended();
       const attempts = attemptsOf(err, retry);
       const unknown = outcomeUnknownOf(err);
       Object.assign(record, {
@@ -116,6 +126,17 @@ export class RunbookRuntime {
       await this.report(record);
       throw stepFailure(name, err, unknown);
     }
+  }
+
+  /** Reports the start after STEP_START_REPORT_DELAY_MS or at `ended`; also in a cancelled run. */
+  private reportStartWhenRunning(record: StepRecord): { reported: Promise<void>; ended: () => void } {
+    const started = { ...record };
+    const delay = new CancellationScope();
+    const reported = delay
+      .run(() => sleep(STEP_START_REPORT_DELAY_MS))
+      .catch(() => undefined)
+      .then(() => CancellationScope.nonCancellable(() => this.report(started)));
+    return { reported, ended: () => delay.cancel() };
   }
 
   /** In `approval` mode nothing with side effects runs before a human approved the run. */
