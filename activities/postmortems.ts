@@ -66,7 +66,9 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
       const review = Object.fromEntries(
         Object.entries(fields).filter(([k]) => (reviewFields as readonly string[]).includes(k)),
       );
+      let status: PostmortemStatus = 'draft';
       try {
+        // Written only while a draft (or inserted as one): a draft, then, unless this throws.
         await deps.models.Postmortem.updateOne(
           { _id: postmortemId, status: 'draft' },
           { $set: generated, $setOnInsert: review },
@@ -75,13 +77,10 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
       } catch (err) {
         // Already under review or published: leave it as the reviewers have it.
         if (!isDuplicateKeyError(err)) throw err;
+        const stored = await deps.models.Postmortem.findById(postmortemId, { status: 1 }).lean();
+        status = stored?.status ?? 'draft';
       }
-      const stored = await deps.models.Postmortem.findById(postmortemId, { status: 1 }).lean();
-      return {
-        postmortemId,
-        status: stored?.status ?? 'draft',
-        ...deps.postmortemReview,
-      };
+      return { postmortemId, status, ...deps.postmortemReview };
     },
 
     /** Reminds the owner's team (first escalation level) to finish the review; the fallback too once escalated. */

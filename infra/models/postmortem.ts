@@ -1,23 +1,48 @@
-import { Schema, type Connection, type Model } from 'mongoose';
-import { actionItemStatuses, postmortemStatuses, type Postmortem } from '../../domain/postmortem';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
+import { Schema, type Connection, type Model, type mongo } from 'mongoose';
+import {
+  actionItemStatuses,
+  postmortemStatuses,
+  type Postmortem,
+  type PostmortemTimelineEntry,
+} from '../../domain/postmortem';
 import { incidentSeverities, priorities } from '../../domain/incident';
 import { fromStoredPairs, toStoredPairs, type StoredPair } from './string-map';
 
 /**
  * A stored post-mortem: the domain object keyed by postmortemId, labels and
  * annotations as name/value pairs (string-map.ts). Timestamps are ISO-8601 UTC strings.
- * The timeline, which nobody edits or queries and may run to thousands of
- * lines, is one JSON string: a MongoDB-wire server such as FerretDB decodes
- * and validates a nested document field by field and a string at once, and
- * as nested documents the timeline would be most of the cost of saving and
- * reading a long post-mortem.
+ * The timeline, which nobody edits or queries and may run to hundreds of
+ * thousands of lines, is its JSON gzipped, as binary data: a MongoDB-wire
+ * server such as FerretDB decodes and validates a nested document field by
+ * field and escapes every quote of a JSON string on the way in and out, so as
+ * documents, or as one JSON string, the timeline would be most of the cost of
+ * saving and reading a long post-mortem; its lines repeat their keys and
+ * kinds, so gzipped it is a small fraction of the bytes.
  */
 export type PostmortemDocument = Omit<Postmortem, 'postmortemId' | 'labels' | 'annotations' | 'timeline'> & {
   _id: string;
   labels?: StoredPair[];
   annotations?: StoredPair[];
-  timeline: string;
+  timeline: StoredTimeline;
 };
+
+/**
+ * The timeline as stored: gzipped JSON (binary data, read back as a Binary or
+ * a Buffer) or, in drafts made before it was compressed, the JSON itself.
+ */
+type StoredTimeline = Buffer | mongo.Binary | string;
+
+function toStoredTimeline(timeline: PostmortemTimelineEntry[]): Buffer {
+  // The fastest level: the JSON of a timeline is repetitive enough that more effort saves little.
+  return gzipSync(JSON.stringify(timeline), { level: constants.Z_BEST_SPEED });
+}
+
+function fromStoredTimeline(stored: StoredTimeline): PostmortemTimelineEntry[] {
+  if (typeof stored === 'string') return JSON.parse(stored) as PostmortemTimelineEntry[];
+  const gzipped = Buffer.isBuffer(stored) ? stored : stored.value();
+  return JSON.parse(gunzipSync(gzipped).toString('utf8')) as PostmortemTimelineEntry[];
+}
 
 const actionItemSchema = new Schema(
   {
@@ -50,7 +75,7 @@ const postmortemSchema = new Schema<PostmortemDocument>(
     times: { type: Schema.Types.Mixed, required: true },
     durationSeconds: { type: Number, required: true, min: 0 },
     metrics: { type: Schema.Types.Mixed, required: true },
-    timeline: { type: String, required: true },
+    timeline: { type: Schema.Types.Mixed, required: true },
     responders: { type: Schema.Types.Mixed, default: [] },
     runbooks: { type: Schema.Types.Mixed, default: [] },
     slaBreaches: { type: Schema.Types.Mixed, default: [] },
@@ -77,7 +102,7 @@ export function toPostmortemDocument(pm: Postmortem): PostmortemDocument {
     _id: postmortemId,
     labels: toStoredPairs(labels),
     annotations: toStoredPairs(annotations),
-    timeline: JSON.stringify(timeline),
+    timeline: toStoredTimeline(timeline),
   };
 }
 
@@ -100,7 +125,7 @@ export function fromPostmortemDocument(doc: PostmortemDocument): Postmortem {
         v instanceof Date ? v.toISOString() : v,
       ]),
     ) as Postmortem['times'],
-    timeline: JSON.parse(timeline) as Postmortem['timeline'],
+    timeline: fromStoredTimeline(timeline),
     responders: rest.responders ?? [],
     runbooks: rest.runbooks ?? [],
     slaBreaches: rest.slaBreaches ?? [],

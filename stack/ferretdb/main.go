@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -33,6 +34,16 @@ func main() {
 		os.Exit(2)
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	// FerretDB decodes every document it reads or writes into many short-lived
+	// objects, while what it keeps live is small: at Go's default (GOGC=100) it
+	// collects every few megabytes, and reading a long incident's timeline
+	// (pages by key) spends much of its CPU in the collector. Letting the heap
+	// grow to five times the live one collects a fifth as often. An explicit
+	// GOGC wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 
 	dir, err := filepath.Abs(*dataDir)
 	if err == nil {
