@@ -173,38 +173,38 @@ export async function createFirelineWorker(
   try {
     const activities = createActivities(activityDeps);
     // Created together: each loads the workflow bundle, which is most of a worker's start.
-    const workers: Worker[] = await Promise.all([
-      ...(role !== 'actions'
-        ? [
-            Worker.create({
-              connection,
-              namespace: deps.config.TEMPORAL_NAMESPACE,
-              taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-              workflowBundle: { codePath: deps.bundlePath },
-              ...(deps.config.WORKER_MAX_CACHED_WORKFLOWS
-                ? { maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS }
-                : {}),
-              activities,
-              ...(deps.interceptors ? { interceptors: deps.interceptors } : {}),
-            }),
-          ]
-        : []),
-      ...(role !== 'orchestration'
-        ? [
-            Worker.create({
-              connection,
-              namespace: deps.config.TEMPORAL_NAMESPACE,
-              taskQueue: actionsTaskQueue(deps.config),
-              // An incident's runbook runs on the actions queue too, so that its steps are dispatched eagerly.
-              workflowBundle: { codePath: deps.bundlePath },
-              activities: {
-                runAction: (request: ActionRequest) => activities.runAction(request),
-                runbookHttp: (request: HttpStepRequest) => activities.runbookHttp(request),
-              },
-            }),
-          ]
-        : []),
-    ]);
+    const creating: Promise<Worker>[] = [];
+    if (role !== 'actions') {
+      creating.push(
+        Worker.create({
+          connection,
+          namespace: deps.config.TEMPORAL_NAMESPACE,
+          taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+          workflowBundle: { codePath: deps.bundlePath },
+          ...(deps.config.WORKER_MAX_CACHED_WORKFLOWS
+            ? { maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS }
+            : {}),
+          activities,
+          ...(deps.interceptors ? { interceptors: deps.interceptors } : {}),
+        }),
+      );
+    }
+    if (role !== 'orchestration') {
+      creating.push(
+        Worker.create({
+          connection,
+          namespace: deps.config.TEMPORAL_NAMESPACE,
+          taskQueue: actionsTaskQueue(deps.config),
+          // An incident's runbook runs on the actions queue too, so that its steps are dispatched eagerly.
+          workflowBundle: { codePath: deps.bundlePath },
+          activities: {
+            runAction: (request: ActionRequest) => activities.runAction(request),
+            runbookHttp: (request: HttpStepRequest) => activities.runbookHttp(request),
+          },
+        }),
+      );
+    }
+    const workers = await Promise.all(creating);
     // Opening an incident reads services from the last copy of the on-call model, never from
     // MongoDB: this keeps that copy at most a few seconds old.
     const keepReading = () =>

@@ -120,8 +120,9 @@ export class IncidentNotifier {
           this.recordSent(delivery, first.sent, reason);
           return;
         }
-        // Its first attempt may have sent it: the channel then looks before sending again.
-        await this.deliver(delivery, context, reason, result !== undefined && first === undefined);
+        // A first attempt that failed, or a step activity that failed as a whole, may have sent it:
+        // the channel then looks before sending again.
+        await this.deliver(delivery, context, reason, result === undefined || first !== undefined);
       }),
     ]);
   }
@@ -131,14 +132,14 @@ export class IncidentNotifier {
     delivery: PlannedDelivery,
     context: NotificationContext,
     reason: string,
-    firstAttempt: boolean,
+    retried: boolean,
   ) {
     const { state } = this;
     const idempotencyKey = `${state.current.incidentId}:${delivery.deliveryId}`;
     try {
       const outcome = await deliverNotification.executeWithOptions(
         { ...deliveryOptions, summary: `notify ${delivery.label}` },
-        [{ delivery, context, idempotencyKey, ...(firstAttempt ? {} : { retried: true }) }],
+        [{ delivery, context, idempotencyKey, ...(retried ? { retried } : {}) }],
       );
       this.recordSent(delivery, outcome, reason);
     } catch (err) {
