@@ -17,10 +17,12 @@ import { incidentWorkflow } from '../../workflows/incident';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import {
   acknowledgeUpdate,
+  addNoteUpdate,
   alertsSignal,
   incidentQuery,
   snoozeUpdate,
 } from '../../workflows/incident/messages';
+import { capturingThreads, rootScopeReactions } from '../helpers/heap-snapshot';
 import { timersOf } from '../helpers/histories';
 import { eventually } from '../helpers/http-receiver';
 import { continueAsNewTemporal } from '../helpers/continue-as-new-temporal';
@@ -197,6 +199,49 @@ describe('incident workflow, activities mocked', () => {
       expect(recorder.timeline.map((e) => e.type)).toEqual(
         expect.arrayContaining(['escalation.level', 'escalation.exhausted', 'acknowledged', 'resolved']),
       );
+    });
+  });
+
+  it('holds nothing for the saves it has made: its root scope keeps no reaction per operation', async () => {
+    const { activities, recorder } = mockActivities({ delaySeconds: 3600 });
+    const taskQueue = `wf-test-${randomUUID().slice(0, 8)}`;
+    const { result: worker, threads } = await capturingThreads(() =>
+      Worker.create({
+        connection: testEnv.nativeConnection,
+        taskQueue,
+        workflowBundle: { codePath: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE! },
+        activities,
+      }),
+    );
+    expect(threads.length).toBeGreaterThan(0);
+    await worker.runUntil(async () => {
+      const handle = await open(taskQueue, `scope-${randomUUID()}`);
+      const { incidentId } = await incidentOf(handle);
+      // Each note is saved on its own: a condition, an activity and a wait for notifications each time.
+      const notes = 15;
+      for (let i = 0; i < notes; i++) {
+        await handle.executeUpdate(addNoteUpdate, {
+          args: [{ incidentId, actor: 'alice', text: `note ${i}` }],
+        });
+        await eventually(
+          async () => expect(recorder.timeline.filter((e) => e.type === 'note')).toHaveLength(i + 1),
+          10_000,
+        );
+      }
+      const reactions = (await Promise.all(threads.map(rootScopeReactions))).flat();
+      // This incident is the only run the worker has cached.
+      expect(reactions).toHaveLength(1);
+      expect(reactions[0]).toBeLessThanOrEqual(3);
+    });
+  });
+
+  it('ends as cancelled when an operator cancels its workflow', async () => {
+    const { activities } = mockActivities({ delaySeconds: 3600 });
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await open(taskQueue, `cancel-${randomUUID()}`);
+      await handle.cancel();
+      await expect(handle.result()).rejects.toMatchObject({ cause: { name: 'CancelledFailure' } });
+      expect((await handle.describe()).status.name).toBe('CANCELLED');
     });
   });
 

@@ -11,6 +11,7 @@ import type { AlertEvent } from '../../domain/incident';
 import { alertKeyHash, jsonBytes } from '../../domain/incident-alerts';
 import { alertsSignal } from '../incident/messages';
 import { startIncidentChild } from '../incident/start-child';
+import { runLongLived } from '../long-lived';
 import { windowIncidentWorkflowId } from './ids';
 import { type AlertGroupView, alertGroupQuery, incidentClosedSignal } from './messages';
 
@@ -208,7 +209,11 @@ class AlertGroupRouter {
 }
 
 /** A time-based alert group: see AlertGroupRouter. */
-export async function alertGroupWorkflow(input: AlertGroupInput): Promise<void> {
+export function alertGroupWorkflow(input: AlertGroupInput): Promise<void> {
+  return runLongLived(() => routeAlerts(input));
+}
+
+async function routeAlerts(input: AlertGroupInput): Promise<void> {
   const router = new AlertGroupRouter(input);
   setHandler(alertsSignal, ({ events }) => router.receive(events));
   setHandler(incidentClosedSignal, ({ workflowId }) => router.closed(workflowId));

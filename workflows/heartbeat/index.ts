@@ -17,6 +17,7 @@ import type { AlertEvent } from '../../domain/incident';
 import { incidentWorkflowId } from '../incident/ids';
 import { alertsSignal } from '../incident/messages';
 import { startIncidentChild } from '../incident/start-child';
+import { runLongLived } from '../long-lived';
 import { type HeartbeatView, configureSignal, heartbeatQuery, pingSignal, stopSignal } from './messages';
 
 export interface HeartbeatWorkflowInput {
@@ -124,7 +125,11 @@ async function sendToIncident(
  * server; pings only fold into the state, and the run continues as new when
  * its history grows.
  */
-export async function heartbeatWorkflow(input: HeartbeatWorkflowInput): Promise<void> {
+export function heartbeatWorkflow(input: HeartbeatWorkflowInput): Promise<void> {
+  return runLongLived(() => runHeartbeat(input));
+}
+
+async function runHeartbeat(input: HeartbeatWorkflowInput): Promise<void> {
   const state = new HeartbeatState(input);
   setHandler(pingSignal, ({ at }) => state.ping(at));
   setHandler(configureSignal, (settings) => state.configure(settings));

@@ -38,6 +38,7 @@ import { IncidentRunbooks } from './runbooks';
 import { IncidentSaver } from './saver';
 import { IncidentSla } from './sla';
 import { IncidentState } from './state';
+import { runLongLived } from '../long-lived';
 
 export type { IncidentWorkflowInput, IncidentWorkflowResult } from './input';
 
@@ -45,7 +46,11 @@ export type { IncidentWorkflowInput, IncidentWorkflowResult } from './input';
  * One incident, from the first alert to resolution: triage, timed escalation
  * until someone acknowledges, runbooks, and the post-mortem started at the end.
  */
-export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentWorkflowResult> {
+export function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentWorkflowResult> {
+  return runLongLived(() => runIncident(input));
+}
+
+async function runIncident(input: IncidentWorkflowInput): Promise<IncidentWorkflowResult> {
   const state = new IncidentState(input);
   const intake = new AlertIntake(state, input.waitingEvents);
   const personPages = new IncidentPersonPages(state, input.carried?.pagedPeople);

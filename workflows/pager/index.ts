@@ -1,5 +1,6 @@
 import {
   allHandlersFinished,
+  type CancellationScope,
   condition,
   continueAsNew,
   setHandler,
@@ -9,6 +10,7 @@ import type { PagerWorkflowInput } from './input';
 import { deliveryStatusSignal, openPagesQuery, pageSignal, stopPagingSignal } from './messages';
 import { PagerRunner } from './runner';
 import { PagerState } from './state';
+import { runLongLived } from '../long-lived';
 
 export type { PagerWorkflowInput } from './input';
 
@@ -19,14 +21,19 @@ export type { PagerWorkflowInput } from './input';
  * storm limit. Ends once nothing is open and no send is inside the storm
  * window; the next page starts it again.
  */
-export async function pagerWorkflow(input: PagerWorkflowInput): Promise<void> {
+export function pagerWorkflow(input: PagerWorkflowInput): Promise<void> {
+  return runLongLived((scope) => runPager(input, scope));
+}
+
+async function runPager(input: PagerWorkflowInput, scope: CancellationScope): Promise<void> {
   const state = new PagerState(input);
   const runner = new PagerRunner(state);
   // Before the page handler: the signal a start came with is delivered when the handler is set.
   runner.resume();
-  setHandler(pageSignal, (request) => runner.onPage(request));
+  // A page's steps and its reports outlive the signal that started them: they run in the run's scope.
+  setHandler(pageSignal, (request) => scope.run(async () => runner.onPage(request)));
   setHandler(stopPagingSignal, (stop) => runner.onStop(stop));
-  setHandler(deliveryStatusSignal, (status) => runner.onStatus(status));
+  setHandler(deliveryStatusSignal, (status) => scope.run(async () => runner.onStatus(status)));
   setHandler(openPagesQuery, () => state.openPages());
   void runner.runBundles();
 
