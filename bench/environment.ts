@@ -9,6 +9,7 @@ import { connectMongo } from '../infra/mongo';
 import { createModels, ensureIndexes, type Models } from '../infra/models';
 import { startLocalStack, type LocalStack } from '../stack';
 import { freePort } from '../stack/ports';
+import { withNodeMallocEnv } from '../stack/node-env';
 import { printProgress } from '../stack/progress';
 import { cacheDir, repoRoot } from '../stack/paths';
 import { defaultBundlePath } from '../worker/bundle';
@@ -104,7 +105,8 @@ export async function startServers(settings: BenchSettings): Promise<BenchServer
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
   const childEnv = {
-    ...process.env,
+    // The allocator settings of Fireline's images.
+    ...withNodeMallocEnv(process.env),
     TEMPORAL_ADDRESS: stack.temporalAddress,
     MONGODB_URI: stack.mongoUri,
     TEMPORAL_TASK_QUEUE: TASK_QUEUE,

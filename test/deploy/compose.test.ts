@@ -3,6 +3,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { configSchema } from '../../config';
 import { serverSettings } from '../../stack';
+import { nodeMallocEnv } from '../../stack/node-env';
 import { onCallCatalog } from '../../config/oncall-catalog';
 import { searchAttributeCliTypes, searchAttributes } from '../../workflows/search-attributes';
 
@@ -340,6 +341,19 @@ describe('Dockerfile', () => {
     const api = effectiveInstructions(stages, 'api');
     expect(api).toContain('EXPOSE 3000');
     expect(api.find((i) => /^HEALTHCHECK\s/i.test(i))).toMatch(/\/healthz/);
+  });
+
+  it('runs the api and worker with the allocator settings the bench measures (stack/node-env.ts)', () => {
+    const stages = dockerfileStages();
+    for (const name of ['api', 'worker']) {
+      const set = new Map(
+        effectiveInstructions(stages, name)
+          .filter((i) => /^ENV\s/i.test(i))
+          .flatMap((i) => i.replace(/^ENV\s+/i, '').split(/\s+/))
+          .map((pair) => pair.split('=') as [string, string]),
+      );
+      for (const [variable, value] of Object.entries(nodeMallocEnv)) expect(set.get(variable)).toBe(value);
+    }
   });
 
   it('never copies .env files into an image', () => {
