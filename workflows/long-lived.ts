@@ -9,10 +9,10 @@ import { CancellationScope } from '@temporalio/workflow';
  * cancellable scope hangs a reaction on that scope's cancellation promise,
  * and it stays there, done or not, until the scope itself is cancelled. In
  * the root scope that is for as long as the run stays in the worker's cache:
- * a pending promise (with the SDK's stack trace of it) for every operation
- * the run ever made. Operations in a non-cancellable scope hang none. A
- * `condition` with a timeout still leaves one small reaction, for the
- * cancellable scope it makes for its timer.
+ * a reaction and a pending promise for every operation the run ever made.
+ * Operations in a non-cancellable scope hang none. A `condition` with a
+ * timeout still leaves one small reaction, for the cancellable scope it
+ * makes for its timer.
  *
  * Handlers run in the root scope: work a handler starts that outlives it
  * runs in the body's scope (`scope.run`), which `body` is given.
