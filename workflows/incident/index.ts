@@ -1,5 +1,6 @@
 import {
   allHandlersFinished,
+  type CancellationScope,
   condition,
   continueAsNew,
   setHandler,
@@ -47,10 +48,13 @@ export type { IncidentWorkflowInput, IncidentWorkflowResult } from './input';
  * until someone acknowledges, runbooks, and the post-mortem started at the end.
  */
 export function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentWorkflowResult> {
-  return runLongLived(() => runIncident(input));
+  return runLongLived((scope) => runIncident(input, scope));
 }
 
-async function runIncident(input: IncidentWorkflowInput): Promise<IncidentWorkflowResult> {
+async function runIncident(
+  input: IncidentWorkflowInput,
+  scope: CancellationScope,
+): Promise<IncidentWorkflowResult> {
   const state = new IncidentState(input);
   const intake = new AlertIntake(state, input.waitingEvents);
   const personPages = new IncidentPersonPages(state, input.carried?.pagedPeople);
@@ -103,11 +107,11 @@ async function runIncident(input: IncidentWorkflowInput): Promise<IncidentWorkfl
   setHandler(patchIncidentUpdate, (req) => state.patch(req), {
     validator: (req: PatchIncidentInput) => state.validatePatch(req),
   });
+  // The run outlives the update: it starts in the run's scope.
   setHandler(
     startRunbookUpdate,
-    async ({ actor, runbookId, params }) => ({
-      runId: (await runbooks.begin({ id: runbookId, params }, actor)).runId,
-    }),
+    ({ actor, runbookId, params }) =>
+      scope.run(async () => ({ runId: (await runbooks.begin({ id: runbookId, params }, actor)).runId })),
     { validator: mustBeThisOpenIncident },
   );
 
