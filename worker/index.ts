@@ -173,14 +173,18 @@ export async function createFirelineWorker(
   try {
     const activities = createActivities(activityDeps);
     // Created together: each loads the workflow bundle, which is most of a worker's start.
+    // Both run workflows: an incident's runbook runs on the actions queue, so that its steps are dispatched eagerly.
+    const shared = {
+      connection,
+      namespace: deps.config.TEMPORAL_NAMESPACE,
+      workflowBundle: { codePath: deps.bundlePath },
+    };
     const creating: Promise<Worker>[] = [];
     if (role !== 'actions') {
       creating.push(
         Worker.create({
-          connection,
-          namespace: deps.config.TEMPORAL_NAMESPACE,
+          ...shared,
           taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-          workflowBundle: { codePath: deps.bundlePath },
           ...(deps.config.WORKER_MAX_CACHED_WORKFLOWS
             ? { maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS }
             : {}),
@@ -192,11 +196,8 @@ export async function createFirelineWorker(
     if (role !== 'orchestration') {
       creating.push(
         Worker.create({
-          connection,
-          namespace: deps.config.TEMPORAL_NAMESPACE,
+          ...shared,
           taskQueue: actionsTaskQueue(deps.config),
-          // An incident's runbook runs on the actions queue too, so that its steps are dispatched eagerly.
-          workflowBundle: { codePath: deps.bundlePath },
           activities: {
             runAction: (request: ActionRequest) => activities.runAction(request),
             runbookHttp: (request: HttpStepRequest) => activities.runbookHttp(request),

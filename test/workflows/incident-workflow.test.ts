@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Worker as Thread } from 'node:worker_threads';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -142,19 +143,21 @@ describe('incident workflow, activities mocked', () => {
     await temporal?.stop();
   });
 
-  /** Runs `body` with a worker whose activities are the mocks; stops the worker after. */
+  /** Runs `body` with a worker whose activities are the mocks, and its workflow threads; stops the worker after. */
   async function withWorker<T>(
     activities: MockedActivities,
-    body: (taskQueue: string) => Promise<T>,
+    body: (taskQueue: string, threads: Thread[]) => Promise<T>,
   ): Promise<T> {
     const taskQueue = `wf-test-${randomUUID().slice(0, 8)}`;
-    const worker = await Worker.create({
-      connection: testEnv.nativeConnection,
-      taskQueue,
-      workflowBundle: { codePath: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE! },
-      activities,
-    });
-    return worker.runUntil(body(taskQueue));
+    const { result: worker, threads } = await capturingThreads(() =>
+      Worker.create({
+        connection: testEnv.nativeConnection,
+        taskQueue,
+        workflowBundle: { codePath: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE! },
+        activities,
+      }),
+    );
+    return worker.runUntil(body(taskQueue, threads));
   }
 
   async function open(taskQueue: string, dedupKey: string) {
@@ -204,17 +207,8 @@ describe('incident workflow, activities mocked', () => {
 
   it('holds nothing for the saves it has made: its root scope keeps no reaction per operation', async () => {
     const { activities, recorder } = mockActivities({ delaySeconds: 3600 });
-    const taskQueue = `wf-test-${randomUUID().slice(0, 8)}`;
-    const { result: worker, threads } = await capturingThreads(() =>
-      Worker.create({
-        connection: testEnv.nativeConnection,
-        taskQueue,
-        workflowBundle: { codePath: process.env.FIRELINE_TEST_WORKFLOW_BUNDLE! },
-        activities,
-      }),
-    );
-    expect(threads.length).toBeGreaterThan(0);
-    await worker.runUntil(async () => {
+    await withWorker(activities, async (taskQueue, threads) => {
+      expect(threads.length).toBeGreaterThan(0);
       const handle = await open(taskQueue, `scope-${randomUUID()}`);
       const { incidentId } = await incidentOf(handle);
       // Each note is saved on its own: a condition, an activity and a wait for notifications each time.
