@@ -53,9 +53,9 @@ describe('worker killed mid-action: outcome unknown, never re-sent', () => {
       // The worker process just started: on a loaded machine it takes a while to open the incident.
       const incident = await openIncident(env, 'kill-unknown', dedupKey, 60_000);
       const key = `${incident.incidentId}.rb1:scale out`;
-      let killed: Promise<void> | undefined;
+      let called = false;
       receiver.onRequest = (r) => {
-        if (r.path === '/scale' && r.headers['idempotency-key'] === key && !killed) killed = killWorker();
+        if (r.path === '/scale' && r.headers['idempotency-key'] === key) called = true;
       };
       await request(env.app)
         .post(`/v1/incidents/${incident.incidentId}/runbooks`)
@@ -69,8 +69,10 @@ describe('worker killed mid-action: outcome unknown, never re-sent', () => {
           },
         })
         .expect(202);
-      await eventually(() => expect(killed).toBeDefined(), 30_000, 50);
-      await killed;
+      // Killed once the start is answered: the incident's worker completes the start, and a kill
+      // landing before that would leave the request waiting for a worker this loop only starts after it.
+      await eventually(() => expect(called).toBe(true), 30_000, 50);
+      await killWorker();
       runs.push({ incident, key, dedupKey });
     }
     receiver.onRequest = undefined;
