@@ -107,11 +107,15 @@ export const configSchema = z.object({
    */
   WORKER_ROLE: z.enum(['all', 'orchestration', 'actions']).default('all'),
   /**
-   * Open incidents a worker keeps in memory (Temporal's workflow cache); one
-   * past it is replayed from its history when it next wakes. The SDK's default
-   * follows the heap size; a mass outage wants every open incident cached.
+   * Workflows (open incidents, pagers, runbook runs) each of a worker's task
+   * queues keeps in memory; one past it is replayed from its history when it
+   * next wakes. Why not more: the SDK's core walks every cached run for each
+   * task it handles, so a cache past the runs that are busy costs CPU on every
+   * task, and the incidents of a long mass outage wake in the order they
+   * opened, least recently used first, so they are replayed anyway unless all
+   * of them are cached (docs/benchmarks.md).
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).optional(),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(1000),
   /** Temporal Cloud API key; implies TLS. */
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   /** Use TLS to reach Temporal (on by default with an API key or client certificate). */

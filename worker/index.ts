@@ -178,6 +178,9 @@ export async function createFirelineWorker(
       connection,
       namespace: deps.config.TEMPORAL_NAMESPACE,
       workflowBundle: { codePath: deps.bundlePath },
+      ...(deps.config.WORKER_MAX_CACHED_WORKFLOWS
+        ? { maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS }
+        : {}),
     };
     const creating: Promise<Worker>[] = [];
     if (role !== 'actions') {
@@ -185,9 +188,6 @@ export async function createFirelineWorker(
         Worker.create({
           ...shared,
           taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-          ...(deps.config.WORKER_MAX_CACHED_WORKFLOWS
-            ? { maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS }
-            : {}),
           activities,
           ...(deps.interceptors ? { interceptors: deps.interceptors } : {}),
         }),

@@ -15,6 +15,11 @@ describe('loadConfig', () => {
     expect(config.MONGODB_URI).toBeUndefined();
   });
 
+  it("caches 1,000 workflows per task queue unless told otherwise, not the SDK's heap-sized default", () => {
+    expect(loadConfig({}).WORKER_MAX_CACHED_WORKFLOWS).toBe(1000);
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '250' }).WORKER_MAX_CACHED_WORKFLOWS).toBe(250);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ MONGODB_URI: '', PORT: '' }).PORT).toBe(3000);
   });
