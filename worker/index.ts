@@ -25,9 +25,10 @@ import { triageRules } from '../config/triage-rules';
 import { checkTriageRules } from '../infra/triage-check';
 import { assertBundleExists } from './bundle';
 
-export type WorkerConfig = Partial<Pick<Config, 'WORKER_ROLE' | 'WORKER_MAX_CACHED_WORKFLOWS'>> &
+export type WorkerConfig = Partial<Pick<Config, 'WORKER_ROLE'>> &
   Pick<
     Config,
+    | 'WORKER_MAX_CACHED_WORKFLOWS'
     | 'TEMPORAL_ADDRESS'
     | 'TEMPORAL_NAMESPACE'
     | 'TEMPORAL_TASK_QUEUE'
@@ -178,9 +179,7 @@ export async function createFirelineWorker(
       connection,
       namespace: deps.config.TEMPORAL_NAMESPACE,
       workflowBundle: { codePath: deps.bundlePath },
-      ...(deps.config.WORKER_MAX_CACHED_WORKFLOWS
-        ? { maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS }
-        : {}),
+      maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS,
     };
     const creating: Promise<Worker>[] = [];
     if (role !== 'actions') {
