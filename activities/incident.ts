@@ -225,10 +225,15 @@ async function targetsOfStep(
   return roundRobinTargets(catalog, step.targets, at, turn);
 }
 
-/** Writes the timeline entries, then the incident unless a newer version is stored. */
-async function saveIncidentDocument(
+/**
+ * Writes the timeline entries, then the incident unless a newer version is
+ * stored. `abandoned` turns true once the caller has stopped waiting for this
+ * write (by default, once the activity is cancelled).
+ */
+export async function saveIncidentDocument(
   deps: Pick<IncidentActivityDeps, 'models'>,
   input: { incident: Incident; timeline: TimelineEntry[] },
+  abandoned: () => boolean = () => Context.current().cancellationSignal.aborted,
 ): Promise<void> {
   const { incident, timeline } = input;
   await saveTimelineEntries(deps.models.TimelinePage, incident.incidentId, timeline);
@@ -238,11 +243,12 @@ async function saveIncidentDocument(
   // FerretDB look up only a bare `_id` filter by key and scan the whole
   // collection for anything else, which at a few thousand incidents made every
   // save a full scan. The workflow runs one save at a time, so the only racer
-  // is an earlier attempt of the same save that timed out; the worker cancels
-  // such an attempt, and a cancelled attempt does not start its write.
+  // is an earlier attempt of the same save that timed out (or an escalation
+  // step's save it stopped waiting for); such a save is abandoned, and an
+  // abandoned save does not start its write.
   const stored = await deps.models.Incident.findById(_id, { version: 1 }).lean<{ version?: number }>();
   if (stored && (stored.version ?? 0) >= incident.version) return; // stale: a newer version is stored
-  if (Context.current().cancellationSignal.aborted) return;
+  if (abandoned()) return;
   try {
     await deps.models.Incident.updateOne(
       { _id },

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { WebClient } from '@slack/web-api';
 import type { ActionLinkSettings } from '../infra/action-links';
 import type { DevInbox } from '../infra/dev-inbox';
@@ -13,7 +14,7 @@ import type { OnCallCatalog } from '../domain/oncall';
 import type { TriageRules } from '../domain/triage-types';
 import type { StormLimit } from '../domain/notification-rules';
 import { createDiagnosticsActivities } from './diagnostics';
-import { createIncidentActivities } from './incident';
+import { createIncidentActivities, saveIncidentDocument } from './incident';
 import { createMaintenanceActivities } from './maintenance';
 import { createNotifyActivities } from './notify';
 import { createNotificationActivities } from './notifications';
@@ -66,6 +67,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifyActivities({
       plan: (input) => incidents.planNotifications(input),
       deliver: (input) => notifications.deliverNotification(input),
+      save: (input, abandoned) =>
+        saveIncidentDocument(deps, input, () => abandoned() || Context.current().cancellationSignal.aborted),
+      ...(deps.lookupTimeoutMs ? { saveWithinMs: deps.lookupTimeoutMs } : {}),
     }),
     ...createMaintenanceActivities(deps),
     ...notifications,

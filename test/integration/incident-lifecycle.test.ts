@@ -1,7 +1,9 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import request from 'supertest';
 import { signWebhook } from '../../activities/channels/signed-post';
+import type { NotifyInput, NotifyResult } from '../../activities/notify';
 import type { Incident } from '../../domain/incident';
+import { readWholeTimeline } from '../../infra/timeline-store';
 import { incidentWorkflowId } from '../../workflows/incident/ids';
 import { recordHistory } from '../helpers/histories';
 import { eventually, type HttpReceiver } from '../helpers/http-receiver';
@@ -339,9 +341,26 @@ describe('incident lifecycle end to end', () => {
     expect(types).toContain('notifyTargets');
     expect(types).not.toContain('planNotifications');
     expect(types).not.toContain('deliverNotification');
-    const [firstSave] = scheduled.filter((a) => a.type === 'saveIncident');
-    const saved = defaultPayloadConverter.fromPayload<{ timeline: { type: string }[] }>(firstSave!.input[0]!);
-    expect(saved.timeline.map((e) => e.type)).toContain('notification.sent');
+    // The level-1 step's activity saved the opening together with its page's outcome.
+    const [step] = scheduled.filter((a) => a.type === 'notifyTargets');
+    const stepInput = defaultPayloadConverter.fromPayload<NotifyInput>(step!.input[0]!);
+    expect(stepInput.save?.timeline.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['incident.opened', 'triage', 'escalation.level']),
+    );
+    const stepEvent = (history.events ?? []).find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notifyTargets',
+    );
+    const [stepDone] = (history.events ?? []).flatMap((e) => {
+      const completed = e.activityTaskCompletedEventAttributes;
+      const result = completed?.result?.payloads?.[0];
+      if (!result || String(completed.scheduledEventId) !== String(stepEvent?.eventId)) return [];
+      return [defaultPayloadConverter.fromPayload<NotifyResult>(result)];
+    });
+    expect(stepDone?.savedVersion).toEqual(expect.any(Number));
+    const firstSaveAt = types.indexOf('saveIncident');
+    expect(firstSaveAt === -1 || firstSaveAt > types.indexOf('notifyTargets')).toBe(true);
+    const stored = await readWholeTimeline(env.models.TimelinePage, opened.incidentId, 1);
+    expect(stored.map((e) => e.type)).toContain('notification.sent');
     // Saved back to back, 30 repeats would take about as many saves.
     expect(types.filter((type) => type === 'saveIncident').length).toBeLessThanOrEqual(8);
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker as Thread } from 'node:worker_threads';
 import type { WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
@@ -43,6 +44,8 @@ interface Recorder {
   pages: string[];
   saves: Array<{ version: number; status: Incident['status']; startPostmortem?: boolean }>;
   timeline: TimelineEntry[];
+  /** The incident as MongoDB would hold it: a save never overwrites a version as new or newer. */
+  stored?: Incident;
 }
 
 function policy(delaySeconds: number): EscalationPolicySnapshot {
@@ -96,10 +99,12 @@ function mockActivities(options: { delaySeconds: number; sla?: SlaTarget }): {
       createNotifyActivities({
         plan: (plan) => activities.planNotifications(plan),
         deliver: (delivery) => activities.deliverNotification(delivery),
+        save: (save) => activities.saveIncident(save),
       }).notifyTargets(input),
     saveIncident: async ({ incident, timeline, startPostmortem }) => {
       recorder.saves.push({ version: incident.version, status: incident.status, startPostmortem });
       recorder.timeline.push(...timeline);
+      if ((recorder.stored?.version ?? -1) < incident.version) recorder.stored = incident;
     },
   };
   return { activities, recorder };
@@ -281,6 +286,105 @@ describe('incident workflow, activities mocked', () => {
     expect(levelTwo?.map((e) => e.message)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^Notified bob/)]),
     );
+  });
+
+  /** The timeline as MongoDB would hold it: the last entry written for each seq. */
+  const storedTimeline = (recorder: Recorder) =>
+    [...new Map(recorder.timeline.map((e) => [e.seq, e])).values()].sort((a, b) => a.seq - b.seq);
+
+  it('an escalation step saves the incident with its outcome in its own activity: no save activity of its own', async () => {
+    const { activities, recorder } = mockActivities({ delaySeconds: 1 });
+    const dedupKey = `step-save-${randomUUID()}`;
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await open(taskQueue, dedupKey);
+      const { incidentId } = await incidentOf(handle);
+      await eventually(async () => expect(recorder.pages).toContain('r0-l1:bob'), 10_000);
+      await eventually(async () => expect(recorder.stored?.pages).toHaveLength(2), 10_000);
+      await handle.executeUpdate(acknowledgeUpdate, { args: [{ incidentId, actor: 'bob' }] });
+      await handle.signal(alertsSignal, { events: [alert(dedupKey, { action: 'resolve' })] });
+      await handle.result();
+      const { events } = await handle.fetchHistory();
+      const scheduled = (events ?? []).flatMap((e) =>
+        e.activityTaskScheduledEventAttributes
+          ? [e.activityTaskScheduledEventAttributes.activityType?.name]
+          : [],
+      );
+      // Two steps, each saving its outcome; the acknowledgement and the resolution are saved on their own.
+      expect(scheduled.filter((name) => name === 'notifyTargets')).toHaveLength(2);
+      expect(scheduled.filter((name) => name === 'saveIncident').length).toBeLessThanOrEqual(2);
+    });
+    const timeline = storedTimeline(recorder);
+    expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
+    expect(timeline.filter((e) => e.type === 'notification.sent').map((e) => e.message)).toEqual([
+      'Notified alice (test) (level 1)',
+      'Notified bob (test) (level 2)',
+    ]);
+    expect(recorder.stored).toMatchObject({ status: 'resolved', timelineLength: timeline.length });
+  });
+
+  it('a change made while a step is out is saved over what the step saved', async () => {
+    const { activities, recorder } = mockActivities({ delaySeconds: 3600 });
+    const { deliverNotification } = activities;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    activities.deliverNotification = async (input) => {
+      await held;
+      return deliverNotification(input);
+    };
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await open(taskQueue, `overtaken-${randomUUID()}`);
+      const { incidentId } = await incidentOf(handle);
+      // The level-1 step is out, holding the first save: a note is added meanwhile.
+      await handle.executeUpdate(addNoteUpdate, { args: [{ incidentId, actor: 'alice', text: 'looking' }] });
+      release();
+      await eventually(async () => {
+        const timeline = storedTimeline(recorder);
+        expect(timeline.map((e) => e.type)).toEqual([
+          'incident.opened',
+          'triage',
+          'alert',
+          'escalation.level',
+          'note',
+          'notification.sent',
+        ]);
+        expect(recorder.stored).toMatchObject({ timelineLength: 6, pages: [expect.anything()] });
+      }, 10_000);
+      // The step saved its own view first (the page's entry where the note now is), at a version below.
+      expect(recorder.saves.length).toBeGreaterThanOrEqual(2);
+      await handle.terminate('test done');
+    });
+  });
+
+  it('saves above what a step may have saved before it failed', async () => {
+    const { activities, recorder } = mockActivities({ delaySeconds: 3600 });
+    const { notifyTargets } = activities;
+    activities.notifyTargets = async (input) => {
+      await notifyTargets(input);
+      throw new Error('the step activity failed after it saved');
+    };
+    // Planned again, and that fails: the workflow's one change after the step is the failure's entry.
+    const { planNotifications } = activities;
+    let plans = 0;
+    activities.planNotifications = async (input) => {
+      if (++plans > 1) throw ApplicationFailure.nonRetryable('the on-call model cannot be read');
+      return planNotifications(input);
+    };
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await open(taskQueue, `failed-step-${randomUUID()}`);
+      await eventually(async () => {
+        const incident = await incidentOf(handle);
+        expect(recorder.stored?.version).toBe(incident.version);
+        expect(recorder.stored?.pages).toBeUndefined();
+        expect(storedTimeline(recorder).at(-1)).toMatchObject({
+          type: 'notification.failed',
+          message: expect.stringContaining('the on-call model cannot be read'),
+        });
+      }, 10_000);
+      // The step's own save came first; the workflow's save landed over it.
+      expect(recorder.saves[0]).toMatchObject({ version: expect.any(Number) });
+      expect(recorder.saves.at(-1)!.version).toBeGreaterThan(recorder.saves[0]!.version);
+      await handle.terminate('test done');
+    });
   });
 
   it('an acknowledged incident pages nobody else', async () => {

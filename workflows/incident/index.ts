@@ -36,7 +36,7 @@ import { IncidentPersonPages } from './person-pages';
 import { openIncident, resumeIncident } from './open';
 import { recordPostmortemStart } from './postmortem';
 import { IncidentRunbooks } from './runbooks';
-import { IncidentSaver } from './saver';
+import { IncidentSaver, NotificationsUnderWay } from './saver';
 import { IncidentSla } from './sla';
 import { IncidentState } from './state';
 import { runLongLived } from '../long-lived';
@@ -58,7 +58,9 @@ async function runIncident(
   const state = new IncidentState(input);
   const intake = new AlertIntake(state, input.waitingEvents);
   const personPages = new IncidentPersonPages(state, input.carried?.pagedPeople);
-  const notifier = new IncidentNotifier(state, personPages);
+  const notifications = new NotificationsUnderWay();
+  const saver = new IncidentSaver(state, input.unsavedResolved, notifications);
+  const notifier = new IncidentNotifier(state, notifications, saver, personPages);
   const runbooks = new IncidentRunbooks(
     state,
     notifier,
@@ -67,7 +69,6 @@ async function runIncident(
   );
   const maintenance = new IncidentMaintenance(state);
   const escalation = new IncidentEscalation(state, notifier, new IncidentSla(state, notifier), maintenance);
-  const saver = new IncidentSaver(state, input.unsavedResolved, notifier);
   const chat = new IncidentChat(state);
 
   setHandler(alertsSignal, ({ events }) => events.forEach((event) => intake.receive(event)));

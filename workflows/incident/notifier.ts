@@ -1,8 +1,8 @@
 import type { NotificationContext, PlannedDelivery, TargetRef } from '../../domain/incident';
 import { failureMessage } from '../../domain/failure';
 import type { NotifyResult } from '../../activities/notify';
-import type { DeliverResult } from '../../activities/notifications';
 import { pagedBy } from '../../domain/notification-plan';
+import { sentChanges, stepChanges } from '../../domain/notification-outcome';
 import {
   deliverNotification,
   deliveryOptions,
@@ -16,22 +16,24 @@ import { pagingHold } from '../../domain/maintenance-hold';
 import { type IncidentState, now } from './state';
 import { firelineActor } from '../../domain/actors';
 import { type IncidentPersonPages, pagesPeople } from './person-pages';
-
-/** Escalation steps an incident lists in `pages`, the latest last. */
-const maxPages = 20;
+import type { IncidentSaver, NotificationsUnderWay } from './saver';
 
 /** Pages people and channels for the incident; every outcome, sent or not, goes in the timeline. */
 export class IncidentNotifier {
-  /** Notifications under way, from planning to the last delivery's outcome. */
-  readonly underWay = new Set<number>();
-  /** Notifications whose plan and first attempts are under way (one activity each). */
-  readonly firstAttempts = new Set<number>();
   private notifications = 0;
+  private readonly underWay: Set<number>;
+  private readonly firstAttempts: Set<number>;
 
   constructor(
     private readonly state: IncidentState,
+    tracking: NotificationsUnderWay,
+    /** Lends the incident's next save to an escalation step. */
+    private readonly saves?: Pick<IncidentSaver, 'lendToStep' | 'stepEnded'>,
     private readonly personPages?: IncidentPersonPages,
-  ) {}
+  ) {
+    this.underWay = tracking.underWay;
+    this.firstAttempts = tracking.firstAttempts;
+  }
 
   /** Resolves the targets to deliveries and sends each. */
   async notify(targets: TargetRef[], key: string, reason: string): Promise<void> {
@@ -55,8 +57,9 @@ export class IncidentNotifier {
   }
 
   /**
-   * The plan and every first attempt in one activity; should it fail as a
-   * whole, the plan and the deliveries again as activities of their own.
+   * The plan and every first attempt in one activity, which also makes the
+   * incident's next save when the saver lends it; should it fail as a whole,
+   * the plan and the deliveries again as activities of their own.
    */
   private async planAndDeliver(
     targets: TargetRef[],
@@ -67,6 +70,7 @@ export class IncidentNotifier {
     const { state } = this;
     const planInput = { targets, at: now(), key, policyId: state.current.escalation.policy.id };
     const withPeople = Boolean(this.personPages && pagesPeople(key));
+    const save = this.saves?.lendToStep();
     let result: NotifyResult | undefined;
     this.firstAttempts.add(notification);
     try {
@@ -76,6 +80,7 @@ export class IncidentNotifier {
           context: this.context(reason, []),
           incidentId: state.current.incidentId,
           withPeople,
+          ...(save ? { save } : {}),
         },
       ]);
     } catch {
@@ -85,6 +90,7 @@ export class IncidentNotifier {
     }
     let plan = result?.plan;
     if (!plan) {
+      this.saves?.stepEnded(false);
       try {
         plan = await lookups.planNotifications.executeWithOptions(
           { ...lookupOptions, summary: `who to notify: ${reason}` },
@@ -99,31 +105,34 @@ export class IncidentNotifier {
         return;
       }
     }
-    for (const skipped of plan.unreachable) {
-      state.record(
-        'notification.failed',
-        firelineActor,
-        `Cannot notify ${skipped.target.type} ${skipped.target.id}: ${skipped.reason}`,
-      );
-    }
     // The people a level or the fallback reaches are paged on their own contact methods too.
     const pagers = withPeople ? (plan.people ?? []) : [];
     const paged = pagedBy(plan.deliveries, pagers);
-    if (plan.deliveries.length > 0 || pagers.length > 0) this.recordPages(reason, plan.deliveries, paged);
+    const changes = stepChanges(plan, paged, pagers, result?.attempts ?? [], reason);
+    if (save) {
+      // The activity saved the incident as the step leaves it, if nothing else changed it meanwhile.
+      const saved = result?.savedVersion !== undefined && state.current.version === save.incident.version;
+      state.applyStep(changes, saved ? result!.at : now(), saved);
+      this.saves!.stepEnded(saved);
+    } else {
+      state.applyStep(changes, now());
+    }
     const context = this.context(reason, paged);
     const firstAttempts = new Map(result?.attempts.map((attempt) => [attempt.deliveryId, attempt]));
     await Promise.all([
       ...(pagers.length > 0 ? [this.personPages!.page(pagers, reason)] : []),
-      ...plan.deliveries.map(async (delivery) => {
-        const first = firstAttempts.get(delivery.deliveryId);
-        if (first && 'sent' in first) {
-          this.recordSent(delivery, first.sent, reason);
-          return;
-        }
+      ...plan.deliveries
+        .filter((delivery) => !('sent' in (firstAttempts.get(delivery.deliveryId) ?? {})))
         // A first attempt that failed, or a step activity that failed as a whole, may have sent it:
         // the channel then looks before sending again.
-        await this.deliver(delivery, context, reason, result === undefined || first !== undefined);
-      }),
+        .map((delivery) =>
+          this.deliver(
+            delivery,
+            context,
+            reason,
+            result === undefined || firstAttempts.has(delivery.deliveryId),
+          ),
+        ),
     ]);
   }
 
@@ -141,7 +150,7 @@ export class IncidentNotifier {
         { ...deliveryOptions, summary: `notify ${delivery.label}` },
         [{ delivery, context, idempotencyKey, ...(retried ? { retried } : {}) }],
       );
-      this.recordSent(delivery, outcome, reason);
+      state.applyStep(sentChanges(delivery, outcome, reason), now());
     } catch (err) {
       state.record(
         'notification.failed',
@@ -150,35 +159,6 @@ export class IncidentNotifier {
         { channelType: delivery.channelType, destination: delivery.destination },
       );
     }
-  }
-
-  private recordSent(delivery: PlannedDelivery, outcome: DeliverResult, reason: string): void {
-    const { state } = this;
-    if (outcome.chatMessage) state.addChatChannel(delivery.destination);
-    state.record(
-      'notification.sent',
-      firelineActor,
-      outcome.devInbox
-        ? `Development inbox: the page for ${delivery.label} (${reason}) was kept, not sent: ${outcome.detail}`
-        : `Notified ${delivery.label} (${reason})`,
-      {
-        channelType: delivery.channelType,
-        destination: delivery.destination,
-        detail: outcome.detail,
-        ...(outcome.devInbox ? { devInbox: true } : {}),
-      },
-    );
-  }
-
-  /** What one escalation step paged, for the incident's message and the response's responders. */
-  private recordPages(reason: string, deliveries: PlannedDelivery[], people: string[]): void {
-    const { state } = this;
-    const current = state.current;
-    const pages = (current.pages ??= []);
-    pages.push({ reason, at: now(), targets: deliveries.map((d) => d.label), people });
-    if (pages.length > maxPages) pages.splice(0, pages.length - maxPages);
-    if (current.response) for (const id of people) state.addResponder(`user:${id}`, 'paged');
-    state.touch();
   }
 
   /** Runbook announcements and SLA breaches go to whoever the escalation currently reaches. */

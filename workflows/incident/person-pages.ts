@@ -92,7 +92,8 @@ export class IncidentPersonPages {
       personId: outcome.personId,
       ...outcome.data,
     });
-    if (outcome.chatChannel) this.state.addChatChannel(outcome.chatChannel);
+    if (outcome.chatChannel)
+      this.state.applyStep([{ kind: 'chatChannel', channelId: outcome.chatChannel }], now());
   }
 
   /** Stops every pager once the incident is no longer triggered (acknowledged, snoozed, resolved). */

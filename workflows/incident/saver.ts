@@ -3,6 +3,7 @@ import { firelineActor } from '../../domain/actors';
 import { failureMessage } from '../../domain/failure';
 import { type Incident, type TimelineEntry, saveRefusedType } from '../../domain/incident';
 import { saveIncident, saveOptions } from './activity-proxies';
+import type { StepSave } from '../../activities/notify';
 import type { UnsavedIncident } from './input';
 import type { IncidentState } from './state';
 
@@ -17,9 +18,11 @@ const maxHistoryEvents = 40_000;
 const maxHistoryBytes = 40 * 1024 * 1024;
 
 /** The notifier's notifications under way, as the saver waits for them. */
-export interface NotificationsUnderWay {
-  readonly underWay: ReadonlySet<number>;
-  readonly firstAttempts: ReadonlySet<number>;
+export class NotificationsUnderWay {
+  /** From planning to the last delivery's outcome. */
+  readonly underWay = new Set<number>();
+  /** Whose plan and first attempts are under way (one activity each). */
+  readonly firstAttempts = new Set<number>();
 }
 
 /**
@@ -39,12 +42,14 @@ export class IncidentSaver {
   private inFlightTimeline: TimelineEntry[] = [];
   /** Resolved incidents of this key from earlier runs, still to be saved (oldest first). */
   private readonly unsavedResolved: UnsavedIncident[];
+  /** The version of the save lent to an escalation step that is still under way. */
+  private lentVersion: number | undefined;
 
   constructor(
     private readonly state: IncidentState,
     unsavedResolved: UnsavedIncident[] = [],
     /** The notifier's notifications under way. */
-    private readonly notifications: NotificationsUnderWay = { underWay: new Set(), firstAttempts: new Set() },
+    private readonly notifications: NotificationsUnderWay = new NotificationsUnderWay(),
   ) {
     this.unsavedResolved = [...unsavedResolved];
     // A carried incident may never have reached MongoDB: the new run saves it once more.
@@ -125,6 +130,50 @@ export class IncidentSaver {
   }
 
   /**
+   * Lends the next save to an escalation step, whose activity makes it with
+   * the step's outcome once the first attempts are over: one activity and one
+   * workflow task fewer per step. Only while no save is under way and all that
+   * is unsaved fits one save; the step hands it back with `stepEnded`.
+   */
+  lendToStep(): StepSave | undefined {
+    if (this.inFlight || this.unsavedResolved.length > 0 || this.state.resolved) return undefined;
+    this.state.writeRepeats();
+    const { unsaved } = this.state;
+    if (entriesWithin(unsaved, maxSaveTimelineBytes) < unsaved.length) return undefined;
+    const incident = JSON.parse(JSON.stringify(this.state.current)) as Incident;
+    this.inFlight = true;
+    this.lastSaveAt = Date.now();
+    this.inFlightTimeline = unsaved.splice(0);
+    this.lentVersion = incident.version;
+    return { incident, timeline: this.inFlightTimeline };
+  }
+
+  /**
+   * The step lent a save has ended. `saved`: its activity saved the incident
+   * as it is now, outcome applied. Otherwise the saver saves it, at a version
+   * above any the activity may have written before it failed or was overtaken.
+   */
+  stepEnded(saved: boolean): void {
+    if (this.lentVersion === undefined) return;
+    this.inFlight = false;
+    if (saved) {
+      this.savedVersion = this.state.current.version;
+      this.lentVersion = undefined;
+    } else {
+      this.state.unsaved.unshift(...this.inFlightTimeline);
+      this.outrunLentSave();
+    }
+    this.inFlightTimeline = [];
+  }
+
+  private outrunLentSave(): void {
+    const current = this.state.current;
+    current.version = Math.max(current.version, this.lentVersion! + 1);
+    this.state.touch();
+    this.lentVersion = undefined;
+  }
+
+  /**
    * Saves everything recorded so far, unless `giveUp` turns true first (a trigger
    * for the next incident came): then the run carries the rest to the next with `unsavedForNextRun`.
    * Answers whether everything was saved.
@@ -170,6 +219,7 @@ export class IncidentSaver {
   unsavedForNextRun(): { current: UnsavedIncident; unsavedResolved: UnsavedIncident[] } {
     // Folded repeats are written now, or the next run would not know of them.
     this.state.writeRepeats();
+    if (this.lentVersion !== undefined) this.outrunLentSave();
     const unsavedTimeline = [...this.inFlightTimeline, ...this.state.unsaved.splice(0)];
     return {
       current: { incident: this.state.current, unsavedTimeline },

@@ -1,11 +1,12 @@
-import { ApplicationFailure, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { Incident, IncidentStatus, Responder, TimelineEntry, TimelineType } from '../../domain/incident';
 import { type PendingRepeats, addRepeat, repeatsDue, repeatsMessage } from '../../domain/alert-repeats';
 import { chatThreadTypes, maxChatBacklog, updatesChatMessage } from '../../domain/chat';
 import { advanceEscalation, freshEscalation } from '../../domain/escalation';
 import { addResponder } from '../../domain/major-response';
+import { type StepChange, applyStepChanges } from '../../domain/notification-outcome';
 import { actorVia, commanderOfActor, firelineActor } from '../../domain/actors';
-import { searchAttributes } from '../search-attributes';
+import { publishIncident } from './publish';
 import type { IncidentWorkflowInput } from './input';
 import type { IncidentActionInput, PatchIncidentInput, SnoozeInput } from './messages';
 
@@ -118,12 +119,32 @@ export class IncidentState {
     this.unsaved.push(entry);
     this.touch();
     if (current.response && actor.startsWith('user:')) this.addResponder(actor, 'acted');
-    if (updatesChatMessage(type)) this.chatRevision += 1;
-    if (chatThreadTypes.has(type) && (current.chatChannels?.length ?? 0) > 0) {
+    this.toChat(entry);
+    return entry;
+  }
+
+  /**
+   * An escalation step's outcome (domain/notification-outcome), applied as
+   * `record` would; `saved` when the step's activity saved the incident with it.
+   */
+  applyStep(changes: StepChange[], at: string, saved = false): void {
+    if (changes.length === 0) return;
+    this.writeRepeats();
+    const { entries, chatChanged } = applyStepChanges(this.current, changes, at);
+    this.lastChangeVersion = this.current.version;
+    if (chatChanged) this.chatRevision += 1;
+    for (const entry of entries) {
+      if (!saved) this.unsaved.push(entry);
+      this.toChat(entry);
+    }
+  }
+
+  private toChat(entry: TimelineEntry): void {
+    if (updatesChatMessage(entry.type)) this.chatRevision += 1;
+    if (chatThreadTypes.has(entry.type) && (this.current.chatChannels?.length ?? 0) > 0) {
       this.chatBacklog.push(entry);
       if (this.chatBacklog.length > maxChatBacklog) this.chatBacklog.shift();
     }
-    return entry;
   }
 
   /** A repeat of an alert already on the timeline: held back, and written once the fold is old enough or before the next entry. */
@@ -154,16 +175,6 @@ export class IncidentState {
     if (addResponder(this.current.response!.responders, actor, how, now())) this.chatRevision += 1;
   }
 
-  /** A chat channel now holds the incident's message, which follows the incident from here on. */
-  addChatChannel(channelId: string): void {
-    const current = this.current;
-    const channels = (current.chatChannels ??= []);
-    if (channels.includes(channelId)) return;
-    channels.push(channelId);
-    this.chatRevision += 1;
-    this.touch();
-  }
-
   /** Someone takes the incident commander role (from the API, the web UI or chat). */
   claimCommander(actor: string, via?: string): Incident {
     const current = this.requireOpen();
@@ -185,24 +196,9 @@ export class IncidentState {
     this.lastChangeVersion = this.current.version;
   }
 
-  /**
-   * The search attributes and memo the Web UI and the API's lists filter on.
-   * Only what changed is upserted: each upsert is an event in the history.
-   */
+  /** The search attributes and memo follow the incident. */
   publish(): void {
-    const current = this.current;
-    const info = workflowInfo();
-    const changed = [
-      { key: searchAttributes.service, value: current.service },
-      { key: searchAttributes.severity, value: current.severity },
-      { key: searchAttributes.priority, value: current.priority },
-      { key: searchAttributes.status, value: current.status },
-      { key: searchAttributes.team, value: current.team },
-      { key: searchAttributes.incidentId, value: current.incidentId },
-    ].filter(({ key, value }) => info.typedSearchAttributes.get(key) !== value);
-    if (changed.length > 0) upsertSearchAttributes(changed);
-    // The Web UI shows the title from the memo (the incident's id is a search attribute).
-    if (info.memo?.title !== current.title) upsertMemo({ title: current.title });
+    publishIncident(this.current);
   }
 
   /**
