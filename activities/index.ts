@@ -36,7 +36,7 @@ export interface ActivityDeps {
   mailFrom: string;
   /** The schedules and overrides made at run time, with their fallback while MongoDB does not answer. */
   runtimeOnCall: RuntimeOnCallReader;
-  /** How long a lookup on the paging path (a round-robin turn) waits for MongoDB. */
+  /** How long a lookup on the paging path (a round-robin turn), or an escalation step's save, waits for MongoDB. */
   lookupTimeoutMs?: number;
   /** People's verified contact methods, with their fallback while MongoDB does not answer. */
   contactMethods?: ContactMethodReader;
