@@ -71,6 +71,8 @@ export class IncidentNotifier {
     const planInput = { targets, at: now(), key, policyId: state.current.escalation.policy.id };
     const withPeople = Boolean(this.personPages && pagesPeople(key));
     const save = this.saves?.lendToStep();
+    // Ended once: a second end could end the save lent to another step meanwhile.
+    let lent = save !== undefined;
     let result: NotifyResult | undefined;
     this.firstAttempts.add(notification);
     try {
@@ -90,7 +92,8 @@ export class IncidentNotifier {
     }
     let plan = result?.plan;
     if (!plan) {
-      this.saves?.stepEnded(false);
+      if (lent) this.saves!.stepEnded(false);
+      lent = false;
       try {
         plan = await lookups.planNotifications.executeWithOptions(
           { ...lookupOptions, summary: `who to notify: ${reason}` },
@@ -109,14 +112,11 @@ export class IncidentNotifier {
     const pagers = withPeople ? (plan.people ?? []) : [];
     const paged = pagedBy(plan.deliveries, pagers);
     const changes = stepChanges(plan, paged, pagers, result?.attempts ?? [], reason);
-    if (save) {
-      // The activity saved the incident as the step leaves it, if nothing else changed it meanwhile.
-      const saved = result?.savedVersion !== undefined && state.current.version === save.incident.version;
-      state.applyStep(changes, saved ? result!.at : now(), saved);
-      this.saves!.stepEnded(saved);
-    } else {
-      state.applyStep(changes, now());
-    }
+    // The activity saved the incident as the step leaves it, if nothing else changed it meanwhile.
+    const saved =
+      lent && result?.savedVersion !== undefined && state.current.version === save!.incident.version;
+    state.applyStep(changes, saved ? result!.at : now(), saved);
+    if (lent) this.saves!.stepEnded(saved);
     const context = this.context(reason, paged);
     const firstAttempts = new Map(result?.attempts.map((attempt) => [attempt.deliveryId, attempt]));
     await Promise.all([
