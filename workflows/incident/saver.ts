@@ -140,11 +140,17 @@ export class IncidentSaver {
     this.state.writeRepeats();
     const { unsaved } = this.state;
     if (entriesWithin(unsaved, maxSaveTimelineBytes) < unsaved.length) return undefined;
+    const save = this.startSave(unsaved.length);
+    this.lentVersion = save.incident.version;
+    return save;
+  }
+
+  /** Starts the next save: the incident as it is now, and its first `entries` unsaved entries. */
+  private startSave(entries: number): StepSave {
     const incident = JSON.parse(JSON.stringify(this.state.current)) as Incident;
     this.inFlight = true;
     this.lastSaveAt = Date.now();
-    this.inFlightTimeline = unsaved.splice(0);
-    this.lentVersion = incident.version;
+    this.inFlightTimeline = this.state.unsaved.splice(0, entries);
     return { incident, timeline: this.inFlightTimeline };
   }
 
@@ -230,11 +236,7 @@ export class IncidentSaver {
   private async saveCurrent(): Promise<void> {
     if (!this.hasUnsaved) return;
     const { unsaved } = this.state;
-    const timeline = unsaved.splice(0, entriesWithin(unsaved, maxSaveTimelineBytes));
-    const snapshot = JSON.parse(JSON.stringify(this.state.current)) as Incident;
-    this.inFlight = true;
-    this.lastSaveAt = Date.now();
-    this.inFlightTimeline = timeline;
+    const { incident: snapshot, timeline } = this.startSave(entriesWithin(unsaved, maxSaveTimelineBytes));
     try {
       await this.write(snapshot, timeline);
       this.savedVersion = snapshot.version;
