@@ -129,23 +129,25 @@ describe('notifyTargets with the incident’s next save', () => {
   });
 
   it('does not wait for a save past its bound: the workflow’s saver saves instead, and the late save does not write', async () => {
-    let abandonedWhenDone: boolean | undefined;
+    // The save hangs until the test lets it go: the step must answer without it.
+    let letSaveEnd!: () => void;
+    const saveHeld = new Promise<void>((resolve) => (letSaveEnd = resolve));
+    let saveEnded!: (abandoned: boolean) => void;
+    const abandonedWhenDone = new Promise<boolean>((resolve) => (saveEnded = resolve));
     const notify = createNotifyActivities({
       plan: onePlan,
       deliver: async () => ({ detail: 'HTTP 200' }),
       save: async (_save, abandoned) => {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        abandonedWhenDone = abandoned();
+        await saveHeld;
+        saveEnded(abandoned());
       },
       saveWithinMs: 50,
     });
-    const started = Date.now();
     const result = await notify.notifyTargets(input(lent()));
-    expect(Date.now() - started).toBeLessThan(250);
     expect(result.savedVersion).toBeUndefined();
     expect(result.attempts).toEqual([{ deliveryId: 'r0-l0:webhook:alice', sent: { detail: 'HTTP 200' } }]);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(abandonedWhenDone).toBe(true);
+    letSaveEnd();
+    expect(await abandonedWhenDone).toBe(true);
   });
 
   it('answers the page’s outcome when the save fails, and saves nothing it was not lent', async () => {
