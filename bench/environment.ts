@@ -17,6 +17,7 @@ import { startPostgresTemporal } from './postgres-temporal';
 import { lineFrom, log, waitFor } from './measure';
 import { BENCH_ROUTING_KEY, TASK_QUEUE, type BenchSettings } from './settings';
 import { Sink } from './sink';
+import { PROFILED_NODE_FLAGS } from './profile';
 
 /** The processes the bench spawns, by role; all are killed at the end. */
 export interface Processes {
@@ -46,6 +47,8 @@ export interface BenchServers {
   processes: Processes;
   /** The environment of every child process: the servers, the task queue and the sink's URLs. */
   childEnv: NodeJS.ProcessEnv;
+  /** Node's arguments for a child process running `script` (a file under dist/bench). */
+  nodeArgs(script: string): string[];
   /** Spawns a worker process into `slot`; how long it took to poll, as it reports. */
   startWorker(slot?: 'worker' | 'worker2'): Promise<{ readyMs: number }>;
   /** What the worker processes report once polling: the most workflows each keeps cached (the SDK's default, from its heap). */
@@ -122,6 +125,10 @@ export async function startServers(settings: BenchSettings): Promise<BenchServer
     ROUTING_KEY_RATE_LIMIT_PER_MINUTE: '100000000',
     LOG_LEVEL: 'warn',
   };
+  const nodeArgs = (script: string) => [
+    ...(settings.profile ? PROFILED_NODE_FLAGS : []),
+    path.join(root, 'dist', 'bench', script),
+  ];
   return {
     settings,
     root,
@@ -134,9 +141,10 @@ export async function startServers(settings: BenchSettings): Promise<BenchServer
     childEnv,
     results,
     workerCache,
+    nodeArgs,
     async startWorker(slot = 'worker') {
       const spawnedAt = Date.now();
-      const child = spawn(process.execPath, [path.join(root, 'dist', 'bench', 'worker.js')], {
+      const child = spawn(process.execPath, nodeArgs('worker.js'), {
         env: { ...childEnv, BENCH_SPAWNED_AT: String(spawnedAt) },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
@@ -168,10 +176,10 @@ export async function startServers(settings: BenchSettings): Promise<BenchServer
 
 /** Two API processes (the second shares one storm with the first), with an admin key for the load generator. */
 export async function startApis(servers: BenchServers): Promise<Bench> {
-  const { root, childEnv, processes, models, settings } = servers;
+  const { childEnv, processes, models, settings } = servers;
   const startApi = async (): Promise<{ url: string; child: ChildProcess }> => {
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(root, 'dist', 'bench', 'api.js')], {
+    const child = spawn(process.execPath, servers.nodeArgs('api.js'), {
       env: { ...childEnv, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -1,7 +1,8 @@
 import { incidentWorkflowId } from '../workflows/incident/ids';
 import { incidentQuery } from '../workflows/incident/messages';
 import type { Bench } from './environment';
-import { cpuByProcess, cpuShares, log } from './measure';
+import { log } from './measure';
+import { cpuWindow } from './profile';
 import { closedLoop, summary } from './stats';
 
 /** A sustained run's figures: accepted requests per second and their latency. */
@@ -10,6 +11,10 @@ export interface SustainedRun {
   accepted: number;
   failed: number;
   latency: ReturnType<typeof summary>;
+  /** Each component's share of the CPUs while it ran. */
+  cpu: string;
+  /** With BENCH_PROFILE=1, where the busy components spent it. */
+  profile: string[];
 }
 
 /** Sends from BENCH_CONCURRENCY loops for BENCH_SECONDS; `send` says whether a request was accepted. */
@@ -22,6 +27,7 @@ export async function sustained(
   log(`${label}: ${seconds} s at concurrency ${concurrency}`);
   const latencies: number[] = [];
   let failed = 0;
+  const window = cpuWindow(() => bench.processRoles(), bench.settings.profile);
   const started = Date.now();
   const end = started + seconds * 1000;
   await closedLoop(
@@ -35,11 +41,14 @@ export async function sustained(
     },
   );
   const elapsed = (Date.now() - started) / 1000;
+  const { cpu, profile } = await window.end();
   return {
     perSecond: latencies.length / elapsed,
     accepted: latencies.length,
     failed,
     latency: summary(latencies),
+    cpu,
+    profile,
   };
 }
 
@@ -54,7 +63,7 @@ export async function storm(
   let accepted = 0;
   let failed = 0;
   const latencies: number[] = [];
-  const cpuBefore = cpuByProcess(bench.processRoles());
+  const window = cpuWindow(() => bench.processRoles(), bench.settings.profile);
   const started = Date.now();
   await closedLoop(
     senders,
@@ -71,8 +80,8 @@ export async function storm(
     },
   );
   const seconds = (Date.now() - started) / 1000;
-  const cpu = cpuShares(cpuBefore, cpuByProcess(bench.processRoles()), seconds);
-  return { accepted, failed, seconds, latency: summary(latencies), cpu };
+  const { cpu, profile } = await window.end();
+  return { accepted, failed, seconds, latency: summary(latencies), cpu, profile };
 }
 
 /**

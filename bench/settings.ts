@@ -24,6 +24,8 @@ export interface BenchSettings {
   workers: number;
   /** BENCH_PROJECTION_CAP_SECONDS: how long to wait for the worker's MongoDB projection to catch up before reporting how far it got. */
   projectionCapSeconds: number;
+  /** BENCH_PROFILE=1: where each busy process spends its CPU in the storms, the burst and ingestion (Linux perf; see profile.ts). */
+  profile: boolean;
   /** BENCH_ONLY: scenarios to run (cost, burst, runbook, memory, timers, postmortem, ingestion, storms, grouped, mass); all when unset. */
   only?: string[];
 }
@@ -49,6 +51,7 @@ export function benchSettings(env: NodeJS.ProcessEnv): BenchSettings {
     temporal,
     workers: temporal === 'postgresql' ? 2 : 1,
     projectionCapSeconds: Number(env.BENCH_PROJECTION_CAP_SECONDS ?? 120),
+    profile: env.BENCH_PROFILE === '1',
     ...(env.BENCH_ONLY ? { only: env.BENCH_ONLY.split(',').map((name) => name.trim()) } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { Bench } from '../environment';
-import { cpuByProcess, cpuShares, log, ms } from '../measure';
+import { log, ms } from '../measure';
+import { cpuWindow, profiled } from '../profile';
 import { closedLoop, summary } from '../stats';
 
 const burstAlerts = 500;
@@ -26,7 +27,7 @@ export async function alertBurst(bench: Bench): Promise<void> {
   const answeredAt: (number | undefined)[] = [];
   let next = 0;
   let failed = 0;
-  const cpuBefore = cpuByProcess(bench.processRoles());
+  const window = cpuWindow(() => bench.processRoles(), settings.profile);
   const started = Date.now();
   await closedLoop(
     settings.concurrency,
@@ -63,7 +64,7 @@ export async function alertBurst(bench: Bench): Promise<void> {
     if (allSavedAt === undefined && (saved = await savedCount()) >= accepted) allSavedAt = Date.now();
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  const cpu = cpuShares(cpuBefore, cpuByProcess(bench.processRoles()), (Date.now() - started) / 1000);
+  const { cpu, profile } = await window.end();
   const pages = pagedAt();
   const fromAnswer: number[] = [];
   const fromSend: number[] = [];
@@ -90,5 +91,6 @@ export async function alertBurst(bench: Bench): Promise<void> {
     `- saved in MongoDB: ${saved} of ${accepted}, all ${seconds(allSavedAt)} after the first request (polled every ${pollMs} ms); **${workflows} incident workflows** in Temporal (loss: ${accepted - workflows})`,
     `- end to end (every incident triaged, level 1 paged and saved): ${done === undefined ? `not within ${burstCapMs / 1000} s` : `**${(accepted / ((done - started) / 1000)).toFixed(1)} incidents/s** (${((done - started) / 1000).toFixed(1)} s)`}`,
     `- CPU while it ran: ${cpu}`,
+    ...profiled(profile),
   ]);
 }

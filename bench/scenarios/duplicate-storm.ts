@@ -3,6 +3,7 @@ import type { Bench } from '../environment';
 import { groupCommit, historyCost } from '../history-cost';
 import { alertsInWorkflows, incidentWorkflowsOf, storm } from '../load';
 import { catchUp, log, ms } from '../measure';
+import { profiled } from '../profile';
 
 /** Senders of the PagerDuty storm: a monitoring fleet re-sending one failing check. */
 const pagerDutySenders = 50;
@@ -60,5 +61,6 @@ async function duplicateStorm(
     `- **${ids.length} incidents**${runs > ids.length ? ` (${runs} workflow runs: an incident continues as new as its history grows)` : ''}, ${folded} alerts folded into them (loss: ${result.accepted - folded}), all counted by the workflows ${((caughtUp ?? Number.NaN) / 1000).toFixed(1)} s after the last answer`,
     groupCommit(cost, result.accepted),
     `- CPU while it ran: ${result.cpu}`,
+    ...profiled(result.profile),
   ];
 }

@@ -3,6 +3,7 @@ import { incidentQuery } from '../../workflows/incident/messages';
 import type { Bench } from '../environment';
 import { groupCommit, historyCost } from '../history-cost';
 import { incidentWorkflowsOf, storm } from '../load';
+import { profiled } from '../profile';
 import { catchUp, log, ms } from '../measure';
 
 const groupedKeys = 500;
@@ -14,7 +15,7 @@ export async function groupedStorm(bench: Bench): Promise<void> {
   log(
     `grouped storm: ${stormAlerts} alerts under ${groupedKeys} dedup keys, grouped into ${groupedIncidents} incidents, concurrency ${concurrency * 2}`,
   );
-  const { accepted, failed, seconds, latency, cpu } = await storm(bench, (i) => {
+  const { accepted, failed, seconds, latency, cpu, profile } = await storm(bench, (i) => {
     const key = i % groupedKeys;
     return bench.alert('bench-grouped', `g${key}`, { storm: `s${key % groupedIncidents}` });
   });
@@ -39,5 +40,6 @@ export async function groupedStorm(bench: Bench): Promise<void> {
     `- **${ids.length} incidents** (target ${groupedIncidents}), ${grouped.alerts} alerts counted by them (loss: ${accepted - grouped.alerts}), listing ${grouped.listed} distinct alerts (dedup keys: ${groupedKeys}), ${((caughtUp ?? Number.NaN) / 1000).toFixed(1)} s after the last answer`,
     groupCommit(cost, accepted),
     `- CPU while it ran: ${cpu}`,
+    ...profiled(profile),
   ]);
 }

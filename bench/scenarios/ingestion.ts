@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Bench } from '../environment';
 import { alertsInWorkflows, sustained, type SustainedRun } from '../load';
 import { catchUp, lineFrom, log, ms } from '../measure';
+import { profiled } from '../profile';
 
 /**
  * Sustained ingestion, Fireline against raw Temporal. The duplicates are
@@ -37,14 +37,10 @@ const baselineSignal = (client: Client, workflowId: string) =>
 export async function duplicateIngestion(bench: Bench): Promise<DuplicateIngestion> {
   const { client, models, settings } = bench;
   log('starting the raw-Temporal baseline worker');
-  bench.processes.baseline = spawn(
-    process.execPath,
-    [path.join(bench.root, 'dist', 'bench', 'baseline-worker.js')],
-    {
-      env: bench.childEnv,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  bench.processes.baseline = spawn(process.execPath, bench.nodeArgs('baseline-worker.js'), {
+    env: bench.childEnv,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await lineFrom(bench.processes.baseline, /ready/);
 
   for (let k = 0; k < dupKeys; k++) await baselineSignal(client, `baseline-dup-${k}`);
@@ -122,5 +118,10 @@ export async function newIncidentIngestion(bench: Bench, duplicates: DuplicateIn
           `- Accepting an incident is one signal-with-start; opening it is the incident workflow's first steps (triage, the level-1 page, SLA and escalation timers, saves to MongoDB), many more workflow tasks and events. With ${settings.temporal === 'postgresql' ? 'the Temporal server and PostgreSQL' : 'the Temporal dev server'}, FerretDB, the workers, the APIs and the load generator sharing this machine's CPUs, ${newStored} incidents were opened end to end in the ${newStoredSeconds.toFixed(0)} s from the start of the run (**${(newStored / newStoredSeconds).toFixed(1)} incidents/s**); the rest wait, durably, in Temporal and are worked off in order.`,
         ]
       : []),
+    `- CPU while each ran: Fireline's new incidents ${fireNew.cpu}; raw new workflows ${rawNew.cpu}; Fireline's duplicates ${fireDup.cpu}; raw signals ${duplicates.raw.cpu}`,
+    ...profiled(fireNew.profile, "where the CPU went while Fireline's new incidents ran (perf)"),
+    ...profiled(rawNew.profile, 'while raw Temporal started new workflows'),
+    ...profiled(fireDup.profile, "while Fireline's duplicates ran"),
+    ...profiled(duplicates.raw.profile, 'while raw Temporal took signals'),
   ]);
 }

@@ -1,0 +1,203 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cpuByProcess, cpuShares } from './measure';
+
+/**
+ * What a measured window cost: each component's share of the CPUs and, with
+ * BENCH_PROFILE=1, where each busy component spent it: a system-wide `perf`
+ * sample of the window, each sample's function put in a category (a package of
+ * JavaScript, V8's garbage collector, the kernel, a Go package…).
+ */
+export interface CpuWindow {
+  end(): Promise<{ cpu: string; profile: string[] }>;
+}
+
+/** Samples per second and CPU: enough for shares to a percent over a few seconds. */
+const PERF_HZ = 499;
+/** A component below this share of the machine is not profiled in the results. */
+const MIN_SHARE = 0.05;
+/** Categories shown per component. */
+const TOP = 6;
+
+/** Node flags of the processes the bench profiles: perf names JIT-compiled JavaScript from /tmp/perf-<pid>.map. */
+export const PROFILED_NODE_FLAGS = ['--perf-basic-prof-only-functions'];
+
+export function cpuWindow(roles: () => Map<number, string>, profiling: boolean): CpuWindow {
+  const before = cpuByProcess(roles());
+  const started = Date.now();
+  const recording = profiling ? startPerf() : undefined;
+  return {
+    async end() {
+      const seconds = (Date.now() - started) / 1000;
+      const cpu = cpuShares(before, cpuByProcess(roles()), seconds);
+      if (!recording) return { cpu, profile: [] };
+      const samples = await recording.stop();
+      return { cpu, profile: profileLines(samples, roles(), seconds) };
+    },
+  };
+}
+
+/** A section's profile lines under their heading, or nothing when the bench ran without BENCH_PROFILE. */
+export function profiled(
+  lines: string[],
+  heading = "where the CPU went (perf, the busiest components; share of each one's samples)",
+): string[] {
+  return lines.length ? [`- ${heading}:`, ...lines] : [];
+}
+
+interface PerfRecording {
+  stop(): Promise<string>;
+}
+
+function startPerf(): PerfRecording {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fireline-perf-'));
+  const data = path.join(dir, 'perf.data');
+  const perf: ChildProcess = spawn('perf', ['record', '-F', String(PERF_HZ), '-a', '-q', '-o', data], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  perf.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    perf.once('error', (err) => reject(new Error(`BENCH_PROFILE needs Linux perf (${err.message})`)));
+    perf.once('exit', resolve);
+  });
+  return {
+    async stop() {
+      perf.kill('SIGINT');
+      const code = await exited;
+      try {
+        if (code !== 0) throw new Error(`perf record exited ${code}: ${stderr.trim()}`);
+        const script = spawnSync('perf', ['script', '-i', data, '-F', 'pid,ip,sym,dso'], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 30,
+        });
+        if (script.status !== 0) throw new Error(`perf script exited ${script.status}: ${script.stderr}`);
+        return script.stdout;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** One line per busy component: its share of the machine, then its top categories as shares of its own samples. */
+export function profileLines(perfScript: string, roles: Map<number, string>, seconds: number): string[] {
+  const byComponent = new Map<string, Map<string, number>>();
+  for (const line of perfScript.split('\n')) {
+    const sample = parseSample(line);
+    if (!sample) continue;
+    const component = roles.get(sample.pid) ?? processName(sample.pid);
+    const categories = byComponent.get(component) ?? new Map<string, number>();
+    const category = categorize(sample.symbol, sample.dso);
+    categories.set(category, (categories.get(category) ?? 0) + 1);
+    byComponent.set(component, categories);
+  }
+  const capacity = PERF_HZ * seconds * os.cpus().length;
+  return [...byComponent]
+    .map(([component, categories]) => {
+      const samples = [...categories.values()].reduce((a, b) => a + b, 0);
+      return { component, categories, samples };
+    })
+    .filter(({ component, samples }) => component !== 'idle' && samples / capacity >= MIN_SHARE)
+    .sort((a, b) => b.samples - a.samples)
+    .map(({ component, categories, samples }) => {
+      const top = [...categories]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, TOP)
+        .map(([category, n]) => `${category} ${((n / samples) * 100).toFixed(0)}%`)
+        .join(', ');
+      return `  - ${component} (${((samples / (PERF_HZ * seconds)) * 100).toFixed(0)}% CPU): ${top}`;
+    });
+}
+
+/** A line of `perf script -F pid,ip,sym,dso`: the process, the address, the function (may be `[unknown]`), the object file in parentheses. */
+const SAMPLE = /^\s*(\d+)\s+[0-9a-f]+\s+(.*?)\s+\(([^()]*)\)\s*$/;
+
+export function parseSample(line: string): { pid: number; symbol: string; dso: string } | undefined {
+  const match = SAMPLE.exec(line);
+  if (!match) return undefined;
+  return { pid: Number(match[1]), symbol: match[2]!, dso: match[3]! };
+}
+
+const names = new Map<number, string>();
+
+/** A process the bench did not start, by its name (pid 0 is the idle task). */
+function processName(pid: number): string {
+  if (pid === 0) return 'idle';
+  let name = names.get(pid);
+  if (name === undefined) {
+    const comm = spawnSync('ps', ['-o', 'comm=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim();
+    name = comm ? comm.replace(/-[\d.]+$/, '') : 'exited process';
+    names.set(pid, name);
+  }
+  return name;
+}
+
+/**
+ * The category of a sampled function: for JavaScript its package (or
+ * Fireline's own directory); for V8 and Node their part; for Go its package;
+ * else the library it is in.
+ */
+export function categorize(symbol: string, dso: string): string {
+  if (dso.includes('kernel.kallsyms') || dso.startsWith('[')) return 'kernel';
+  if (symbol.startsWith('JS:')) return javascriptCategory(symbol);
+  if (/\/perf-\d+\.map$/.test(dso)) return 'JavaScript (unnamed)';
+  if (/(^|\/)node$/.test(dso)) return nodeCategory(symbol);
+  if (/\.node$/.test(dso))
+    return path.basename(dso) === 'index.node' ? 'Temporal core (Rust)' : path.basename(dso);
+  if (/libc\.so|libc-/.test(dso)) return 'libc';
+  if (/libstdc\+\+|libgcc/.test(dso)) return 'libstdc++';
+  if (symbol === '[unknown]') return `${path.basename(dso)} (unknown)`;
+  return goCategory(symbol) ?? path.basename(dso);
+}
+
+function javascriptCategory(symbol: string): string {
+  const where = symbol.slice(symbol.indexOf(' ') + 1);
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where);
+  if (pkg) return `JS ${pkg[1]}`;
+  if (where.startsWith('node:'))
+    return `JS node:${
+      where
+        .slice(5)
+        .replace(/^internal\//, '')
+        .split(/[/:]/)[0]
+    }`;
+  const fireline = /\/dist\/([^/]+)\//.exec(where);
+  if (fireline) return `JS fireline ${fireline[1]}`;
+  if (/workflow-bundle|bundle\.js/.test(where)) return 'JS workflow bundle';
+  return 'JS other';
+}
+
+function nodeCategory(symbol: string): string {
+  if (/^Builtins_/.test(symbol)) return 'V8 builtins (running JS)';
+  if (
+    /Heap|Scavenge|MarkCompact|Marking|Sweeper|GC|Evacuat|Minor|Concurrent(Marking|Sweep)|Barrier|cppgc/.test(
+      symbol,
+    )
+  )
+    return 'V8 garbage collection';
+  if (/^(v8::|Turboshaft|v8_|_v8)/.test(symbol) || symbol.includes('v8::internal')) return 'V8 runtime';
+  if (/^(llhttp|llparse)/.test(symbol)) return 'Node HTTP parser';
+  if (/^(uv_|uv__)/.test(symbol)) return 'libuv';
+  if (/^node::/.test(symbol)) return 'Node C++';
+  if (/ssl|SSL|EVP_|crypto|sha|SHA/.test(symbol)) return 'OpenSSL';
+  return 'Node other';
+}
+
+function goCategory(symbol: string): string | undefined {
+  const slash = symbol.lastIndexOf('/');
+  const dot = symbol.indexOf('.', slash + 1);
+  if (dot <= 0 || !/^[a-z]/.test(symbol)) return undefined;
+  const pkg = symbol.slice(0, dot);
+  if (pkg === 'runtime')
+    return /^runtime\.(gc|mark|scan|sweep|bgsweep|bgscavenge|heap|wbBuf|greyobject|findObject|spanOf)/.test(
+      symbol,
+    )
+      ? 'Go garbage collection'
+      : 'Go runtime';
+  const segments = pkg.split('/');
+  // A module's first path segment has a dot (github.com/…); the standard library's does not.
+  return `Go ${segments.slice(0, segments[0]!.includes('.') ? 3 : 2).join('/')}`;
+}
