@@ -59,16 +59,18 @@ function startPerf(): PerfRecording {
   });
   let stderr = '';
   perf.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve, reject) => {
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     perf.once('error', (err) => reject(new Error(`BENCH_PROFILE needs Linux perf (${err.message})`)));
-    perf.once('exit', resolve);
+    perf.once('exit', (code, signal) => resolve({ code, signal }));
   });
   return {
     async stop() {
       perf.kill('SIGINT');
-      const code = await exited;
+      const { code, signal } = await exited;
       try {
-        if (code !== 0) throw new Error(`perf record exited ${code}: ${stderr.trim()}`);
+        // perf writes its data on SIGINT, then ends itself with that signal.
+        if (code !== 0 && signal !== 'SIGINT')
+          throw new Error(`perf record ended with ${code ?? signal}: ${stderr.trim()}`);
         const script = spawnSync('perf', ['script', '-i', data, '-F', 'pid,ip,sym,dso'], {
           encoding: 'utf8',
           maxBuffer: 1 << 30,
