@@ -84,34 +84,55 @@ function startPerf(): PerfRecording {
   };
 }
 
-/** One line per busy component: its share of the machine, then its top categories as shares of its own samples. */
+/** Functions shown per component. */
+const TOP_FUNCTIONS = 5;
+
+/**
+ * Two lines per busy component: its CPU and top categories, then its top
+ * functions, each as a share of the component's own samples.
+ */
 export function profileLines(perfScript: string, roles: Map<number, string>, seconds: number): string[] {
-  const byComponent = new Map<string, Map<string, number>>();
+  const byComponent = new Map<string, { categories: Map<string, number>; functions: Map<string, number> }>();
+  const count = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
   for (const line of perfScript.split('\n')) {
     const sample = parseSample(line);
     if (!sample) continue;
     const component = roles.get(sample.pid) ?? processName(sample.pid);
-    const categories = byComponent.get(component) ?? new Map<string, number>();
-    const category = categorize(sample.symbol, sample.dso);
-    categories.set(category, (categories.get(category) ?? 0) + 1);
-    byComponent.set(component, categories);
+    let counts = byComponent.get(component);
+    if (!counts) byComponent.set(component, (counts = { categories: new Map(), functions: new Map() }));
+    count(counts.categories, categorize(sample.symbol, sample.dso));
+    count(counts.functions, functionName(sample.symbol, sample.dso));
   }
   const capacity = PERF_HZ * seconds * os.cpus().length;
+  const shares = (counts: Map<string, number>, samples: number, top: number) =>
+    [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, n]) => `${name} ${((n / samples) * 100).toFixed(0)}%`)
+      .join(', ');
   return [...byComponent]
-    .map(([component, categories]) => {
-      const samples = [...categories.values()].reduce((a, b) => a + b, 0);
-      return { component, categories, samples };
+    .map(([component, counts]) => {
+      const samples = [...counts.categories.values()].reduce((a, b) => a + b, 0);
+      return { component, ...counts, samples };
     })
     .filter(({ component, samples }) => component !== 'idle' && samples / capacity >= MIN_SHARE)
     .sort((a, b) => b.samples - a.samples)
-    .map(({ component, categories, samples }) => {
-      const top = [...categories]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, TOP)
-        .map(([category, n]) => `${category} ${((n / samples) * 100).toFixed(0)}%`)
-        .join(', ');
-      return `  - ${component} (${((samples / (PERF_HZ * seconds)) * 100).toFixed(0)}% CPU): ${top}`;
-    });
+    .flatMap(({ component, categories, functions, samples }) => [
+      `  - ${component} (${((samples / (PERF_HZ * seconds)) * 100).toFixed(0)}% CPU): ${shares(categories, samples, TOP)}`,
+      `    - its busiest functions: ${shares(functions, samples, TOP_FUNCTIONS)}`,
+    ]);
+}
+
+/** A sampled function as people read it: C++ without its parameters, JavaScript with its package. */
+export function functionName(symbol: string, dso: string): string {
+  if (symbol.startsWith('JS:')) {
+    const [name = '', where = ''] = symbol.slice(3).split(' ');
+    const fn = name.replace(/^[*~^+-]/, '') || '(anonymous)';
+    return `${fn} (${javascriptCategory(`JS: ${where}`).replace(/^JS /, '')})`;
+  }
+  if (symbol === '[unknown]') return `[unknown] in ${path.basename(dso)}`;
+  const name = symbol.includes('::') ? symbol.replace(/\(.*$/, '') : symbol;
+  return name.length > 70 ? `${name.slice(0, 67)}…` : name;
 }
 
 /** A line of `perf script -F pid,ip,sym,dso`: the process, the address, the function (may be `[unknown]`), the object file in parentheses. */

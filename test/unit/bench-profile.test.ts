@@ -1,4 +1,4 @@
-import { categorize, parseSample, profileLines, profiled } from '../../bench/profile';
+import { categorize, functionName, parseSample, profileLines, profiled } from '../../bench/profile';
 
 // Lines as `perf script -F pid,ip,sym,dso` prints them (perf 6.1, Debian 12).
 const perfScript = [
@@ -78,13 +78,33 @@ describe('the bench profile', () => {
     expect(profileLines(perfScript, roles, 1)).toEqual([]);
     // Over 0.01 s both are busy: the API first, its categories as shares of its own samples.
     const lines = profileLines(perfScript, roles, 0.01);
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^ {2}- API \(140% CPU\): JS express 29%, /);
     expect(lines[0]).toContain('kernel 14%');
-    expect(lines[0]).not.toContain('pv_native_safe_halt');
-    expect(lines[1]).toMatch(/^ {2}- temporal \(120% CPU\): /);
-    expect(lines[1]).toContain('Go garbage collection 17%');
-    expect(lines[1]).toContain('Go go.temporal.io/server/service 17%');
+    expect(lines.join('\n')).not.toContain('pv_native_safe_halt');
+    expect(lines[1]).toMatch(/^ {4}- its busiest functions: next \(express\) 29%, /);
+    expect(lines[1]).toContain('v8::internal::Scavenger::ScavengePage 14%');
+    expect(lines[2]).toMatch(/^ {2}- temporal \(120% CPU\): /);
+    expect(lines[2]).toContain('Go garbage collection 17%');
+    expect(lines[2]).toContain('Go go.temporal.io/server/service 17%');
+    expect(lines[3]).toContain('runtime.gcBgMarkWorker 17%');
+  });
+
+  it('names a function as people read it', () => {
+    expect(
+      functionName('JS:*next /x/node_modules/express/lib/router/index.js:177:16', '/tmp/perf-1.map'),
+    ).toBe('next (express)');
+    expect(functionName('JS:~ /work/main/dist/api/app.js:3:1', '/tmp/perf-1.map')).toBe(
+      '(anonymous) (fireline api)',
+    );
+    expect(
+      functionName(
+        'v8::internal::Isolate::CaptureSimpleStackTrace(v8::internal::Handle<x>)',
+        '/usr/bin/node',
+      ),
+    ).toBe('v8::internal::Isolate::CaptureSimpleStackTrace');
+    expect(functionName('[unknown]', '/usr/lib/x86_64-linux-gnu/libc.so.6')).toBe('[unknown] in libc.so.6');
+    expect(functionName('runtime.mallocgc', '/bin/temporal')).toBe('runtime.mallocgc');
   });
 
   it('adds nothing to a section when the bench ran without a profile', () => {
