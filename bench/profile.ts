@@ -14,15 +14,19 @@ export interface CpuWindow {
   end(): Promise<{ cpu: string; profile: string[] }>;
 }
 
-/** Samples per second and CPU: enough for shares to a percent over a few seconds. */
-const PERF_HZ = 499;
+/** Samples per second and CPU, each with its call chain: enough for shares to a percent over a few seconds. */
+export const PERF_HZ = 249;
 /** A component below this share of the machine is not profiled in the results. */
 const MIN_SHARE = 0.05;
 /** Categories shown per component. */
 const TOP = 6;
 
-/** Node flags of the processes the bench profiles: perf names JIT-compiled JavaScript from /tmp/perf-<pid>.map. */
-export const PROFILED_NODE_FLAGS = ['--perf-basic-prof-only-functions'];
+/**
+ * Node flags of the processes the bench profiles: perf names JIT-compiled
+ * JavaScript from /tmp/perf-<pid>.map, and interpreted functions get frames of
+ * their own in a call chain.
+ */
+export const PROFILED_NODE_FLAGS = ['--perf-basic-prof-only-functions', '--interpreted-frames-native-stack'];
 
 export function cpuWindow(roles: () => Map<number, string>, profiling: boolean): CpuWindow {
   const before = cpuByProcess(roles());
@@ -54,7 +58,7 @@ interface PerfRecording {
 function startPerf(): PerfRecording {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fireline-perf-'));
   const data = path.join(dir, 'perf.data');
-  const perf: ChildProcess = spawn('perf', ['record', '-F', String(PERF_HZ), '-a', '-q', '-o', data], {
+  const perf: ChildProcess = spawn('perf', ['record', '-F', String(PERF_HZ), '-a', '-g', '-q', '-o', data], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -87,21 +91,40 @@ function startPerf(): PerfRecording {
 /** Functions shown per component. */
 const TOP_FUNCTIONS = 5;
 
+interface ComponentCounts {
+  categories: Map<string, number>;
+  callers: Map<string, number>;
+  functions: Map<string, number>;
+}
+
 /**
- * Two lines per busy component: its CPU and top categories, then its top
- * functions, each as a share of the component's own samples.
+ * Three lines per busy component, each as shares of the component's own
+ * samples: its CPU and the categories of the functions it ran; the JavaScript
+ * that ran them (the package of the nearest JavaScript function up the call
+ * chain, so a property lookup or a collection counts for the code that caused
+ * it); and its busiest functions.
  */
 export function profileLines(perfScript: string, roles: Map<number, string>, seconds: number): string[] {
-  const byComponent = new Map<string, { categories: Map<string, number>; functions: Map<string, number> }>();
+  const byComponent = new Map<string, ComponentCounts>();
   const count = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
-  for (const line of perfScript.split('\n')) {
-    const sample = parseSample(line);
-    if (!sample) continue;
+  for (const sample of parseSamples(perfScript)) {
+    const [leaf] = sample.frames;
+    if (!leaf) continue;
     const component = roles.get(sample.pid) ?? processName(sample.pid);
     let counts = byComponent.get(component);
-    if (!counts) byComponent.set(component, (counts = { categories: new Map(), functions: new Map() }));
-    count(counts.categories, categorize(sample.symbol, sample.dso));
-    count(counts.functions, functionName(sample.symbol, sample.dso));
+    if (!counts)
+      byComponent.set(
+        component,
+        (counts = { categories: new Map(), callers: new Map(), functions: new Map() }),
+      );
+    const category = categorize(leaf.symbol, leaf.dso);
+    count(counts.categories, category);
+    const caller = sample.frames.find((frame) => frame.symbol.startsWith('JS:'));
+    count(
+      counts.callers,
+      caller ? javascriptCategory(caller.symbol).replace(/^JS /, '') : `no JavaScript: ${category}`,
+    );
+    count(counts.functions, functionName(leaf.symbol, leaf.dso));
   }
   const capacity = PERF_HZ * seconds * os.cpus().length;
   const shares = (counts: Map<string, number>, samples: number, top: number) =>
@@ -117,8 +140,11 @@ export function profileLines(perfScript: string, roles: Map<number, string>, sec
     })
     .filter(({ component, samples }) => component !== 'idle' && samples / capacity >= MIN_SHARE)
     .sort((a, b) => b.samples - a.samples)
-    .flatMap(({ component, categories, functions, samples }) => [
+    .flatMap(({ component, categories, callers, functions, samples }) => [
       `  - ${component} (${((samples / (PERF_HZ * seconds)) * 100).toFixed(0)}% CPU): ${shares(categories, samples, TOP)}`,
+      ...([...callers.keys()].some((key) => !key.startsWith('no JavaScript'))
+        ? [`    - by the JavaScript that ran it: ${shares(callers, samples, TOP)}`]
+        : []),
       `    - its busiest functions: ${shares(functions, samples, TOP_FUNCTIONS)}`,
     ]);
 }
@@ -135,13 +161,31 @@ export function functionName(symbol: string, dso: string): string {
   return name.length > 70 ? `${name.slice(0, 67)}…` : name;
 }
 
-/** A line of `perf script -F pid,ip,sym,dso`: the process, the address, the function (may be `[unknown]`), the object file in parentheses. */
-const SAMPLE = /^\s*(\d+)\s+[0-9a-f]+\s+(.*?)\s+\(([^()]*)\)\s*$/;
+interface Frame {
+  symbol: string;
+  dso: string;
+}
 
-export function parseSample(line: string): { pid: number; symbol: string; dso: string } | undefined {
-  const match = SAMPLE.exec(line);
-  if (!match) return undefined;
-  return { pid: Number(match[1]), symbol: match[2]!, dso: match[3]! };
+/** A sample's header line of `perf script -F pid,ip,sym,dso` with call chains: the process alone. */
+const HEADER = /^\s*(\d+)\s*$/;
+/** A frame line: the address, the function (may be `[unknown]`), the object file in parentheses. */
+const FRAME = /^\s*[0-9a-f]+\s+(.*?)\s+\(([^()]*)\)\s*$/;
+
+/** The samples of `perf script -F pid,ip,sym,dso` (recorded with -g): each process and its frames, innermost first. */
+export function parseSamples(perfScript: string): { pid: number; frames: Frame[] }[] {
+  const samples: { pid: number; frames: Frame[] }[] = [];
+  let current: { pid: number; frames: Frame[] } | undefined;
+  for (const line of perfScript.split('\n')) {
+    const header = HEADER.exec(line);
+    if (header) {
+      current = { pid: Number(header[1]), frames: [] };
+      samples.push(current);
+      continue;
+    }
+    const frame = FRAME.exec(line);
+    if (frame && current) current.frames.push({ symbol: frame[1]!, dso: frame[2]! });
+  }
+  return samples;
 }
 
 const names = new Map<number, string>();

@@ -1,34 +1,58 @@
-import { categorize, functionName, parseSample, profileLines, profiled } from '../../bench/profile';
+import { PERF_HZ, categorize, functionName, parseSamples, profileLines, profiled } from '../../bench/profile';
 
-// Lines as `perf script -F pid,ip,sym,dso` prints them (perf 6.1, Debian 12).
+// Samples as `perf script -F pid,ip,sym,dso` prints them from `perf record -a -g` (perf 6.1, Debian 12):
+// the process, then its call chain, innermost first.
+const sample = (pid: number, ...frames: string[]) =>
+  [`${pid} `, ...frames.map((frame) => `\t    7f052260208e ${frame}`), ''].join('\n');
+const express = 'JS:*next /work/main/node_modules/express/lib/router/index.js:177:16 (/tmp/perf-101.map)';
+const grpc =
+  'JS:~sendMessage /work/main/node_modules/@grpc/grpc-js/build/src/call.js:10:3 (/tmp/perf-101.map)';
+const temporal = '(/root/.cache/fireline/bin/temporal)';
 const perfScript = [
-  '    0  ffffffff8224215b pv_native_safe_halt ([kernel.kallsyms])',
-  '  101      7f052260208e Builtins_Call_ReceiverIsNullOrUndefined (/usr/bin/node)',
-  '  101      7f94dc005ee0 JS:*onParserExecute node:_http_server:872:26 (/tmp/perf-101.map)',
-  '  101      7f94dc005ee4 JS:*next /work/main/node_modules/express/lib/router/index.js:177:16 (/tmp/perf-101.map)',
-  '  101      7f94dc005ee4 JS:*next /work/main/node_modules/express/lib/router/index.js:177:16 (/tmp/perf-101.map)',
-  '  101      2145d0b v8::internal::Scavenger::ScavengePage(v8::internal::MemoryChunk*) (/usr/bin/node)',
-  '  101  ffffffff813aecd3 finish_task_switch.isra.0 ([kernel.kallsyms])',
-  '  101      7f94dc005ee4 JS:~ingest /work/main/dist/api/ingest.js:10:3 (/tmp/perf-101.map)',
-  '  202      7fdce9eb8a74 malloc (/usr/lib/x86_64-linux-gnu/libc.so.6)',
-  '  202      55628572bca7 go.temporal.io/server/service/history.(*historyEngineImpl).SignalWorkflowExecution (/root/.cache/fireline/bin/temporal)',
-  '  202      55628572bca8 runtime.mallocgc (/root/.cache/fireline/bin/temporal)',
-  '  202      55628572bca9 runtime.gcBgMarkWorker (/root/.cache/fireline/bin/temporal)',
-  '  202      55628572bcaa modernc.org/sqlite/lib.Xsqlite3VdbeExec (/root/.cache/fireline/bin/temporal)',
-  '  202      55628572bcab encoding/json.(*decodeState).object (/root/.cache/fireline/bin/temporal)',
+  sample(0, 'pv_native_safe_halt ([kernel.kallsyms])'),
+  sample(101, 'Builtins_LoadIC (/usr/bin/node)', express),
+  sample(101, 'JS:*onParserExecute node:_http_server:872:26 (/tmp/perf-101.map)'),
+  sample(101, express),
+  sample(101, express, 'JS:~handle /work/main/dist/api/app.js:1:1 (/tmp/perf-101.map)'),
+  sample(
+    101,
+    'v8::internal::Scavenger::ScavengePage(v8::internal::MemoryChunk*) (/usr/bin/node)',
+    'v8::internal::Heap::Scavenge() (/usr/bin/node)',
+    grpc,
+  ),
+  sample(101, 'finish_task_switch.isra.0 ([kernel.kallsyms])', 'uv__io_poll (/usr/bin/node)'),
+  sample(101, 'JS:~ingest /work/main/dist/api/ingest.js:10:3 (/tmp/perf-101.map)'),
+  sample(202, 'malloc (/usr/lib/x86_64-linux-gnu/libc.so.6)'),
+  sample(
+    202,
+    `go.temporal.io/server/service/history.(*historyEngineImpl).SignalWorkflowExecution ${temporal}`,
+  ),
+  sample(202, `runtime.mallocgc ${temporal}`),
+  sample(202, `runtime.gcBgMarkWorker ${temporal}`),
+  sample(202, `modernc.org/sqlite/lib.Xsqlite3VdbeExec ${temporal}`),
+  sample(202, `encoding/json.(*decodeState).object ${temporal}`),
   'a line perf warns with',
 ].join('\n');
 
 describe('the bench profile', () => {
-  it('reads the process, function and object file of a sample', () => {
-    expect(
-      parseSample(' 9 7f0 v8::base::ieee754::(anonymous namespace)::__ieee754_rem_pio2 (/usr/bin/node)'),
-    ).toEqual({
-      pid: 9,
-      symbol: 'v8::base::ieee754::(anonymous namespace)::__ieee754_rem_pio2',
-      dso: '/usr/bin/node',
+  it('reads each sample: its process and its call chain', () => {
+    const samples = parseSamples(perfScript);
+    expect(samples).toHaveLength(14);
+    expect(samples[5]).toEqual({
+      pid: 101,
+      frames: [
+        {
+          symbol: 'v8::internal::Scavenger::ScavengePage(v8::internal::MemoryChunk*)',
+          dso: '/usr/bin/node',
+        },
+        { symbol: 'v8::internal::Heap::Scavenge()', dso: '/usr/bin/node' },
+        {
+          symbol: 'JS:~sendMessage /work/main/node_modules/@grpc/grpc-js/build/src/call.js:10:3',
+          dso: '/tmp/perf-101.map',
+        },
+      ],
     });
-    expect(parseSample('Warning: 3 samples lost')).toBeUndefined();
+    expect(parseSamples('Warning: 3 samples lost\n')).toEqual([]);
   });
 
   it('puts each function in its package or part', () => {
@@ -74,20 +98,25 @@ describe('the bench profile', () => {
       [101, 'API'],
       [202, 'temporal'],
     ]);
-    // 7 samples for the API, 6 for temporal, 1 idle, over one second at 499 Hz: both under 5 % of a CPU.
+    // 7 samples for the API, 6 for temporal, 1 idle, over one second: both under 5 % of the machine.
     expect(profileLines(perfScript, roles, 1)).toEqual([]);
-    // Over 0.01 s both are busy: the API first, its categories as shares of its own samples.
-    const lines = profileLines(perfScript, roles, 0.01);
-    expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^ {2}- API \(140% CPU\): JS express 29%, /);
+    // Over ten samples' time both are busy: the API first, its categories as shares of its own samples.
+    const lines = profileLines(perfScript, roles, 10 / PERF_HZ);
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^ {2}- API \(70% CPU\): JS express 29%, /);
     expect(lines[0]).toContain('kernel 14%');
     expect(lines.join('\n')).not.toContain('pv_native_safe_halt');
-    expect(lines[1]).toMatch(/^ {4}- its busiest functions: next \(express\) 29%, /);
-    expect(lines[1]).toContain('v8::internal::Scavenger::ScavengePage 14%');
-    expect(lines[2]).toMatch(/^ {2}- temporal \(120% CPU\): /);
-    expect(lines[2]).toContain('Go garbage collection 17%');
-    expect(lines[2]).toContain('Go go.temporal.io/server/service 17%');
-    expect(lines[3]).toContain('runtime.gcBgMarkWorker 17%');
+    // The lookup and both express samples count for express; the collection for grpc-js, which allocated.
+    expect(lines[1]).toBe(
+      '    - by the JavaScript that ran it: express 43%, node:_http_server 14%, @grpc/grpc-js 14%, no JavaScript: kernel 14%, fireline api 14%',
+    );
+    expect(lines[2]).toMatch(/^ {4}- its busiest functions: next \(express\) 29%, /);
+    expect(lines[2]).toContain('v8::internal::Scavenger::ScavengePage 14%');
+    // Go has no JavaScript: no line for it.
+    expect(lines[3]).toMatch(/^ {2}- temporal \(60% CPU\): /);
+    expect(lines[3]).toContain('Go garbage collection 17%');
+    expect(lines[3]).toContain('Go go.temporal.io/server/service 17%');
+    expect(lines[4]).toContain('runtime.gcBgMarkWorker 17%');
   });
 
   it('names a function as people read it', () => {
