@@ -35,10 +35,13 @@ export function cpuWindow(roles: () => Map<number, string>, profiling: boolean):
   return {
     async end() {
       const seconds = (Date.now() - started) / 1000;
-      const cpu = cpuShares(before, cpuByProcess(roles()), seconds);
+      const after = cpuByProcess(roles());
+      const cpu = cpuShares(before, after, seconds);
       if (!recording) return { cpu, profile: [] };
       const samples = await recording.stop();
-      return { cpu, profile: profileLines(samples, roles(), seconds) };
+      // Samples go to the components the CPU line names.
+      const components = new Map([...after].map(([pid, { component }]) => [pid, component]));
+      return { cpu, profile: profileLines(samples, components, seconds) };
     },
   };
 }
@@ -104,13 +107,14 @@ interface ComponentCounts {
  * chain, so a property lookup or a collection counts for the code that caused
  * it); and its busiest functions.
  */
-export function profileLines(perfScript: string, roles: Map<number, string>, seconds: number): string[] {
+export function profileLines(perfScript: string, components: Map<number, string>, seconds: number): string[] {
   const byComponent = new Map<string, ComponentCounts>();
   const count = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
   for (const sample of parseSamples(perfScript)) {
     const [leaf] = sample.frames;
     if (!leaf) continue;
-    const component = roles.get(sample.pid) ?? processName(sample.pid);
+    // pid 0 is the idle task; a process gone before the window ended is not in the map.
+    const component = sample.pid === 0 ? 'idle' : (components.get(sample.pid) ?? 'exited process');
     let counts = byComponent.get(component);
     if (!counts)
       byComponent.set(
@@ -120,10 +124,7 @@ export function profileLines(perfScript: string, roles: Map<number, string>, sec
     const category = categorize(leaf.symbol, leaf.dso);
     count(counts.categories, category);
     const caller = sample.frames.find((frame) => frame.symbol.startsWith('JS:'));
-    count(
-      counts.callers,
-      caller ? javascriptCategory(caller.symbol).replace(/^JS /, '') : `no JavaScript: ${category}`,
-    );
+    count(counts.callers, caller ? javascriptSource(caller.symbol) : `no JavaScript: ${category}`);
     count(counts.functions, functionName(leaf.symbol, leaf.dso));
   }
   const capacity = PERF_HZ * seconds * os.cpus().length;
@@ -152,9 +153,9 @@ export function profileLines(perfScript: string, roles: Map<number, string>, sec
 /** A sampled function as people read it: C++ without its parameters, JavaScript with its package. */
 export function functionName(symbol: string, dso: string): string {
   if (symbol.startsWith('JS:')) {
-    const [name = '', where = ''] = symbol.slice(3).split(' ');
+    const [name = ''] = symbol.slice(3).split(' ');
     const fn = name.replace(/^[*~^+-]/, '') || '(anonymous)';
-    return `${fn} (${javascriptCategory(`JS: ${where}`).replace(/^JS /, '')})`;
+    return `${fn} (${javascriptSource(symbol)})`;
   }
   if (symbol === '[unknown]') return `[unknown] in ${path.basename(dso)}`;
   const name = symbol.includes('::') ? symbol.replace(/\(.*$/, '') : symbol;
@@ -188,20 +189,6 @@ export function parseSamples(perfScript: string): { pid: number; frames: Frame[]
   return samples;
 }
 
-const names = new Map<number, string>();
-
-/** A process the bench did not start, by its name (pid 0 is the idle task). */
-function processName(pid: number): string {
-  if (pid === 0) return 'idle';
-  let name = names.get(pid);
-  if (name === undefined) {
-    const comm = spawnSync('ps', ['-o', 'comm=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim();
-    name = comm ? comm.replace(/-[\d.]+$/, '') : 'exited process';
-    names.set(pid, name);
-  }
-  return name;
-}
-
 /**
  * The category of a sampled function: for JavaScript its package (or
  * Fireline's own directory); for V8 and Node their part; for Go its package;
@@ -209,7 +196,7 @@ function processName(pid: number): string {
  */
 export function categorize(symbol: string, dso: string): string {
   if (dso.includes('kernel.kallsyms') || dso.startsWith('[')) return 'kernel';
-  if (symbol.startsWith('JS:')) return javascriptCategory(symbol);
+  if (symbol.startsWith('JS:')) return `JS ${javascriptSource(symbol)}`;
   if (/\/perf-\d+\.map$/.test(dso)) return 'JavaScript (unnamed)';
   if (/(^|\/)node$/.test(dso)) return nodeCategory(symbol);
   if (/\.node$/.test(dso))
@@ -220,21 +207,22 @@ export function categorize(symbol: string, dso: string): string {
   return goCategory(symbol) ?? path.basename(dso);
 }
 
-function javascriptCategory(symbol: string): string {
+/** Where a JavaScript function (`JS:<name> <file>:<line>:<column>`) comes from: its package, Node, or Fireline's own directory. */
+function javascriptSource(symbol: string): string {
   const where = symbol.slice(symbol.indexOf(' ') + 1);
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where);
-  if (pkg) return `JS ${pkg[1]}`;
+  if (pkg) return pkg[1]!;
   if (where.startsWith('node:'))
-    return `JS node:${
+    return `node:${
       where
         .slice(5)
         .replace(/^internal\//, '')
         .split(/[/:]/)[0]
     }`;
   const fireline = /\/dist\/([^/]+)\//.exec(where);
-  if (fireline) return `JS fireline ${fireline[1]}`;
-  if (/workflow-bundle|bundle\.js/.test(where)) return 'JS workflow bundle';
-  return 'JS other';
+  if (fireline) return `fireline ${fireline[1]}`;
+  if (/workflow-bundle|bundle\.js/.test(where)) return 'workflow bundle';
+  return 'other';
 }
 
 function nodeCategory(symbol: string): string {

@@ -55,53 +55,39 @@ describe('the bench profile', () => {
     expect(parseSamples('Warning: 3 samples lost\n')).toEqual([]);
   });
 
-  it('puts each function in its package or part', () => {
-    expect(categorize('JS:*next /x/node_modules/express/lib/router/index.js:1:1', '/tmp/perf-1.map')).toBe(
-      'JS express',
-    );
-    expect(categorize('JS:*f /x/node_modules/@grpc/grpc-js/build/src/a.js:1:1', '/tmp/perf-1.map')).toBe(
-      'JS @grpc/grpc-js',
-    );
-    expect(categorize('JS:*onParserExecute node:_http_server:872:26', '/tmp/perf-1.map')).toBe(
-      'JS node:_http_server',
-    );
-    expect(categorize('JS:*pipe node:internal/streams/readable:1:1', '/tmp/perf-1.map')).toBe(
-      'JS node:streams',
-    );
-    expect(categorize('JS:~ingest /work/main/dist/api/ingest.js:10:3', '/tmp/perf-1.map')).toBe(
-      'JS fireline api',
-    );
-    expect(categorize('[unknown]', '/tmp/perf-7.map')).toBe('JavaScript (unnamed)');
-    expect(categorize('Builtins_LoadIC', '/usr/bin/node')).toBe('V8 builtins (running JS)');
-    expect(categorize('v8::internal::Scavenger::ScavengePage(x)', '/usr/bin/node')).toBe(
-      'V8 garbage collection',
-    );
-    expect(categorize('v8::internal::Compiler::Compile(x)', '/usr/bin/node')).toBe('V8 runtime');
-    expect(categorize('llhttp__internal_execute', '/usr/bin/node')).toBe('Node HTTP parser');
-    expect(categorize('tokio::runtime::park', '/x/@temporalio/core-bridge/releases/x/index.node')).toBe(
-      'Temporal core (Rust)',
-    );
-    expect(categorize('finish_task_switch.isra.0', '[kernel.kallsyms]')).toBe('kernel');
-    expect(categorize('malloc', '/usr/lib/x86_64-linux-gnu/libc.so.6')).toBe('libc');
-    expect(categorize('runtime.gcDrain', '/bin/temporal')).toBe('Go garbage collection');
-    expect(categorize('runtime.futex', '/bin/temporal')).toBe('Go runtime');
-    expect(categorize('modernc.org/sqlite/lib.Xsqlite3VdbeExec', '/bin/temporal')).toBe(
-      'Go modernc.org/sqlite/lib',
-    );
-    expect(categorize('encoding/json.(*decodeState).object', '/bin/temporal')).toBe('Go encoding/json');
-    expect(categorize('sync.(*Mutex).Lock', '/bin/temporal')).toBe('Go sync');
-    expect(categorize('base_yyparse', '/usr/lib/postgresql/15/bin/postgres')).toBe('postgres');
+  it.each([
+    ['JS:*next /x/node_modules/express/lib/router/index.js:1:1', '/tmp/perf-1.map', 'JS express'],
+    ['JS:*f /x/node_modules/@grpc/grpc-js/build/src/a.js:1:1', '/tmp/perf-1.map', 'JS @grpc/grpc-js'],
+    ['JS:*onParserExecute node:_http_server:872:26', '/tmp/perf-1.map', 'JS node:_http_server'],
+    ['JS:*pipe node:internal/streams/readable:1:1', '/tmp/perf-1.map', 'JS node:streams'],
+    ['JS:~ingest /work/main/dist/api/ingest.js:10:3', '/tmp/perf-1.map', 'JS fireline api'],
+    ['[unknown]', '/tmp/perf-7.map', 'JavaScript (unnamed)'],
+    ['Builtins_LoadIC', '/usr/bin/node', 'V8 builtins (running JS)'],
+    ['v8::internal::Scavenger::ScavengePage(x)', '/usr/bin/node', 'V8 garbage collection'],
+    ['v8::internal::Compiler::Compile(x)', '/usr/bin/node', 'V8 runtime'],
+    ['llhttp__internal_execute', '/usr/bin/node', 'Node HTTP parser'],
+    ['tokio::runtime::park', '/x/@temporalio/core-bridge/releases/x/index.node', 'Temporal core (Rust)'],
+    ['finish_task_switch.isra.0', '[kernel.kallsyms]', 'kernel'],
+    ['malloc', '/usr/lib/x86_64-linux-gnu/libc.so.6', 'libc'],
+    ['runtime.gcDrain', '/bin/temporal', 'Go garbage collection'],
+    ['runtime.futex', '/bin/temporal', 'Go runtime'],
+    ['modernc.org/sqlite/lib.Xsqlite3VdbeExec', '/bin/temporal', 'Go modernc.org/sqlite/lib'],
+    ['encoding/json.(*decodeState).object', '/bin/temporal', 'Go encoding/json'],
+    ['sync.(*Mutex).Lock', '/bin/temporal', 'Go sync'],
+    ['base_yyparse', '/usr/lib/postgresql/15/bin/postgres', 'postgres'],
+  ])('puts %s (in %s) in its package or part: %s', (symbol, dso, category) => {
+    expect(categorize(symbol, dso)).toBe(category);
   });
 
   it('gives each busy component its top categories, busiest first, and leaves out idle time', () => {
-    const roles = new Map([
+    const components = new Map([
       [101, 'API'],
       [202, 'temporal'],
     ]);
     // 7 samples for the API, 6 for temporal, 1 idle, over one second: both under 5 % of the machine.
-    expect(profileLines(perfScript, roles, 1)).toEqual([]);
+    expect(profileLines(perfScript, components, 1)).toEqual([]);
     // Over ten samples' time both are busy: the API first, its categories as shares of its own samples.
-    const lines = profileLines(perfScript, roles, 10 / PERF_HZ);
+    const lines = profileLines(perfScript, components, 10 / PERF_HZ);
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(/^ {2}- API \(70% CPU\): JS express 29%, /);
     expect(lines[0]).toContain('kernel 14%');
